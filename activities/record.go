@@ -1,0 +1,131 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+// StageEvent is a stage event to record, with the read-model rows it
+// changes.
+type StageEvent struct {
+	ProcessID string         `json:"processId"`
+	StageID   string         `json:"stageId"`
+	Event     string         `json:"event"`
+	At        time.Time      `json:"at"` // process time
+	Data      map[string]any `json:"data,omitempty"`
+	// Stages are read-model rows to write with the event.
+	Stages []process.Stage `json:"stages,omitempty"`
+	// Phase, when set, is the process's phase from now on.
+	Phase string `json:"phase,omitempty"`
+	// Status, when set, is the process's status from now on.
+	Status string `json:"status,omitempty"`
+}
+
+// Key identifies the event: recording it again is a no-op. A stage's events
+// are unique by name, except where Data carries a "seq" (repeated events
+// such as reschedules), which the key includes.
+func (e StageEvent) Key() string {
+	key := e.ProcessID + "/" + e.StageID + "/" + e.Event
+	if seq, ok := e.Data["seq"]; ok {
+		key += fmt.Sprintf("/%v", seq)
+	}
+	return key
+}
+
+// RecordStage appends the event to the process's hash-chained record and
+// updates the observers' read model.
+func (a *Activities) RecordStage(ctx context.Context, ev StageEvent) (process.RecordEntry, error) {
+	data, err := json.Marshal(ev.Data) // map keys sort: canonical
+	if err != nil {
+		return process.RecordEntry{}, Classify(process.E("activities.RecordStage", process.Invalid, err))
+	}
+	if ev.Data == nil {
+		data = []byte("{}")
+	}
+	if len(ev.Stages) > 0 {
+		if err := a.Store.PutStages(ctx, ev.Stages); err != nil {
+			return process.RecordEntry{}, Classify(err)
+		}
+	}
+	if ev.Phase != "" || ev.Status != "" {
+		if err := a.updateProcess(ctx, ev.ProcessID, ev.Phase, ev.Status); err != nil {
+			return process.RecordEntry{}, Classify(err)
+		}
+	}
+	entry, err := a.Store.Append(ctx, process.RecordEvent{
+		ProcessID: ev.ProcessID, Key: ev.Key(), StageID: ev.StageID, Event: ev.Event,
+		At: ev.At.UTC(), Data: string(data),
+	})
+	return entry, Classify(err)
+}
+
+func (a *Activities) updateProcess(ctx context.Context, id, phase, status string) error {
+	p, err := a.Store.GetProcess(ctx, id)
+	if err != nil {
+		return err
+	}
+	if phase != "" {
+		p.Phase = phase
+	}
+	if status != "" {
+		p.Status = status
+	}
+	return a.Store.PutProcess(ctx, p)
+}
+
+// RegisterInput creates a process's read model.
+type RegisterInput struct {
+	Process process.Process `json:"process"`
+	Stages  []process.Stage `json:"stages"`
+}
+
+// RegisterProcess writes the process and its stages to the read model.
+func (a *Activities) RegisterProcess(ctx context.Context, in RegisterInput) error {
+	if err := a.Store.PutProcess(ctx, in.Process); err != nil {
+		return Classify(err)
+	}
+	return Classify(a.Store.PutStages(ctx, in.Stages))
+}
+
+// NotifyInput is a recorded event to fan out to its subscribers.
+type NotifyInput struct {
+	ProcessID string         `json:"processId"`
+	Key       string         `json:"key"` // the event's record key
+	StageID   string         `json:"stageId"`
+	Event     string         `json:"event"`
+	Data      map[string]any `json:"data,omitempty"`
+}
+
+// Notify queues one notification per subscriber of the event in the outbox.
+// Each notification's key is the event key, the recipient and the channel,
+// so a retry queues nothing twice. It returns how many subscribers it found.
+func (a *Activities) Notify(ctx context.Context, in NotifyInput) (int, error) {
+	subs, err := a.Store.Subscribers(ctx, in.ProcessID, in.Event)
+	if err != nil {
+		return 0, Classify(err)
+	}
+	if len(subs) == 0 {
+		return 0, nil
+	}
+	payload, err := json.Marshal(map[string]any{
+		"processId": in.ProcessID, "stageId": in.StageID, "event": in.Event, "data": in.Data,
+	})
+	if err != nil {
+		return 0, Classify(process.E("activities.Notify", process.Invalid, err))
+	}
+	now := a.Now().UTC()
+	ns := make([]store.Notification, len(subs))
+	for i, s := range subs {
+		ns[i] = store.Notification{
+			Key:       in.Key + "|" + s.Recipient + "|" + s.Channel,
+			ProcessID: in.ProcessID, Event: in.Event, Recipient: s.Recipient, Channel: s.Channel,
+			Payload: string(payload), State: "pending", CreatedAt: now,
+		}
+	}
+	return len(ns), Classify(a.Store.Enqueue(ctx, ns))
+}

@@ -1,0 +1,147 @@
+package process
+
+import (
+	"time"
+)
+
+// Process is one running instance of a template.
+type Process struct {
+	ID         string    `json:"id"` // e.g. "gcm-2018"
+	TemplateID string    `json:"templateId"`
+	Title      string    `json:"title"`
+	Code       string    `json:"code"` // tracking-number prefix, e.g. "GCM"
+	Phase      string    `json:"phase"`
+	Status     string    `json:"status"` // running, completed, cancelled
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+// StageStatus is where a stage stands.
+type StageStatus string
+
+const (
+	Scheduled StageStatus = "scheduled"
+	Running   StageStatus = "running"
+	Completed StageStatus = "completed"
+	Cancelled StageStatus = "cancelled"
+	Failed    StageStatus = "failed" // its workflow failed; the record says why
+)
+
+// Stage is the observers' view of one stage: its spec as currently scheduled
+// and its status. Process time is the template's calendar; on a scaled clock
+// it runs faster than the wall.
+type Stage struct {
+	ProcessID string      `json:"processId"`
+	Phase     string      `json:"phase"`
+	Seq       int         `json:"seq"` // order in the template
+	Spec      StageSpec   `json:"spec"`
+	Status    StageStatus `json:"status"`
+	Moved     bool        `json:"moved"` // rescheduled at least once
+}
+
+// WindowState says whether a contribution window takes contributions.
+type WindowState string
+
+const (
+	WindowPending WindowState = "pending"
+	WindowOpen    WindowState = "open"
+	WindowSealed  WindowState = "sealed"
+)
+
+// ContributionWindow is the store's copy of a window as the workflow last
+// published it. Times are wall-clock: the intake compares them with now.
+type ContributionWindow struct {
+	ProcessID string      `json:"processId"`
+	StageID   string      `json:"stageId"`
+	Code      string      `json:"code"` // tracking-number middle, e.g. "TS1"
+	State     WindowState `json:"state"`
+	OpensAt   time.Time   `json:"opensAt"`
+	ClosesAt  time.Time   `json:"closesAt"`
+	Public    bool        `json:"public"` // contributions' text is published
+}
+
+// Seal is what a closed window received.
+type Seal struct {
+	Count  int    `json:"count"`
+	Digest string `json:"digest"` // SHA-256 over the receipts' hashes in tracking order
+}
+
+// Submission is a contribution as submitted.
+type Submission struct {
+	ProcessID      string `json:"processId"`
+	StageID        string `json:"stageId"`
+	Party          string `json:"party"` // the submitting organisation or State
+	Role           string `json:"role"`  // stakeholder or member-state
+	IdempotencyKey string `json:"-"`
+	Title          string `json:"title"`
+	Body           string `json:"body"`
+	Attachment     []byte `json:"-"`
+	AttachmentType string `json:"attachmentType,omitempty"`
+}
+
+// Receipt acknowledges a durable contribution.
+type Receipt struct {
+	Tracking    string    `json:"tracking"` // e.g. GCM-TS1-000042
+	SubmittedAt time.Time `json:"submittedAt"`
+	SHA256      string    `json:"sha256"` // of the contribution's content
+}
+
+// Contribution is a stored contribution.
+type Contribution struct {
+	Submission
+	Receipt
+	Withdrawn bool `json:"withdrawn"`
+}
+
+// ApplicationState is where an accreditation application stands.
+type ApplicationState string
+
+const (
+	Applied    ApplicationState = "applied"
+	Circulated ApplicationState = "circulated"
+	Approved   ApplicationState = "approved"
+	Rejected   ApplicationState = "rejected" // a State objected
+)
+
+// Application is a stakeholder's request for accreditation.
+type Application struct {
+	ProcessID  string           `json:"processId"`
+	Party      string           `json:"party"` // organisation
+	Name       string           `json:"name"`
+	Category   string           `json:"category"` // civil-society, diaspora, migrant-organisation, private-sector, academia
+	ECOSOC     bool             `json:"ecosoc"`   // in consultative status: registers directly
+	State      ApplicationState `json:"state"`
+	List       string           `json:"list,omitempty"` // the circulated list it was on
+	AppliedAt  time.Time        `json:"appliedAt"`
+	DecidedAt  time.Time        `json:"decidedAt,omitzero"`
+	Objections []Objection      `json:"objections,omitempty"`
+}
+
+// Objection is a Member State's objection to an application.
+type Objection struct {
+	State  string `json:"state"` // ISO 3166 alpha-3 code
+	Reason string `json:"reason,omitempty"`
+}
+
+// DocumentVersion is one stored, content-addressed document.
+type DocumentVersion struct {
+	ProcessID  string    `json:"processId"`
+	StageID    string    `json:"stageId"`
+	Name       string    `json:"name"` // stable name across revisions, e.g. "draft"
+	Revision   int       `json:"revision"`
+	Symbol     string    `json:"symbol,omitempty"`
+	Title      string    `json:"title"`
+	Kind       string    `json:"kind"`
+	Paragraphs []string  `json:"paragraphs"`
+	SHA256     string    `json:"sha256"`
+	IssuedAt   time.Time `json:"issuedAt"` // process time
+}
+
+// Amendment is a Member State's proposal on one paragraph of a draft.
+type Amendment struct {
+	ProcessID string `json:"processId"`
+	StageID   string `json:"stageId"`
+	State     string `json:"state"`
+	Revision  int    `json:"revision"`
+	Paragraph int    `json:"paragraph"`
+	Text      string `json:"text"`
+}

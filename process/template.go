@@ -1,0 +1,383 @@
+package process
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+)
+
+// StageKind says which workflow runs a stage.
+type StageKind string
+
+const (
+	Milestone            StageKind = "milestone"             // a dated fact: a resolution, an appointment, a report
+	AccreditationWindow  StageKind = "accreditation"         // applications, circulated on a non-objection basis
+	ThematicSession      StageKind = "thematic-session"      // informal thematic session
+	RegionalConsultation StageKind = "regional-consultation" // regional commissions' discussions
+	Hearing              StageKind = "hearing"               // multi-stakeholder hearing
+	Stocktaking          StageKind = "stocktaking"
+	Draft                StageKind = "draft"             // a draft revision published
+	NegotiationRound     StageKind = "negotiation-round" // Member States amend the current draft
+	Conference           StageKind = "conference"        // adoption of the outcome
+	Endorsement          StageKind = "endorsement"       // the General Assembly's vote
+)
+
+var stageKinds = []StageKind{Milestone, AccreditationWindow, ThematicSession, RegionalConsultation,
+	Hearing, Stocktaking, Draft, NegotiationRound, Conference, Endorsement}
+
+// Valid reports whether k is a known kind.
+func (k StageKind) Valid() bool { return slices.Contains(stageKinds, k) }
+
+// Consultative reports whether a stage of kind k takes contributions.
+func (k StageKind) Consultative() bool {
+	switch k {
+	case ThematicSession, RegionalConsultation, Hearing, Stocktaking:
+		return true
+	}
+	return false
+}
+
+// Date is a calendar date or a date and time, written as "2006-01-02" or
+// RFC 3339 in templates. Dates are local to the venue; Compact treats a bare
+// date as midnight UTC.
+type Date struct{ time.Time }
+
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	if d.Equal(d.Truncate(24 * time.Hour)) {
+		return json.Marshal(d.UTC().Format(time.DateOnly))
+	}
+	return json.Marshal(d.UTC().Format(time.RFC3339Nano))
+}
+
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date must be a string: %w", err)
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			t = t.UTC()
+			if t.Year() < 0 || t.Year() > 9999 { // could not be written back
+				return fmt.Errorf("date %q is outside the years 0000 to 9999 in UTC", s)
+			}
+			*d = Date{t}
+			return nil
+		}
+	}
+	return fmt.Errorf("date %q is neither YYYY-MM-DD nor RFC 3339", s)
+}
+
+// Template describes a whole process: its phases, their stages and its rules.
+type Template struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Code        string   `json:"code"`              // tracking-number prefix, e.g. "GCM"
+	Mandate     string   `json:"mandate,omitempty"` // document symbol that launched it
+	Description string   `json:"description,omitempty"`
+	Rules       Rules    `json:"rules"`
+	Phases      []Phase  `json:"phases"`
+	Sources     []string `json:"sources,omitempty"`
+}
+
+// Rules are the process's procedural rules.
+type Rules struct {
+	NonObjectionDays int `json:"nonObjectionDays"` // length of an accreditation list's circulation
+	// Adoption is "consensus" or "recorded-vote".
+	Adoption string `json:"adoption"`
+	// Voters are who may vote or object: "member-states".
+	Voters string `json:"voters"`
+	// ReminderDays before a window closes when subscribers are reminded.
+	ReminderDays []int `json:"reminderDays,omitempty"`
+}
+
+// Phase groups stages.
+type Phase struct {
+	ID     string      `json:"id"`
+	Title  string      `json:"title"`
+	Stages []StageSpec `json:"stages"`
+}
+
+// StageSpec is one scheduled stage of a template.
+type StageSpec struct {
+	ID          string     `json:"id"`
+	Kind        StageKind  `json:"kind"`
+	Code        string     `json:"code,omitempty"` // tracking-number middle for windows, e.g. "TS1"
+	Title       string     `json:"title"`
+	Theme       string     `json:"theme,omitempty"`
+	Place       string     `json:"place,omitempty"`
+	Start       Date       `json:"start"`
+	End         Date       `json:"end,omitzero"` // last day; zero means the same day as Start
+	Documents   []Document `json:"documents,omitempty"`
+	Window      *Window    `json:"window,omitempty"` // contributions accepted, for consultative stages
+	Outcome     *Outcome   `json:"outcome,omitempty"`
+	Unconfirmed bool       `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
+	Note        string     `json:"note,omitempty"`
+}
+
+// Window is a contribution window: open from Opens until Closes.
+type Window struct {
+	Opens  Date `json:"opens"`
+	Closes Date `json:"closes"`
+}
+
+// Document is a document a stage issues.
+type Document struct {
+	Symbol      string `json:"symbol,omitempty"`
+	Title       string `json:"title"`
+	Kind        string `json:"kind"` // resolution, draft, summary, report, outcome, agenda, rules
+	Date        Date   `json:"date,omitzero"`
+	Unconfirmed bool   `json:"unconfirmed,omitempty"`
+}
+
+// Outcome is the historical result a conference or endorsement reached;
+// simulations replay it.
+type Outcome struct {
+	Method   string   `json:"method"` // consensus, acclamation, recorded-vote
+	Yes      int      `json:"yes,omitempty"`
+	No       int      `json:"no,omitempty"`
+	Abstain  int      `json:"abstain,omitempty"`
+	Absent   int      `json:"absent,omitempty"`
+	NoVotes  []string `json:"noVotes,omitempty"` // ISO 3166 codes of those who voted no
+	Adopted  int      `json:"adoptedBy,omitempty"`
+	Document string   `json:"document,omitempty"`
+}
+
+// Finish is the end of the stage: the end of its last day.
+func (s StageSpec) Finish() time.Time {
+	end := s.End
+	if end.IsZero() {
+		end = s.Start
+	}
+	if end.Equal(end.Truncate(24 * time.Hour)) {
+		return end.Add(24 * time.Hour)
+	}
+	return end.Time
+}
+
+// Begins is when a stage's workflow must start: its start, or its window's
+// opening when that comes first.
+func (s StageSpec) Begins() time.Time {
+	if s.Window != nil && s.Window.Opens.Before(s.Start.Time) {
+		return s.Window.Opens.Time
+	}
+	return s.Start.Time
+}
+
+// Validate checks one stage on its own.
+func (s StageSpec) Validate() error {
+	if !validID(s.ID) {
+		return Errorf("process.StageSpec.Validate", Invalid, "stage id %q: want lower-case letters, digits and dashes", s.ID)
+	}
+	if errs := s.validate(); len(errs) > 0 {
+		return E("process.StageSpec.Validate", Invalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Stages lists every stage of every phase, in template order.
+func (t *Template) Stages() []StageSpec {
+	var all []StageSpec
+	for _, p := range t.Phases {
+		all = append(all, p.Stages...)
+	}
+	return all
+}
+
+// Stage finds a stage by ID.
+func (t *Template) Stage(id string) (StageSpec, bool) {
+	for _, p := range t.Phases {
+		for _, s := range p.Stages {
+			if s.ID == id {
+				return s, true
+			}
+		}
+	}
+	return StageSpec{}, false
+}
+
+// Validate checks the template and reports every problem it finds at once.
+func (t *Template) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !validID(t.ID) {
+		bad("id %q: want lower-case letters, digits and dashes", t.ID)
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		bad("title is empty")
+	}
+	if !validCode(t.Code) {
+		bad("code %q: want 2 to 8 upper-case letters or digits", t.Code)
+	}
+	if t.Rules.NonObjectionDays < 1 {
+		bad("rules.nonObjectionDays must be at least 1")
+	}
+	if t.Rules.Adoption != "consensus" && t.Rules.Adoption != "recorded-vote" {
+		bad("rules.adoption %q: want consensus or recorded-vote", t.Rules.Adoption)
+	}
+	for _, d := range t.Rules.ReminderDays {
+		if d < 1 {
+			bad("rules.reminderDays: %d is not a positive number of days", d)
+		}
+	}
+	if len(t.Phases) == 0 {
+		bad("no phases")
+	}
+	seen := map[string]bool{}
+	for i, p := range t.Phases {
+		if !validID(p.ID) || seen[p.ID] {
+			bad("phase %d: id %q is invalid or repeated", i, p.ID)
+		}
+		seen[p.ID] = true
+		if len(p.Stages) == 0 {
+			bad("phase %s: no stages", p.ID)
+		}
+		for _, s := range p.Stages {
+			if !validID(s.ID) || seen[s.ID] {
+				bad("stage %q: id is invalid or repeated", s.ID)
+			}
+			seen[s.ID] = true
+			errs = append(errs, s.validate()...)
+		}
+	}
+	if len(errs) > 0 {
+		return E("process.Template.Validate", Invalid, fmt.Errorf("template %q: %w", t.ID, errors.Join(errs...)))
+	}
+	return nil
+}
+
+func (s StageSpec) validate() []error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("stage %s: "+format, append([]any{s.ID}, args...)...))
+	}
+	if !s.Kind.Valid() {
+		bad("unknown kind %q", s.Kind)
+	}
+	if strings.TrimSpace(s.Title) == "" {
+		bad("title is empty")
+	}
+	if s.Start.IsZero() {
+		bad("no start date")
+	}
+	if !s.End.IsZero() && s.End.Before(s.Start.Time) {
+		bad("ends %s before it starts %s", s.End.Format(time.DateOnly), s.Start.Format(time.DateOnly))
+	}
+	if s.Window != nil {
+		if !s.Kind.Consultative() && s.Kind != AccreditationWindow {
+			bad("a %s takes no contribution window", s.Kind)
+		}
+		if !validCode(s.Code) {
+			bad("a stage with a window needs a code of 2 to 8 upper-case letters or digits, not %q", s.Code)
+		}
+		if s.Window.Opens.IsZero() || s.Window.Closes.IsZero() || !s.Window.Closes.After(s.Window.Opens.Time) {
+			bad("window must open before it closes")
+		}
+	}
+	if (s.Kind == Conference || s.Kind == Endorsement) && s.Outcome == nil {
+		bad("a %s needs an outcome", s.Kind)
+	}
+	for _, d := range s.Documents {
+		if strings.TrimSpace(d.Title) == "" {
+			bad("a document has no title")
+		}
+	}
+	return errs
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 64 || id[0] == '-' {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validCode(c string) bool {
+	if len(c) < 2 || len(c) > 8 {
+		return false
+	}
+	for _, r := range c {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseTemplate decodes and validates one template; unknown fields are errors
+// so that a typo in a template fails at load.
+func ParseTemplate(data []byte) (*Template, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var t Template
+	if err := dec.Decode(&t); err != nil {
+		return nil, E("process.ParseTemplate", Invalid, err)
+	}
+	if _, err := dec.Token(); err != io.EOF { // More misses a stray ] or }
+		return nil, Errorf("process.ParseTemplate", Invalid, "trailing data after the template")
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+//go:embed templates/*.json
+var builtin embed.FS
+
+// DefaultTemplate is the template a process uses when none is named.
+const DefaultTemplate = "gcm-2018"
+
+// Templates loads the built-in templates, sorted by ID.
+func Templates() ([]*Template, error) {
+	names, err := fs.Glob(builtin, "templates/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var all []*Template
+	for _, name := range names {
+		data, err := builtin.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := ParseTemplate(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		all = append(all, t)
+	}
+	slices.SortFunc(all, func(a, b *Template) int { return strings.Compare(a.ID, b.ID) })
+	return all, nil
+}
+
+// LookupTemplate finds a built-in template by ID.
+func LookupTemplate(id string) (*Template, error) {
+	all, err := Templates()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range all {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return nil, Errorf("process.LookupTemplate", NotFound, "no template %q", id)
+}

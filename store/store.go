@@ -1,0 +1,143 @@
+// Package store defines the record store: the bulk data of every process
+// (contributions, documents, the record chain, the outbox and the observers'
+// read model). Temporal owns the schedule; the store owns the data.
+// Implementations live in store/sqlite and store/postgres.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// Store is the whole record store. Every method is safe for concurrent use,
+// every write is durable when it returns nil, and every failed write returns
+// an error: nothing is dropped silently. Errors are *process.Error with a
+// kind a caller can act on (NotFound, Conflict, Rule, Invalid; Internal or
+// Unavailable for faults).
+type Store interface {
+	Processes
+	Windows
+	Contributions
+	Accreditations
+	Documents
+	Record
+	Outbox
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Processes is the observers' read model of processes and stages.
+type Processes interface {
+	// PutProcess creates or replaces a process row.
+	PutProcess(ctx context.Context, p process.Process) error
+	GetProcess(ctx context.Context, id string) (process.Process, error)
+	ListProcesses(ctx context.Context) ([]process.Process, error)
+	// PutStages replaces the given stages' rows (by process and stage ID).
+	PutStages(ctx context.Context, stages []process.Stage) error
+	// ListStages returns a process's stages in their order.
+	ListStages(ctx context.Context, processID string) ([]process.Stage, error)
+}
+
+// Windows publish contribution windows to the intake.
+type Windows interface {
+	// PutWindow creates or moves a window; it fails with Conflict once sealed.
+	PutWindow(ctx context.Context, w process.ContributionWindow) error
+	GetWindow(ctx context.Context, processID, stageID string) (process.ContributionWindow, error)
+	// SealWindow closes a window for good and returns what it received.
+	// Sealing a sealed window returns the same seal.
+	SealWindow(ctx context.Context, processID, stageID string) (process.Seal, error)
+}
+
+// Contributions is the intake.
+type Contributions interface {
+	// Submit stores a contribution in one transaction that checks the window
+	// is open at now (Conflict otherwise) and that the submitter may
+	// contribute (Rule otherwise: member States always, stakeholders once
+	// approved). The same (party, idempotency key) returns the first receipt.
+	Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error)
+	GetContribution(ctx context.Context, tracking string) (process.Contribution, error)
+	ListContributions(ctx context.Context, f ContributionFilter) ([]process.Contribution, error)
+	// Withdraw marks a party's own contribution withdrawn (NotFound for
+	// another party's).
+	Withdraw(ctx context.Context, tracking, party string) error
+}
+
+// ContributionFilter selects contributions; zero fields match all.
+type ContributionFilter struct {
+	ProcessID string
+	StageID   string
+	Party     string
+	After     string // tracking number to page after
+	Limit     int    // 0 means 100
+}
+
+// Accreditations keep stakeholders' applications and Member States'
+// objections.
+type Accreditations interface {
+	// Apply records an application; an ECOSOC-status organisation is
+	// approved at once. Applying twice returns Conflict.
+	Apply(ctx context.Context, a process.Application) (process.Application, error)
+	GetApplication(ctx context.Context, processID, party string) (process.Application, error)
+	ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error)
+	// Circulate puts every application still "applied" on the named list and
+	// returns them; circulating the same list again returns the same set.
+	Circulate(ctx context.Context, processID, list string) ([]process.Application, error)
+	// Object records a State's objection to an application on a list under
+	// circulation (Conflict when it is not); objecting twice is a no-op.
+	Object(ctx context.Context, processID, party string, o process.Objection) error
+	// Decide closes a list: applications with no objection are approved, the
+	// rest rejected. Deciding a decided list returns the same outcome.
+	Decide(ctx context.Context, processID, list string, at time.Time) ([]process.Application, error)
+}
+
+// Documents are content-addressed document versions and amendments.
+type Documents interface {
+	// PutDocument stores a version; storing identical content under the same
+	// name and revision again is a no-op, different content is Conflict.
+	PutDocument(ctx context.Context, d process.DocumentVersion) (process.DocumentVersion, error)
+	GetDocument(ctx context.Context, processID, name string, revision int) (process.DocumentVersion, error)
+	ListDocuments(ctx context.Context, processID string) ([]process.DocumentVersion, error)
+	AddAmendment(ctx context.Context, a process.Amendment) error
+	ListAmendments(ctx context.Context, processID, stageID string) ([]process.Amendment, error)
+}
+
+// Record is each process's append-only, hash-chained stage record.
+type Record interface {
+	// Append chains an event after the process's last entry. Appending an
+	// event whose key is already recorded returns the entry recorded then.
+	Append(ctx context.Context, ev process.RecordEvent) (process.RecordEntry, error)
+	// Entries returns a process's record from seq after+1 on, in order.
+	Entries(ctx context.Context, processID string, after int64) ([]process.RecordEntry, error)
+}
+
+// Notification is one message to one recipient on one channel.
+type Notification struct {
+	Key       string    `json:"key"` // event key / recipient / channel: sent once
+	ProcessID string    `json:"processId"`
+	Event     string    `json:"event"`
+	Recipient string    `json:"recipient"`
+	Channel   string    `json:"channel"` // email, webhook, outbox
+	Payload   string    `json:"payload"` // JSON
+	State     string    `json:"state"`   // pending, sent, failed
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Subscription says that a recipient wants a process's events of some topics.
+type Subscription struct {
+	ProcessID string   `json:"processId"`
+	Recipient string   `json:"recipient"`
+	Channel   string   `json:"channel"`
+	Topics    []string `json:"topics"` // event prefixes, e.g. "window.", "draft."; empty means all
+}
+
+// Outbox holds subscriptions and the notifications due to subscribers.
+type Outbox interface {
+	Subscribe(ctx context.Context, s Subscription) error
+	Subscribers(ctx context.Context, processID, event string) ([]Subscription, error)
+	// Enqueue adds notifications; a key already present is skipped.
+	Enqueue(ctx context.Context, ns []Notification) error
+	ListOutbox(ctx context.Context, processID string, state string) ([]Notification, error)
+	MarkSent(ctx context.Context, key string) error
+}

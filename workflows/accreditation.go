@@ -1,0 +1,253 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// AccreditationCarry is an Accreditation workflow's state, carried across
+// continue-as-new.
+type AccreditationCarry struct {
+	Lists      int       `json:"lists"`             // lists circulated so far
+	Current    string    `json:"current,omitempty"` // the list under circulation
+	Parties    []string  `json:"parties,omitempty"` // on the current list
+	Until      time.Time `json:"until,omitzero"`    // process time its non-objection period ends
+	Opened     bool      `json:"opened"`
+	Closed     bool      `json:"closed"`
+	Approved   int       `json:"approved"`
+	Rejected   int       `json:"rejected"`
+	Objections int       `json:"objections"`
+}
+
+// Accreditation runs an accreditation window on a non-objection basis:
+// stakeholders apply while it is open (organisations in ECOSOC status are
+// registered at once); the PGA's office circulates the list of applicants
+// to the Member States, any of which may object, giving a reason if it
+// wishes, until the non-objection period ends; then each application on the
+// list is approved, or not if a State objected. Applications left when the
+// window closes are circulated then.
+func Accreditation(ctx workflow.Context, in StageInput) (StageResult, error) {
+	ac := &accreditation{stage: newStage(in)}
+	if in.Carry != nil {
+		ac.AccreditationCarry = *in.Carry
+	}
+	ac.opens, ac.closes = in.Stage.Start.Time, in.Stage.Finish()
+	if w := in.Stage.Window; w != nil {
+		ac.opens, ac.closes = w.Opens.Time, w.Closes.Time
+	}
+	if err := setUpdate(ctx, UpdateCirculate, ac.circulateUpdate, ac.validateCirculate); err != nil {
+		return StageResult{}, err
+	}
+	if err := setUpdate(ctx, UpdateObject, ac.object, ac.validateObject); err != nil {
+		return StageResult{}, err
+	}
+	return ac.run(ctx)
+}
+
+type accreditation struct {
+	*stage
+	AccreditationCarry
+	opens, closes time.Time
+	busy          int // update handlers in flight
+}
+
+func (ac *accreditation) code() string {
+	if ac.in.Stage.Code != "" {
+		return ac.in.Stage.Code
+	}
+	return "ACC"
+}
+
+func (ac *accreditation) result() StageResult {
+	return StageResult{Stage: ac.in.Stage.ID, Approved: ac.Approved, Rejected: ac.Rejected}
+}
+
+func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
+	if !ac.Opened {
+		if err := ac.open(ctx); err != nil {
+			return ac.result(), err
+		}
+	}
+	for {
+		if err := workflow.Await(ctx, func() bool { return ac.busy == 0 }); err != nil {
+			return ac.result(), err
+		}
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			in := ac.in
+			carry := ac.AccreditationCarry
+			in.Carry = &carry
+			return ac.result(), workflow.NewContinueAsNewError(ctx, Accreditation, in)
+		}
+		switch {
+		case ac.Current != "":
+			woke, err := ac.clk.wait(ctx, ac.Until, func() bool { return ac.busy > 0 })
+			if err != nil {
+				return ac.result(), err
+			}
+			if woke {
+				continue // an objection is being recorded; decide after it
+			}
+			if err := ac.decide(ctx); err != nil {
+				return ac.result(), err
+			}
+		case !ac.Closed:
+			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || ac.busy > 0 })
+			if err != nil {
+				return ac.result(), err
+			}
+			if woke {
+				continue
+			}
+			if err := ac.close(ctx); err != nil {
+				return ac.result(), err
+			}
+			if _, err := ac.circulate(ctx); err != nil {
+				return ac.result(), err
+			}
+		default:
+			return ac.result(), nil
+		}
+	}
+}
+
+func (ac *accreditation) open(ctx workflow.Context) error {
+	w := window{opens: ac.opens, closes: ac.closes}
+	if _, err := ac.clk.wait(ctx, ac.opens, nil); err != nil {
+		return err
+	}
+	if err := openWindow(ctx, ac.stage, ac.code(), &w, false); err != nil {
+		return err
+	}
+	ac.Opened = true
+	if sim := ac.in.Simulation; sim != nil && sim.Stakeholders > 0 {
+		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateApplications, activities.SimulateApplicationsInput{
+			ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens),
+		}).Get(ctx, nil)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ac *accreditation) close(ctx workflow.Context) error {
+	w := window{opens: ac.opens, closes: ac.closes, opened: true}
+	if _, err := sealWindow(ctx, ac.stage, &w, "window.closed"); err != nil {
+		return err
+	}
+	ac.Closed = true
+	return nil
+}
+
+// circulate puts the pending applications on a new list and starts its
+// non-objection period. With none pending it circulates nothing.
+func (ac *accreditation) circulate(ctx workflow.Context) (CirculateResult, error) {
+	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
+	var parties []string
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.Circulate,
+		activities.ListInput{ProcessID: ac.in.ProcessID, List: list}).Get(ctx, &parties)
+	if err != nil || len(parties) == 0 {
+		return CirculateResult{}, err
+	}
+	now := ac.clk.now(ctx)
+	until := now.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
+	if err := ac.record(ctx, "list.circulated", now, map[string]any{
+		"seq": list, "list": list, "applications": len(parties), "parties": parties, "until": until,
+	}); err != nil {
+		return CirculateResult{}, err
+	}
+	ac.Lists++
+	ac.Current, ac.Parties, ac.Until = list, parties, until
+	if sim := ac.in.Simulation; sim != nil && sim.ObjectEvery > 0 {
+		states := process.MemberStates()
+		for i := sim.ObjectEvery - 1; i < len(parties); i += sim.ObjectEvery {
+			req := ObjectRequest{Party: parties[i], State: states[i%len(states)].Code, Reason: "simulated objection"}
+			if _, err := ac.object(ctx, req); err != nil {
+				return CirculateResult{}, err
+			}
+		}
+	}
+	return CirculateResult{List: list, Applications: len(parties), Until: until}, nil
+}
+
+func (ac *accreditation) decide(ctx workflow.Context) error {
+	var d activities.Decision
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.Decide,
+		activities.ListInput{ProcessID: ac.in.ProcessID, List: ac.Current, At: ac.Until}).Get(ctx, &d)
+	if err != nil {
+		return err
+	}
+	if err := ac.record(ctx, "list.decided", ac.Until, map[string]any{
+		"seq": ac.Current, "list": ac.Current, "approved": d.Approved, "rejected": d.Rejected,
+	}); err != nil {
+		return err
+	}
+	ac.Approved += len(d.Approved)
+	ac.Rejected += len(d.Rejected)
+	ac.Current, ac.Parties, ac.Until = "", nil, time.Time{}
+	return nil
+}
+
+func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequest) error {
+	const op = "workflows.Circulate"
+	switch {
+	case !ac.Opened:
+		return process.Errorf(op, process.Conflict, "the accreditation window has not opened")
+	case ac.Current != "":
+		return process.Errorf(op, process.Conflict, "list %s is under circulation until %s", ac.Current, ac.Until.Format(time.DateOnly))
+	case ac.Closed:
+		return process.Errorf(op, process.Conflict, "the accreditation window is closed and its last list decided")
+	}
+	return nil
+}
+
+func (ac *accreditation) circulateUpdate(ctx workflow.Context, _ CirculateRequest) (CirculateResult, error) {
+	ac.busy++
+	defer func() { ac.busy-- }()
+	res, err := ac.circulate(ctx)
+	if err == nil && res.List == "" {
+		err = process.Errorf("workflows.Circulate", process.Conflict, "no application waits to be circulated")
+	}
+	return res, err
+}
+
+func (ac *accreditation) validateObject(ctx workflow.Context, req ObjectRequest) error {
+	const op = "workflows.Object"
+	switch {
+	case ac.Current == "":
+		return process.Errorf(op, process.Conflict, "no list is under circulation")
+	case !ac.clk.now(ctx).Before(ac.Until):
+		return process.Errorf(op, process.Conflict, "the non-objection period of %s ended on %s", ac.Current, ac.Until.Format(time.DateOnly))
+	case !process.IsMemberState(req.State):
+		return process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", req.State)
+	case !slices.Contains(ac.Parties, req.Party):
+		return process.Errorf(op, process.NotFound, "%q is not on list %s", req.Party, ac.Current)
+	case len(req.Reason) > 2000:
+		return process.Errorf(op, process.Invalid, "a reason has at most 2000 characters")
+	}
+	return nil
+}
+
+// object records a State's objection. Its reason stays in the store, out
+// of the public record.
+func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string, error) {
+	ac.busy++
+	defer func() { ac.busy-- }()
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RecordObjection, activities.ObjectionInput{
+		ProcessID: ac.in.ProcessID, Party: req.Party,
+		Objection: process.Objection{State: req.State, Reason: req.Reason},
+	}).Get(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	ac.Objections++
+	return ac.Current, ac.record(ctx, "objection.recorded", ac.clk.now(ctx), map[string]any{
+		"seq": req.Party + "/" + req.State, "list": ac.Current, "party": req.Party, "state": req.State,
+	})
+}

@@ -1,0 +1,231 @@
+// Package workflows models an intergovernmental process as Temporal
+// workflows. This file is the contract shared with the API and the worker:
+// the task queue, workflow IDs, update and query names, inputs and results.
+package workflows
+
+import (
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// TaskQueue is where Compact's workflows and activities run.
+const TaskQueue = "compact"
+
+// Register registers every workflow on w: a worker, or a test environment.
+func Register(w interface{ RegisterWorkflow(any) }) {
+	w.RegisterWorkflow(Process)
+	w.RegisterWorkflow(Milestone)
+	w.RegisterWorkflow(Accreditation)
+	w.RegisterWorkflow(Consultation)
+	w.RegisterWorkflow(DraftingRound)
+	w.RegisterWorkflow(Conference)
+	w.RegisterWorkflow(Endorsement)
+}
+
+// ProcessWorkflowID is the ID of a process's parent workflow.
+func ProcessWorkflowID(processID string) string { return "process/" + processID }
+
+// StageWorkflowID is the ID of the child workflow that runs one stage.
+func StageWorkflowID(processID, stageID string) string {
+	return "process/" + processID + "/stage/" + stageID
+}
+
+// Names of the Process workflow's updates and queries.
+const (
+	UpdateReschedule   = "reschedule"
+	UpdateAddStage     = "add-stage"
+	UpdateCancelStage  = "cancel-stage"
+	UpdateMoveDeadline = "move-deadline"
+	QueryStatus        = "status"
+)
+
+// Names of the stage workflows' updates.
+const (
+	UpdateCirculate       = "circulate"        // Accreditation: circulate the list now
+	UpdateObject          = "object"           // Accreditation: a State objects
+	UpdateSetDeadline     = "set-deadline"     // Consultation, DraftingRound: extend or close a window
+	UpdatePublishRevision = "publish-revision" // DraftingRound: co-facilitators publish
+	UpdateRecordOutcome   = "record-outcome"   // Conference, Endorsement: the result
+)
+
+// ProcessInput starts a process from a template.
+type ProcessInput struct {
+	ProcessID string           `json:"processId"`
+	Template  process.Template `json:"template"`
+	// Clock: a zero Start is the workflow's start; a zero Origin is the
+	// wall time then (real time), or, with Scale > 1, the day before the
+	// first stage so that history replays from the beginning.
+	Clock process.Clock `json:"clock"`
+	// Simulation plays the participants, for replays of a template's
+	// history; nil in real use.
+	Simulation *Simulation `json:"simulation,omitempty"`
+	// Carried over continue-as-new.
+	State *ProcessState `json:"state,omitempty"`
+}
+
+// Simulation plays the participants of a process, so that a template's
+// history replays whole: stakeholders apply and contribute, States object
+// and amend, and drafts and votes follow the template's facts.
+type Simulation struct {
+	Stakeholders           int `json:"stakeholders"`           // organisations that apply
+	ObjectEvery            int `json:"objectEvery"`            // every n-th application draws an objection; 0: none
+	ContributionsPerWindow int `json:"contributionsPerWindow"` // spread over the accredited and the States
+	AmendmentsPerRound     int `json:"amendmentsPerRound"`
+}
+
+// StageState is one stage as the Process workflow tracks it.
+type StageState struct {
+	Phase  string              `json:"phase"`
+	Seq    int                 `json:"seq"`
+	Spec   process.StageSpec   `json:"spec"`
+	Status process.StageStatus `json:"status"`
+	Moved  bool                `json:"moved,omitempty"`
+	Result *StageResult        `json:"result,omitempty"`
+}
+
+// ScheduleChange is one change the PGA's office made to the schedule.
+type ScheduleChange struct {
+	At      time.Time `json:"at"` // process time
+	Kind    string    `json:"kind"`
+	StageID string    `json:"stageId"`
+	Reason  string    `json:"reason,omitempty"`
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to,omitempty"`
+}
+
+// ProcessState is the Process workflow's state, carried across
+// continue-as-new.
+type ProcessState struct {
+	Clock   process.Clock    `json:"clock"`
+	Stages  []StageState     `json:"stages"`
+	Changes []ScheduleChange `json:"changes,omitempty"`
+}
+
+// ProcessStatus answers QueryStatus.
+type ProcessStatus struct {
+	ProcessID string           `json:"processId"`
+	Title     string           `json:"title"`
+	Now       time.Time        `json:"now"` // process time
+	Phase     string           `json:"phase"`
+	Done      bool             `json:"done"`
+	Current   []string         `json:"current"` // running stages
+	Next      string           `json:"next,omitempty"`
+	Stages    []StageState     `json:"stages"`
+	Changes   []ScheduleChange `json:"changes,omitempty"`
+}
+
+// ProcessResult is what a finished process returns.
+type ProcessResult struct {
+	ProcessID string                  `json:"processId"`
+	Stages    map[string]*StageResult `json:"stages"`
+	Outcome   *process.Outcome        `json:"outcome,omitempty"` // of the last adoption or endorsement
+}
+
+// RescheduleRequest moves a stage that has not started.
+type RescheduleRequest struct {
+	StageID string       `json:"stageId"`
+	Start   process.Date `json:"start"`
+	End     process.Date `json:"end,omitzero"`
+	Reason  string       `json:"reason,omitempty"`
+}
+
+// AddStageRequest adds a stage to a phase.
+type AddStageRequest struct {
+	Phase  string            `json:"phase"`
+	Stage  process.StageSpec `json:"stage"`
+	Reason string            `json:"reason,omitempty"`
+}
+
+// CancelStageRequest cancels a stage that has not started.
+type CancelStageRequest struct {
+	StageID string `json:"stageId"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// MoveDeadlineRequest moves the close of a stage's window before it opens;
+// an open window is moved with its stage's UpdateSetDeadline.
+type MoveDeadlineRequest struct {
+	StageID string       `json:"stageId"`
+	Closes  process.Date `json:"closes"`
+	Reason  string       `json:"reason,omitempty"`
+}
+
+// StageInput starts a stage workflow.
+type StageInput struct {
+	ProcessID   string              `json:"processId"`
+	ProcessCode string              `json:"processCode"`
+	Phase       string              `json:"phase"`
+	Seq         int                 `json:"seq"`
+	Stage       process.StageSpec   `json:"stage"`
+	Clock       process.Clock       `json:"clock"`
+	Rules       process.Rules       `json:"rules"`
+	Simulation  *Simulation         `json:"simulation,omitempty"`
+	Drafting    *DraftingContext    `json:"drafting,omitempty"`
+	Carry       *AccreditationCarry `json:"carry,omitempty"`
+}
+
+// DraftingContext places a draft stage among the revisions.
+type DraftingContext struct {
+	Revision   int       `json:"revision"`           // 0 for the zero draft
+	AmendUntil time.Time `json:"amendUntil"`         // process time: when the next revision is due
+	Final      bool      `json:"final"`              // the agreed text: no amendments follow
+	Previous   string    `json:"previous,omitempty"` // the previous revision's stage
+}
+
+// StageResult is what a stage workflow returns.
+type StageResult struct {
+	Stage         string           `json:"stage"`
+	Contributions int              `json:"contributions,omitempty"`
+	Digest        string           `json:"digest,omitempty"`
+	Approved      int              `json:"approved,omitempty"`
+	Rejected      int              `json:"rejected,omitempty"`
+	Amendments    int              `json:"amendments,omitempty"`
+	Revision      int              `json:"revision,omitempty"`
+	DocumentHash  string           `json:"documentHash,omitempty"`
+	Outcome       *process.Outcome `json:"outcome,omitempty"`
+}
+
+// SetDeadlineRequest extends or closes an open window: Closes in process
+// time; a zero Closes closes it now.
+type SetDeadlineRequest struct {
+	Closes time.Time `json:"closes,omitzero"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// ObjectRequest is a Member State's objection to an application under
+// circulation.
+type ObjectRequest struct {
+	Party  string `json:"party"` // the applicant
+	State  string `json:"state"` // ISO 3166 alpha-3
+	Reason string `json:"reason,omitempty"`
+}
+
+// CirculateRequest asks for the pending applications to be circulated now.
+type CirculateRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// CirculateResult says what list was circulated and until when.
+type CirculateResult struct {
+	List         string    `json:"list"`
+	Applications int       `json:"applications"`
+	Until        time.Time `json:"until"` // process time the non-objection period ends
+}
+
+// PublishRevisionRequest publishes a revision the co-facilitators stored
+// first with the store's PutDocument: the update carries its reference, not
+// its text.
+type PublishRevisionRequest struct {
+	Revision int    `json:"revision"`
+	SHA256   string `json:"sha256"`
+}
+
+// RecordOutcomeRequest records a conference's adoption or the Assembly's
+// vote. Votes map ISO codes to yes, no, abstain; States not named are absent.
+type RecordOutcomeRequest struct {
+	Method    string            `json:"method"`              // consensus, acclamation, recorded-vote
+	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting by consensus or acclamation
+	Votes     map[string]string `json:"votes,omitempty"`
+	Document  string            `json:"document,omitempty"` // the outcome's symbol
+}

@@ -1,0 +1,252 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// Consultation runs a session (informal thematic session, regional
+// consultation, hearing, stocktaking, negotiation round): announced, its
+// contribution window opened, the session held, the window closed at its
+// deadline, and a summary recorded. Contributions go to the store's intake,
+// never through this workflow: it holds only their count and digest.
+func Consultation(ctx workflow.Context, in StageInput) (StageResult, error) {
+	c := &consultation{stage: newStage(in)}
+	if w := in.Stage.Window; w != nil {
+		c.opens, c.closes = w.Opens.Time, w.Closes.Time
+	}
+	if err := setUpdate(ctx, UpdateSetDeadline, c.setDeadline, c.validateSetDeadline); err != nil {
+		return StageResult{}, err
+	}
+	return c.run(ctx)
+}
+
+type consultation struct {
+	*stage
+	window
+	result StageResult
+}
+
+// window is a stage's contribution window as its workflow runs it. Updates
+// move its close; moving counts the handlers in flight, so the window is not
+// sealed under one.
+type window struct {
+	opens, closes time.Time // process time
+	opened        bool
+	sealed        bool
+	moving        int
+	moved         bool // set by a handler, cleared by the loop
+	moves         int
+}
+
+func (w *window) has() bool { return !w.opens.IsZero() }
+
+func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
+	spec := c.in.Stage
+	c.result.Stage = spec.ID
+	if err := c.record(ctx, "stage.announced", spec.Begins(), map[string]any{
+		"title": spec.Title, "kind": string(spec.Kind), "theme": spec.Theme, "place": spec.Place,
+		"start": spec.Start.Time, "end": spec.Finish(), "documents": documentsData(spec.Documents),
+	}); err != nil {
+		return c.result, err
+	}
+	steps := []step{
+		{at: func() time.Time { return spec.Start.Time }, run: c.sessionOpened},
+		{at: spec.Finish, run: c.sessionHeld},
+	}
+	if c.has() {
+		steps = append(steps,
+			step{at: func() time.Time { return c.opens }, run: c.openWindow},
+			step{at: func() time.Time { return c.closes }, run: c.closeWindow, isClose: true})
+	}
+	if err := runSteps(ctx, c.clk, &c.window, steps); err != nil {
+		return c.result, err
+	}
+	if spec.Kind.Consultative() {
+		if err := c.summarise(ctx); err != nil {
+			return c.result, err
+		}
+	}
+	return c.result, nil
+}
+
+// step is one timed event of a stage.
+type step struct {
+	at      func() time.Time // process time; a window's close can move
+	run     func(workflow.Context) error
+	isClose bool
+}
+
+// runSteps runs steps in time order. A moved deadline wakes it to reorder;
+// a close waits for deadline handlers in flight.
+func runSteps(ctx workflow.Context, clk clock, w *window, steps []step) error {
+	for len(steps) > 0 {
+		next := 0
+		for i, st := range steps {
+			if st.at().Before(steps[next].at()) {
+				next = i
+			}
+		}
+		woke, err := clk.wait(ctx, steps[next].at(), func() bool { return w.moved })
+		if err != nil {
+			return err
+		}
+		if woke {
+			w.moved = false
+			continue
+		}
+		if steps[next].isClose {
+			if err := workflow.Await(ctx, func() bool { return w.moving == 0 }); err != nil {
+				return err
+			}
+			if w.moved {
+				w.moved = false
+				continue
+			}
+		}
+		if err := steps[next].run(ctx); err != nil {
+			return err
+		}
+		steps = append(steps[:next], steps[next+1:]...)
+	}
+	return nil
+}
+
+func (c *consultation) sessionOpened(ctx workflow.Context) error {
+	return c.record(ctx, "session.opened", c.in.Stage.Start.Time, map[string]any{"place": c.in.Stage.Place})
+}
+
+func (c *consultation) sessionHeld(ctx workflow.Context) error {
+	return c.record(ctx, "session.held", c.in.Stage.Finish(), map[string]any{"place": c.in.Stage.Place})
+}
+
+func (c *consultation) openWindow(ctx workflow.Context) error {
+	if err := openWindow(ctx, c.stage, c.in.Stage.Code, &c.window, c.in.Stage.Kind.Consultative()); err != nil {
+		return err
+	}
+	if sim := c.in.Simulation; sim != nil && sim.ContributionsPerWindow > 0 {
+		var n int
+		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateContributions,
+			activities.SimulateContributionsInput{
+				ProcessID: c.in.ProcessID, StageID: c.in.Stage.ID, Count: sim.ContributionsPerWindow,
+				At: c.clk.Wall(c.opens),
+			}).Get(ctx, &n)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *consultation) closeWindow(ctx workflow.Context) error {
+	seal, err := sealWindow(ctx, c.stage, &c.window, "window.closed")
+	c.result.Contributions, c.result.Digest = seal.Count, seal.Digest
+	return err
+}
+
+// openWindow publishes a stage's window to the store's intake and records it.
+func openWindow(ctx workflow.Context, s *stage, code string, w *window, public bool) error {
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
+		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
+		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(w.closes), Public: public,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.opened = true
+	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes})
+}
+
+// sealWindow seals a stage's window in the store and records what it got.
+func sealWindow(ctx workflow.Context, s *stage, w *window, event string) (process.Seal, error) {
+	var seal process.Seal
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.SealWindow,
+		activities.SealInput{ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID}).Get(ctx, &seal)
+	if err != nil {
+		return seal, err
+	}
+	w.sealed = true
+	return seal, s.record(ctx, event, w.closes, map[string]any{"count": seal.Count, "digest": seal.Digest})
+}
+
+func (c *consultation) summarise(ctx workflow.Context) error {
+	spec := c.in.Stage
+	var paras []string
+	if c.has() {
+		paras = append(paras,
+			fmt.Sprintf("%d contributions were received by the deadline of %s.", c.result.Contributions, c.closes.Format(time.RFC3339)),
+			"Digest of the contributions' receipts (SHA-256): "+c.result.Digest+".")
+	}
+	paras = append(paras, fmt.Sprintf("%s was held in %s from %s to %s.", spec.Title, spec.Place,
+		spec.Start.Format(time.DateOnly), spec.Finish().Add(-time.Nanosecond).Format(time.DateOnly)))
+	var res activities.PublishResult
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
+		Document: process.DocumentVersion{
+			ProcessID: c.in.ProcessID, StageID: spec.ID, Name: spec.ID + "-summary", Kind: "summary",
+			Title: "Summary of " + spec.Title, Paragraphs: paras, IssuedAt: spec.Finish(),
+		},
+		DiffAgainst: -1,
+	}).Get(ctx, &res)
+	if err != nil {
+		return err
+	}
+	return c.record(ctx, "summary.recorded", spec.Finish(), map[string]any{
+		"document": res.Document.Name, "sha256": res.Document.SHA256,
+		"contributions": c.result.Contributions, "digest": c.result.Digest,
+	})
+}
+
+func (c *consultation) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {
+	return validateSetDeadline(c.clk.now(ctx), &c.window, req)
+}
+
+func validateSetDeadline(now time.Time, w *window, req SetDeadlineRequest) error {
+	const op = "workflows.SetDeadline"
+	switch {
+	case !w.has():
+		return process.Errorf(op, process.Conflict, "this stage has no contribution window")
+	case w.sealed:
+		return process.Errorf(op, process.Conflict, "the window closed at %s", w.closes.Format(time.RFC3339))
+	case req.Closes.IsZero() && !w.opened:
+		return process.Errorf(op, process.Conflict, "the window has not opened yet")
+	case !req.Closes.IsZero() && !req.Closes.After(now):
+		return process.Errorf(op, process.Rule, "the new deadline %s is not in the future", req.Closes.Format(time.RFC3339))
+	case !req.Closes.IsZero() && !req.Closes.After(w.opens):
+		return process.Errorf(op, process.Rule, "the new deadline %s is before the window opens", req.Closes.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (c *consultation) setDeadline(ctx workflow.Context, req SetDeadlineRequest) (time.Time, error) {
+	return setDeadline(ctx, c.stage, c.in.Stage.Code, &c.window, req)
+}
+
+// setDeadline moves an open or pending window's close and records the move;
+// a zero Closes closes it now.
+func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req SetDeadlineRequest) (time.Time, error) {
+	w.moving++
+	defer func() { w.moving-- }()
+	from, to := w.closes, req.Closes
+	if to.IsZero() {
+		to = s.clk.now(ctx)
+	}
+	if w.opened {
+		err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
+			ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
+			OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to), Public: s.in.Stage.Kind.Consultative(),
+		}).Get(ctx, nil)
+		if err != nil {
+			return from, err
+		}
+	}
+	w.closes, w.moved = to, true
+	w.moves++
+	return to, s.record(ctx, "window.moved", s.clk.now(ctx), map[string]any{
+		"seq": w.moves, "from": from, "to": to, "reason": req.Reason,
+	})
+}

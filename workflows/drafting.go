@@ -1,0 +1,179 @@
+package workflows
+
+import (
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// DraftName is the document name every revision of a process's outcome
+// text is stored under; revisions number from 0, the zero draft.
+const DraftName = "draft"
+
+// simulatedParagraphs is the length of a simulated draft.
+const simulatedParagraphs = 24
+
+// DraftingRound publishes one revision of the draft on its date, recorded
+// with a diff against the previous revision, then takes Member States'
+// amendments to it until the next revision is due. The co-facilitators
+// publish through UpdatePublishRevision; a simulation publishes for them.
+func DraftingRound(ctx workflow.Context, in StageInput) (StageResult, error) {
+	if in.Drafting == nil {
+		return StageResult{}, process.Errorf("workflows.DraftingRound", process.Invalid, "stage %s: no drafting context", in.Stage.ID)
+	}
+	d := &drafting{stage: newStage(in), dc: *in.Drafting}
+	if !d.dc.Final {
+		d.opens, d.closes = in.Stage.Start.Time, d.dc.AmendUntil
+	}
+	if err := setUpdate(ctx, UpdatePublishRevision, d.publishRevision, d.validatePublish); err != nil {
+		return StageResult{}, err
+	}
+	if err := setUpdate(ctx, UpdateSetDeadline, d.setDeadline, d.validateSetDeadline); err != nil {
+		return StageResult{}, err
+	}
+	return d.run(ctx)
+}
+
+type drafting struct {
+	*stage
+	window
+	dc         DraftingContext
+	published  bool
+	publishing bool
+	result     StageResult
+}
+
+func (d *drafting) code() string { return fmt.Sprintf("R%d", d.dc.Revision) }
+
+func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
+	spec := d.in.Stage
+	d.result = StageResult{Stage: spec.ID, Revision: d.dc.Revision}
+	if _, err := d.clk.wait(ctx, spec.Start.Time, nil); err != nil {
+		return d.result, err
+	}
+	if d.in.Simulation != nil {
+		ref, err := d.simulateDraft(ctx)
+		if err != nil {
+			return d.result, err
+		}
+		if err := d.publish(ctx, ref); err != nil {
+			return d.result, err
+		}
+	} else if err := workflow.Await(ctx, func() bool { return d.published }); err != nil {
+		return d.result, err
+	}
+	if d.dc.Final {
+		return d.result, nil
+	}
+	if err := openWindow(ctx, d.stage, d.code(), &d.window, false); err != nil {
+		return d.result, err
+	}
+	if sim := d.in.Simulation; sim != nil && sim.AmendmentsPerRound > 0 {
+		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateAmendments, activities.SimulateAmendmentsInput{
+			ProcessID: d.in.ProcessID, StageID: spec.ID, Revision: d.dc.Revision,
+			Paragraphs: simulatedParagraphs, Count: sim.AmendmentsPerRound,
+		}).Get(ctx, nil)
+		if err != nil {
+			return d.result, err
+		}
+	}
+	err := runSteps(ctx, d.clk, &d.window, []step{{at: func() time.Time { return d.closes }, run: d.closeAmendments, isClose: true}})
+	return d.result, err
+}
+
+func (d *drafting) document() process.DocumentVersion {
+	spec := d.in.Stage
+	doc := process.DocumentVersion{
+		ProcessID: d.in.ProcessID, StageID: spec.ID, Name: DraftName, Revision: d.dc.Revision,
+		Title: spec.Title, Kind: "draft", IssuedAt: spec.Start.Time,
+	}
+	if len(spec.Documents) > 0 {
+		doc.Symbol = spec.Documents[0].Symbol
+	}
+	return doc
+}
+
+func (d *drafting) simulateDraft(ctx workflow.Context) (process.DocumentVersion, error) {
+	var ref process.DocumentVersion
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.SimulateDraft, activities.SimulateDraftInput{
+		Document: d.document(), AmendedFrom: d.dc.Previous, Paragraphs: simulatedParagraphs,
+	}).Get(ctx, &ref)
+	return ref, err
+}
+
+// publish records a stored revision with its diff against the previous one.
+func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) error {
+	var res activities.PublishResult
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
+		Document: ref, DiffAgainst: d.dc.Revision - 1,
+	}).Get(ctx, &res)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"revision": d.dc.Revision, "title": res.Document.Title, "sha256": res.Document.SHA256}
+	if res.Document.Symbol != "" {
+		data["symbol"] = res.Document.Symbol
+	}
+	if res.Diff != nil {
+		data["diff"] = res.Diff
+	}
+	if err := d.record(ctx, "draft.published", d.in.Stage.Start.Time, data); err != nil {
+		return err
+	}
+	d.published, d.result.DocumentHash = true, res.Document.SHA256
+	return nil
+}
+
+func (d *drafting) closeAmendments(ctx workflow.Context) error {
+	if _, err := sealWindow(ctx, d.stage, &d.window, "window.closed"); err != nil {
+		return err
+	}
+	var n int
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.CountAmendments,
+		activities.SealInput{ProcessID: d.in.ProcessID, StageID: d.in.Stage.ID}).Get(ctx, &n)
+	if err != nil {
+		return err
+	}
+	d.result.Amendments = n
+	return d.record(ctx, "amendments.closed", d.closes, map[string]any{"revision": d.dc.Revision, "amendments": n})
+}
+
+func (d *drafting) validatePublish(ctx workflow.Context, req PublishRevisionRequest) error {
+	const op = "workflows.PublishRevision"
+	switch {
+	case d.published || d.publishing:
+		return process.Errorf(op, process.Conflict, "revision %d is published already", d.dc.Revision)
+	case d.in.Simulation != nil:
+		return process.Errorf(op, process.Conflict, "a simulation publishes its own drafts")
+	case req.Revision != d.dc.Revision:
+		return process.Errorf(op, process.Rule, "this stage publishes revision %d, not %d", d.dc.Revision, req.Revision)
+	case d.clk.now(ctx).Before(d.in.Stage.Start.Time):
+		return process.Errorf(op, process.Rule, "revision %d is due on %s, not before", d.dc.Revision, d.in.Stage.Start.Format(time.DateOnly))
+	}
+	if b, err := hex.DecodeString(req.SHA256); err != nil || len(b) != 32 {
+		return process.Errorf(op, process.Invalid, "sha256 %q is not a hex SHA-256", req.SHA256)
+	}
+	return nil
+}
+
+func (d *drafting) publishRevision(ctx workflow.Context, req PublishRevisionRequest) (StageResult, error) {
+	d.publishing = true
+	defer func() { d.publishing = false }()
+	ref := d.document()
+	ref.SHA256 = req.SHA256
+	err := d.publish(ctx, ref)
+	return d.result, err
+}
+
+func (d *drafting) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {
+	return validateSetDeadline(d.clk.now(ctx), &d.window, req)
+}
+
+func (d *drafting) setDeadline(ctx workflow.Context, req SetDeadlineRequest) (time.Time, error) {
+	return setDeadline(ctx, d.stage, d.code(), &d.window, req)
+}

@@ -1,0 +1,293 @@
+package workflows
+
+import (
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// Process runs a whole process from its template: each stage as a child
+// workflow started at its scheduled time on a durable timer, phase after
+// phase, while the PGA's office reschedules, adds or cancels stages and
+// moves deadlines through validated updates. It returns when every stage
+// has ended.
+func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
+	p := &processRun{in: in, rec: recorder{processID: in.ProcessID}}
+	if in.State != nil {
+		p.ProcessState = *in.State
+	} else {
+		p.ProcessState = initialState(workflow.Now(ctx), in)
+	}
+	p.clk = clock{p.Clock}
+	if err := p.registerHandlers(ctx); err != nil {
+		return ProcessResult{}, err
+	}
+	return p.run(ctx)
+}
+
+type processRun struct {
+	ProcessState
+	in      ProcessInput
+	clk     clock
+	rec     recorder
+	running int  // child workflows in flight
+	dirty   bool // the schedule or a stage's status changed: look again
+	busy    int  // update handlers in flight
+}
+
+// initialState lays out the template's stages and fixes the clock.
+func initialState(now time.Time, in ProcessInput) ProcessState {
+	clk := in.Clock
+	if clk.Start.IsZero() {
+		clk.Start = now
+	}
+	if clk.Origin.IsZero() {
+		clk.Origin = clk.Start
+		if clk.Scale > 1 {
+			clk.Origin = firstBegins(in.Template).Add(-24 * time.Hour)
+		}
+	}
+	st := ProcessState{Clock: clk}
+	seq := 0
+	for _, ph := range in.Template.Phases {
+		for _, spec := range ph.Stages {
+			seq++
+			st.Stages = append(st.Stages, StageState{Phase: ph.ID, Seq: seq, Spec: spec, Status: process.Scheduled})
+		}
+	}
+	return st
+}
+
+func firstBegins(t process.Template) time.Time {
+	var first time.Time
+	for _, s := range t.Stages() {
+		if b := s.Begins(); first.IsZero() || b.Before(first) {
+			first = b
+		}
+	}
+	return first
+}
+
+func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
+	if p.in.State == nil {
+		if err := p.register(ctx); err != nil {
+			return ProcessResult{}, err
+		}
+	}
+	for {
+		next := p.nextStage()
+		if next < 0 && p.running == 0 {
+			break
+		}
+		if next >= 0 && !p.clk.now(ctx).Before(p.Stages[next].Spec.Begins()) {
+			if err := p.startStage(ctx, next); err != nil {
+				return ProcessResult{}, err
+			}
+			continue
+		}
+		if p.running == 0 && p.busy == 0 && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			in := p.in
+			state := p.ProcessState
+			in.State = &state
+			return ProcessResult{}, workflow.NewContinueAsNewError(ctx, Process, in)
+		}
+		p.dirty = false
+		var err error
+		if next >= 0 {
+			_, err = p.clk.wait(ctx, p.Stages[next].Spec.Begins(), func() bool { return p.dirty })
+		} else {
+			err = workflow.Await(ctx, func() bool { return p.dirty })
+		}
+		if err != nil {
+			return ProcessResult{}, err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return p.busy == 0 }); err != nil {
+		return ProcessResult{}, err
+	}
+	if err := p.rec.record(ctx, activities.StageEvent{
+		StageID: "", Event: "process.completed", At: p.clk.now(ctx), Status: "completed",
+	}); err != nil {
+		return ProcessResult{}, err
+	}
+	return p.result(), nil
+}
+
+func (p *processRun) register(ctx workflow.Context) error {
+	t := p.in.Template
+	rows := make([]process.Stage, len(p.Stages))
+	for i, s := range p.Stages {
+		rows[i] = stageRow(p.in.ProcessID, s)
+	}
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RegisterProcess, activities.RegisterInput{
+		Process: process.Process{
+			ID: p.in.ProcessID, TemplateID: t.ID, Title: t.Title, Code: t.Code,
+			Phase: t.Phases[0].ID, Status: "running", CreatedAt: workflow.Now(ctx).UTC(),
+		},
+		Stages: rows,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.clk.now(ctx), Data: map[string]any{
+		"template": t.ID, "title": t.Title, "mandate": t.Mandate, "stages": len(p.Stages),
+		"clock": map[string]any{"origin": p.Clock.Origin, "scale": p.Clock.Scale},
+	}})
+}
+
+// nextStage is the scheduled stage that begins first (template order breaks
+// ties), or -1.
+func (p *processRun) nextStage() int {
+	next := -1
+	for i, s := range p.Stages {
+		if s.Status == process.Scheduled && (next < 0 || s.Spec.Begins().Before(p.Stages[next].Spec.Begins())) {
+			next = i
+		}
+	}
+	return next
+}
+
+func (p *processRun) startStage(ctx workflow.Context, i int) error {
+	s := &p.Stages[i]
+	phase := p.currentPhase()
+	s.Status = process.Running
+	ev := activities.StageEvent{
+		StageID: s.Spec.ID, Event: "stage.started", At: s.Spec.Begins(),
+		Data:   map[string]any{"phase": s.Phase, "kind": string(s.Spec.Kind), "title": s.Spec.Title},
+		Stages: []process.Stage{stageRow(p.in.ProcessID, *s)},
+	}
+	if now := p.currentPhase(); now != phase {
+		ev.Phase = now
+	}
+	if err := p.rec.record(ctx, ev); err != nil {
+		return err
+	}
+	in := StageInput{
+		ProcessID: p.in.ProcessID, ProcessCode: p.in.Template.Code, Phase: s.Phase, Seq: s.Seq,
+		Stage: s.Spec, Clock: p.Clock, Rules: p.in.Template.Rules, Simulation: p.in.Simulation,
+	}
+	if s.Spec.Kind == process.Draft {
+		in.Drafting = p.draftingContext(i)
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID),
+		TaskQueue:  TaskQueue,
+	})
+	future := workflow.ExecuteChildWorkflow(cctx, stageWorkflow(s.Spec.Kind), in)
+	p.running++
+	id := s.Spec.ID
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		var res StageResult
+		err := future.Get(gctx, &res)
+		p.stageEnded(gctx, id, res, err)
+	})
+	return nil
+}
+
+// stageEnded records a child's end. Its own failure to record is logged:
+// the stage has ended either way and the process goes on.
+func (p *processRun) stageEnded(ctx workflow.Context, id string, res StageResult, err error) {
+	defer func() { p.running--; p.dirty = true }()
+	i := p.index(id)
+	s := &p.Stages[i]
+	ev := activities.StageEvent{StageID: id, At: p.clk.now(ctx)}
+	if err != nil {
+		s.Status = process.Failed
+		ev.Event, ev.Data = "stage.failed", map[string]any{"error": err.Error()}
+	} else {
+		s.Status, s.Result = process.Completed, &res
+		ev.Event, ev.Data = "stage.completed", map[string]any{"result": res}
+	}
+	ev.Stages = []process.Stage{stageRow(p.in.ProcessID, *s)}
+	if rerr := p.rec.record(ctx, ev); rerr != nil {
+		workflow.GetLogger(ctx).Error("recording a stage's end failed", "stage", id, "error", rerr)
+	}
+}
+
+// draftingContext numbers a draft among the draft stages in date order and
+// gives it until the next one for amendments.
+func (p *processRun) draftingContext(i int) *DraftingContext {
+	var drafts []int
+	for j, s := range p.Stages {
+		if s.Spec.Kind == process.Draft && s.Status != process.Cancelled {
+			drafts = append(drafts, j)
+		}
+	}
+	slices.SortStableFunc(drafts, func(x, y int) int { return p.Stages[x].Spec.Start.Compare(p.Stages[y].Spec.Start.Time) })
+	k := slices.Index(drafts, i)
+	dc := &DraftingContext{Revision: k, Final: k == len(drafts)-1}
+	if k > 0 {
+		dc.Previous = p.Stages[drafts[k-1]].Spec.ID
+	}
+	dc.AmendUntil = p.Stages[i].Spec.Finish()
+	if !dc.Final {
+		if next := p.Stages[drafts[k+1]].Spec.Start.Time; next.After(dc.AmendUntil) {
+			dc.AmendUntil = next
+		}
+	}
+	return dc
+}
+
+func stageWorkflow(kind process.StageKind) any {
+	switch kind {
+	case process.AccreditationWindow:
+		return Accreditation
+	case process.ThematicSession, process.RegionalConsultation, process.Hearing, process.Stocktaking, process.NegotiationRound:
+		return Consultation
+	case process.Draft:
+		return DraftingRound
+	case process.Conference:
+		return Conference
+	case process.Endorsement:
+		return Endorsement
+	default:
+		return Milestone
+	}
+}
+
+// currentPhase is the phase of the latest stage started.
+func (p *processRun) currentPhase() string {
+	phase, latest := p.in.Template.Phases[0].ID, time.Time{}
+	for _, s := range p.Stages {
+		if s.Status != process.Scheduled && s.Status != process.Cancelled && !s.Spec.Begins().Before(latest) {
+			phase, latest = s.Phase, s.Spec.Begins()
+		}
+	}
+	return phase
+}
+
+func (p *processRun) index(id string) int {
+	return slices.IndexFunc(p.Stages, func(s StageState) bool { return s.Spec.ID == id })
+}
+
+func (p *processRun) status(ctx workflow.Context) ProcessStatus {
+	st := ProcessStatus{
+		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx),
+		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
+	}
+	for _, s := range p.Stages {
+		if s.Status == process.Running {
+			st.Current = append(st.Current, s.Spec.ID)
+		}
+	}
+	if next := p.nextStage(); next >= 0 {
+		st.Next = p.Stages[next].Spec.ID
+	}
+	st.Done = st.Next == "" && len(st.Current) == 0
+	return st
+}
+
+func (p *processRun) result() ProcessResult {
+	res := ProcessResult{ProcessID: p.in.ProcessID, Stages: map[string]*StageResult{}}
+	for _, s := range p.Stages {
+		res.Stages[s.Spec.ID] = s.Result
+		if s.Result != nil && s.Result.Outcome != nil {
+			res.Outcome = s.Result.Outcome
+		}
+	}
+	return res
+}

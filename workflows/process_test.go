@@ -1,0 +1,211 @@
+package workflows
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+func simulatedInput(t process.Template) ProcessInput {
+	return ProcessInput{
+		ProcessID: t.ID, Template: t, Clock: testClock(),
+		Simulation: &Simulation{Stakeholders: 12, ObjectEvery: 4, ContributionsPerWindow: 10, AmendmentsPerRound: 5},
+	}
+}
+
+func TestProcessRunsEveryStageInOrder(t *testing.T) {
+	h := newHarness(t)
+	h.run(ProcessWorkflowID("test"), Process, simulatedInput(testTemplate()))
+	require.NoError(t, h.env.GetWorkflowError())
+	var res ProcessResult
+	require.NoError(t, h.env.GetWorkflowResult(&res))
+
+	require.Equal(t, &process.Outcome{Method: "recorded-vote", Yes: 100, No: 2, Abstain: 10, Absent: 81,
+		NoVotes: []string{"HUN", "USA"}, Adopted: 100}, res.Outcome)
+	require.Equal(t, 10, res.Stages["ts1"].Contributions)
+	// Of 12 applicants, 2 in ECOSOC status register directly; of the 10
+	// circulated, every 4th draws an objection.
+	require.Equal(t, 8, res.Stages["acc"].Approved)
+	require.Equal(t, 2, res.Stages["acc"].Rejected)
+	require.Equal(t, 5, res.Stages["zero"].Amendments)
+	require.Equal(t, 1, res.Stages["rev1"].Revision)
+
+	entries := h.record("test")
+	require.NoError(t, process.VerifyChain(entries))
+	require.Equal(t, "process.created", entries[0].Event)
+	require.Equal(t, "process.completed", entries[len(entries)-1].Event)
+	for i := 1; i < len(entries); i++ {
+		require.False(t, entries[i].At.Before(entries[i-1].At), "entry %d (%s %s at %s) is before entry %d (%s)",
+			entries[i].Seq, entries[i].StageID, entries[i].Event, entries[i].At, entries[i-1].Seq, entries[i-1].At)
+	}
+	events := h.events("test")
+	for _, want := range [][]string{
+		{"modalities stage.started", "modalities milestone.reached", "modalities stage.completed"},
+		{"acc window.opened", "acc list.circulated", "acc objection.recorded", "acc list.decided"},
+		{"ts1 window.opened", "ts1 session.opened", "ts1 window.closed", "ts1 session.held", "ts1 summary.recorded"},
+		{"zero draft.published", "round1 session.opened", "zero window.closed", "zero amendments.closed", "rev1 draft.published"},
+		{"conference conference.opened", "conference conference.adopted", "conference conference.closed",
+			"endorsement endorsement.opened", "endorsement endorsement.adopted"},
+	} {
+		requireSubsequence(t, events, want)
+	}
+
+	byEvent := map[string]process.RecordEntry{}
+	for _, e := range entries {
+		byEvent[e.StageID+" "+e.Event] = e
+	}
+	require.Equal(t, day("2030-01-05"), byEvent["modalities milestone.reached"].At)
+	require.Contains(t, byEvent["modalities milestone.reached"].Data, "A/RES/99/1")
+	require.Equal(t, day("2030-03-01"), byEvent["ts1 window.closed"].At)
+	require.Equal(t, day("2030-03-01"), byEvent["ts1 session.opened"].At)
+	require.Contains(t, byEvent["rev1 draft.published"].Data, `"diff":{"added":5,"kept":19,"removed":5}`, "5 amendments taken up")
+
+	ctx := context.Background()
+	stages, err := h.store.ListStages(ctx, "test")
+	require.NoError(t, err)
+	for _, s := range stages {
+		require.Equal(t, process.Completed, s.Status, s.Spec.ID)
+	}
+	p, err := h.store.GetProcess(ctx, "test")
+	require.NoError(t, err)
+	require.Equal(t, "completed", p.Status)
+	require.Equal(t, "adoption", p.Phase)
+	contribs, err := h.store.ListContributions(ctx, store.ContributionFilter{ProcessID: "test", StageID: "ts1"})
+	require.NoError(t, err)
+	require.Len(t, contribs, 10)
+	require.Regexp(t, `^TST-TS1-0000\d\d$`, contribs[0].Tracking)
+}
+
+// requireSubsequence checks that want occurs in got in order.
+func requireSubsequence(t *testing.T, got, want []string) {
+	t.Helper()
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	require.Equal(t, len(want), i, "missing %q in order within %v", want[min(i, len(want)-1)], got)
+}
+
+func TestRescheduleMovesTheTimer(t *testing.T) {
+	h := newHarness(t)
+	in := simulatedInput(testTemplate())
+	id := ProcessWorkflowID("test")
+	var early, past, unknown, moved *updateOutcome
+	h.at(day("2030-01-02"), func() {
+		moved = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "modalities", Start: date("2030-01-08"), Reason: "room taken"})
+		past = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "ts1", Start: date("2029-12-01")})
+		unknown = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "nope", Start: date("2030-02-01")})
+		early = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "ts1", Start: date("2030-03-05"), End: date("2030-03-04")})
+	})
+	var status ProcessStatus
+	h.at(day("2030-01-06"), func() {
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(&status))
+	})
+	h.run(id, Process, in)
+	require.NoError(t, h.env.GetWorkflowError())
+
+	require.NoError(t, moved.err)
+	require.Nil(t, moved.rejected)
+	requireKind(t, process.Rule, past.rejected)
+	requireKind(t, process.NotFound, unknown.rejected)
+	requireKind(t, process.Rule, early.rejected)
+
+	// On the 6th the milestone, once due on the 5th, waits for the 8th.
+	i := slices.IndexFunc(status.Stages, func(s StageState) bool { return s.Spec.ID == "modalities" })
+	require.Equal(t, process.Scheduled, status.Stages[i].Status)
+	require.True(t, status.Stages[i].Moved)
+	require.Len(t, status.Changes, 1, "refused changes leave no trace")
+	require.Equal(t, "2030-01-05", status.Changes[0].From)
+
+	var reached process.RecordEntry
+	var rescheduled int
+	for _, e := range h.record("test") {
+		switch e.StageID + " " + e.Event {
+		case "modalities milestone.reached":
+			reached = e
+		case "modalities stage.rescheduled":
+			rescheduled++
+		case "ts1 stage.rescheduled", "nope stage.rescheduled":
+			t.Fatalf("a refused reschedule was recorded: %+v", e)
+		}
+	}
+	require.Equal(t, 1, rescheduled)
+	require.Equal(t, day("2030-01-08"), reached.At)
+}
+
+func TestCancelAndAddStages(t *testing.T) {
+	h := newHarness(t)
+	id := ProcessWorkflowID("test")
+	var cancel, add, addDup, addBad, cancelRunning *updateOutcome
+	h.at(day("2030-01-02"), func() {
+		cancel = h.update(id, UpdateCancelStage, CancelStageRequest{StageID: "round1", Reason: "merged"})
+		add = h.update(id, UpdateAddStage, AddStageRequest{Phase: "consultations", Stage: process.StageSpec{
+			ID: "hearing", Kind: process.Hearing, Code: "MSH", Title: "Hearing", Place: "New York",
+			Start: date("2030-03-10"), Window: &process.Window{Opens: date("2030-03-01"), Closes: date("2030-03-09")}}})
+		addDup = h.update(id, UpdateAddStage, AddStageRequest{Phase: "consultations", Stage: process.StageSpec{
+			ID: "ts1", Kind: process.Milestone, Title: "Again", Start: date("2030-03-10")}})
+		addBad = h.update(id, UpdateAddStage, AddStageRequest{Phase: "consultations", Stage: process.StageSpec{
+			ID: "x", Kind: "party", Title: "Party", Start: date("2030-03-10")}})
+	})
+	h.at(day("2030-01-12"), func() {
+		cancelRunning = h.update(id, UpdateCancelStage, CancelStageRequest{StageID: "acc"})
+	})
+	h.run(id, Process, simulatedInput(testTemplate()))
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, cancel.err)
+	require.NoError(t, add.err)
+	requireKind(t, process.Conflict, addDup.rejected)
+	requireKind(t, process.Invalid, addBad.rejected)
+	requireKind(t, process.Conflict, cancelRunning.rejected)
+
+	var res ProcessResult
+	require.NoError(t, h.env.GetWorkflowResult(&res))
+	require.Nil(t, res.Stages["round1"], "a cancelled stage never runs")
+	require.Equal(t, 10, res.Stages["hearing"].Contributions)
+	events := h.events("test")
+	require.Contains(t, events, "round1 stage.cancelled")
+	require.NotContains(t, events, "round1 session.opened")
+	requireSubsequence(t, events, []string{"hearing stage.added", "ts1 session.opened", "hearing session.opened"})
+}
+
+func TestMoveDeadlineBeforeTheWindowOpens(t *testing.T) {
+	h := newHarness(t)
+	id := ProcessWorkflowID("test")
+	var moved, beforeOpen, running *updateOutcome
+	h.at(day("2030-01-02"), func() {
+		moved = h.update(id, UpdateMoveDeadline, MoveDeadlineRequest{StageID: "ts1", Closes: date("2030-02-20")})
+		beforeOpen = h.update(id, UpdateMoveDeadline, MoveDeadlineRequest{StageID: "ts1", Closes: date("2030-01-20")})
+	})
+	h.at(day("2030-01-12"), func() {
+		running = h.update(id, UpdateMoveDeadline, MoveDeadlineRequest{StageID: "acc", Closes: date("2030-02-20")})
+	})
+	h.run(id, Process, simulatedInput(testTemplate()))
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, moved.err)
+	requireKind(t, process.Rule, beforeOpen.rejected)
+	requireKind(t, process.Conflict, running.rejected)
+	for _, e := range h.record("test") {
+		if e.StageID == "ts1" && e.Event == "window.closed" {
+			require.Equal(t, day("2030-02-20"), e.At)
+			return
+		}
+	}
+	t.Fatal("ts1's window never closed")
+}
+
+func requireKind(t *testing.T, want process.Kind, err error) {
+	t.Helper()
+	t.Logf("%v", err)
+	require.Error(t, err)
+	require.Equal(t, want, activities.KindOf(err), "error: %v", err)
+}

@@ -1,0 +1,178 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// The PGA office's schedule changes. Each validator refuses an invalid
+// change with its reason before anything is written; each handler changes
+// the schedule, then records the change.
+
+func (p *processRun) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (ProcessStatus, error) {
+		return p.status(ctx), nil
+	}); err != nil {
+		return err
+	}
+	if err := setUpdate(ctx, UpdateReschedule, p.reschedule, p.validateReschedule); err != nil {
+		return err
+	}
+	if err := setUpdate(ctx, UpdateAddStage, p.addStage, p.validateAddStage); err != nil {
+		return err
+	}
+	if err := setUpdate(ctx, UpdateCancelStage, p.cancelStage, p.validateCancelStage); err != nil {
+		return err
+	}
+	return setUpdate(ctx, UpdateMoveDeadline, p.moveDeadline, p.validateMoveDeadline)
+}
+
+// scheduled finds a stage that has not started, or says why not.
+func (p *processRun) scheduled(op, id string) (*StageState, error) {
+	i := p.index(id)
+	if i < 0 {
+		return nil, process.Errorf(op, process.NotFound, "no stage %q", id)
+	}
+	s := &p.Stages[i]
+	if s.Status != process.Scheduled {
+		return nil, process.Errorf(op, process.Conflict, "stage %s is %s: only a scheduled stage can change", id, s.Status)
+	}
+	return s, nil
+}
+
+func (p *processRun) validateReschedule(ctx workflow.Context, req RescheduleRequest) error {
+	const op = "workflows.Reschedule"
+	s, err := p.scheduled(op, req.StageID)
+	if err != nil {
+		return err
+	}
+	moved := rescheduled(s.Spec, req)
+	if err := moved.Validate(); err != nil {
+		return process.E(op, process.Rule, err)
+	}
+	if now := p.clk.now(ctx); moved.Begins().Before(now) {
+		return process.Errorf(op, process.Rule, "stage %s would begin %s, before now (%s)",
+			req.StageID, moved.Begins().Format(time.DateOnly), now.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// rescheduled moves a stage to new dates; its window moves with it.
+func rescheduled(spec process.StageSpec, req RescheduleRequest) process.StageSpec {
+	shift := req.Start.Sub(spec.Start.Time)
+	spec.Start, spec.End = req.Start, req.End
+	if spec.Window != nil {
+		w := *spec.Window
+		w.Opens.Time, w.Closes.Time = w.Opens.Add(shift), w.Closes.Add(shift)
+		spec.Window = &w
+	}
+	return spec
+}
+
+func (p *processRun) reschedule(ctx workflow.Context, req RescheduleRequest) (StageState, error) {
+	s := &p.Stages[p.index(req.StageID)]
+	from := s.Spec.Start.Format(time.DateOnly)
+	s.Spec, s.Moved = rescheduled(s.Spec, req), true
+	return *s, p.changed(ctx, "stage.rescheduled", *s, req.Reason, from, s.Spec.Start.Format(time.DateOnly))
+}
+
+func (p *processRun) validateAddStage(ctx workflow.Context, req AddStageRequest) error {
+	const op = "workflows.AddStage"
+	if !p.hasPhase(req.Phase) {
+		return process.Errorf(op, process.NotFound, "no phase %q", req.Phase)
+	}
+	if p.index(req.Stage.ID) >= 0 {
+		return process.Errorf(op, process.Conflict, "stage %q exists already", req.Stage.ID)
+	}
+	if err := req.Stage.Validate(); err != nil {
+		return err
+	}
+	if now := p.clk.now(ctx); req.Stage.Begins().Before(now) {
+		return process.Errorf(op, process.Rule, "stage %s would begin %s, before now (%s)",
+			req.Stage.ID, req.Stage.Begins().Format(time.DateOnly), now.Format(time.DateOnly))
+	}
+	return nil
+}
+
+func (p *processRun) hasPhase(id string) bool {
+	for _, ph := range p.in.Template.Phases {
+		if ph.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *processRun) addStage(ctx workflow.Context, req AddStageRequest) (StageState, error) {
+	s := StageState{Phase: req.Phase, Seq: len(p.Stages) + 1, Spec: req.Stage, Status: process.Scheduled}
+	p.Stages = append(p.Stages, s)
+	return s, p.changed(ctx, "stage.added", s, req.Reason, "", s.Spec.Start.Format(time.DateOnly))
+}
+
+func (p *processRun) validateCancelStage(ctx workflow.Context, req CancelStageRequest) error {
+	_, err := p.scheduled("workflows.CancelStage", req.StageID)
+	return err
+}
+
+func (p *processRun) cancelStage(ctx workflow.Context, req CancelStageRequest) (StageState, error) {
+	s := &p.Stages[p.index(req.StageID)]
+	s.Status = process.Cancelled
+	return *s, p.changed(ctx, "stage.cancelled", *s, req.Reason, "", "")
+}
+
+func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadlineRequest) error {
+	const op = "workflows.MoveDeadline"
+	i := p.index(req.StageID)
+	if i >= 0 && p.Stages[i].Status == process.Running {
+		return process.Errorf(op, process.Conflict,
+			"stage %s is running: move its open window with the stage's own %s update", req.StageID, UpdateSetDeadline)
+	}
+	s, err := p.scheduled(op, req.StageID)
+	if err != nil {
+		return err
+	}
+	if s.Spec.Window == nil {
+		return process.Errorf(op, process.Conflict, "stage %s has no contribution window", req.StageID)
+	}
+	if !req.Closes.After(s.Spec.Window.Opens.Time) {
+		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
+			req.Closes.Format(time.RFC3339), s.Spec.Window.Opens.Format(time.RFC3339))
+	}
+	if now := p.clk.now(ctx); !req.Closes.After(now) {
+		return process.Errorf(op, process.Rule, "the deadline %s is not in the future", req.Closes.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest) (StageState, error) {
+	s := &p.Stages[p.index(req.StageID)]
+	w := *s.Spec.Window
+	from := w.Closes.Format(time.RFC3339)
+	w.Closes = req.Closes
+	s.Spec.Window, s.Moved = &w, true
+	return *s, p.changed(ctx, "deadline.moved", *s, req.Reason, from, req.Closes.Format(time.RFC3339))
+}
+
+// changed wakes the scheduler, keeps the change in the schedule's history
+// and records it with the stage's new row.
+func (p *processRun) changed(ctx workflow.Context, kind string, s StageState, reason, from, to string) error {
+	p.busy++
+	defer func() { p.busy-- }()
+	p.dirty = true
+	now := p.clk.now(ctx)
+	p.Changes = append(p.Changes, ScheduleChange{At: now, Kind: kind, StageID: s.Spec.ID, Reason: reason, From: from, To: to})
+	data := map[string]any{"seq": len(p.Changes), "reason": reason}
+	if from != "" {
+		data["from"] = from
+	}
+	if to != "" {
+		data["to"] = to
+	}
+	return p.rec.record(ctx, activities.StageEvent{
+		StageID: s.Spec.ID, Event: kind, At: now, Data: data, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
+	})
+}

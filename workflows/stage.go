@@ -1,0 +1,128 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/process"
+)
+
+// a names activities by method; the worker registers the real struct.
+var a *activities.Activities
+
+// withActivityOptions gives store activities a short timeout and retries
+// without limit: a store that is down delays a stage, it does not fail it.
+// Rule violations come back non-retryable (see activities.classify).
+func withActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// withSimulationOptions allows the simulated participants' bulk work longer.
+func withSimulationOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+}
+
+// clock reads process time inside a workflow.
+type clock struct{ process.Clock }
+
+func (c clock) now(ctx workflow.Context) time.Time { return c.ProcessTime(workflow.Now(ctx)) }
+
+// wait blocks until process time t, or until cond holds when cond is not
+// nil. It reports whether cond ended the wait.
+func (c clock) wait(ctx workflow.Context, t time.Time, cond func() bool) (bool, error) {
+	d := c.Wall(t).Sub(workflow.Now(ctx))
+	if cond == nil {
+		if d <= 0 {
+			return false, nil
+		}
+		return false, workflow.Sleep(ctx, d)
+	}
+	if cond() {
+		return true, nil
+	}
+	if d <= 0 {
+		return false, nil
+	}
+	return workflow.AwaitWithTimeout(ctx, d, cond)
+}
+
+// recorder records a process's events and notifies their subscribers.
+type recorder struct {
+	processID string
+}
+
+// record appends the event to the record, then queues its notifications.
+func (r recorder) record(ctx workflow.Context, ev activities.StageEvent) error {
+	ev.ProcessID = r.processID
+	actx := withActivityOptions(ctx)
+	var entry process.RecordEntry
+	if err := workflow.ExecuteActivity(actx, a.RecordStage, ev).Get(ctx, &entry); err != nil {
+		return err
+	}
+	return workflow.ExecuteActivity(actx, a.Notify, activities.NotifyInput{
+		ProcessID: r.processID, Key: entry.Key, StageID: ev.StageID, Event: ev.Event, Data: ev.Data,
+	}).Get(ctx, nil)
+}
+
+// stageRow is the read-model row of a stage.
+func stageRow(processID string, s StageState) process.Stage {
+	return process.Stage{ProcessID: processID, Phase: s.Phase, Seq: s.Seq, Spec: s.Spec, Status: s.Status, Moved: s.Moved}
+}
+
+// stage is what every stage workflow shares: its input, clock and recorder.
+type stage struct {
+	in  StageInput
+	clk clock
+	rec recorder
+}
+
+func newStage(in StageInput) *stage {
+	return &stage{in: in, clk: clock{in.Clock}, rec: recorder{processID: in.ProcessID}}
+}
+
+func (s *stage) record(ctx workflow.Context, event string, at time.Time, data map[string]any) error {
+	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: event, At: at, Data: data})
+}
+
+// documentsData lists a stage's documents for its record entries.
+func documentsData(docs []process.Document) []map[string]any {
+	var out []map[string]any
+	for _, d := range docs {
+		m := map[string]any{"title": d.Title, "kind": d.Kind}
+		if d.Symbol != "" {
+			m["symbol"] = d.Symbol
+		}
+		if d.Unconfirmed {
+			m["unconfirmed"] = true
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// setUpdate registers an update whose validator and handler errors reach the
+// caller as application errors typed by kind.
+func setUpdate[Req, Res any](ctx workflow.Context, name string,
+	handler func(workflow.Context, Req) (Res, error), validator func(workflow.Context, Req) error) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name,
+		func(ctx workflow.Context, req Req) (Res, error) {
+			res, err := handler(ctx, req)
+			return res, activities.Classify(err)
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req Req) error {
+			return activities.Classify(validator(ctx, req))
+		}})
+}
