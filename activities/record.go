@@ -82,14 +82,26 @@ func (a *Activities) updateProcess(ctx context.Context, id, phase, status string
 type RegisterInput struct {
 	Process process.Process `json:"process"`
 	Stages  []process.Stage `json:"stages"`
+	// Windows are the template's contribution windows, pending: the intake
+	// answers "not open yet" rather than "no such window".
+	Windows []process.ContributionWindow `json:"windows,omitempty"`
 }
 
-// RegisterProcess writes the process and its stages to the read model.
+// RegisterProcess writes the process, its stages and its pending windows to
+// the read model.
 func (a *Activities) RegisterProcess(ctx context.Context, in RegisterInput) error {
 	if err := a.Store.PutProcess(ctx, in.Process); err != nil {
 		return Classify(err)
 	}
-	return Classify(a.Store.PutStages(ctx, in.Stages))
+	if err := a.Store.PutStages(ctx, in.Stages); err != nil {
+		return Classify(err)
+	}
+	for _, w := range in.Windows {
+		if err := a.Store.PutWindow(ctx, w); err != nil {
+			return Classify(err)
+		}
+	}
+	return nil
 }
 
 // NotifyInput is a recorded event to fan out to its subscribers.

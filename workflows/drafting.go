@@ -146,8 +146,10 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 func (d *drafting) validatePublish(ctx workflow.Context, req PublishRevisionRequest) error {
 	const op = "workflows.PublishRevision"
 	switch {
-	case d.published || d.publishing:
+	case d.published:
 		return process.Errorf(op, process.Conflict, "revision %d is published already", d.dc.Revision)
+	case d.publishing:
+		return process.Errorf(op, process.Conflict, "revision %d is being published", d.dc.Revision)
 	case d.in.Simulation != nil:
 		return process.Errorf(op, process.Conflict, "a simulation publishes its own drafts")
 	case req.Revision != d.dc.Revision:

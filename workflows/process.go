@@ -120,15 +120,23 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 func (p *processRun) register(ctx workflow.Context) error {
 	t := p.in.Template
 	rows := make([]process.Stage, len(p.Stages))
+	var windows []process.ContributionWindow
 	for i, s := range p.Stages {
 		rows[i] = stageRow(p.in.ProcessID, s)
+		if w := s.Spec.Window; w != nil {
+			windows = append(windows, process.ContributionWindow{
+				ProcessID: p.in.ProcessID, StageID: s.Spec.ID, Code: s.Spec.Code, State: process.WindowPending,
+				OpensAt: p.Clock.Wall(w.Opens.Time), ClosesAt: p.Clock.Wall(w.Closes.Time), Public: s.Spec.Kind.Consultative(),
+			})
+		}
 	}
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RegisterProcess, activities.RegisterInput{
 		Process: process.Process{
 			ID: p.in.ProcessID, TemplateID: t.ID, Title: t.Title, Code: t.Code,
 			Phase: t.Phases[0].ID, Status: "running", CreatedAt: workflow.Now(ctx).UTC(),
 		},
-		Stages: rows,
+		Stages:  rows,
+		Windows: windows,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err
