@@ -1,0 +1,107 @@
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+// TestGCM2018EndToEnd replays the whole 2016–2018 migration compact: 193
+// Member States, stakeholders applying (some objected to), contributions to
+// every consultation, amendments in every round, Marrakech and the General
+// Assembly's recorded vote; then checks the record against the template.
+func TestGCM2018EndToEnd(t *testing.T) {
+	tmpl, err := process.LookupTemplate("gcm-2018")
+	require.NoError(t, err)
+	h := newHarness(t)
+	sim := &Simulation{Stakeholders: 100, ObjectEvery: 10, ContributionsPerWindow: 25, AmendmentsPerRound: 20}
+	h.run(ProcessWorkflowID(tmpl.ID), Process, ProcessInput{
+		ProcessID: tmpl.ID, Template: *tmpl, Simulation: sim,
+		Clock: process.Clock{Origin: day("2016-09-01"), Scale: 1},
+	})
+	require.NoError(t, h.env.GetWorkflowError())
+	var res ProcessResult
+	require.NoError(t, h.env.GetWorkflowResult(&res))
+
+	require.Equal(t, &process.Outcome{Method: "recorded-vote", Yes: 152, No: 5, Abstain: 12, Absent: 24,
+		NoVotes: []string{"CZE", "HUN", "ISR", "POL", "USA"}, Adopted: 152, Document: "A/RES/73/195"}, res.Outcome)
+
+	entries := h.record(tmpl.ID)
+	require.NoError(t, process.VerifyChain(entries))
+	for i := 1; i < len(entries); i++ {
+		require.False(t, entries[i].At.Before(entries[i-1].At), "entry %d (%s %s at %s) comes before entry %d (%s %s at %s)",
+			entries[i].Seq, entries[i].StageID, entries[i].Event, entries[i].At,
+			entries[i-1].Seq, entries[i-1].StageID, entries[i-1].Event, entries[i-1].At)
+	}
+	recorded := map[string]process.RecordEntry{}
+	for _, e := range entries {
+		recorded[e.StageID+" "+e.Event] = e
+	}
+	data := func(key string) map[string]any {
+		e, ok := recorded[key]
+		require.True(t, ok, "no %q in the record", key)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(e.Data), &m))
+		return m
+	}
+
+	revision := 0
+	for _, spec := range tmpl.Stages() {
+		require.Contains(t, recorded, spec.ID+" stage.completed")
+		switch spec.Kind {
+		case process.Milestone:
+			e := recorded[spec.ID+" milestone.reached"]
+			require.Equal(t, spec.Start.Time, e.At, spec.ID)
+			for _, d := range spec.Documents {
+				if d.Symbol != "" {
+					require.Contains(t, e.Data, d.Symbol, spec.ID)
+				}
+			}
+		case process.ThematicSession, process.Hearing, process.RegionalConsultation, process.Stocktaking:
+			e := recorded[spec.ID+" session.opened"]
+			require.Equal(t, spec.Start.Time, e.At, spec.ID)
+			require.Equal(t, spec.Place, data(spec.ID+" session.opened")["place"], spec.ID)
+			require.Equal(t, spec.Window.Closes.Time, recorded[spec.ID+" window.closed"].At, spec.ID)
+			require.Equal(t, sim.ContributionsPerWindow, res.Stages[spec.ID].Contributions, spec.ID)
+			require.Contains(t, recorded, spec.ID+" summary.recorded")
+		case process.NegotiationRound:
+			require.Equal(t, spec.Start.Time, recorded[spec.ID+" session.opened"].At, spec.ID)
+		case process.Draft:
+			e := recorded[spec.ID+" draft.published"]
+			require.Equal(t, spec.Start.Time, e.At, spec.ID)
+			require.EqualValues(t, revision, data(spec.ID+" draft.published")["revision"], spec.ID)
+			if revision > 0 {
+				require.Contains(t, e.Data, `"diff"`, spec.ID)
+			}
+			if res.Stages[spec.ID].Revision < 5 {
+				require.Equal(t, sim.AmendmentsPerRound, res.Stages[spec.ID].Amendments, spec.ID)
+			}
+			revision++
+		}
+	}
+	require.Equal(t, 6, revision, "zero draft, zero draft plus, revisions 1–3, the agreed text")
+
+	acc := res.Stages["accreditation"]
+	require.NotNil(t, acc, "the special accreditation window ran")
+	require.Equal(t, 8, acc.Rejected, "of 80 circulated (20 in ECOSOC status register directly), every 10th drew an objection")
+	require.Equal(t, 72, acc.Approved)
+
+	marrakech := data("marrakech conference.adopted")
+	require.EqualValues(t, 164, marrakech["adoptedBy"])
+	require.Equal(t, "2018-12-10T00:00:00Z", recorded["marrakech conference.adopted"].At.Format("2006-01-02T15:04:05Z07:00"))
+	endorsement := data("ga-endorsement endorsement.adopted")
+	require.Equal(t, "A/RES/73/195", endorsement["document"])
+	require.EqualValues(t, 152, endorsement["yes"])
+	require.Len(t, endorsement["votes"], 169, "152 + 5 + 12 States voted; 24 did not")
+	require.Equal(t, "process.completed", entries[len(entries)-1].Event)
+
+	contribs, err := h.store.ListContributions(context.Background(), store.ContributionFilter{ProcessID: tmpl.ID, StageID: "ts1", Limit: 1000})
+	require.NoError(t, err)
+	require.Len(t, contribs, sim.ContributionsPerWindow)
+	t.Logf("%d record entries; %d stages", len(entries), len(tmpl.Stages()))
+}
