@@ -1,0 +1,162 @@
+// Package simulate replays a template's history as a process on a running
+// Compact: it starts the Process workflow on a scaled clock with simulated
+// participants and prints each stage event as the record receives it.
+package simulate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/workflows"
+)
+
+// Options say what to replay and how fast.
+type Options struct {
+	Template  *process.Template
+	ProcessID string  // default: the template's ID
+	Scale     float64 // process seconds per wall second; 86400 is a day a second
+	workflows.Simulation
+	// Poll is how often the record is read; default 50 ms.
+	Poll time.Duration
+}
+
+// DefaultSimulation is a modest crowd of participants.
+var DefaultSimulation = workflows.Simulation{
+	Stakeholders: 200, ObjectEvery: 10, ContributionsPerWindow: 50, AmendmentsPerRound: 40,
+}
+
+// Run starts the process, prints its record to out as it grows, and returns
+// the process's result once every stage has ended.
+func Run(ctx context.Context, c client.Client, record store.Record, opts Options, out io.Writer) (workflows.ProcessResult, error) {
+	var res workflows.ProcessResult
+	if opts.ProcessID == "" {
+		opts.ProcessID = opts.Template.ID
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 50 * time.Millisecond
+	}
+	sim := opts.Simulation
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.ProcessWorkflowID(opts.ProcessID), TaskQueue: workflows.TaskQueue,
+	}, workflows.Process, workflows.ProcessInput{
+		ProcessID: opts.ProcessID, Template: *opts.Template, Clock: process.Clock{Scale: opts.Scale}, Simulation: &sim,
+	})
+	if err != nil {
+		return res, fmt.Errorf("start %s: %w", opts.ProcessID, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run.Get(ctx, &res) }()
+	var seq int64
+	tick := time.NewTicker(opts.Poll)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if _, perr := follow(ctx, record, opts.ProcessID, &seq, out); perr != nil && err == nil {
+				err = perr
+			}
+			if err == nil && res.Outcome != nil {
+				fmt.Fprintln(out, Describe(*res.Outcome))
+			}
+			return res, err
+		case <-tick.C:
+			if _, err := follow(ctx, record, opts.ProcessID, &seq, out); err != nil {
+				return res, err
+			}
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+	}
+}
+
+// follow prints the entries after *seq and advances it.
+func follow(ctx context.Context, record store.Record, processID string, seq *int64, out io.Writer) (int, error) {
+	entries, err := record.Entries(ctx, processID, *seq)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		fmt.Fprintln(out, Line(e))
+		*seq = e.Seq
+	}
+	return len(entries), nil
+}
+
+// Line describes one record entry: its date, stage and event, and the
+// place, document symbols and figures it carries.
+func Line(e process.RecordEntry) string {
+	var data map[string]any
+	_ = json.Unmarshal([]byte(e.Data), &data)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %-22s %-22s", e.At.Format(time.DateOnly), e.StageID, e.Event)
+	if title, ok := data["title"].(string); ok && e.Event != "stage.started" {
+		fmt.Fprintf(&b, "  %s", title)
+	}
+	if place, ok := data["place"].(string); ok && place != "" {
+		fmt.Fprintf(&b, "  (%s)", place)
+	}
+	for _, sym := range symbols(data) {
+		fmt.Fprintf(&b, "  %s", sym)
+	}
+	for _, k := range []string{"count", "revision", "amendments", "applications"} {
+		if v, ok := data[k].(float64); ok {
+			fmt.Fprintf(&b, "  %s=%d", k, int(v))
+		}
+	}
+	if e.Event == "endorsement.adopted" || e.Event == "conference.adopted" {
+		fmt.Fprintf(&b, "  %s", tallyOf(data))
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func symbols(data map[string]any) []string {
+	var out []string
+	if s, ok := data["symbol"].(string); ok {
+		out = append(out, s)
+	}
+	if s, ok := data["document"].(string); ok && strings.Contains(s, "/") {
+		out = append(out, s)
+	}
+	if docs, ok := data["documents"].([]any); ok {
+		for _, d := range docs {
+			if m, ok := d.(map[string]any); ok {
+				if s, ok := m["symbol"].(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func tallyOf(data map[string]any) string {
+	if data["method"] == "recorded-vote" {
+		return fmt.Sprintf("%v–%v–%v", data["yes"], data["no"], data["abstain"])
+	}
+	return fmt.Sprintf("by %v, %v States", data["method"], data["adoptedBy"])
+}
+
+// Describe states an outcome the way the UN reports it, for example
+// "A/RES/73/195 adopted 152–5–12 (24 not voting)".
+func Describe(o process.Outcome) string {
+	doc := o.Document
+	if doc == "" {
+		doc = "the outcome"
+	}
+	if o.Method != "recorded-vote" {
+		return fmt.Sprintf("%s adopted by %s (%d States)", doc, o.Method, o.Adopted)
+	}
+	verdict := "adopted"
+	if o.Yes <= o.No {
+		verdict = "rejected"
+	}
+	return fmt.Sprintf("%s %s %d–%d–%d (%d not voting)", doc, verdict, o.Yes, o.No, o.Abstain, o.Absent)
+}
