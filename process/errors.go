@@ -21,10 +21,11 @@ const (
 	TooLarge    // body or attachment over its limit
 	RateLimited // too many requests
 	Unavailable // a dependency is down for now: retry
+	Unsupported // a media type the server does not take
 )
 
 var kindNames = [...]string{"internal", "invalid", "unauthorized", "forbidden", "not-found",
-	"conflict", "rule", "too-large", "rate-limited", "unavailable"}
+	"conflict", "rule", "too-large", "rate-limited", "unavailable", "unsupported-media-type"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/store/storetest"
+)
+
+func openTemp(t *testing.T) store.Store {
+	s, err := Open(filepath.Join(t.TempDir(), "compact.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, openTemp)
+}
+
+func TestPragmas(t *testing.T) {
+	write, read, err := open(filepath.Join(t.TempDir(), "compact.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer write.Close()
+	defer read.Close()
+	for _, tt := range []struct {
+		pool   string
+		pragma string
+		want   string
+	}{
+		{"write", "journal_mode", "wal"},
+		{"write", "synchronous", "2"}, // FULL
+		{"write", "foreign_keys", "1"},
+		{"write", "busy_timeout", "10000"},
+		{"write", "query_only", "0"},
+		{"read", "synchronous", "2"},
+		{"read", "foreign_keys", "1"},
+		{"read", "query_only", "1"},
+	} {
+		db := write
+		if tt.pool == "read" {
+			db = read
+		}
+		var got string
+		if err := db.QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("%s pool: %s = %s, want %s", tt.pool, tt.pragma, got, tt.want)
+		}
+	}
+}
+
+// TestReopen checks that an acknowledged contribution is in the file and
+// that opening a migrated file migrates nothing.
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "compact.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	opens := time.Date(2017, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, err := range []error{
+		s.PutProcess(ctx, process.Process{ID: "gcm-2018", Code: "GCM"}),
+		s.PutWindow(ctx, process.ContributionWindow{ProcessID: "gcm-2018", StageID: "ts1", Code: "TS1",
+			State: process.WindowOpen, OpensAt: opens, ClosesAt: opens.AddDate(0, 1, 0)}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.Submit(ctx, process.Submission{ProcessID: "gcm-2018", StageID: "ts1", Party: "MEX",
+		Role: "member-state", IdempotencyKey: "k", Title: "T", Body: "B"}, opens.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.GetContribution(ctx, r.Tracking)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Receipt != r {
+		t.Errorf("got receipt %+v, want %+v", c.Receipt, r)
+	}
+}
+
+func TestOpenInvalid(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "x.db?mode=ro"} {
+		if _, err := Open(path); process.KindOf(err) != process.Invalid {
+			t.Errorf("Open(%q): got %v, want an invalid error", path, err)
+		}
+	}
+}

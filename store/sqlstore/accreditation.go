@@ -1,0 +1,230 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// accreditationLock serialises the writers of a process's applications and
+// lists, so that a Decide cannot miss an objection being recorded.
+func accreditationLock(processID string) string { return "accreditation/" + processID }
+
+// Apply records an application at a.AppliedAt (now when zero); an
+// organisation in ECOSOC status is approved then.
+func (db *DB) Apply(ctx context.Context, a process.Application) (process.Application, error) {
+	const op = "store.Apply"
+	if err := required(op, "process id", a.ProcessID, "party", a.Party); err != nil {
+		return process.Application{}, err
+	}
+	a.AppliedAt = a.AppliedAt.UTC()
+	if a.AppliedAt.IsZero() {
+		a.AppliedAt = time.Now().UTC()
+	}
+	a.State, a.List, a.DecidedAt, a.Objections = process.Applied, "", time.Time{}, nil
+	if a.ECOSOC {
+		a.State, a.DecidedAt = process.Approved, a.AppliedAt
+	}
+	res, err := db.write.ExecContext(ctx, `
+		INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)
+		ON CONFLICT (process_id, party) DO NOTHING`,
+		a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt))
+	if err != nil {
+		return process.Application{}, db.fail(op, err)
+	}
+	switch n, err := res.RowsAffected(); {
+	case err != nil:
+		return process.Application{}, db.fail(op, err)
+	case n == 0:
+		return process.Application{}, process.Errorf(op, process.Conflict, "%s has already applied to %s", a.Party, a.ProcessID)
+	}
+	return a, nil
+}
+
+const applicationColumns = `process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at`
+
+func scanApplication(s scanner) (process.Application, error) {
+	var a process.Application
+	err := s.Scan(&a.ProcessID, &a.Party, &a.Name, &a.Category, &a.ECOSOC, &a.State, &a.List,
+		scanStamp{&a.AppliedAt}, scanStamp{&a.DecidedAt})
+	return a, err
+}
+
+func (db *DB) GetApplication(ctx context.Context, processID, party string) (process.Application, error) {
+	const op = "store.GetApplication"
+	var a process.Application
+	err := db.inReadTx(ctx, op, func(tx *sql.Tx) error {
+		as, err := applications(ctx, tx, `process_id = $1 AND party = $2`, processID, party)
+		if err != nil {
+			return err
+		}
+		if len(as) == 0 {
+			return notFound(op, "no application of %s to %s", party, processID)
+		}
+		a = as[0]
+		return nil
+	})
+	return a, err
+}
+
+// ListApplications lists a process's applications in one state, or all of
+// them for state "".
+func (db *DB) ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error) {
+	const op = "store.ListApplications"
+	var as []process.Application
+	err := db.inReadTx(ctx, op, func(tx *sql.Tx) (err error) {
+		as, err = applications(ctx, tx, `process_id = $1 AND ($2 = '' OR state = $2)`, processID, string(state))
+		return err
+	})
+	return as, err
+}
+
+// Circulate puts the applications still "applied" on a new list. A list is
+// circulated once: circulating it again returns its members as they are.
+func (db *DB) Circulate(ctx context.Context, processID, list string) ([]process.Application, error) {
+	const op = "store.Circulate"
+	if err := required(op, "process id", processID, "list", list); err != nil {
+		return nil, err
+	}
+	var as []process.Application
+	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, accreditationLock(processID)); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO accreditation_lists (process_id, list_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			processID, list)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 1 { // a new list
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE applications SET state = $3, list_name = $2 WHERE process_id = $1 AND state = $4`,
+				processID, list, string(process.Circulated), string(process.Applied)); err != nil {
+				return err
+			}
+		}
+		as, err = applications(ctx, tx, `process_id = $1 AND list_name = $2`, processID, list)
+		return err
+	})
+	return as, err
+}
+
+// Object records a State's objection to an application under circulation.
+func (db *DB) Object(ctx context.Context, processID, party string, o process.Objection) error {
+	const op = "store.Object"
+	if err := required(op, "process id", processID, "party", party, "objecting State", o.State); err != nil {
+		return err
+	}
+	return db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, accreditationLock(processID)); err != nil {
+			return err
+		}
+		var one int
+		switch err := tx.QueryRowContext(ctx, `
+			SELECT 1 FROM objections WHERE process_id = $1 AND party = $2 AND objecting_state = $3`,
+			processID, party, o.State).Scan(&one); {
+		case err == nil:
+			return nil // a retry: a no-op even once decided
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var state process.ApplicationState
+		err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2`,
+			processID, party).Scan(&state)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound(op, "no application of %s to %s", party, processID)
+		case err != nil:
+			return err
+		case state != process.Circulated:
+			return process.Errorf(op, process.Conflict, "%s's application is %s, not under circulation", party, state)
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO objections (process_id, party, objecting_state, reason) VALUES ($1, $2, $3, $4)`,
+			processID, party, o.State, o.Reason)
+		return err
+	})
+}
+
+// Decide approves the applications on a list that no State objected to and
+// rejects the rest, at at. Deciding it again returns the same outcome.
+func (db *DB) Decide(ctx context.Context, processID, list string, at time.Time) ([]process.Application, error) {
+	const op = "store.Decide"
+	if at.IsZero() {
+		return nil, invalid(op, "the decision needs a time")
+	}
+	var as []process.Application
+	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, accreditationLock(processID)); err != nil {
+			return err
+		}
+		var decidedAt sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT decided_at FROM accreditation_lists WHERE process_id = $1 AND list_name = $2`,
+			processID, list).Scan(&decidedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound(op, "list %q of %s was not circulated", list, processID)
+		}
+		if err != nil {
+			return err
+		}
+		if !decidedAt.Valid {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE applications SET decided_at = $3, state = CASE
+					WHEN EXISTS (SELECT 1 FROM objections o
+						WHERE o.process_id = applications.process_id AND o.party = applications.party) THEN $4
+					ELSE $5 END
+				WHERE process_id = $1 AND list_name = $2`,
+				processID, list, stamp(at), string(process.Rejected), string(process.Approved)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE accreditation_lists SET decided_at = $3 WHERE process_id = $1 AND list_name = $2`,
+				processID, list, stamp(at)); err != nil {
+				return err
+			}
+		}
+		as, err = applications(ctx, tx, `process_id = $1 AND list_name = $2`, processID, list)
+		return err
+	})
+	return as, err
+}
+
+// applications returns the applications matching where, with their
+// objections, ordered by when they were made.
+func applications(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]process.Application, error) {
+	as, err := queryAll(ctx, tx, scanApplication,
+		`SELECT `+applicationColumns+` FROM applications WHERE `+where+` ORDER BY applied_at, party`, args...)
+	if err != nil || len(as) == 0 {
+		return as, err
+	}
+	type key struct{ processID, party string }
+	objections := map[key][]process.Objection{}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT process_id, party, objecting_state, reason FROM objections
+		WHERE (process_id, party) IN (SELECT process_id, party FROM applications WHERE `+where+`)
+		ORDER BY objecting_state`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var o process.Objection
+		if err := rows.Scan(&k.processID, &k.party, &o.State, &o.Reason); err != nil {
+			return nil, err
+		}
+		objections[k] = append(objections[k], o)
+	}
+	for i, a := range as {
+		as[i].Objections = objections[key{a.ProcessID, a.Party}]
+	}
+	return as, rows.Err()
+}

@@ -1,0 +1,203 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+const (
+	memberState = "member-state"
+	stakeholder = "stakeholder"
+)
+
+// Submit stores a contribution in a transaction of its own.
+func (db *DB) Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error) {
+	const op = "store.Submit"
+	if err := validateSubmission(op, s); err != nil {
+		return process.Receipt{}, err
+	}
+	var r process.Receipt
+	err := db.inTx(ctx, op, func(tx *sql.Tx) (err error) {
+		r, err = db.submit(ctx, tx, s, now)
+		return err
+	})
+	return r, err
+}
+
+func validateSubmission(op string, s process.Submission) error {
+	if err := required(op, "process id", s.ProcessID, "stage id", s.StageID, "party", s.Party,
+		"idempotency key", s.IdempotencyKey); err != nil {
+		return err
+	}
+	if s.Role != memberState && s.Role != stakeholder {
+		return invalid(op, "role %q: want %s or %s", s.Role, memberState, stakeholder)
+	}
+	if s.Title == "" && s.Body == "" && len(s.Attachment) == 0 {
+		return invalid(op, "the contribution is empty")
+	}
+	return nil
+}
+
+// submit is Submit's work within tx, which it leaves open, so that a group
+// commit can submit many contributions in one transaction. s must be valid.
+// An error leaves nothing written, but may leave a PostgreSQL tx aborted:
+// run each submission in a savepoint to keep the others.
+func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time) (process.Receipt, error) {
+	const op = "store.Submit"
+	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
+		return process.Receipt{}, err
+	}
+	var w process.ContributionWindow
+	var processCode string
+	err := tx.QueryRowContext(ctx, `
+		SELECT w.code, w.state, w.opens_at, w.closes_at, p.code
+		FROM windows w JOIN processes p ON p.id = w.process_id
+		WHERE w.process_id = $1 AND w.stage_id = $2`, s.ProcessID, s.StageID,
+	).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &processCode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
+	}
+	if err != nil {
+		return process.Receipt{}, err
+	}
+
+	sum := contentSHA256(s)
+	// A retry returns the first receipt, even once the window has closed.
+	// Under the window's lock, a concurrent first attempt has committed.
+	var first struct{ processID, stageID string }
+	var r process.Receipt
+	err = tx.QueryRowContext(ctx, `
+		SELECT process_id, stage_id, tracking, submitted_at, sha256 FROM contributions
+		WHERE party = $1 AND idempotency_key = $2`, s.Party, s.IdempotencyKey,
+	).Scan(&first.processID, &first.stageID, &r.Tracking, scanStamp{&r.SubmittedAt}, &r.SHA256)
+	switch {
+	case err == nil:
+		if first.processID != s.ProcessID || first.stageID != s.StageID || r.SHA256 != sum {
+			return process.Receipt{}, process.Errorf(op, process.Conflict,
+				"idempotency key %q was used for another submission, %s", s.IdempotencyKey, r.Tracking)
+		}
+		return r, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return process.Receipt{}, err
+	}
+
+	switch {
+	case w.State == process.WindowSealed || !now.Before(w.ClosesAt):
+		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
+	case w.State != process.WindowOpen || now.Before(w.OpensAt):
+		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s not open", w.Code)
+	}
+	if s.Role == stakeholder {
+		if err := approved(ctx, tx, op, s.ProcessID, s.Party); err != nil {
+			return process.Receipt{}, err
+		}
+	}
+
+	var seq int
+	if err := tx.QueryRowContext(ctx, `
+		SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions WHERE process_id = $1 AND stage_id = $2`,
+		s.ProcessID, s.StageID).Scan(&seq); err != nil {
+		return process.Receipt{}, err
+	}
+	r = process.Receipt{
+		Tracking:    fmt.Sprintf("%s-%s-%06d", processCode, w.Code, seq),
+		SubmittedAt: now.UTC().Truncate(time.Microsecond),
+		SHA256:      sum,
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO contributions (tracking, process_id, stage_id, seq, party, role, idempotency_key,
+			title, body, attachment, attachment_type, sha256, submitted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		r.Tracking, s.ProcessID, s.StageID, seq, s.Party, s.Role, s.IdempotencyKey,
+		s.Title, s.Body, nullBytes(s.Attachment), s.AttachmentType, r.SHA256, stamp(r.SubmittedAt))
+	return r, err
+}
+
+// contentSHA256 is the receipt's hash: hex SHA-256 over the title, a
+// newline, the body and the attachment's bytes.
+func contentSHA256(s process.Submission) string {
+	h := sha256.New()
+	h.Write([]byte(s.Title + "\n" + s.Body))
+	h.Write(s.Attachment)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// approved returns Rule unless the party's accreditation to the process is
+// approved.
+func approved(ctx context.Context, q querier, op, processID, party string) error {
+	var state process.ApplicationState
+	err := q.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2`,
+		processID, party).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return process.Errorf(op, process.Rule, "%s is not accredited to %s", party, processID)
+	case err != nil:
+		return err
+	case state != process.Approved:
+		return process.Errorf(op, process.Rule, "%s's accreditation to %s is %s, not approved", party, processID, state)
+	}
+	return nil
+}
+
+// nullBytes stores an empty attachment as NULL, which scans back as nil.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+const contributionColumns = `process_id, stage_id, party, role, idempotency_key, title, body, attachment,
+	attachment_type, tracking, submitted_at, sha256, withdrawn`
+
+func scanContribution(s scanner) (process.Contribution, error) {
+	var c process.Contribution
+	err := s.Scan(&c.ProcessID, &c.StageID, &c.Party, &c.Role, &c.IdempotencyKey, &c.Title, &c.Body, &c.Attachment,
+		&c.AttachmentType, &c.Tracking, scanStamp{&c.SubmittedAt}, &c.SHA256, &c.Withdrawn)
+	return c, err
+}
+
+func (db *DB) GetContribution(ctx context.Context, tracking string) (process.Contribution, error) {
+	const op = "store.GetContribution"
+	c, err := scanContribution(db.read.QueryRowContext(ctx,
+		`SELECT `+contributionColumns+` FROM contributions WHERE tracking = $1`, tracking))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound(op, "contribution %s not found", tracking)
+	}
+	return c, db.fail(op, err)
+}
+
+// ListContributions pages through contributions in tracking order,
+// attachments included.
+func (db *DB) ListContributions(ctx context.Context, f store.ContributionFilter) ([]process.Contribution, error) {
+	const op = "store.ListContributions"
+	limit := f.Limit
+	switch {
+	case limit < 0:
+		return nil, invalid(op, "limit %d is negative", limit)
+	case limit == 0:
+		limit = 100
+	}
+	cs, err := queryAll(ctx, db.read, scanContribution, `
+		SELECT `+contributionColumns+` FROM contributions
+		WHERE ($1 = '' OR process_id = $1) AND ($2 = '' OR stage_id = $2) AND ($3 = '' OR party = $3)
+			AND tracking > $4
+		ORDER BY tracking LIMIT $5`,
+		f.ProcessID, f.StageID, f.Party, f.After, limit)
+	return cs, db.fail(op, err)
+}
+
+// Withdraw marks a contribution withdrawn; withdrawing it again is a no-op.
+func (db *DB) Withdraw(ctx context.Context, tracking, party string) error {
+	const op = "store.Withdraw"
+	return db.updateOne(ctx, op, notFound(op, "contribution %s of %s not found", tracking, party),
+		`UPDATE contributions SET withdrawn = TRUE WHERE tracking = $1 AND party = $2`, tracking, party)
+}

@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// Append chains ev after the process's last entry. It holds the process's
+// record lock, so appends to one process take turns and a key appended
+// concurrently is recorded once.
+func (db *DB) Append(ctx context.Context, ev process.RecordEvent) (process.RecordEntry, error) {
+	const op = "store.Append"
+	if err := required(op, "process id", ev.ProcessID, "key", ev.Key, "event", ev.Event); err != nil {
+		return process.RecordEntry{}, err
+	}
+	// What is hashed must be what is stored: UTC, without a monotonic reading.
+	ev.At = ev.At.UTC()
+	var e process.RecordEntry
+	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, "record/"+ev.ProcessID); err != nil {
+			return err
+		}
+		stored, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM record
+			WHERE process_id = $1 AND event_key = $2`, ev.ProcessID, ev.Key))
+		switch {
+		case err == nil:
+			e = stored
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var prev *process.RecordEntry
+		last, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM record
+			WHERE process_id = $1 ORDER BY seq DESC LIMIT 1`, ev.ProcessID))
+		switch {
+		case err == nil:
+			prev = &last
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		e = process.Chain(prev, ev, time.Now().UTC())
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO record (process_id, seq, event_key, stage_id, event, event_at, data, recorded_at, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			e.ProcessID, e.Seq, e.Key, e.StageID, e.Event, stamp(e.At), e.Data, stamp(e.RecordedAt), e.PrevHash, e.Hash)
+		return err
+	})
+	return e, err
+}
+
+const entryColumns = `process_id, seq, event_key, stage_id, event, event_at, data, recorded_at, prev_hash, hash`
+
+func scanEntry(s scanner) (process.RecordEntry, error) {
+	var e process.RecordEntry
+	err := s.Scan(&e.ProcessID, &e.Seq, &e.Key, &e.StageID, &e.Event, scanStamp{&e.At}, &e.Data,
+		scanStamp{&e.RecordedAt}, &e.PrevHash, &e.Hash)
+	return e, err
+}
+
+// Entries returns a process's record after seq after, in order.
+func (db *DB) Entries(ctx context.Context, processID string, after int64) ([]process.RecordEntry, error) {
+	es, err := queryAll(ctx, db.read, scanEntry, `SELECT `+entryColumns+` FROM record
+		WHERE process_id = $1 AND seq > $2 ORDER BY seq`, processID, after)
+	return es, db.fail("store.Entries", err)
+}

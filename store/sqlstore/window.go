@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+
+	"github.com/compact-un/compact/process"
+)
+
+// windowLock is the lock key that serialises a window's writers: PutWindow,
+// SealWindow and every Submit to it.
+func windowLock(processID, stageID string) string {
+	return "window/" + processID + "/" + stageID
+}
+
+// PutWindow creates or moves a window. Only SealWindow seals one.
+func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error {
+	const op = "store.PutWindow"
+	if err := required(op, "process id", w.ProcessID, "stage id", w.StageID, "code", w.Code); err != nil {
+		return err
+	}
+	if w.State != process.WindowPending && w.State != process.WindowOpen {
+		return invalid(op, "window state %q: want pending or open", w.State)
+	}
+	if !w.ClosesAt.After(w.OpensAt) {
+		return invalid(op, "window closes at %s, not after it opens at %s", w.ClosesAt, w.OpensAt)
+	}
+	return db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, windowLock(w.ProcessID, w.StageID)); err != nil {
+			return err
+		}
+		if err := processExists(ctx, tx, op, w.ProcessID); err != nil {
+			return err
+		}
+		var state process.WindowState
+		err := tx.QueryRowContext(ctx, `SELECT state FROM windows WHERE process_id = $1 AND stage_id = $2`,
+			w.ProcessID, w.StageID).Scan(&state)
+		switch {
+		case err == nil && state == process.WindowSealed:
+			return process.Errorf(op, process.Conflict, "window %s/%s is sealed", w.ProcessID, w.StageID)
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO windows (process_id, stage_id, code, state, opens_at, closes_at, is_public)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (process_id, stage_id) DO UPDATE SET
+				code = excluded.code, state = excluded.state, opens_at = excluded.opens_at,
+				closes_at = excluded.closes_at, is_public = excluded.is_public`,
+			w.ProcessID, w.StageID, w.Code, string(w.State), stamp(w.OpensAt), stamp(w.ClosesAt), w.Public)
+		return err
+	})
+}
+
+func (db *DB) GetWindow(ctx context.Context, processID, stageID string) (process.ContributionWindow, error) {
+	const op = "store.GetWindow"
+	w := process.ContributionWindow{ProcessID: processID, StageID: stageID}
+	err := db.read.QueryRowContext(ctx, `
+		SELECT code, state, opens_at, closes_at, is_public FROM windows WHERE process_id = $1 AND stage_id = $2`,
+		processID, stageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Public)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, notFound(op, "window %s/%s not found", processID, stageID)
+	}
+	return w, db.fail(op, err)
+}
+
+// SealWindow seals a window and stores its seal, which a second call
+// returns. Holding the window's lock, it cannot miss a Submit that has
+// checked the window open but not yet committed.
+func (db *DB) SealWindow(ctx context.Context, processID, stageID string) (process.Seal, error) {
+	const op = "store.SealWindow"
+	var seal process.Seal
+	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := db.lock(ctx, tx, windowLock(processID, stageID)); err != nil {
+			return err
+		}
+		var count sql.NullInt64
+		var digest sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT seal_count, seal_digest FROM windows WHERE process_id = $1 AND stage_id = $2`,
+			processID, stageID).Scan(&count, &digest)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound(op, "window %s/%s not found", processID, stageID)
+		}
+		if err != nil {
+			return err
+		}
+		if count.Valid {
+			seal = process.Seal{Count: int(count.Int64), Digest: digest.String}
+			return nil
+		}
+		if seal, err = computeSeal(ctx, tx, processID, stageID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE windows SET state = $3, seal_count = $4, seal_digest = $5 WHERE process_id = $1 AND stage_id = $2`,
+			processID, stageID, string(process.WindowSealed), seal.Count, seal.Digest)
+		return err
+	})
+	return seal, err
+}
+
+// computeSeal counts every contribution the window received, withdrawn or
+// not, and hashes their receipts' SHA-256 hex strings concatenated in
+// tracking order.
+func computeSeal(ctx context.Context, tx *sql.Tx, processID, stageID string) (process.Seal, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT sha256 FROM contributions WHERE process_id = $1 AND stage_id = $2 ORDER BY seq`,
+		processID, stageID)
+	if err != nil {
+		return process.Seal{}, err
+	}
+	defer rows.Close()
+	h := sha256.New()
+	var seal process.Seal
+	for rows.Next() {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return seal, err
+		}
+		h.Write([]byte(sum))
+		seal.Count++
+	}
+	seal.Digest = hex.EncodeToString(h.Sum(nil))
+	return seal, rows.Err()
+}

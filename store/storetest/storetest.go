@@ -1,0 +1,778 @@
+// Package storetest is the conformance suite every store.Store passes.
+package storetest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+// Run runs the suite. open returns a new, empty store for each test and
+// closes it when the test ends.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		test func(t *testing.T, s store.Store)
+	}{
+		{"Processes", testProcesses},
+		{"Stages", testStages},
+		{"Windows", testWindows},
+		{"Submit", testSubmit},
+		{"SubmitIdempotent", testSubmitIdempotent},
+		{"SubmitRefused", testSubmitRefused},
+		{"SubmitConcurrent", testSubmitConcurrent},
+		{"SealWindow", testSealWindow},
+		{"ListContributions", testListContributions},
+		{"Withdraw", testWithdraw},
+		{"Accreditation", testAccreditation},
+		{"Documents", testDocuments},
+		{"Amendments", testAmendments},
+		{"Record", testRecord},
+		{"RecordConcurrent", testRecordConcurrent},
+		{"Outbox", testOutbox},
+		{"Subscribers", testSubscribers},
+		{"Ping", testPing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.test(t, open(t))
+		})
+	}
+}
+
+// t0 is when the fixture's window opens.
+var t0 = time.Date(2017, 5, 8, 9, 0, 0, 0, time.UTC)
+
+func gcm() process.Process {
+	return process.Process{ID: "gcm-2018", TemplateID: "gcm", Title: "Global Compact for Migration", Code: "GCM",
+		Phase: "consultations", Status: "running", CreatedAt: time.Date(2017, 4, 6, 0, 0, 0, 123456789, time.UTC)}
+}
+
+// window is the fixture's open window: thirty days from t0.
+func window(stageID, code string) process.ContributionWindow {
+	return process.ContributionWindow{ProcessID: "gcm-2018", StageID: stageID, Code: code, State: process.WindowOpen,
+		OpensAt: t0, ClosesAt: t0.Add(30 * 24 * time.Hour), Public: true}
+}
+
+// seed stores the GCM process and an open window for stage ts1, coded TS1.
+func seed(t *testing.T, s store.Store) process.ContributionWindow {
+	t.Helper()
+	check(t, s.PutProcess(t.Context(), gcm()))
+	w := window("ts1", "TS1")
+	check(t, s.PutWindow(t.Context(), w))
+	return w
+}
+
+func submission(party, key string) process.Submission {
+	return process.Submission{ProcessID: "gcm-2018", StageID: "ts1", Party: party, Role: "member-state",
+		IdempotencyKey: key, Title: "Contribution of " + party, Body: "Text submitted by " + party + "."}
+}
+
+// during is a moment inside the fixture's window, in another zone and with
+// nanoseconds, which receipts drop.
+var during = t0.Add(time.Hour + 123456789).In(time.FixedZone("EST", -5*3600))
+
+func contentSHA256(s process.Submission) string {
+	sum := sha256.Sum256(append([]byte(s.Title+"\n"+s.Body), s.Attachment...))
+	return hex.EncodeToString(sum[:])
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantKind checks that err is a store *process.Error of kind.
+func wantKind(t *testing.T, err error, kind process.Kind) {
+	t.Helper()
+	var e *process.Error
+	switch {
+	case err == nil:
+		t.Fatalf("got no error, want %v", kind)
+	case !errors.As(err, &e):
+		t.Fatalf("got %T %v, want a *process.Error", err, err)
+	case !strings.HasPrefix(e.Op, "store."):
+		t.Fatalf("got op %q in %v, want store.*", e.Op, err)
+	case process.KindOf(err) != kind:
+		t.Fatalf("got %v error %v, want %v", process.KindOf(err), err, kind)
+	}
+}
+
+func equal[T any](t *testing.T, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func testProcesses(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	_, err := s.GetProcess(ctx, "gcm-2018")
+	wantKind(t, err, process.NotFound)
+
+	p := gcm()
+	check(t, s.PutProcess(ctx, p))
+	got, err := s.GetProcess(ctx, p.ID)
+	check(t, err)
+	equal(t, got, p)
+
+	p.Phase, p.Status = "negotiations", "completed"
+	check(t, s.PutProcess(ctx, p))
+	got, err = s.GetProcess(ctx, p.ID)
+	check(t, err)
+	equal(t, got, p)
+
+	refugees := process.Process{ID: "gcr-2018", Code: "GCR", Title: "Global Compact on Refugees",
+		CreatedAt: p.CreatedAt.Add(time.Hour)}
+	check(t, s.PutProcess(ctx, refugees))
+	all, err := s.ListProcesses(ctx)
+	check(t, err)
+	equal(t, all, []process.Process{p, refugees})
+
+	wantKind(t, s.PutProcess(ctx, process.Process{Code: "X"}), process.Invalid)
+	wantKind(t, s.PutProcess(ctx, process.Process{ID: "x"}), process.Invalid)
+	// Tracking numbers start with the code: two processes cannot share it.
+	wantKind(t, s.PutProcess(ctx, process.Process{ID: "gcm-sim", Code: "GCM"}), process.Conflict)
+}
+
+func testStages(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	check(t, s.PutProcess(ctx, gcm()))
+	day := func(d int) process.Date { return process.Date{Time: time.Date(2017, 5, d, 0, 0, 0, 0, time.UTC)} }
+	stages := []process.Stage{
+		{ProcessID: "gcm-2018", Phase: "consultations", Seq: 2, Status: process.Scheduled, Spec: process.StageSpec{
+			ID: "ts1", Kind: process.ThematicSession, Code: "TS1", Title: "Human rights", Start: day(8), End: day(9),
+			Window: &process.Window{Opens: day(1), Closes: day(7)}}},
+		{ProcessID: "gcm-2018", Phase: "preparation", Seq: 1, Status: process.Completed, Spec: process.StageSpec{
+			ID: "modalities", Kind: process.Milestone, Title: "Modalities resolution", Start: day(1),
+			Documents: []process.Document{{Symbol: "A/RES/71/280", Title: "Modalities", Kind: "resolution"}}}},
+		{ProcessID: "gcm-2018", Phase: "consultations", Seq: 3, Status: process.Scheduled, Spec: process.StageSpec{
+			ID: "ts2", Kind: process.ThematicSession, Code: "TS2", Title: "Drivers", Start: day(22)}},
+	}
+	check(t, s.PutStages(ctx, stages))
+	got, err := s.ListStages(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, got, []process.Stage{stages[1], stages[0], stages[2]})
+
+	moved := stages[2]
+	moved.Status, moved.Moved, moved.Spec.Start = process.Running, true, day(23)
+	check(t, s.PutStages(ctx, []process.Stage{moved}))
+	got, err = s.ListStages(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, got, []process.Stage{stages[1], stages[0], moved})
+
+	// One stage of an unknown process fails the whole call.
+	ts3 := process.Stage{ProcessID: "gcm-2018", Seq: 4, Spec: process.StageSpec{ID: "ts3"}}
+	stray := process.Stage{ProcessID: "nope", Seq: 1, Spec: process.StageSpec{ID: "ts1"}}
+	wantKind(t, s.PutStages(ctx, []process.Stage{ts3, stray}), process.NotFound)
+	wantKind(t, s.PutStages(ctx, []process.Stage{{ProcessID: "gcm-2018"}}), process.Invalid)
+	got, err = s.ListStages(ctx, "gcm-2018")
+	check(t, err)
+	if len(got) != 3 {
+		t.Fatalf("a failed PutStages wrote: %d stages", len(got))
+	}
+	none, err := s.ListStages(ctx, "nope")
+	check(t, err)
+	equal(t, none, []process.Stage{})
+}
+
+func testWindows(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := window("ts1", "TS1")
+	wantKind(t, s.PutWindow(ctx, w), process.NotFound) // no process yet
+	check(t, s.PutProcess(ctx, gcm()))
+	_, err := s.GetWindow(ctx, w.ProcessID, w.StageID)
+	wantKind(t, err, process.NotFound)
+
+	w.State, w.OpensAt = process.WindowPending, t0.Add(123456789) // nanoseconds survive
+	check(t, s.PutWindow(ctx, w))
+	got, err := s.GetWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, got, w)
+
+	w.State, w.ClosesAt = process.WindowOpen, w.ClosesAt.Add(7*24*time.Hour) // opened, then extended
+	check(t, s.PutWindow(ctx, w))
+	got, err = s.GetWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, got, w)
+
+	backwards := w
+	backwards.ClosesAt = w.OpensAt
+	wantKind(t, s.PutWindow(ctx, backwards), process.Invalid)
+	sealed := w
+	sealed.State = process.WindowSealed
+	wantKind(t, s.PutWindow(ctx, sealed), process.Invalid)
+	wantKind(t, s.PutWindow(ctx, process.ContributionWindow{ProcessID: "gcm-2018", StageID: "ts9"}), process.Invalid)
+
+	_, err = s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	got, err = s.GetWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, got.State, process.WindowSealed)
+	wantKind(t, s.PutWindow(ctx, w), process.Conflict)
+}
+
+func testSubmit(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	seed(t, s)
+	sub := submission("MEX", "k1")
+	sub.Attachment, sub.AttachmentType = []byte("%PDF-1.7 \x00\xff"), "application/pdf"
+	r, err := s.Submit(ctx, sub, during)
+	check(t, err)
+	want := process.Receipt{Tracking: "GCM-TS1-000001", SubmittedAt: during.UTC().Truncate(time.Microsecond),
+		SHA256: contentSHA256(sub)}
+	equal(t, r, want)
+	got, err := s.GetContribution(ctx, r.Tracking)
+	check(t, err)
+	equal(t, got, process.Contribution{Submission: sub, Receipt: r})
+
+	// An accredited stakeholder may contribute too.
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, AppliedAt: t0})
+	check(t, err)
+	ngo := submission("ngo-1", "k1")
+	ngo.Role = "stakeholder"
+	r, err = s.Submit(ctx, ngo, during)
+	check(t, err)
+	equal(t, r.Tracking, "GCM-TS1-000002")
+
+	_, err = s.GetContribution(ctx, "GCM-TS1-000003")
+	wantKind(t, err, process.NotFound)
+}
+
+func testSubmitIdempotent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := seed(t, s)
+	first, err := s.Submit(ctx, submission("MEX", "k1"), during)
+	check(t, err)
+	again, err := s.Submit(ctx, submission("MEX", "k1"), during.Add(time.Minute))
+	check(t, err)
+	equal(t, again, first)
+
+	// Another party's key is its own.
+	other, err := s.Submit(ctx, submission("CHE", "k1"), during)
+	check(t, err)
+	equal(t, other.Tracking, "GCM-TS1-000002")
+
+	// A key names one submission: reusing it for another is refused, not
+	// dropped.
+	changed := submission("MEX", "k1")
+	changed.Body = "Other text."
+	_, err = s.Submit(ctx, changed, during)
+	wantKind(t, err, process.Conflict)
+
+	// A retry gets its receipt after the window has closed.
+	_, err = s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	again, err = s.Submit(ctx, submission("MEX", "k1"), w.ClosesAt.Add(time.Hour))
+	check(t, err)
+	equal(t, again, first)
+
+	cs, err := s.ListContributions(ctx, store.ContributionFilter{})
+	check(t, err)
+	equal(t, len(cs), 2)
+}
+
+func testSubmitRefused(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := seed(t, s)
+	pending := window("ts2", "TS2")
+	pending.State = process.WindowPending
+	check(t, s.PutWindow(ctx, pending))
+	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0})
+	check(t, err)
+
+	stakeholder := func(party string) process.Submission {
+		sub := submission(party, "k")
+		sub.Role = "stakeholder"
+		return sub
+	}
+	missing := submission("MEX", "k")
+	missing.StageID = "ts9"
+	inPending := submission("MEX", "k")
+	inPending.StageID = "ts2"
+	badRole := submission("MEX", "k")
+	badRole.Role = "observer"
+	empty := submission("MEX", "k")
+	empty.Title, empty.Body = "", ""
+	for _, tt := range []struct {
+		name string
+		sub  process.Submission
+		now  time.Time
+		kind process.Kind
+	}{
+		{"no window", missing, during, process.NotFound},
+		{"window pending", inPending, during, process.Conflict},
+		{"before it opens", submission("MEX", "k"), w.OpensAt.Add(-time.Nanosecond), process.Conflict},
+		{"as it closes", submission("MEX", "k"), w.ClosesAt, process.Conflict},
+		{"never applied", stakeholder("ngo-2"), during, process.Rule},
+		{"not approved yet", stakeholder("ngo-1"), during, process.Rule},
+		{"unknown role", badRole, during, process.Invalid},
+		{"no idempotency key", submission("MEX", ""), during, process.Invalid},
+		{"no content", empty, during, process.Invalid},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Submit(ctx, tt.sub, tt.now)
+			wantKind(t, err, tt.kind)
+		})
+	}
+	_, err = s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	_, err = s.Submit(ctx, submission("MEX", "k"), during)
+	wantKind(t, err, process.Conflict)
+
+	// Nothing refused was written, and no tracking number was spent.
+	cs, err := s.ListContributions(ctx, store.ContributionFilter{})
+	check(t, err)
+	equal(t, cs, []process.Contribution{})
+	seal, err := s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, seal.Count, 0)
+}
+
+func testSubmitConcurrent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	seed(t, s)
+	const n = 50
+	receipts := make([]process.Receipt, n)
+	retries := make([]process.Receipt, 10)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			receipts[i], err = s.Submit(ctx, submission(fmt.Sprintf("P%02d", i), "k"), during)
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	// Concurrent retries of one submission store it once.
+	for i := range retries {
+		wg.Go(func() {
+			var err error
+			retries[i], err = s.Submit(ctx, submission("MEX", "retried"), during)
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	for _, r := range retries[1:] {
+		equal(t, r, retries[0])
+	}
+	var tracking []string
+	for _, r := range append(receipts, retries[0]) {
+		tracking = append(tracking, r.Tracking)
+	}
+	slices.Sort(tracking)
+	for i, tr := range tracking {
+		equal(t, tr, fmt.Sprintf("GCM-TS1-%06d", i+1))
+	}
+	cs, err := s.ListContributions(ctx, store.ContributionFilter{Limit: 1000})
+	check(t, err)
+	equal(t, len(cs), n+1)
+}
+
+func testSealWindow(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := seed(t, s)
+	_, err := s.SealWindow(ctx, "gcm-2018", "ts9")
+	wantKind(t, err, process.NotFound)
+
+	h := sha256.New()
+	for _, party := range []string{"MEX", "CHE", "ngo-1"} {
+		sub := submission(party, "k")
+		if party == "ngo-1" {
+			_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, ECOSOC: true, AppliedAt: t0})
+			check(t, err)
+			sub.Role = "stakeholder"
+		}
+		r, err := s.Submit(ctx, sub, during)
+		check(t, err)
+		h.Write([]byte(r.SHA256))
+	}
+	// A withdrawn contribution was still received.
+	check(t, s.Withdraw(ctx, "GCM-TS1-000002", "CHE"))
+
+	seal, err := s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, seal, process.Seal{Count: 3, Digest: hex.EncodeToString(h.Sum(nil))})
+	again, err := s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, again, seal)
+	_, err = s.Submit(ctx, submission("FRA", "k"), during)
+	wantKind(t, err, process.Conflict)
+
+	check(t, s.PutWindow(ctx, window("ts2", "TS2")))
+	empty, err := s.SealWindow(ctx, "gcm-2018", "ts2")
+	check(t, err)
+	equal(t, empty, process.Seal{Count: 0, Digest: hex.EncodeToString(sha256.New().Sum(nil))})
+}
+
+func testListContributions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	seed(t, s)
+	check(t, s.PutWindow(ctx, window("ts2", "TS2")))
+	var all []process.Contribution
+	for i, party := range []string{"MEX", "CHE", "MEX", "FRA"} {
+		sub := submission(party, fmt.Sprint(i))
+		if i%2 == 1 {
+			sub.StageID = "ts2"
+		}
+		r, err := s.Submit(ctx, sub, during)
+		check(t, err)
+		all = append(all, process.Contribution{Submission: sub, Receipt: r})
+	}
+	// Tracking order: TS1's, then TS2's.
+	ts1, ts2 := []process.Contribution{all[0], all[2]}, []process.Contribution{all[1], all[3]}
+	for _, tt := range []struct {
+		name   string
+		filter store.ContributionFilter
+		want   []process.Contribution
+	}{
+		{"all", store.ContributionFilter{}, slices.Concat(ts1, ts2)},
+		{"process", store.ContributionFilter{ProcessID: "gcm-2018"}, slices.Concat(ts1, ts2)},
+		{"other process", store.ContributionFilter{ProcessID: "gcr-2018"}, []process.Contribution{}},
+		{"stage", store.ContributionFilter{ProcessID: "gcm-2018", StageID: "ts2"}, ts2},
+		{"party", store.ContributionFilter{Party: "MEX"}, ts1},
+		{"first page", store.ContributionFilter{Limit: 3}, slices.Concat(ts1, ts2[:1])},
+		{"next page", store.ContributionFilter{Limit: 3, After: ts2[0].Tracking}, ts2[1:]},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.ListContributions(ctx, tt.filter)
+			check(t, err)
+			equal(t, got, tt.want)
+		})
+	}
+	_, err := s.ListContributions(ctx, store.ContributionFilter{Limit: -1})
+	wantKind(t, err, process.Invalid)
+}
+
+func testWithdraw(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	seed(t, s)
+	r, err := s.Submit(ctx, submission("MEX", "k"), during)
+	check(t, err)
+	wantKind(t, s.Withdraw(ctx, r.Tracking, "CHE"), process.NotFound)
+	wantKind(t, s.Withdraw(ctx, "GCM-TS1-000009", "MEX"), process.NotFound)
+	c, err := s.GetContribution(ctx, r.Tracking)
+	check(t, err)
+	equal(t, c.Withdrawn, false)
+
+	check(t, s.Withdraw(ctx, r.Tracking, "MEX"))
+	check(t, s.Withdraw(ctx, r.Tracking, "MEX"))
+	c, err = s.GetContribution(ctx, r.Tracking)
+	check(t, err)
+	equal(t, c.Withdrawn, true)
+}
+
+func testAccreditation(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	apply := func(party string, ecosoc bool, at time.Time) process.Application {
+		t.Helper()
+		a, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, Name: "Org " + party,
+			Category: "civil-society", ECOSOC: ecosoc, AppliedAt: at})
+		check(t, err)
+		return a
+	}
+	ecosoc := apply("ecosoc-org", true, t0)
+	equal(t, ecosoc.State, process.Approved)
+	equal(t, ecosoc.DecidedAt, t0)
+	b := apply("org-b", false, t0.Add(time.Hour))
+	equal(t, b.State, process.Applied)
+	equal(t, b.DecidedAt, time.Time{})
+	c := apply("org-c", false, t0.Add(2*time.Hour))
+	got, err := s.GetApplication(ctx, "gcm-2018", "org-b")
+	check(t, err)
+	equal(t, got, b)
+
+	_, err = s.Apply(ctx, b)
+	wantKind(t, err, process.Conflict)
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018"})
+	wantKind(t, err, process.Invalid)
+	_, err = s.GetApplication(ctx, "gcm-2018", "org-x")
+	wantKind(t, err, process.NotFound)
+	// Only an application under circulation takes objections.
+	wantKind(t, s.Object(ctx, "gcm-2018", "org-b", process.Objection{State: "USA"}), process.Conflict)
+	wantKind(t, s.Object(ctx, "gcm-2018", "org-x", process.Objection{State: "USA"}), process.NotFound)
+
+	list, err := s.Circulate(ctx, "gcm-2018", "L1")
+	check(t, err)
+	b.State, b.List, c.State, c.List = process.Circulated, "L1", process.Circulated, "L1"
+	equal(t, list, []process.Application{b, c})
+	// Circulating a list again returns it as it was: a late application is
+	// left for the next list.
+	d := apply("org-d", false, t0.Add(3*time.Hour))
+	list, err = s.Circulate(ctx, "gcm-2018", "L1")
+	check(t, err)
+	equal(t, list, []process.Application{b, c})
+
+	objection := process.Objection{State: "USA", Reason: "Not migration-related."}
+	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
+	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
+	wantKind(t, s.Object(ctx, "gcm-2018", "org-c", process.Objection{}), process.Invalid)
+	got, err = s.GetApplication(ctx, "gcm-2018", "org-c")
+	check(t, err)
+	equal(t, got.Objections, []process.Objection{objection})
+
+	_, err = s.Decide(ctx, "gcm-2018", "L9", t0)
+	wantKind(t, err, process.NotFound)
+	decided := t0.Add(10 * 24 * time.Hour)
+	outcome, err := s.Decide(ctx, "gcm-2018", "L1", decided)
+	check(t, err)
+	b.State, b.DecidedAt = process.Approved, decided
+	c.State, c.DecidedAt, c.Objections = process.Rejected, decided, []process.Objection{objection}
+	equal(t, outcome, []process.Application{b, c})
+	again, err := s.Decide(ctx, "gcm-2018", "L1", decided.Add(time.Hour))
+	check(t, err)
+	equal(t, again, outcome)
+
+	// A retried objection stays a no-op; a new one is too late.
+	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
+	wantKind(t, s.Object(ctx, "gcm-2018", "org-b", process.Objection{State: "FRA"}), process.Conflict)
+
+	approved, err := s.ListApplications(ctx, "gcm-2018", process.Approved)
+	check(t, err)
+	equal(t, approved, []process.Application{ecosoc, b})
+	all, err := s.ListApplications(ctx, "gcm-2018", "")
+	check(t, err)
+	equal(t, all, []process.Application{ecosoc, b, c, d})
+
+	list, err = s.Circulate(ctx, "gcm-2018", "L2")
+	check(t, err)
+	d.State, d.List = process.Circulated, "L2"
+	equal(t, list, []process.Application{d})
+}
+
+func testDocuments(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	zero := process.DocumentVersion{ProcessID: "gcm-2018", StageID: "zero-draft", Name: "draft", Revision: 0,
+		Title: "Zero draft", Kind: "draft", Paragraphs: []string{"We, the Heads of State…", "Migration is…"},
+		IssuedAt: time.Date(2018, 2, 5, 0, 0, 0, 0, time.UTC)}
+	stored, err := s.PutDocument(ctx, zero)
+	check(t, err)
+	sum := sha256.Sum256([]byte("We, the Heads of State…\nMigration is…"))
+	zero.SHA256 = hex.EncodeToString(sum[:])
+	equal(t, stored, zero)
+	got, err := s.GetDocument(ctx, "gcm-2018", "draft", 0)
+	check(t, err)
+	equal(t, got, zero)
+
+	// The same content again is a no-op; other content is refused.
+	retitled := zero
+	retitled.SHA256, retitled.Title = "", "Zero draft (retry)"
+	stored, err = s.PutDocument(ctx, retitled)
+	check(t, err)
+	equal(t, stored, zero)
+	changed := zero
+	changed.SHA256, changed.Paragraphs = "", []string{"Other text."}
+	_, err = s.PutDocument(ctx, changed)
+	wantKind(t, err, process.Conflict)
+	lying := zero
+	lying.Revision, lying.SHA256 = 5, strings.Repeat("0", 64)
+	_, err = s.PutDocument(ctx, lying)
+	wantKind(t, err, process.Invalid)
+	_, err = s.PutDocument(ctx, process.DocumentVersion{ProcessID: "gcm-2018"})
+	wantKind(t, err, process.Invalid)
+
+	rev1 := changed
+	rev1.Revision, rev1.Symbol = 1, "A/CONF.231/3"
+	rev1, err = s.PutDocument(ctx, rev1)
+	check(t, err)
+	outcome := process.DocumentVersion{ProcessID: "gcm-2018", Name: "compact", Revision: 1, Title: "Outcome",
+		Paragraphs: []string{}}
+	outcome, err = s.PutDocument(ctx, outcome)
+	check(t, err)
+	all, err := s.ListDocuments(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, all, []process.DocumentVersion{outcome, zero, rev1})
+
+	_, err = s.GetDocument(ctx, "gcm-2018", "draft", 2)
+	wantKind(t, err, process.NotFound)
+}
+
+func testAmendments(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	first := process.Amendment{ProcessID: "gcm-2018", StageID: "round-1", State: "MEX", Revision: 0, Paragraph: 3,
+		Text: "Replace \"shall\" with \"should\"."}
+	second := first
+	second.State, second.Paragraph = "HUN", 1
+	check(t, s.AddAmendment(ctx, first))
+	check(t, s.AddAmendment(ctx, second))
+	check(t, s.AddAmendment(ctx, first)) // a retry
+	wantKind(t, s.AddAmendment(ctx, process.Amendment{ProcessID: "gcm-2018", StageID: "round-1"}), process.Invalid)
+	got, err := s.ListAmendments(ctx, "gcm-2018", "round-1")
+	check(t, err)
+	equal(t, got, []process.Amendment{first, second})
+	none, err := s.ListAmendments(ctx, "gcm-2018", "round-2")
+	check(t, err)
+	equal(t, none, []process.Amendment{})
+}
+
+func event(processID string, i int) process.RecordEvent {
+	zone := time.FixedZone("CET", 3600)
+	return process.RecordEvent{ProcessID: processID, Key: fmt.Sprintf("event-%d", i), StageID: "ts1",
+		Event: "session.held", At: t0.Add(time.Duration(i)*time.Hour + 987654321).In(zone),
+		Data: fmt.Sprintf(`{"n":%d, "note":"spaces and \u00e9 kept"}`, i)}
+}
+
+func testRecord(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var appended []process.RecordEntry
+	for i := range 100 {
+		e, err := s.Append(ctx, event("gcm-2018", i))
+		check(t, err)
+		appended = append(appended, e)
+	}
+	entries, err := s.Entries(ctx, "gcm-2018", 0)
+	check(t, err)
+	check(t, process.VerifyChain(entries))
+	equal(t, entries, appended)
+
+	again, err := s.Append(ctx, event("gcm-2018", 4))
+	check(t, err)
+	equal(t, again, entries[4])
+	tail, err := s.Entries(ctx, "gcm-2018", 90)
+	check(t, err)
+	equal(t, tail, entries[90:])
+
+	// Each process has a chain of its own.
+	other, err := s.Append(ctx, event("gcr-2018", 0))
+	check(t, err)
+	equal(t, other.Seq, 1)
+	equal(t, other.PrevHash, process.GenesisHash)
+
+	_, err = s.Append(ctx, process.RecordEvent{ProcessID: "gcm-2018", Event: "x"})
+	wantKind(t, err, process.Invalid)
+	none, err := s.Entries(ctx, "nope", 0)
+	check(t, err)
+	equal(t, none, []process.RecordEntry{})
+}
+
+func testRecordConcurrent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	const writers, keys = 20, 10
+	got := make([][]process.RecordEntry, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for k := range keys {
+				e, err := s.Append(ctx, event("gcm-2018", (k+w)%keys)) // every writer starts elsewhere
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[w] = append(got[w], e)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	entries, err := s.Entries(ctx, "gcm-2018", 0)
+	check(t, err)
+	equal(t, len(entries), keys)
+	check(t, process.VerifyChain(entries))
+	byKey := map[string]process.RecordEntry{}
+	for _, e := range entries {
+		byKey[e.Key] = e
+	}
+	equal(t, len(byKey), keys)
+	for _, es := range got {
+		for _, e := range es {
+			equal(t, e, byKey[e.Key])
+		}
+	}
+}
+
+func testOutbox(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	created := t0.Add(123)
+	n := func(key, payload string) store.Notification {
+		return store.Notification{Key: key, ProcessID: "gcm-2018", Event: "window.opened", Recipient: "ops@example.org",
+			Channel: "email", Payload: payload, State: "pending", CreatedAt: created}
+	}
+	first := []store.Notification{n("a", `{"v":1}`), n("b", `{"v":1}`)}
+	check(t, s.Enqueue(ctx, first))
+	// A key already queued is skipped, not overwritten.
+	check(t, s.Enqueue(ctx, []store.Notification{n("b", `{"v":2}`), n("c", `{"v":2}`)}))
+	// One bad notification fails the whole call.
+	wantKind(t, s.Enqueue(ctx, []store.Notification{n("d", "{}"), {ProcessID: "gcm-2018"}}), process.Invalid)
+	pending, err := s.ListOutbox(ctx, "gcm-2018", "pending")
+	check(t, err)
+	equal(t, pending, []store.Notification{first[0], first[1], n("c", `{"v":2}`)})
+
+	check(t, s.MarkSent(ctx, "b"))
+	wantKind(t, s.MarkSent(ctx, "z"), process.NotFound)
+	sent, err := s.ListOutbox(ctx, "", "sent")
+	check(t, err)
+	b := first[1]
+	b.State = "sent"
+	equal(t, sent, []store.Notification{b})
+	all, err := s.ListOutbox(ctx, "gcm-2018", "")
+	check(t, err)
+	equal(t, len(all), 3)
+
+	// Defaults: pending, now.
+	check(t, s.Enqueue(ctx, []store.Notification{{Key: "e", ProcessID: "gcm-2018", Recipient: "x", Channel: "webhook"}}))
+	all, err = s.ListOutbox(ctx, "gcm-2018", "pending")
+	check(t, err)
+	last := all[len(all)-1]
+	equal(t, last.Key, "e")
+	if last.CreatedAt.IsZero() {
+		t.Fatal("no creation time")
+	}
+}
+
+func testSubscribers(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	everything := store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "email"}
+	windows := store.Subscription{ProcessID: "gcm-2018", Recipient: "b@example.org", Channel: "email",
+		Topics: []string{"window."}}
+	drafts := store.Subscription{ProcessID: "gcm-2018", Recipient: "c@example.org", Channel: "webhook",
+		Topics: []string{"draft.", "session.held"}}
+	for _, sub := range []store.Subscription{everything, windows, drafts,
+		{ProcessID: "gcr-2018", Recipient: "d@example.org", Channel: "email"}} {
+		check(t, s.Subscribe(ctx, sub))
+	}
+	wantKind(t, s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018"}), process.Invalid)
+	for _, tt := range []struct {
+		event string
+		want  []store.Subscription
+	}{
+		{"window.opened", []store.Subscription{everything, windows}},
+		{"draft.published", []store.Subscription{everything, drafts}},
+		{"session.held", []store.Subscription{everything, drafts}},
+		{"conference.opened", []store.Subscription{everything}},
+	} {
+		got, err := s.Subscribers(ctx, "gcm-2018", tt.event)
+		check(t, err)
+		equal(t, got, tt.want)
+	}
+	// Subscribing again replaces the topics.
+	windows.Topics = []string{"draft."}
+	check(t, s.Subscribe(ctx, windows))
+	got, err := s.Subscribers(ctx, "gcm-2018", "window.closed")
+	check(t, err)
+	equal(t, got, []store.Subscription{everything})
+}
+
+func testPing(t *testing.T, s store.Store) {
+	check(t, s.Ping(t.Context()))
+}
