@@ -24,6 +24,7 @@ type Store interface {
 	Documents
 	Record
 	Outbox
+	Tokens
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -140,4 +141,28 @@ type Outbox interface {
 	Enqueue(ctx context.Context, ns []Notification) error
 	ListOutbox(ctx context.Context, processID string, state string) ([]Notification, error)
 	MarkSent(ctx context.Context, key string) error
+}
+
+// Token is an API bearer token, stored by the SHA-256 of its secret: the
+// secret itself is shown once, when the token is created, and kept nowhere.
+type Token struct {
+	ID        string    `json:"id"`   // public handle, for listing and revoking
+	Hash      string    `json:"-"`    // hex SHA-256 of the secret
+	Role      string    `json:"role"` // pga-office, co-facilitator, member-state, stakeholder
+	Party     string    `json:"party"`
+	ProcessID string    `json:"processId,omitempty"` // the process a co-facilitator serves
+	Label     string    `json:"label,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	RevokedAt time.Time `json:"revokedAt,omitzero"`
+}
+
+// Tokens keep the API's bearer tokens.
+type Tokens interface {
+	// CreateToken stores a token; an ID or hash already present is Conflict.
+	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash finds a token by its secret's hash, revoked or not.
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	ListTokens(ctx context.Context) ([]Token, error)
+	// RevokeToken revokes a token at the given time; revoking twice is a no-op.
+	RevokeToken(ctx context.Context, id string, at time.Time) error
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordConcurrent", testRecordConcurrent},
 		{"Outbox", testOutbox},
 		{"Subscribers", testSubscribers},
+		{"Tokens", testTokens},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
@@ -775,4 +776,42 @@ func testSubscribers(t *testing.T, s store.Store) {
 
 func testPing(t *testing.T, s store.Store) {
 	check(t, s.Ping(t.Context()))
+}
+
+func testTokens(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	created := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	pga := store.Token{ID: "tok-pga", Hash: strings.Repeat("a", 64), Role: "pga-office", Party: "PGA", Label: "desk", CreatedAt: created}
+	ngo := store.Token{ID: "tok-ngo", Hash: strings.Repeat("b", 64), Role: "stakeholder", Party: "org-1", CreatedAt: created.Add(time.Minute)}
+	for _, tok := range []store.Token{pga, ngo} {
+		if err := s.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-pga", Hash: strings.Repeat("c", 64), Role: "pga-office", Party: "PGA"}), process.Conflict)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-x", Hash: pga.Hash, Role: "pga-office", Party: "PGA"}), process.Conflict)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-y", Role: "pga-office", Party: "PGA"}), process.Invalid)
+
+	got, err := s.TokenByHash(ctx, pga.Hash)
+	if err != nil || !reflect.DeepEqual(got, pga) {
+		t.Fatalf("TokenByHash = %+v, %v; want %+v", got, err, pga)
+	}
+	_, err = s.TokenByHash(ctx, strings.Repeat("f", 64))
+	wantKind(t, err, process.NotFound)
+
+	revoked := created.Add(time.Hour)
+	if err := s.RevokeToken(ctx, "tok-ngo", revoked); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeToken(ctx, "tok-ngo", revoked.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.RevokeToken(ctx, "tok-none", revoked), process.NotFound)
+	all, err := s.ListTokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].ID != "tok-pga" || !all[1].RevokedAt.Equal(revoked) {
+		t.Fatalf("ListTokens = %+v; want pga, then ngo revoked at %s", all, revoked)
+	}
 }
