@@ -381,3 +381,44 @@ func LookupTemplate(id string) (*Template, error) {
 	}
 	return nil, Errorf("process.LookupTemplate", NotFound, "no template %q", id)
 }
+
+// Begins is when the template's first stage begins.
+func (t *Template) Begins() time.Time {
+	var first time.Time
+	for _, s := range t.Stages() {
+		if b := s.Begins(); first.IsZero() || b.Before(first) {
+			first = b
+		}
+	}
+	return first
+}
+
+// Shifted is a copy of the template with every date moved by d, for a new
+// process that follows a past one's calendar.
+func (t *Template) Shifted(d time.Duration) *Template {
+	c := *t
+	shift := func(x Date) Date {
+		if x.IsZero() {
+			return x
+		}
+		return Date{x.Add(d)}
+	}
+	c.Phases = make([]Phase, len(t.Phases))
+	for i, p := range t.Phases {
+		p.Stages = slices.Clone(p.Stages)
+		for j := range p.Stages {
+			s := &p.Stages[j]
+			s.Start, s.End = shift(s.Start), shift(s.End)
+			if s.Window != nil {
+				w := Window{Opens: shift(s.Window.Opens), Closes: shift(s.Window.Closes)}
+				s.Window = &w
+			}
+			s.Documents = slices.Clone(s.Documents)
+			for k := range s.Documents {
+				s.Documents[k].Date = shift(s.Documents[k].Date)
+			}
+		}
+		c.Phases[i] = p
+	}
+	return &c
+}

@@ -37,6 +37,7 @@ const (
 	UpdateAddStage     = "add-stage"
 	UpdateCancelStage  = "cancel-stage"
 	UpdateMoveDeadline = "move-deadline"
+	UpdateAppoint      = "appoint"
 	QueryStatus        = "status"
 )
 
@@ -97,9 +98,10 @@ type ScheduleChange struct {
 // ProcessState is the Process workflow's state, carried across
 // continue-as-new.
 type ProcessState struct {
-	Clock   process.Clock    `json:"clock"`
-	Stages  []StageState     `json:"stages"`
-	Changes []ScheduleChange `json:"changes,omitempty"`
+	Clock          process.Clock    `json:"clock"`
+	Stages         []StageState     `json:"stages"`
+	Changes        []ScheduleChange `json:"changes,omitempty"`
+	CoFacilitators []string         `json:"coFacilitators,omitempty"` // ISO codes of their States
 }
 
 // ProcessStatus answers QueryStatus.
@@ -113,6 +115,9 @@ type ProcessStatus struct {
 	Next      string           `json:"next,omitempty"`
 	Stages    []StageState     `json:"stages"`
 	Changes   []ScheduleChange `json:"changes,omitempty"`
+	// CoFacilitators are the States whose Permanent Representatives the
+	// PGA appointed.
+	CoFacilitators []string `json:"coFacilitators"`
 }
 
 // ProcessResult is what a finished process returns.
@@ -149,6 +154,12 @@ type MoveDeadlineRequest struct {
 	StageID string       `json:"stageId"`
 	Closes  process.Date `json:"closes"`
 	Reason  string       `json:"reason,omitempty"`
+}
+
+// AppointRequest appoints a State's Permanent Representative co-facilitator.
+type AppointRequest struct {
+	State  string `json:"state"` // ISO 3166 alpha-3
+	Reason string `json:"reason,omitempty"`
 }
 
 // StageInput starts a stage workflow.

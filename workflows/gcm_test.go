@@ -65,7 +65,7 @@ func TestGCM2018EndToEnd(t *testing.T) {
 		case process.ThematicSession, process.Hearing, process.RegionalConsultation, process.Stocktaking:
 			e := recorded[spec.ID+" session.opened"]
 			require.Equal(t, spec.Start.Time, e.At, spec.ID)
-			require.Equal(t, spec.Place, data(spec.ID+" session.opened")["place"], spec.ID)
+			require.Equal(t, spec.Place, data(spec.ID + " session.opened")["place"], spec.ID)
 			require.Equal(t, spec.Window.Closes.Time, recorded[spec.ID+" window.closed"].At, spec.ID)
 			require.Equal(t, sim.ContributionsPerWindow, res.Stages[spec.ID].Contributions, spec.ID)
 			require.Contains(t, recorded, spec.ID+" summary.recorded")
@@ -74,7 +74,7 @@ func TestGCM2018EndToEnd(t *testing.T) {
 		case process.Draft:
 			e := recorded[spec.ID+" draft.published"]
 			require.Equal(t, spec.Start.Time, e.At, spec.ID)
-			require.EqualValues(t, revision, data(spec.ID+" draft.published")["revision"], spec.ID)
+			require.EqualValues(t, revision, data(spec.ID + " draft.published")["revision"], spec.ID)
 			if revision > 0 {
 				require.Contains(t, e.Data, `"diff"`, spec.ID)
 			}

@@ -48,7 +48,7 @@ func initialState(now time.Time, in ProcessInput) ProcessState {
 	if clk.Origin.IsZero() {
 		clk.Origin = clk.Start
 		if clk.Scale > 1 {
-			clk.Origin = firstBegins(in.Template).Add(-24 * time.Hour)
+			clk.Origin = in.Template.Begins().Add(-24 * time.Hour)
 		}
 	}
 	st := ProcessState{Clock: clk}
@@ -60,16 +60,6 @@ func initialState(now time.Time, in ProcessInput) ProcessState {
 		}
 	}
 	return st
-}
-
-func firstBegins(t process.Template) time.Time {
-	var first time.Time
-	for _, s := range t.Stages() {
-		if b := s.Begins(); first.IsZero() || b.Before(first) {
-			first = b
-		}
-	}
-	return first
 }
 
 func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
@@ -276,6 +266,7 @@ func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 	st := ProcessStatus{
 		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx),
 		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
+		CoFacilitators: append([]string{}, p.CoFacilitators...),
 	}
 	for _, s := range p.Stages {
 		if s.Status == process.Running {

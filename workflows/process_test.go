@@ -209,3 +209,29 @@ func requireKind(t *testing.T, want process.Kind, err error) {
 	require.Error(t, err)
 	require.Equal(t, want, activities.KindOf(err), "error: %v", err)
 }
+
+func TestAppointCoFacilitators(t *testing.T) {
+	h := newHarness(t)
+	id := ProcessWorkflowID("test")
+	var mex, che, again, bad *updateOutcome
+	var status ProcessStatus
+	h.at(day("2030-01-02"), func() {
+		mex = h.update(id, UpdateAppoint, AppointRequest{State: "MEX"})
+		che = h.update(id, UpdateAppoint, AppointRequest{State: "CHE"})
+	})
+	h.at(day("2030-01-03"), func() {
+		again = h.update(id, UpdateAppoint, AppointRequest{State: "MEX"})
+		bad = h.update(id, UpdateAppoint, AppointRequest{State: "Mexico"})
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(&status))
+	})
+	h.run(id, Process, simulatedInput(testTemplate()))
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, mex.err)
+	require.NoError(t, che.err)
+	requireKind(t, process.Conflict, again.rejected)
+	requireKind(t, process.Invalid, bad.rejected)
+	require.Equal(t, []string{"MEX", "CHE"}, status.CoFacilitators)
+	requireSubsequence(t, h.events("test"), []string{" co-facilitator.appointed", " co-facilitator.appointed"})
+}

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -28,7 +29,31 @@ func (p *processRun) registerHandlers(ctx workflow.Context) error {
 	if err := setUpdate(ctx, UpdateCancelStage, p.cancelStage, p.validateCancelStage); err != nil {
 		return err
 	}
+	if err := setUpdate(ctx, UpdateAppoint, p.appoint, p.validateAppoint); err != nil {
+		return err
+	}
 	return setUpdate(ctx, UpdateMoveDeadline, p.moveDeadline, p.validateMoveDeadline)
+}
+
+func (p *processRun) validateAppoint(ctx workflow.Context, req AppointRequest) error {
+	const op = "workflows.Appoint"
+	switch {
+	case !process.IsMemberState(req.State):
+		return process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", req.State)
+	case slices.Contains(p.CoFacilitators, req.State):
+		return process.Errorf(op, process.Conflict, "%s's representative is a co-facilitator already", req.State)
+	}
+	return nil
+}
+
+func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string, error) {
+	p.busy++
+	defer func() { p.busy-- }()
+	p.CoFacilitators = append(p.CoFacilitators, req.State)
+	return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{
+		Event: "co-facilitator.appointed", At: p.clk.now(ctx),
+		Data: map[string]any{"seq": req.State, "state": req.State, "reason": req.Reason},
+	})
 }
 
 // scheduled finds a stage that has not started, or says why not.
