@@ -3,6 +3,8 @@
 package worker
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -14,7 +16,10 @@ import (
 // the activities on acts registered. Start it with Start and stop it with
 // Stop, which drains the tasks in hand.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// On stop, activities in flight get this long to finish.
+		WorkerStopTimeout: 20 * time.Second,
+	})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	return w

@@ -126,7 +126,9 @@ func prepareDatabase(opts Options) (*config.SQL, string, error) {
 		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
 			return nil, "", fmt.Errorf("embedded: data dir: %w", err)
 		}
-		conf.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal"}
+		conf.ConnectAttributes = map[string]string{
+			"mode": "rwc", "journal_mode": "wal", "synchronous": "normal", "busy_timeout": "10000",
+		}
 		conf.DatabaseName = filepath.Join(opts.DataDir, "temporal.db")
 		var err error
 		if clusterID, err = persistedClusterID(opts.DataDir, clusterID); err != nil {

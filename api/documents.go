@@ -1,0 +1,6 @@
+package api
+
+import "net/http"
+
+func (s *Server) documentRoutes(mux *http.ServeMux) {
+}

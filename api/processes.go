@@ -1,0 +1,6 @@
+package api
+
+import "net/http"
+
+func (s *Server) processRoutes(mux *http.ServeMux) {
+}

@@ -1,0 +1,11 @@
+package api
+
+import "net/http"
+
+// routes registers the API under /v1. Each area's handlers live in their
+// own file with its routes and the roles each admits.
+func (s *Server) routes(mux *http.ServeMux) {
+	s.processRoutes(mux)
+	s.contributionRoutes(mux)
+	s.documentRoutes(mux)
+}

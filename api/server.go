@@ -1,0 +1,107 @@
+// Package api is Compact's HTTP server: today the probes and metrics every
+// process serves; the API's routes join them on the same mux.
+package api
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/compact-un/compact/internal/metrics"
+	"github.com/compact-un/compact/store"
+)
+
+// Options configure a Server. Every field may be left zero.
+type Options struct {
+	Logger *zap.Logger
+	// Temporal, when set, is checked by /readyz (TemporalCheck).
+	Temporal client.Client
+	// Store, when set, is checked by /readyz (StoreCheck).
+	Store store.Store
+	// Metrics is served on /metrics and counts the requests; it should be
+	// the registry whose Temporal() handler the Temporal client reports to.
+	// Nil means a registry of this server's own.
+	Metrics *metrics.Registry
+	// Checks are further readiness checks, e.g. WorkerCheck in a process
+	// that runs a worker.
+	Checks []Check
+	// RatePerToken limits each token's requests per second (burst twice
+	// that); zero means no limit.
+	RatePerToken float64
+}
+
+// Server serves Compact's HTTP routes.
+type Server struct {
+	log      *zap.Logger
+	temporal client.Client
+	store    store.Store
+	limiter  *limiter
+	checks   []Check
+	handler  http.Handler
+	http     *http.Server
+}
+
+// New builds a Server; it serves nothing until Serve or ListenAndServe.
+func New(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.Metrics == nil {
+		o.Metrics = metrics.New()
+	}
+	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
+		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1)}
+	if o.Temporal != nil {
+		s.checks = append(s.checks, TemporalCheck(o.Temporal))
+	}
+	if o.Store != nil {
+		s.checks = append(s.checks, StoreCheck(o.Store))
+	}
+	s.checks = append(s.checks, o.Checks...)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", o.Metrics.Handler())
+	if o.Temporal != nil && o.Store != nil {
+		s.routes(mux)
+	}
+	s.handler = o.Metrics.Instrument(mux)
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          zap.NewStdLog(o.Logger.WithOptions(zap.IncreaseLevel(zapcore.WarnLevel))),
+	}
+	return s
+}
+
+// Handler is every route, for httptest and for embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves on l until Shutdown, when it returns nil.
+func (s *Server) Serve(l net.Listener) error {
+	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ListenAndServe listens on addr (host:port) and serves until Shutdown.
+func (s *Server) ListenAndServe(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }

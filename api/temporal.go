@@ -1,0 +1,45 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/compact-un/compact/process"
+)
+
+// update runs a workflow update and waits for its result. A validator's
+// refusal or a handler's failure keeps its kind; a workflow that does not
+// run (any more) is NotFound or Conflict.
+func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) error {
+	const op = "api.update"
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, result)
+	}
+	return temporalError(op, err)
+}
+
+// temporalError gives an error from Temporal's client the kind a caller
+// can act on.
+func temporalError(op string, err error) error {
+	var notFound *serviceerror.NotFound
+	var unavailable *serviceerror.Unavailable
+	var exists *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &notFound):
+		return process.Errorf(op, process.Conflict, "the workflow is not running: %v", notFound.Message)
+	case errors.As(err, &exists):
+		return process.Errorf(op, process.Conflict, "it exists already")
+	case errors.As(err, &unavailable), errors.Is(err, context.DeadlineExceeded):
+		return process.E(op, process.Unavailable, err)
+	}
+	return err // an application error keeps its kind (activities.KindOf)
+}

@@ -1,0 +1,56 @@
+// Command compact runs Compact: everything in one process (serve), or
+// Temporal, the worker and the API as separate processes.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time: go build -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+const usage = `Usage: compact <command> [flags]
+
+Commands:
+  serve     run everything in one process: Temporal, the worker and the HTTP API
+  worker    run the worker against a Temporal server
+  api       run the HTTP API against a Temporal server
+  temporal  run a standalone Temporal server
+  version   print the versions
+
+Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
+on the command line wins. Run 'compact <command> -h' for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches to a command and returns the exit code: 0 done, 1 failed,
+// 2 misused.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serveCmd(rest, stderr)
+	case "worker":
+		return workerCmd(rest, stderr)
+	case "api":
+		return apiCmd(rest, stderr)
+	case "temporal":
+		return temporalCmd(rest, stderr)
+	case "version":
+		return versionCmd(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "compact: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRunUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args        []string
+		code        int
+		out, errOut string
+	}{
+		{args: nil, code: 2, errOut: "Usage: compact <command>"},
+		{args: []string{"frobnicate"}, code: 2, errOut: `unknown command "frobnicate"`},
+		{args: []string{"help"}, code: 0, out: "Commands:"},
+		{args: []string{"serve", "-h"}, code: 0, errOut: "--http-addr [COMPACT_HTTP_ADDR]"},
+		{args: []string{"worker", "--no-such-flag"}, code: 2, errOut: "flag provided but not defined"},
+		{args: []string{"api", "extra"}, code: 2, errOut: `unexpected argument "extra"`},
+		{args: []string{"version"}, code: 0, out: "compact dev\ngo go1."},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(tc.args, &out, &errOut)
+		if code != tc.code || !strings.Contains(out.String(), tc.out) || !strings.Contains(errOut.String(), tc.errOut) {
+			t.Errorf("compact %v = %d\nstdout: %s\nstderr: %s", tc.args, code, out.String(), errOut.String())
+		}
+	}
+}
+
+func TestEnvironmentTwinIsValidated(t *testing.T) {
+	t.Setenv("COMPACT_TEMPORAL_PORT", "seven")
+	var errOut bytes.Buffer
+	if code := run([]string{"temporal"}, &bytes.Buffer{}, &errOut); code != 2 || !strings.Contains(errOut.String(), "COMPACT_TEMPORAL_PORT") {
+		t.Fatalf("code %d, stderr %s", code, errOut.String())
+	}
+}
+
+func TestTLSConfig(t *testing.T) {
+	if conf, err := (&remoteFlags{}).tlsConfig(); conf != nil || err != nil {
+		t.Fatalf("no TLS flags: %v, %v; want plain gRPC", conf, err)
+	}
+	conf, err := (&remoteFlags{tlsServerName: "temporal.internal"}).tlsConfig()
+	if err != nil || conf.ServerName != "temporal.internal" {
+		t.Fatalf("server name only: %+v, %v", conf, err)
+	}
+	if _, err := (&remoteFlags{tlsCert: "c.pem"}).tlsConfig(); err == nil {
+		t.Fatal("--tls-cert without --tls-key accepted")
+	}
+	if _, err := (&remoteFlags{tlsCA: "/nonexistent/ca.pem"}).tlsConfig(); err == nil {
+		t.Fatal("a missing CA file accepted")
+	}
+}

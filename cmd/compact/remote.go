@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/store"
+)
+
+func workerCmd(args []string, stderr io.Writer) int {
+	var r remoteFlags
+	fs := newFlags("worker", "Runs the worker against a Temporal server; serves /healthz, /readyz and /metrics.", stderr)
+	r.register(fs, "127.0.0.1:8081")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	return runProcess("worker", *r.logLevel, stderr, func(ctx context.Context, p *process) error {
+		c, st, err := r.connect(ctx, p)
+		if err != nil {
+			return err
+		}
+		if err := p.startWorker(c, st); err != nil {
+			return err
+		}
+		// Checks only, not Temporal and Store: with those api.New would add
+		// the API's routes, and a worker's port serves probes and metrics.
+		return p.serveHTTP(r.httpAddr, api.Options{Checks: []api.Check{
+			api.TemporalCheck(c), api.StoreCheck(st), api.WorkerCheck(c, p.identity),
+		}})
+	})
+}
+
+func apiCmd(args []string, stderr io.Writer) int {
+	var r remoteFlags
+	fs := newFlags("api", "Runs the HTTP API against a Temporal server.", stderr)
+	r.register(fs, "127.0.0.1:8080")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	return runProcess("api", *r.logLevel, stderr, func(ctx context.Context, p *process) error {
+		c, st, err := r.connect(ctx, p)
+		if err != nil {
+			return err
+		}
+		return p.serveHTTP(r.httpAddr, api.Options{Temporal: c, Store: st})
+	})
+}
+
+// connect opens the record store and dials Temporal.
+func (r *remoteFlags) connect(ctx context.Context, p *process) (client.Client, store.Store, error) {
+	tlsConf, err := r.tlsConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, r.db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("record store: %w", err)
+	}
+	p.onStop("record store", st.Close)
+	c, err := p.dial(ctx, client.Options{
+		HostPort:          r.temporalAddress,
+		Namespace:         r.namespace,
+		ConnectionOptions: client.ConnectionOptions{TLS: tlsConf},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, st, nil
+}

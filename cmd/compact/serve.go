@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/temporal/embedded"
+)
+
+func serveCmd(args []string, stderr io.Writer) int {
+	fs := newFlags("serve", "Runs Temporal, the worker and the HTTP API in one process, on SQLite files in --data-dir.", stderr)
+	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "HTTP address (host:port) of the API and probes")
+	dataDir := fs.String("data-dir", "./data", "directory of Temporal's and the record store's SQLite files; created on first start")
+	port := fs.Int("temporal-port", 7233, "port of the embedded Temporal frontend on 127.0.0.1")
+	namespace := fs.String("namespace", "default", "Temporal namespace")
+	level := logLevelFlag(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	return runProcess("serve", *level, stderr, func(ctx context.Context, p *process) error {
+		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+			return fmt.Errorf("data dir: %w", err)
+		}
+		st, err := openStore(ctx, filepath.Join(*dataDir, "compact.db"))
+		if err != nil {
+			return fmt.Errorf("record store: %w", err)
+		}
+		p.onStop("record store", st.Close)
+		srv, err := startTemporal(p, filepath.Join(*dataDir, "temporal"), "", *port, *namespace)
+		if err != nil {
+			return err
+		}
+		c, err := p.dial(ctx, client.Options{HostPort: srv.Address(), Namespace: *namespace})
+		if err != nil {
+			return err
+		}
+		if err := p.startWorker(c, st); err != nil {
+			return err
+		}
+		return p.serveHTTP(*httpAddr, api.Options{
+			Temporal: c,
+			Store:    st,
+			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
+		})
+	})
+}
+
+// startTemporal starts an embedded Temporal server on a SQLite file in dir.
+func startTemporal(p *process, dir, ip string, port int, namespace string) (*embedded.Server, error) {
+	srv, err := embedded.Start(embedded.Options{
+		DataDir:          dir,
+		IP:               ip,
+		Port:             port,
+		Namespace:        namespace,
+		SearchAttributes: searchAttributes,
+		Logger:           p.log.Named("temporal-server"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.onStop("temporal server", srv.Stop)
+	p.log.Info("temporal server listening", zap.String("address", srv.Address()),
+		zap.String("namespace", namespace), zap.String("data_dir", dir))
+	return srv, nil
+}

@@ -1,0 +1,68 @@
+package itest_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/itest"
+)
+
+// TestTopology runs Temporal, a worker and the API as three processes on
+// one SQLite record store, as a deployment that scales them apart would.
+func TestTopology(t *testing.T) {
+	dir := t.TempDir()
+	port := strconv.Itoa(itest.FreePort(t))
+	temporalAddr := "127.0.0.1:" + port
+	db := filepath.Join(dir, "compact.db")
+	workerHTTP, apiHTTP := itest.FreeAddr(t), itest.FreeAddr(t)
+
+	temporal := itest.StartProcess(t, "temporal", "--data-dir", dir, "--temporal-port", port)
+	// The worker and the API start at once and wait for Temporal themselves.
+	remote := []string{"--temporal-address", temporalAddr, "--db", db}
+	worker := itest.StartProcess(t, append([]string{"worker", "--http-addr", workerHTTP}, remote...)...)
+	apiProc := itest.StartProcess(t, append([]string{"api", "--http-addr", apiHTTP}, remote...)...)
+
+	for _, probe := range []struct {
+		p      *itest.Proc
+		addr   string
+		checks []string
+	}{
+		{worker, workerHTTP, []string{"temporal", "store", "worker"}},
+		{apiProc, apiHTTP, []string{"temporal", "store"}},
+	} {
+		probe.p.WaitReady(t, "http://"+probe.addr+"/readyz", readyTimeout)
+		_, body := itest.Get(t, "http://"+probe.addr+"/readyz")
+		var ready api.Readiness
+		if err := json.Unmarshal([]byte(body), &ready); err != nil {
+			t.Fatalf("%s /readyz: %v: %s", probe.p.Args[0], err, body)
+		}
+		var names []string
+		for _, c := range ready.Checks {
+			names = append(names, c.Name)
+		}
+		if !slices.Equal(names, probe.checks) || ready.Status != "ready" {
+			t.Fatalf("%s /readyz = %s, want checks %v", probe.p.Args[0], body, probe.checks)
+		}
+		if _, body := itest.Get(t, "http://"+probe.addr+"/metrics"); !strings.Contains(body, "temporal_request{") {
+			t.Errorf("%s /metrics has no Temporal SDK metrics", probe.p.Args[0])
+		}
+	}
+
+	// A worker's port serves probes and metrics, never the API.
+	if code, _ := itest.Get(t, "http://"+workerHTTP+"/v1/processes"); code != 404 {
+		t.Errorf("worker GET /v1/processes = %d, want 404", code)
+	}
+
+	for _, p := range []*itest.Proc{apiProc, worker, temporal} {
+		p.Signal(t, syscall.SIGTERM)
+		if code := p.WaitExit(t, exitTimeout); code != 0 {
+			t.Fatalf("compact %s: exit code %d after SIGTERM, want 0", p.Args[0], code)
+		}
+	}
+}
