@@ -23,6 +23,7 @@ type AccreditationCarry struct {
 	Approved   int       `json:"approved"`
 	Rejected   int       `json:"rejected"`
 	Objections int       `json:"objections"`
+	Ended      time.Time `json:"ended,omitzero"` // process time of the last decision or the close
 }
 
 // Accreditation runs an accreditation window on a non-objection basis:
@@ -65,7 +66,7 @@ func (ac *accreditation) code() string {
 }
 
 func (ac *accreditation) result() StageResult {
-	return StageResult{Stage: ac.in.Stage.ID, Approved: ac.Approved, Rejected: ac.Rejected}
+	return StageResult{Stage: ac.in.Stage.ID, Approved: ac.Approved, Rejected: ac.Rejected, EndedAt: ac.Ended}
 }
 
 func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
@@ -107,7 +108,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 			if err := ac.close(ctx); err != nil {
 				return ac.result(), err
 			}
-			if _, err := ac.circulate(ctx); err != nil {
+			if _, err := ac.circulate(ctx, ac.closes); err != nil {
 				return ac.result(), err
 			}
 		default:
@@ -141,13 +142,14 @@ func (ac *accreditation) close(ctx workflow.Context) error {
 	if _, err := sealWindow(ctx, ac.stage, &w, "window.closed"); err != nil {
 		return err
 	}
-	ac.Closed = true
+	ac.Closed, ac.Ended = true, ac.closes
 	return nil
 }
 
 // circulate puts the pending applications on a new list and starts its
-// non-objection period. With none pending it circulates nothing.
-func (ac *accreditation) circulate(ctx workflow.Context) (CirculateResult, error) {
+// non-objection period at process time at. With none pending it circulates
+// nothing.
+func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (CirculateResult, error) {
 	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
 	var parties []string
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.Circulate,
@@ -155,9 +157,8 @@ func (ac *accreditation) circulate(ctx workflow.Context) (CirculateResult, error
 	if err != nil || len(parties) == 0 {
 		return CirculateResult{}, err
 	}
-	now := ac.clk.now(ctx)
-	until := now.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
-	if err := ac.record(ctx, "list.circulated", now, map[string]any{
+	until := at.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
+	if err := ac.record(ctx, "list.circulated", at, map[string]any{
 		"seq": list, "list": list, "applications": len(parties), "parties": parties, "until": until,
 	}); err != nil {
 		return CirculateResult{}, err
@@ -168,7 +169,7 @@ func (ac *accreditation) circulate(ctx workflow.Context) (CirculateResult, error
 		states := process.MemberStates()
 		for i := sim.ObjectEvery - 1; i < len(parties); i += sim.ObjectEvery {
 			req := ObjectRequest{Party: parties[i], State: states[i%len(states)].Code, Reason: "simulated objection"}
-			if _, err := ac.object(ctx, req); err != nil {
+			if _, err := ac.objectAt(ctx, req, at); err != nil {
 				return CirculateResult{}, err
 			}
 		}
@@ -190,7 +191,7 @@ func (ac *accreditation) decide(ctx workflow.Context) error {
 	}
 	ac.Approved += len(d.Approved)
 	ac.Rejected += len(d.Rejected)
-	ac.Current, ac.Parties, ac.Until = "", nil, time.Time{}
+	ac.Current, ac.Parties, ac.Until, ac.Ended = "", nil, time.Time{}, ac.Until
 	return nil
 }
 
@@ -210,7 +211,7 @@ func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequ
 func (ac *accreditation) circulateUpdate(ctx workflow.Context, _ CirculateRequest) (CirculateResult, error) {
 	ac.busy++
 	defer func() { ac.busy-- }()
-	res, err := ac.circulate(ctx)
+	res, err := ac.circulate(ctx, ac.clk.now(ctx))
 	if err == nil && res.List == "" {
 		err = process.Errorf("workflows.Circulate", process.Conflict, "no application waits to be circulated")
 	}
@@ -237,6 +238,10 @@ func (ac *accreditation) validateObject(ctx workflow.Context, req ObjectRequest)
 // object records a State's objection. Its reason stays in the store, out
 // of the public record.
 func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string, error) {
+	return ac.objectAt(ctx, req, ac.clk.now(ctx))
+}
+
+func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at time.Time) (string, error) {
 	ac.busy++
 	defer func() { ac.busy-- }()
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RecordObjection, activities.ObjectionInput{
@@ -247,7 +252,7 @@ func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string
 		return "", err
 	}
 	ac.Objections++
-	return ac.Current, ac.record(ctx, "objection.recorded", ac.clk.now(ctx), map[string]any{
+	return ac.Current, ac.record(ctx, "objection.recorded", at, map[string]any{
 		"seq": req.Party + "/" + req.State, "list": ac.Current, "party": req.Party, "state": req.State,
 	})
 }

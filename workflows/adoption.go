@@ -62,8 +62,8 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 		return StageResult{}, err
 	}
 	closes := spec.Finish()
-	if now := ad.clk.now(ctx); now.After(closes) {
-		closes = now
+	if now := ad.clk.now(ctx); in.Simulation == nil && now.After(closes) {
+		closes = now // the outcome came after the meeting's scheduled end
 	}
 	if _, err := ad.clk.wait(ctx, closes, nil); err != nil {
 		return StageResult{}, err
@@ -71,7 +71,7 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 	if err := ad.record(ctx, event+".closed", closes, nil); err != nil {
 		return StageResult{}, err
 	}
-	return StageResult{Stage: spec.ID, Outcome: ad.outcome}, nil
+	return StageResult{Stage: spec.ID, Outcome: ad.outcome, EndedAt: closes}, nil
 }
 
 // historicalRequest turns a template's historical outcome into the request

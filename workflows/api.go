@@ -195,6 +195,9 @@ type StageResult struct {
 	Revision      int              `json:"revision,omitempty"`
 	DocumentHash  string           `json:"documentHash,omitempty"`
 	Outcome       *process.Outcome `json:"outcome,omitempty"`
+	// EndedAt is the process time of the stage's last event as scheduled:
+	// on a scaled clock the wall's delays would blur it.
+	EndedAt time.Time `json:"endedAt,omitzero"`
 }
 
 // SetDeadlineRequest extends or closes an open window: Closes in process

@@ -72,6 +72,10 @@ func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
 			return c.result, err
 		}
 	}
+	c.result.EndedAt = spec.Finish()
+	if c.has() && c.closes.After(c.result.EndedAt) {
+		c.result.EndedAt = c.closes
+	}
 	return c.result, nil
 }
 

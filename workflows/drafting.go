@@ -67,6 +67,10 @@ func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
 	} else if err := workflow.Await(ctx, func() bool { return d.published }); err != nil {
 		return d.result, err
 	}
+	d.result.EndedAt = spec.Start.Time
+	if now := d.clk.now(ctx); d.in.Simulation == nil && now.After(d.result.EndedAt) {
+		d.result.EndedAt = now // published late
+	}
 	if d.dc.Final {
 		return d.result, nil
 	}
@@ -83,6 +87,7 @@ func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
 		}
 	}
 	err := runSteps(ctx, d.clk, &d.window, []step{{at: func() time.Time { return d.closes }, run: d.closeAmendments, isClose: true}})
+	d.result.EndedAt = d.closes
 	return d.result, err
 }
 

@@ -24,5 +24,5 @@ func Milestone(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if err := s.record(ctx, "milestone.reached", in.Stage.Start.Time, data); err != nil {
 		return StageResult{}, err
 	}
-	return StageResult{Stage: in.Stage.ID}, nil
+	return StageResult{Stage: in.Stage.ID, EndedAt: in.Stage.Start.Time}, nil
 }

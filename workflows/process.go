@@ -100,7 +100,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		return ProcessResult{}, err
 	}
 	if err := p.rec.record(ctx, activities.StageEvent{
-		StageID: "", Event: "process.completed", At: p.clk.now(ctx), Status: "completed",
+		Event: "process.completed", At: p.ended(ctx), Status: "completed",
 	}); err != nil {
 		return ProcessResult{}, err
 	}
@@ -131,7 +131,7 @@ func (p *processRun) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.clk.now(ctx), Data: map[string]any{
+	return p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
 		"template": t.ID, "title": t.Title, "mandate": t.Mandate, "stages": len(p.Stages),
 		"clock": map[string]any{"origin": p.Clock.Origin, "scale": p.Clock.Scale},
 	}})
@@ -193,6 +193,9 @@ func (p *processRun) stageEnded(ctx workflow.Context, id string, res StageResult
 	i := p.index(id)
 	s := &p.Stages[i]
 	ev := activities.StageEvent{StageID: id, At: p.clk.now(ctx)}
+	if res.EndedAt.Before(ev.At) && !res.EndedAt.IsZero() {
+		ev.At = res.EndedAt
+	}
 	if err != nil {
 		s.Status = process.Failed
 		ev.Event, ev.Data = "stage.failed", map[string]any{"error": err.Error()}
@@ -278,6 +281,20 @@ func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 	}
 	st.Done = st.Next == "" && len(st.Current) == 0
 	return st
+}
+
+// ended is when the last stage ended, as scheduled, or now if earlier.
+func (p *processRun) ended(ctx workflow.Context) time.Time {
+	var last time.Time
+	for _, s := range p.Stages {
+		if s.Result != nil && s.Result.EndedAt.After(last) {
+			last = s.Result.EndedAt
+		}
+	}
+	if now := p.clk.now(ctx); last.IsZero() || now.Before(last) {
+		return now
+	}
+	return last
 }
 
 func (p *processRun) result() ProcessResult {

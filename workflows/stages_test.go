@@ -170,7 +170,7 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 
 	var res StageResult
 	require.NoError(t, h.env.GetWorkflowResult(&res))
-	require.Equal(t, StageResult{Stage: "acc", Approved: 1, Rejected: 1}, res)
+	require.Equal(t, StageResult{Stage: "acc", Approved: 1, Rejected: 1, EndedAt: day("2030-01-31")}, res)
 	b, err := h.store.GetApplication(ctx, "test", "ngo-b")
 	require.NoError(t, err)
 	require.Equal(t, process.Rejected, b.State)

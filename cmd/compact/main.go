@@ -18,6 +18,7 @@ Commands:
   worker    run the worker against a Temporal server
   api       run the HTTP API against a Temporal server
   temporal  run a standalone Temporal server
+  simulate  replay a template's history on a scaled clock, on a throwaway embedded stack
   version   print the versions
 
 Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
@@ -44,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return apiCmd(rest, stderr)
 	case "temporal":
 		return temporalCmd(rest, stderr)
+	case "simulate":
+		return simulateCmd(rest, stdout, stderr)
 	case "version":
 		return versionCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -58,20 +58,13 @@ type stopper struct {
 // failing part, stops the parts and returns the exit code. A second signal
 // exits at once.
 func runProcess(cmd, level string, stderr io.Writer, start func(ctx context.Context, p *process) error) int {
-	log, err := logging.New(level)
+	p, err := newProcess(cmd, level)
 	if err != nil {
 		fmt.Fprintf(stderr, "compact %s: %v\n", cmd, err)
 		return 2
 	}
+	log := p.log
 	defer func() { _ = log.Sync() }()
-	host, _ := os.Hostname()
-	p := &process{
-		log:      log,
-		started:  time.Now(),
-		identity: fmt.Sprintf("%d@%s@compact-%s", os.Getpid(), host, cmd),
-		metrics:  metrics.New(),
-		failed:   make(chan error, 1),
-	}
 	ctx, cancel := signalContext(log)
 	defer cancel()
 
@@ -97,6 +90,22 @@ func runProcess(cmd, level string, stderr io.Writer, start func(ctx context.Cont
 	}
 	log.Info("stopped", zap.String("command", cmd))
 	return 0
+}
+
+// newProcess prepares a command's process, logging at level.
+func newProcess(cmd, level string) (*process, error) {
+	log, err := logging.New(level)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	return &process{
+		log:      log,
+		started:  time.Now(),
+		identity: fmt.Sprintf("%d@%s@compact-%s", os.Getpid(), host, cmd),
+		metrics:  metrics.New(),
+		failed:   make(chan error, 1),
+	}, nil
 }
 
 // signalContext is cancelled by the first SIGINT or SIGTERM, which drains;

@@ -95,7 +95,7 @@ func Start(opts Options) (*Server, error) {
 		temporal.WithConfig(conf),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithStaticHosts(hosts),
-		temporal.WithLogger(tlog.NewZapLogger(opts.Logger.WithOptions(zap.IncreaseLevel(zap.WarnLevel)))),
+		temporal.WithLogger(tlog.NewZapLogger(quieter(opts.Logger))),
 		temporal.WithDynamicConfigClient(dyn),
 	)
 	if err != nil {
@@ -117,7 +117,9 @@ func (s *Server) Stop() error { return s.server.Stop() }
 // time (it is a no-op when present). The cluster ID is kept beside the
 // database so a restart finds the same cluster.
 func prepareDatabase(opts Options) (*config.SQL, string, error) {
-	conf := &config.SQL{PluginName: sqliteplugin.PluginName, MaxConns: 4, MaxIdleConns: 4}
+	// One connection, as Temporal's dev server: more make WAL snapshots
+	// collide (SQLITE_BUSY_SNAPSHOT) on every busy write.
+	conf := &config.SQL{PluginName: sqliteplugin.PluginName}
 	clusterID := uuid.NewString()
 	if opts.DataDir == "" {
 		conf.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
@@ -222,4 +224,13 @@ func freePort(ip string) (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// quieter keeps the server's info chatter out of Compact's log: warnings
+// and worse only, unless the logger is quieter still.
+func quieter(l *zap.Logger) *zap.Logger {
+	if l.Core().Enabled(zap.InfoLevel) {
+		return l.WithOptions(zap.IncreaseLevel(zap.WarnLevel))
+	}
+	return l
 }
