@@ -36,6 +36,14 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newEnv(t, db)
+}
+
+// again is a fresh test environment over the same store, for the run after
+// a continue-as-new.
+func (h *harness) again() *harness { return newEnv(h.t, h.store) }
+
+func newEnv(t *testing.T, db store.Store) *harness {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()

@@ -4,8 +4,11 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
@@ -234,4 +237,37 @@ func TestAppointCoFacilitators(t *testing.T) {
 	requireKind(t, process.Invalid, bad.rejected)
 	require.Equal(t, []string{"MEX", "CHE"}, status.CoFacilitators)
 	requireSubsequence(t, h.events("test"), []string{" co-facilitator.appointed", " co-facilitator.appointed"})
+}
+
+func TestProcessContinuesAsNewBetweenStages(t *testing.T) {
+	h := newHarness(t)
+	id := ProcessWorkflowID("test")
+	var canAt time.Time
+	h.at(day("2030-01-02"), func() {
+		h.env.SetContinueAsNewSuggested(true)
+		h.update(id, UpdateReschedule, RescheduleRequest{StageID: "modalities", Start: date("2030-01-07")})
+		canAt = h.env.Now()
+	})
+	h.run(id, Process, simulatedInput(testTemplate()))
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(t, h.env.GetWorkflowError(), &can)
+	var next ProcessInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.State)
+	require.Len(t, next.State.Changes, 1)
+
+	h2 := h.again()
+	h2.env.SetStartTime(canAt)
+	h2.run(id, Process, next)
+	require.NoError(t, h2.env.GetWorkflowError())
+	var res ProcessResult
+	require.NoError(t, h2.env.GetWorkflowResult(&res))
+	require.Equal(t, 100, res.Outcome.Yes)
+	events := h.events("test")
+	require.Equal(t, 1, countOf(events, " process.created"), "the next run does not register the process again")
+	for _, e := range h.record("test") {
+		if e.StageID == "modalities" && e.Event == "milestone.reached" {
+			require.Equal(t, day("2030-01-07"), e.At)
+		}
+	}
 }

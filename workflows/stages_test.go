@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/process"
 )
@@ -276,4 +278,57 @@ func TestEndorsementRecordsAVote(t *testing.T) {
 	require.Equal(t, 5, res.Outcome.Abstain)
 	require.Equal(t, 33, res.Outcome.Absent)
 	require.Equal(t, []string{"endorsement endorsement.opened", "endorsement endorsement.adopted", "endorsement endorsement.closed"}, h.events("test"))
+}
+
+func TestAccreditationContinuesAsNewWithItsState(t *testing.T) {
+	h := newHarness(t)
+	h.registered()
+	ctx := context.Background()
+	id := StageWorkflowID("test", "acc")
+	in := h.stageInput("acc")
+	h.at(day("2030-01-11"), func() {
+		for _, party := range []string{"ngo-a", "ngo-b"} {
+			_, err := h.store.Apply(ctx, process.Application{ProcessID: "test", Party: party, Name: party, Category: "academia", AppliedAt: h.env.Now()})
+			require.NoError(t, err)
+		}
+	})
+	h.at(day("2030-01-12"), func() { h.update(id, UpdateCirculate, CirculateRequest{}) })
+	var canAt time.Time
+	h.at(day("2030-01-13"), func() {
+		h.update(id, UpdateObject, ObjectRequest{Party: "ngo-b", State: "HUN"})
+		h.env.SetContinueAsNewSuggested(true)
+		canAt = h.env.Now()
+	})
+	h.run(id, Accreditation, in)
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(t, h.env.GetWorkflowError(), &can)
+	var next StageInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Carry)
+	require.Equal(t, AccreditationCarry{Lists: 1, Current: "acc-list-1", Parties: []string{"ngo-a", "ngo-b"},
+		Until: day("2030-01-22"), Opened: true, Objections: 1}, *next.Carry)
+
+	// The next run picks up the list under circulation: no new window, no
+	// second list, the objection still counts.
+	h2 := h.again()
+	h2.env.SetStartTime(canAt)
+	h2.run(id, Accreditation, next)
+	require.NoError(t, h2.env.GetWorkflowError())
+	var res StageResult
+	require.NoError(t, h2.env.GetWorkflowResult(&res))
+	require.Equal(t, 1, res.Approved)
+	require.Equal(t, 1, res.Rejected)
+	events := h.events("test")
+	require.Equal(t, 1, countOf(events, "acc window.opened"))
+	require.Equal(t, 1, countOf(events, "acc list.circulated"))
+}
+
+func countOf(events []string, want string) int {
+	n := 0
+	for _, e := range events {
+		if e == want {
+			n++
+		}
+	}
+	return n
 }

@@ -1,16 +1,24 @@
 package itest_test
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/itest"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/workflows"
 )
 
 // TestTopology runs Temporal, a worker and the API as three processes on
@@ -54,6 +62,9 @@ func TestTopology(t *testing.T) {
 		}
 	}
 
+	// The worker process runs a whole process that a client started.
+	runGCM(t, temporalAddr)
+
 	// A worker's port serves probes and metrics, never the API.
 	if code, _ := itest.Get(t, "http://"+workerHTTP+"/v1/processes"); code != 404 {
 		t.Errorf("worker GET /v1/processes = %d, want 404", code)
@@ -64,5 +75,35 @@ func TestTopology(t *testing.T) {
 		if code := p.WaitExit(t, exitTimeout); code != 0 {
 			t.Fatalf("compact %s: exit code %d after SIGTERM, want 0", p.Args[0], code)
 		}
+	}
+}
+
+// runGCM replays the migration compact through the Temporal server at addr
+// on a fast clock and checks its outcome.
+func runGCM(t *testing.T, addr string) {
+	t.Helper()
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tmpl, err := process.LookupTemplate("gcm-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ProcessWorkflowID(tmpl.ID), TaskQueue: workflows.TaskQueue},
+		workflows.Process, workflows.ProcessInput{ProcessID: tmpl.ID, Template: *tmpl, Clock: process.Clock{Scale: 2e7},
+			Simulation: &workflows.Simulation{Stakeholders: 20, ObjectEvery: 5, ContributionsPerWindow: 5, AmendmentsPerRound: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.ProcessResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatalf("gcm-2018: %v", err)
+	}
+	if o := res.Outcome; o == nil || o.Yes != 152 || o.No != 5 || o.Abstain != 12 {
+		t.Fatalf("gcm-2018 outcome %+v, want 152–5–12", o)
 	}
 }
