@@ -7,4 +7,4 @@ CREATE TABLE tokens (
 	label      TEXT NOT NULL DEFAULT '',
 	created_at TEXT NOT NULL,
 	revoked_at TEXT
-);
+) STRICT;
