@@ -63,6 +63,9 @@ func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
 		steps = append(steps,
 			step{at: func() time.Time { return c.opens }, run: c.openWindow},
 			step{at: func() time.Time { return c.closes }, run: c.closeWindow, isClose: true})
+		if workflow.GetVersion(ctx, "window-reminders", workflow.DefaultVersion, 1) == 1 {
+			steps = append(steps, c.reminders()...)
+		}
 	}
 	if err := runSteps(ctx, c.clk, &c.window, steps); err != nil {
 		return c.result, err
@@ -119,6 +122,26 @@ func runSteps(ctx workflow.Context, clk clock, w *window, steps []step) error {
 		steps = append(steps[:next], steps[next+1:]...)
 	}
 	return nil
+}
+
+// reminders are steps that remind subscribers, the template's days before
+// the deadline; they move with it. A reminder due before the window opens,
+// or after it closed early, is skipped.
+func (c *consultation) reminders() []step {
+	var steps []step
+	for _, days := range c.in.Rules.ReminderDays {
+		before := time.Duration(days) * 24 * time.Hour
+		at := func() time.Time { return c.closes.Add(-before) }
+		steps = append(steps, step{at: at, run: func(ctx workflow.Context) error {
+			if !c.opened || c.sealed || at().Before(c.opens) {
+				return nil
+			}
+			return c.record(ctx, "window.reminder", at(), map[string]any{
+				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes,
+			})
+		}})
+	}
+	return steps
 }
 
 func (c *consultation) sessionOpened(ctx workflow.Context) error {

@@ -332,3 +332,26 @@ func countOf(events []string, want string) int {
 	}
 	return n
 }
+
+func TestRemindersMoveWithTheDeadline(t *testing.T) {
+	h := newHarness(t)
+	h.registered()
+	id := StageWorkflowID("test", "ts1")
+	in := h.stageInput("ts1")
+	in.Rules.ReminderDays = []int{7, 1}
+	var moved *updateOutcome
+	h.at(day("2030-02-15"), func() {
+		moved = h.update(id, UpdateSetDeadline, SetDeadlineRequest{Closes: day("2030-03-10")})
+	})
+	h.run(id, Consultation, in)
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, moved.err)
+	var reminders []time.Time
+	for _, e := range h.record("test") {
+		if e.Event == "window.reminder" {
+			reminders = append(reminders, e.At)
+		}
+	}
+	require.Equal(t, []time.Time{day("2030-03-03"), day("2030-03-09")}, reminders,
+		"7 and 1 days before the moved deadline, none before the old one")
+}
