@@ -57,12 +57,16 @@ func NewToken(role Role, party, processID, label string, now time.Time) (secret 
 		return "", t, process.Errorf(op, process.Invalid, "a co-facilitator's token names its process")
 	}
 	var raw [32]byte
+	var id [6]byte // apart from the secret, so the ID gives none of it away
 	if _, err := rand.Read(raw[:]); err != nil {
+		return "", t, process.E(op, process.Internal, err)
+	}
+	if _, err := rand.Read(id[:]); err != nil {
 		return "", t, process.E(op, process.Internal, err)
 	}
 	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	t = store.Token{
-		ID: "tok_" + hex.EncodeToString(raw[:4]), Hash: hashToken(secret), Role: string(role), Party: party,
+		ID: "tok_" + hex.EncodeToString(id[:]), Hash: hashToken(secret), Role: string(role), Party: party,
 		ProcessID: processID, Label: label, CreatedAt: now.UTC(),
 	}
 	return secret, t, nil

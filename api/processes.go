@@ -1,6 +1,547 @@
 package api
 
-import "net/http"
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/workflows"
+)
+
+// processRoutes registers processes and their schedule, accreditation and
+// tokens. Observers read the store's read model; the PGA office's changes
+// are workflow updates, whose validators refuse a change with its reason.
 func (s *Server) processRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /v1/processes", s.allow(s.createProcess, PGAOffice))
+	mux.HandleFunc("GET /v1/processes", s.allow(s.listProcesses))
+	mux.HandleFunc("GET /v1/processes/{id}", s.allow(s.getProcess))
+	mux.HandleFunc("GET /v1/processes/{id}/stages", s.allow(s.listStages))
+	mux.HandleFunc("GET /v1/processes/{id}/stages/{stage}", s.allow(s.getStage))
+	mux.HandleFunc("GET /v1/processes/{id}/changes", s.allow(s.listChanges))
+	mux.HandleFunc("POST /v1/processes/{id}/stages", s.allow(s.addStage, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/reschedule", s.allow(s.rescheduleStage, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/cancel", s.allow(s.cancelStage, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/window", s.allow(s.moveWindow, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/outcome", s.allow(s.recordOutcome, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/co-facilitators", s.allow(s.appoint, PGAOffice))
+	s.accreditationRoutes(mux)
+	s.tokenRoutes(mux)
+}
+
+// statusStarting marks a process row written before its workflow starts;
+// the workflow's RegisterProcess activity replaces it with "running".
+const statusStarting = "starting"
+
+// createProcessRequest starts a process from a built-in template or an
+// inline one.
+type createProcessRequest struct {
+	Template     string                `json:"template,omitempty"`
+	TemplateBody *process.Template     `json:"templateBody,omitempty"`
+	ID           string                `json:"id,omitempty"`      // default: the template's ID
+	Code         string                `json:"code,omitempty"`    // default: the template's code
+	StartsOn     process.Date          `json:"startsOn,omitzero"` // shifts the template's calendar
+	Scale        float64               `json:"scale,omitempty"`   // process seconds per wall second; default 1
+	Simulation   *workflows.Simulation `json:"simulation,omitempty"`
+}
+
+// template is the template the request names, shifted and recoded, with
+// the process ID to run it under.
+func (req createProcessRequest) template() (*process.Template, string, error) {
+	const op = "api.createProcess"
+	var t *process.Template
+	switch {
+	case (req.Template == "") == (req.TemplateBody == nil):
+		return nil, "", process.Errorf(op, process.Invalid, "give either template (a built-in template's ID) or templateBody")
+	case req.TemplateBody != nil:
+		// decodeJSON has refused unknown fields within it: what ParseTemplate
+		// would do, short of validating, which follows.
+		t = req.TemplateBody
+	default:
+		var err error
+		if t, err = process.LookupTemplate(req.Template); process.KindOf(err) == process.NotFound {
+			return nil, "", process.E(op, process.Rule, err)
+		} else if err != nil {
+			return nil, "", err
+		}
+	}
+	if req.Scale != 0 && req.Scale < 1 {
+		return nil, "", process.Errorf(op, process.Invalid, "scale %g: want 1 (real time) or more", req.Scale)
+	}
+	if sim := req.Simulation; sim != nil && (sim.Stakeholders < 0 || sim.ObjectEvery < 0 ||
+		sim.ContributionsPerWindow < 0 || sim.AmendmentsPerRound < 0) {
+		return nil, "", process.Errorf(op, process.Invalid, "a simulation's counts cannot be negative")
+	}
+	if !req.StartsOn.IsZero() {
+		t = t.Shifted(req.StartsOn.Sub(t.Begins()))
+	}
+	if req.Code != "" {
+		t.Code = req.Code // t is the request's or a fresh parse: no one else's
+	}
+	id := cmp.Or(req.ID, t.ID)
+	// The process ID follows the rules of a template's ID: check it on a copy,
+	// so that the process keeps its template's ID.
+	probe := *t
+	probe.ID = id
+	if err := probe.Validate(); err != nil {
+		return nil, "", process.E(op, process.Rule, err)
+	}
+	if begins := t.Begins(); req.Scale <= 1 && begins.Before(time.Now().Add(-maxPastStart)) {
+		return nil, "", process.Errorf(op, process.Rule,
+			"the template begins on %s, in the past: give startsOn, or a scale above 1 to replay its history", begins.Format(time.DateOnly))
+	}
+	return t, id, nil
+}
+
+// maxPastStart is how long ago a real-time process may begin: its first
+// stage may just have happened, but a real-time process that begins years
+// ago would run its whole history at once.
+const maxPastStart = 24 * time.Hour
+
+func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
+	const op = "api.createProcess"
+	var req createProcessRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, id, err := req.template()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := process.Process{
+		ID: id, TemplateID: t.ID, Title: t.Title, Code: t.Code, Phase: t.Phases[0].ID,
+		Status: statusStarting, CreatedAt: time.Now().UTC(),
+	}
+	if err := s.reserveProcess(r.Context(), p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, err = s.temporal.ExecuteWorkflow(r.Context(), client.StartWorkflowOptions{
+		ID: workflows.ProcessWorkflowID(id), TaskQueue: workflows.TaskQueue,
+		// A process ID is never reused, even after its process has ended.
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.Process, workflows.ProcessInput{
+		ProcessID: id, Template: *t, Clock: process.Clock{Scale: cmp.Or(req.Scale, 1)}, Simulation: req.Simulation,
+	})
+	if err != nil {
+		s.fail(w, r, temporalError(op, err))
+		return
+	}
+	w.Header().Set("Location", "/v1/processes/"+id)
+	writeJSON(w, http.StatusCreated, p)
+}
+
+// reserveProcess writes a new process's row, refusing an ID or a code in
+// use. A row still "starting" is a create whose workflow may have failed to
+// start: it may be taken again, and Temporal's workflow ID then decides.
+func (s *Server) reserveProcess(ctx context.Context, p process.Process) error {
+	old, err := s.store.GetProcess(ctx, p.ID)
+	switch {
+	case err == nil && old.Status != statusStarting:
+		return process.Errorf("api.createProcess", process.Conflict, "process %q exists already", p.ID)
+	case err != nil && process.KindOf(err) != process.NotFound:
+		return err
+	}
+	return s.store.PutProcess(ctx, p)
+}
+
+// processStatus is a process as observers see it, from the read model.
+type processStatus struct {
+	process.Process
+	Current     []string                    `json:"current"` // running stages
+	Next        *nextStage                  `json:"next,omitempty"`
+	OpenWindows []openWindow                `json:"openWindows"`
+	Counts      map[process.StageStatus]int `json:"counts"` // stages by status
+}
+
+// nextStage is the scheduled stage that begins first.
+type nextStage struct {
+	StageID string       `json:"stageId"`
+	Title   string       `json:"title"`
+	Start   process.Date `json:"start"`
+}
+
+// openWindow is a contribution window open now; its times are wall-clock.
+type openWindow struct {
+	StageID  string    `json:"stageId"`
+	Code     string    `json:"code"`
+	OpensAt  time.Time `json:"opensAt"`
+	ClosesAt time.Time `json:"closesAt"`
+}
+
+func (s *Server) statusView(ctx context.Context, p process.Process) (processStatus, error) {
+	stages, err := s.store.ListStages(ctx, p.ID)
+	if err != nil {
+		return processStatus{}, err
+	}
+	st := processStatus{Process: p, Current: []string{}, OpenWindows: []openWindow{}, Counts: map[process.StageStatus]int{}}
+	var next *process.StageSpec
+	now := time.Now()
+	for _, sg := range stages {
+		st.Counts[sg.Status]++
+		switch sg.Status {
+		case process.Scheduled:
+			// As the Process workflow picks it: first to begin, seq breaks ties.
+			if next == nil || sg.Spec.Begins().Before(next.Begins()) {
+				next = &sg.Spec
+			}
+		case process.Running:
+			st.Current = append(st.Current, sg.Spec.ID)
+			// Only a running stage has a window open: its own, or a draft's
+			// for amendments.
+			win, err := s.store.GetWindow(ctx, p.ID, sg.Spec.ID)
+			if process.KindOf(err) == process.NotFound {
+				continue
+			}
+			if err != nil {
+				return processStatus{}, err
+			}
+			if win.State == process.WindowOpen && now.Before(win.ClosesAt) {
+				st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
+			}
+		}
+	}
+	if next != nil {
+		st.Next = &nextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
+	}
+	return st, nil
+}
+
+func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.store.ListProcesses(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]processStatus, len(ps))
+	for i, p := range ps {
+		if out[i], err = s.statusView(r.Context(), p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
+	p, err := s.store.GetProcess(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.statusView(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// timeline is a process's stages by date: a stage added later or moved
+// takes its place among the others.
+func (s *Server) timeline(ctx context.Context, processID string) ([]process.Stage, error) {
+	if _, err := s.store.GetProcess(ctx, processID); err != nil {
+		return nil, err
+	}
+	stages, err := s.store.ListStages(ctx, processID)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(stages, func(a, b process.Stage) int { return a.Spec.Begins().Compare(b.Spec.Begins()) })
+	return stages, nil
+}
+
+func (s *Server) listStages(w http.ResponseWriter, r *http.Request) {
+	stages, err := s.timeline(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, stages)
+}
+
+// stageDetail is one stage with its contribution window as the intake
+// knows it, when it has one.
+type stageDetail struct {
+	process.Stage
+	Window *process.ContributionWindow `json:"window,omitempty"`
+}
+
+func (s *Server) getStage(w http.ResponseWriter, r *http.Request) {
+	sg, err := s.findStage(r.Context(), r.PathValue("id"), r.PathValue("stage"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := stageDetail{Stage: sg}
+	switch win, err := s.store.GetWindow(r.Context(), sg.ProcessID, sg.Spec.ID); {
+	case err == nil:
+		d.Window = &win
+	case process.KindOf(err) != process.NotFound:
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// findStage reads a stage of a process from the read model.
+func (s *Server) findStage(ctx context.Context, processID, stageID string) (process.Stage, error) {
+	stages, err := s.timeline(ctx, processID)
+	if err != nil {
+		return process.Stage{}, err
+	}
+	for _, sg := range stages {
+		if sg.Spec.ID == stageID {
+			return sg, nil
+		}
+	}
+	return process.Stage{}, process.Errorf("api.findStage", process.NotFound, "process %s has no stage %q", processID, stageID)
+}
+
+// scheduleEvents are the record's events that change the schedule.
+var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "deadline.moved",
+	"window.moved", "co-facilitator.appointed"}
+
+// scheduleChange is one change to the schedule as the record holds it.
+type scheduleChange struct {
+	Seq        int64           `json:"seq"` // in the process's record
+	Event      string          `json:"event"`
+	StageID    string          `json:"stageId,omitempty"`
+	At         time.Time       `json:"at"` // process time
+	RecordedAt time.Time       `json:"recordedAt"`
+	Data       json.RawMessage `json:"data"` // from, to, reason
+}
+
+func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.store.Entries(r.Context(), id, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes := []scheduleChange{}
+	for _, e := range entries {
+		if slices.Contains(scheduleEvents, e.Event) {
+			changes = append(changes, scheduleChange{Seq: e.Seq, Event: e.Event, StageID: e.StageID, At: e.At,
+				RecordedAt: e.RecordedAt, Data: json.RawMessage(e.Data)})
+		}
+	}
+	writeJSON(w, http.StatusOK, changes)
+}
+
+// updateProcess runs one of a process's schedule updates; an unknown
+// process is NotFound rather than a workflow that does not run.
+func (s *Server) updateProcess(ctx context.Context, processID, name string, arg, result any) error {
+	if _, err := s.store.GetProcess(ctx, processID); err != nil {
+		return err
+	}
+	return s.update(ctx, workflows.ProcessWorkflowID(processID), name, arg, result)
+}
+
+// readModelStage is a stage as the Process workflow returns it, in the read
+// model's shape.
+func readModelStage(processID string, st workflows.StageState) process.Stage {
+	return process.Stage{ProcessID: processID, Phase: st.Phase, Seq: st.Seq, Spec: st.Spec, Status: st.Status, Moved: st.Moved}
+}
+
+func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var req workflows.AddStageRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var st workflows.StageState
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/processes/"+id+"/stages/"+st.Spec.ID)
+	writeJSON(w, http.StatusCreated, readModelStage(id, st))
+}
+
+func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var body struct {
+		Start  process.Date `json:"start"`
+		End    process.Date `json:"end,omitzero"`
+		Reason string       `json:"reason,omitempty"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Start.IsZero() {
+		s.fail(w, r, process.Errorf("api.rescheduleStage", process.Invalid, "start is required"))
+		return
+	}
+	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason}
+	var st workflows.StageState
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, readModelStage(id, st))
+}
+
+func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var body struct {
+		Reason string `json:"reason,omitempty"`
+	}
+	if err := decodeOptionalJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req := workflows.CancelStageRequest{StageID: r.PathValue("stage"), Reason: body.Reason}
+	var st workflows.StageState
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateCancelStage, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, readModelStage(id, st))
+}
+
+// windowMove is a window's new close, in process time.
+type windowMove struct {
+	StageID string    `json:"stageId"`
+	Closes  time.Time `json:"closes"`
+}
+
+// moveWindow moves a window's deadline or closes it now. The Process
+// workflow moves a window that has not opened; an open one is its stage
+// workflow's.
+func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
+	const op = "api.moveWindow"
+	var body struct {
+		Closes process.Date `json:"closes,omitzero"` // process time
+		Close  bool         `json:"close,omitempty"` // close now
+		Reason string       `json:"reason,omitempty"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Closes.IsZero() == !body.Close {
+		s.fail(w, r, process.Errorf(op, process.Invalid, `give either "closes" (a new deadline) or "close": true`))
+		return
+	}
+	sg, err := s.findStage(r.Context(), r.PathValue("id"), r.PathValue("stage"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := windowMove{StageID: sg.Spec.ID}
+	switch {
+	case sg.Status == process.Scheduled && body.Close:
+		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
+	case sg.Status == process.Scheduled:
+		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Closes: body.Closes, Reason: body.Reason}
+		var st workflows.StageState
+		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
+			res.Closes = st.Spec.Window.Closes.Time
+		}
+	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
+		req := workflows.SetDeadlineRequest{Closes: body.Closes.Time, Reason: body.Reason}
+		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)
+	case sg.Status == process.Running:
+		err = process.Errorf(op, process.Conflict, "stage %s is a running %s: its window cannot move", sg.Spec.ID, sg.Spec.Kind)
+	default:
+		err = process.Errorf(op, process.Conflict, "stage %s is %s: its window cannot move", sg.Spec.ID, sg.Status)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// movesOwnWindow reports whether the workflow of a stage of kind k takes
+// the set-deadline update: consultations' windows and drafts' amendments.
+func movesOwnWindow(k process.StageKind) bool {
+	return k.Consultative() || k == process.NegotiationRound || k == process.Draft
+}
+
+func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
+	var req workflows.AppointRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var res struct {
+		CoFacilitators []string `json:"coFacilitators"`
+	}
+	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, req, &res.CoFacilitators); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request) {
+	var req workflows.RecordOutcomeRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.Conference, process.Endorsement)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var o process.Outcome
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateRecordOutcome, req, &o); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+// runningStage finds a stage whose own workflow takes an update: one of
+// kinds, and running, or the update would reach no workflow or no handler.
+func (s *Server) runningStage(ctx context.Context, processID, stageID string, kinds ...process.StageKind) (process.Stage, error) {
+	const op = "api.runningStage"
+	sg, err := s.findStage(ctx, processID, stageID)
+	switch {
+	case err != nil:
+		return sg, err
+	case !slices.Contains(kinds, sg.Spec.Kind):
+		return sg, process.Errorf(op, process.Conflict, "stage %s is a %s: this is for a %s", stageID, sg.Spec.Kind, joinKinds(kinds))
+	case sg.Status != process.Running:
+		return sg, process.Errorf(op, process.Conflict, "stage %s is %s, not running", stageID, sg.Status)
+	}
+	return sg, nil
+}
+
+func joinKinds(kinds []process.StageKind) string {
+	var s string
+	for i, k := range kinds {
+		if i > 0 {
+			s += " or "
+		}
+		s += string(k)
+	}
+	return s
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out, such
+// as one that only gives a reason.
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeJSON(w, r, v)
 }

@@ -38,6 +38,7 @@ type consultation struct {
 type window struct {
 	opens, closes time.Time // process time
 	opened        bool
+	opening       bool // its OpenWindow activity is in flight
 	sealed        bool
 	moving        int
 	moved         bool // set by a handler, cleared by the loop
@@ -178,10 +179,12 @@ func (c *consultation) closeWindow(ctx workflow.Context) error {
 
 // openWindow publishes a stage's window to the store's intake and records it.
 func openWindow(ctx workflow.Context, s *stage, code string, w *window, public bool) error {
+	w.opening = true
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
 		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
 		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(w.closes), Public: public,
 	}).Get(ctx, nil)
+	w.opening = false
 	if err != nil {
 		return err
 	}
@@ -258,6 +261,11 @@ func (c *consultation) setDeadline(ctx workflow.Context, req SetDeadlineRequest)
 func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req SetDeadlineRequest) (time.Time, error) {
 	w.moving++
 	defer func() { w.moving-- }()
+	// An opening in flight publishes the close it started with: let it
+	// finish, then publish the new one.
+	if err := workflow.Await(ctx, func() bool { return !w.opening }); err != nil {
+		return w.closes, err
+	}
 	from, to := w.closes, req.Closes
 	if to.IsZero() {
 		to = s.clk.now(ctx)

@@ -18,6 +18,7 @@ Commands:
   worker    run the worker against a Temporal server
   api       run the HTTP API against a Temporal server
   temporal  run a standalone Temporal server
+  token     make, list and revoke API tokens in the record store (the first PGA token)
   simulate  replay a template's history on a scaled clock, on a throwaway embedded stack
   version   print the versions
 
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simulateCmd(rest, stdout, stderr)
 	case "version":
 		return versionCmd(rest, stdout, stderr)
+	case "token":
+		return tokenCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -18,18 +18,14 @@ const (
 	stakeholder = "stakeholder"
 )
 
-// Submit stores a contribution in a transaction of its own.
+// Submit stores a contribution in a group commit with the submissions
+// that arrive beside it (batch.go).
 func (db *DB) Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error) {
 	const op = "store.Submit"
 	if err := validateSubmission(op, s); err != nil {
 		return process.Receipt{}, err
 	}
-	var r process.Receipt
-	err := db.inTx(ctx, op, func(tx *sql.Tx) (err error) {
-		r, err = db.submit(ctx, tx, s, now)
-		return err
-	})
-	return r, err
+	return db.intake.submit(ctx, db, s, now)
 }
 
 func validateSubmission(op string, s process.Submission) error {

@@ -37,6 +37,7 @@ type Dialect struct {
 type DB struct {
 	write, read *sql.DB
 	dialect     Dialect
+	intake      batcher // Submit's group commit
 }
 
 var _ store.Store = (*DB)(nil)

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SubmitIdempotent", testSubmitIdempotent},
 		{"SubmitRefused", testSubmitRefused},
 		{"SubmitConcurrent", testSubmitConcurrent},
+		{"SubmitConcurrentRefused", testSubmitConcurrentRefused},
 		{"SealWindow", testSealWindow},
 		{"ListContributions", testListContributions},
 		{"Withdraw", testWithdraw},
@@ -378,6 +379,84 @@ func testSubmitConcurrent(t *testing.T, s store.Store) {
 	}
 	var tracking []string
 	for _, r := range append(receipts, retries[0]) {
+		tracking = append(tracking, r.Tracking)
+	}
+	slices.Sort(tracking)
+	for i, tr := range tracking {
+		equal(t, tr, fmt.Sprintf("GCM-TS1-%06d", i+1))
+	}
+	cs, err := s.ListContributions(ctx, store.ContributionFilter{Limit: 1000})
+	check(t, err)
+	equal(t, len(cs), n+1)
+}
+
+// testSubmitConcurrentRefused submits refused contributions among
+// accepted ones, which a group commit puts in the same transactions: each
+// refused one gets its own error, the others their receipts, and the
+// tracking numbers have no gap.
+func testSubmitConcurrentRefused(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := seed(t, s)
+	pending := window("ts2", "TS2")
+	pending.State = process.WindowPending
+	check(t, s.PutWindow(ctx, pending))
+	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0})
+	check(t, err)
+	first, err := s.Submit(ctx, submission("MEX", "k"), during)
+	check(t, err)
+
+	notApproved := submission("ngo-1", "k")
+	notApproved.Role = "stakeholder"
+	inPending := submission("CHE", "k")
+	inPending.StageID = "ts2"
+	reused := submission("MEX", "k")
+	reused.Body = "Other text."
+	missing := submission("MEX", "missing")
+	missing.StageID = "ts9"
+	refused := []struct {
+		sub  process.Submission
+		now  time.Time
+		kind process.Kind
+	}{
+		{notApproved, during, process.Rule},
+		{inPending, during, process.Conflict},
+		{submission("FRA", "k"), w.ClosesAt, process.Conflict},
+		{reused, during, process.Conflict},
+		{missing, during, process.NotFound},
+	}
+
+	const n = 40
+	receipts := make([]process.Receipt, n)
+	var retry process.Receipt
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			if receipts[i], err = s.Submit(ctx, submission(fmt.Sprintf("P%02d", i), "k"), during); err != nil {
+				t.Error(err)
+			}
+			if i < len(refused) { // interleave a refused one
+				tt := refused[i]
+				_, err := s.Submit(ctx, tt.sub, tt.now)
+				if process.KindOf(err) != tt.kind {
+					t.Errorf("%s/%s in %s: got %v, want a %v error", tt.sub.Party, tt.sub.IdempotencyKey, tt.sub.StageID, err, tt.kind)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		var err error
+		if retry, err = s.Submit(ctx, submission("MEX", "k"), during); err != nil {
+			t.Error(err)
+		}
+	})
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	equal(t, retry, first)
+	tracking := []string{first.Tracking}
+	for _, r := range receipts {
 		tracking = append(tracking, r.Tracking)
 	}
 	slices.Sort(tracking)

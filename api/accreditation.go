@@ -1,0 +1,209 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/workflows"
+)
+
+func (s *Server) accreditationRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /v1/processes/{id}/applications", s.allow(s.apply, Stakeholder))
+	mux.HandleFunc("GET /v1/processes/{id}/applications", s.allow(s.listApplications))
+	mux.HandleFunc("GET /v1/processes/{id}/applications/{party}", s.allow(s.getApplication))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/circulate", s.allow(s.circulate, PGAOffice))
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/objections", s.allow(s.object, MemberState))
+}
+
+// applicantCategories are the kinds of organisation that may apply.
+var applicantCategories = []string{"civil-society", "diaspora", "migrant-organisation", "private-sector", "academia"}
+
+// maxNameLength bounds an applicant's name.
+const maxNameLength = 300
+
+// apply records the token's organisation's application while an
+// accreditation window is open; an organisation in ECOSOC consultative
+// status registers at any time, and is approved at once.
+func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
+	const op = "api.apply"
+	var body struct {
+		Name     string `json:"name"`
+		Category string `json:"category"`
+		ECOSOC   bool   `json:"ecosoc"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body.Name = strings.TrimSpace(body.Name)
+	switch {
+	case body.Name == "" || len(body.Name) > maxNameLength:
+		s.fail(w, r, process.Errorf(op, process.Invalid, "name: want 1 to %d characters", maxNameLength))
+		return
+	case !slices.Contains(applicantCategories, body.Category):
+		s.fail(w, r, process.Errorf(op, process.Invalid, "category %q: want one of %s", body.Category, strings.Join(applicantCategories, ", ")))
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := time.Now()
+	if !body.ECOSOC {
+		open, err := s.accreditationOpen(r.Context(), id, now)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !open {
+			s.fail(w, r, process.Errorf(op, process.Conflict, "no accreditation window of %s is open", id))
+			return
+		}
+	}
+	a, err := s.store.Apply(r.Context(), process.Application{
+		ProcessID: id, Party: principal(r.Context()).Party, Name: body.Name, Category: body.Category,
+		ECOSOC: body.ECOSOC, AppliedAt: now,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/processes/"+id+"/applications/"+url.PathEscape(a.Party))
+	writeJSON(w, http.StatusCreated, a)
+}
+
+// accreditationOpen reports whether one of the process's accreditation
+// windows is open at now, as its workflow last published it.
+func (s *Server) accreditationOpen(ctx context.Context, processID string, now time.Time) (bool, error) {
+	stages, err := s.store.ListStages(ctx, processID)
+	if err != nil {
+		return false, err
+	}
+	for _, sg := range stages {
+		if sg.Spec.Kind != process.AccreditationWindow {
+			continue
+		}
+		win, err := s.store.GetWindow(ctx, processID, sg.Spec.ID)
+		if process.KindOf(err) == process.NotFound {
+			continue // not opened, and the template gave it no window to register
+		}
+		if err != nil {
+			return false, err
+		}
+		if win.State == process.WindowOpen && !now.Before(win.OpensAt) && now.Before(win.ClosesAt) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	state := process.ApplicationState(r.URL.Query().Get("state"))
+	switch state {
+	case "", process.Applied, process.Circulated, process.Approved, process.Rejected:
+	default:
+		s.fail(w, r, process.Errorf("api.listApplications", process.Invalid,
+			"state %q: want applied, circulated, approved or rejected", state))
+		return
+	}
+	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	as, err := s.store.ListApplications(r.Context(), id, state)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	shown := make([]process.Application, len(as))
+	for i, a := range as {
+		shown[i] = shownTo(principal(r.Context()), a)
+	}
+	writeJSON(w, http.StatusOK, shown)
+}
+
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
+	a, err := s.store.GetApplication(r.Context(), r.PathValue("id"), r.PathValue("party"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, shownTo(principal(r.Context()), a))
+}
+
+// shownTo is an application as p may see it: which States objected is
+// public, their reasons are the PGA office's only.
+func shownTo(p Principal, a process.Application) process.Application {
+	if p.Role == PGAOffice || len(a.Objections) == 0 {
+		return a
+	}
+	objections := make([]process.Objection, len(a.Objections))
+	for i, o := range a.Objections {
+		objections[i] = process.Objection{State: o.State}
+	}
+	a.Objections = objections
+	return a
+}
+
+// circulate circulates the pending applications to the Member States now,
+// rather than when the window closes.
+func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
+	var req workflows.CirculateRequest
+	if err := decodeOptionalJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var res workflows.CirculateResult
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, req, &res); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// objection is a Member State's objection as recorded: the State is the
+// token's.
+type objection struct {
+	List  string `json:"list"`
+	Party string `json:"party"`
+	State string `json:"state"`
+}
+
+func (s *Server) object(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Party  string `json:"party"`
+		Reason string `json:"reason,omitempty"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Party == "" {
+		s.fail(w, r, process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required"))
+		return
+	}
+	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := objection{Party: body.Party, State: principal(r.Context()).Party}
+	req := workflows.ObjectRequest{Party: body.Party, State: res.State, Reason: body.Reason}
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateObject, req, &res.List); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

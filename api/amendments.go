@@ -1,0 +1,102 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/workflows"
+)
+
+// maxAmendment bounds an amendment's text.
+const maxAmendment = 16 << 10
+
+func (s *Server) amendmentRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/amendments", s.allow(s.proposeAmendment, MemberState))
+	mux.HandleFunc("GET /v1/processes/{id}/stages/{stage}/amendments", s.allow(s.listAmendments))
+}
+
+type amendmentInput struct {
+	Revision  int    `json:"revision"`
+	Paragraph int    `json:"paragraph"` // from 1
+	Text      string `json:"text"`
+}
+
+// proposeAmendment takes a Member State's amendment to a paragraph of the
+// revision a draft stage published, while the stage's amendment window is
+// open.
+func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
+	var in amendmentInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	processID, stageID := r.PathValue("id"), r.PathValue("stage")
+	err := in.validate()
+	if err == nil {
+		err = s.amendable(r, processID, stageID, in)
+	}
+	a := process.Amendment{ProcessID: processID, StageID: stageID, State: principal(r.Context()).Party,
+		Revision: in.Revision, Paragraph: in.Paragraph, Text: in.Text}
+	if err == nil {
+		err = s.store.AddAmendment(r.Context(), a)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+func (in amendmentInput) validate() error {
+	const op = "api.proposeAmendment"
+	switch {
+	case in.Revision < 0 || in.Paragraph < 1:
+		return process.Errorf(op, process.Invalid, "revision must be 0 or more and paragraph 1 or more")
+	case strings.TrimSpace(in.Text) == "":
+		return process.Errorf(op, process.Invalid, "the amendment has no text")
+	case len(in.Text) > maxAmendment:
+		return process.Errorf(op, process.TooLarge, "the text is over %d bytes", maxAmendment)
+	case strings.IndexByte(in.Text, 0) >= 0:
+		return process.Errorf(op, process.Invalid, "the text holds a NUL character")
+	}
+	return nil
+}
+
+// amendable checks that the stage's window is open now and that the
+// amendment names a paragraph of the revision the stage published.
+func (s *Server) amendable(r *http.Request, processID, stageID string, in amendmentInput) error {
+	const op = "api.proposeAmendment"
+	win, err := s.store.GetWindow(r.Context(), processID, stageID)
+	if err != nil {
+		return err
+	}
+	if now := time.Now(); win.State != process.WindowOpen || now.Before(win.OpensAt) || !now.Before(win.ClosesAt) {
+		return process.Errorf(op, process.Conflict, "stage %s takes no amendments now", stageID)
+	}
+	doc, err := s.store.GetDocument(r.Context(), processID, workflows.DraftName, in.Revision)
+	switch {
+	case process.KindOf(err) == process.NotFound || (err == nil && doc.StageID != stageID):
+		return process.Errorf(op, process.Rule, "stage %s did not publish revision %d", stageID, in.Revision)
+	case err != nil:
+		return err
+	case in.Paragraph > len(doc.Paragraphs):
+		return process.Errorf(op, process.Rule, "revision %d has %d paragraphs", in.Revision, len(doc.Paragraphs))
+	}
+	return nil
+}
+
+func (s *Server) listAmendments(w http.ResponseWriter, r *http.Request) {
+	processID := r.PathValue("id")
+	if _, err := s.store.GetProcess(r.Context(), processID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	as, err := s.store.ListAmendments(r.Context(), processID, r.PathValue("stage"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"amendments": as})
+}

@@ -1,0 +1,229 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/compact-un/compact/process"
+)
+
+// getCalendar serves a process's schedule as iCalendar (RFC 5545), all
+// stages or those of one kind (?kind=thematic-session), so that delegations
+// subscribe to it and see moves and cancellations.
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
+	ctx, id := r.Context(), r.PathValue("id")
+	kind := process.StageKind(r.URL.Query().Get("kind"))
+	if kind != "" && !kind.Valid() {
+		s.fail(w, r, process.Errorf("api.getCalendar", process.Invalid, "kind=%q is not a stage kind", kind))
+		return
+	}
+	p, err := s.store.GetProcess(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stages, err := s.store.ListStages(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.store.Entries(ctx, id, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", id+".ics"))
+	_, _ = w.Write(calendar(p, stages, entries, kind))
+}
+
+// stageChanges is what the record says about one stage's schedule.
+type stageChanges struct {
+	moves         int       // reschedules and the cancellation: the stage's SEQUENCE
+	deadlineMoves int       // moves of its window's close, besides
+	closes        time.Time // the close of its window, when moved after it opened
+	changed       time.Time // when the schedule last changed: DTSTAMP
+}
+
+func scheduleChanges(entries []process.RecordEntry) map[string]*stageChanges {
+	changes := map[string]*stageChanges{}
+	for _, e := range entries {
+		c := changes[e.StageID]
+		if c == nil {
+			c = &stageChanges{}
+			changes[e.StageID] = c
+		}
+		switch e.Event {
+		// A calendar client applies an update only when SEQUENCE rises,
+		// so a cancellation counts as well as a move.
+		case "stage.rescheduled", "stage.cancelled":
+			c.moves++
+		case "deadline.moved":
+			c.deadlineMoves++
+		case "window.moved": // an open window's close; the stage's row keeps the old one
+			c.deadlineMoves++
+			var d struct {
+				To time.Time `json:"to"`
+			}
+			if json.Unmarshal([]byte(e.Data), &d) == nil {
+				c.closes = d.To
+			}
+		case "stage.added":
+		default:
+			continue
+		}
+		c.changed = e.RecordedAt
+	}
+	return changes
+}
+
+// calendar writes the VCALENDAR: one VEVENT per stage, UID stable across
+// moves, and one per contribution window's deadline.
+func calendar(p process.Process, stages []process.Stage, entries []process.RecordEntry, kind process.StageKind) []byte {
+	changes := scheduleChanges(entries)
+	var c icsWriter
+	c.prop("BEGIN", "VCALENDAR")
+	c.prop("VERSION", "2.0")
+	c.prop("PRODID", "-//Compact//Compact process calendar//EN")
+	c.prop("CALSCALE", "GREGORIAN")
+	c.text("X-WR-CALNAME", p.Title)
+	for _, st := range stages {
+		spec := st.Spec
+		if spec.Start.IsZero() || (kind != "" && spec.Kind != kind) {
+			continue
+		}
+		ch := changes[spec.ID]
+		if ch == nil {
+			ch = &stageChanges{}
+		}
+		stamp := utcStamp(ch.changed)
+		if ch.changed.IsZero() {
+			stamp = utcStamp(p.CreatedAt)
+		}
+		status := "CONFIRMED"
+		switch {
+		case st.Status == process.Cancelled:
+			status = "CANCELLED"
+		case spec.Unconfirmed:
+			status = "TENTATIVE"
+		}
+
+		c.prop("BEGIN", "VEVENT")
+		c.prop("UID", spec.ID+"@"+p.ID+".compact")
+		c.prop("DTSTAMP", stamp)
+		c.prop("LAST-MODIFIED", stamp)
+		c.when("DTSTART", spec.Start.Time, spec.Finish())
+		if spec.Finish().After(spec.Start.Time) { // DTEND must be later; without it the event is an instant
+			c.when("DTEND", spec.Finish(), spec.Start.Time)
+		}
+		c.prop("SEQUENCE", strconv.Itoa(ch.moves))
+		c.prop("STATUS", status)
+		c.text("SUMMARY", spec.Title)
+		if spec.Place != "" {
+			c.text("LOCATION", spec.Place)
+		}
+		c.text("CATEGORIES", string(spec.Kind))
+		c.text("DESCRIPTION", describeStage(st))
+		c.prop("END", "VEVENT")
+
+		if spec.Window == nil {
+			continue
+		}
+		closes := spec.Window.Closes.Time
+		if !ch.closes.IsZero() {
+			closes = ch.closes
+		}
+		what := "contributions to "
+		if spec.Kind == process.AccreditationWindow {
+			what = "applications for "
+		}
+		c.prop("BEGIN", "VEVENT")
+		c.prop("UID", spec.ID+".deadline@"+p.ID+".compact") // stage IDs hold no dot: no clash
+		c.prop("DTSTAMP", stamp)
+		c.prop("DTSTART", utcStamp(closes)) // an instant: no DTEND
+		c.prop("SEQUENCE", strconv.Itoa(ch.moves+ch.deadlineMoves))
+		c.prop("STATUS", status)
+		c.prop("TRANSP", "TRANSPARENT")
+		c.text("SUMMARY", "Deadline: "+what+spec.Title)
+		c.text("DESCRIPTION", fmt.Sprintf("The window opened %s and closes %s (UTC).",
+			formatDate(spec.Window.Opens.Time), closes.UTC().Format(time.RFC3339)))
+		c.prop("END", "VEVENT")
+	}
+	c.prop("END", "VCALENDAR")
+	return c.buf.Bytes()
+}
+
+// describeStage is a VEVENT's DESCRIPTION: the theme, the documents, the
+// window and the notes, a line each.
+func describeStage(st process.Stage) string {
+	spec := st.Spec
+	lines := []string{fmt.Sprintf("%s, phase %s.", spec.Kind, st.Phase)}
+	if spec.Theme != "" {
+		lines = append(lines, "Theme: "+spec.Theme)
+	}
+	for _, d := range spec.Documents {
+		line := "Document: " + d.Title
+		if d.Symbol != "" {
+			line = "Document: " + d.Symbol + ", " + d.Title
+		}
+		lines = append(lines, line)
+	}
+	if w := spec.Window; w != nil {
+		lines = append(lines, fmt.Sprintf("Contributions from %s until %s.", formatDate(w.Opens.Time), formatDate(w.Closes.Time)))
+	}
+	if spec.Unconfirmed {
+		lines = append(lines, "The date is not confirmed.")
+	}
+	if spec.Note != "" {
+		lines = append(lines, spec.Note)
+	}
+	if st.Status == process.Cancelled {
+		lines = append(lines, "Cancelled.")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// icsWriter writes iCalendar content lines.
+type icsWriter struct{ buf bytes.Buffer }
+
+// prop writes a content line, folded so that no line is over 75 octets
+// (RFC 5545 §3.1) without splitting a UTF-8 sequence, each ended by CRLF.
+func (w *icsWriter) prop(name, value string) {
+	line, limit := name+":"+value, 75
+	for len(line) > limit {
+		cut := limit
+		for !utf8.RuneStart(line[cut]) {
+			cut--
+		}
+		w.buf.WriteString(line[:cut])
+		w.buf.WriteString("\r\n ")
+		line, limit = line[cut:], 74 // the continuation's space counts
+	}
+	w.buf.WriteString(line)
+	w.buf.WriteString("\r\n")
+}
+
+var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
+
+// text writes a TEXT value, escaped.
+func (w *icsWriter) text(name, value string) { w.prop(name, icsEscaper.Replace(value)) }
+
+// when writes a DATE when both ends of the stage fall on midnight UTC (the
+// template gave bare dates), a UTC DATE-TIME otherwise.
+func (w *icsWriter) when(name string, t, other time.Time) {
+	if midnight(t) && midnight(other) {
+		w.prop(name+";VALUE=DATE", t.UTC().Format("20060102"))
+		return
+	}
+	w.prop(name, utcStamp(t))
+}
+
+func midnight(t time.Time) bool { return t.Equal(t.Truncate(24 * time.Hour)) }
+
+func utcStamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// recordEntry is a record entry as the API shows it. At and CanonicalData
+// are the exact texts the entry's hash covers, so that anyone can verify the
+// chain from this JSON alone (docs/record-verification.md); Data is the same
+// data parsed, for reading.
+type recordEntry struct {
+	Seq           int64           `json:"seq"`
+	ProcessID     string          `json:"processId"`
+	Key           string          `json:"key"`
+	StageID       string          `json:"stageId"`
+	Event         string          `json:"event"`
+	At            string          `json:"at"`
+	RecordedAt    time.Time       `json:"recordedAt"`
+	Data          json.RawMessage `json:"data"`
+	CanonicalData string          `json:"canonicalData"`
+	PrevHash      string          `json:"prevHash"`
+	Hash          string          `json:"hash"`
+}
+
+func newRecordEntry(e process.RecordEntry) recordEntry {
+	data := json.RawMessage(e.Data)
+	if !json.Valid(data) { // not written by a workflow: shown as the text it is
+		data, _ = json.Marshal(e.Data)
+	}
+	return recordEntry{
+		Seq: e.Seq, ProcessID: e.ProcessID, Key: e.Key, StageID: e.StageID, Event: e.Event,
+		At: e.At.UTC().Format(time.RFC3339Nano), RecordedAt: e.RecordedAt.UTC(),
+		Data: data, CanonicalData: e.Data, PrevHash: e.PrevHash, Hash: e.Hash,
+	}
+}
+
+// Pages of the record: a whole record can run to tens of thousands of
+// entries.
+const (
+	defaultRecordPage = 1000
+	maxRecordPage     = 10000
+)
+
+// recordPage is the body of GET …/record.
+type recordPage struct {
+	ProcessID string        `json:"processId"`
+	Entries   []recordEntry `json:"entries"`
+	// Next is the after= of the next page; absent on the last.
+	Next int64 `json:"next,omitempty"`
+}
+
+func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
+	ctx, id := r.Context(), r.PathValue("id")
+	after, err := nonNegativeParam(r, "after", 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, err := nonNegativeParam(r, "limit", defaultRecordPage)
+	if err == nil && (limit < 1 || limit > maxRecordPage) {
+		err = process.Errorf("api.getRecord", process.Invalid, "limit %d: want 1 to %d", limit, maxRecordPage)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.store.GetProcess(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.store.Entries(ctx, id, after)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := recordPage{ProcessID: id, Entries: make([]recordEntry, 0, min(len(entries), int(limit)))}
+	if int64(len(entries)) > limit {
+		entries = entries[:limit]
+		page.Next = entries[len(entries)-1].Seq
+	}
+	for _, e := range entries {
+		page.Entries = append(page.Entries, newRecordEntry(e))
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// verification is the body of GET …/record/verify.
+type verification struct {
+	ProcessID string `json:"processId"`
+	Verified  bool   `json:"verified"`
+	Entries   int    `json:"entries"`
+	Head      string `json:"head"` // the last entry's hash; the genesis hash for an empty record
+	Error     string `json:"error,omitempty"`
+}
+
+func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
+	ctx, id := r.Context(), r.PathValue("id")
+	if _, err := s.store.GetProcess(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.store.Entries(ctx, id, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, verifyEntries(id, entries))
+}
+
+// verifyEntries checks a whole record's chain.
+func verifyEntries(processID string, entries []process.RecordEntry) verification {
+	v := verification{ProcessID: processID, Verified: true, Entries: len(entries), Head: process.GenesisHash}
+	if len(entries) > 0 {
+		v.Head = entries[len(entries)-1].Hash
+	}
+	if err := process.VerifyChain(entries); err != nil {
+		v.Verified, v.Error = false, process.Message(err)
+	}
+	return v
+}
+
+// nonNegativeParam reads an optional query parameter that counts from 0.
+func nonNegativeParam(r *http.Request, name string, def int64) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, process.Errorf("api.nonNegativeParam", process.Invalid, "%s=%q is not a number from 0", name, s)
+	}
+	return n, nil
+}

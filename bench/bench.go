@@ -1,0 +1,594 @@
+// Package bench measures a deadline rush on the real stack that `compact
+// serve` runs: the embedded Temporal server, the worker, the record store in
+// a SQLite file (synchronous=FULL) and the HTTP API on loopback. It reports
+// acknowledged-durable contributions per second through the API's intake
+// (group commit), the same load through one Temporal update per
+// contribution, and observers' status reads beside a bare net/http handler.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/store/sqlite"
+	"github.com/compact-un/compact/temporal/embedded"
+	"github.com/compact-un/compact/worker"
+	"github.com/compact-un/compact/workflows"
+)
+
+// Options configure a run. Zero fields take the defaults in brackets.
+type Options struct {
+	// Dir keeps the stack's files; empty means a temporary directory,
+	// removed after the run.
+	Dir string
+	// Concurrency is how many clients submit or read at once [64].
+	Concurrency int
+	// Contributions is how many the intake run submits [20000].
+	Contributions int
+	// Updates is how many contributions the naive run sends as Temporal
+	// updates [3000].
+	Updates int
+	// Reads is how long each read run lasts [5s].
+	Reads time.Duration
+	// BodyBytes is each contribution's body text [2048].
+	BodyBytes int
+	// Progress, when set, is told what the run is doing.
+	Progress io.Writer
+}
+
+func (o Options) withDefaults() Options {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.Concurrency, 64)
+	def(&o.Contributions, 20000)
+	def(&o.Updates, 3000)
+	def(&o.BodyBytes, 2048)
+	if o.Reads <= 0 {
+		o.Reads = 5 * time.Second
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	return o
+}
+
+// Figures are one run's measurements.
+type Figures struct {
+	Name      string
+	Requests  int
+	OK        int
+	Elapsed   time.Duration
+	PerSecond float64 // successful requests per second
+	P50, P99  time.Duration
+	Max       time.Duration
+	// FirstError is the first failure, if any request failed.
+	FirstError string
+}
+
+// Report is a whole run's outcome.
+type Report struct {
+	Concurrency int
+	BodyBytes   int
+	GOMAXPROCS  int
+	Intake      Figures // POST …/contributions: group commit in the store
+	Naive       Figures // one Temporal update per contribution
+	Observer    Figures // an observer's status read through the API
+	Bare        Figures // a bare net/http handler serving a body of the same size
+	// ObserverPath is the route Observer read.
+	ObserverPath string
+}
+
+// Speedup is the intake's rate over the naive path's.
+func (r Report) Speedup() float64 { return ratio(r.Intake.PerSecond, r.Naive.PerSecond) }
+
+// ObserverShare is the API's read rate as a share of the bare handler's.
+func (r Report) ObserverShare() float64 { return ratio(r.Observer.PerSecond, r.Bare.PerSecond) }
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// Target is one of the issue's targets and whether the run met it.
+type Target struct {
+	Name, Want, Got string
+	Met             bool
+}
+
+// Targets are the deadline-rush targets: ≥ 1,000 acknowledged
+// contributions/s with p99 ≤ 100 ms, ≥ 5× the naive path, and observer
+// reads at ≥ 50% of a bare handler's rate.
+func (r Report) Targets() []Target {
+	return []Target{
+		{"intake rate", "≥ 1000/s", fmt.Sprintf("%.0f/s", r.Intake.PerSecond), r.Intake.PerSecond >= 1000},
+		{"intake p99", "≤ 100ms", ms(r.Intake.P99), r.Intake.P99 <= 100*time.Millisecond},
+		{"intake ÷ naive", "≥ 5×", fmt.Sprintf("%.1f×", r.Speedup()), r.Speedup() >= 5},
+		{"observer ÷ bare net/http", "≥ 50%", fmt.Sprintf("%.0f%%", 100*r.ObserverShare()), r.ObserverShare() >= 0.5},
+	}
+}
+
+// Write prints the report as two tables: the runs, then the targets.
+func (r Report) Write(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%d clients at once, %d-byte bodies, GOMAXPROCS=%d; clients, server and stack share the machine\n",
+		r.Concurrency, r.BodyBytes, r.GOMAXPROCS)
+	fmt.Fprintln(tw, "run\trequests\tok\tper second\tp50\tp99\tmax\t")
+	for _, f := range []Figures{r.Intake, r.Naive, r.Observer, r.Bare} {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t\n", f.Name, f.Requests, f.OK, f.PerSecond, ms(f.P50), ms(f.P99), ms(f.Max))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "target\twant\tgot\tmet\t")
+	for _, t := range r.Targets() {
+		met := "yes"
+		if !t.Met {
+			met = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", t.Name, t.Want, t.Got, met)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range []Figures{r.Intake, r.Naive, r.Observer, r.Bare} {
+		if f.FirstError != "" {
+			fmt.Fprintf(w, "%s: %d failed, the first: %s\n", f.Name, f.Requests-f.OK, f.FirstError)
+		}
+	}
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+// Run starts the stack, runs the intake, naive and read runs in turn and
+// stops the stack.
+func Run(ctx context.Context, o Options) (Report, error) {
+	o = o.withDefaults()
+	if o.Dir == "" {
+		dir, err := os.MkdirTemp("", "compact-bench-")
+		if err != nil {
+			return Report{}, err
+		}
+		defer os.RemoveAll(dir)
+		o.Dir = dir
+	}
+	st, err := startStack(o.Dir)
+	if err != nil {
+		return Report{}, err
+	}
+	defer st.stop()
+	b := &bench{o: o, stack: st, http: &http.Client{Transport: &http.Transport{
+		MaxIdleConns: 2 * o.Concurrency, MaxIdleConnsPerHost: 2 * o.Concurrency, DisableCompression: true,
+	}}}
+	defer b.http.CloseIdleConnections()
+	return b.run(ctx)
+}
+
+// stack is the embedded stack under test.
+type stack struct {
+	temporal *embedded.Server
+	client   client.Client
+	store    store.Store
+	workers  []sdkworker.Worker
+	api      *api.Server
+	apiURL   string
+}
+
+// naiveQueue is the task queue of the naive intake's workflows, which only
+// the benchmark registers.
+const naiveQueue = "bench-naive"
+
+func startStack(dir string) (st *stack, err error) {
+	st = &stack{}
+	defer func() {
+		if err != nil {
+			st.stop()
+		}
+	}()
+	if st.temporal, err = embedded.Start(embedded.Options{DataDir: filepath.Join(dir, "temporal"), Namespace: "default"}); err != nil {
+		return st, fmt.Errorf("temporal: %w", err)
+	}
+	st.client, err = client.Dial(client.Options{HostPort: st.temporal.Address(), Namespace: "default",
+		Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		return st, fmt.Errorf("temporal client: %w", err)
+	}
+	if st.store, err = sqlite.Open(filepath.Join(dir, "compact.db")); err != nil {
+		return st, fmt.Errorf("record store: %w", err)
+	}
+	naive := sdkworker.New(st.client, naiveQueue, sdkworker.Options{})
+	naive.RegisterWorkflowWithOptions(naiveIntake, workflow.RegisterOptions{Name: "bench.NaiveIntake"})
+	for _, w := range []sdkworker.Worker{worker.New(st.client, activities.New(st.store)), naive} {
+		if err := w.Start(); err != nil {
+			return st, fmt.Errorf("worker: %w", err)
+		}
+		st.workers = append(st.workers, w)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return st, err
+	}
+	st.api = api.New(api.Options{Temporal: st.client, Store: st.store})
+	go st.api.Serve(l)
+	st.apiURL = "http://" + l.Addr().String()
+	return st, nil
+}
+
+func (st *stack) stop() {
+	if st.api != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = st.api.Shutdown(ctx)
+		cancel()
+	}
+	for _, w := range st.workers {
+		w.Stop()
+	}
+	if st.client != nil {
+		st.client.Close()
+	}
+	if st.store != nil {
+		_ = st.store.Close()
+	}
+	if st.temporal != nil {
+		_ = st.temporal.Stop()
+	}
+}
+
+// naiveIntake is the path group commit is measured against: every
+// contribution an update of a workflow, so each waits for its own history
+// write. Its handler only counts and answers, which flatters it.
+func naiveIntake(ctx workflow.Context) error {
+	count := 0
+	err := workflow.SetUpdateHandler(ctx, "submit", func(ctx workflow.Context, s process.Submission) (process.Receipt, error) {
+		count++
+		sum := sha256.Sum256([]byte(s.Title + "\n" + s.Body))
+		return process.Receipt{Tracking: fmt.Sprintf("NAIVE-%06d", count), SubmittedAt: workflow.Now(ctx),
+			SHA256: hex.EncodeToString(sum[:])}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return false }) // until cancelled
+}
+
+type bench struct {
+	o         Options
+	stack     *stack
+	http      *http.Client
+	processID string
+	tokens    []string // a stakeholder's per client
+}
+
+func (b *bench) run(ctx context.Context) (Report, error) {
+	r := Report{Concurrency: b.o.Concurrency, BodyBytes: b.o.BodyBytes, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	fmt.Fprintln(b.o.Progress, "bench: starting a process and waiting for its window to open")
+	if err := b.openProcess(ctx); err != nil {
+		return r, err
+	}
+	if err := b.issueTokens(ctx); err != nil {
+		return r, err
+	}
+	var err error
+	fmt.Fprintf(b.o.Progress, "bench: intake, %d contributions\n", b.o.Contributions)
+	if r.Intake, err = b.intake(ctx); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(b.o.Progress, "bench: naive, %d Temporal updates\n", b.o.Updates)
+	if r.Naive, err = b.naive(ctx); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(b.o.Progress, "bench: reads, %s each\n", b.o.Reads)
+	r.Observer, r.Bare, r.ObserverPath, err = b.reads(ctx)
+	return r, err
+}
+
+// openProcess starts a process whose hearing takes contributions from now
+// on, and waits for its workflow to open the window in the store.
+func (b *bench) openProcess(ctx context.Context) error {
+	now := time.Now().UTC()
+	day := func(d float64) process.Date {
+		return process.Date{Time: now.Add(time.Duration(d * float64(24*time.Hour))).Truncate(time.Second)}
+	}
+	b.processID = fmt.Sprintf("bench-%d", now.Unix())
+	tmpl := process.Template{
+		ID: b.processID, Title: "Deadline rush", Code: "BENCH",
+		Rules: process.Rules{NonObjectionDays: 1, Adoption: "consensus", Voters: "member-states"},
+		Phases: []process.Phase{{ID: "consultations", Title: "Consultations", Stages: []process.StageSpec{{
+			ID: "hearing", Kind: process.Hearing, Code: "HR", Title: "Multi-stakeholder hearing", Place: "New York",
+			Start: day(2), Window: &process.Window{Opens: day(0), Closes: day(1)},
+		}}}},
+	}
+	if err := tmpl.Validate(); err != nil {
+		return err
+	}
+	_, err := b.stack.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.ProcessWorkflowID(b.processID), TaskQueue: workflows.TaskQueue,
+	}, workflows.Process, workflows.ProcessInput{ProcessID: b.processID, Template: tmpl})
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		w, err := b.stack.store.GetWindow(ctx, b.processID, "hearing")
+		if err == nil && w.State == process.WindowOpen {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the window did not open in a minute: %+v, %v", w, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// issueTokens accredits a stakeholder per client and gives it a token.
+func (b *bench) issueTokens(ctx context.Context) error {
+	for i := range b.o.Concurrency {
+		party := fmt.Sprintf("bench-org-%03d", i)
+		_, err := b.stack.store.Apply(ctx, process.Application{ProcessID: b.processID, Party: party, Name: party,
+			Category: "civil-society", ECOSOC: true, AppliedAt: time.Now()})
+		if err != nil {
+			return err
+		}
+		secret, tok, err := api.NewToken(api.Stakeholder, party, "", "bench", time.Now())
+		if err != nil {
+			return err
+		}
+		if err := b.stack.store.CreateToken(ctx, tok); err != nil {
+			return err
+		}
+		b.tokens = append(b.tokens, secret)
+	}
+	return nil
+}
+
+func (b *bench) submission(client, i int) process.Submission {
+	return process.Submission{
+		Title: fmt.Sprintf("Contribution %d of client %d", i, client),
+		Body:  strings.Repeat("Safe, orderly and regular migration. ", b.o.BodyBytes/37+1)[:b.o.BodyBytes],
+	}
+}
+
+// intake posts contributions through the API: each 201 is a durable
+// receipt.
+func (b *bench) intake(ctx context.Context) (Figures, error) {
+	url := b.stack.apiURL + "/v1/processes/" + b.processID + "/stages/hearing/contributions"
+	var seq atomic.Int64
+	post := func(ctx context.Context, client int) error {
+		i := int(seq.Add(1))
+		s := b.submission(client, i)
+		body, err := json.Marshal(map[string]string{"title": s.Title, "body": s.Body})
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+b.tokens[client])
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprint("bench-", i))
+		return b.expect(req, http.StatusCreated)
+	}
+	// A warm-up fills the connection pools.
+	if _, err := drive(ctx, "warm-up", b.o.Concurrency, 4*b.o.Concurrency, 0, post); err != nil {
+		return Figures{}, err
+	}
+	return drive(ctx, "intake: POST, group commit", b.o.Concurrency, b.o.Contributions, 0, post)
+}
+
+// naive sends contributions as updates to workflows, one per client: a
+// workflow takes a few updates at a time, so one per client is the naive
+// path at its best.
+func (b *bench) naive(ctx context.Context) (Figures, error) {
+	ids := make([]string, b.o.Concurrency)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench-naive/%s/%d", b.processID, i)
+		_, err := b.stack.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: naiveQueue}, "bench.NaiveIntake")
+		if err != nil {
+			return Figures{}, err
+		}
+	}
+	defer func() {
+		for _, id := range ids {
+			_ = b.stack.client.CancelWorkflow(context.Background(), id, "")
+		}
+	}()
+	var seq atomic.Int64
+	update := func(ctx context.Context, c int) error {
+		s := b.submission(c, int(seq.Add(1)))
+		h, err := b.stack.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: ids[c], UpdateName: "submit", Args: []any{s}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err != nil {
+			return err
+		}
+		var r process.Receipt
+		return h.Get(ctx, &r)
+	}
+	if _, err := drive(ctx, "warm-up", b.o.Concurrency, b.o.Concurrency, 0, update); err != nil {
+		return Figures{}, err
+	}
+	return drive(ctx, "naive: Temporal update each", b.o.Concurrency, b.o.Updates, 0, update)
+}
+
+// reads times an observer's status read through the API, then a bare
+// handler serving a body of the same size on its own listener.
+func (b *bench) reads(ctx context.Context) (observer, bare Figures, path string, err error) {
+	// The process's status, or, on an API without it, the cheapest list.
+	path = "/v1/processes/" + b.processID
+	body, err := b.get(ctx, b.stack.apiURL+path)
+	if err != nil {
+		path += "/contributions?limit=1"
+		if body, err = b.get(ctx, b.stack.apiURL+path); err != nil {
+			return observer, bare, path, err
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return observer, bare, path, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})}
+	go srv.Serve(l)
+	defer srv.Close()
+
+	read := func(url string) func(context.Context, int) error {
+		return func(ctx context.Context, _ int) error {
+			req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+			if err != nil {
+				return err
+			}
+			return b.expect(req, http.StatusOK)
+		}
+	}
+	run := func(name, url string) (Figures, error) {
+		if _, err := drive(ctx, "warm-up", b.o.Concurrency, 0, b.o.Reads/10, read(url)); err != nil {
+			return Figures{}, err
+		}
+		return drive(ctx, name, b.o.Concurrency, 0, b.o.Reads, read(url))
+	}
+	if observer, err = run("observer: GET "+path, b.stack.apiURL+path); err != nil {
+		return observer, bare, path, err
+	}
+	bare, err = run(fmt.Sprintf("bare net/http, %d bytes", len(body)), "http://"+l.Addr().String()+"/")
+	return observer, bare, path, err
+}
+
+func (b *bench) get(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := b.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err == nil && res.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, res.Status)
+	}
+	return body, err
+}
+
+// expect sends req and reads the whole response, which must have status.
+func (b *bench) expect(req *http.Request, status int) error {
+	res, err := b.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != status {
+		return fmt.Errorf("%s %s: %s %s", req.Method, req.URL.Path, res.Status, excerpt(body))
+	}
+	return nil
+}
+
+// excerpt shortens a response body for an error message.
+func excerpt(b []byte) string {
+	const max = 200
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+// drive runs requests from clients at once, each client calling do in a
+// loop, until n requests have started (n > 0) or d has passed, and times
+// each. Failures are counted, not fatal; a cancelled ctx is.
+func drive(ctx context.Context, name string, clients, n int, d time.Duration, do func(ctx context.Context, client int) error) (Figures, error) {
+	var (
+		started  atomic.Int64
+		mu       sync.Mutex
+		all      []time.Duration
+		failures int
+		first    error
+		wg       sync.WaitGroup
+	)
+	begin := time.Now()
+	deadline := begin.Add(d)
+	for c := range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			var failed int
+			var firstErr error
+			for ctx.Err() == nil {
+				if n > 0 && started.Add(1) > int64(n) || n == 0 && time.Now().After(deadline) {
+					break
+				}
+				t0 := time.Now()
+				if err := do(ctx, c); err != nil {
+					failed++
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			failures += failed
+			if first == nil {
+				first = firstErr
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(begin)
+	if err := ctx.Err(); err != nil {
+		return Figures{}, err
+	}
+	slices.Sort(all)
+	f := Figures{Name: name, Requests: len(all) + failures, OK: len(all), Elapsed: elapsed,
+		PerSecond: float64(len(all)) / elapsed.Seconds()}
+	if len(all) > 0 {
+		f.P50, f.P99, f.Max = all[len(all)*50/100], all[len(all)*99/100], all[len(all)-1]
+	}
+	if first != nil {
+		f.FirstError = first.Error()
+	}
+	if f.OK == 0 && f.Requests > 0 {
+		return f, fmt.Errorf("%s: every request failed, the first with %s", name, f.FirstError)
+	}
+	return f, nil
+}

@@ -1,0 +1,59 @@
+package bench
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRun runs a small deadline rush end to end: it checks that every
+// request succeeds, not how fast.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded stack")
+	}
+	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Reads: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := r.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+	for _, f := range []Figures{r.Intake, r.Naive, r.Observer, r.Bare} {
+		if f.OK == 0 || f.OK != f.Requests || f.P99 <= 0 {
+			t.Errorf("%s: %+v", f.Name, f)
+		}
+	}
+	if r.Intake.OK != 200 || r.Naive.OK != 40 {
+		t.Errorf("intake %d, naive %d requests", r.Intake.OK, r.Naive.OK)
+	}
+	if !strings.HasPrefix(r.ObserverPath, "/v1/processes/bench-") {
+		t.Errorf("observer read %s", r.ObserverPath)
+	}
+}
+
+// BenchmarkDeadlineRush runs the full measurement once (it takes about a
+// minute) and reports its figures:
+//
+//	go test ./bench -run '^$' -bench DeadlineRush -benchtime 1x
+func BenchmarkDeadlineRush(b *testing.B) {
+	for b.Loop() {
+		r, err := Run(b.Context(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out strings.Builder
+		if err := r.Write(&out); err != nil {
+			b.Fatal(err)
+		}
+		b.Log("\n" + out.String())
+		b.ReportMetric(r.Intake.PerSecond, "acked/s")
+		b.ReportMetric(float64(r.Intake.P50)/1e6, "p50-ms")
+		b.ReportMetric(float64(r.Intake.P99)/1e6, "p99-ms")
+		b.ReportMetric(r.Naive.PerSecond, "naive/s")
+		b.ReportMetric(r.Speedup(), "speedup")
+		b.ReportMetric(100*r.ObserverShare(), "observer-%")
+	}
+}

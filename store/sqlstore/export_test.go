@@ -1,0 +1,36 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// SubmitBatch commits subs as the committer commits one batch, for tests
+// that must know which submissions shared a transaction.
+func (db *DB) SubmitBatch(subs []process.Submission, now time.Time) ([]process.Receipt, []error) {
+	batch := make([]*pending, len(subs))
+	for i, s := range subs {
+		batch[i] = &pending{ctx: context.Background(), s: s, now: now, done: make(chan struct{})}
+	}
+	db.commitBatch(batch)
+	receipts, errs := make([]process.Receipt, len(subs)), make([]error, len(subs))
+	for i, p := range batch {
+		<-p.done
+		receipts[i], errs[i] = p.receipt, p.err
+	}
+	return receipts, errs
+}
+
+// SubmitAlone is Submit in a transaction of its own, the path group commit
+// replaced, for the benchmark to compare.
+func (db *DB) SubmitAlone(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error) {
+	var r process.Receipt
+	err := db.inTx(ctx, "store.Submit", func(tx *sql.Tx) (err error) {
+		r, err = db.submit(ctx, tx, s, now)
+		return err
+	})
+	return r, err
+}
