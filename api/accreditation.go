@@ -13,11 +13,11 @@ import (
 )
 
 func (s *Server) accreditationRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/processes/{id}/applications", s.allow(s.apply, Stakeholder))
-	mux.HandleFunc("GET /v1/processes/{id}/applications", s.allow(s.listApplications))
-	mux.HandleFunc("GET /v1/processes/{id}/applications/{party}", s.allow(s.getApplication))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/circulate", s.allow(s.circulate, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/objections", s.allow(s.object, MemberState))
+	s.handle(mux, "POST /v1/processes/{id}/applications", s.apply, Stakeholder)
+	s.handle(mux, "GET /v1/processes/{id}/applications", s.listApplications)
+	s.handle(mux, "GET /v1/processes/{id}/applications/{party}", s.getApplication)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/circulate", s.circulate, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/objections", s.object, MemberState)
 }
 
 // applicantCategories are the kinds of organisation that may apply.

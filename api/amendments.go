@@ -13,8 +13,8 @@ import (
 const maxAmendment = 16 << 10
 
 func (s *Server) amendmentRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/amendments", s.allow(s.proposeAmendment, MemberState))
-	mux.HandleFunc("GET /v1/processes/{id}/stages/{stage}/amendments", s.allow(s.listAmendments))
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/amendments", s.proposeAmendment, MemberState)
+	s.handle(mux, "GET /v1/processes/{id}/stages/{stage}/amendments", s.listAmendments)
 }
 
 type amendmentInput struct {

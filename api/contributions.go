@@ -28,11 +28,11 @@ const (
 )
 
 func (s *Server) contributionRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/contributions", s.allow(s.submitContribution, Stakeholder, MemberState))
-	mux.HandleFunc("GET /v1/processes/{id}/contributions", s.allow(s.listContributions))
-	mux.HandleFunc("GET /v1/contributions/{tracking}", s.allow(s.getContribution))
-	mux.HandleFunc("GET /v1/contributions/{tracking}/attachment", s.allow(s.getAttachment))
-	mux.HandleFunc("DELETE /v1/contributions/{tracking}", s.allow(s.withdrawContribution, Stakeholder, MemberState))
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/contributions", s.submitContribution, Stakeholder, MemberState)
+	s.handle(mux, "GET /v1/processes/{id}/contributions", s.listContributions)
+	s.handle(mux, "GET /v1/contributions/{tracking}", s.getContribution)
+	s.handle(mux, "GET /v1/contributions/{tracking}/attachment", s.getAttachment)
+	s.handle(mux, "DELETE /v1/contributions/{tracking}", s.withdrawContribution, Stakeholder, MemberState)
 	s.amendmentRoutes(mux)
 	s.exportRoutes(mux)
 }
@@ -146,7 +146,8 @@ func decodeMultipart(body io.Reader, boundary string) (contributionInput, error)
 		case "body":
 			in.Body, err = readField(part, name, maxBody)
 		case "attachment":
-			if in.Attachment, err = readPart(part, name, maxAttachment); err == nil {
+			// A browser sends an empty file part when no file was chosen.
+			if in.Attachment, err = readPart(part, name, maxAttachment); err == nil && len(in.Attachment) > 0 {
 				in.AttachmentType, err = sniffAttachment(in.Attachment)
 			}
 		default:

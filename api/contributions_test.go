@@ -242,19 +242,24 @@ func TestSubmitConcurrentRetries(t *testing.T) {
 	}
 }
 
-// TestSubmitAfterTheDeadline runs a window that closes two seconds after
-// the test starts: a submission before is taken, one after is refused and
-// not stored, before and after the workflow seals the window.
+// TestSubmitAfterTheDeadline moves a window's deadline to two seconds from
+// now, as the PGA's office would: a submission before it is taken, one after
+// is refused and not stored, before and after the workflow seals the window.
 func TestSubmitAfterTheDeadline(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
-	id, code := uniqueID("deadline")
-	now := time.Now()
-	tmpl := testTemplate(id, code, now)
-	closes := now.Add(3 * time.Second).Truncate(time.Second)
-	tmpl.Phases[0].Stages[1].Window.Closes = process.Date{Time: closes.UTC()}
-	startProcess(t, tmpl)
-	waitWindow(t, id, "ts1", process.WindowOpen)
+	id := openConsultation(t)
+	closes := time.Now().Add(2 * time.Second)
+	h, err := stack.temporal.UpdateWorkflow(t.Context(), client.UpdateWorkflowOptions{
+		WorkflowID: workflows.StageWorkflowID(id, "ts1"), UpdateName: workflows.UpdateSetDeadline,
+		Args: []any{workflows.SetDeadlineRequest{Closes: closes, Reason: "test"}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(t.Context(), nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	fra := a.token(MemberState, "FRA", "")
 	body := map[string]string{"title": "France", "body": "On time."}
 
@@ -556,6 +561,7 @@ func decodeCases(t testing.TB) []decodeCase {
 	png, pngType := multi(map[string]string{"title": "T"}, &filePart{name: "a.pdf", data: pngHeader})
 	unknown, unknownType := multi(map[string]string{"title": "T", "body": "B", "party": "USA"}, nil)
 	noBody, noBodyType := multi(map[string]string{"title": "T"}, nil)
+	noFile, noFileType := multi(map[string]string{"title": "T", "body": "B"}, &filePart{name: ""})
 	return []decodeCase{
 		{"JSON", "application/json", []byte(`{"title":"T","body":"B"}`), process.Internal},
 		{"JSON with charset", "application/json; charset=utf-8", []byte(`{"title":"T","body":"B"}`), process.Internal},
@@ -564,6 +570,7 @@ func decodeCases(t testing.TB) []decodeCase {
 		{"multipart PNG", pngType, png, process.Unsupported},
 		{"multipart unknown field", unknownType, unknown, process.Invalid},
 		{"multipart without body", noBodyType, noBody, process.Invalid},
+		{"multipart with no file chosen", noFileType, noFile, process.Internal},
 		{"multipart twice", "multipart/form-data; boundary=x",
 			[]byte("--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nA\r\n--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nB\r\n--x--\r\n"), process.Invalid},
 		{"multipart truncated", "multipart/form-data; boundary=x", []byte("--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nA"), process.Invalid},

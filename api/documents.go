@@ -338,21 +338,15 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var res workflows.StageResult
-	updateErr := s.update(ctx, workflows.StageWorkflowID(id, stageID), workflows.UpdatePublishRevision,
-		workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256}, &res)
+	updateErr := s.publishOnce(ctx, id, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256})
 	// The record, not the update's answer, says whether the text is
-	// published: a concurrent request may have published this very text.
-	after := int64(0)
-	if len(entries) > 0 {
-		after = entries[len(entries)-1].Seq
-	}
-	if entries, err = s.store.Entries(ctx, id, after); err != nil {
+	// published: an earlier request may have published this very text.
+	e, ok, err := s.publication(ctx, doc, entries)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	e, ok := draftPublished(entries, stageID)
-	if !ok || parseDraftData(e).SHA256 != doc.SHA256 {
+	if !ok {
 		if updateErr == nil {
 			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
 		}
@@ -367,6 +361,30 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", fmt.Sprintf("/v1/processes/%s/documents/%s/%d", id, workflows.DraftName, rev))
 	writeJSON(w, status, v)
+}
+
+// publishOnce runs the publish-revision update under an ID made of the
+// revision and its hash: concurrent or retried requests with the same text
+// share one update and its outcome, where the workflow would refuse all but
+// the first as "being published".
+func (s *Server) publishOnce(ctx context.Context, id, stageID string, req workflows.PublishRevisionRequest) error {
+	updateID := fmt.Sprintf("%s/%d/%s", workflows.UpdatePublishRevision, req.Revision, req.SHA256)
+	return s.updateOnce(ctx, workflows.StageWorkflowID(id, stageID), updateID, workflows.UpdatePublishRevision, req, nil)
+}
+
+// publication finds the draft.published entry that publishes doc among
+// the entries recorded after those already read.
+func (s *Server) publication(ctx context.Context, doc process.DocumentVersion, read []process.RecordEntry) (process.RecordEntry, bool, error) {
+	after := int64(0)
+	if len(read) > 0 {
+		after = read[len(read)-1].Seq
+	}
+	entries, err := s.store.Entries(ctx, doc.ProcessID, after)
+	if err != nil {
+		return process.RecordEntry{}, false, err
+	}
+	e, ok := draftPublished(entries, doc.StageID)
+	return e, ok && parseDraftData(e).SHA256 == doc.SHA256, nil
 }
 
 // checkDraftStage checks that the stage is a draft stage that has begun.

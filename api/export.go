@@ -21,9 +21,9 @@ const exportPage = 100
 // exportRoutes serve the open data: downloads anyone may take and check,
 // each streamed as it is read.
 func (s *Server) exportRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/processes/{id}/contributions.csv", s.allow(s.exportContributions(newCSVRows, "text/csv; charset=utf-8; header=present", ".csv")))
-	mux.HandleFunc("GET /v1/processes/{id}/contributions.json", s.allow(s.exportContributions(newJSONRows, "application/json", ".json")))
-	mux.HandleFunc("GET /v1/processes/{id}/record.csv", s.allow(s.exportRecord))
+	s.handle(mux, "GET /v1/processes/{id}/contributions.csv", s.exportContributions(newCSVRows, "text/csv; charset=utf-8; header=present", ".csv"))
+	s.handle(mux, "GET /v1/processes/{id}/contributions.json", s.exportContributions(newJSONRows, "application/json", ".json"))
+	s.handle(mux, "GET /v1/processes/{id}/record.csv", s.exportRecord)
 }
 
 // exportRow is a contribution in the open data: every receipt, so that a

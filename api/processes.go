@@ -19,18 +19,18 @@ import (
 // tokens. Observers read the store's read model; the PGA office's changes
 // are workflow updates, whose validators refuse a change with its reason.
 func (s *Server) processRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/processes", s.allow(s.createProcess, PGAOffice))
-	mux.HandleFunc("GET /v1/processes", s.allow(s.listProcesses))
-	mux.HandleFunc("GET /v1/processes/{id}", s.allow(s.getProcess))
-	mux.HandleFunc("GET /v1/processes/{id}/stages", s.allow(s.listStages))
-	mux.HandleFunc("GET /v1/processes/{id}/stages/{stage}", s.allow(s.getStage))
-	mux.HandleFunc("GET /v1/processes/{id}/changes", s.allow(s.listChanges))
-	mux.HandleFunc("POST /v1/processes/{id}/stages", s.allow(s.addStage, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/reschedule", s.allow(s.rescheduleStage, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/cancel", s.allow(s.cancelStage, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/window", s.allow(s.moveWindow, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/stages/{stage}/outcome", s.allow(s.recordOutcome, PGAOffice))
-	mux.HandleFunc("POST /v1/processes/{id}/co-facilitators", s.allow(s.appoint, PGAOffice))
+	s.handle(mux, "POST /v1/processes", s.createProcess, PGAOffice)
+	s.handle(mux, "GET /v1/processes", s.listProcesses)
+	s.handle(mux, "GET /v1/processes/{id}", s.getProcess)
+	s.handle(mux, "GET /v1/processes/{id}/stages", s.listStages)
+	s.handle(mux, "GET /v1/processes/{id}/stages/{stage}", s.getStage)
+	s.handle(mux, "GET /v1/processes/{id}/changes", s.listChanges)
+	s.handle(mux, "POST /v1/processes/{id}/stages", s.addStage, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/reschedule", s.rescheduleStage, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/cancel", s.cancelStage, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/window", s.moveWindow, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/outcome", s.recordOutcome, PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/co-facilitators", s.appoint, PGAOffice)
 	s.accreditationRoutes(mux)
 	s.tokenRoutes(mux)
 }
@@ -233,17 +233,28 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.GetProcess(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	id, now := r.PathValue("id"), time.Now()
+	body, ok := s.statuses.get(id, now)
+	if !ok {
+		p, err := s.store.GetProcess(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		st, err := s.statusView(r.Context(), p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if body, err = json.Marshal(st); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		body = append(body, '\n')
+		s.statuses.put(id, body, now)
 	}
-	st, err := s.statusView(r.Context(), p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
 }
 
 // timeline is a process's stages by date: a stage added later or moved

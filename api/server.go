@@ -42,6 +42,7 @@ type Server struct {
 	temporal client.Client
 	store    store.Store
 	limiter  *limiter
+	statuses statusCache // observers' process status, briefly
 	checks   []Check
 	handler  http.Handler
 	http     *http.Server

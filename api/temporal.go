@@ -20,11 +20,17 @@ const updateTimeout = 30 * time.Second
 // refusal or a handler's failure keeps its kind; a workflow that does not
 // run (any more) is NotFound or Conflict.
 func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) error {
+	return s.updateOnce(ctx, workflowID, "", name, arg, result)
+}
+
+// updateOnce is update under an update ID: requests that carry the same ID
+// share one update and its result.
+func (s *Server) updateOnce(ctx context.Context, workflowID, updateID, name string, arg, result any) error {
 	const op = "api.update"
 	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
+		WorkflowID: workflowID, UpdateID: updateID, UpdateName: name, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {

@@ -9,9 +9,9 @@ import (
 )
 
 func (s *Server) tokenRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/tokens", s.allow(s.createToken, PGAOffice))
-	mux.HandleFunc("GET /v1/tokens", s.allow(s.listTokens, PGAOffice))
-	mux.HandleFunc("DELETE /v1/tokens/{id}", s.allow(s.revokeToken, PGAOffice))
+	s.handle(mux, "POST /v1/tokens", s.createToken, PGAOffice)
+	s.handle(mux, "GET /v1/tokens", s.listTokens, PGAOffice)
+	s.handle(mux, "DELETE /v1/tokens/{id}", s.revokeToken, PGAOffice)
 }
 
 // maxLabelLength bounds a token's label.

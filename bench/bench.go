@@ -103,8 +103,6 @@ type Report struct {
 	Naive       Figures // one Temporal update per contribution
 	Observer    Figures // an observer's status read through the API
 	Bare        Figures // a bare net/http handler serving a body of the same size
-	// ObserverPath is the route Observer read.
-	ObserverPath string
 }
 
 // Speedup is the intake's rate over the naive path's.
@@ -307,7 +305,7 @@ func (b *bench) run(ctx context.Context) (Report, error) {
 		return r, err
 	}
 	fmt.Fprintf(b.o.Progress, "bench: reads, %s each\n", b.o.Reads)
-	r.Observer, r.Bare, r.ObserverPath, err = b.reads(ctx)
+	r.Observer, r.Bare, err = b.reads(ctx)
 	return r, err
 }
 
@@ -443,21 +441,17 @@ func (b *bench) naive(ctx context.Context) (Figures, error) {
 	return drive(ctx, "naive: Temporal update each", b.o.Concurrency, b.o.Updates, 0, update)
 }
 
-// reads times an observer's status read through the API, then a bare
-// handler serving a body of the same size on its own listener.
-func (b *bench) reads(ctx context.Context) (observer, bare Figures, path string, err error) {
-	// The process's status, or, on an API without it, the cheapest list.
-	path = "/v1/processes/" + b.processID
-	body, err := b.get(ctx, b.stack.apiURL+path)
+// reads times an observer's read of the process's status through the API,
+// then a bare handler serving a body of the same size on its own listener.
+func (b *bench) reads(ctx context.Context) (observer, bare Figures, err error) {
+	url := b.stack.apiURL + "/v1/processes/" + b.processID
+	body, err := b.get(ctx, url)
 	if err != nil {
-		path += "/contributions?limit=1"
-		if body, err = b.get(ctx, b.stack.apiURL+path); err != nil {
-			return observer, bare, path, err
-		}
+		return observer, bare, err
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return observer, bare, path, err
+		return observer, bare, err
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -481,11 +475,11 @@ func (b *bench) reads(ctx context.Context) (observer, bare Figures, path string,
 		}
 		return drive(ctx, name, b.o.Concurrency, 0, b.o.Reads, read(url))
 	}
-	if observer, err = run("observer: GET "+path, b.stack.apiURL+path); err != nil {
-		return observer, bare, path, err
+	if observer, err = run("observer: GET /v1/processes/{id}", url); err != nil {
+		return observer, bare, err
 	}
 	bare, err = run(fmt.Sprintf("bare net/http, %d bytes", len(body)), "http://"+l.Addr().String()+"/")
-	return observer, bare, path, err
+	return observer, bare, err
 }
 
 func (b *bench) get(ctx context.Context, url string) ([]byte, error) {

@@ -29,15 +29,12 @@ func TestRun(t *testing.T) {
 	if r.Intake.OK != 200 || r.Naive.OK != 40 {
 		t.Errorf("intake %d, naive %d requests", r.Intake.OK, r.Naive.OK)
 	}
-	if !strings.HasPrefix(r.ObserverPath, "/v1/processes/bench-") {
-		t.Errorf("observer read %s", r.ObserverPath)
-	}
 }
 
-// BenchmarkDeadlineRush runs the full measurement once (it takes about a
-// minute) and reports its figures:
+// BenchmarkDeadlineRush runs the full measurement once (it takes about
+// half a minute) and reports its figures; -v prints the whole table:
 //
-//	go test ./bench -run '^$' -bench DeadlineRush -benchtime 1x
+//	go test ./bench -run '^$' -bench DeadlineRush -benchtime 1x -v
 func BenchmarkDeadlineRush(b *testing.B) {
 	for b.Loop() {
 		r, err := Run(b.Context(), Options{})

@@ -141,6 +141,30 @@ type Outbox interface {
 	Enqueue(ctx context.Context, ns []Notification) error
 	ListOutbox(ctx context.Context, processID string, state string) ([]Notification, error)
 	MarkSent(ctx context.Context, key string) error
+	// Unsubscribe removes a recipient's subscription to a process on a
+	// channel; removing one that is not there is a no-op.
+	Unsubscribe(ctx context.Context, processID, recipient, channel string) error
+	GetNotification(ctx context.Context, key string) (Notification, error)
+	// Pending lists up to limit pending notifications of every process,
+	// oldest first; a limit of 0 means 100.
+	Pending(ctx context.Context, limit int) ([]Notification, error)
+	// MarkFailed gives up on a notification, saying why; a sent one is
+	// Conflict.
+	MarkFailed(ctx context.Context, key, reason string) error
+	// LogDelivery records an attempt and, in the same transaction, its
+	// endpoint's health: a success clears it, a failure or rejection counts.
+	// It returns the endpoint as updated, creating it on a first attempt.
+	LogDelivery(ctx context.Context, d DeliveryAttempt) (Endpoint, error)
+	// Deliveries lists a notification's attempts in order.
+	Deliveries(ctx context.Context, key string) ([]DeliveryAttempt, error)
+	// PutEndpoint creates or replaces an endpoint's settings; it enables the
+	// endpoint again and clears its health.
+	PutEndpoint(ctx context.Context, e Endpoint) error
+	GetEndpoint(ctx context.Context, channel, recipient string) (Endpoint, error)
+	// DisableEndpoint disables an endpoint at the given time, for a reason;
+	// disabling it again keeps the first time and reason. It returns the
+	// endpoint as disabled.
+	DisableEndpoint(ctx context.Context, channel, recipient, reason string, at time.Time) (Endpoint, error)
 }
 
 // Token is an API bearer token, stored by the SHA-256 of its secret: the

@@ -19,6 +19,7 @@ Commands:
   api       run the HTTP API against a Temporal server
   temporal  run a standalone Temporal server
   token     make, list and revoke API tokens in the record store (the first PGA token)
+  bench     measure intake and reads against their targets on a throwaway embedded stack
   simulate  replay a template's history on a scaled clock, on a throwaway embedded stack
   version   print the versions
 
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return apiCmd(rest, stderr)
 	case "temporal":
 		return temporalCmd(rest, stderr)
+	case "bench":
+		return benchCmd(rest, stdout, stderr)
 	case "simulate":
 		return simulateCmd(rest, stdout, stderr)
 	case "version":

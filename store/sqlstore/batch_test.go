@@ -40,7 +40,7 @@ func openSQLite(t testing.TB, path string) *sqlstore.DB {
 
 // openPostgres opens a store in a fresh database on the server that
 // COMPACT_TEST_POSTGRES names, or returns nil when it is unset.
-func openPostgres(t *testing.T) *sqlstore.DB {
+func openPostgres(t testing.TB) *sqlstore.DB {
 	raw := os.Getenv("COMPACT_TEST_POSTGRES")
 	if raw == "" {
 		return nil
@@ -64,7 +64,7 @@ func openPostgres(t *testing.T) *sqlstore.DB {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	db, err := postgres.Open(t.Context(), u.String())
+	db, err := postgres.Open(context.Background(), u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,6 +256,8 @@ func TestAcknowledgedSurvivesKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Should the test end early, the child must not run on.
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	acked := map[string]string{} // tracking → sha256
 	lines := bufio.NewScanner(out)
 	killed := false
@@ -318,30 +320,40 @@ func submitForever(path string) {
 }
 
 // BenchmarkSubmit compares group commit with a transaction per
-// contribution on a SQLite file, 64 submitters at a time.
+// contribution, 64 submitters at a time, on a SQLite file and, when
+// COMPACT_TEST_POSTGRES is set, on PostgreSQL.
 func BenchmarkSubmit(b *testing.B) {
-	for _, mode := range []string{"group-commit", "transaction-each"} {
-		b.Run(mode, func(b *testing.B) {
-			db := openSQLite(b, filepath.Join(b.TempDir(), "compact.db"))
-			defer db.Close()
-			seed(b, db)
-			submit := db.Submit
-			if mode == "transaction-each" {
-				submit = db.SubmitAlone
-			}
-			var next atomic.Int64
-			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					sub := submission(fmt.Sprintf("P%d", next.Add(1)), "k")
-					if _, err := submit(context.Background(), sub, during); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contributions/s")
-		})
+	open := map[string]func(b *testing.B) *sqlstore.DB{
+		"sqlite": func(b *testing.B) *sqlstore.DB { return openSQLite(b, filepath.Join(b.TempDir(), "compact.db")) },
 	}
+	if os.Getenv("COMPACT_TEST_POSTGRES") != "" {
+		open["postgres"] = func(b *testing.B) *sqlstore.DB { return openPostgres(b) }
+	}
+	for name, open := range open {
+		for _, mode := range []string{"group-commit", "transaction-each"} {
+			b.Run(name+"/"+mode, func(b *testing.B) { benchmarkSubmit(b, open(b), mode) })
+		}
+	}
+}
+
+func benchmarkSubmit(b *testing.B, db *sqlstore.DB, mode string) {
+	defer db.Close()
+	seed(b, db)
+	submit := db.Submit
+	if mode == "transaction-each" {
+		submit = db.SubmitAlone
+	}
+	var next atomic.Int64
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			sub := submission(fmt.Sprintf("P%d", next.Add(1)), "k")
+			if _, err := submit(context.Background(), sub, during); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contributions/s")
 }

@@ -44,6 +44,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Subscribers", testSubscribers},
 		{"Tokens", testTokens},
 		{"Ping", testPing},
+		{"Unsubscribe", testUnsubscribe},
+		{"Delivery", testDelivery},
+		{"Endpoints", testEndpoints},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -893,4 +896,123 @@ func testTokens(t *testing.T, s store.Store) {
 	if len(all) != 2 || all[0].ID != "tok-pga" || !all[1].RevokedAt.Equal(revoked) {
 		t.Fatalf("ListTokens = %+v; want pga, then ngo revoked at %s", all, revoked)
 	}
+}
+
+func testUnsubscribe(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	sub := store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "email"}
+	check(t, s.Subscribe(ctx, sub))
+	check(t, s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "webhook"}))
+	check(t, s.Unsubscribe(ctx, "gcm-2018", "a@example.org", "email"))
+	check(t, s.Unsubscribe(ctx, "gcm-2018", "a@example.org", "email")) // again: a no-op
+	got, err := s.Subscribers(ctx, "gcm-2018", "window.opened")
+	check(t, err)
+	equal(t, got, []store.Subscription{{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "webhook"}})
+}
+
+func testDelivery(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	n := func(key string, created time.Time) store.Notification {
+		return store.Notification{Key: key, ProcessID: "gcm-2018", Event: "window.opened", Recipient: "https://ngo.example/hook",
+			Channel: "webhook", Payload: "{}", State: "pending", CreatedAt: created}
+	}
+	a, b, c := n("a", t0.Add(2*time.Second)), n("b", t0), n("c", t0.Add(time.Second))
+	check(t, s.Enqueue(ctx, []store.Notification{a, b, c}))
+	got, err := s.GetNotification(ctx, "a")
+	check(t, err)
+	equal(t, got, a)
+	_, err = s.GetNotification(ctx, "z")
+	wantKind(t, err, process.NotFound)
+
+	pending, err := s.Pending(ctx, 2)
+	check(t, err)
+	equal(t, pending, []store.Notification{b, c})
+
+	// A failed notification leaves the pending ones; a sent one cannot fail.
+	check(t, s.MarkFailed(ctx, "b", "410 Gone"))
+	check(t, s.MarkSent(ctx, "c"))
+	wantKind(t, s.MarkFailed(ctx, "c", "late"), process.Conflict)
+	wantKind(t, s.MarkFailed(ctx, "z", "none"), process.NotFound)
+	pending, err = s.Pending(ctx, 0)
+	check(t, err)
+	equal(t, pending, []store.Notification{a})
+	got, err = s.GetNotification(ctx, "b")
+	check(t, err)
+	equal(t, got.State, "failed")
+
+	// The endpoint's health follows the attempts: failures count from the
+	// first since the last success, which clears them; our own errors do
+	// not count.
+	attempt := func(key, status string, at time.Time) store.DeliveryAttempt {
+		return store.DeliveryAttempt{Key: key, Channel: "webhook", Recipient: a.Recipient, At: at, Status: status, Error: status + " at " + at.Format(time.TimeOnly)}
+	}
+	attempts := []store.DeliveryAttempt{
+		attempt("a", store.DeliveryFailed, t0.Add(time.Minute+123)),
+		attempt("a", store.DeliveryError, t0.Add(2*time.Minute)),
+		attempt("a", store.DeliveryRejected, t0.Add(3*time.Minute)),
+	}
+	var e store.Endpoint
+	for _, d := range attempts {
+		e, err = s.LogDelivery(ctx, d)
+		check(t, err)
+	}
+	equal(t, e, store.Endpoint{Channel: "webhook", Recipient: a.Recipient, Failures: 2, Rejections: 1, FailingSince: t0.Add(time.Minute + 123)})
+	stored, err := s.GetEndpoint(ctx, "webhook", a.Recipient)
+	check(t, err)
+	equal(t, stored, e)
+	sent := attempt("a", store.DeliverySent, t0.Add(4*time.Minute))
+	sent.Error = ""
+	e, err = s.LogDelivery(ctx, sent)
+	check(t, err)
+	equal(t, e, store.Endpoint{Channel: "webhook", Recipient: a.Recipient})
+	log, err := s.Deliveries(ctx, "a")
+	check(t, err)
+	equal(t, log, append(attempts, sent))
+	log, err = s.Deliveries(ctx, "z")
+	check(t, err)
+	equal(t, log, []store.DeliveryAttempt{})
+
+	_, err = s.LogDelivery(ctx, attempt("z", store.DeliverySent, t0))
+	wantKind(t, err, process.NotFound)
+	_, err = s.LogDelivery(ctx, attempt("a", "lost", t0))
+	wantKind(t, err, process.Invalid)
+	_, err = s.LogDelivery(ctx, store.DeliveryAttempt{Key: "a", Status: store.DeliverySent})
+	wantKind(t, err, process.Invalid)
+}
+
+func testEndpoints(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	_, err := s.GetEndpoint(ctx, "webhook", "https://ngo.example/hook")
+	wantKind(t, err, process.NotFound)
+	wantKind(t, s.PutEndpoint(ctx, store.Endpoint{Channel: "webhook"}), process.Invalid)
+
+	hook := store.Endpoint{Channel: "webhook", Recipient: "https://ngo.example/hook", Language: "fr",
+		Secret: "whsec_c2VjcmV0", Owner: "it@ngo.example"}
+	check(t, s.PutEndpoint(ctx, hook))
+	got, err := s.GetEndpoint(ctx, hook.Channel, hook.Recipient)
+	check(t, err)
+	equal(t, got, hook)
+
+	// The first disabling stays; one of an unknown endpoint creates it.
+	at := t0.Add(5 * 24 * time.Hour)
+	e, err := s.DisableEndpoint(ctx, hook.Channel, hook.Recipient, "410 Gone", at)
+	check(t, err)
+	again, err := s.DisableEndpoint(ctx, hook.Channel, hook.Recipient, "later", at.Add(time.Hour))
+	check(t, err)
+	disabled := hook
+	disabled.DisabledAt, disabled.DisabledReason = at, "410 Gone"
+	equal(t, e, disabled)
+	equal(t, again, disabled)
+	e, err = s.DisableEndpoint(ctx, "email", "gone@example.org", "550 no such user", at)
+	check(t, err)
+	equal(t, e, store.Endpoint{Channel: "email", Recipient: "gone@example.org", DisabledAt: at, DisabledReason: "550 no such user"})
+	_, err = s.DisableEndpoint(ctx, "email", "gone@example.org", "", at)
+	wantKind(t, err, process.Invalid)
+
+	// Registering it again enables it with a clean health.
+	hook.Secret = "whsec_bmV3"
+	check(t, s.PutEndpoint(ctx, hook))
+	got, err = s.GetEndpoint(ctx, hook.Channel, hook.Recipient)
+	check(t, err)
+	equal(t, got, hook)
 }

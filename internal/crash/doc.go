@@ -1,0 +1,32 @@
+// Package crash is Compact's crash suite: TestCrashCycles starts
+// `compact serve` on one data directory, drives concurrent submitters
+// (Member States and accredited stakeholders) and the PGA office's schedule
+// changes against a process on a scaled clock, kills the server with SIGKILL
+// at random moments, restarts it, and at the end checks what a crash must
+// never do:
+//
+//   - lose or duplicate a contribution: every acknowledged one (201, or the
+//     same receipt on a retry with its Idempotency-Key) is stored exactly
+//     once with its receipt's tracking number and hash, a clean refusal
+//     left no row, and no key has two rows;
+//   - run a stage twice: no once-per-stage event (stage.started,
+//     window.opened, window.closed, session.held, summary.recorded,
+//     stage.completed, …) is recorded twice, and the hash chain verifies;
+//   - close a window anywhere but at its deadline: its window.closed entry
+//     is at the deadline as scheduled or moved, its seal counts and hashes
+//     exactly the contributions stored for it, no contribution was
+//     acknowledged at or after its wall-clock close, and none was refused
+//     as late more than a second before it — also when the deadline fell
+//     while the server was down.
+//
+// Run it (5 cycles, as CI does):
+//
+//	go test ./internal/crash -run TestCrashCycles -v
+//
+// The full run, 50 cycles, takes a few minutes:
+//
+//	go test ./internal/crash -run TestCrashCycles -cycles 50 -timeout 30m -v
+//
+// -seed N replays the kill moments and the PGA's choices of a logged run
+// (the submitters' interleaving depends on timing and differs).
+package crash

@@ -1,0 +1,89 @@
+// Package notify sends Compact's notifications on their channels: email
+// over SMTP, in the recipient's UN language with a calendar invitation where
+// the event moves a date, and webhooks signed per the Standard Webhooks
+// specification. It knows nothing of the store: activities.Deliverer loads a
+// notification, sends it here and records the outcome.
+//
+// A notification is sent at least once and recognisably the same every
+// time: its key fixes the email's Message-ID and the webhook's webhook-id, so
+// a resend (after a crash between sending and recording) is a duplicate the
+// receiver drops.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// Channels a subscription can name.
+const (
+	ChannelEmail   = "email"
+	ChannelWebhook = "webhook"
+	ChannelOutbox  = "outbox" // kept in the outbox for the API's feeds; nothing to send
+)
+
+// Message is one notification to send to one recipient.
+type Message struct {
+	Key       string // the notification's key
+	ProcessID string
+	Process   string    // the process's title, for people
+	Event     string    // e.g. "window.opened"
+	Recipient string    // an email address or a webhook URL
+	Language  string    // the recipient's: ar, zh, en, fr, ru or es; others read English
+	Secret    string    // a webhook endpoint's signing secret, whsec_…
+	Payload   []byte    // the event as JSON: {"processId", "stageId", "event", "data"}
+	CreatedAt time.Time // when the notification was queued: its date, so a resend is the same message
+}
+
+// Sender sends messages on one channel. Its errors are *process.Error:
+// kinds that activities.Classify makes non-retryable are permanent failures;
+// an *EndpointError is the endpoint's failure rather than ours.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Senders are the senders by channel.
+type Senders map[string]Sender
+
+// EndpointError is a failure of the endpoint itself: a webhook's server
+// that failed or refused, a mail server that refused the mailbox. It counts
+// towards disabling the endpoint; a fault on our side (the mail relay down,
+// bad credentials) does not.
+type EndpointError struct{ Err error }
+
+func (e *EndpointError) Error() string { return e.Err.Error() }
+func (e *EndpointError) Unwrap() error { return e.Err }
+
+// id is the stable identity of a notification's message.
+func id(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+// MessageID is the Message-ID of the email for a notification key.
+func MessageID(key string) string { return "<" + id(key) + "@compact>" }
+
+// WebhookID is the webhook-id of the webhook for a notification key.
+func WebhookID(key string) string { return "msg_" + id(key) }
+
+// event is a notification's payload, as activities.Notify writes it.
+type event struct {
+	ProcessID string         `json:"processId"`
+	StageID   string         `json:"stageId"`
+	Event     string         `json:"event"`
+	Data      map[string]any `json:"data"`
+}
+
+func decodeEvent(payload []byte) (event, error) {
+	var ev event
+	if len(payload) == 0 {
+		return ev, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(payload))
+	d.UseNumber() // numbers print as sent: 3, not 3.0e+00
+	return ev, d.Decode(&ev)
+}

@@ -1,0 +1,225 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"path"
+	"strings"
+	"text/template"
+	"time"
+)
+
+// Languages are the UN's six official languages, in which every event has
+// a message.
+var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
+
+// fallback is the event kind of the message for events with none of their
+// own.
+const fallback = "*"
+
+// messages/<lang>.json hold each language's messages: a title (in the
+// subject and in digests) and a body per event kind, as text/template
+// source over a view. Bodies are plain text, one paragraph a line: the HTML
+// part escapes them.
+//
+//go:embed messages/*.json
+var messageFiles embed.FS
+
+// language is one language's parsed messages.
+type language struct {
+	Dir         string `json:"dir"` // rtl for Arabic
+	Subject     string `json:"subject"`
+	Footer      string `json:"footer"`
+	Unsubscribe string `json:"unsubscribe"`
+	Events      map[string]struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	} `json:"events"`
+
+	tmpl *template.Template // "subject", and "<kind>/title" and "<kind>/body"
+}
+
+// view is what a message's templates see.
+type view struct {
+	Process string // the process's title
+	Stage   string
+	Event   string
+	Data    map[string]any
+	Title   string // for the subject: the event's title
+}
+
+var catalog = mustLoadCatalog()
+
+func mustLoadCatalog() map[string]*language {
+	c := make(map[string]*language, len(Languages))
+	for _, code := range Languages {
+		l, err := loadLanguage(code)
+		if err != nil {
+			panic(fmt.Sprintf("notify: messages/%s.json: %v", code, err))
+		}
+		c[code] = l
+	}
+	return c
+}
+
+func loadLanguage(code string) (*language, error) {
+	b, err := messageFiles.ReadFile(path.Join("messages", code+".json"))
+	if err != nil {
+		return nil, err
+	}
+	l := new(language)
+	if err := json.Unmarshal(b, l); err != nil {
+		return nil, err
+	}
+	if l.Dir == "" {
+		l.Dir = "ltr"
+	}
+	if _, ok := l.Events[fallback]; !ok {
+		return nil, fmt.Errorf("no message for other events (%q)", fallback)
+	}
+	l.tmpl = template.New(code).Funcs(template.FuncMap{
+		"date":  formatDate,
+		"join":  join,
+		"count": count,
+		// title renders a digest's item, {"event", "stageId", "data"}, as
+		// its own event's title.
+		"title": func(item map[string]any) (string, error) {
+			data, _ := item["data"].(map[string]any)
+			return l.render("title", view{Stage: str(item["stageId"]), Event: str(item["event"]), Data: data})
+		},
+	})
+	if _, err := l.tmpl.New("subject").Parse(l.Subject); err != nil {
+		return nil, err
+	}
+	for kind, m := range l.Events {
+		if _, err := l.tmpl.New(kind + "/title").Parse(m.Title); err != nil {
+			return nil, err
+		}
+		if _, err := l.tmpl.New(kind + "/body").Parse(m.Body); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// render executes the event's title or body, or the fallback's.
+func (l *language) render(part string, v view) (string, error) {
+	kind := v.Event
+	if _, ok := l.Events[kind]; !ok {
+		kind = fallback
+	}
+	var b strings.Builder
+	err := l.tmpl.ExecuteTemplate(&b, kind+"/"+part, v)
+	return b.String(), err
+}
+
+// languageOf picks the catalog's language for a tag such as "fr-CH" or
+// "zh_Hans", falling back to English.
+func languageOf(tag string) string {
+	code, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
+	if _, ok := catalog[code]; ok {
+		return code
+	}
+	return "en"
+}
+
+// content is a message rendered in a language.
+type content struct {
+	Lang, Dir      string
+	Process        string
+	Subject, Title string
+	Body           []string // paragraphs
+	Footer         string
+	Unsubscribe    string // the link's label
+	UnsubscribeURL string
+}
+
+func renderContent(lang string, v view, unsubscribeURL string) (content, error) {
+	l := catalog[lang]
+	title, err := l.render("title", v)
+	if err != nil {
+		return content{}, err
+	}
+	body, err := l.render("body", v)
+	if err != nil {
+		return content{}, err
+	}
+	v.Title = title
+	var subject strings.Builder
+	if err := l.tmpl.ExecuteTemplate(&subject, "subject", v); err != nil {
+		return content{}, err
+	}
+	return content{Lang: lang, Dir: l.Dir, Process: v.Process, Subject: subject.String(), Title: title,
+		Body: strings.Split(body, "\n"), Footer: l.Footer, Unsubscribe: l.Unsubscribe, UnsubscribeURL: unsubscribeURL}, nil
+}
+
+var textLayout = template.Must(template.New("text").Parse(`{{.Process}}
+
+{{range .Body}}{{.}}
+{{end}}
+-- 
+{{.Footer}}
+{{.Unsubscribe}}: {{.UnsubscribeURL}}
+`))
+
+var htmlLayout = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}" dir="{{.Dir}}">
+<head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: sans-serif">
+<h1 style="font-size: 1.25em">{{.Process}}</h1>
+{{range .Body}}<p>{{.}}</p>
+{{end}}<hr>
+<p style="font-size: 0.85em; color: #555">{{.Footer}} <a href="{{.UnsubscribeURL}}">{{.Unsubscribe}}</a></p>
+</body>
+</html>
+`))
+
+func (c content) text() ([]byte, error) {
+	var b bytes.Buffer
+	err := textLayout.Execute(&b, c)
+	return b.Bytes(), err
+}
+
+func (c content) html() ([]byte, error) {
+	var b bytes.Buffer
+	err := htmlLayout.Execute(&b, c)
+	return b.Bytes(), err
+}
+
+// formatDate writes a time from an event's data as UTC to the minute, the
+// same in every language; a date stays a date.
+func formatDate(v any) string {
+	s := str(v)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return s
+}
+
+func join(v any) string {
+	items, _ := v.([]any)
+	s := make([]string, len(items))
+	for i, item := range items {
+		s[i] = str(item)
+	}
+	return strings.Join(s, ", ")
+}
+
+func count(v any) int {
+	items, _ := v.([]any)
+	return len(items)
+}
+
+// str is v as text; nil is empty.
+func str(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
