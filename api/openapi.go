@@ -3,7 +3,6 @@ package api
 import (
 	_ "embed"
 	"net/http"
-	"sync"
 )
 
 // openAPIDocument describes every /v1 route. It is written by hand;
@@ -17,14 +16,10 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(openAPIDocument)
 }
 
-// routePatterns is the set of patterns registered through handle. Every
-// Server registers the same ones, so it stays as small as the API.
-var routePatterns sync.Map // pattern → struct{}
-
 // handle registers h for pattern behind allow (roles as there: none means
-// everyone) and notes the pattern, so that the OpenAPI document can be
-// checked against what is served.
+// everyone) and notes the pattern, so that the OpenAPI document and the
+// authorization matrix can be checked against what is served.
 func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc, roles ...Role) {
 	mux.Handle(pattern, s.allow(h, roles...))
-	routePatterns.Store(pattern, struct{}{})
+	s.patterns = append(s.patterns, pattern)
 }

@@ -142,12 +142,11 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 		}
 	}
-	routePatterns.Range(func(k, _ any) bool {
-		if pattern := k.(string); strings.Contains(pattern, " /v1/") && !documented[pattern] {
+	for _, pattern := range s.patterns {
+		if !documented[pattern] {
 			t.Errorf("%s is served but not documented", pattern)
 		}
-		return true
-	})
+	}
 	for route := range documented {
 		t.Run(route, func(t *testing.T) {
 			method, path, _ := strings.Cut(route, " ")

@@ -43,6 +43,7 @@ type Server struct {
 	store    store.Store
 	limiter  *limiter
 	statuses statusCache // observers' process status, briefly
+	patterns []string    // the API's routes, as registered
 	checks   []Check
 	handler  http.Handler
 	http     *http.Server
