@@ -74,12 +74,12 @@ func runMain(m *testing.M) int {
 
 // apiServer is the API over the shared stack.
 type apiServer struct {
-	t  *testing.T
+	t  testing.TB
 	hs *httptest.Server
 	s  *Server
 }
 
-func newAPIServer(t *testing.T) *apiServer {
+func newAPIServer(t testing.TB) *apiServer {
 	t.Helper()
 	s := New(Options{Temporal: stack.temporal, Store: stack.store})
 	hs := httptest.NewServer(s.Handler())

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzRequestBodies sends arbitrary bodies to every route that decodes
+// JSON, as the role it admits: whatever the body, the answer is a success
+// or a problem+json client error, never a server error or a crash.
+func FuzzRequestBodies(f *testing.F) {
+	routes := []struct {
+		role Role
+		path string
+	}{
+		{PGAOffice, "/v1/processes"},
+		{PGAOffice, "/v1/processes/{p}/stages"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/reschedule"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/cancel"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/window"},
+		{PGAOffice, "/v1/processes/{p}/stages/conference/outcome"},
+		{PGAOffice, "/v1/processes/{p}/co-facilitators"},
+		{PGAOffice, "/v1/processes/{p}/stages/acc/circulate"},
+		{PGAOffice, "/v1/tokens"},
+		{PGAOffice, "/v1/processes/{p}/stages/zero/drafts"},
+		{Stakeholder, "/v1/processes/{p}/applications"},
+		{Stakeholder, "/v1/processes/{p}/stages/ts1/contributions"},
+		{MemberState, "/v1/processes/{p}/stages/acc/objections"},
+		{MemberState, "/v1/processes/{p}/stages/zero/amendments"},
+	}
+	for i := range routes {
+		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`,
+			`{"method":"recorded-vote","votes":{"MEX":"yes"}}`, `{"state":"MEX"}`, `{"title":"t","body":"b"}`,
+			`{"role":"stakeholder","party":"x"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00"} {
+			f.Add(uint8(i), []byte(seed))
+		}
+	}
+	a := newAPIServer(f)
+	id, code := uniqueID("fuzz")
+	tokens := map[Role]string{}
+	for _, role := range []Role{PGAOffice, Stakeholder, MemberState} {
+		party := map[Role]string{PGAOffice: "PGA", Stakeholder: "org-fuzz", MemberState: "MEX"}[role]
+		tokens[role] = a.token(role, party, "")
+	}
+	res := a.do("POST", "/v1/processes", tokens[PGAOffice], inlineProcess(testTemplate(id, code, time.Now().Add(time.Hour).UTC().Truncate(time.Second))))
+	if res.Status != http.StatusCreated {
+		f.Fatalf("create process: %d %s", res.Status, res.Body)
+	}
+	handler := a.s.Handler()
+	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
+		r := routes[int(route)%len(routes)]
+		req := httptest.NewRequest("POST", strings.ReplaceAll(r.path, "{p}", id), bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tokens[r.role])
+		req.Header.Set("Idempotency-Key", "fuzz")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("POST %s %q: %d %s", r.path, body, rec.Code, rec.Body)
+		}
+		if rec.Code >= 400 && rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("POST %s %q: %d without problem+json", r.path, body, rec.Code)
+		}
+	})
+}
