@@ -68,7 +68,6 @@ type received struct {
 	text, html string
 	ics        string // "" when there is none
 	icsMethod  string
-	partTypes  []string
 }
 
 // parse reads a raw message as a client would, checking its structure:
@@ -178,19 +177,19 @@ func TestEmailEveryKind(t *testing.T) {
 		r := parse(t, m.Data)
 		h := r.header
 		id := h.Get("Message-ID")
-		var key string
+		var event string
 		for ev := range events {
 			if id == notify.MessageID(message(t, ev, rcpt, "en").Key) {
-				key = ev
+				event = ev
 			}
 		}
-		if key == "" || seen[key] {
+		if event == "" || seen[event] {
 			t.Fatalf("Message-ID %s is no event's, or twice", id)
 		}
-		seen[key] = true
+		seen[event] = true
 		date, err := h.Date()
 		if err != nil || !date.Equal(created) {
-			t.Errorf("%s: Date %v (%v), want the notification's %v", key, date, err, created)
+			t.Errorf("%s: Date %v (%v), want the notification's %v", event, date, err, created)
 		}
 		for name, want := range map[string]string{
 			"From": `"Compact (PGA Office)" <noreply@compact.example>`, "To": "<" + rcpt + ">",
@@ -198,20 +197,20 @@ func TestEmailEveryKind(t *testing.T) {
 			"Auto-Submitted": "auto-generated",
 		} {
 			if got := h.Get(name); got != want {
-				t.Errorf("%s: %s: %q, want %q", key, name, got, want)
+				t.Errorf("%s: %s: %q, want %q", event, name, got, want)
 			}
 		}
 		if !strings.HasPrefix(r.subject, "Global Compact for Migration: ") {
-			t.Errorf("%s: subject %q", key, r.subject)
+			t.Errorf("%s: subject %q", event, r.subject)
 		}
 		checkUnsubscribe(t, h.Get("List-Unsubscribe"), rcpt)
 		for part, s := range map[string]string{"text": r.text, "html": r.html} {
 			if strings.Contains(s, "<no value>") {
-				t.Errorf("%s: %s part misses data:\n%s", key, part, s)
+				t.Errorf("%s: %s part misses data:\n%s", event, part, s)
 			}
 		}
 		if !strings.Contains(r.html, `<html lang="en" dir="ltr">`) {
-			t.Errorf("%s: html %s", key, r.html)
+			t.Errorf("%s: html %s", event, r.html)
 		}
 	}
 

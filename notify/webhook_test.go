@@ -109,10 +109,10 @@ func TestWebhookFailures(t *testing.T) {
 	r := notifytest.NewWebhookReceiver(t)
 	redirect := httptest.NewServer(http.RedirectHandler(r.URL, http.StatusFound))
 	t.Cleanup(redirect.Close)
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		<-req.Context().Done()
-	}))
+	stop := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-stop }))
 	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(stop) }) // first: Close waits for the handler
 	for _, tt := range []struct {
 		name   string
 		status int // the receiver's answer

@@ -37,3 +37,10 @@ type Endpoint struct {
 	DisabledAt     time.Time `json:"disabledAt,omitzero"`
 	DisabledReason string    `json:"disabledReason,omitempty"`
 }
+
+// OutboxCursor is a position in the outbox's order, by creation time and
+// then key; the zero cursor is before the first notification.
+type OutboxCursor struct {
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	Key       string    `json:"key,omitempty"`
+}

@@ -145,9 +145,9 @@ type Outbox interface {
 	// channel; removing one that is not there is a no-op.
 	Unsubscribe(ctx context.Context, processID, recipient, channel string) error
 	GetNotification(ctx context.Context, key string) (Notification, error)
-	// Pending lists up to limit pending notifications of every process,
-	// oldest first; a limit of 0 means 100.
-	Pending(ctx context.Context, limit int) ([]Notification, error)
+	// Pending lists up to limit pending notifications of every process
+	// after a position, oldest first; a limit of 0 means 100.
+	Pending(ctx context.Context, after OutboxCursor, limit int) ([]Notification, error)
 	// MarkFailed gives up on a notification, saying why; a sent one is
 	// Conflict.
 	MarkFailed(ctx context.Context, key, reason string) error

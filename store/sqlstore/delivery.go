@@ -35,13 +35,14 @@ func (db *DB) GetNotification(ctx context.Context, key string) (store.Notificati
 	return n, db.fail(op, err)
 }
 
-// Pending lists pending notifications oldest first.
-func (db *DB) Pending(ctx context.Context, limit int) ([]store.Notification, error) {
+// Pending lists pending notifications oldest first, after a cursor.
+func (db *DB) Pending(ctx context.Context, after store.OutboxCursor, limit int) ([]store.Notification, error) {
 	if limit <= 0 {
 		limit = 100
 	}
 	ns, err := queryAll(ctx, db.read, scanNotification, `SELECT `+notificationColumns+` FROM outbox
-		WHERE state = 'pending' ORDER BY created_at, notification_key LIMIT $1`, limit)
+		WHERE state = 'pending' AND (created_at > $1 OR (created_at = $1 AND notification_key > $2))
+		ORDER BY created_at, notification_key LIMIT $3`, stamp(after.CreatedAt), after.Key, limit)
 	return ns, db.fail("store.Pending", err)
 }
 
