@@ -133,6 +133,11 @@ func (a *Activities) SimulateDraft(ctx context.Context, in SimulateDraftInput) (
 	}
 	if d.Revision > 0 {
 		prev, err := a.Store.GetDocument(ctx, d.ProcessID, d.Name, d.Revision-1)
+		if process.KindOf(err) == process.NotFound {
+			// On a fast clock the previous revision's stage may still be
+			// publishing it: try again shortly.
+			err = process.E("activities.SimulateDraft", process.Unavailable, err)
+		}
 		if err != nil {
 			return process.DocumentVersion{}, Classify(err)
 		}

@@ -42,6 +42,7 @@ func Accreditation(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if w := in.Stage.Window; w != nil {
 		ac.opens, ac.closes = w.Opens.Time, w.Closes.Time
 	}
+	ac.win = window{opens: ac.opens, closes: ac.closes, opened: ac.Opened}
 	if err := setUpdate(ctx, UpdateCirculate, ac.circulateUpdate, ac.validateCirculate); err != nil {
 		return StageResult{}, err
 	}
@@ -55,7 +56,8 @@ type accreditation struct {
 	*stage
 	AccreditationCarry
 	opens, closes time.Time
-	busy          int // update handlers in flight
+	win           window // open as soon as the store takes applications
+	busy          int    // update handlers in flight
 }
 
 func (ac *accreditation) code() string {
@@ -118,11 +120,10 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 }
 
 func (ac *accreditation) open(ctx workflow.Context) error {
-	w := window{opens: ac.opens, closes: ac.closes}
 	if _, err := ac.clk.wait(ctx, ac.opens, nil); err != nil {
 		return err
 	}
-	if err := openWindow(ctx, ac.stage, ac.code(), &w, false); err != nil {
+	if err := openWindow(ctx, ac.stage, ac.code(), &ac.win, false); err != nil {
 		return err
 	}
 	ac.Opened = true
@@ -138,8 +139,7 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 }
 
 func (ac *accreditation) close(ctx workflow.Context) error {
-	w := window{opens: ac.opens, closes: ac.closes, opened: true}
-	if _, err := sealWindow(ctx, ac.stage, &w, "window.closed"); err != nil {
+	if _, err := sealWindow(ctx, ac.stage, &ac.win, "window.closed"); err != nil {
 		return err
 	}
 	ac.Closed, ac.Ended = true, ac.closes
@@ -198,7 +198,7 @@ func (ac *accreditation) decide(ctx workflow.Context) error {
 func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequest) error {
 	const op = "workflows.Circulate"
 	switch {
-	case !ac.Opened:
+	case !ac.win.opened:
 		return process.Errorf(op, process.Conflict, "the accreditation window has not opened")
 	case ac.Current != "":
 		return process.Errorf(op, process.Conflict, "list %s is under circulation until %s", ac.Current, ac.Until.Format(time.DateOnly))
