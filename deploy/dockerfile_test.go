@@ -523,7 +523,7 @@ func TestDockerfileRejects(t *testing.T) {
 		{"a shell-form CMD", df, `CMD ["serve"]`, `CMD serve`, "want the exec form"},
 		{"a probe of the wrong path", df, `CMD ["/probe", "/readyz"]`, `CMD ["/probe", "/ready"]`, "probes /ready"},
 		{"a context without .git left out", "Dockerfile.dockerignore", ".git\n", "", "leaves .git in"},
-		{"a context without the store", "Dockerfile.dockerignore", "bench\n", "bench\nstore\n", "leaves out store/"},
+		{"a context without the store", "Dockerfile.dockerignore", "docs\n", "docs\nstore\n", "leaves out store/"},
 		{"a context without the templates", "Dockerfile.dockerignore", "**/testdata\n", "**/testdata\n**/*.json\n", "leaves out process/templates/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
