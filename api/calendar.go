@@ -23,17 +23,7 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf("api.getCalendar", process.Invalid, "kind=%q is not a stage kind", kind))
 		return
 	}
-	p, err := s.store.GetProcess(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	stages, err := s.store.ListStages(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	entries, err := s.store.Entries(ctx, id, 0)
+	p, stages, entries, err := s.processRecord(ctx, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -67,17 +67,7 @@ type atomText struct {
 // a Host header.
 func (s *Server) getAtomFeed(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), r.PathValue("id")
-	p, err := s.store.GetProcess(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	stages, err := s.store.ListStages(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	entries, err := s.store.Entries(ctx, id, 0)
+	p, stages, entries, err := s.processRecord(ctx, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -135,4 +136,19 @@ func nonNegativeParam(r *http.Request, name string, def int64) (int64, error) {
 		return 0, process.Errorf("api.nonNegativeParam", process.Invalid, "%s=%q is not a number from 0", name, s)
 	}
 	return n, nil
+}
+
+// processRecord reads a process with its stages and its whole record, for
+// the views that tell its story (calendar, feed).
+func (s *Server) processRecord(ctx context.Context, id string) (process.Process, []process.Stage, []process.RecordEntry, error) {
+	p, err := s.store.GetProcess(ctx, id)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	stages, err := s.store.ListStages(ctx, id)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	entries, err := s.store.Entries(ctx, id, 0)
+	return p, stages, entries, err
 }
