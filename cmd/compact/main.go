@@ -23,6 +23,12 @@ Commands:
   simulate  replay a template's history on a scaled clock, on a throwaway embedded stack
   version   print the versions
 
+Operators' commands, against a running API (--server, --token):
+  process   create a process; show its status or timeline
+  stage     reschedule a stage
+  window    extend or close a stage's contribution window
+  draft     publish a draft stage's revision from a text file
+
 Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
 on the command line wins. Run 'compact <command> -h' for a command's flags.
 `
@@ -55,6 +61,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return versionCmd(rest, stdout, stderr)
 	case "token":
 		return tokenCmd(rest, stdout, stderr)
+	case "process":
+		return processCmd(rest, stdout, stderr)
+	case "stage":
+		return stageCmd(rest, stdout, stderr)
+	case "window":
+		return windowCmd(rest, stdout, stderr)
+	case "draft":
+		return draftCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

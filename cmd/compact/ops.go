@@ -1,0 +1,462 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	domain "github.com/compact-un/compact/process"
+)
+
+// The operators' commands talk to a running API over HTTP: process,
+// stage, window and draft.
+
+const processUsage = `Usage: compact process <command> [flags]
+
+Starts and reads processes through the HTTP API (--server).
+
+Commands:
+  create    start a process from a built-in template or a template file
+  status    show a process's phase, running and next stages and open windows
+  timeline  list a process's stages by date
+
+Run 'compact process <command> -h' for a command's flags.
+`
+
+const stageUsage = `Usage: compact stage <command> [flags]
+
+Commands:
+  reschedule  move a stage to new dates: compact stage reschedule ID STAGE --start DATE
+
+Run 'compact stage <command> -h' for a command's flags.
+`
+
+const windowUsage = `Usage: compact window <command> [flags]
+
+Commands:
+  extend  move a stage's contribution deadline: compact window extend ID STAGE --closes TIME
+  close   close a running stage's window now: compact window close ID STAGE
+
+Run 'compact window <command> -h' for a command's flags.
+`
+
+const draftUsage = `Usage: compact draft <command> [flags]
+
+Commands:
+  publish  publish a draft stage's revision from a text file:
+           compact draft publish ID STAGE --revision N --file draft.txt
+
+Run 'compact draft <command> -h' for a command's flags.
+`
+
+type opsCommand func(args []string, stdout, stderr io.Writer) int
+
+// opsDispatch runs the subcommand args name among cmds.
+func opsDispatch(group, usage string, cmds map[string]opsCommand, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	if f, ok := cmds[cmd]; ok {
+		return f(rest, stdout, stderr)
+	}
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "compact %s: unknown command %q\n\n%s", group, cmd, usage)
+	return 2
+}
+
+func processCmd(args []string, stdout, stderr io.Writer) int {
+	return opsDispatch("process", processUsage, map[string]opsCommand{
+		"create": processCreateCmd, "status": processStatusCmd, "timeline": processTimelineCmd,
+	}, args, stdout, stderr)
+}
+
+func stageCmd(args []string, stdout, stderr io.Writer) int {
+	return opsDispatch("stage", stageUsage, map[string]opsCommand{"reschedule": stageRescheduleCmd}, args, stdout, stderr)
+}
+
+func windowCmd(args []string, stdout, stderr io.Writer) int {
+	return opsDispatch("window", windowUsage, map[string]opsCommand{
+		"extend": windowExtendCmd, "close": windowCloseCmd,
+	}, args, stdout, stderr)
+}
+
+func draftCmd(args []string, stdout, stderr io.Writer) int {
+	return opsDispatch("draft", draftUsage, map[string]opsCommand{"publish": draftPublishCmd}, args, stdout, stderr)
+}
+
+// opsCall sends one request and prints its answer: as is with --json,
+// else through render. It returns the exit code.
+func opsCall(prefix string, o *opsFlags, stdout, stderr io.Writer, method, path string, body any,
+	render func(b []byte, status int) error) int {
+	c, err := o.client()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
+	b, status, err := c.do(method, path, body)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 1
+	}
+	if o.json {
+		err = writeRaw(stdout, b)
+	} else {
+		err = render(b, status)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 1
+	}
+	return 0
+}
+
+// decodeAnswer decodes an answer the CLI renders.
+func decodeAnswer(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("unexpected answer from the API: %w", err)
+	}
+	return nil
+}
+
+func processCreateCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact process create"
+	fs := newFlags("process create", "Starts a process from a built-in template (--template) or a template file (--template-file); the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	template := fs.String("template", "", "a built-in template's ID, e.g. gcm-2018")
+	templateFile := fs.String("template-file", "", "a template as a JSON file, sent as templateBody")
+	id := fs.String("id", "", "the process's ID; default the template's")
+	code := fs.String("code", "", "tracking-number prefix; default the template's")
+	startsOn := fs.String("starts-on", "", "YYYY-MM-DD: shifts the template's calendar to begin that day")
+	scale := fs.Float64("scale", 0, "process seconds per wall second; default 1 (real time)")
+	if _, code, ok := parseOps(fs, prefix, args); !ok {
+		return code
+	}
+	if (*template == "") == (*templateFile == "") {
+		fmt.Fprintf(stderr, "%s: give either --template or --template-file\n", prefix)
+		return 2
+	}
+	if *startsOn != "" {
+		if err := checkDate("starts-on", *startsOn, true); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+			return 2
+		}
+	}
+	if *scale != 0 && *scale < 1 {
+		fmt.Fprintf(stderr, "%s: --scale %g: want 1 (real time) or more\n", prefix, *scale)
+		return 2
+	}
+	req := struct {
+		Template     string          `json:"template,omitempty"`
+		TemplateBody json.RawMessage `json:"templateBody,omitempty"`
+		ID           string          `json:"id,omitempty"`
+		Code         string          `json:"code,omitempty"`
+		StartsOn     string          `json:"startsOn,omitempty"`
+		Scale        float64         `json:"scale,omitempty"`
+	}{Template: *template, ID: *id, Code: *code, StartsOn: *startsOn, Scale: *scale}
+	if *templateFile != "" {
+		b, err := os.ReadFile(*templateFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+			return 1
+		}
+		if !json.Valid(b) {
+			fmt.Fprintf(stderr, "%s: %s is not JSON\n", prefix, *templateFile)
+			return 1
+		}
+		req.TemplateBody = b
+	}
+	return opsCall(prefix, &o, stdout, stderr, "POST", "/v1/processes", req, func(b []byte, _ int) error {
+		var p domain.Process
+		if err := decodeAnswer(b, &p); err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "created\t%s\n", p.ID)
+		fmt.Fprintf(tw, "template\t%s\n", p.TemplateID)
+		fmt.Fprintf(tw, "title\t%s\n", p.Title)
+		fmt.Fprintf(tw, "code\t%s\n", p.Code)
+		fmt.Fprintf(tw, "phase\t%s\n", p.Phase)
+		fmt.Fprintf(tw, "status\t%s\n", p.Status)
+		return tw.Flush()
+	})
+}
+
+// statusAnswer is GET /v1/processes/{id}.
+type statusAnswer struct {
+	domain.Process
+	Current []string `json:"current"`
+	Next    *struct {
+		StageID string      `json:"stageId"`
+		Title   string      `json:"title"`
+		Start   domain.Date `json:"start"`
+	} `json:"next"`
+	OpenWindows []struct {
+		StageID  string    `json:"stageId"`
+		Code     string    `json:"code"`
+		OpensAt  time.Time `json:"opensAt"`
+		ClosesAt time.Time `json:"closesAt"`
+	} `json:"openWindows"`
+	Counts map[domain.StageStatus]int `json:"counts"`
+}
+
+func processStatusCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact process status"
+	fs := newFlags("process status ID", "Shows a process: its phase and status, the stages running and the next, and the windows open now with their wall-clock close times.", stderr)
+	var o opsFlags
+	o.register(fs)
+	pos, code, ok := parseOps(fs, prefix, args, "ID")
+	if !ok {
+		return code
+	}
+	return opsCall(prefix, &o, stdout, stderr, "GET", processPath(pos[0]), nil, func(b []byte, _ int) error {
+		var st statusAnswer
+		if err := decodeAnswer(b, &st); err != nil {
+			return err
+		}
+		return printStatus(stdout, st)
+	})
+}
+
+func printStatus(w io.Writer, st statusAnswer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "process\t%s\n", st.ID)
+	fmt.Fprintf(tw, "title\t%s\n", st.Title)
+	fmt.Fprintf(tw, "code\t%s\n", st.Code)
+	fmt.Fprintf(tw, "phase\t%s\n", st.Phase)
+	fmt.Fprintf(tw, "status\t%s\n", st.Status)
+	fmt.Fprintf(tw, "current\t%s\n", orDash(strings.Join(st.Current, ", ")))
+	next := "-"
+	if st.Next != nil {
+		next = fmt.Sprintf("%s on %s: %s", st.Next.StageID, fmtDate(st.Next.Start), st.Next.Title)
+	}
+	fmt.Fprintf(tw, "next\t%s\n", next)
+	var counts []string
+	for _, s := range slices.Sorted(maps.Keys(st.Counts)) {
+		counts = append(counts, fmt.Sprintf("%s %d", s, st.Counts[s]))
+	}
+	fmt.Fprintf(tw, "stages\t%s\n", orDash(strings.Join(counts, ", ")))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(st.OpenWindows) == 0 {
+		_, err := fmt.Fprintln(w, "\nno window open")
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPEN WINDOW\tCODE\tOPENS\tCLOSES")
+	for _, win := range st.OpenWindows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", win.StageID, orDash(win.Code), fmtTime(win.OpensAt), fmtTime(win.ClosesAt))
+	}
+	return tw.Flush()
+}
+
+func processTimelineCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact process timeline"
+	fs := newFlags("process timeline ID", "Lists a process's stages by date, with their status and whether they were moved.", stderr)
+	var o opsFlags
+	o.register(fs)
+	pos, code, ok := parseOps(fs, prefix, args, "ID")
+	if !ok {
+		return code
+	}
+	return opsCall(prefix, &o, stdout, stderr, "GET", processPath(pos[0], "stages"), nil, func(b []byte, _ int) error {
+		var stages []domain.Stage
+		if err := decodeAnswer(b, &stages); err != nil {
+			return err
+		}
+		return printStages(stdout, stages)
+	})
+}
+
+func printStages(w io.Writer, stages []domain.Stage) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tSTART\tEND\tSTAGE\tKIND\tSTATUS\tMOVED\tPLACE")
+	for _, sg := range stages {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sg.Seq, fmtDate(sg.Spec.Start), fmtDate(sg.Spec.End),
+			sg.Spec.ID, sg.Spec.Kind, sg.Status, yesNo(sg.Moved), orDash(sg.Spec.Place))
+	}
+	return tw.Flush()
+}
+
+func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage reschedule"
+	fs := newFlags("stage reschedule ID STAGE", "Moves a stage to new dates; the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	start := fs.String("start", "", "the stage's new first day, YYYY-MM-DD (required)")
+	end := fs.String("end", "", "the stage's new last day, YYYY-MM-DD")
+	reason := fs.String("reason", "", "why, for the record")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	if *start == "" {
+		fmt.Fprintf(stderr, "%s: --start is required\n", prefix)
+		return 2
+	}
+	for _, f := range [][2]string{{"start", *start}, {"end", *end}} {
+		if f[1] == "" {
+			continue
+		}
+		if err := checkDate(f[0], f[1], false); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+			return 2
+		}
+	}
+	body := struct {
+		Start  string `json:"start"`
+		End    string `json:"end,omitempty"`
+		Reason string `json:"reason,omitempty"`
+	}{*start, *end, *reason}
+	return opsCall(prefix, &o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "reschedule"), body,
+		func(b []byte, _ int) error {
+			var sg domain.Stage
+			if err := decodeAnswer(b, &sg); err != nil {
+				return err
+			}
+			return printStages(stdout, []domain.Stage{sg})
+		})
+}
+
+// windowAnswer is POST …/stages/{stage}/window.
+type windowAnswer struct {
+	StageID string    `json:"stageId"`
+	Closes  time.Time `json:"closes"`
+}
+
+func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact window extend"
+	fs := newFlags("window extend ID STAGE", "Moves a stage's contribution deadline, in process time; the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	closes := fs.String("closes", "", "the new deadline: YYYY-MM-DD or RFC 3339, in process time (required)")
+	reason := fs.String("reason", "", "why, for the record")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	if *closes == "" {
+		fmt.Fprintf(stderr, "%s: --closes is required\n", prefix)
+		return 2
+	}
+	if err := checkDate("closes", *closes, false); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
+	body := struct {
+		Closes string `json:"closes"`
+		Reason string `json:"reason,omitempty"`
+	}{*closes, *reason}
+	return moveWindow(prefix, &o, stdout, stderr, pos, body)
+}
+
+func windowCloseCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact window close"
+	fs := newFlags("window close ID STAGE", "Closes a running stage's contribution window now; the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	reason := fs.String("reason", "", "why, for the record")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	body := struct {
+		Close  bool   `json:"close"`
+		Reason string `json:"reason,omitempty"`
+	}{true, *reason}
+	return moveWindow(prefix, &o, stdout, stderr, pos, body)
+}
+
+func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []string, body any) int {
+	return opsCall(prefix, o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "window"), body,
+		func(b []byte, _ int) error {
+			var res windowAnswer
+			if err := decodeAnswer(b, &res); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
+			return err
+		})
+}
+
+func draftPublishCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact draft publish"
+	fs := newFlags("draft publish ID STAGE", "Publishes a draft stage's revision from a text file whose blank-line-separated paragraphs are the draft's; the PGA office's or a co-facilitator's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	revision := fs.Int("revision", -1, "the revision the stage publishes, 0 for the zero draft (required)")
+	file := fs.String("file", "", "the draft's text (required)")
+	title := fs.String("title", "", "the draft's title; default the stage's")
+	symbol := fs.String("symbol", "", "the document symbol; default the stage's")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	switch {
+	case *revision < 0:
+		fmt.Fprintf(stderr, "%s: --revision is required, 0 or more\n", prefix)
+		return 2
+	case *file == "":
+		fmt.Fprintf(stderr, "%s: --file is required\n", prefix)
+		return 2
+	}
+	text, err := os.ReadFile(*file)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 1
+	}
+	paras := paragraphs(string(text))
+	if len(paras) == 0 {
+		fmt.Fprintf(stderr, "%s: %s has no paragraphs\n", prefix, *file)
+		return 1
+	}
+	body := struct {
+		Revision   int      `json:"revision"`
+		Title      string   `json:"title,omitempty"`
+		Symbol     string   `json:"symbol,omitempty"`
+		Paragraphs []string `json:"paragraphs"`
+	}{*revision, *title, *symbol, paras}
+	return opsCall(prefix, &o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "drafts"), body,
+		func(b []byte, status int) error {
+			var d struct {
+				StageID        string `json:"stageId"`
+				Name           string `json:"name"`
+				Revision       int    `json:"revision"`
+				Symbol         string `json:"symbol"`
+				Title          string `json:"title"`
+				SHA256         string `json:"sha256"`
+				ParagraphCount int    `json:"paragraphCount"`
+				PublishedSeq   int64  `json:"publishedSeq"`
+			}
+			if err := decodeAnswer(b, &d); err != nil {
+				return err
+			}
+			verb := "published"
+			if status == 200 {
+				verb = "already published" // a retry of the same text
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(tw, "%s\t%s revision %d\n", verb, d.Name, d.Revision)
+			fmt.Fprintf(tw, "stage\t%s\n", d.StageID)
+			fmt.Fprintf(tw, "symbol\t%s\n", orDash(d.Symbol))
+			fmt.Fprintf(tw, "title\t%s\n", d.Title)
+			fmt.Fprintf(tw, "paragraphs\t%d\n", d.ParagraphCount)
+			fmt.Fprintf(tw, "sha256\t%s\n", d.SHA256)
+			fmt.Fprintf(tw, "record seq\t%d\n", d.PublishedSeq)
+			return tw.Flush()
+		})
+}

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// canned is one answer of the fake API.
+type canned struct {
+	status int
+	body   string
+}
+
+// seenRequest is a request the fake API received.
+type seenRequest struct {
+	method, path, auth, contentType string
+	body                            map[string]any // nil without a body
+}
+
+// fakeAPI serves canned answers by "METHOD path" and records each request.
+func fakeAPI(t *testing.T, routes map[string]canned) (*httptest.Server, *[]seenRequest) {
+	t.Helper()
+	var seen []seenRequest
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := seenRequest{method: r.Method, path: r.URL.EscapedPath(), auth: r.Header.Get("Authorization"),
+			contentType: r.Header.Get("Content-Type")}
+		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
+			if err := json.Unmarshal(b, &req.body); err != nil {
+				t.Errorf("%s %s: body %q is not a JSON object: %v", r.Method, r.URL.Path, b, err)
+			}
+		}
+		seen = append(seen, req)
+		c, ok := routes[r.Method+" "+req.path]
+		if !ok {
+			c = canned{404, `{"type":"urn:compact:problem:not-found","title":"Not Found","status":404,"detail":"no such route"}`}
+		}
+		if c.status >= 400 {
+			w.Header().Set("Content-Type", "application/problem+json")
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(c.status)
+		_, _ = io.WriteString(w, c.body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+// clearOpsEnv keeps the environment's twins out of the tests.
+func clearOpsEnv(t *testing.T) {
+	for _, k := range []string{"COMPACT_SERVER", "COMPACT_TOKEN", "COMPACT_JSON"} {
+		if v, ok := os.LookupEnv(k); ok {
+			t.Setenv(k, v) // restored after the test
+			_ = os.Unsetenv(k)
+		}
+	}
+}
+
+const (
+	statusBody = `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration","code":"GCM",` +
+		`"phase":"consultations","status":"running","createdAt":"2026-11-27T03:00:00Z",` +
+		`"current":["ts1"],"next":{"stageId":"ts2","title":"Thematic session 2","start":"2027-02-20"},` +
+		`"openWindows":[{"stageId":"ts1","code":"TS1","opensAt":"2027-01-11T09:00:00Z","closesAt":"2027-01-25T17:00:00Z"}],` +
+		`"counts":{"running":1,"scheduled":9,"completed":2}}` + "\n"
+	stagesBody = `[{"processId":"gcm-2027","phase":"consultations","seq":1,"spec":{"id":"ts1","kind":"thematic-session",` +
+		`"title":"Thematic session 1","place":"New York","start":"2027-01-11","end":"2027-01-12"},"status":"completed","moved":false},` +
+		`{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
+		`"title":"Thematic session 2","start":"2027-02-20"},"status":"scheduled","moved":true}]` + "\n"
+	stageBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
+		`"title":"Thematic session 2","place":"Geneva","start":"2027-03-01","end":"2027-03-02"},"status":"scheduled","moved":true}` + "\n"
+	conflictBody = `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
+		`"detail":"stage ts2 has not started: its window cannot close now"}` + "\n"
+)
+
+func TestOpsCommands(t *testing.T) {
+	clearOpsEnv(t)
+	dir := t.TempDir()
+	draftFile := filepath.Join(dir, "draft.txt")
+	if err := os.WriteFile(draftFile, []byte("We, the Heads of State,\r\nmeeting in Marrakech,\n\n\n  Reaffirm the Charter.  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	templateFile := filepath.Join(dir, "t.json")
+	if err := os.WriteFile(templateFile, []byte(`{"id":"mini","phases":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, seen := fakeAPI(t, map[string]canned{
+		"POST /v1/processes": {201, `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration",` +
+			`"code":"GCM27","phase":"consultations","status":"starting","createdAt":"2026-11-27T03:00:00Z"}` + "\n"},
+		"GET /v1/processes/gcm-2027":                        {200, statusBody},
+		"GET /v1/processes/gcm-2027/stages":                 {200, stagesBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/reschedule": {200, stageBody},
+		"POST /v1/processes/gcm-2027/stages/ts1/window":     {200, `{"stageId":"ts1","closes":"2027-02-01T17:00:00Z"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages/ts2/window":     {409, conflictBody},
+		"POST /v1/processes/gcm-2027/stages/zero-draft/drafts": {201, `{"processId":"gcm-2027","stageId":"zero-draft","name":"draft",` +
+			`"revision":0,"symbol":"A/CONF.231/Z","title":"Zero draft","kind":"draft","sha256":"ab12","issuedAt":"2027-02-05T00:00:00Z",` +
+			`"paragraphCount":2,"published":true,"publishedSeq":42}` + "\n"},
+	})
+	server, token := "--server="+srv.URL, "--token=cpt_secret"
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		method string
+		path   string
+		auth   string
+		body   map[string]any
+		out    string // the whole of stdout
+		errOut string // within stderr
+	}{{
+		name: "process create",
+		args: []string{"process", "create", server, token, "--template", "gcm-2018", "--id", "gcm-2027",
+			"--code", "GCM27", "--starts-on", "2027-01-11", "--scale", "86400"},
+		method: "POST", path: "/v1/processes", auth: "Bearer cpt_secret",
+		body: map[string]any{"template": "gcm-2018", "id": "gcm-2027", "code": "GCM27", "startsOn": "2027-01-11", "scale": 86400.0},
+		out: "created   gcm-2027\ntemplate  gcm-2018\ntitle     Global Compact for Migration\ncode      GCM27\n" +
+			"phase     consultations\nstatus    starting\n",
+	}, {
+		name:   "process create from a file",
+		args:   []string{"process", "create", server, token, "--template-file", templateFile, "--json"},
+		method: "POST", path: "/v1/processes", auth: "Bearer cpt_secret",
+		body: map[string]any{"templateBody": map[string]any{"id": "mini", "phases": []any{}}},
+		out: `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration",` +
+			`"code":"GCM27","phase":"consultations","status":"starting","createdAt":"2026-11-27T03:00:00Z"}` + "\n",
+	}, {
+		name:   "process status",
+		args:   []string{"process", "status", "gcm-2027", server},
+		method: "GET", path: "/v1/processes/gcm-2027",
+		out: "process  gcm-2027\ntitle    Global Compact for Migration\ncode     GCM\nphase    consultations\n" +
+			"status   running\ncurrent  ts1\nnext     ts2 on 2027-02-20: Thematic session 2\n" +
+			"stages   completed 2, running 1, scheduled 9\n\n" +
+			"OPEN WINDOW  CODE  OPENS                 CLOSES\n" +
+			"ts1          TS1   2027-01-11T09:00:00Z  2027-01-25T17:00:00Z\n",
+	}, {
+		name:   "process status --json",
+		args:   []string{"process", "status", "--json", server, "gcm-2027"},
+		method: "GET", path: "/v1/processes/gcm-2027",
+		out: statusBody,
+	}, {
+		name:   "process timeline",
+		args:   []string{"process", "timeline", "gcm-2027", server, token},
+		method: "GET", path: "/v1/processes/gcm-2027/stages", auth: "Bearer cpt_secret",
+		out: "SEQ  START       END         STAGE  KIND              STATUS     MOVED  PLACE\n" +
+			"1    2027-01-11  2027-01-12  ts1    thematic-session  completed  no     New York\n" +
+			"2    2027-02-20  -           ts2    thematic-session  scheduled  yes    -\n",
+	}, {
+		name: "stage reschedule",
+		args: []string{"stage", "reschedule", "gcm-2027", "ts2", server, token,
+			"--start", "2027-03-01", "--end", "2027-03-02", "--reason", "venue"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/reschedule", auth: "Bearer cpt_secret",
+		body: map[string]any{"start": "2027-03-01", "end": "2027-03-02", "reason": "venue"},
+		out: "SEQ  START       END         STAGE  KIND              STATUS     MOVED  PLACE\n" +
+			"2    2027-03-01  2027-03-02  ts2    thematic-session  scheduled  yes    Geneva\n",
+	}, {
+		name:   "window extend",
+		args:   []string{"window", "extend", "gcm-2027", "ts1", server, token, "--closes", "2027-02-01T17:00:00Z"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts1/window", auth: "Bearer cpt_secret",
+		body: map[string]any{"closes": "2027-02-01T17:00:00Z"},
+		out:  "stage ts1: window closes 2027-02-01T17:00:00Z (process time)\n",
+	}, {
+		name:   "window close refused",
+		args:   []string{"window", "close", "gcm-2027", "ts2", server, token, "--reason", "early"},
+		code:   1,
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/window", auth: "Bearer cpt_secret",
+		body:   map[string]any{"close": true, "reason": "early"},
+		errOut: "compact window close: stage ts2 has not started: its window cannot close now (409 Conflict)",
+	}, {
+		name: "draft publish",
+		args: []string{"draft", "publish", "gcm-2027", "zero-draft", server, token, "--revision", "0",
+			"--file", draftFile, "--title", "Zero draft"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/zero-draft/drafts", auth: "Bearer cpt_secret",
+		body: map[string]any{"revision": 0.0, "title": "Zero draft",
+			"paragraphs": []any{"We, the Heads of State, meeting in Marrakech,", "Reaffirm the Charter."}},
+		out: "published   draft revision 0\nstage       zero-draft\nsymbol      A/CONF.231/Z\ntitle       Zero draft\n" +
+			"paragraphs  2\nsha256      ab12\nrecord seq  42\n",
+	}, {
+		name: "unknown process", args: []string{"process", "status", "nope", server}, code: 1,
+		method: "GET", path: "/v1/processes/nope", errOut: "compact process status: no such route (404 Not Found)",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			*seen = nil
+			var out, errOut bytes.Buffer
+			code := run(tc.args, &out, &errOut)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errOut.String())
+			}
+			if tc.code == 0 && out.String() != tc.out {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out.String(), tc.out)
+			}
+			if !strings.Contains(errOut.String(), tc.errOut) {
+				t.Errorf("stderr %q does not hold %q", errOut.String(), tc.errOut)
+			}
+			if len(*seen) != 1 {
+				t.Fatalf("%d requests, want 1: %+v", len(*seen), *seen)
+			}
+			r := (*seen)[0]
+			if r.method != tc.method || r.path != tc.path || r.auth != tc.auth {
+				t.Errorf("request %s %s auth %q, want %s %s auth %q", r.method, r.path, r.auth, tc.method, tc.path, tc.auth)
+			}
+			if !reflect.DeepEqual(r.body, tc.body) {
+				t.Errorf("body %v, want %v", r.body, tc.body)
+			}
+			if tc.body != nil && r.contentType != "application/json" {
+				t.Errorf("Content-Type %q", r.contentType)
+			}
+		})
+	}
+}
+
+func TestOpsMisuse(t *testing.T) {
+	clearOpsEnv(t)
+	srv, seen := fakeAPI(t, nil)
+	server := "--server=" + srv.URL
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		errOut string
+	}{
+		{[]string{"process"}, 2, "Usage: compact process <command>"},
+		{[]string{"process", "frob"}, 2, `unknown command "frob"`},
+		{[]string{"process", "status", server}, 2, "compact process status: missing ID"},
+		{[]string{"process", "status", "a", "b", server}, 2, `unexpected argument "b"`},
+		{[]string{"process", "create", server}, 2, "give either --template or --template-file"},
+		{[]string{"process", "create", server, "--template", "x", "--starts-on", "11/01/2027"}, 2, "want YYYY-MM-DD"},
+		{[]string{"stage", "reschedule", "p", "s", server}, 2, "--start is required"},
+		{[]string{"stage", "reschedule", "p", server, "--start", "2027-01-01"}, 2, "missing STAGE"},
+		{[]string{"window", "extend", "p", "s", server, "--closes", "soon"}, 2, `--closes "soon"`},
+		{[]string{"draft", "publish", "p", "s", server, "--file", "x.txt"}, 2, "--revision is required"},
+		{[]string{"draft", "publish", "p", "s", server, "--revision", "1", "--file", "no-such.txt"}, 1, "no-such.txt"},
+		{[]string{"window", "close", "p", "s", "--server", "ftp://x"}, 2, "want an http:// or https:// URL"},
+		{[]string{"window", "close", "p", "s", "--no-such"}, 2, "flag provided but not defined"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(tc.args, &out, &errOut); code != tc.code || !strings.Contains(errOut.String(), tc.errOut) {
+			t.Errorf("compact %v = %d, want %d with %q\nstderr: %s", tc.args, code, tc.code, tc.errOut, errOut.String())
+		}
+	}
+	if len(*seen) != 0 {
+		t.Errorf("misuse sent %d requests", len(*seen))
+	}
+}
+
+func TestOpsEnvTwins(t *testing.T) {
+	clearOpsEnv(t)
+	srv, seen := fakeAPI(t, map[string]canned{"GET /v1/processes/p/stages": {200, "[]\n"}})
+	t.Setenv("COMPACT_SERVER", srv.URL)
+	t.Setenv("COMPACT_TOKEN", "cpt_env")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"process", "timeline", "p"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if len(*seen) != 1 || (*seen)[0].auth != "Bearer cpt_env" {
+		t.Errorf("requests %+v", *seen)
+	}
+	if out.String() != "SEQ  START  END  STAGE  KIND  STATUS  MOVED  PLACE\n" {
+		t.Errorf("stdout %q", out.String())
+	}
+}
+
+func TestParagraphs(t *testing.T) {
+	got := paragraphs("\n\nOne\n  two  \n\t\nThree\r\n\r\n\r\nFour")
+	want := []string{"One two", "Three", "Four"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("paragraphs = %q, want %q", got, want)
+	}
+}
