@@ -50,14 +50,25 @@ const (
 // ContributionWindow is the store's copy of a window as the workflow last
 // published it. Times are wall-clock: the intake compares them with now.
 type ContributionWindow struct {
-	ProcessID string      `json:"processId"`
-	StageID   string      `json:"stageId"`
-	Code      string      `json:"code"` // tracking-number middle, e.g. "TS1"
-	State     WindowState `json:"state"`
-	OpensAt   time.Time   `json:"opensAt"`
-	ClosesAt  time.Time   `json:"closesAt"`
-	Public    bool        `json:"public"` // contributions' text is published
+	ProcessID string        `json:"processId"`
+	StageID   string        `json:"stageId"`
+	Code      string        `json:"code"` // tracking-number middle, e.g. "TS1"
+	State     WindowState   `json:"state"`
+	OpensAt   time.Time     `json:"opensAt"`
+	ClosesAt  time.Time     `json:"closesAt"`
+	Public    bool          `json:"public"` // contributions' text is published
+	Purpose   WindowPurpose `json:"purpose"`
 }
+
+// WindowPurpose says what a window takes: the intake accepts contributions
+// only into a contributions window.
+type WindowPurpose string
+
+const (
+	ForContributions WindowPurpose = "contributions" // a consultation's
+	ForApplications  WindowPurpose = "applications"  // accreditation
+	ForAmendments    WindowPurpose = "amendments"    // a draft's
+)
 
 // Seal is what a closed window received.
 type Seal struct {

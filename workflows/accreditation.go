@@ -42,7 +42,7 @@ func Accreditation(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if w := in.Stage.Window; w != nil {
 		ac.opens, ac.closes = w.Opens.Time, w.Closes.Time
 	}
-	ac.win = window{opens: ac.opens, closes: ac.closes, opened: ac.Opened}
+	ac.win = window{opens: ac.opens, closes: ac.closes, opened: ac.Opened, purpose: process.ForApplications}
 	if err := setUpdate(ctx, UpdateCirculate, ac.circulateUpdate, ac.validateCirculate); err != nil {
 		return StageResult{}, err
 	}
@@ -123,7 +123,7 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 	if _, err := ac.clk.wait(ctx, ac.opens, nil); err != nil {
 		return err
 	}
-	if err := openWindow(ctx, ac.stage, ac.code(), &ac.win, false); err != nil {
+	if err := openWindow(ctx, ac.stage, ac.code(), &ac.win); err != nil {
 		return err
 	}
 	ac.Opened = true

@@ -18,7 +18,7 @@ import (
 func Consultation(ctx workflow.Context, in StageInput) (StageResult, error) {
 	c := &consultation{stage: newStage(in)}
 	if w := in.Stage.Window; w != nil {
-		c.opens, c.closes = w.Opens.Time, w.Closes.Time
+		c.opens, c.closes, c.purpose = w.Opens.Time, w.Closes.Time, process.ForContributions
 	}
 	if err := setUpdate(ctx, UpdateSetDeadline, c.setDeadline, c.validateSetDeadline); err != nil {
 		return StageResult{}, err
@@ -39,6 +39,7 @@ type window struct {
 	opens, closes time.Time // process time
 	opened        bool
 	opening       bool // its OpenWindow activity is in flight
+	purpose       process.WindowPurpose
 	sealed        bool
 	moving        int
 	moved         bool // set by a handler, cleared by the loop
@@ -154,7 +155,7 @@ func (c *consultation) sessionHeld(ctx workflow.Context) error {
 }
 
 func (c *consultation) openWindow(ctx workflow.Context) error {
-	if err := openWindow(ctx, c.stage, c.in.Stage.Code, &c.window, c.in.Stage.Kind.Consultative()); err != nil {
+	if err := openWindow(ctx, c.stage, c.in.Stage.Code, &c.window); err != nil {
 		return err
 	}
 	if sim := c.in.Simulation; sim != nil && sim.ContributionsPerWindow > 0 {
@@ -178,11 +179,12 @@ func (c *consultation) closeWindow(ctx workflow.Context) error {
 }
 
 // openWindow publishes a stage's window to the store's intake and records it.
-func openWindow(ctx workflow.Context, s *stage, code string, w *window, public bool) error {
+func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 	w.opening = true
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
 		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
-		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(w.closes), Public: public,
+		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(w.closes),
+		Public: w.purpose == process.ForContributions, Purpose: w.purpose,
 	}).Get(ctx, nil)
 	w.opening = false
 	if err != nil {
@@ -273,7 +275,8 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	if w.opened {
 		err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
 			ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
-			OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to), Public: s.in.Stage.Kind.Consultative(),
+			OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to),
+			Public: w.purpose == process.ForContributions, Purpose: w.purpose,
 		}).Get(ctx, nil)
 		if err != nil {
 			return from, err

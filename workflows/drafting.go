@@ -28,7 +28,7 @@ func DraftingRound(ctx workflow.Context, in StageInput) (StageResult, error) {
 	}
 	d := &drafting{stage: newStage(in), dc: *in.Drafting}
 	if !d.dc.Final {
-		d.opens, d.closes = in.Stage.Start.Time, d.dc.AmendUntil
+		d.opens, d.closes, d.purpose = in.Stage.Start.Time, d.dc.AmendUntil, process.ForAmendments
 	}
 	if err := setUpdate(ctx, UpdatePublishRevision, d.publishRevision, d.validatePublish); err != nil {
 		return StageResult{}, err
@@ -74,7 +74,7 @@ func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
 	if d.dc.Final {
 		return d.result, nil
 	}
-	if err := openWindow(ctx, d.stage, d.code(), &d.window, false); err != nil {
+	if err := openWindow(ctx, d.stage, d.code(), &d.window); err != nil {
 		return d.result, err
 	}
 	if sim := d.in.Simulation; sim != nil && sim.AmendmentsPerRound > 0 {

@@ -116,7 +116,8 @@ func (p *processRun) register(ctx workflow.Context) error {
 		if w := s.Spec.Window; w != nil {
 			windows = append(windows, process.ContributionWindow{
 				ProcessID: p.in.ProcessID, StageID: s.Spec.ID, Code: s.Spec.Code, State: process.WindowPending,
-				OpensAt: p.Clock.Wall(w.Opens.Time), ClosesAt: p.Clock.Wall(w.Closes.Time), Public: s.Spec.Kind.Consultative(),
+				OpensAt: p.Clock.Wall(w.Opens.Time), ClosesAt: p.Clock.Wall(w.Closes.Time),
+				Public: s.Spec.Kind.Consultative(), Purpose: windowPurpose(s.Spec.Kind),
 			})
 		}
 	}
@@ -306,4 +307,12 @@ func (p *processRun) result() ProcessResult {
 		}
 	}
 	return res
+}
+
+// windowPurpose is what a stage's template window takes.
+func windowPurpose(kind process.StageKind) process.WindowPurpose {
+	if kind == process.AccreditationWindow {
+		return process.ForApplications
+	}
+	return process.ForContributions
 }

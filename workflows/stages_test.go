@@ -168,7 +168,7 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 	requireKind(t, process.Invalid, badState.rejected)
 	requireKind(t, process.NotFound, notListed.rejected)
 	requireKind(t, process.Conflict, late.rejected)
-	requireKind(t, process.Rule, beforeApproval)
+	requireKind(t, process.Conflict, beforeApproval) // an accreditation window takes applications, not contributions
 
 	var res StageResult
 	require.NoError(t, h.env.GetWorkflowResult(&res))

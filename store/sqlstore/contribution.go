@@ -54,10 +54,10 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	var w process.ContributionWindow
 	var processCode string
 	err := tx.QueryRowContext(ctx, `
-		SELECT w.code, w.state, w.opens_at, w.closes_at, p.code
+		SELECT w.code, w.state, w.opens_at, w.closes_at, w.purpose, p.code
 		FROM windows w JOIN processes p ON p.id = w.process_id
 		WHERE w.process_id = $1 AND w.stage_id = $2`, s.ProcessID, s.StageID,
-	).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &processCode)
+	).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &processCode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
 	}
@@ -86,6 +86,8 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	}
 
 	switch {
+	case w.Purpose != process.ForContributions:
+		return process.Receipt{}, process.Errorf(op, process.Conflict, "stage %s takes %s, not contributions", s.StageID, w.Purpose)
 	case w.State == process.WindowSealed || !now.Before(w.ClosesAt):
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
 	case w.State != process.WindowOpen || now.Before(w.OpensAt):

@@ -25,6 +25,12 @@ func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error
 	if w.State != process.WindowPending && w.State != process.WindowOpen {
 		return invalid(op, "window state %q: want pending or open", w.State)
 	}
+	if w.Purpose == "" {
+		w.Purpose = process.ForContributions
+	}
+	if w.Purpose != process.ForContributions && w.Purpose != process.ForApplications && w.Purpose != process.ForAmendments {
+		return invalid(op, "window purpose %q: want contributions, applications or amendments", w.Purpose)
+	}
 	if !w.ClosesAt.After(w.OpensAt) {
 		return invalid(op, "window closes at %s, not after it opens at %s", w.ClosesAt, w.OpensAt)
 	}
@@ -45,12 +51,12 @@ func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO windows (process_id, stage_id, code, state, opens_at, closes_at, is_public)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO windows (process_id, stage_id, code, state, opens_at, closes_at, is_public, purpose)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (process_id, stage_id) DO UPDATE SET
 				code = excluded.code, state = excluded.state, opens_at = excluded.opens_at,
-				closes_at = excluded.closes_at, is_public = excluded.is_public`,
-			w.ProcessID, w.StageID, w.Code, string(w.State), stamp(w.OpensAt), stamp(w.ClosesAt), w.Public)
+				closes_at = excluded.closes_at, is_public = excluded.is_public, purpose = excluded.purpose`,
+			w.ProcessID, w.StageID, w.Code, string(w.State), stamp(w.OpensAt), stamp(w.ClosesAt), w.Public, string(w.Purpose))
 		return err
 	})
 }
@@ -59,8 +65,8 @@ func (db *DB) GetWindow(ctx context.Context, processID, stageID string) (process
 	const op = "store.GetWindow"
 	w := process.ContributionWindow{ProcessID: processID, StageID: stageID}
 	err := db.read.QueryRowContext(ctx, `
-		SELECT code, state, opens_at, closes_at, is_public FROM windows WHERE process_id = $1 AND stage_id = $2`,
-		processID, stageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Public)
+		SELECT code, state, opens_at, closes_at, is_public, purpose FROM windows WHERE process_id = $1 AND stage_id = $2`,
+		processID, stageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Public, &w.Purpose)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w, notFound(op, "window %s/%s not found", processID, stageID)
 	}

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Processes", testProcesses},
 		{"Stages", testStages},
 		{"Windows", testWindows},
+		{"WindowPurpose", testWindowPurpose},
 		{"Submit", testSubmit},
 		{"SubmitIdempotent", testSubmitIdempotent},
 		{"SubmitRefused", testSubmitRefused},
@@ -67,7 +68,7 @@ func gcm() process.Process {
 // window is the fixture's open window: thirty days from t0.
 func window(stageID, code string) process.ContributionWindow {
 	return process.ContributionWindow{ProcessID: "gcm-2018", StageID: stageID, Code: code, State: process.WindowOpen,
-		OpensAt: t0, ClosesAt: t0.Add(30 * 24 * time.Hour), Public: true}
+		OpensAt: t0, ClosesAt: t0.Add(30 * 24 * time.Hour), Public: true, Purpose: process.ForContributions}
 }
 
 // seed stores the GCM process and an open window for stage ts1, coded TS1.
@@ -1024,4 +1025,23 @@ func testEndpoints(t *testing.T, s store.Store) {
 	got, err = s.GetEndpoint(ctx, hook.Channel, hook.Recipient)
 	check(t, err)
 	equal(t, got, hook)
+}
+
+func testWindowPurpose(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	check(t, s.PutProcess(ctx, gcm()))
+	for stage, purpose := range map[string]process.WindowPurpose{"acc": process.ForApplications, "rev1": process.ForAmendments} {
+		w := window(stage, strings.ToUpper(stage))
+		w.Purpose, w.Public = purpose, false
+		check(t, s.PutWindow(ctx, w))
+		_, err := s.Submit(ctx, process.Submission{ProcessID: "gcm-2018", StageID: stage, Party: "MEX", Role: "member-state",
+			IdempotencyKey: "k-" + stage, Title: "T", Body: "B"}, t0.Add(time.Hour))
+		wantKind(t, err, process.Conflict)
+		seal, err := s.SealWindow(ctx, "gcm-2018", stage)
+		check(t, err)
+		equal(t, seal.Count, 0)
+	}
+	w := window("ts2", "TS2")
+	w.Purpose = "gossip"
+	wantKind(t, s.PutWindow(ctx, w), process.Invalid)
 }
