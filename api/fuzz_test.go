@@ -67,3 +67,39 @@ func FuzzRequestBodies(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQueryParameters sends arbitrary query strings to the routes that read
+// parameters: a success or a problem+json client error, never a 5xx.
+func FuzzQueryParameters(f *testing.F) {
+	paths := []string{
+		"/v1/processes/{p}/contributions", "/v1/processes/{p}/contributions.csv", "/v1/processes/{p}/contributions.json",
+		"/v1/processes/{p}/record", "/v1/processes/{p}/record.csv", "/v1/processes/{p}/calendar.ics",
+		"/v1/processes/{p}/documents/draft/diff", "/v1/processes/{p}/applications",
+	}
+	for i := range paths {
+		for _, seed := range []string{"", "limit=1", "limit=-1&after=x", "stage=ts1&party=MEX", "after=99999999999999999999",
+			"from=0&to=1", "kind=thematic-session", "kind=%00", "state=approved", "limit=1e3", "%zz"} {
+			f.Add(uint8(i), seed)
+		}
+	}
+	a := newAPIServer(f)
+	id, code := uniqueID("fuzzq")
+	pga := a.token(PGAOffice, "PGA", "")
+	if res := a.do("POST", "/v1/processes", pga, inlineProcess(testTemplate(id, code, time.Now().Add(time.Hour).UTC().Truncate(time.Second)))); res.Status != http.StatusCreated {
+		f.Fatalf("create process: %d %s", res.Status, res.Body)
+	}
+	handler := a.s.Handler()
+	f.Fuzz(func(t *testing.T, path uint8, query string) {
+		target := strings.ReplaceAll(paths[int(path)%len(paths)], "{p}", id)
+		req := httptest.NewRequest("GET", target, nil)
+		req.URL.RawQuery = query
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("GET %s?%s: %d %s", target, query, rec.Code, rec.Body)
+		}
+		if rec.Code >= 400 && rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("GET %s?%s: %d without problem+json", target, query, rec.Code)
+		}
+	})
+}
