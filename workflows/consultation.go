@@ -242,7 +242,9 @@ func validateSetDeadline(now time.Time, w *window, req SetDeadlineRequest) error
 	switch {
 	case !w.has():
 		return process.Errorf(op, process.Conflict, "this stage has no contribution window")
-	case w.sealed:
+	case w.sealed || (w.opened && !now.Before(w.closes)):
+		// Past its deadline it has refused contributions as late: it stays
+		// closed, sealed or not yet.
 		return process.Errorf(op, process.Conflict, "the window closed at %s", w.closes.Format(time.RFC3339))
 	case req.Closes.IsZero() && !w.opened:
 		return process.Errorf(op, process.Conflict, "the window has not opened yet")

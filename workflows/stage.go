@@ -15,10 +15,12 @@ var a *activities.Activities
 
 // withActivityOptions gives store activities a short timeout and retries
 // without limit: a store that is down delays a stage, it does not fail it.
-// Rule violations come back non-retryable (see activities.classify).
+// The timeout is also how long an attempt lost with a crashed worker holds
+// its stage up, so it stays short: each activity is a few transactions.
+// Rule violations come back non-retryable (see activities.Classify).
 func withActivityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
+		StartToCloseTimeout: 15 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,

@@ -27,6 +27,19 @@
 //
 //	go test ./internal/crash -run TestCrashCycles -cycles 50 -timeout 30m -v
 //
+// The test logs a summary line: cycles and kills; contributions
+// acknowledged (how many only after a broken connection, and how many
+// retries got the first receipt back, stored before the kill), present,
+// duplicates and lost; refusals (late probes, and the probes of windows
+// whose deadline fell while the server was down); windows; the PGA
+// office's stages added and deadlines moved; the longest restart to
+// /readyz; how late the windows were sealed after their deadline; how late
+// the workflows recorded their timed events (window opened, session held,
+// …) after the server could first act on them, and how many windows opened
+// over a second late or only after their deadline. A NOTE line names each
+// event recorded more than 5 s late: a workflow task or activity that the
+// killed worker had started is retried only when its timeout expires.
+//
 // -seed N replays the kill moments and the PGA's choices of a logged run
 // (the submitters' interleaving depends on timing and differs).
 package crash
