@@ -95,15 +95,6 @@ func (s *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// ListenAndServe listens on addr (host:port) and serves until Shutdown.
-func (s *Server) ListenAndServe(addr string) error {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(l)
-}
-
 // Shutdown stops accepting connections and waits for the requests in
 // flight until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
