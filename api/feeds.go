@@ -313,11 +313,7 @@ func (s *Server) streamEvents(b *broadcaster) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if _, err := s.store.GetProcess(ctx, id); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		backlog, err := s.store.Entries(ctx, id, cursor)
+		backlog, err := s.processEntries(ctx, id, cursor)
 		if err != nil {
 			s.fail(w, r, err)
 			return

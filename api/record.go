@@ -70,11 +70,7 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.store.GetProcess(ctx, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	entries, err := s.store.Entries(ctx, id, after)
+	entries, err := s.processEntries(ctx, id, after)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,12 +96,8 @@ type verification struct {
 }
 
 func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
-	ctx, id := r.Context(), r.PathValue("id")
-	if _, err := s.store.GetProcess(ctx, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	entries, err := s.store.Entries(ctx, id, 0)
+	id := r.PathValue("id")
+	entries, err := s.processEntries(r.Context(), id, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,6 +128,15 @@ func nonNegativeParam(r *http.Request, name string, def int64) (int64, error) {
 		return 0, process.Errorf("api.nonNegativeParam", process.Invalid, "%s=%q is not a number from 0", name, s)
 	}
 	return n, nil
+}
+
+// processEntries reads a process's record after seq; an unknown process is
+// NotFound rather than an empty record.
+func (s *Server) processEntries(ctx context.Context, id string, after int64) ([]process.RecordEntry, error) {
+	if _, err := s.store.GetProcess(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.store.Entries(ctx, id, after)
 }
 
 // processRecord reads a process with its stages and its whole record, for
