@@ -76,20 +76,32 @@ func TestRecordStageKeysRepeatedEventsBySeq(t *testing.T) {
 func TestNotifyQueuesOncePerSubscriber(t *testing.T) {
 	e, db := env(t)
 	ctx := context.Background()
-	require.NoError(t, db.Subscribe(ctx, store.Subscription{ProcessID: "p", Recipient: "pga@un.org", Channel: "email"}))
-	require.NoError(t, db.Subscribe(ctx, store.Subscription{ProcessID: "p", Recipient: "https://ngo.example/hook", Channel: "webhook", Topics: []string{"window."}}))
-	require.NoError(t, db.Subscribe(ctx, store.Subscription{ProcessID: "p", Recipient: "press@example.org", Channel: "email", Topics: []string{"draft."}}))
+	for _, sub := range []store.Subscription{
+		{ProcessID: "p", Recipient: "pga@un.org", Channel: "email", Language: "fr"},
+		{ProcessID: "p", Recipient: "https://ngo.example/hook", Channel: "webhook", Topics: []string{"windows"}},
+		{ProcessID: "p", Recipient: "press@example.org", Channel: "email", Topics: []string{"drafts"}},
+		{ProcessID: "p", Recipient: "digest@example.org", Channel: "email", Mode: store.ModeDaily},
+	} {
+		_, err := db.Subscribe(ctx, sub)
+		require.NoError(t, err)
+	}
 	in := activities.NotifyInput{ProcessID: "p", Key: "p/ts1/window.opened", StageID: "ts1", Event: "window.opened"}
 	for range 3 {
 		v, err := e.ExecuteActivity(a.Notify, in)
 		require.NoError(t, err)
 		var n int
 		require.NoError(t, v.Get(&n))
-		require.Equal(t, 2, n)
+		require.Equal(t, 2, n, "to send now: the digest's reader waits")
 	}
 	queued, err := db.ListOutbox(ctx, "p", "pending")
 	require.NoError(t, err)
 	require.Len(t, queued, 2, "a retried Notify queues nothing twice")
+	require.Equal(t, "p/ts1/window.opened|pga@un.org|email", queued[1].Key)
+	require.Equal(t, []string{"p/ts1/window.opened", "fr"}, []string{queued[1].EventKey, queued[1].Language})
+	held, err := db.ListOutbox(ctx, "p", store.NotificationHeld)
+	require.NoError(t, err)
+	require.Len(t, held, 1)
+	require.Equal(t, []string{"digest@example.org", store.ModeDaily}, []string{held[0].Recipient, held[0].Mode})
 }
 
 func TestPublishDocumentDiffsAndAddressesByContent(t *testing.T) {

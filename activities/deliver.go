@@ -32,11 +32,16 @@ const (
 // notification key fixes the email's Message-ID and the webhook's
 // webhook-id. What remains is a crash (or a failed write) between sending
 // and marking sent: the retry sends again, with the same Message-ID or
-// webhook-id, which the receiver drops. Two Deliver calls for one key at
-// once could also both send; start one per key.
+// webhook-id, which the receiver drops. Two deliveries of one key at once
+// could also both send: one Delivery workflow per event, whose ID the
+// event's key fixes, is the only caller of DeliverEvent for its event.
 type Deliverer struct {
 	Store   store.Store
 	Senders notify.Senders
+	// StartDelivery starts the Delivery workflow of an event's
+	// notifications unless it is running; the worker wires it. The sweep
+	// and the endpoint owners' notices need it; nil leaves them to a sweep.
+	StartDelivery func(ctx context.Context, eventKey string) error
 	// Now is the wall clock; nil is time.Now.
 	Now func() time.Time
 	// MaxRejections and MaxFailingFor, when set, replace the defaults.
@@ -54,49 +59,61 @@ type DeliverInput struct {
 // health. A retryable failure returns a retryable error for Temporal's
 // retry policy to back off and try again; a permanent one (or one that
 // disables the endpoint) marks the notification failed and returns a
-// non-retryable error. An unknown channel leaves the notification pending
-// for a worker that has its sender.
+// non-retryable error. A channel this worker does not send on (notify.Skip)
+// marks it skipped. An unknown channel leaves the notification pending for
+// a worker that has its sender.
 func (d *Deliverer) Deliver(ctx context.Context, in DeliverInput) error {
+	_, err := d.deliver(ctx, in.Key)
+	return err
+}
+
+// deliver is Deliver, saying what became of the notification: sent,
+// skipped, or its state when it was not pending.
+func (d *Deliverer) deliver(ctx context.Context, key string) (string, error) {
 	const op = "activities.Deliver"
-	n, err := d.Store.GetNotification(ctx, in.Key)
+	n, err := d.Store.GetNotification(ctx, key)
 	if err != nil {
-		return Classify(err)
+		return "", Classify(err)
 	}
 	switch n.State {
-	case "sent":
-		return nil
-	case "failed":
-		return Classify(process.Errorf(op, process.Conflict, "notification %q has failed for good", n.Key))
+	case store.NotificationSent:
+		return n.State, nil
+	case store.NotificationPending:
+	default:
+		return n.State, Classify(process.Errorf(op, process.Conflict, "notification %q is %s", n.Key, n.State))
 	}
 	if n.Channel == notify.ChannelOutbox {
-		return Classify(d.Store.MarkSent(ctx, n.Key))
+		return store.NotificationSent, Classify(d.Store.MarkSent(ctx, n.Key))
 	}
 	sender := d.Senders[n.Channel]
 	if sender == nil {
-		return Classify(process.Errorf(op, process.Invalid, "no sender for channel %q", n.Channel))
+		return n.State, Classify(process.Errorf(op, process.Invalid, "no sender for channel %q", n.Channel))
 	}
 	ep, err := d.Store.GetEndpoint(ctx, n.Channel, n.Recipient)
 	if err != nil && process.KindOf(err) != process.NotFound { // an unknown endpoint has the defaults
-		return Classify(err)
+		return n.State, Classify(err)
 	}
 	if !ep.DisabledAt.IsZero() {
-		return d.giveUp(ctx, n, ep, disabled(op, ep))
+		return store.NotificationFailed, d.giveUp(ctx, n, ep, disabled(op, ep))
 	}
 	title, err := d.processTitle(ctx, n.ProcessID)
 	if err != nil {
-		return Classify(err)
+		return n.State, Classify(err)
 	}
 
 	sendErr := sender.Send(ctx, notify.Message{
 		Key: n.Key, ProcessID: n.ProcessID, Process: title, Event: n.Event, Recipient: n.Recipient,
-		Language: ep.Language, Secret: ep.Secret, Payload: []byte(n.Payload), CreatedAt: n.CreatedAt,
+		Language: cmp.Or(n.Language, ep.Language), Secret: ep.Secret, Payload: []byte(n.Payload), CreatedAt: n.CreatedAt,
 	})
 	now := d.now()
 	_, endpointFault := errors.AsType[*notify.EndpointError](sendErr)
+	skip, skipped := errors.AsType[*notify.SkipError](sendErr)
 	permanent := nonRetryable(Classify(sendErr))
 	attempt := store.DeliveryAttempt{Key: n.Key, Channel: n.Channel, Recipient: n.Recipient, At: now, Status: store.DeliverySent}
 	switch {
 	case sendErr == nil:
+	case skipped:
+		attempt.Status = store.DeliverySkipped
 	case endpointFault && permanent:
 		attempt.Status = store.DeliveryRejected
 	case endpointFault:
@@ -108,26 +125,29 @@ func (d *Deliverer) Deliver(ctx context.Context, in DeliverInput) error {
 		attempt.Error = process.Message(sendErr)
 	}
 	if ep, err = d.Store.LogDelivery(ctx, attempt); err != nil {
-		return Classify(err) // if it was sent, the retry resends it under the same ID
+		return n.State, Classify(err) // if it was sent, the retry resends it under the same ID
 	}
-	if sendErr == nil {
-		return Classify(d.Store.MarkSent(ctx, n.Key))
+	switch {
+	case sendErr == nil:
+		return store.NotificationSent, Classify(d.Store.MarkSent(ctx, n.Key))
+	case skipped:
+		return store.NotificationSkipped, Classify(d.Store.MarkSkipped(ctx, n.Key, skip.Reason))
 	}
 	if endpointFault {
 		if reason := d.disableReason(ep, now, attempt.Error); reason != "" {
 			if ep, err = d.Store.DisableEndpoint(ctx, n.Channel, n.Recipient, reason, now); err != nil {
-				return Classify(err)
+				return n.State, Classify(err)
 			}
 			if !permanent { // give up on this one too
 				sendErr = disabled(op, ep)
 			}
-			return d.giveUp(ctx, n, ep, sendErr)
+			return store.NotificationFailed, d.giveUp(ctx, n, ep, sendErr)
 		}
 	}
 	if permanent {
-		return d.giveUp(ctx, n, ep, sendErr)
+		return store.NotificationFailed, d.giveUp(ctx, n, ep, sendErr)
 	}
-	return Classify(sendErr)
+	return n.State, Classify(sendErr)
 }
 
 // giveUp marks a notification failed for a non-retryable err and, when its
@@ -160,10 +180,25 @@ func (d *Deliverer) tellOwner(ctx context.Context, n store.Notification, ep stor
 		return process.E("activities.Deliver", process.Internal, err)
 	}
 	key := fmt.Sprintf("endpoint/%s/%s/disabled/%d", ep.Channel, ep.Recipient, ep.DisabledAt.UnixNano())
-	return d.Store.Enqueue(ctx, []store.Notification{{
-		Key: key + "|" + ep.Owner + "|" + notify.ChannelEmail, ProcessID: n.ProcessID, Event: event,
-		Recipient: ep.Owner, Channel: notify.ChannelEmail, Payload: string(payload), State: "pending", CreatedAt: ep.DisabledAt,
-	}})
+	if err := d.Store.Enqueue(ctx, []store.Notification{{
+		Key: key + "|" + ep.Owner + "|" + notify.ChannelEmail, EventKey: key, ProcessID: n.ProcessID, Event: event,
+		Recipient: ep.Owner, Channel: notify.ChannelEmail, Language: ep.Language, Payload: string(payload), CreatedAt: ep.DisabledAt,
+	}}); err != nil {
+		return err
+	}
+	d.start(ctx, key)
+	return nil
+}
+
+// start starts the Delivery workflow of an event's notifications. Failing
+// to is no loss: they stay pending, and the sweep starts it later.
+func (d *Deliverer) start(ctx context.Context, eventKey string) {
+	if d.StartDelivery == nil || !activity.IsActivity(ctx) {
+		return
+	}
+	if err := d.StartDelivery(ctx, eventKey); err != nil {
+		activity.GetLogger(ctx).Warn("starting a delivery failed; the sweep will", "event", eventKey, "error", err)
+	}
 }
 
 // disableReason says why ep should be disabled after a failure at now, or
@@ -203,55 +238,4 @@ func (d *Deliverer) now() time.Time {
 func nonRetryable(err error) bool {
 	appErr, ok := errors.AsType[*temporal.ApplicationError](err)
 	return ok && appErr.NonRetryable()
-}
-
-// DeliverPendingInput is where a sweep of the outbox starts and how much
-// it takes on.
-type DeliverPendingInput struct {
-	After store.OutboxCursor `json:"after,omitzero"`
-	Limit int                `json:"limit"` // 0 means 100
-}
-
-// DeliverPendingResult counts what a sweep did with each notification.
-type DeliverPendingResult struct {
-	Delivered int `json:"delivered"`
-	Refused   int `json:"refused"`  // failed for good, or with no sender here
-	Deferred  int `json:"deferred"` // still pending: a later sweep retries
-	// Next is where the next sweep starts; zero when this one reached the
-	// end, so that notifications that keep failing do not hold up the
-	// rest.
-	Next store.OutboxCursor `json:"next,omitzero"`
-}
-
-// DeliverPending delivers up to a limit of pending notifications after a
-// cursor, oldest first, for a periodic sweep: it retries what
-// per-notification Deliver activities gave up retrying, and delivers what
-// nothing started (the notices to endpoints' owners). A notification's
-// failure is counted, not returned.
-func (d *Deliverer) DeliverPending(ctx context.Context, in DeliverPendingInput) (DeliverPendingResult, error) {
-	var res DeliverPendingResult
-	limit := cmp.Or(in.Limit, 100)
-	ns, err := d.Store.Pending(ctx, in.After, limit)
-	if err != nil {
-		return res, Classify(err)
-	}
-	for _, n := range ns {
-		if err := ctx.Err(); err != nil {
-			return res, Classify(process.E("activities.DeliverPending", process.Unavailable, err))
-		}
-		activity.RecordHeartbeat(ctx, n.Key)
-		switch err := d.Deliver(ctx, DeliverInput{Key: n.Key}); {
-		case err == nil:
-			res.Delivered++
-		case nonRetryable(err):
-			res.Refused++
-		default:
-			res.Deferred++
-		}
-	}
-	if len(ns) == limit {
-		last := ns[len(ns)-1]
-		res.Next = store.OutboxCursor{CreatedAt: last.CreatedAt, Key: last.Key}
-	}
-	return res, nil
 }

@@ -29,11 +29,12 @@ import (
 // delivery is a Deliverer over a real SQLite store, a mail server with
 // STARTTLS and AUTH, and a webhook receiver, all on the loopback.
 type delivery struct {
-	db    store.Store
-	d     *activities.Deliverer
-	mail  *notifytest.SMTPServer
-	hook  *notifytest.WebhookReceiver
-	clock time.Time
+	db      store.Store
+	d       *activities.Deliverer
+	mail    *notifytest.SMTPServer
+	hook    *notifytest.WebhookReceiver
+	clock   time.Time
+	started []string // the events whose Delivery the Deliverer started
 }
 
 func newDelivery(t *testing.T) *delivery {
@@ -44,7 +45,10 @@ func newDelivery(t *testing.T) *delivery {
 	require.NoError(t, db.PutProcess(t.Context(), process.Process{ID: "p", TemplateID: "t", Title: "Global Compact for Migration", Code: "GCM", Status: "running"}))
 	x := &delivery{db: db, mail: notifytest.NewSMTPServer(t), hook: notifytest.NewWebhookReceiver(t),
 		clock: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	x.d = &activities.Deliverer{Store: db, Now: func() time.Time { return x.clock }, Senders: notify.Senders{
+	x.d = &activities.Deliverer{Store: db, Now: func() time.Time { return x.clock }, StartDelivery: func(_ context.Context, key string) error {
+		x.started = append(x.started, key)
+		return nil
+	}, Senders: notify.Senders{
 		notify.ChannelEmail: &notify.Email{Addr: x.mail.Addr, TLSConfig: x.mail.TLS, Username: x.mail.Username, Password: x.mail.Password,
 			From:        mail.Address{Name: "Compact", Address: "noreply@compact.example"},
 			Unsubscribe: notify.Unsubscribe{URL: "https://compact.example/unsubscribe", Secret: []byte("0123456789abcdef0123456789abcdef")}},
@@ -57,7 +61,8 @@ func newDelivery(t *testing.T) *delivery {
 // settings.
 func (x *delivery) subscribe(t *testing.T, e store.Endpoint) {
 	t.Helper()
-	require.NoError(t, x.db.Subscribe(t.Context(), store.Subscription{ProcessID: "p", Recipient: e.Recipient, Channel: e.Channel}))
+	_, err := x.db.Subscribe(t.Context(), store.Subscription{ProcessID: "p", Recipient: e.Recipient, Channel: e.Channel})
+	require.NoError(t, err)
 	require.NoError(t, x.db.PutEndpoint(t.Context(), e))
 }
 
@@ -214,17 +219,18 @@ func TestDeliverGoneDisablesTheEndpoint(t *testing.T) {
 	requests, _ := x.hook.Requests()
 	require.Equal(t, activities.DefaultMaxRejections, requests)
 
-	// The owner's notice is queued once, and a sweep delivers it.
-	pending, err := x.db.Pending(t.Context(), store.OutboxCursor{}, 0)
+	// The owner's notice is queued once, and its delivery started.
+	pending, err := x.db.ListOutbox(t.Context(), "p", store.NotificationPending)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
 	require.Equal(t, "endpoint.disabled", pending[0].Event)
 	require.Equal(t, "it@ngo.example", pending[0].Recipient)
-	v, err := x.activityEnv().ExecuteActivity(d.DeliverPending, activities.DeliverPendingInput{})
+	require.Equal(t, []string{pending[0].EventKey}, slices.Compact(x.started), "starting it again is harmless")
+	v, err := x.activityEnv().ExecuteActivity(d.DeliverEvent, activities.DeliverEventInput{EventKey: pending[0].EventKey})
 	require.NoError(t, err)
-	var res activities.DeliverPendingResult
+	var res activities.DeliverEventResult
 	require.NoError(t, v.Get(&res))
-	require.Equal(t, activities.DeliverPendingResult{Delivered: 1}, res)
+	require.Equal(t, activities.DeliverEventResult{Sent: 1}, res)
 	mails := x.mail.Mails()
 	require.Len(t, mails, 1)
 	require.Equal(t, []string{"it@ngo.example"}, mails[0].To)
@@ -327,33 +333,6 @@ func TestDeliverRefuses(t *testing.T) {
 	require.Zero(t, ep.Failures)
 	_, err = env.ExecuteActivity(d.Deliver, activities.DeliverInput{Key: keys["webhook"]})
 	requireNonRetryable(t, err, process.Conflict)
-}
-
-func TestDeliverPendingSweepsInPages(t *testing.T) {
-	x := newDelivery(t)
-	x.subscribe(t, store.Endpoint{Channel: notify.ChannelWebhook, Recipient: x.hook.URL, Secret: x.hook.Secret})
-	for _, name := range []string{"window.opened", "window.moved", "window.closed"} {
-		x.event(t, name, nil)
-		x.clock = x.clock.Add(time.Minute)
-	}
-	x.hook.FailNext(500) // the oldest fails for now
-	env := x.activityEnv()
-	sweep := func(in activities.DeliverPendingInput) activities.DeliverPendingResult {
-		v, err := env.ExecuteActivity(d.DeliverPending, in)
-		require.NoError(t, err)
-		var res activities.DeliverPendingResult
-		require.NoError(t, v.Get(&res))
-		return res
-	}
-	first := sweep(activities.DeliverPendingInput{Limit: 2})
-	require.Equal(t, 1, first.Delivered)
-	require.Equal(t, 1, first.Deferred)
-	require.NotZero(t, first.Next, "a full page: the next sweep goes on from here")
-	second := sweep(activities.DeliverPendingInput{After: first.Next, Limit: 2})
-	require.Equal(t, activities.DeliverPendingResult{Delivered: 1}, second, "past the one that failed")
-	third := sweep(activities.DeliverPendingInput{After: second.Next})
-	require.Equal(t, activities.DeliverPendingResult{Delivered: 1}, third, "from the start again: the retry")
-	require.Len(t, x.hook.Processed(), 3)
 }
 
 func nonRetryable(err error) bool {

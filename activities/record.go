@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
-	"github.com/compact-un/compact/store"
 )
 
 // StageEvent is a stage event to record, with the read-model rows it
@@ -20,6 +19,8 @@ type StageEvent struct {
 	Data      map[string]any `json:"data,omitempty"`
 	// Stages are read-model rows to write with the event.
 	Stages []process.Stage `json:"stages,omitempty"`
+	// Windows are the intake's windows as the schedule now has them.
+	Windows []process.ContributionWindow `json:"windows,omitempty"`
 	// Phase, when set, is the process's phase from now on.
 	Phase string `json:"phase,omitempty"`
 	// Status, when set, is the process's status from now on.
@@ -49,6 +50,11 @@ func (a *Activities) RecordStage(ctx context.Context, ev StageEvent) (process.Re
 	}
 	if len(ev.Stages) > 0 {
 		if err := a.Store.PutStages(ctx, ev.Stages); err != nil {
+			return process.RecordEntry{}, Classify(err)
+		}
+	}
+	for _, w := range ev.Windows {
+		if err := a.Store.PutWindow(ctx, w); err != nil {
 			return process.RecordEntry{}, Classify(err)
 		}
 	}
@@ -82,13 +88,13 @@ func (a *Activities) updateProcess(ctx context.Context, id, phase, status string
 type RegisterInput struct {
 	Process process.Process `json:"process"`
 	Stages  []process.Stage `json:"stages"`
-	// Windows are the template's contribution windows, pending: the intake
-	// answers "not open yet" rather than "no such window".
+	// Windows are the template's contribution windows, scheduled (or
+	// pending, from a workflow that does not publish its schedule).
 	Windows []process.ContributionWindow `json:"windows,omitempty"`
 }
 
-// RegisterProcess writes the process, its stages and its pending windows to
-// the read model.
+// RegisterProcess writes the process, its stages and its windows to the
+// read model.
 func (a *Activities) RegisterProcess(ctx context.Context, in RegisterInput) error {
 	if err := a.Store.PutProcess(ctx, in.Process); err != nil {
 		return Classify(err)
@@ -102,42 +108,4 @@ func (a *Activities) RegisterProcess(ctx context.Context, in RegisterInput) erro
 		}
 	}
 	return nil
-}
-
-// NotifyInput is a recorded event to fan out to its subscribers.
-type NotifyInput struct {
-	ProcessID string         `json:"processId"`
-	Key       string         `json:"key"` // the event's record key
-	StageID   string         `json:"stageId"`
-	Event     string         `json:"event"`
-	Data      map[string]any `json:"data,omitempty"`
-}
-
-// Notify queues one notification per subscriber of the event in the outbox.
-// Each notification's key is the event key, the recipient and the channel,
-// so a retry queues nothing twice. It returns how many subscribers it found.
-func (a *Activities) Notify(ctx context.Context, in NotifyInput) (int, error) {
-	subs, err := a.Store.Subscribers(ctx, in.ProcessID, in.Event)
-	if err != nil {
-		return 0, Classify(err)
-	}
-	if len(subs) == 0 {
-		return 0, nil
-	}
-	payload, err := json.Marshal(map[string]any{
-		"processId": in.ProcessID, "stageId": in.StageID, "event": in.Event, "data": in.Data,
-	})
-	if err != nil {
-		return 0, Classify(process.E("activities.Notify", process.Invalid, err))
-	}
-	now := a.Now().UTC()
-	ns := make([]store.Notification, len(subs))
-	for i, s := range subs {
-		ns[i] = store.Notification{
-			Key:       in.Key + "|" + s.Recipient + "|" + s.Channel,
-			ProcessID: in.ProcessID, Event: in.Event, Recipient: s.Recipient, Channel: s.Channel,
-			Payload: string(payload), State: "pending", CreatedAt: now,
-		}
-	}
-	return len(ns), Classify(a.Store.Enqueue(ctx, ns))
 }

@@ -96,7 +96,7 @@ func (s *Server) accreditationOpen(ctx context.Context, processID string, now ti
 		if err != nil {
 			return false, err
 		}
-		if win.State == process.WindowOpen && !now.Before(win.OpensAt) && now.Before(win.ClosesAt) {
+		if win.TakesAt(now) {
 			return true, nil
 		}
 	}

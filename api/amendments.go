@@ -72,7 +72,7 @@ func (s *Server) amendable(r *http.Request, processID, stageID string, in amendm
 	if err != nil {
 		return err
 	}
-	if now := time.Now(); win.State != process.WindowOpen || now.Before(win.OpensAt) || !now.Before(win.ClosesAt) {
+	if !win.TakesAt(time.Now()) {
 		return process.Errorf(op, process.Conflict, "stage %s takes no amendments now", stageID)
 	}
 	doc, err := s.store.GetDocument(r.Context(), processID, workflows.DraftName, in.Revision)

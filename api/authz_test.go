@@ -87,6 +87,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST /v1/tokens", "/v1/tokens", empty, only(bad, asPGA)},
 		{"GET /v1/tokens", "/v1/tokens", nil, only(ok, asPGA)},
 		{"DELETE /v1/tokens/{id}", "/v1/tokens/tok_nope", nil, only(missing, asPGA)},
+		{"GET /v1/session", "/v1/session", nil, only(ok, asPGA, asCoFac, asState, asStakeholder)},
 		{"POST /v1/processes/{id}/stages/{stage}/contributions", "/v1/processes/{p}/stages/ts1/contributions", empty, only(bad, asState, asStakeholder)},
 		{"GET /v1/processes/{id}/contributions", "/v1/processes/{p}/contributions", nil, everyone(ok)},
 		{"GET /v1/contributions/{tracking}", "/v1/contributions/NOPE-TS1-000001", nil, everyone(missing)},
@@ -105,6 +106,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET /v1/processes/{id}/record/verify", "/v1/processes/{p}/record/verify", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/calendar.ics", "/v1/processes/{p}/calendar.ics", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/feed.atom", "/v1/processes/{p}/feed.atom", nil, everyone(ok)},
+		{"POST /v1/processes/{id}/subscriptions", "/v1/processes/{p}/subscriptions", empty, everyone(bad)},
+		{"GET /v1/subscriptions", "/v1/subscriptions", nil, only(ok, asPGA, asCoFac, asState, asStakeholder)},
+		{"DELETE /v1/subscriptions/{sub}", "/v1/subscriptions/sub_nope", nil, only(missing, asPGA, asCoFac, asState, asStakeholder)},
+		{"GET /v1/subscriptions/confirm", "/v1/subscriptions/confirm", nil, everyone(http.StatusUnauthorized)},
+		{"POST /v1/subscriptions/confirm", "/v1/subscriptions/confirm", empty, everyone(http.StatusUnauthorized)},
+		{"GET /v1/unsubscribe", "/v1/unsubscribe", nil, everyone(http.StatusUnauthorized)},
+		{"POST /v1/unsubscribe", "/v1/unsubscribe", empty, everyone(http.StatusUnauthorized)},
+		{"GET /v1/processes/{id}/notifications", "/v1/processes/{p}/notifications", nil, only(ok, asPGA)},
 	}
 	// The event stream never ends by itself; its admission is checked
 	// apart, with a request that is cancelled once the headers arrive.

@@ -52,10 +52,11 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r.Context())
 	now := time.Now()
-	receipt, err := s.store.Submit(r.Context(), process.Submission{
+	submission := process.Submission{
 		ProcessID: r.PathValue("id"), StageID: r.PathValue("stage"), Party: p.Party, Role: string(p.Role),
 		IdempotencyKey: key, Title: in.Title, Body: in.Body, Attachment: in.Attachment, AttachmentType: in.AttachmentType,
-	}, now)
+	}
+	receipt, err := s.store.Submit(r.Context(), submission, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -65,6 +66,7 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if receipt.SubmittedAt.Equal(now.UTC().Truncate(time.Microsecond)) {
 		status = http.StatusCreated
+		s.queueReceipt(r.Context(), p, submission, receipt)
 	}
 	w.Header().Set("Location", "/v1/contributions/"+receipt.Tracking)
 	writeJSON(w, status, receipt)
@@ -239,8 +241,8 @@ func viewContribution(c process.Contribution, visible bool) contributionView {
 	}
 	if visible {
 		v.Body = c.Body
-		if len(c.Attachment) > 0 {
-			v.Attachment = &attachmentView{Type: c.AttachmentType, Size: len(c.Attachment),
+		if c.AttachmentSize > 0 {
+			v.Attachment = &attachmentView{Type: c.AttachmentType, Size: c.AttachmentSize,
 				Href: "/v1/contributions/" + c.Tracking + "/attachment"}
 		}
 	}

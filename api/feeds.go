@@ -240,20 +240,23 @@ func (b *broadcaster) since(f *follower, seq int64) (entries []process.RecordEnt
 func (b *broadcaster) follow(processID string, f *follower) {
 	t := time.NewTicker(b.poll)
 	defer t.Stop()
-	for {
-		select {
-		case <-f.stop:
-			return
-		case <-b.done:
-			return
-		case <-t.C:
+	for behind := false; ; {
+		if !behind { // a full page came: read on at once
+			select {
+			case <-f.stop:
+				return
+			case <-b.done:
+				return
+			case <-t.C:
+			}
 		}
 		b.mu.Lock()
 		head := f.base + int64(len(f.recent))
 		b.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*b.poll)
-		entries, err := b.store.Entries(ctx, processID, head)
+		entries, err := b.store.EntriesPage(ctx, processID, head, followerMemory)
 		cancel()
+		behind = err == nil && len(entries) == followerMemory
 		if err != nil {
 			b.log.Warn("following the record failed; retrying", zap.String("process", processID), zap.Error(err))
 			continue
@@ -313,7 +316,13 @@ func (s *Server) streamEvents(b *broadcaster) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		backlog, err := s.processEntries(ctx, id, cursor)
+		if _, err := s.store.GetProcess(ctx, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		// The backlog goes out a page at a time, as does a stream that falls
+		// behind its follower.
+		backlog, err := s.store.EntriesPage(ctx, id, cursor, followerMemory)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -351,7 +360,7 @@ func (s *Server) streamEvents(b *broadcaster) http.HandlerFunc {
 			var wake <-chan struct{}
 			var ok bool
 			if entries, wake, ok = b.since(f, cursor); !ok { // fell behind what the follower keeps
-				if entries, err = s.store.Entries(ctx, id, cursor); err != nil {
+				if entries, err = s.store.EntriesPage(ctx, id, cursor, followerMemory); err != nil {
 					s.log.Warn("reading the record for a stream failed", zap.String("process", id), zap.Error(err))
 					return
 				}

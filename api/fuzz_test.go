@@ -31,11 +31,16 @@ func FuzzRequestBodies(f *testing.F) {
 		{Stakeholder, "/v1/processes/{p}/stages/ts1/contributions"},
 		{MemberState, "/v1/processes/{p}/stages/acc/objections"},
 		{MemberState, "/v1/processes/{p}/stages/zero/amendments"},
+		{Stakeholder, "/v1/processes/{p}/subscriptions"},
+		{PGAOffice, "/v1/processes/{p}/subscriptions"},
+		{PGAOffice, "/v1/unsubscribe"},
 	}
 	for i := range routes {
 		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`,
 			`{"method":"recorded-vote","votes":{"MEX":"yes"}}`, `{"state":"MEX"}`, `{"title":"t","body":"b"}`,
-			`{"role":"stakeholder","party":"x"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00"} {
+			`{"role":"stakeholder","party":"x"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00",
+			`{"address":"fp@mission.example","language":"fr","mode":"daily","topics":["windows"]}`,
+			`{"channel":"webhook","address":"https://ngo.example/hook","ownerEmail":"it@ngo.example"}`} {
 			f.Add(uint8(i), []byte(seed))
 		}
 	}
@@ -75,10 +80,12 @@ func FuzzQueryParameters(f *testing.F) {
 		"/v1/processes/{p}/contributions", "/v1/processes/{p}/contributions.csv", "/v1/processes/{p}/contributions.json",
 		"/v1/processes/{p}/record", "/v1/processes/{p}/record.csv", "/v1/processes/{p}/calendar.ics",
 		"/v1/processes/{p}/documents/draft/diff", "/v1/processes/{p}/applications",
+		"/v1/unsubscribe", "/v1/subscriptions/confirm",
 	}
 	for i := range paths {
 		for _, seed := range []string{"", "limit=1", "limit=-1&after=x", "stage=ts1&party=MEX", "after=99999999999999999999",
-			"from=0&to=1", "kind=thematic-session", "kind=%00", "state=approved", "limit=1e3", "%zz"} {
+			"from=0&to=1", "kind=thematic-session", "kind=%00", "state=approved", "limit=1e3", "%zz",
+			"token=eyJyIjoiYSJ9.AAAA", "token=..", "token=%ff."} {
 			f.Add(uint8(i), seed)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -18,6 +19,8 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/notify"
+	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/store/sqlite"
@@ -31,7 +34,12 @@ import (
 var stack struct {
 	temporal client.Client
 	store    store.Store
+	mail     *notifytest.SMTPServer // where the worker delivers email
 }
+
+// testLinks sign the links in the stack's messages, for the API and the
+// worker alike.
+var testLinks = Links{PublicURL: "https://compact.example", Key: []byte("0123456789abcdef0123456789abcdef")}
 
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
@@ -62,13 +70,24 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer db.Close()
-	var w sdkworker.Worker = worker.New(c, activities.New(db))
+	mailServer, err := notifytest.StartSMTPServer()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer mailServer.Close()
+	var w sdkworker.Worker = worker.NewWith(c, activities.New(db), &activities.Deliverer{Store: db, Senders: notify.Senders{
+		notify.ChannelEmail: &notify.Email{Addr: mailServer.Addr, TLSConfig: mailServer.TLS, Username: mailServer.Username,
+			Password: mailServer.Password, From: mail.Address{Name: "Compact", Address: "noreply@compact.example"},
+			Unsubscribe: notify.Unsubscribe{URL: testLinks.PublicURL + "/v1/unsubscribe", Secret: testLinks.Key}},
+		notify.ChannelWebhook: &notify.Webhook{Client: &http.Client{Timeout: 5 * time.Second}}, // the loopback is allowed here
+	}})
 	if err := w.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer w.Stop()
-	stack.temporal, stack.store = c, db
+	stack.temporal, stack.store, stack.mail = c, db, mailServer
 	return m.Run()
 }
 
@@ -81,7 +100,7 @@ type apiServer struct {
 
 func newAPIServer(t testing.TB) *apiServer {
 	t.Helper()
-	s := New(Options{Temporal: stack.temporal, Store: stack.store})
+	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return &apiServer{t: t, hs: hs, s: s}

@@ -125,7 +125,7 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err = s.temporal.ExecuteWorkflow(r.Context(), client.StartWorkflowOptions{
-		ID: workflows.ProcessWorkflowID(id), TaskQueue: workflows.TaskQueue,
+		ID: workflows.ProcessWorkflowID(id), TaskQueue: workflows.TaskQueue, WorkflowTaskTimeout: workflows.WorkflowTaskTimeout,
 		// A process ID is never reused, even after its process has ended.
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
@@ -196,18 +196,21 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (processStat
 			}
 		case process.Running:
 			st.Current = append(st.Current, sg.Spec.ID)
-			// Only a running stage has a window open: its own, or a draft's
-			// for amendments.
-			win, err := s.store.GetWindow(ctx, p.ID, sg.Spec.ID)
-			if process.KindOf(err) == process.NotFound {
-				continue
-			}
-			if err != nil {
-				return processStatus{}, err
-			}
-			if win.State == process.WindowOpen && now.Before(win.ClosesAt) {
-				st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
-			}
+		}
+		// A running stage's window, its own or a draft's for amendments,
+		// or a scheduled stage's that its schedule has opened already.
+		if sg.Status != process.Running && (sg.Status != process.Scheduled || sg.Spec.Window == nil) {
+			continue
+		}
+		win, err := s.store.GetWindow(ctx, p.ID, sg.Spec.ID)
+		if process.KindOf(err) == process.NotFound {
+			continue
+		}
+		if err != nil {
+			return processStatus{}, err
+		}
+		if win.TakesAt(now) {
+			st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
 		}
 	}
 	if next != nil {

@@ -252,7 +252,9 @@ func TestScheduleChanges(t *testing.T) {
 	res = a.do("GET", base+"ts1", "", nil)
 	var detail stageDetail
 	res.JSON(t, &detail)
-	if res.Status != http.StatusOK || !detail.Moved || detail.Window == nil || detail.Window.State != process.WindowPending {
+	// The intake's window moved with the stage, as scheduled.
+	if res.Status != http.StatusOK || !detail.Moved || detail.Window == nil || detail.Window.State != process.WindowScheduled ||
+		!detail.Window.OpensAt.Equal(detail.Spec.Window.Opens.Time) || !detail.Window.ClosesAt.Equal(detail.Spec.Window.Closes.Time) {
 		t.Fatalf("stage detail: %d %s", res.Status, res.Body)
 	}
 
@@ -284,8 +286,10 @@ func TestScheduleChanges(t *testing.T) {
 
 	// Add a stage, then cancel it.
 	added := map[string]any{"phase": "consultations", "reason": "demand", "stage": process.StageSpec{
-		ID: "ts2", Kind: process.ThematicSession, Title: "Thematic session 2", Place: "Vienna",
+		ID: "ts2", Kind: process.ThematicSession, Code: "TS2", Title: "Thematic session 2", Place: "Vienna",
 		Start: process.Date{Time: start.Add(15 * 24 * time.Hour).UTC().Truncate(time.Second)},
+		Window: &process.Window{Opens: process.Date{Time: start.Add(10 * 24 * time.Hour).UTC().Truncate(time.Second)},
+			Closes: process.Date{Time: start.Add(15 * 24 * time.Hour).UTC().Truncate(time.Second)}},
 	}}
 	res = a.do("POST", "/v1/processes/"+id+"/stages", pga, added)
 	if res.Status != http.StatusCreated || res.Header.Get("Location") != base+"ts2" {
@@ -311,6 +315,12 @@ func TestScheduleChanges(t *testing.T) {
 		t.Fatalf("cancel: %d %s", res.Status, res.Body)
 	}
 	wantProblem(t, "cancel twice", a.do("POST", base+"ts2/cancel", pga, map[string]string{"reason": "again"}), http.StatusConflict)
+	// Its window is cancelled with it: the intake refuses it for good.
+	res = a.do("POST", base+"ts2/contributions", state, map[string]string{"title": "To a cancelled session", "body": "Text."},
+		"Idempotency-Key", "to-ts2")
+	if res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "cancelled") {
+		t.Errorf("a contribution to a cancelled stage's window: %d %s", res.Status, res.Body)
+	}
 	wantProblem(t, "cancel no stage", a.do("POST", base+"ts9/cancel", pga, nil), http.StatusNotFound)
 	wantProblem(t, "cancel with a bad body", a.do("POST", base+"ts1/cancel", pga, map[string]any{"why": 1}), http.StatusBadRequest)
 

@@ -70,7 +70,12 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	entries, err := s.processEntries(ctx, id, after)
+	if _, err := s.store.GetProcess(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// One more than the page tells whether a next page exists.
+	entries, err := s.store.EntriesPage(ctx, id, after, int(limit)+1)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,4 +8,5 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.processRoutes(mux)
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)
+	s.subscriptionRoutes(mux)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -34,6 +35,14 @@ type Options struct {
 	// RatePerToken limits each token's requests per second (burst twice
 	// that); zero means no limit.
 	RatePerToken float64
+	// Links make the confirmation links the API mails and check the
+	// unsubscribe links workers mail.
+	Links Links
+	// Pages, when set and the API's routes are served, serves every path
+	// outside the API's own (/v1/, /healthz, /readyz, /metrics) on the same
+	// address. It is given the API's handler to build on, so that pages call
+	// the API in-process.
+	Pages func(api http.Handler) http.Handler
 }
 
 // Server serves Compact's HTTP routes.
@@ -43,6 +52,7 @@ type Server struct {
 	store    store.Store
 	limiter  *limiter
 	statuses statusCache // observers' process status, briefly
+	links    links       // signs and checks the links in messages
 	patterns []string    // the API's routes, as registered
 	checks   []Check
 	handler  http.Handler
@@ -58,7 +68,7 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1)}
+		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links)}
 	if o.Temporal != nil {
 		s.checks = append(s.checks, TemporalCheck(o.Temporal))
 	}
@@ -75,6 +85,9 @@ func New(o Options) *Server {
 		s.routes(mux)
 	}
 	s.handler = o.Metrics.Instrument(mux)
+	if o.Pages != nil && o.Temporal != nil && o.Store != nil {
+		s.handler = withPages(s.handler, o.Metrics.Instrument(o.Pages(s.handler)))
+	}
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -98,3 +111,15 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown stops accepting connections and waits for the requests in
 // flight until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+
+// withPages sends the API's paths to api and every other path to pages.
+func withPages(api, pages http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/v1/"), p == "/healthz", p == "/readyz", p == "/metrics":
+			api.ServeHTTP(w, r)
+		default:
+			pages.ServeHTTP(w, r)
+		}
+	})
+}

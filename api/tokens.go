@@ -12,6 +12,21 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /v1/tokens", s.createToken, PGAOffice)
 	s.handle(mux, "GET /v1/tokens", s.listTokens, PGAOffice)
 	s.handle(mux, "DELETE /v1/tokens/{id}", s.revokeToken, PGAOffice)
+	s.handle(mux, "GET /v1/session", s.getSession, Roles...)
+}
+
+// sessionView is who a bearer token speaks for: what a client (the web
+// pages' sign-in) checks before it holds on to the token.
+type sessionView struct {
+	Role      Role   `json:"role"`
+	Party     string `json:"party"`
+	ProcessID string `json:"processId,omitempty"`
+	TokenID   string `json:"tokenId"`
+}
+
+func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
+	p := principal(r.Context())
+	writeJSON(w, http.StatusOK, sessionView{Role: p.Role, Party: p.Party, ProcessID: p.ProcessID, TokenID: p.TokenID})
 }
 
 // maxLabelLength bounds a token's label.

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compact-un/compact/simulate"
+	"github.com/compact-un/compact/workflows"
 )
 
 // TestRun runs a small deadline rush end to end: it checks that every
@@ -12,7 +15,8 @@ func TestRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded stack")
 	}
-	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Reads: 300 * time.Millisecond})
+	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Reads: 300 * time.Millisecond,
+		Process: simulate.Options{Simulation: workflows.Simulation{Stakeholders: 20, ContributionsPerWindow: 5, AmendmentsPerRound: 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,10 +33,16 @@ func TestRun(t *testing.T) {
 	if r.Intake.OK != 200 || r.Naive.OK != 40 {
 		t.Errorf("intake %d, naive %d requests", r.Intake.OK, r.Naive.OK)
 	}
+	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 11*5 {
+		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
+	}
+	if r.Usage.PeakRSS <= 0 || r.Usage.CPU() <= 0 || r.WholeCPU <= 0 {
+		t.Errorf("usage %+v, whole process CPU %s", r.Usage, r.WholeCPU)
+	}
 }
 
 // BenchmarkDeadlineRush runs the full measurement once (it takes about
-// half a minute) and reports its figures; -v prints the whole table:
+// a minute) and reports its figures; -v prints the whole table:
 //
 //	go test ./bench -run '^$' -bench DeadlineRush -benchtime 1x -v
 func BenchmarkDeadlineRush(b *testing.B) {
@@ -52,5 +62,10 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(r.Naive.PerSecond, "naive/s")
 		b.ReportMetric(r.Speedup(), "speedup")
 		b.ReportMetric(100*r.ObserverShare(), "observer-%")
+		b.ReportMetric(r.Whole.Wall.Seconds(), "process-s")
+		b.ReportMetric(float64(r.Whole.Largest), "largest-events")
+		b.ReportMetric(float64(r.Whole.Replay)/1e6, "replay-ms")
+		b.ReportMetric(float64(r.Usage.PeakRSS)/(1<<20), "peak-MiB")
+		b.ReportMetric(r.Usage.CPU().Seconds(), "cpu-s")
 	}
 }

@@ -285,9 +285,9 @@ func checkCompactEnv(flags commandFlags, cmd string, env []string) error {
 func TestCompactFlags(t *testing.T) {
 	flags := compactFlags(t)
 	for cmd, want := range map[string][]string{
-		"api":          {"COMPACT_TEMPORAL_ADDRESS", "COMPACT_NAMESPACE", "COMPACT_DB", "COMPACT_HTTP_ADDR", "COMPACT_LOG_LEVEL"},
+		"api":          {"COMPACT_TEMPORAL_ADDRESS", "COMPACT_NAMESPACE", "COMPACT_DB", "COMPACT_HTTP_ADDR", "COMPACT_LOG_LEVEL", "COMPACT_SESSION_KEY"},
 		"worker":       {"COMPACT_TEMPORAL_ADDRESS", "COMPACT_NAMESPACE", "COMPACT_DB", "COMPACT_HTTP_ADDR", "COMPACT_LOG_LEVEL"},
-		"serve":        {"COMPACT_HTTP_ADDR", "COMPACT_DATA_DIR"},
+		"serve":        {"COMPACT_HTTP_ADDR", "COMPACT_DATA_DIR", "COMPACT_SESSION_KEY"},
 		"token create": {"COMPACT_DB"},
 	} {
 		if err := checkCompactEnv(flags, cmd, want); err != nil {

@@ -40,6 +40,8 @@ var events = map[string]map[string]any{
 	}},
 	"endpoint.disabled": {"channel": "webhook", "endpoint": "https://ngo.example/hook", "reason": "3 deliveries refused since the last success"},
 	"session.held":      {"place": "New York"},
+	"subscription.confirm": {"confirm": "https://compact.example/v1/subscriptions/confirm?token=t0k", "topics": []string{"windows", "drafts"},
+		"mode": "daily"},
 }
 
 // message is the notification of an event to rcpt in lang.
@@ -228,6 +230,7 @@ func TestEmailEveryKind(t *testing.T) {
 		"digest":                "• 2017-05-08 09:00 UTC: contributions open (TS1)",
 		"endpoint.disabled":     "Compact has stopped delivering notifications to https://ngo.example/hook (webhook)",
 		"session.held":          "Event recorded: session.held, stage ts1.",
+		"subscription.confirm":  "To confirm, open this link: https://compact.example/v1/subscriptions/confirm?token=t0k",
 	} {
 		r := find(t, mails, notify.MessageID(message(t, event, rcpt, "en").Key))
 		if !strings.Contains(r.text, want) {

@@ -13,14 +13,23 @@ import (
 	"github.com/compact-un/compact/process"
 )
 
-// Claims are what an unsubscribe link stands for: one recipient's
-// subscription to one process on one channel, until it expires.
+// Claims are what a link stands for: by default, unsubscribing one
+// recipient's subscription to one process on one channel, until it expires;
+// with the action "confirm", an observer's subscription with the settings
+// it asked for, which only the mailbox's owner can confirm.
 type Claims struct {
 	Recipient string    `json:"r"`
 	ProcessID string    `json:"p"`
 	Channel   string    `json:"c"`
 	Expires   time.Time `json:"e"`
+	Action    string    `json:"a,omitempty"` // "" unsubscribes; ActionConfirm
+	Topics    []string  `json:"t,omitempty"`
+	Language  string    `json:"l,omitempty"`
+	Mode      string    `json:"m,omitempty"`
 }
+
+// ActionConfirm marks a subscription's confirmation link.
+const ActionConfirm = "confirm"
 
 // Errors of Unsubscribe.Verify, inside *process.Error of kind Unauthorized.
 var (
@@ -70,15 +79,20 @@ func (u Unsubscribe) Verify(token string, now time.Time) (Claims, error) {
 
 // Link is the unsubscribe URL for c, which expires TTL after issued.
 func (u Unsubscribe) Link(c Claims, issued time.Time) (string, error) {
-	link, err := url.Parse(u.URL)
-	if err != nil || !link.IsAbs() || len(u.Secret) == 0 {
-		return "", process.Errorf("notify.Unsubscribe.Link", process.Internal, "unsubscribe needs an absolute URL and a secret, not %q", u.URL)
-	}
 	ttl := u.TTL
 	if ttl == 0 {
 		ttl = 365 * 24 * time.Hour
 	}
 	c.Expires = issued.Add(ttl)
+	return u.LinkTo(u.URL, c)
+}
+
+// LinkTo is the URL base with c's token in its "token" parameter.
+func (u Unsubscribe) LinkTo(base string, c Claims) (string, error) {
+	link, err := url.Parse(base)
+	if err != nil || !link.IsAbs() || len(u.Secret) == 0 {
+		return "", process.Errorf("notify.Unsubscribe.Link", process.Internal, "links need an absolute URL and a secret, not %q", base)
+	}
 	q := link.Query()
 	q.Set("token", u.Sign(c))
 	link.RawQuery = q.Encode()

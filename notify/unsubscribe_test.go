@@ -3,6 +3,7 @@ package notify_test
 import (
 	"encoding/base64"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +15,11 @@ import (
 func TestUnsubscribeToken(t *testing.T) {
 	u := notify.Unsubscribe{Secret: []byte("0123456789abcdef0123456789abcdef")}
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	claims := notify.Claims{Recipient: "ngo@example.org", ProcessID: "gcm-2018", Channel: "email", Expires: now.Add(time.Hour)}
+	claims := notify.Claims{Recipient: "ngo@example.org", ProcessID: "gcm-2018", Channel: "email", Expires: now.Add(time.Hour),
+		Action: notify.ActionConfirm, Topics: []string{"windows", "drafts"}, Language: "ar", Mode: "daily"}
 	token := u.Sign(claims)
 	got, err := u.Verify(token, now)
-	if err != nil || got != claims {
+	if err != nil || !reflect.DeepEqual(got, claims) {
 		t.Fatalf("Verify = %+v, %v; want %+v", got, err, claims)
 	}
 

@@ -42,9 +42,17 @@ type Stage struct {
 type WindowState string
 
 const (
-	WindowPending WindowState = "pending"
-	WindowOpen    WindowState = "open"
-	WindowSealed  WindowState = "sealed"
+	// WindowScheduled: the schedule as the Process workflow published it,
+	// kept exact through every change. It takes submissions between its
+	// times even before its stage's workflow has opened it, so that a
+	// window opens on time when the workflows lag, as after a crash.
+	WindowScheduled WindowState = "scheduled"
+	// WindowPending: registered by a workflow that does not publish its
+	// schedule (started before it did); it takes nothing until opened.
+	WindowPending   WindowState = "pending"
+	WindowOpen      WindowState = "open"
+	WindowSealed    WindowState = "sealed"
+	WindowCancelled WindowState = "cancelled" // with its stage: takes nothing
 )
 
 // ContributionWindow is the store's copy of a window as the workflow last
@@ -58,6 +66,12 @@ type ContributionWindow struct {
 	ClosesAt  time.Time     `json:"closesAt"`
 	Public    bool          `json:"public"` // contributions' text is published
 	Purpose   WindowPurpose `json:"purpose"`
+}
+
+// TakesAt reports whether the window takes submissions at now: opened by
+// its workflow or scheduled, and now within its times.
+func (w ContributionWindow) TakesAt(now time.Time) bool {
+	return (w.State == WindowOpen || w.State == WindowScheduled) && !now.Before(w.OpensAt) && now.Before(w.ClosesAt)
 }
 
 // WindowPurpose says what a window takes: the intake accepts contributions
@@ -101,6 +115,9 @@ type Contribution struct {
 	Submission
 	Receipt
 	Withdrawn bool `json:"withdrawn"`
+	// AttachmentSize is the attachment's length in bytes, also where the
+	// bytes themselves were not loaded (lists).
+	AttachmentSize int `json:"attachmentSize,omitempty"`
 }
 
 // ApplicationState is where an accreditation application stands.

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
@@ -46,6 +49,7 @@ func Run(ctx context.Context, c client.Client, record store.Record, opts Options
 	sim := opts.Simulation
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProcessWorkflowID(opts.ProcessID), TaskQueue: workflows.TaskQueue,
+		WorkflowTaskTimeout: workflows.WorkflowTaskTimeout,
 	}, workflows.Process, workflows.ProcessInput{
 		ProcessID: opts.ProcessID, Template: *opts.Template, Clock: process.Clock{Scale: opts.Scale}, Simulation: &sim,
 	})
@@ -75,6 +79,78 @@ func Run(ctx context.Context, c client.Client, record store.Record, opts Options
 			return res, ctx.Err()
 		}
 	}
+}
+
+// Figures measure a replay against the targets: the whole process in a
+// minute, no history over 10,000 events, the largest replayed in a second.
+type Figures struct {
+	Wall      time.Duration // from start to the process's end
+	Largest   int64         // events in the largest history
+	LargestID string        // its workflow
+	Replay    time.Duration // to replay it, as a restarted worker does
+	Result    workflows.ProcessResult
+}
+
+// Measure runs the process as Run does, then finds its largest workflow
+// history and times its replay.
+func Measure(ctx context.Context, c client.Client, record store.Record, opts Options, out io.Writer) (Figures, error) {
+	var f Figures
+	start := time.Now()
+	res, err := Run(ctx, c, record, opts, out)
+	if err != nil {
+		return f, err
+	}
+	f.Wall, f.Result = time.Since(start), res
+	processID := opts.ProcessID
+	if processID == "" {
+		processID = opts.Template.ID
+	}
+	if f.Largest, f.LargestID, err = largestHistory(ctx, c, processID, opts.Template); err != nil {
+		return f, err
+	}
+	f.Replay, err = replayHistory(ctx, c, f.LargestID)
+	return f, err
+}
+
+// largestHistory finds the longest history among the process's workflows.
+func largestHistory(ctx context.Context, c client.Client, processID string, tmpl *process.Template) (int64, string, error) {
+	ids := []string{workflows.ProcessWorkflowID(processID)}
+	for _, s := range tmpl.Stages() {
+		ids = append(ids, workflows.StageWorkflowID(processID, s.ID))
+	}
+	var largest int64
+	var name string
+	for _, id := range ids {
+		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+		if err != nil {
+			return 0, "", fmt.Errorf("describe %s: %w", id, err)
+		}
+		if n := desc.GetWorkflowExecutionInfo().GetHistoryLength(); n > largest {
+			largest, name = n, id
+		}
+	}
+	return largest, name, nil
+}
+
+// replayHistory replays a workflow's history through the workflows' code,
+// as a worker does after a restart, and times it.
+func replayHistory(ctx context.Context, c client.Client, workflowID string) (time.Duration, error) {
+	var events []*historypb.HistoryEvent
+	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return 0, fmt.Errorf("history of %s: %w", workflowID, err)
+		}
+		events = append(events, ev)
+	}
+	replayer := sdkworker.NewWorkflowReplayer()
+	workflows.Register(replayer)
+	start := time.Now()
+	if err := replayer.ReplayWorkflowHistory(nil, &historypb.History{Events: events}); err != nil {
+		return 0, fmt.Errorf("replay %s: %w", workflowID, err)
+	}
+	return time.Since(start), nil
 }
 
 // follow prints the entries after *seq and advances it.

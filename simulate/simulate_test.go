@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net/http"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +19,10 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/notify"
+	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/store/sqlite"
 	"github.com/compact-un/compact/temporal/embedded"
 	"github.com/compact-un/compact/worker"
@@ -45,9 +50,27 @@ func TestSimulateGCM2018(t *testing.T) {
 	db, err := sqlite.Open(filepath.Join(dir, "compact.db"))
 	require.NoError(t, err)
 	defer db.Close()
-	w := worker.New(c, activities.New(db))
+	// Subscribers of every kind follow the process: email at once, in
+	// French, a webhook, and a daily digest (a digest day lasts 2 s here).
+	mailServer, hook := notifytest.NewSMTPServer(t), notifytest.NewWebhookReceiver(t)
+	w := worker.NewWith(c, activities.New(db), &activities.Deliverer{Store: db, Senders: notify.Senders{
+		notify.ChannelEmail: &notify.Email{Addr: mailServer.Addr, TLSConfig: mailServer.TLS, Username: mailServer.Username,
+			Password: mailServer.Password, From: mail.Address{Name: "Compact", Address: "noreply@compact.example"},
+			Unsubscribe: notify.Unsubscribe{URL: "https://compact.example/v1/unsubscribe", Secret: []byte("0123456789abcdef0123456789abcdef")}},
+		notify.ChannelWebhook: &notify.Webhook{Client: &http.Client{Timeout: 5 * time.Second}}, // the loopback is allowed here
+	}})
 	require.NoError(t, w.Start())
 	defer w.Stop()
+	for _, sub := range []store.Subscription{
+		{ProcessID: "gcm-2018", Recipient: "delegue@mission.example", Channel: notify.ChannelEmail, Language: "fr"},
+		{ProcessID: "gcm-2018", Recipient: hook.URL, Channel: notify.ChannelWebhook},
+		{ProcessID: "gcm-2018", Recipient: "digest@ngo.example", Channel: notify.ChannelEmail, Mode: store.ModeDaily},
+	} {
+		_, err := db.Subscribe(ctx, sub)
+		require.NoError(t, err)
+	}
+	require.NoError(t, db.PutEndpoint(ctx, store.Endpoint{Channel: notify.ChannelWebhook, Recipient: hook.URL, Secret: hook.Secret}))
+	require.NoError(t, workflows.StartNotifications(ctx, c, workflows.NotificationsInput{SweepEvery: 500 * time.Millisecond, Day: 2 * time.Second}))
 
 	tmpl, err := process.LookupTemplate("gcm-2018")
 	require.NoError(t, err)
@@ -86,11 +109,44 @@ func TestSimulateGCM2018(t *testing.T) {
 		}
 	}
 	require.Less(t, largest, 10000)
+
+	// Every event reached its subscribers, each once; the digest reader
+	// read them in digests.
+	entries, err := db.Entries(ctx, "gcm-2018", 0)
+	require.NoError(t, err)
+	waitFor(t, ctx, "every notification sent or digested", func() bool {
+		pending, err1 := db.ListOutbox(ctx, "gcm-2018", store.NotificationPending)
+		held, err2 := db.ListOutbox(ctx, "gcm-2018", store.NotificationHeld)
+		return err1 == nil && err2 == nil && len(pending)+len(held) == 0
+	})
+	require.Len(t, hook.Processed(), len(entries))
+	_, duplicates := hook.Requests()
+	require.Zero(t, duplicates)
+	require.Len(t, mailServer.MailTo("delegue@mission.example"), len(entries))
+	digested, err := db.ListOutbox(ctx, "gcm-2018", store.NotificationDigested)
+	require.NoError(t, err)
+	require.Len(t, digested, len(entries))
+	digests := mailServer.MailTo("digest@ngo.example")
+	require.NotEmpty(t, digests)
+	t.Logf("%d events: %d emails and %d webhooks at once, %d digests", len(entries), len(entries), len(entries), len(digests))
+	require.NoError(t, c.TerminateWorkflow(ctx, workflows.NotificationsWorkflowID, "", "test over"))
 	t.Logf("gcm-2018 at scale 2e7: %s wall, %d record lines, largest history %d events (%s)",
 		elapsed.Round(time.Millisecond), strings.Count(printed, "\n"), largest, name)
 
 	if *recordHistories {
 		writeHistories(t, ctx, c, tmpl.ID)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test when ctx ends.
+func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }
 
@@ -106,6 +162,8 @@ func workflowIDs(t *process.Template) []string {
 // workflow type.
 var replayed = map[string]string{
 	"process":       "",
+	"delivery":      "delivery/gcm-2018/ts1/window.opened",
+	"notifications": workflows.NotificationsWorkflowID,
 	"accreditation": "accreditation",
 	"consultation":  "ts1",
 	"drafting":      "rev1",
@@ -119,7 +177,10 @@ func writeHistories(t *testing.T, ctx context.Context, c client.Client, processI
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	for name, stage := range replayed {
 		id := workflows.ProcessWorkflowID(processID)
-		if stage != "" {
+		switch {
+		case name == "delivery" || name == "notifications":
+			id = stage
+		case stage != "":
 			id = workflows.StageWorkflowID(processID, stage)
 		}
 		var events []*historypb.HistoryEvent

@@ -10,6 +10,7 @@ const (
 	DeliveryFailed   = "failed"   // the endpoint failed for now: retried
 	DeliveryRejected = "rejected" // the endpoint refused for good
 	DeliveryError    = "error"    // our fault: retried, not held against the endpoint
+	DeliverySkipped  = "skipped"  // not sent on purpose: no sender configured for the channel
 )
 
 // DeliveryAttempt is one try at sending a notification to its endpoint.
@@ -36,11 +37,4 @@ type Endpoint struct {
 	FailingSince   time.Time `json:"failingSince,omitzero"`
 	DisabledAt     time.Time `json:"disabledAt,omitzero"`
 	DisabledReason string    `json:"disabledReason,omitempty"`
-}
-
-// OutboxCursor is a position in the outbox's order, by creation time and
-// then key; the zero cursor is before the first notification.
-type OutboxCursor struct {
-	CreatedAt time.Time `json:"createdAt,omitzero"`
-	Key       string    `json:"key,omitempty"`
 }

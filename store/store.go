@@ -54,11 +54,15 @@ type Windows interface {
 // Contributions is the intake.
 type Contributions interface {
 	// Submit stores a contribution in one transaction that checks the window
-	// is open at now (Conflict otherwise) and that the submitter may
+	// takes submissions at now (ContributionWindow.TakesAt; Conflict
+	// otherwise) and that the submitter may
 	// contribute (Rule otherwise: member States always, stakeholders once
 	// approved). The same (party, idempotency key) returns the first receipt.
 	Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error)
+	// GetContribution returns a contribution with its attachment.
 	GetContribution(ctx context.Context, tracking string) (process.Contribution, error)
+	// ListContributions pages through contributions in tracking order,
+	// without their attachments' bytes (Contribution.AttachmentSize).
 	ListContributions(ctx context.Context, f ContributionFilter) ([]process.Contribution, error)
 	// Withdraw marks a party's own contribution withdrawn (NotFound for
 	// another party's).
@@ -111,60 +115,9 @@ type Record interface {
 	Append(ctx context.Context, ev process.RecordEvent) (process.RecordEntry, error)
 	// Entries returns a process's record from seq after+1 on, in order.
 	Entries(ctx context.Context, processID string, after int64) ([]process.RecordEntry, error)
-}
-
-// Notification is one message to one recipient on one channel.
-type Notification struct {
-	Key       string    `json:"key"` // event key / recipient / channel: sent once
-	ProcessID string    `json:"processId"`
-	Event     string    `json:"event"`
-	Recipient string    `json:"recipient"`
-	Channel   string    `json:"channel"` // email, webhook, outbox
-	Payload   string    `json:"payload"` // JSON
-	State     string    `json:"state"`   // pending, sent, failed
-	CreatedAt time.Time `json:"createdAt"`
-}
-
-// Subscription says that a recipient wants a process's events of some topics.
-type Subscription struct {
-	ProcessID string   `json:"processId"`
-	Recipient string   `json:"recipient"`
-	Channel   string   `json:"channel"`
-	Topics    []string `json:"topics"` // event prefixes, e.g. "window.", "draft."; empty means all
-}
-
-// Outbox holds subscriptions and the notifications due to subscribers.
-type Outbox interface {
-	Subscribe(ctx context.Context, s Subscription) error
-	Subscribers(ctx context.Context, processID, event string) ([]Subscription, error)
-	// Enqueue adds notifications; a key already present is skipped.
-	Enqueue(ctx context.Context, ns []Notification) error
-	ListOutbox(ctx context.Context, processID string, state string) ([]Notification, error)
-	MarkSent(ctx context.Context, key string) error
-	// Unsubscribe removes a recipient's subscription to a process on a
-	// channel; removing one that is not there is a no-op.
-	Unsubscribe(ctx context.Context, processID, recipient, channel string) error
-	GetNotification(ctx context.Context, key string) (Notification, error)
-	// Pending lists up to limit pending notifications of every process
-	// after a position, oldest first; a limit of 0 means 100.
-	Pending(ctx context.Context, after OutboxCursor, limit int) ([]Notification, error)
-	// MarkFailed gives up on a notification, saying why; a sent one is
-	// Conflict.
-	MarkFailed(ctx context.Context, key, reason string) error
-	// LogDelivery records an attempt and, in the same transaction, its
-	// endpoint's health: a success clears it, a failure or rejection counts.
-	// It returns the endpoint as updated, creating it on a first attempt.
-	LogDelivery(ctx context.Context, d DeliveryAttempt) (Endpoint, error)
-	// Deliveries lists a notification's attempts in order.
-	Deliveries(ctx context.Context, key string) ([]DeliveryAttempt, error)
-	// PutEndpoint creates or replaces an endpoint's settings; it enables the
-	// endpoint again and clears its health.
-	PutEndpoint(ctx context.Context, e Endpoint) error
-	GetEndpoint(ctx context.Context, channel, recipient string) (Endpoint, error)
-	// DisableEndpoint disables an endpoint at the given time, for a reason;
-	// disabling it again keeps the first time and reason. It returns the
-	// endpoint as disabled.
-	DisableEndpoint(ctx context.Context, channel, recipient, reason string, at time.Time) (Endpoint, error)
+	// EntriesPage returns at most limit entries from seq after+1 on, in
+	// order: a long record read a page at a time.
+	EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error)
 }
 
 // Token is an API bearer token, stored by the SHA-256 of its secret: the

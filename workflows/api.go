@@ -12,6 +12,11 @@ import (
 // TaskQueue is where Compact's workflows and activities run.
 const TaskQueue = "compact"
 
+// WorkflowTaskTimeout is how long a worker may hold a workflow task (Temporal
+// defaults to 10 s): a task lost with a killed worker holds its workflow up
+// this long. Replaying the largest history takes milliseconds.
+const WorkflowTaskTimeout = 3 * time.Second
+
 // Register registers every workflow on w: a worker, or a test environment.
 func Register(w interface{ RegisterWorkflow(any) }) {
 	w.RegisterWorkflow(Process)
@@ -21,6 +26,8 @@ func Register(w interface{ RegisterWorkflow(any) }) {
 	w.RegisterWorkflow(DraftingRound)
 	w.RegisterWorkflow(Conference)
 	w.RegisterWorkflow(Endorsement)
+	w.RegisterWorkflow(Delivery)
+	w.RegisterWorkflow(Notifications)
 }
 
 // ProcessWorkflowID is the ID of a process's parent workflow.
@@ -29,6 +36,26 @@ func ProcessWorkflowID(processID string) string { return "process/" + processID 
 // StageWorkflowID is the ID of the child workflow that runs one stage.
 func StageWorkflowID(processID, stageID string) string {
 	return "process/" + processID + "/stage/" + stageID
+}
+
+// DeliveryWorkflowID is the ID of the workflow that delivers an event's
+// notifications: one per event, however often its start is asked for.
+func DeliveryWorkflowID(eventKey string) string { return "delivery/" + eventKey }
+
+// NotificationsWorkflowID is the ID of the one Notifications workflow.
+const NotificationsWorkflowID = "notifications"
+
+// DeliveryInput names the event whose notifications a Delivery sends.
+type DeliveryInput struct {
+	EventKey string `json:"eventKey"`
+}
+
+// NotificationsInput sets the Notifications workflow's rhythm (zero is the
+// default) and carries its place over continue-as-new.
+type NotificationsInput struct {
+	SweepEvery time.Duration `json:"sweepEvery,omitempty"` // 0: 10 minutes
+	Day        time.Duration `json:"day,omitempty"`        // a digest day; 0: 24 hours, ending at 00:00 UTC
+	LastDigest time.Time     `json:"lastDigest,omitzero"`  // the last day's end whose digests were sent
 }
 
 // Names of the Process workflow's updates and queries.
@@ -174,6 +201,10 @@ type StageInput struct {
 	Simulation  *Simulation         `json:"simulation,omitempty"`
 	Drafting    *DraftingContext    `json:"drafting,omitempty"`
 	Carry       *AccreditationCarry `json:"carry,omitempty"`
+	// Scheduled: the Process published the stage's window to the intake
+	// as scheduled; the stage keeps it so when it moves the deadline
+	// before opening it.
+	Scheduled bool `json:"scheduled,omitempty"`
 }
 
 // DraftingContext places a draft stage among the revisions.

@@ -18,7 +18,7 @@ import (
 func Consultation(ctx workflow.Context, in StageInput) (StageResult, error) {
 	c := &consultation{stage: newStage(in)}
 	if w := in.Stage.Window; w != nil {
-		c.opens, c.closes, c.purpose = w.Opens.Time, w.Closes.Time, process.ForContributions
+		c.opens, c.closes, c.purpose, c.scheduled = w.Opens.Time, w.Closes.Time, process.ForContributions, in.Scheduled
 	}
 	if err := setUpdate(ctx, UpdateSetDeadline, c.setDeadline, c.validateSetDeadline); err != nil {
 		return StageResult{}, err
@@ -39,6 +39,7 @@ type window struct {
 	opens, closes time.Time // process time
 	opened        bool
 	opening       bool // its OpenWindow activity is in flight
+	scheduled     bool // the store takes submissions by its times, opened or not (process.WindowScheduled)
 	purpose       process.WindowPurpose
 	sealed        bool
 	moving        int
@@ -239,14 +240,15 @@ func (c *consultation) validateSetDeadline(ctx workflow.Context, req SetDeadline
 
 func validateSetDeadline(now time.Time, w *window, req SetDeadlineRequest) error {
 	const op = "workflows.SetDeadline"
+	takes := w.opened || w.scheduled && now.After(w.opens) // by the store's copy
 	switch {
 	case !w.has():
 		return process.Errorf(op, process.Conflict, "this stage has no contribution window")
-	case w.sealed || (w.opened && !now.Before(w.closes)):
+	case w.sealed || ((w.opened || w.scheduled) && !now.Before(w.closes)):
 		// Past its deadline it has refused contributions as late: it stays
 		// closed, sealed or not yet.
 		return process.Errorf(op, process.Conflict, "the window closed at %s", w.closes.Format(time.RFC3339))
-	case req.Closes.IsZero() && !w.opened:
+	case req.Closes.IsZero() && !takes:
 		return process.Errorf(op, process.Conflict, "the window has not opened yet")
 	case !req.Closes.IsZero() && !req.Closes.After(now):
 		return process.Errorf(op, process.Rule, "the new deadline %s is not in the future", req.Closes.Format(time.RFC3339))
@@ -274,19 +276,26 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	if to.IsZero() {
 		to = s.clk.now(ctx)
 	}
+	row := process.ContributionWindow{
+		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
+		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to),
+		Public: w.purpose == process.ForContributions, Purpose: w.purpose,
+	}
 	if w.opened {
-		err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
-			ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
-			OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to),
-			Public: w.purpose == process.ForContributions, Purpose: w.purpose,
-		}).Get(ctx, nil)
-		if err != nil {
+		if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, row).Get(ctx, nil); err != nil {
 			return from, err
 		}
 	}
 	w.closes, w.moved = to, true
 	w.moves++
-	return to, s.record(ctx, "window.moved", s.clk.now(ctx), map[string]any{
+	ev := activities.StageEvent{StageID: s.in.Stage.ID, Event: "window.moved", At: s.clk.now(ctx), Data: map[string]any{
 		"seq": w.moves, "from": from, "to": to, "reason": req.Reason,
-	})
+	}}
+	if !w.opened && w.scheduled {
+		// Opened from now on, it opens with the new close; until then the
+		// store's schedule moves with the record.
+		row.State = process.WindowScheduled
+		ev.Windows = []process.ContributionWindow{row}
+	}
+	return to, s.rec.record(ctx, ev)
 }

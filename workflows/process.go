@@ -23,6 +23,7 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 		p.ProcessState = initialState(workflow.Now(ctx), in)
 	}
 	p.clk = clock{p.Clock}
+	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
 	if err := p.registerHandlers(ctx); err != nil {
 		return ProcessResult{}, err
 	}
@@ -37,7 +38,13 @@ type processRun struct {
 	running int  // child workflows in flight
 	dirty   bool // the schedule or a stage's status changed: look again
 	busy    int  // update handlers in flight
+	publish bool // the store's windows follow every change of the schedule
 }
+
+// publishedSchedule versions the Process workflow that keeps the store's
+// windows the exact schedule, so that the intake opens them on time even
+// when a stage's workflow starts late.
+const publishedSchedule = "published-schedule"
 
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
@@ -113,12 +120,11 @@ func (p *processRun) register(ctx workflow.Context) error {
 	var windows []process.ContributionWindow
 	for i, s := range p.Stages {
 		rows[i] = stageRow(p.in.ProcessID, s)
-		if w := s.Spec.Window; w != nil {
-			windows = append(windows, process.ContributionWindow{
-				ProcessID: p.in.ProcessID, StageID: s.Spec.ID, Code: s.Spec.Code, State: process.WindowPending,
-				OpensAt: p.Clock.Wall(w.Opens.Time), ClosesAt: p.Clock.Wall(w.Closes.Time),
-				Public: s.Spec.Kind.Consultative(), Purpose: windowPurpose(s.Spec.Kind),
-			})
+		if w := p.windowRow(s); w != nil {
+			if !p.publish {
+				w.State = process.WindowPending
+			}
+			windows = append(windows, *w)
 		}
 	}
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RegisterProcess, activities.RegisterInput{
@@ -168,14 +174,16 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	in := StageInput{
 		ProcessID: p.in.ProcessID, ProcessCode: p.in.Template.Code, Phase: s.Phase, Seq: s.Seq,
 		Stage: s.Spec, Clock: p.Clock, Rules: p.in.Template.Rules, Simulation: p.in.Simulation,
+		Scheduled: p.publish,
 	}
 	if s.Spec.Kind == process.Draft {
 		in.Drafting = p.draftingContext(i)
 	}
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID),
-		TaskQueue:  TaskQueue,
-	})
+	opts := workflow.ChildWorkflowOptions{WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID), TaskQueue: TaskQueue}
+	if p.publish {
+		opts.WorkflowTaskTimeout = WorkflowTaskTimeout
+	}
+	cctx := workflow.WithChildOptions(ctx, opts)
 	future := workflow.ExecuteChildWorkflow(cctx, stageWorkflow(s.Spec.Kind), in)
 	p.running++
 	id := s.Spec.ID
@@ -307,6 +315,24 @@ func (p *processRun) result() ProcessResult {
 		}
 	}
 	return res
+}
+
+// windowRow is the intake's window of a stage as scheduled: cancelled with
+// its stage; nil when the stage has none.
+func (p *processRun) windowRow(s StageState) *process.ContributionWindow {
+	w := s.Spec.Window
+	if w == nil {
+		return nil
+	}
+	state := process.WindowScheduled
+	if s.Status == process.Cancelled {
+		state = process.WindowCancelled
+	}
+	return &process.ContributionWindow{
+		ProcessID: p.in.ProcessID, StageID: s.Spec.ID, Code: s.Spec.Code, State: state,
+		OpensAt: p.Clock.Wall(w.Opens.Time), ClosesAt: p.Clock.Wall(w.Closes.Time),
+		Public: s.Spec.Kind.Consultative(), Purpose: windowPurpose(s.Spec.Kind),
+	}
 }
 
 // windowPurpose is what a stage's template window takes.

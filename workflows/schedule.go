@@ -56,8 +56,9 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 	})
 }
 
-// scheduled finds a stage that has not started, or says why not.
-func (p *processRun) scheduled(op, id string) (*StageState, error) {
+// scheduled finds a stage that has not started and whose window has not
+// opened by the schedule, or says why not.
+func (p *processRun) scheduled(ctx workflow.Context, op, id string) (*StageState, error) {
 	i := p.index(id)
 	if i < 0 {
 		return nil, process.Errorf(op, process.NotFound, "no stage %q", id)
@@ -66,12 +67,18 @@ func (p *processRun) scheduled(op, id string) (*StageState, error) {
 	if s.Status != process.Scheduled {
 		return nil, process.Errorf(op, process.Conflict, "stage %s is %s: only a scheduled stage can change", id, s.Status)
 	}
+	// The intake takes contributions from the scheduled opening on, even
+	// before the stage's workflow starts.
+	if w := s.Spec.Window; p.publish && w != nil && !p.clk.now(ctx).Before(w.Opens.Time) {
+		return nil, process.Errorf(op, process.Conflict, "stage %s's window has taken contributions since %s: it can no longer change",
+			id, w.Opens.Format(time.RFC3339))
+	}
 	return s, nil
 }
 
 func (p *processRun) validateReschedule(ctx workflow.Context, req RescheduleRequest) error {
 	const op = "workflows.Reschedule"
-	s, err := p.scheduled(op, req.StageID)
+	s, err := p.scheduled(ctx, op, req.StageID)
 	if err != nil {
 		return err
 	}
@@ -139,7 +146,7 @@ func (p *processRun) addStage(ctx workflow.Context, req AddStageRequest) (StageS
 }
 
 func (p *processRun) validateCancelStage(ctx workflow.Context, req CancelStageRequest) error {
-	_, err := p.scheduled("workflows.CancelStage", req.StageID)
+	_, err := p.scheduled(ctx, "workflows.CancelStage", req.StageID)
 	return err
 }
 
@@ -156,7 +163,7 @@ func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadline
 		return process.Errorf(op, process.Conflict,
 			"stage %s is running: move its open window with the stage's own %s update", req.StageID, UpdateSetDeadline)
 	}
-	s, err := p.scheduled(op, req.StageID)
+	s, err := p.scheduled(ctx, op, req.StageID)
 	if err != nil {
 		return err
 	}
@@ -183,7 +190,10 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 }
 
 // changed wakes the scheduler, keeps the change in the schedule's history
-// and records it with the stage's new row.
+// and records it with the stage's new row and its window as now scheduled.
+// The intake follows the schedule once that record is written: a change
+// accepted just before its window's old opening and held up (a crash loses
+// the activity until its timeout) can leave the old times in force.
 func (p *processRun) changed(ctx workflow.Context, kind string, s StageState, reason, from, to string) error {
 	p.busy++
 	defer func() { p.busy-- }()
@@ -197,7 +207,11 @@ func (p *processRun) changed(ctx workflow.Context, kind string, s StageState, re
 	if to != "" {
 		data["to"] = to
 	}
-	return p.rec.record(ctx, activities.StageEvent{
+	ev := activities.StageEvent{
 		StageID: s.Spec.ID, Event: kind, At: now, Data: data, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
-	})
+	}
+	if w := p.windowRow(s); p.publish && w != nil {
+		ev.Windows = []process.ContributionWindow{*w}
+	}
+	return p.rec.record(ctx, ev)
 }

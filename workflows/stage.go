@@ -20,7 +20,7 @@ var a *activities.Activities
 // Rule violations come back non-retryable (see activities.Classify).
 func withActivityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 15 * time.Second,
+		StartToCloseTimeout: 5 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,
@@ -66,7 +66,8 @@ type recorder struct {
 	processID string
 }
 
-// record appends the event to the record, then queues its notifications.
+// record appends the event to the record, then queues its notifications
+// and starts the Delivery of those to send now.
 func (r recorder) record(ctx workflow.Context, ev activities.StageEvent) error {
 	ev.ProcessID = r.processID
 	actx := withActivityOptions(ctx)
@@ -74,9 +75,16 @@ func (r recorder) record(ctx workflow.Context, ev activities.StageEvent) error {
 	if err := workflow.ExecuteActivity(actx, a.RecordStage, ev).Get(ctx, &entry); err != nil {
 		return err
 	}
-	return workflow.ExecuteActivity(actx, a.Notify, activities.NotifyInput{
+	var sendNow int
+	if err := workflow.ExecuteActivity(actx, a.Notify, activities.NotifyInput{
 		ProcessID: r.processID, Key: entry.Key, StageID: ev.StageID, Event: ev.Event, Data: ev.Data,
-	}).Get(ctx, nil)
+	}).Get(ctx, &sendNow); err != nil {
+		return err
+	}
+	if sendNow > 0 && workflow.GetVersion(ctx, deliverNotificationsVersion, workflow.DefaultVersion, 1) == 1 {
+		startDelivery(ctx, entry.Key)
+	}
+	return nil
 }
 
 // stageRow is the read-model row of a stage.

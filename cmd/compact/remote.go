@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -15,15 +16,30 @@ func workerCmd(args []string, stderr io.Writer) int {
 	var r remoteFlags
 	fs := newFlags("worker", "Runs the worker against a Temporal server; serves /healthz, /readyz and /metrics.", stderr)
 	r.register(fs, "127.0.0.1:8081")
+	var links linkFlags
+	var send sendFlags
+	links.register(fs)
+	send.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	return runProcess("worker", *r.logLevel, stderr, func(ctx context.Context, p *process) error {
+		secret, err := links.secret("")
+		if err != nil {
+			return err
+		}
+		senders, err := send.senders(links, secret)
+		if err != nil {
+			return err
+		}
 		c, st, err := r.connect(ctx, p)
 		if err != nil {
 			return err
 		}
-		if err := p.startWorker(c, st); err != nil {
+		if err := p.startWorker(c, st, senders); err != nil {
+			return err
+		}
+		if err := p.startNotifications(ctx, c); err != nil {
 			return err
 		}
 		// Checks only, not Temporal and Store: with those api.New would add
@@ -38,15 +54,31 @@ func apiCmd(args []string, stderr io.Writer) int {
 	var r remoteFlags
 	fs := newFlags("api", "Runs the HTTP API against a Temporal server.", stderr)
 	r.register(fs, "127.0.0.1:8080")
+	sessionKey := sessionKeyFlag(fs)
+	var links linkFlags
+	links.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	return runProcess("api", *r.logLevel, stderr, func(ctx context.Context, p *process) error {
+		links.publicURL = cmp.Or(links.publicURL, publicURLFor(r.httpAddr))
+		secret, err := links.secret("")
+		if err != nil {
+			return err
+		}
+		apiLinks, err := links.apiOptions(p, secret)
+		if err != nil {
+			return err
+		}
+		pages, err := p.pages(*sessionKey)
+		if err != nil {
+			return err
+		}
 		c, st, err := r.connect(ctx, p)
 		if err != nil {
 			return err
 		}
-		return p.serveHTTP(r.httpAddr, api.Options{Temporal: c, Store: st})
+		return p.serveHTTP(r.httpAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks})
 	})
 }
 

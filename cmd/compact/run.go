@@ -19,6 +19,7 @@ import (
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/logging"
 	"github.com/compact-un/compact/internal/metrics"
+	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/worker"
 	"github.com/compact-un/compact/workflows"
@@ -179,9 +180,13 @@ func (p *process) dial(ctx context.Context, opts client.Options) (client.Client,
 	}
 }
 
-// startWorker starts polling workflows.TaskQueue with activities over st.
-func (p *process) startWorker(c client.Client, st store.Store) error {
+// startWorker starts polling workflows.TaskQueue with activities over st,
+// delivering notifications with senders (nil: worker.New's).
+func (p *process) startWorker(c client.Client, st store.Store, senders notify.Senders) error {
 	w := worker.New(c, activities.New(st))
+	if senders != nil {
+		w = worker.NewWith(c, activities.New(st), &activities.Deliverer{Store: st, Senders: senders})
+	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

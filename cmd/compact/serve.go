@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -21,12 +22,34 @@ func serveCmd(args []string, stderr io.Writer) int {
 	port := fs.Int("temporal-port", 7233, "port of the embedded Temporal frontend on 127.0.0.1")
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	level := logLevelFlag(fs)
+	sessionKey := sessionKeyFlag(fs)
+	var links linkFlags
+	var send sendFlags
+	links.register(fs)
+	send.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	return runProcess("serve", *level, stderr, func(ctx context.Context, p *process) error {
+		pages, err := p.pages(*sessionKey)
+		if err != nil {
+			return err
+		}
 		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
 			return fmt.Errorf("data dir: %w", err)
+		}
+		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
+		secret, err := links.secret(*dataDir)
+		if err != nil {
+			return err
+		}
+		senders, err := send.senders(links, secret)
+		if err != nil {
+			return err
+		}
+		apiLinks, err := links.apiOptions(p, secret)
+		if err != nil {
+			return err
 		}
 		st, err := openStore(ctx, filepath.Join(*dataDir, "compact.db"))
 		if err != nil {
@@ -41,13 +64,18 @@ func serveCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		if err := p.startWorker(c, st); err != nil {
+		if err := p.startWorker(c, st, senders); err != nil {
+			return err
+		}
+		if err := p.startNotifications(ctx, c); err != nil {
 			return err
 		}
 		return p.serveHTTP(*httpAddr, api.Options{
 			Temporal: c,
 			Store:    st,
+			Links:    apiLinks,
 			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
+			Pages:    pages,
 		})
 	})
 }

@@ -9,10 +9,7 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	domain "github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/simulate"
@@ -82,64 +79,14 @@ func runSimulation(ctx context.Context, p *process, tmpl *domain.Template, opts 
 	if err != nil {
 		return err
 	}
-	if err := p.startWorker(c, st); err != nil {
+	if err := p.startWorker(c, st, nil); err != nil {
 		return err
 	}
-	start := time.Now()
-	if _, err := simulate.Run(ctx, c, st, opts, out); err != nil {
-		return err
-	}
-	wall := time.Since(start)
-	largest, name, err := largestHistory(ctx, c, tmpl)
-	if err != nil {
-		return err
-	}
-	replay, err := replayHistory(ctx, c, name)
+	f, err := simulate.Measure(ctx, c, st, opts, out)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\n%s ran in %s at scale %g; largest history %d events (%s), replayed in %s\n",
-		tmpl.ID, wall.Round(time.Millisecond), opts.Scale, largest, name, replay.Round(time.Millisecond))
+		tmpl.ID, f.Wall.Round(time.Millisecond), opts.Scale, f.Largest, f.LargestID, f.Replay.Round(time.Millisecond))
 	return nil
-}
-
-// replayHistory replays a workflow's history through the workflows' code,
-// as a worker does after a restart, and times it.
-func replayHistory(ctx context.Context, c client.Client, workflowID string) (time.Duration, error) {
-	var events []*historypb.HistoryEvent
-	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			return 0, fmt.Errorf("history of %s: %w", workflowID, err)
-		}
-		events = append(events, ev)
-	}
-	replayer := sdkworker.NewWorkflowReplayer()
-	workflows.Register(replayer)
-	start := time.Now()
-	if err := replayer.ReplayWorkflowHistory(nil, &historypb.History{Events: events}); err != nil {
-		return 0, fmt.Errorf("replay %s: %w", workflowID, err)
-	}
-	return time.Since(start), nil
-}
-
-// largestHistory finds the longest history among the process's workflows.
-func largestHistory(ctx context.Context, c client.Client, tmpl *domain.Template) (int64, string, error) {
-	ids := []string{workflows.ProcessWorkflowID(tmpl.ID)}
-	for _, s := range tmpl.Stages() {
-		ids = append(ids, workflows.StageWorkflowID(tmpl.ID, s.ID))
-	}
-	var largest int64
-	var name string
-	for _, id := range ids {
-		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
-		if err != nil {
-			return 0, "", fmt.Errorf("describe %s: %w", id, err)
-		}
-		if n := desc.GetWorkflowExecutionInfo().GetHistoryLength(); n > largest {
-			largest, name = n, id
-		}
-	}
-	return largest, name, nil
 }

@@ -41,12 +41,22 @@ type summary struct {
 	maxSealLag                                                                                time.Duration
 	// The workflows' lag: how long after its time an event was recorded, or
 	// after the server was up again when its time fell while it was down.
-	maxEventLag      time.Duration
-	maxEventLagOf    string
-	lateOpenRefusals int // refused as not open over a second after the window was due and the server up
-	// Windows opened (in the store) over a second late; after their deadline.
-	openedLate, openedAfterDeadline int
-	maxEarlyRefusal                 time.Duration // how long before a deadline the earliest "closed" refusal came
+	maxEventLag   time.Duration
+	maxEventLagOf string
+	lateEvents    int // timed events recorded over 5 s late
+	// The windows as the intake showed them to contributors. Opening: how
+	// long after a window was due (and the server up) the intake still
+	// refused it as not open, and (counting only the server's up time)
+	// took its first contribution; how many windows refused as not open
+	// over a second after they were due.
+	maxOpenRefusalLag, maxFirstAcceptLag time.Duration
+	openedLate                           int
+	// Closing: the latest contribution taken before a deadline, and how long
+	// before its deadline the earliest refusal as late came.
+	minLastAcceptLead, maxEarlyRefusal time.Duration
+	// The workflows' window.opened entries over a second late; after their
+	// deadline: the record, not the intake.
+	recordedOpenLate, recordedOpenAfterDeadline int
 }
 
 // fetch reads the whole final state: stages and their windows, every
@@ -207,6 +217,9 @@ func (r *run) verify(t *testing.T) summary {
 		if lag > sum.maxEventLag {
 			sum.maxEventLag, sum.maxEventLagOf = lag, e.StageID+" "+e.Event
 		}
+		if lag > 5*time.Second {
+			sum.lateEvents++
+		}
 		if lag > 5*time.Second && notes < 20 {
 			notes++
 			t.Logf("NOTE: %s %s (seq %d) due at %s was recorded %s after the server could act on it, at %s; %s",
@@ -324,25 +337,32 @@ func (r *run) verify(t *testing.T) summary {
 		mine := rowsOf[id]
 		slices.SortFunc(mine, func(a, b contribution) int { return strings.Compare(a.Tracking, b.Tracking) })
 		h := sha256.New()
-		for _, c := range mine {
+		due := r.srv.upAt(w.OpensAt) // the earliest the server could take one
+		for i, c := range mine {
 			h.Write([]byte(c.SHA256))
 			if !c.SubmittedAt.Before(w.ClosesAt) || c.SubmittedAt.Before(w.OpensAt) {
 				f.fail("window %s (%s to %s) took %s at %s", id, w.OpensAt.Format(time.RFC3339Nano),
 					w.ClosesAt.Format(time.RFC3339Nano), c.Tracking, c.SubmittedAt.Format(time.RFC3339Nano))
+			}
+			if i == 0 {
+				sum.maxFirstAcceptLag = max(sum.maxFirstAcceptLag, r.srv.upFor(due, c.SubmittedAt))
+			}
+			if lead := w.ClosesAt.Sub(c.SubmittedAt); sum.minLastAcceptLead == 0 || lead < sum.minLastAcceptLead {
+				sum.minLastAcceptLead = lead
 			}
 		}
 		if seal.Count != len(mine) || seal.Digest != hex.EncodeToString(h.Sum(nil)) {
 			f.fail("window %s sealed %d contributions (digest %s), but %d are stored (digest %x)", id, seal.Count,
 				seal.Digest, len(mine), h.Sum(nil))
 		}
-		// window.opened is recorded just after the intake learns the window
-		// is open: when it comes late, contributors found it shut.
+		// The intake takes a window by its schedule; the stage's workflow
+		// records window.opened when it gets there, late after a kill.
 		if opened := events[[2]string{id, "window.opened"}]; len(opened) == 1 {
-			if opened[0].RecordedAt.Sub(r.srv.upAt(w.OpensAt)) > time.Second {
-				sum.openedLate++
+			if opened[0].RecordedAt.Sub(due) > time.Second {
+				sum.recordedOpenLate++
 			}
 			if !opened[0].RecordedAt.Before(w.ClosesAt) {
-				sum.openedAfterDeadline++
+				sum.recordedOpenAfterDeadline++
 			}
 		}
 		if lag := closed[0].RecordedAt.Sub(w.ClosesAt); lag > sum.maxSealLag {
@@ -369,10 +389,19 @@ func (r *run) verify(t *testing.T) summary {
 				firstRefusal = a.recv
 			}
 		}
+		// Refusals as not open: none sent over a second after the window
+		// was due and the server up.
+		var openLag time.Duration
 		for _, a := range attempts {
-			if a.stage == id && a.outcome == refusedPre && a.sent.After(r.srv.upAt(w.OpensAt).Add(time.Second)) {
-				sum.lateOpenRefusals++
+			if a.stage == id && a.outcome == refusedPre && a.sent.After(due) {
+				openLag = max(openLag, a.recv.Sub(due))
 			}
+		}
+		sum.maxOpenRefusalLag = max(sum.maxOpenRefusalLag, openLag)
+		if openLag > time.Second {
+			sum.openedLate++
+			f.fail("window %s, due at %s (the server up), refused contributions as not open until %s after", id,
+				due.Format(time.RFC3339Nano), openLag.Round(time.Millisecond))
 		}
 		// A window that refused as late and then took a contribution
 		// reopened: only an extension recorded in between explains that.

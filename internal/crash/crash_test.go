@@ -160,13 +160,17 @@ func TestCrashCycles(t *testing.T) {
 	}
 	t.Logf("crash summary: cycles=%d kills=%d acknowledged=%d (after a broken connection %d, first receipt replayed %d) present=%d duplicates=%d lost=%d "+
 		"refused=%d (late probes refused %d, at restart %d) windows=%d (deadline while down %d, reopened %d) "+
-		"stages added=%d deadlines moved=%d max restart-to-ready=%s max seal lag=%s max event lag=%s (%s) "+
-		"windows opened >1s after due (and up)=%d (after their deadline %d) refused as not open after opening=%d max early late-refusal=%s took=%s seed=%d",
+		"stages added=%d deadlines moved=%d max restart-to-ready=%s; "+
+		"intake: opening: windows refusing as not open >1s after due (and up)=%d, max refusal after due=%s, max first acceptance after due=%s; "+
+		"closing: accepted at or after deadline=0, latest acceptance %s before a deadline, earliest refusal as late %s before one; "+
+		"record: max seal lag=%s max event lag=%s (%s) events >5s late=%d window.opened >1s late=%d (after the deadline %d) took=%s seed=%d",
 		*cycles, *cycles, sum.acked, sum.recovered, sum.replayed, sum.present, sum.duplicates, sum.lost,
 		sum.refused, sum.probesRefused, restartProbes, sum.windows, sum.closedWhileDown, sum.reopened,
-		added, moved, maxReady.Round(time.Millisecond), sum.maxSealLag.Round(time.Millisecond),
-		sum.maxEventLag.Round(time.Millisecond), sum.maxEventLagOf, sum.openedLate, sum.openedAfterDeadline, sum.lateOpenRefusals,
-		sum.maxEarlyRefusal.Round(time.Millisecond), time.Since(began).Round(time.Second), s)
+		added, moved, maxReady.Round(time.Millisecond),
+		sum.openedLate, sum.maxOpenRefusalLag.Round(time.Millisecond), sum.maxFirstAcceptLag.Round(time.Millisecond),
+		sum.minLastAcceptLead.Round(time.Millisecond), sum.maxEarlyRefusal.Round(time.Millisecond),
+		sum.maxSealLag.Round(time.Millisecond), sum.maxEventLag.Round(time.Millisecond), sum.maxEventLagOf, sum.lateEvents,
+		sum.recordedOpenLate, sum.recordedOpenAfterDeadline, time.Since(began).Round(time.Second), s)
 }
 
 // awaitClock waits for the process's windows to be registered and reads

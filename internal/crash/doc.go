@@ -17,7 +17,11 @@
 //     exactly the contributions stored for it, no contribution was
 //     acknowledged at or after its wall-clock close, and none was refused
 //     as late more than a second before it — also when the deadline fell
-//     while the server was down.
+//     while the server was down;
+//   - open a window late: none refused a contribution as not open more
+//     than a second after its scheduled opening (or after the server was
+//     up again, when the opening fell while it was down). Submitters try
+//     the windows the schedule says are open, not only those shown open.
 //
 // Run it (5 cycles, as CI does):
 //
@@ -33,10 +37,14 @@
 // duplicates and lost; refusals (late probes, and the probes of windows
 // whose deadline fell while the server was down); windows; the PGA
 // office's stages added and deadlines moved; the longest restart to
-// /readyz; how late the windows were sealed after their deadline; how late
-// the workflows recorded their timed events (window opened, session held,
-// …) after the server could first act on them, and how many windows opened
-// over a second late or only after their deadline. A NOTE line names each
+// /readyz; the windows as the intake showed them (how long after a window
+// was due it still refused as not open, and took its first contribution;
+// how close to a deadline it took its last, and refused the first as
+// late); and the record's lag: how late the windows were sealed after
+// their deadline, how late the workflows recorded their timed events
+// (window opened, session held, …) after the server could first act on
+// them, how many over 5 s late, and how many window.opened entries came
+// over a second late. A NOTE line names each
 // event recorded more than 5 s late: a workflow task or activity that the
 // killed worker had started is retried only when its timeout expires.
 //

@@ -108,6 +108,33 @@ func (s *server) upAt(t time.Time) time.Time {
 	return t
 }
 
+// upFor is how long the server was up (ready) between from and to.
+func (s *server) upFor(from, to time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	up := to.Sub(from)
+	for _, d := range s.downs {
+		if lo, hi := later(d.from, from), earlier(d.to, to); lo.Before(hi) {
+			up -= hi.Sub(lo)
+		}
+	}
+	return up
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // lastKill describes the last kill before t.
 func (s *server) lastKill(t time.Time) string {
 	s.mu.Lock()

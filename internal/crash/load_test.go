@@ -124,7 +124,7 @@ func (r *run) poll(ctx context.Context) {
 			}
 			r.mu.Unlock()
 		}
-		if n++; n%7 == 0 {
+		if n++; n%3 == 0 {
 			r.pollSchedule(ctx)
 		}
 		sleep(ctx, 150*time.Millisecond)
@@ -155,15 +155,16 @@ func (r *run) pollSchedule(ctx context.Context) {
 	r.mu.Unlock()
 }
 
-// dueShut are the windows that the schedule says opened over a second ago
-// and close in half a second or more, but that the last poll did not show
-// open: a contributor would try them.
-func (r *run) dueShut(now time.Time) []string {
+// dueNow are the windows that the schedule says have opened and close in
+// half a second or more, whether or not the last poll showed them open: a
+// contributor with the calendar would try them, and so finds out how soon
+// the intake opens them.
+func (r *run) dueNow(now time.Time) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var ids []string
 	for id, d := range r.due {
-		if _, open := r.open[id]; !open && d.from.Before(now.Add(-time.Second)) && d.to.After(now.Add(500*time.Millisecond)) {
+		if !now.Before(d.from) && d.to.After(now.Add(500*time.Millisecond)) {
 			ids = append(ids, id)
 		}
 	}
@@ -239,7 +240,7 @@ func (r *run) submit(p party, stage string, probe bool) *attempt {
 			a.outcome, a.detail = refusedEnd, detail
 		case res.status == http.StatusConflict && strings.Contains(detail, " not open"),
 			// A stage added to the schedule has no window in the store
-			// before it opens.
+			// until its addition is recorded.
 			res.status == http.StatusNotFound && strings.Contains(detail, "window") && strings.Contains(detail, "not found"):
 			a.outcome, a.detail = refusedPre, detail
 		default:
@@ -250,7 +251,7 @@ func (r *run) submit(p party, stage string, probe bool) *attempt {
 }
 
 // submitter contributes to the open windows until ctx ends; now and then
-// it probes a window that has just closed.
+// it probes a window that has just closed, or one the schedule says is open.
 func (r *run) submitter(ctx context.Context, p party, rng *rand.Rand) {
 	for ctx.Err() == nil {
 		now := time.Now()
@@ -261,8 +262,8 @@ func (r *run) submitter(ctx context.Context, p party, rng *rand.Rand) {
 				stage = ids[rng.IntN(len(ids))]
 			}
 		}
-		if stage == "" && rng.IntN(20) == 0 {
-			if ids := r.dueShut(now); len(ids) > 0 {
+		if stage == "" && rng.IntN(5) == 0 {
+			if ids := r.dueNow(now); len(ids) > 0 {
 				stage = ids[rng.IntN(len(ids))]
 			}
 		}

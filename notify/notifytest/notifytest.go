@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,7 @@ type SMTPServer struct {
 	// TLS trusts the server's self-signed certificate.
 	TLS *tls.Config
 
+	srv    *smtp.Server
 	mu     sync.Mutex
 	mails  []Mail
 	reject map[string]int // recipient: the code RCPT answers
@@ -49,7 +51,20 @@ type SMTPServer struct {
 // NewSMTPServer starts a server that the test stops when it ends.
 func NewSMTPServer(t testing.TB) *SMTPServer {
 	t.Helper()
-	cert, pool := selfSigned(t)
+	s, err := StartSMTPServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// StartSMTPServer starts a server to stop with Close, for a TestMain.
+func StartSMTPServer() (*SMTPServer, error) {
+	cert, pool, err := selfSigned()
+	if err != nil {
+		return nil, err
+	}
 	s := &SMTPServer{Username: "compact", Password: "s3cret", TLS: &tls.Config{RootCAs: pool}, reject: map[string]int{}}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{server: s, conn: c}, nil
@@ -59,12 +74,25 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	s.Addr = l.Addr().String()
+	s.Addr, s.srv = l.Addr().String(), srv
 	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return s
+	return s, nil
+}
+
+// Close stops the server.
+func (s *SMTPServer) Close() error { return s.srv.Close() }
+
+// MailTo returns the messages accepted for a recipient so far.
+func (s *SMTPServer) MailTo(rcpt string) []Mail {
+	var out []Mail
+	for _, m := range s.Mails() {
+		if slices.Contains(m.To, rcpt) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Reject makes RCPT TO refuse a recipient with a code.
@@ -135,17 +163,16 @@ func (s *session) Reset()        { s.mail = Mail{} }
 func (s *session) Logout() error { return nil }
 
 // selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
+func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "notifytest"},
 		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
 		DNSNames:              []string{"localhost"},
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -155,15 +182,15 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool, nil
 }
 
 // Webhook is a webhook the receiver processed.

@@ -88,9 +88,11 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	switch {
 	case w.Purpose != process.ForContributions:
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "stage %s takes %s, not contributions", s.StageID, w.Purpose)
+	case w.State == process.WindowCancelled:
+		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s was cancelled with its stage", w.Code)
 	case w.State == process.WindowSealed || !now.Before(w.ClosesAt):
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
-	case w.State != process.WindowOpen || now.Before(w.OpensAt):
+	case !w.TakesAt(now):
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s not open", w.Code)
 	}
 	if s.Role == stakeholder {
@@ -153,28 +155,33 @@ func nullBytes(b []byte) any {
 	return b
 }
 
-const contributionColumns = `process_id, stage_id, party, role, idempotency_key, title, body, attachment,
-	attachment_type, tracking, submitted_at, sha256, withdrawn`
+// contributionColumns are a contribution's columns but its attachment's
+// bytes; their length comes last.
+const contributionColumns = `process_id, stage_id, party, role, idempotency_key, title, body,
+	attachment_type, tracking, submitted_at, sha256, withdrawn, COALESCE(LENGTH(attachment), 0)`
 
-func scanContribution(s scanner) (process.Contribution, error) {
+func scanContribution(s scanner, more ...any) (process.Contribution, error) {
 	var c process.Contribution
-	err := s.Scan(&c.ProcessID, &c.StageID, &c.Party, &c.Role, &c.IdempotencyKey, &c.Title, &c.Body, &c.Attachment,
-		&c.AttachmentType, &c.Tracking, scanStamp{&c.SubmittedAt}, &c.SHA256, &c.Withdrawn)
+	err := s.Scan(append([]any{&c.ProcessID, &c.StageID, &c.Party, &c.Role, &c.IdempotencyKey, &c.Title, &c.Body,
+		&c.AttachmentType, &c.Tracking, scanStamp{&c.SubmittedAt}, &c.SHA256, &c.Withdrawn, &c.AttachmentSize}, more...)...)
 	return c, err
 }
 
+// GetContribution returns a contribution with its attachment.
 func (db *DB) GetContribution(ctx context.Context, tracking string) (process.Contribution, error) {
 	const op = "store.GetContribution"
+	var attachment []byte
 	c, err := scanContribution(db.read.QueryRowContext(ctx,
-		`SELECT `+contributionColumns+` FROM contributions WHERE tracking = $1`, tracking))
+		`SELECT `+contributionColumns+`, attachment FROM contributions WHERE tracking = $1`, tracking), &attachment)
+	c.Attachment = attachment
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound(op, "contribution %s not found", tracking)
 	}
 	return c, db.fail(op, err)
 }
 
-// ListContributions pages through contributions in tracking order,
-// attachments included.
+// ListContributions pages through contributions in tracking order, without
+// their attachments' bytes (AttachmentSize counts them).
 func (db *DB) ListContributions(ctx context.Context, f store.ContributionFilter) ([]process.Contribution, error) {
 	const op = "store.ListContributions"
 	limit := f.Limit
@@ -184,7 +191,7 @@ func (db *DB) ListContributions(ctx context.Context, f store.ContributionFilter)
 	case limit == 0:
 		limit = 100
 	}
-	cs, err := queryAll(ctx, db.read, scanContribution, `
+	cs, err := queryAll(ctx, db.read, func(s scanner) (process.Contribution, error) { return scanContribution(s) }, `
 		SELECT `+contributionColumns+` FROM contributions
 		WHERE ($1 = '' OR process_id = $1) AND ($2 = '' OR stage_id = $2) AND ($3 = '' OR party = $3)
 			AND tracking > $4

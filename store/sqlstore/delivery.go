@@ -6,63 +6,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
-
-// Unsubscribe deletes a subscription, if there is one.
-func (db *DB) Unsubscribe(ctx context.Context, processID, recipient, channel string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM subscriptions WHERE process_id = $1 AND recipient = $2 AND channel = $3`,
-		processID, recipient, channel)
-	return db.fail("store.Unsubscribe", err)
-}
-
-const notificationColumns = `notification_key, process_id, event, recipient, channel, payload, state, created_at`
-
-func scanNotification(s scanner) (store.Notification, error) {
-	var n store.Notification
-	err := s.Scan(&n.Key, &n.ProcessID, &n.Event, &n.Recipient, &n.Channel, &n.Payload, &n.State, scanStamp{&n.CreatedAt})
-	return n, err
-}
-
-func (db *DB) GetNotification(ctx context.Context, key string) (store.Notification, error) {
-	const op = "store.GetNotification"
-	n, err := scanNotification(db.read.QueryRowContext(ctx,
-		`SELECT `+notificationColumns+` FROM outbox WHERE notification_key = $1`, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return n, notFound(op, "notification %q not found", key)
-	}
-	return n, db.fail(op, err)
-}
-
-// Pending lists pending notifications oldest first, after a cursor.
-func (db *DB) Pending(ctx context.Context, after store.OutboxCursor, limit int) ([]store.Notification, error) {
-	if limit <= 0 {
-		limit = 100
-	}
-	ns, err := queryAll(ctx, db.read, scanNotification, `SELECT `+notificationColumns+` FROM outbox
-		WHERE state = 'pending' AND (created_at > $1 OR (created_at = $1 AND notification_key > $2))
-		ORDER BY created_at, notification_key LIMIT $3`, stamp(after.CreatedAt), after.Key, limit)
-	return ns, db.fail("store.Pending", err)
-}
-
-// MarkFailed marks a notification that is not sent failed, in one
-// statement so that it cannot undo a concurrent MarkSent.
-func (db *DB) MarkFailed(ctx context.Context, key, reason string) error {
-	const op = "store.MarkFailed"
-	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'failed', failure = $2
-		WHERE notification_key = $1 AND state <> 'sent'`, key, reason)
-	if err != nil {
-		return db.fail(op, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return db.fail(op, err)
-	}
-	if _, err := db.GetNotification(ctx, key); err != nil {
-		return err
-	}
-	return process.Errorf(op, process.Conflict, "notification %q is sent", key)
-}
 
 // LogDelivery inserts the attempt and updates its endpoint's health in one
 // transaction. An error on our side leaves the health as it was.
@@ -85,7 +30,7 @@ func (db *DB) LogDelivery(ctx context.Context, d store.DeliveryAttempt) (store.E
 		}
 		health = `failures = endpoints.failures + 1, rejections = endpoints.rejections + excluded.rejections,
 			failing_since = COALESCE(endpoints.failing_since, excluded.failing_since)`
-	case store.DeliveryError:
+	case store.DeliveryError, store.DeliverySkipped:
 		health = `failures = endpoints.failures` // a no-op update, so that RETURNING has the row
 	default:
 		return store.Endpoint{}, invalid(op, "unknown delivery status %q", d.Status)
@@ -173,4 +118,12 @@ func (db *DB) DisableEndpoint(ctx context.Context, channel, recipient, reason st
 		RETURNING `+endpointColumns,
 		channel, recipient, stamp(at), reason))
 	return e, db.fail(op, err)
+}
+
+// ProcessEndpoints lists the endpoints of a process's notifications.
+func (db *DB) ProcessEndpoints(ctx context.Context, processID string) ([]store.Endpoint, error) {
+	es, err := queryAll(ctx, db.read, scanEndpoint, `SELECT `+endpointColumns+` FROM endpoints
+		WHERE (channel, recipient) IN (SELECT DISTINCT channel, recipient FROM outbox WHERE process_id = $1)
+		ORDER BY channel, recipient`, processID)
+	return es, db.fail("store.ProcessEndpoints", err)
 }

@@ -67,3 +67,14 @@ func (db *DB) Entries(ctx context.Context, processID string, after int64) ([]pro
 		WHERE process_id = $1 AND seq > $2 ORDER BY seq`, processID, after)
 	return es, db.fail("store.Entries", err)
 }
+
+// EntriesPage returns at most limit entries after seq after, in order.
+func (db *DB) EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error) {
+	const op = "store.EntriesPage"
+	if limit < 1 {
+		return nil, invalid(op, "limit %d: want 1 or more", limit)
+	}
+	es, err := queryAll(ctx, db.read, scanEntry, `SELECT `+entryColumns+` FROM record
+		WHERE process_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, processID, after, limit)
+	return es, db.fail(op, err)
+}

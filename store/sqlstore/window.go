@@ -16,14 +16,17 @@ func windowLock(processID, stageID string) string {
 	return "window/" + processID + "/" + stageID
 }
 
-// PutWindow creates or moves a window. Only SealWindow seals one.
+// PutWindow creates or moves a window. Only SealWindow seals one; a
+// cancelled one stays cancelled, and an open one is not scheduled again.
 func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error {
 	const op = "store.PutWindow"
 	if err := required(op, "process id", w.ProcessID, "stage id", w.StageID, "code", w.Code); err != nil {
 		return err
 	}
-	if w.State != process.WindowPending && w.State != process.WindowOpen {
-		return invalid(op, "window state %q: want pending or open", w.State)
+	switch w.State {
+	case process.WindowScheduled, process.WindowPending, process.WindowOpen, process.WindowCancelled:
+	default:
+		return invalid(op, "window state %q: want scheduled, pending, open or cancelled", w.State)
 	}
 	if w.Purpose == "" {
 		w.Purpose = process.ForContributions
@@ -47,6 +50,12 @@ func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error
 		switch {
 		case err == nil && state == process.WindowSealed:
 			return process.Errorf(op, process.Conflict, "window %s/%s is sealed", w.ProcessID, w.StageID)
+		case err == nil && state == process.WindowCancelled && w.State != process.WindowCancelled:
+			return process.Errorf(op, process.Conflict, "window %s/%s is cancelled", w.ProcessID, w.StageID)
+		case err == nil && state == process.WindowOpen && w.State == process.WindowScheduled:
+			// A schedule published beside the opening (a deadline moved
+			// while it opens) keeps it open.
+			w.State = process.WindowOpen
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Stages", testStages},
 		{"Windows", testWindows},
 		{"WindowPurpose", testWindowPurpose},
+		{"ScheduledWindows", testScheduledWindows},
 		{"Submit", testSubmit},
 		{"SubmitIdempotent", testSubmitIdempotent},
 		{"SubmitRefused", testSubmitRefused},
@@ -48,6 +49,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Unsubscribe", testUnsubscribe},
 		{"Delivery", testDelivery},
 		{"Endpoints", testEndpoints},
+		{"Subscriptions", testSubscriptions},
+		{"Digests", testDigests},
+		{"DeliveryReport", testDeliveryReport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,6 +235,46 @@ func testWindows(t *testing.T, s store.Store) {
 	wantKind(t, s.PutWindow(ctx, w), process.Conflict)
 }
 
+// testScheduledWindows: a window as scheduled takes contributions between
+// its times before its workflow opens it; a cancelled one takes none and
+// stays cancelled; opening and rescheduling at once leave it open.
+func testScheduledWindows(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	check(t, s.PutProcess(ctx, gcm()))
+	w := window("ts1", "TS1")
+	w.State = process.WindowScheduled
+	check(t, s.PutWindow(ctx, w))
+	_, err := s.Submit(ctx, submission("MEX", "early"), t0.Add(-time.Second))
+	wantKind(t, err, process.Conflict)
+	r, err := s.Submit(ctx, submission("MEX", "k1"), t0)
+	check(t, err)
+	equal(t, r.Tracking, "GCM-TS1-000001")
+	_, err = s.Submit(ctx, submission("MEX", "late"), w.ClosesAt)
+	wantKind(t, err, process.Conflict)
+
+	w.State = process.WindowOpen
+	check(t, s.PutWindow(ctx, w))
+	w.State, w.ClosesAt = process.WindowScheduled, w.ClosesAt.Add(time.Hour)
+	check(t, s.PutWindow(ctx, w))
+	got, err := s.GetWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	equal(t, got.State, process.WindowOpen)
+	equal(t, got.ClosesAt, w.ClosesAt)
+
+	dropped := window("ts2", "TS2")
+	dropped.State = process.WindowCancelled
+	check(t, s.PutWindow(ctx, dropped))
+	check(t, s.PutWindow(ctx, dropped)) // a retry
+	sub := submission("MEX", "k2")
+	sub.StageID = "ts2"
+	_, err = s.Submit(ctx, sub, during)
+	wantKind(t, err, process.Conflict)
+	dropped.State = process.WindowScheduled
+	wantKind(t, s.PutWindow(ctx, dropped), process.Conflict)
+	dropped.State = process.WindowOpen
+	wantKind(t, s.PutWindow(ctx, dropped), process.Conflict)
+}
+
 func testSubmit(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	seed(t, s)
@@ -243,7 +287,12 @@ func testSubmit(t *testing.T, s store.Store) {
 	equal(t, r, want)
 	got, err := s.GetContribution(ctx, r.Tracking)
 	check(t, err)
-	equal(t, got, process.Contribution{Submission: sub, Receipt: r})
+	equal(t, got, process.Contribution{Submission: sub, Receipt: r, AttachmentSize: len(sub.Attachment)})
+	// A list leaves the attachment's bytes out, and counts them.
+	listed, err := s.ListContributions(ctx, store.ContributionFilter{StageID: "ts1", Party: "MEX"})
+	check(t, err)
+	sub.Attachment = nil
+	equal(t, listed, []process.Contribution{{Submission: sub, Receipt: r, AttachmentSize: len(got.Attachment)}})
 
 	// An accredited stakeholder may contribute too.
 	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, AppliedAt: t0})
@@ -734,6 +783,14 @@ func testRecord(t *testing.T, s store.Store) {
 	tail, err := s.Entries(ctx, "gcm-2018", 90)
 	check(t, err)
 	equal(t, tail, entries[90:])
+	page, err := s.EntriesPage(ctx, "gcm-2018", 40, 25)
+	check(t, err)
+	equal(t, page, entries[40:65])
+	last, err := s.EntriesPage(ctx, "gcm-2018", 95, 25)
+	check(t, err)
+	equal(t, last, entries[95:])
+	_, err = s.EntriesPage(ctx, "gcm-2018", 0, 0)
+	wantKind(t, err, process.Invalid)
 
 	// Each process has a chain of its own.
 	other, err := s.Append(ctx, event("gcr-2018", 0))
@@ -785,78 +842,6 @@ func testRecordConcurrent(t *testing.T, s store.Store) {
 	}
 }
 
-func testOutbox(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	created := t0.Add(123)
-	n := func(key, payload string) store.Notification {
-		return store.Notification{Key: key, ProcessID: "gcm-2018", Event: "window.opened", Recipient: "ops@example.org",
-			Channel: "email", Payload: payload, State: "pending", CreatedAt: created}
-	}
-	first := []store.Notification{n("a", `{"v":1}`), n("b", `{"v":1}`)}
-	check(t, s.Enqueue(ctx, first))
-	// A key already queued is skipped, not overwritten.
-	check(t, s.Enqueue(ctx, []store.Notification{n("b", `{"v":2}`), n("c", `{"v":2}`)}))
-	// One bad notification fails the whole call.
-	wantKind(t, s.Enqueue(ctx, []store.Notification{n("d", "{}"), {ProcessID: "gcm-2018"}}), process.Invalid)
-	pending, err := s.ListOutbox(ctx, "gcm-2018", "pending")
-	check(t, err)
-	equal(t, pending, []store.Notification{first[0], first[1], n("c", `{"v":2}`)})
-
-	check(t, s.MarkSent(ctx, "b"))
-	wantKind(t, s.MarkSent(ctx, "z"), process.NotFound)
-	sent, err := s.ListOutbox(ctx, "", "sent")
-	check(t, err)
-	b := first[1]
-	b.State = "sent"
-	equal(t, sent, []store.Notification{b})
-	all, err := s.ListOutbox(ctx, "gcm-2018", "")
-	check(t, err)
-	equal(t, len(all), 3)
-
-	// Defaults: pending, now.
-	check(t, s.Enqueue(ctx, []store.Notification{{Key: "e", ProcessID: "gcm-2018", Recipient: "x", Channel: "webhook"}}))
-	all, err = s.ListOutbox(ctx, "gcm-2018", "pending")
-	check(t, err)
-	last := all[len(all)-1]
-	equal(t, last.Key, "e")
-	if last.CreatedAt.IsZero() {
-		t.Fatal("no creation time")
-	}
-}
-
-func testSubscribers(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	everything := store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "email"}
-	windows := store.Subscription{ProcessID: "gcm-2018", Recipient: "b@example.org", Channel: "email",
-		Topics: []string{"window."}}
-	drafts := store.Subscription{ProcessID: "gcm-2018", Recipient: "c@example.org", Channel: "webhook",
-		Topics: []string{"draft.", "session.held"}}
-	for _, sub := range []store.Subscription{everything, windows, drafts,
-		{ProcessID: "gcr-2018", Recipient: "d@example.org", Channel: "email"}} {
-		check(t, s.Subscribe(ctx, sub))
-	}
-	wantKind(t, s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018"}), process.Invalid)
-	for _, tt := range []struct {
-		event string
-		want  []store.Subscription
-	}{
-		{"window.opened", []store.Subscription{everything, windows}},
-		{"draft.published", []store.Subscription{everything, drafts}},
-		{"session.held", []store.Subscription{everything, drafts}},
-		{"conference.opened", []store.Subscription{everything}},
-	} {
-		got, err := s.Subscribers(ctx, "gcm-2018", tt.event)
-		check(t, err)
-		equal(t, got, tt.want)
-	}
-	// Subscribing again replaces the topics.
-	windows.Topics = []string{"draft."}
-	check(t, s.Subscribe(ctx, windows))
-	got, err := s.Subscribers(ctx, "gcm-2018", "window.closed")
-	check(t, err)
-	equal(t, got, []store.Subscription{everything})
-}
-
 func testPing(t *testing.T, s store.Store) {
 	check(t, s.Ping(t.Context()))
 }
@@ -897,97 +882,6 @@ func testTokens(t *testing.T, s store.Store) {
 	if len(all) != 2 || all[0].ID != "tok-pga" || !all[1].RevokedAt.Equal(revoked) {
 		t.Fatalf("ListTokens = %+v; want pga, then ngo revoked at %s", all, revoked)
 	}
-}
-
-func testUnsubscribe(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	sub := store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "email"}
-	check(t, s.Subscribe(ctx, sub))
-	check(t, s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "webhook"}))
-	check(t, s.Unsubscribe(ctx, "gcm-2018", "a@example.org", "email"))
-	check(t, s.Unsubscribe(ctx, "gcm-2018", "a@example.org", "email")) // again: a no-op
-	got, err := s.Subscribers(ctx, "gcm-2018", "window.opened")
-	check(t, err)
-	equal(t, got, []store.Subscription{{ProcessID: "gcm-2018", Recipient: "a@example.org", Channel: "webhook"}})
-}
-
-func testDelivery(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	n := func(key string, created time.Time) store.Notification {
-		return store.Notification{Key: key, ProcessID: "gcm-2018", Event: "window.opened", Recipient: "https://ngo.example/hook",
-			Channel: "webhook", Payload: "{}", State: "pending", CreatedAt: created}
-	}
-	a, b, c := n("a", t0.Add(2*time.Second)), n("b", t0), n("c", t0.Add(time.Second))
-	check(t, s.Enqueue(ctx, []store.Notification{a, b, c}))
-	got, err := s.GetNotification(ctx, "a")
-	check(t, err)
-	equal(t, got, a)
-	_, err = s.GetNotification(ctx, "z")
-	wantKind(t, err, process.NotFound)
-
-	pending, err := s.Pending(ctx, store.OutboxCursor{}, 2)
-	check(t, err)
-	equal(t, pending, []store.Notification{b, c})
-	pending, err = s.Pending(ctx, store.OutboxCursor{CreatedAt: c.CreatedAt, Key: c.Key}, 2)
-	check(t, err)
-	equal(t, pending, []store.Notification{a})
-	// The same time sorts by key.
-	d := n("d", b.CreatedAt)
-	check(t, s.Enqueue(ctx, []store.Notification{d}))
-	pending, err = s.Pending(ctx, store.OutboxCursor{CreatedAt: b.CreatedAt, Key: b.Key}, 0)
-	check(t, err)
-	equal(t, pending, []store.Notification{d, c, a})
-
-	// A failed notification leaves the pending ones; a sent one cannot fail.
-	check(t, s.MarkFailed(ctx, "b", "410 Gone"))
-	check(t, s.MarkSent(ctx, "c"))
-	wantKind(t, s.MarkFailed(ctx, "c", "late"), process.Conflict)
-	wantKind(t, s.MarkFailed(ctx, "z", "none"), process.NotFound)
-	pending, err = s.Pending(ctx, store.OutboxCursor{}, 0)
-	check(t, err)
-	equal(t, pending, []store.Notification{d, a})
-	got, err = s.GetNotification(ctx, "b")
-	check(t, err)
-	equal(t, got.State, "failed")
-
-	// The endpoint's health follows the attempts: failures count from the
-	// first since the last success, which clears them; our own errors do
-	// not count.
-	attempt := func(key, status string, at time.Time) store.DeliveryAttempt {
-		return store.DeliveryAttempt{Key: key, Channel: "webhook", Recipient: a.Recipient, At: at, Status: status, Error: status + " at " + at.Format(time.TimeOnly)}
-	}
-	attempts := []store.DeliveryAttempt{
-		attempt("a", store.DeliveryFailed, t0.Add(time.Minute+123)),
-		attempt("a", store.DeliveryError, t0.Add(2*time.Minute)),
-		attempt("a", store.DeliveryRejected, t0.Add(3*time.Minute)),
-	}
-	var e store.Endpoint
-	for _, d := range attempts {
-		e, err = s.LogDelivery(ctx, d)
-		check(t, err)
-	}
-	equal(t, e, store.Endpoint{Channel: "webhook", Recipient: a.Recipient, Failures: 2, Rejections: 1, FailingSince: t0.Add(time.Minute + 123)})
-	stored, err := s.GetEndpoint(ctx, "webhook", a.Recipient)
-	check(t, err)
-	equal(t, stored, e)
-	sent := attempt("a", store.DeliverySent, t0.Add(4*time.Minute))
-	sent.Error = ""
-	e, err = s.LogDelivery(ctx, sent)
-	check(t, err)
-	equal(t, e, store.Endpoint{Channel: "webhook", Recipient: a.Recipient})
-	log, err := s.Deliveries(ctx, "a")
-	check(t, err)
-	equal(t, log, append(attempts, sent))
-	log, err = s.Deliveries(ctx, "z")
-	check(t, err)
-	equal(t, log, []store.DeliveryAttempt{})
-
-	_, err = s.LogDelivery(ctx, attempt("z", store.DeliverySent, t0))
-	wantKind(t, err, process.NotFound)
-	_, err = s.LogDelivery(ctx, attempt("a", "lost", t0))
-	wantKind(t, err, process.Invalid)
-	_, err = s.LogDelivery(ctx, store.DeliveryAttempt{Key: "a", Status: store.DeliverySent})
-	wantKind(t, err, process.Invalid)
 }
 
 func testEndpoints(t *testing.T, s store.Store) {

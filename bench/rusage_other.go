@@ -1,0 +1,6 @@
+//go:build !linux
+
+package bench
+
+// usage is not measured here: getrusage's units differ by system.
+func usage() Usage { return Usage{} }

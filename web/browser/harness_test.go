@@ -1,0 +1,336 @@
+package browser
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/compact-un/compact/api"
+)
+
+// settle bounds every wait for the stack or a page: a safety net that turns
+// a hang into a failure that says what was awaited, not a timing assertion.
+const settle = 90 * time.Second
+
+// languages are the ones every page is checked in: left to right and right
+// to left.
+var languages = []string{"en", "ar"}
+
+// tab is one browser tab, in a browser context of its own (its own cookies),
+// asking for pages in one language.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	lang string
+}
+
+// skipShort skips a browser test under -short.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: -short skips it")
+	}
+}
+
+// newTab opens a tab; the test is skipped under -short.
+func newTab(t *testing.T, lang string) *tab {
+	t.Helper()
+	skipShort(t)
+	ctx, cancel := chromedp.NewContext(stack.browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		Headers: network.Headers{"Accept-Language": lang},
+	}); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	ctx, cancelWait := context.WithTimeout(ctx, settle)
+	t.Cleanup(cancelWait)
+	return &tab{t: t, ctx: ctx, lang: lang}
+}
+
+// do runs actions in the tab.
+func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open loads a page of the site and wants it served with 200.
+func (b *tab) open(path string) {
+	b.t.Helper()
+	b.openStatus(path, http.StatusOK)
+}
+
+// openStatus loads a page of the site and wants it served with status.
+func (b *tab) openStatus(path string, status int) {
+	b.t.Helper()
+	res, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(stack.url+path))
+	if err != nil {
+		b.t.Fatalf("opening %s: %v", path, err)
+	}
+	if res.Status != int64(status) {
+		b.t.Fatalf("opening %s: status %d, want %d", path, res.Status, status)
+	}
+}
+
+// submit does what sends a form (a click, Enter) and waits for the page
+// that answers, wanting status.
+func (b *tab) submit(what string, status int, action chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	res, err := chromedp.RunResponse(b.ctx, action)
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	if res.Status != int64(status) {
+		b.t.Fatalf("%s: status %d, want %d", what, res.Status, status)
+	}
+}
+
+// signIn signs in with a token using the keyboard only: Tab to the field,
+// type, Enter.
+func (b *tab) signIn(token string) {
+	b.t.Helper()
+	b.open("/signin")
+	b.tabTo("#token")
+	b.press(token)
+	b.submit("signing in", http.StatusOK, chromedp.KeyEvent(kb.Enter))
+	b.waitFor("the page to say who is signed in", `document.querySelector("#who")`)
+}
+
+// eval evaluates a JavaScript expression in the tab.
+func eval[T any](b *tab, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluating %.80q: %v", js, err)
+	}
+	return v
+}
+
+// waitFor waits until a JavaScript predicate holds in the page.
+func (b *tab) waitFor(what, predicate string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](predicate,
+		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(settle))); err != nil {
+		b.t.Fatalf("waiting for %s (%s): %v", what, predicate, err)
+	}
+}
+
+// check is what every page gets: an accessibility check, a look for
+// words missing from the language's catalog, and a screenshot.
+func (b *tab) check(page string) {
+	b.t.Helper()
+	b.axe(page)
+	if missing := eval[[]string](b, `document.documentElement.outerHTML.match(/\[\[[\w.-]+\]\]/g) || []`); len(missing) > 0 {
+		b.t.Errorf("%s in %s lacks words: %s", page, b.lang, strings.Join(slices.Compact(slices.Sorted(slices.Values(missing))), " "))
+	}
+	b.screenshot(page)
+}
+
+// screenshot saves the whole page as a PNG artefact, page-lang.png.
+func (b *tab) screenshot(page string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, fullScreenshot)
+	if err != nil {
+		b.t.Fatalf("screenshot of %s: %v", page, err)
+	}
+	name := filepath.Join(b.t.ArtifactDir(), page+"-"+b.lang+".png")
+	if err := os.WriteFile(name, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// fullScreenshot captures the whole page by making the viewport as tall as
+// the page, as Puppeteer does: chromedp.FullScreenshot captures beyond the
+// viewport instead, which shifts right-to-left pages off the image.
+func fullScreenshot(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+	m, err := cdp.Call(ctx, t, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: int64(m.CSSLayoutViewport.ClientWidth), Height: int64(math.Ceil(m.CSSContentSize.Height)), DeviceScaleFactor: 1,
+	}); err != nil {
+		return nil, err
+	}
+	shot, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+	if _, clearErr := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err == nil {
+		err = clearErr
+	}
+	return shot.Data, err
+}
+
+// axeTags are the rules checked: WCAG 2.0 and 2.1, levels A and AA.
+const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]`
+
+// axeViolation is one rule axe-core found broken, with the elements.
+type axeViolation struct {
+	ID      string `json:"id"`
+	Impact  string `json:"impact"`
+	Help    string `json:"help"`
+	HelpURL string `json:"helpUrl"`
+	Nodes   []struct {
+		Target         json.RawMessage `json:"target"`
+		HTML           string          `json:"html"`
+		FailureSummary string          `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// axe injects axe-core into the page, runs it, and fails the test with each
+// violation and its elements.
+func (b *tab) axe(page string) {
+	b.t.Helper()
+	b.do("injecting axe-core", chromedp.Evaluate[chromedp.Void](
+		`if (typeof window.axe === "undefined") {`+stack.axe+"\n}"))
+	res := eval[struct {
+		Passed     int // rules that found nothing wrong: none means axe checked nothing
+		Violations []axeViolation
+	}](b, `axe.run(document, {
+		runOnly: {type: "tag", values: `+axeTags+`},
+		resultTypes: ["violations"],
+	}).then(r => ({Passed: r.passes.length, Violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+		nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))}))}))`)
+	violations := res.Violations
+	if len(violations) == 0 {
+		if res.Passed == 0 {
+			b.t.Errorf("axe-core checked no rule on %s in %s", page, b.lang)
+		}
+		return
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "axe-core: %d violation(s) on %s in %s:", len(violations), page, b.lang)
+	for _, v := range violations {
+		fmt.Fprintf(&s, "\n- %s (%s): %s\n  %s", v.ID, v.Impact, v.Help, v.HelpURL)
+		for _, n := range v.Nodes {
+			fmt.Fprintf(&s, "\n  at %s\n    %s\n    %s", n.Target, n.HTML,
+				strings.ReplaceAll(n.FailureSummary, "\n", "\n    "))
+		}
+	}
+	b.t.Error(s.String())
+}
+
+// focused describes the element that has the keyboard focus.
+type focused struct {
+	Tag, ID, Name, Text string
+	Matches             bool // matches the selector asked about
+	Visible             bool // :focus-visible and drawn with an outline or a shadow
+}
+
+// tabTo presses Tab until the element matching selector has the focus,
+// checking that every element reached on the way shows its focus.
+func (b *tab) tabTo(selector string) {
+	b.t.Helper()
+	const most = 60
+	for range most {
+		b.do("pressing Tab", chromedp.KeyEvent(kb.Tab))
+		f := eval[focused](b, `(() => {
+			const e = document.activeElement, s = getComputedStyle(e);
+			const drawn = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+			return {Tag: e.tagName, ID: e.id, Name: e.getAttribute("name") || "", Text: (e.textContent || "").trim().slice(0, 40),
+				Matches: e.matches(`+jsString(selector)+`), Visible: e.matches(":focus-visible") && drawn};
+		})()`)
+		if !f.Visible && f.Tag != "BODY" {
+			b.t.Errorf("keyboard focus on <%s id=%q name=%q> %q is not visible", strings.ToLower(f.Tag), f.ID, f.Name, f.Text)
+		}
+		if f.Matches {
+			return
+		}
+	}
+	b.t.Fatalf("%d presses of Tab never reached %s", most, selector)
+}
+
+// press sends keys to the focused element: text, kb.Enter, kb.Tab.
+func (b *tab) press(keys string) {
+	b.t.Helper()
+	b.do("typing", chromedp.KeyEvent(keys))
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	j, _ := json.Marshal(s)
+	return string(j)
+}
+
+// token issues a token straight into the store.
+func token(t *testing.T, role api.Role, party string) string {
+	t.Helper()
+	secret, tok, err := api.NewToken(role, party, "", "browser test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.store.CreateToken(context.Background(), tok); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// call sends a JSON request to the API and wants the status; it returns the
+// body.
+func call(t *testing.T, method, path, token string, body any, status int, header ...string) []byte {
+	t.Helper()
+	got, b, err := request(method, path, token, body, header...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != status {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, got, b, status)
+	}
+	return b
+}
+
+// request sends a JSON request to the API; header is name, value pairs.
+func request(method, path, token string, body any, header ...string) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, stack.url+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+var uniq atomic.Int64
+
+// uniqueID makes a process ID and a tracking code no other test uses.
+func uniqueID(prefix string) (id, code string) {
+	n := uniq.Add(1)
+	return fmt.Sprintf("%s-%d", prefix, n), fmt.Sprintf("B%d", n)
+}

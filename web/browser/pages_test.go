@@ -1,0 +1,110 @@
+package browser
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/api"
+)
+
+// sitePage is one page of the site as a user reaches it.
+type sitePage struct {
+	name   string // of the screenshot
+	path   string
+	token  string // signed in with it; "" for an observer
+	status int    // 0 means 200
+}
+
+// TestPagesAccessible opens every page a link reaches, in English and in
+// Arabic, checks it with axe-core and saves its screenshot. The forms'
+// answers (receipts, refusals) are checked on the users' paths.
+func TestPagesAccessible(t *testing.T) {
+	skipShort(t)
+	hist := historyProcess(t)
+	h := "/processes/" + url.PathEscape(hist)
+	doc := revisedDocument(t, hist)
+	pages := []sitePage{
+		{name: "processes", path: "/"},
+		{name: "overview", path: h},
+		{name: "calendar", path: h + "/calendar"},
+		{name: "stage", path: h + "/stages/ts1"},
+		{name: "stage-filtered", path: h + "/stages/ts1?role=stakeholder&attachment=1"},
+		{name: "documents", path: h + "/documents"},
+		{name: "document", path: h + "/documents/" + url.PathEscape(doc) + "/2"},
+		{name: "diff", path: h + "/documents/" + url.PathEscape(doc) + "/diff?from=1&to=2"},
+		{name: "record", path: h + "/record"},
+		{name: "data", path: h + "/data"},
+		{name: "signin", path: "/signin"},
+		{name: "not-found", path: "/processes/no-such-process", status: http.StatusNotFound},
+	}
+	for _, lang := range languages {
+		t.Run("office-forms/"+lang, func(t *testing.T) {
+			t.Parallel()
+			officeForms(t, lang)
+		})
+		for _, pg := range pages {
+			t.Run(pg.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				b := newTab(t, lang)
+				if pg.token != "" {
+					b.signIn(pg.token)
+				}
+				b.openStatus(pg.path, cmp.Or(pg.status, http.StatusOK))
+				b.check(pg.name)
+			})
+		}
+	}
+}
+
+// revisedDocument is a document of the process with at least two
+// revisions.
+func revisedDocument(t *testing.T, processID string) string {
+	t.Helper()
+	var list struct {
+		Documents []struct {
+			Name     string `json:"name"`
+			Revision int    `json:"revision"`
+		} `json:"documents"`
+	}
+	if err := json.Unmarshal(call(t, "GET", "/v1/processes/"+processID+"/documents", "", nil, http.StatusOK), &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range list.Documents {
+		if d.Revision >= 2 {
+			return d.Name
+		}
+	}
+	t.Fatalf("no document of %s has two revisions: %+v", processID, list.Documents)
+	return ""
+}
+
+// officeForms opens each of the office's forms that the schedule of a
+// process links to, once each, as the PGA's office.
+func officeForms(t *testing.T, lang string) {
+	b := newTab(t, lang)
+	id, code := uniqueID("forms-" + lang)
+	launch(t, map[string]any{"templateBody": liveTemplate(id, code, time.Now()), "id": id, "code": code})
+	b.signIn(token(t, api.PGAOffice, "PGA"))
+	b.open("/office/processes/" + url.PathEscape(id))
+	b.check("office-schedule")
+	// One link for each form: the last segment of a stage's form names it.
+	links := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll("#main a[href^='/office/processes/']")]
+		.map(a => [a.pathname.split("/").pop(), a.pathname]))`)
+	if len(links) < 3 {
+		t.Fatalf("the schedule links to %v, want the office's forms", links)
+	}
+	// The schedule offers these only once their stage is due.
+	office := "/office/processes/" + url.PathEscape(id)
+	links["draft"] = cmp.Or(links["draft"], office+"/stages/zero/draft")
+	links["outcome"] = cmp.Or(links["outcome"], office+"/stages/conference/outcome")
+	for _, name := range slices.Sorted(maps.Keys(links)) {
+		b.open(links[name])
+		b.check("office-" + name)
+	}
+}

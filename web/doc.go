@@ -1,0 +1,126 @@
+// Package web serves Compact's web pages: server-rendered html/template
+// pages for observers, stakeholders and the PGA's office, built on the JSON
+// API. A Site calls the API in process (an http.Client whose Transport is the
+// API's handler) with the signed-in user's token, so that authorization,
+// validation and the engine's refusals are the API's own: a form the API
+// refuses is shown again with the API's reason, the user's input kept, and
+// nothing changed. `compact serve` and `compact api` mount the Site beside
+// the API (api.Options.Pages): /v1/…, /healthz, /readyz and /metrics are the
+// API's, every other path the Site's.
+//
+// Pages work without JavaScript; static/site.js only enhances them (the
+// overview follows the record's event stream). Assets are embedded: no build
+// step.
+//
+// # Adding a page
+//
+// Handlers live in one file per area: public.go (everyone), stakeholder.go,
+// office.go. Each area registers its routes in its …Routes(mux) func, which
+// routes() calls. A handler:
+//
+//	func (s *Site) stagePage(w http.ResponseWriter, r *http.Request) {
+//		var st process.Stage
+//		if err := s.api(r).Get(Path(r.PathValue("id"), "stages", r.PathValue("stage")), &st); err != nil {
+//			s.fail(w, r, err) // the API's 404/403/… as a page in the user's language
+//			return
+//		}
+//		p := s.newPage(r)
+//		p.Title = p.T("stage.title", "stage", st.Spec.Title)
+//		p.Data = st
+//		s.render(w, http.StatusOK, "public_stage", p)
+//	}
+//
+// Templates: templates/<area>_<page>.html (public_stage.html,
+// office_reschedule.html, stakeholder_contribute.html) define "main", which
+// starts with the page's one <h1>; they may define "head" and "nav" (extra
+// <li> in the main navigation). Files starting with "_" are shared:
+// _layout.html (skip link, header, nav, language switch, footer) and
+// _form.html ("form-errors", the error summary, and "input", a labelled
+// control). Every template gets a *Page: .T "id" "name" value… translates,
+// .Date and .DateTime format dates in the page's language, .Data is the
+// handler's, .Form the form's state, .Session the user (nil when signed
+// out). Inside range use $.T.
+//
+// Forms: method="post", {{.CSRFField}} inside, fields named as the API's
+// JSON fields and given ids equal to their names (the error summary links to
+// #name), built with {{template "input" (field $ "start" "office.start.label" "date")}}.
+// ServeHTTP checks every POST's CSRF token and origin before any handler
+// runs (403, nothing done). On a POST:
+//
+//	p := s.newPage(r)
+//	p.Form = NewForm(r) // keeps what was typed
+//	if err := s.api(r).PostJSON(Path(id, "stages", stage, "reschedule"), body, &out); err != nil {
+//		s.refused(w, "office_reschedule", p, err) // the API's status (400 shown as 422) and reason
+//		return
+//	}
+//	seeOther(w, r, "/processes/"+id) // or render the result (a receipt) with 200/201
+//
+// Checks the page makes itself (a field left empty before any API call) go
+// in p.Form.Errors[name] as translated text, rendered with status 422. For a
+// multipart body or a header (Idempotency-Key), use s.api(r).Do. Pages that
+// need a role check p.Session (nil: link to /signin?next=…); the API still
+// decides.
+//
+// Words: every word a page shows is a message in locales/<lang>.json, one
+// flat catalog per language (ar, zh, en, fr, ru, es), keyed by area:
+// nav., site., form., error., signin., date., role., home., process.,
+// stage., calendar., documents., record., data. (public pages),
+// stakeholder., office. Placeholders are {name}. A key added to one
+// catalog is added to all six; TestCatalogs fails on a key missing from a
+// catalog, used but not defined, or defined but not used. A key built at
+// run time ((print "role." .Role)) is listed with its values in
+// i18n_test.go's dynamic map. The API's own reasons (Problem.Detail) are
+// English and shown with lang="en".
+//
+// Layout and accessibility: landmarks come from the layout; use <h2>… below
+// the page's <h1>, <table> with <caption> and <th scope>, visible labels,
+// stable ids on what tests look for. CSS uses logical properties only
+// (margin-inline-start, not margin-left) so that Arabic mirrors.
+//
+// # Tests
+//
+// harness_test.go starts an embedded Temporal server, a worker and SQLite
+// once for the package (TestMain). newTestSite(t) mounts a Site on a real
+// API exactly as compact serve does and serves both on an httptest server
+// (ts.URL()); ts.token(role, party, processID) issues a token; ts.launch
+// ("prefix") starts a small process (testTemplate) an hour from now and
+// waits for it; ts.browser() is a client with a cookie jar whose get, post
+// (same-origin, with the last page's CSRF token) and signIn(token) drive the
+// pages; wantPage checks a page's status and text and that no message is
+// missing.
+//
+// Sessions are stateless: the API token, sealed with AES-256-GCM under a key
+// derived from Options.SessionKey, in an HttpOnly, SameSite=Lax cookie,
+// Secure over TLS. OIDC sign-in is not built yet.
+//
+// # Stakeholders' and the office's pages
+//
+// Signed out, each sends to /signin?next=…; with the wrong role it answers
+// 403. Every form is #<name>-form with its button #<name>-submit; a POST
+// that works redirects (303), one refused shows #error-summary, #problem and
+// the control concerned (aria-invalid, linked from the summary). Field names
+// (and ids) are the API's JSON fields; "reason" is optional everywhere.
+//
+//	stakeholder (apply), member-state too (the rest):
+//	/processes/{id}/accreditation                apply: name, category (radios #category, #category-<value>), ecosoc=true; #application-state[data-state]
+//	/processes/{id}/contribute                   open windows: links #contribute-<stage>
+//	/processes/{id}/stages/{stage}/contribute    contribute (multipart): title, body, attachment (file), idempotencyKey (hidden)
+//	/my/contributions                            table #my-contributions: #receipt-<tracking>, #withdraw-<tracking>
+//	/my/contributions/{tracking}                 receipt: #tracking, #sha256, #submitted-at, #contribution-state[data-withdrawn], #print-receipt
+//	/my/contributions/{tracking}/withdraw        withdraw: (no field) #withdraw-submit, #withdraw-cancel
+//	pga-office (draft: a co-facilitator of the process too):
+//	/office, /office/processes/{id}              schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link
+//	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
+//	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
+//	…/stages/{stage}/cancel                      cancel: reason
+//	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), closes (datetime-local, UTC), reason
+//	…/stages/{stage}/circulate                   circulate: reason; #pending-applications
+//	…/stages/{stage}/draft                       draft: revision (number), title, symbol, paragraphs (textarea, one per line)
+//	…/stages/{stage}/outcome                     outcome: method (radios #method, #method-acclamation, #method-recorded-vote), adoptedBy, document, votes.<ISO3> (selects: "", yes, no, abstain)
+//	/office/processes/{id}/co-facilitators       appoint: state (select of ISO3 codes), reason
+//
+// The overview links to them for users who may act: {{template
+// "process-actions" (.Actions id)}} (#action-office, #action-accreditation,
+// #action-contribute, #action-my-contributions); the main navigation adds
+// #nav-office or #nav-my-contributions.
+package web

@@ -1,0 +1,638 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// officeRoutes registers the PGA office's pages: the schedule (add,
+// reschedule, cancel stages), windows, accreditation lists, drafts,
+// outcomes and co-facilitators. Each form posts to the API as the user;
+// the engine's refusal is shown with the form, and nothing changes.
+func (s *Site) officeRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /office", s.officeHome)
+	mux.HandleFunc("GET /office/processes/{id}", s.officeProcess)
+	mux.HandleFunc("GET /office/processes/{id}/stages/new", s.addStagePage)
+	mux.HandleFunc("POST /office/processes/{id}/stages/new", s.addStage)
+	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.appointPage)
+	mux.HandleFunc("POST /office/processes/{id}/co-facilitators", s.appoint)
+	for _, f := range stageForms {
+		mux.HandleFunc("GET /office/processes/{id}/stages/{stage}/"+f.name, func(w http.ResponseWriter, r *http.Request) {
+			s.stageFormPage(w, r, f)
+		})
+		mux.HandleFunc("POST /office/processes/{id}/stages/{stage}/"+f.name, func(w http.ResponseWriter, r *http.Request) {
+			s.postStageForm(w, r, f)
+		})
+	}
+}
+
+// officePath is a process's page in the office.
+func officePath(processID string, segments ...string) string {
+	p := "/office/processes/" + url.PathEscape(processID)
+	for _, s := range segments {
+		p += "/" + url.PathEscape(s)
+	}
+	return p
+}
+
+// serves reports whether the session acts for the process: the PGA's
+// office for all, a co-facilitator for the one its token names.
+func serves(ss *Session, processID string) bool {
+	return ss.Role == rolePGAOffice || (ss.Role == roleCoFacilitator && ss.ProcessID == processID)
+}
+
+func (s *Site) officeHome(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
+		return
+	}
+	var list []process.Process
+	if err := s.api(r).Get("/v1/processes", &list); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = p.T("office.home.title")
+	p.Data = list
+	s.render(w, http.StatusOK, "office_home", p)
+}
+
+// officeStage is one row of the office's schedule, with the forms that may
+// act on it as things stand.
+type officeStage struct {
+	process.Stage
+	Actions []actionLink
+}
+
+// officeData is templates/office_process.html's.
+type officeData struct {
+	Process        processHead
+	Stages         []officeStage
+	CoFacilitators []string
+	Notice         string // what the last form did
+}
+
+// notices say what a form did, by the form's name.
+var notices = map[string]string{
+	"add":        "office.done.add",
+	"appoint":    "office.done.appoint",
+	"reschedule": "office.done.reschedule",
+	"cancel":     "office.done.cancel",
+	"window":     "office.done.window",
+	"circulate":  "office.done.circulate",
+	"draft":      "office.done.draft",
+	"outcome":    "office.done.outcome",
+}
+
+// timeline reads a process and its stages by date.
+func (s *Site) timeline(r *http.Request, processID string) (processHead, []process.Stage, error) {
+	var head processHead
+	var stages []process.Stage
+	if err := s.api(r).Get(Path(processID), &head); err != nil {
+		return head, nil, err
+	}
+	err := s.api(r).Get(Path(processID, "stages"), &stages)
+	return head, stages, err
+}
+
+// coFacilitators are the States the record says were appointed.
+func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
+	var changes []struct {
+		Event string          `json:"event"`
+		Data  json.RawMessage `json:"data"`
+	}
+	if err := s.api(r).Get(Path(processID, "changes"), &changes); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range changes {
+		var d struct {
+			State string `json:"state"`
+		}
+		if c.Event == "co-facilitator.appointed" && json.Unmarshal(c.Data, &d) == nil && d.State != "" {
+			out = append(out, d.State)
+		}
+	}
+	return out, nil
+}
+
+func (s *Site) officeProcess(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.signedInAs(w, r, rolePGAOffice, roleCoFacilitator)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	if !serves(ss, id) {
+		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", nil)
+		return
+	}
+	head, stages, err := s.timeline(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	d := officeData{Process: head}
+	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, st := range stages {
+		d.Stages = append(d.Stages, officeStage{Stage: st, Actions: stageActions(p, ss, st)})
+	}
+	if key, ok := notices[r.URL.Query().Get("done")]; ok {
+		q := r.URL.Query()
+		d.Notice = p.T(key, "stage", q.Get("stage"), "state", q.Get("state"), "list", q.Get("list"))
+	}
+	p.Title = p.T("office.process.title", "process", head.Title)
+	p.Data = d
+	s.render(w, http.StatusOK, "office_process", p)
+}
+
+// stageActions are the forms that may act on a stage now: the engine
+// still has the last word.
+func stageActions(p *Page, ss *Session, st process.Stage) []actionLink {
+	var names []string
+	scheduled, running := st.Status == process.Scheduled, st.Status == process.Running
+	kind := st.Spec.Kind
+	if ss.Role == rolePGAOffice {
+		if scheduled {
+			names = append(names, "reschedule", "cancel")
+		}
+		if st.Spec.Window != nil && (scheduled || running) || running && (kind == process.NegotiationRound || kind == process.Draft) {
+			names = append(names, "window")
+		}
+		if running && kind == process.AccreditationWindow {
+			names = append(names, "circulate")
+		}
+		if running && (kind == process.Conference || kind == process.Endorsement) {
+			names = append(names, "outcome")
+		}
+	}
+	if running && kind == process.Draft {
+		names = append(names, "draft")
+	}
+	var links []actionLink
+	for _, n := range names {
+		f := stageFormNamed(n)
+		links = append(links, actionLink{ID: n + "-" + st.Spec.ID, Label: p.T(f.link), URL: officePath(st.ProcessID, "stages", st.Spec.ID, n)})
+	}
+	return links
+}
+
+// stageForm is one of the office's forms on a stage: its page
+// (templates/office_<name>.html, at …/stages/{stage}/<name>), the API call
+// it makes and the words the engine uses for its fields.
+type stageForm struct {
+	name  string
+	title string // the page's title, a message with {stage}
+	link  string // the link's text on the schedule
+	api   string // the API's path under the stage
+	roles []string
+	rules []blameRule
+	// load reads more for the page; nil when the stage is enough.
+	load func(s *Site, r *http.Request, d *stageFormData) error
+	// body is the API's JSON body from the form; false when a check of the
+	// page's own (a number that is none) refused it, in p.Form.Errors.
+	body func(r *http.Request, p *Page) (any, bool)
+}
+
+// stageFormData is what every stage form's page gets.
+type stageFormData struct {
+	Process      processHead
+	Stage        stageDetail
+	Applications []process.Application // circulate: those waiting
+	States       []process.MemberState // outcome: the recorded vote
+	Revision     int                   // draft: the revision this stage publishes, by the schedule
+}
+
+var stageForms = []stageForm{
+	{
+		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("start", "office.start.label", "begin", "begins"), rule("end", "office.end.label", "ends"),
+			rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), true
+		},
+	},
+	{
+		name: "cancel", title: "office.cancel.title", link: "office.cancel.link", api: "cancel",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return withOptional(map[string]any{}, r, "reason"), true
+		},
+	},
+	{
+		name: "window", title: "office.window.title", link: "office.window.link", api: "window",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("closes", "office.closes.label", "deadline"), rule("close", "office.close.legend"),
+			rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			if r.PostFormValue("close") == "true" {
+				return withOptional(map[string]any{"close": true}, r, "reason"), true
+			}
+			body := withOptional(map[string]any{}, r, "reason")
+			if c := formTime(r.PostFormValue("closes")); c != "" {
+				body["closes"] = c
+			}
+			return body, true
+		},
+	},
+	{
+		name: "circulate", title: "office.circulate.title", link: "office.circulate.link", api: "circulate",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("reason", "office.reason.label")},
+		load: func(s *Site, r *http.Request, d *stageFormData) error {
+			return s.api(r).Get(Path(d.Stage.ProcessID, "applications")+"?state=applied", &d.Applications)
+		},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return withOptional(map[string]any{}, r, "reason"), true
+		},
+	},
+	{
+		name: "draft", title: "office.draft.title", link: "office.draft.link", api: "drafts",
+		roles: []string{rolePGAOffice, roleCoFacilitator},
+		rules: []blameRule{rule("revision", "office.revision.label"), rule("paragraphs", "office.paragraphs.label", "paragraph"),
+			rule("title", "office.drafttitle.label"), rule("symbol", "office.symbol.label")},
+		load: func(s *Site, r *http.Request, d *stageFormData) error {
+			var stages []process.Stage
+			if err := s.api(r).Get(Path(d.Stage.ProcessID, "stages"), &stages); err != nil {
+				return err
+			}
+			// Drafts are revisions 0, 1, … in the schedule's order.
+			for _, st := range stages {
+				if st.Spec.ID == d.Stage.Spec.ID {
+					break
+				}
+				if st.Spec.Kind == process.Draft && st.Status != process.Cancelled {
+					d.Revision++
+				}
+			}
+			return nil
+		},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			rev, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("revision")))
+			if err != nil {
+				p.Form.Errors["revision"] = p.T("office.number.invalid", "field", p.T("office.revision.label"))
+				return nil, false
+			}
+			var paragraphs []string
+			for _, line := range strings.Split(strings.ReplaceAll(r.PostFormValue("paragraphs"), "\r\n", "\n"), "\n") {
+				if strings.TrimSpace(line) != "" {
+					paragraphs = append(paragraphs, line)
+				}
+			}
+			return withOptional(map[string]any{"revision": rev, "paragraphs": paragraphs}, r, "title", "symbol"), true
+		},
+	},
+	{
+		name: "outcome", title: "office.outcome.title", link: "office.outcome.link", api: "outcome",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("method", "office.method.legend"), rule("adoptedBy", "office.adoptedby.label"),
+			rule("votes", "office.votes.legend", "vote", "voted"), rule("document", "office.document.label")},
+		load: func(s *Site, r *http.Request, d *stageFormData) error {
+			d.States = process.MemberStates()
+			return nil
+		},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			body := withOptional(map[string]any{"method": r.PostFormValue("method")}, r, "document")
+			if v := strings.TrimSpace(r.PostFormValue("adoptedBy")); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					p.Form.Errors["adoptedBy"] = p.T("office.number.invalid", "field", p.T("office.adoptedby.label"))
+					return nil, false
+				}
+				body["adoptedBy"] = n
+			}
+			votes := map[string]string{}
+			for _, st := range process.MemberStates() {
+				if v := r.PostFormValue("votes." + st.Code); v != "" {
+					votes[st.Code] = v
+				}
+			}
+			if len(votes) > 0 {
+				body["votes"] = votes
+			}
+			return body, true
+		},
+	},
+}
+
+func stageFormNamed(name string) stageForm {
+	i := slices.IndexFunc(stageForms, func(f stageForm) bool { return f.name == name })
+	return stageForms[i]
+}
+
+// withOptional adds the form's non-empty fields to body.
+func withOptional(body map[string]any, r *http.Request, names ...string) map[string]any {
+	for _, n := range names {
+		if v := strings.TrimSpace(r.PostFormValue(n)); v != "" {
+			body[n] = v
+		}
+	}
+	return body
+}
+
+// stageFormFor checks the user and reads what form f's page shows.
+func (s *Site) stageFormFor(w http.ResponseWriter, r *http.Request, f stageForm) (*Page, bool) {
+	ss, ok := s.signedInAs(w, r, f.roles...)
+	if !ok {
+		return nil, false
+	}
+	id, stage := r.PathValue("id"), r.PathValue("stage")
+	if !serves(ss, id) {
+		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", nil)
+		return nil, false
+	}
+	d := &stageFormData{}
+	err := s.api(r).Get(Path(id), &d.Process)
+	if err == nil {
+		err = s.api(r).Get(Path(id, "stages", stage), &d.Stage)
+	}
+	if err == nil && f.load != nil {
+		err = f.load(s, r, d)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	p := s.newPage(r)
+	p.Title = p.T(f.title, "stage", d.Stage.Spec.Title)
+	p.Data = d
+	return p, true
+}
+
+func (s *Site) stageFormPage(w http.ResponseWriter, r *http.Request, f stageForm) {
+	if p, ok := s.stageFormFor(w, r, f); ok {
+		s.render(w, http.StatusOK, "office_"+f.name, p)
+	}
+}
+
+func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm) {
+	p, ok := s.stageFormFor(w, r, f)
+	if !ok {
+		return
+	}
+	p.Form = NewForm(r)
+	body, ok := f.body(r, p)
+	if !ok {
+		s.render(w, http.StatusUnprocessableEntity, "office_"+f.name, p)
+		return
+	}
+	id, stage := r.PathValue("id"), r.PathValue("stage")
+	var res struct {
+		List string `json:"list"` // a circulated list's name
+	}
+	if err := s.api(r).PostJSON(Path(id, "stages", stage, f.api), body, &res); err != nil {
+		s.refuse(w, "office_"+f.name, p, err, f.rules...)
+		return
+	}
+	q := url.Values{"done": {f.name}, "stage": {p.Data.(*stageFormData).Stage.Spec.Title}}
+	if res.List != "" {
+		q.Set("list", res.List)
+	}
+	seeOther(w, r, officePath(id)+"?"+q.Encode())
+}
+
+// addStageData is templates/office_add.html's.
+type addStageData struct {
+	Process processHead
+	Phases  []string
+	Kinds   []option
+}
+
+var addStageRules = []blameRule{
+	rule("phase", "office.phase.label"), rule("id", "office.id.label", "exists"), rule("kind", "office.kind.label"),
+	rule("title", "office.stagetitle.label"), rule("code", "office.code.label"),
+	rule("opens", "office.opens.label", "window"), rule("closes", "office.closes.label"),
+	rule("start", "office.start.label", "begin", "begins"), rule("end", "office.end.label", "ends"),
+	rule("theme", "office.theme.label"), rule("place", "office.place.label"), rule("reason", "office.reason.label"),
+}
+
+func (s *Site) addStageForm(w http.ResponseWriter, r *http.Request) (*Page, bool) {
+	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
+		return nil, false
+	}
+	head, stages, err := s.timeline(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	p := s.newPage(r)
+	d := addStageData{Process: head}
+	byTemplate := slices.Clone(stages)
+	slices.SortStableFunc(byTemplate, func(a, b process.Stage) int { return a.Seq - b.Seq })
+	for _, st := range byTemplate {
+		if !slices.Contains(d.Phases, st.Phase) {
+			d.Phases = append(d.Phases, st.Phase)
+		}
+	}
+	for _, k := range []process.StageKind{process.ThematicSession, process.RegionalConsultation, process.Hearing,
+		process.Stocktaking, process.AccreditationWindow, process.Milestone, process.Draft, process.NegotiationRound,
+		process.Conference, process.Endorsement} {
+		d.Kinds = append(d.Kinds, option{string(k), p.StageKind(k)})
+	}
+	p.Title = p.T("office.add.title", "process", head.Title)
+	p.Data = d
+	return p, true
+}
+
+func (s *Site) addStagePage(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.addStageForm(w, r); ok {
+		s.render(w, http.StatusOK, "office_add", p)
+	}
+}
+
+// addStage sends the form as {phase, reason, stage: {id, kind, …,
+// window: {opens, closes}}}: a stage with a window opens it for
+// contributions at its time.
+func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.addStageForm(w, r)
+	if !ok {
+		return
+	}
+	p.Form = NewForm(r)
+	stage := withOptional(map[string]any{"id": r.PostFormValue("id"), "kind": r.PostFormValue("kind"),
+		"title": r.PostFormValue("title"), "start": r.PostFormValue("start")}, r, "theme", "place", "end", "code")
+	if opens, closes := formTime(r.PostFormValue("opens")), formTime(r.PostFormValue("closes")); opens != "" || closes != "" {
+		window := map[string]any{}
+		for k, v := range map[string]string{"opens": opens, "closes": closes} {
+			if v != "" {
+				window[k] = v
+			}
+		}
+		stage["window"] = window
+	}
+	body := withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason")
+	id := r.PathValue("id")
+	var added process.Stage
+	if err := s.api(r).PostJSON(Path(id, "stages"), body, &added); err != nil {
+		s.refuse(w, "office_add", p, err, addStageRules...)
+		return
+	}
+	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"add"}, "stage": {added.Spec.Title}}.Encode())
+}
+
+// appointData is templates/office_appoint.html's.
+type appointData struct {
+	Process        processHead
+	CoFacilitators []string
+	States         []process.MemberState
+}
+
+func (s *Site) appointForm(w http.ResponseWriter, r *http.Request) (*Page, bool) {
+	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
+		return nil, false
+	}
+	id := r.PathValue("id")
+	d := appointData{States: process.MemberStates()}
+	err := s.api(r).Get(Path(id), &d.Process)
+	if err == nil {
+		d.CoFacilitators, err = s.coFacilitators(r, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	p := s.newPage(r)
+	p.Title = p.T("office.appoint.title", "process", d.Process.Title)
+	p.Data = d
+	return p, true
+}
+
+func (s *Site) appointPage(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.appointForm(w, r); ok {
+		s.render(w, http.StatusOK, "office_appoint", p)
+	}
+}
+
+func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.appointForm(w, r)
+	if !ok {
+		return
+	}
+	p.Form = NewForm(r)
+	id := r.PathValue("id")
+	body := withOptional(map[string]any{"state": r.PostFormValue("state")}, r, "reason")
+	if err := s.api(r).PostJSON(Path(id, "co-facilitators"), body, nil); err != nil {
+		s.refuse(w, "office_appoint", p, err, rule("state", "office.state.label", "co-facilitator"), rule("reason", "office.reason.label"))
+		return
+	}
+	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"appoint"}, "state": {r.PostFormValue("state")}}.Encode())
+}
+
+// DateValue is a date control's value for a schedule's date.
+func (p *Page) DateValue(d process.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.UTC().Format(time.DateOnly)
+}
+
+// TimeValue is a datetime-local control's value, in UTC.
+func (p *Page) TimeValue(t any) string {
+	tt := asTime(t)
+	if tt.IsZero() {
+		return ""
+	}
+	return tt.UTC().Format("2006-01-02T15:04")
+}
+
+// Checked reports whether the form, or else the default, chose value for
+// the radio group or select name.
+func (p *Page) Checked(name, value, def string) bool {
+	if p.Form != nil && p.Form.Values.Has(name) {
+		return p.Form.Value(name) == value
+	}
+	return value == def
+}
+
+// selectData is a labelled select (templates/_controls.html "select").
+type selectData struct {
+	fieldData
+	Options []choice
+}
+
+// choice is one option of a select or one radio of a group.
+type choice struct {
+	ID, Value, Label string
+	Checked          bool
+}
+
+// Select is the select name labelled by message labelID: the form's value
+// chosen, or else def.
+func (p *Page) Select(name, labelID string, options []option, def string) selectData {
+	d := selectData{fieldData: fieldData{Name: name, Label: p.T(labelID), Error: p.Form.Error(name), p: p}}
+	for _, o := range options {
+		d.Options = append(d.Options, choice{Value: o.Value, Label: o.Label, Checked: p.Checked(name, o.Value, def)})
+	}
+	return d
+}
+
+// choicesData is a group of radios in a fieldset (templates/_controls.html
+// "choices"); the first radio's id is the group's name, where the error
+// summary links.
+type choicesData struct {
+	Name, Legend, Error string
+	Options             []choice
+}
+
+// Choices is the radio group name under the legend legendID.
+func (p *Page) Choices(name, legendID string, options []option, def string) choicesData {
+	d := choicesData{Name: name, Legend: p.T(legendID), Error: p.Form.Error(name)}
+	for i, o := range options {
+		id := name
+		if i > 0 {
+			id = name + "-" + o.Value
+		}
+		d.Options = append(d.Options, choice{ID: id, Value: o.Value, Label: o.Label, Checked: p.Checked(name, o.Value, def)})
+	}
+	return d
+}
+
+// Options pairs values with their labels' messages, given as value,
+// message ID, value, message ID….
+func (p *Page) Options(pairs ...string) []option {
+	var out []option
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, option{Value: pairs[i], Label: p.T(pairs[i+1])})
+	}
+	return out
+}
+
+// StateOptions are the Member States to choose from, with none first.
+func (p *Page) StateOptions() []option {
+	out := []option{{Value: "", Label: p.T("office.state.none")}}
+	for _, st := range process.MemberStates() {
+		out = append(out, option{Value: st.Code, Label: st.Name + " (" + st.Code + ")"})
+	}
+	return out
+}
+
+// PhaseOptions are a process's phases to choose from.
+func (p *Page) PhaseOptions(phases []string) []option {
+	out := make([]option, len(phases))
+	for i, ph := range phases {
+		out[i] = option{Value: ph, Label: ph}
+	}
+	return out
+}
+
+var windowStates = map[process.WindowState]string{
+	process.WindowScheduled: "office.intake.scheduled",
+	process.WindowPending:   "office.intake.pending",
+	process.WindowOpen:      "office.intake.open",
+	process.WindowSealed:    "office.intake.sealed",
+	process.WindowCancelled: "office.intake.cancelled",
+}
+
+// WindowState says where the intake has a window.
+func (p *Page) WindowState(st process.WindowState) string { return p.T(windowStates[st]) }

@@ -1,0 +1,841 @@
+package web
+
+import (
+	"cmp"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// publicRoutes registers the pages everyone may read: no sign-in needed.
+func (s *Site) publicRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.processesPage)
+	mux.HandleFunc("GET /processes/{id}", s.processPage)
+	mux.HandleFunc("GET /processes/{id}/status", s.statusFragment)
+	mux.HandleFunc("GET /processes/{id}/calendar", s.calendarPage)
+	mux.HandleFunc("GET /processes/{id}/stages/{stage}", s.stagePage)
+	mux.HandleFunc("GET /processes/{id}/documents", s.documentsPage)
+	mux.HandleFunc("GET /processes/{id}/documents/{name}/diff", s.diffPage)
+	mux.HandleFunc("GET /processes/{id}/documents/{name}/{revision}", s.documentPage)
+	mux.HandleFunc("GET /processes/{id}/record", s.recordPage)
+	mux.HandleFunc("GET /processes/{id}/data", s.dataPage)
+}
+
+// The API's answers, as the pages read them.
+type (
+	processStatus struct {
+		process.Process
+		Current []string `json:"current"`
+		Next    *struct {
+			StageID string       `json:"stageId"`
+			Title   string       `json:"title"`
+			Start   process.Date `json:"start"`
+		} `json:"next"`
+		OpenWindows []statusWindow              `json:"openWindows"`
+		Counts      map[process.StageStatus]int `json:"counts"`
+	}
+	statusWindow struct {
+		StageID  string    `json:"stageId"`
+		Code     string    `json:"code"`
+		OpensAt  time.Time `json:"opensAt"`
+		ClosesAt time.Time `json:"closesAt"`
+	}
+	scheduleChange struct {
+		Seq        int64     `json:"seq"`
+		Event      string    `json:"event"`
+		StageID    string    `json:"stageId"`
+		At         time.Time `json:"at"`
+		RecordedAt time.Time `json:"recordedAt"`
+		Data       struct {
+			From   string `json:"from"`
+			To     string `json:"to"`
+			Reason string `json:"reason"`
+		} `json:"data"`
+	}
+	stageDetail struct {
+		process.Stage
+		Window *process.ContributionWindow `json:"window"`
+	}
+	verification struct {
+		Verified bool   `json:"verified"`
+		Entries  int    `json:"entries"`
+		Head     string `json:"head"`
+		Error    string `json:"error"`
+	}
+	documentView struct {
+		StageID        string    `json:"stageId"`
+		Name           string    `json:"name"`
+		Revision       int       `json:"revision"`
+		Symbol         string    `json:"symbol"`
+		Title          string    `json:"title"`
+		Kind           string    `json:"kind"`
+		SHA256         string    `json:"sha256"`
+		IssuedAt       time.Time `json:"issuedAt"`
+		ParagraphCount int       `json:"paragraphCount"`
+		Published      bool      `json:"published"`
+		PublishedSeq   int64     `json:"publishedSeq"`
+		Paragraphs     []string  `json:"paragraphs"`
+	}
+	documentDiff struct {
+		Name string `json:"name"`
+		From struct {
+			Revision int    `json:"revision"`
+			SHA256   string `json:"sha256"`
+		} `json:"from"`
+		To struct {
+			Revision int    `json:"revision"`
+			SHA256   string `json:"sha256"`
+		} `json:"to"`
+		Stats process.DiffStats `json:"stats"`
+		Ops   []process.DiffOp  `json:"ops"`
+	}
+	publicContribution struct {
+		Tracking   string `json:"tracking"`
+		StageID    string `json:"stageId"`
+		Party      string `json:"party"`
+		Role       string `json:"role"`
+		Title      string `json:"title"`
+		Body       string `json:"body"`
+		Attachment *struct {
+			Type string `json:"type"`
+			Size int    `json:"size"`
+			Href string `json:"href"`
+		} `json:"attachment"`
+		Withheld    bool      `json:"withheld"`
+		SubmittedAt time.Time `json:"submittedAt"`
+		SHA256      string    `json:"sha256"`
+		Withdrawn   bool      `json:"withdrawn"`
+	}
+	publicContributionPage struct {
+		Contributions []publicContribution `json:"contributions"`
+		Next          string               `json:"next"`
+	}
+	recordEntry struct {
+		Seq        int64           `json:"seq"`
+		StageID    string          `json:"stageId"`
+		Event      string          `json:"event"`
+		At         string          `json:"at"`
+		RecordedAt time.Time       `json:"recordedAt"`
+		Data       json.RawMessage `json:"data"`
+		PrevHash   string          `json:"prevHash"`
+		Hash       string          `json:"hash"`
+	}
+	recordPage struct {
+		Entries []recordEntry `json:"entries"`
+		Next    int64         `json:"next"`
+	}
+)
+
+func (s *Site) processesPage(w http.ResponseWriter, r *http.Request) {
+	var list []processStatus
+	if err := s.api(r).Get("/v1/processes", &list); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = p.T("home.title")
+	p.Data = list
+	s.render(w, http.StatusOK, "public_processes", p)
+}
+
+// processView is a process with its schedule: what the overview, its
+// status fragment and the calendar show.
+type processView struct {
+	Status   processStatus
+	Phases   []phaseView
+	Rows     []stageRow // in timeline order
+	Titles   map[string]string
+	Verify   verification
+	Timeline template.HTML
+	// TimelineNote says where today is when the timeline does not reach it.
+	TimelineNote string
+	Live         liveData
+	// EventsURL is the event stream from the entries already shown.
+	EventsURL string
+}
+
+// phaseView is a phase with its stages.
+type phaseView struct {
+	ID, Title string
+	Rows      []stageRow
+}
+
+// stageRow is a stage with the phase it belongs to and, when it was moved,
+// where it was first scheduled.
+type stageRow struct {
+	process.Stage
+	PhaseTitle string
+	MovedFrom  time.Time // the start first scheduled; zero if never moved
+	Changes    []scheduleChange
+}
+
+// Ends is the stage's last day.
+func (r stageRow) Ends() time.Time { return r.Spec.Finish().Add(-time.Nanosecond) }
+
+// loadProcess reads a process, its stages, the changes to its schedule and
+// its record's verification.
+func (s *Site) loadProcess(r *http.Request, id string) (*processView, error) {
+	a := s.api(r)
+	v := &processView{Titles: map[string]string{}}
+	if err := a.Get(Path(id), &v.Status); err != nil {
+		return nil, err
+	}
+	var stages []process.Stage
+	if err := a.Get(Path(id, "stages"), &stages); err != nil {
+		return nil, err
+	}
+	var changes []scheduleChange
+	if err := a.Get(Path(id, "changes"), &changes); err != nil {
+		return nil, err
+	}
+	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+		return nil, err
+	}
+	titles := phaseTitles(v.Status.TemplateID)
+	byPhase := map[string]int{}
+	for _, st := range stages {
+		row := stageRow{Stage: st, PhaseTitle: cmp.Or(titles[st.Phase], humanize(st.Phase))}
+		for _, c := range changes {
+			if c.StageID != st.Spec.ID {
+				continue
+			}
+			row.Changes = append(row.Changes, c)
+			if c.Event == "stage.rescheduled" && row.MovedFrom.IsZero() {
+				row.MovedFrom, _ = time.Parse(time.DateOnly, c.Data.From)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+		v.Titles[st.Spec.ID] = st.Spec.Title
+		i, ok := byPhase[st.Phase]
+		if !ok {
+			i = len(v.Phases)
+			byPhase[st.Phase] = i
+			v.Phases = append(v.Phases, phaseView{ID: st.Phase, Title: row.PhaseTitle})
+		}
+		v.Phases[i].Rows = append(v.Phases[i].Rows, row)
+	}
+	// Phases in the order of their first stage in the template.
+	slices.SortStableFunc(v.Phases, func(a, b phaseView) int { return cmp.Compare(a.Rows[0].Seq, b.Rows[0].Seq) })
+	v.EventsURL = Path(id, "events") + "?after=" + strconv.Itoa(v.Verify.Entries)
+	return v, nil
+}
+
+// phaseTitles names a built-in template's phases; a process from an inline
+// template shows its phases' IDs.
+func phaseTitles(templateID string) map[string]string {
+	builtinPhases.once.Do(func() {
+		builtinPhases.titles = map[string]map[string]string{}
+		all, err := process.Templates()
+		if err != nil {
+			return
+		}
+		for _, t := range all {
+			m := map[string]string{}
+			for _, ph := range t.Phases {
+				m[ph.ID] = ph.Title
+			}
+			builtinPhases.titles[t.ID] = m
+		}
+	})
+	return builtinPhases.titles[templateID]
+}
+
+var builtinPhases struct {
+	once   sync.Once
+	titles map[string]map[string]string
+}
+
+// humanize turns an ID such as "negotiations" into "Negotiations".
+func humanize(id string) string {
+	s := strings.ReplaceAll(id, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (s *Site) processPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadProcess(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = v.Status.Title
+	var today bool
+	if v.Timeline, today = drawTimeline(p, v.Phases, p.Now); !today {
+		v.TimelineNote = timelineNote(p, v.Rows, p.Now)
+	}
+	v.Live = newLiveData(p, v.Titles)
+	p.Data = v
+	s.render(w, http.StatusOK, "public_process", p)
+}
+
+// statusFragment is the overview's "where it stands", for the script that
+// refreshes it when the record moves.
+func (s *Site) statusFragment(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadProcess(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Data = v
+	s.renderFragment(w, "public_process", "status", p)
+}
+
+// liveData is what site.js needs to announce events: a sentence per event
+// it announces, and the stages' titles. It is JSON in the page.
+type liveData struct {
+	Messages map[string]string `json:"messages"`
+	Stages   map[string]string `json:"stages"`
+}
+
+// liveMessages are the events the overview announces, with their message.
+var liveMessages = map[string]string{
+	"window.opened":     "live.window-opened",
+	"window.closed":     "live.window-closed",
+	"window.moved":      "live.window-moved",
+	"deadline.moved":    "live.window-moved",
+	"stage.started":     "live.stage-started",
+	"stage.completed":   "live.stage-completed",
+	"stage.rescheduled": "live.stage-rescheduled",
+	"stage.cancelled":   "live.stage-cancelled",
+	"stage.added":       "live.stage-added",
+	"draft.published":   "live.draft-published",
+	"process.completed": "live.process-completed",
+}
+
+func newLiveData(p *Page, titles map[string]string) liveData {
+	d := liveData{Messages: map[string]string{}, Stages: titles}
+	for ev, id := range liveMessages {
+		d.Messages[ev] = p.T(id)
+	}
+	return d
+}
+
+// calendarMonth is one month of the calendar.
+type calendarMonth struct {
+	Month time.Time
+	Items []calendarItem
+}
+
+// calendarItem is a stage's days or a window's deadline.
+type calendarItem struct {
+	Row      stageRow
+	Deadline bool // the stage's contribution deadline rather than its days
+	When     time.Time
+}
+
+type calendarView struct {
+	*processView
+	Months    []calendarMonth
+	ICS       string       // the feed's path
+	Subscribe template.URL // webcal:// for calendar applications that follow the feed
+}
+
+func (s *Site) calendarPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	v, err := s.loadProcess(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var items []calendarItem
+	for _, row := range v.Rows {
+		if row.Status == process.Cancelled {
+			continue
+		}
+		items = append(items, calendarItem{Row: row, When: row.Spec.Start.Time})
+		if row.Spec.Window != nil {
+			items = append(items, calendarItem{Row: row, Deadline: true, When: row.Spec.Window.Closes.Time})
+		}
+	}
+	slices.SortStableFunc(items, func(a, b calendarItem) int { return a.When.Compare(b.When) })
+	cv := calendarView{processView: v, ICS: Path(id, "calendar.ics"), Subscribe: template.URL("webcal://" + r.Host + Path(id, "calendar.ics"))} // net/http has checked Host
+	for _, it := range items {
+		m := time.Date(it.When.Year(), it.When.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if n := len(cv.Months); n == 0 || !cv.Months[n-1].Month.Equal(m) {
+			cv.Months = append(cv.Months, calendarMonth{Month: m})
+		}
+		cv.Months[len(cv.Months)-1].Items = append(cv.Months[len(cv.Months)-1].Items, it)
+	}
+	p := s.newPage(r)
+	p.Title = p.T("calendar.title", "process", v.Status.Title)
+	p.Data = cv
+	s.render(w, http.StatusOK, "public_calendar", p)
+}
+
+// MonthYear names a month as a heading: "May 2017".
+func (p *Page) MonthYear(t time.Time) string {
+	return p.T("date.monthyear", "month", p.T("date.monthname."+strconv.Itoa(int(t.Month()))), "year", t.Year())
+}
+
+// stageView is the stage page.
+type stageView struct {
+	ProcessID    string
+	ProcessTitle string
+	Stage        stageDetail
+	Changes      []scheduleChange
+	Documents    []documentView
+	Contribs     []publicContribution
+	Filter       contributionFilter
+	Next         string // the next page's after=
+	Scanned      bool   // a search stopped before the end
+}
+
+// contributionFilter is the stage page's search form (a GET form).
+type contributionFilter struct {
+	Q, Party, Role string
+	Attachment     bool
+	After          string
+}
+
+// Any reports whether a filter is set.
+func (f contributionFilter) Any() bool {
+	return f.Q != "" || f.Party != "" || f.Role != "" || f.Attachment
+}
+
+// Link is the filter as a link's query, with after= for the next page.
+func (f contributionFilter) Link(after string) template.URL {
+	q := url.Values{}
+	for k, v := range map[string]string{"q": f.Q, "party": f.Party, "role": f.Role, "after": after} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Attachment {
+		q.Set("attachment", "1")
+	}
+	return template.URL("?" + q.Encode()) // encoded above
+}
+
+// matches applies the filters the API does not: the text, the role, an
+// attachment.
+func (f contributionFilter) matches(c publicContribution) bool {
+	if f.Role != "" && c.Role != f.Role {
+		return false
+	}
+	if f.Attachment && c.Attachment == nil {
+		return false
+	}
+	if f.Q == "" {
+		return true
+	}
+	q := strings.ToLower(f.Q)
+	return strings.Contains(strings.ToLower(c.Title+"\n"+c.Body+"\n"+c.Party+"\n"+c.Tracking), q)
+}
+
+// Pages of contributions the stage page reads: one page unfiltered, up to
+// searchPages while filtering.
+const (
+	contributionsShown = 50
+	searchPages        = 10
+	searchPageSize     = 500
+)
+
+func (s *Site) stagePage(w http.ResponseWriter, r *http.Request) {
+	id, stageID := r.PathValue("id"), r.PathValue("stage")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := stageView{ProcessID: id, ProcessTitle: proc.Title}
+	if err := a.Get(Path(id, "stages", stageID), &v.Stage); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var changes []scheduleChange
+	if err := a.Get(Path(id, "changes"), &changes); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, c := range changes {
+		if c.StageID == stageID {
+			v.Changes = append(v.Changes, c)
+		}
+	}
+	var docs struct {
+		Documents []documentView `json:"documents"`
+	}
+	if err := a.Get(Path(id, "documents"), &docs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, d := range docs.Documents {
+		if d.StageID == stageID {
+			v.Documents = append(v.Documents, d)
+		}
+	}
+	q := r.URL.Query()
+	v.Filter = contributionFilter{Q: strings.TrimSpace(q.Get("q")), Party: strings.TrimSpace(q.Get("party")),
+		Role: q.Get("role"), Attachment: q.Get("attachment") != "", After: q.Get("after")}
+	if err := s.findContributions(a, id, stageID, &v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = v.Stage.Spec.Title
+	p.Data = v
+	s.render(w, http.StatusOK, "public_stage", p)
+}
+
+// findContributions fills a page of the stage's contributions that match
+// the filter. The API filters by party; the text, role and attachment are
+// filtered here, over at most searchPages pages.
+func (s *Site) findContributions(a API, id, stageID string, v *stageView) error {
+	f := v.Filter
+	after := f.After
+	limit := contributionsShown
+	if f.Q != "" || f.Role != "" || f.Attachment {
+		limit = searchPageSize
+	}
+	for range searchPages {
+		q := url.Values{"stage": {stageID}, "limit": {strconv.Itoa(limit)}}
+		if f.Party != "" {
+			q.Set("party", f.Party)
+		}
+		if after != "" {
+			q.Set("after", after)
+		}
+		var page publicContributionPage
+		if err := a.Get(Path(id, "contributions")+"?"+q.Encode(), &page); err != nil {
+			return err
+		}
+		for _, c := range page.Contributions {
+			if !f.matches(c) {
+				continue
+			}
+			v.Contribs = append(v.Contribs, c)
+			if len(v.Contribs) == contributionsShown {
+				v.Next = c.Tracking
+				return nil
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		after = page.Next
+		if limit == contributionsShown {
+			v.Next = after
+			return nil
+		}
+	}
+	v.Next, v.Scanned = after, true
+	return nil
+}
+
+// documentsView lists a process's documents by name, each name's
+// revisions in order.
+type documentsView struct {
+	ProcessID    string
+	ProcessTitle string
+	Groups       []documentGroup
+}
+
+type documentGroup struct {
+	Name      string
+	Revisions []documentView
+}
+
+func (s *Site) documentsPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var docs struct {
+		Documents []documentView `json:"documents"`
+	}
+	if err := a.Get(Path(id, "documents"), &docs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := documentsView{ProcessID: id, ProcessTitle: proc.Title}
+	for _, d := range docs.Documents {
+		i := slices.IndexFunc(v.Groups, func(g documentGroup) bool { return g.Name == d.Name })
+		if i < 0 {
+			i = len(v.Groups)
+			v.Groups = append(v.Groups, documentGroup{Name: d.Name})
+		}
+		v.Groups[i].Revisions = append(v.Groups[i].Revisions, d)
+	}
+	for _, g := range v.Groups {
+		slices.SortFunc(g.Revisions, func(a, b documentView) int { return cmp.Compare(a.Revision, b.Revision) })
+	}
+	p := s.newPage(r)
+	p.Title = p.T("documents.title", "process", proc.Title)
+	p.Data = v
+	s.render(w, http.StatusOK, "public_documents", p)
+}
+
+type documentPageView struct {
+	ProcessID    string
+	ProcessTitle string
+	Doc          documentView
+}
+
+func (s *Site) documentPage(w http.ResponseWriter, r *http.Request) {
+	id, name, rev := r.PathValue("id"), r.PathValue("name"), r.PathValue("revision")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := documentPageView{ProcessID: id, ProcessTitle: proc.Title}
+	if err := a.Get(Path(id, "documents", name, rev), &v.Doc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = v.Doc.Title
+	p.Data = v
+	s.render(w, http.StatusOK, "public_document", p)
+}
+
+// diffRow is one line of the side-by-side diff: a paragraph kept, removed,
+// added, or changed (removed beside added).
+type diffRow struct {
+	Op       string // "=", "-", "+", "~"
+	Old, New *process.DiffOp
+}
+
+type diffView struct {
+	ProcessID    string
+	ProcessTitle string
+	Diff         documentDiff
+	Rows         []diffRow
+	Revisions    []int // the name's revisions, for the form
+}
+
+func (s *Site) diffPage(w http.ResponseWriter, r *http.Request) {
+	id, name := r.PathValue("id"), r.PathValue("name")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := diffView{ProcessID: id, ProcessTitle: proc.Title}
+	var docs struct {
+		Documents []documentView `json:"documents"`
+	}
+	if err := a.Get(Path(id, "documents"), &docs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, d := range docs.Documents {
+		if d.Name == name {
+			v.Revisions = append(v.Revisions, d.Revision)
+		}
+	}
+	slices.Sort(v.Revisions)
+	q := url.Values{"from": {r.URL.Query().Get("from")}, "to": {r.URL.Query().Get("to")}}
+	if err := a.Get(Path(id, "documents", name, "diff")+"?"+q.Encode(), &v.Diff); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Rows = sideBySide(v.Diff.Ops)
+	p := s.newPage(r)
+	p.Title = p.T("documents.diff.title", "name", name, "from", v.Diff.From.Revision, "to", v.Diff.To.Revision)
+	p.Data = v
+	s.render(w, http.StatusOK, "public_diff", p)
+}
+
+// sideBySide pairs the paragraphs removed between two kept ones with those
+// added there, in order, so that a changed paragraph shows beside its new
+// text.
+func sideBySide(ops []process.DiffOp) []diffRow {
+	var rows []diffRow
+	for i := 0; i < len(ops); {
+		if ops[i].Op == "=" {
+			rows = append(rows, diffRow{Op: "=", Old: &ops[i], New: &ops[i]})
+			i++
+			continue
+		}
+		var del, ins []*process.DiffOp
+		for ; i < len(ops) && ops[i].Op != "="; i++ {
+			if ops[i].Op == "-" {
+				del = append(del, &ops[i])
+			} else {
+				ins = append(ins, &ops[i])
+			}
+		}
+		for j := range max(len(del), len(ins)) {
+			row := diffRow{Op: "~"}
+			if j < len(del) {
+				row.Old = del[j]
+			} else {
+				row.Op = "+"
+			}
+			if j < len(ins) {
+				row.New = ins[j]
+			} else {
+				row.Op = "-"
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+type recordView struct {
+	ProcessID    string
+	ProcessTitle string
+	Verify       verification
+	Entries      []recordEntry
+	Titles       map[string]string
+	After        int64
+	Next         int64
+}
+
+// recordPageSize is how many entries a page of the record shows.
+const recordPageSize = 100
+
+func (s *Site) recordPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := recordView{ProcessID: id, ProcessTitle: proc.Title, Titles: map[string]string{}}
+	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	var page recordPage
+	q := url.Values{"after": {strconv.FormatInt(max(v.After, 0), 10)}, "limit": {strconv.Itoa(recordPageSize)}}
+	if err := a.Get(Path(id, "record")+"?"+q.Encode(), &page); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Entries, v.Next = page.Entries, page.Next
+	var stages []process.Stage
+	if err := a.Get(Path(id, "stages"), &stages); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, st := range stages {
+		v.Titles[st.Spec.ID] = st.Spec.Title
+	}
+	p := s.newPage(r)
+	p.Title = p.T("record.title", "process", proc.Title)
+	p.Data = v
+	s.render(w, http.StatusOK, "public_record", p)
+}
+
+// EventName is an event in the page's language, or as recorded when it has
+// no message.
+func (p *Page) EventName(event string) string {
+	if id, ok := eventMessages[event]; ok {
+		return p.T(id)
+	}
+	return event
+}
+
+// eventMessages name the record's events.
+var eventMessages = map[string]string{
+	"process.created":          "event.process-created",
+	"process.completed":        "event.process-completed",
+	"stage.announced":          "event.stage-announced",
+	"stage.started":            "event.stage-started",
+	"stage.completed":          "event.stage-completed",
+	"stage.failed":             "event.stage-failed",
+	"stage.rescheduled":        "event.stage-rescheduled",
+	"stage.cancelled":          "event.stage-cancelled",
+	"stage.added":              "event.stage-added",
+	"window.opened":            "event.window-opened",
+	"window.closed":            "event.window-closed",
+	"window.moved":             "event.window-moved",
+	"window.reminder":          "event.window-reminder",
+	"deadline.moved":           "event.deadline-moved",
+	"draft.published":          "event.draft-published",
+	"amendments.closed":        "event.amendments-closed",
+	"summary.recorded":         "event.summary-recorded",
+	"session.opened":           "event.session-opened",
+	"session.held":             "event.session-held",
+	"milestone.reached":        "event.milestone-reached",
+	"list.circulated":          "event.list-circulated",
+	"list.decided":             "event.list-decided",
+	"objection.recorded":       "event.objection-recorded",
+	"co-facilitator.appointed": "event.co-facilitator-appointed",
+}
+
+type dataView struct {
+	ProcessID    string
+	ProcessTitle string
+	Verify       verification
+}
+
+func (s *Site) dataPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	a := s.api(r)
+	var proc processStatus
+	if err := a.Get(Path(id), &proc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := dataView{ProcessID: id, ProcessTitle: proc.Title}
+	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = p.T("data.title", "process", proc.Title)
+	p.Data = v
+	s.render(w, http.StatusOK, "public_data", p)
+}
+
+// Days are a stage's days: "8 May 2017", or "8 May 2017 – 9 May 2017".
+func (p *Page) Days(spec process.StageSpec) string {
+	first := p.Date(spec.Start)
+	if spec.End.IsZero() {
+		return first
+	}
+	if last := p.Date(spec.End); last != first {
+		return p.T("date.range", "from", first, "to", last)
+	}
+	return first
+}
+
+// ProcessID and ProcessTitle name the process for the shared templates.
+func (v *processView) ProcessID() string    { return v.Status.ID }
+func (v *processView) ProcessTitle() string { return v.Status.Title }
+
+// Completed counts the stages completed.
+func (v *processView) Completed() int { return v.Status.Counts[process.Completed] }
+
+// PhaseTitle names a phase of the process.
+func (v *processView) PhaseTitle(id string) string {
+	for _, ph := range v.Phases {
+		if ph.ID == id {
+			return ph.Title
+		}
+	}
+	return humanize(id)
+}
+
+// StageKind names a kind of stage in the page's language.
+func (p *Page) StageKind(k process.StageKind) string { return p.T("stage.kind." + string(k)) }
+
+// StageStatus names a stage's status in the page's language.
+func (p *Page) StageStatus(st process.StageStatus) string { return p.T("stage.status." + string(st)) }
+
+// shortHash is the first 12 characters of a hash, for tables.
+func shortHash(h string) string { return h[:min(12, len(h))] }

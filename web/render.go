@@ -1,0 +1,341 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// templates/_*.html are shared (the layout, partials); every other file is
+// a page, parsed over the shared ones and named by its file: "public_process"
+// is templates/public_process.html. A page defines "main", and may define
+// "head" (extra <head> elements) and blocks that handlers render alone as
+// fragments.
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+var pages = mustParsePages()
+
+func mustParsePages() map[string]*template.Template {
+	shared := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/_*.html"))
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]*template.Template{}
+	for _, name := range names {
+		base := path.Base(name)
+		if strings.HasPrefix(base, "_") {
+			continue
+		}
+		t := template.Must(template.Must(shared.Clone()).ParseFS(templateFiles, name))
+		out[strings.TrimSuffix(base, ".html")] = t
+	}
+	return out
+}
+
+// funcs are the templates' helpers that need no language; those that do
+// are Page's methods.
+var funcs = template.FuncMap{
+	"static": staticURL,
+	"sub":    func(a, b int) int { return a - b },
+	// sub64 steps back a record page's after=, not below 0.
+	"sub64": func(a, b int64) int64 { return max(a-b, 0) },
+	// pathEscape escapes one path segment, for links built in templates.
+	"pathEscape": url.PathEscape,
+	"field":      newField,
+	"short":      shortHash,
+	"verifyOf":   func(p *Page, v verification) verifyData { return verifyData{P: p, V: v} },
+}
+
+// fieldData is one labelled form control (templates/_form.html "input"),
+// named as the API's JSON field it becomes where there is one.
+type fieldData struct {
+	Name, Label, Type, Value, Hint, Error, Autocomplete string
+	Required                                            bool
+
+	p *Page
+}
+
+func newField(p *Page, name, labelID, typ string) fieldData {
+	f := fieldData{Name: name, Label: p.T(labelID), Type: typ, Error: p.Form.Error(name), p: p}
+	if typ != "password" && typ != "file" {
+		f.Value = p.Form.Value(name)
+	}
+	return f
+}
+
+// WithHint adds the hint, message hintID.
+func (f fieldData) WithHint(hintID string) fieldData { f.Hint = f.p.T(hintID); return f }
+
+// WithValue sets the value shown before the user types.
+func (f fieldData) WithValue(v string) fieldData {
+	if f.Value == "" {
+		f.Value = v
+	}
+	return f
+}
+
+// WithAutocomplete sets the autocomplete attribute.
+func (f fieldData) WithAutocomplete(v string) fieldData { f.Autocomplete = v; return f }
+
+// AsRequired marks the control required.
+func (f fieldData) AsRequired() fieldData { f.Required = true; return f }
+
+// DescribedBy lists the hint and the error for aria-describedby.
+func (f fieldData) DescribedBy() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.Name+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.Name+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// verifyData is the "verification" template's: the page and the record's
+// verification.
+type verifyData struct {
+	P *Page
+	V verification
+}
+
+// Page is what every template gets: the language, the user, the form, and
+// the page's own Data.
+type Page struct {
+	Lang, Dir string
+	Title     string   // the <title>, and the page's one <h1> unless it has its own
+	Session   *Session // nil when signed out
+	Path      string   // the request's path, for the language switch and sign-in's next
+	Now       time.Time
+	Data      any
+	Form      *Form
+
+	loc      *locale
+	site     *Site
+	r        *http.Request
+	pre      string // the pre-session cookie's value, for anonymous forms
+	needsPre bool   // a form was rendered that needs the pre-session cookie set
+}
+
+// newPage starts the page for r.
+func (s *Site) newPage(r *http.Request) *Page {
+	loc := localeOf(r)
+	p := &Page{Lang: loc.Lang, Dir: loc.Dir, Session: s.session(r), Path: r.URL.Path, Now: time.Now().UTC(),
+		loc: loc, site: s, r: r}
+	return p
+}
+
+// T translates message id; args are name, value pairs for its placeholders.
+func (p *Page) T(id string, args ...any) string { return p.loc.T(id, args...) }
+
+// Date formats a day in the page's language; it takes a time.Time or
+// anything with one embedded (process.Date).
+func (p *Page) Date(t any) string { return p.loc.Date(asTime(t)) }
+
+// DateTime formats a day and a UTC time.
+func (p *Page) DateTime(t any) string { return p.loc.DateTime(asTime(t)) }
+
+func asTime(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t
+	case interface{ UTC() time.Time }:
+		return t.UTC()
+	}
+	return time.Time{}
+}
+
+// CSRFField is the hidden input every POST form must carry.
+func (p *Page) CSRFField() template.HTML {
+	if p.Session == nil && p.pre == "" {
+		if c, err := p.r.Cookie(preCookie); err == nil && c.Value != "" {
+			p.pre = c.Value
+		} else {
+			p.pre, p.needsPre = randomID(), true
+		}
+	}
+	tok := p.site.csrfToken(p.Session, p.pre)
+	return template.HTML(`<input type="hidden" name="` + csrfField + `" value="` + template.HTMLEscapeString(tok) + `">`)
+}
+
+// langLink is one entry of the language switch.
+type langLink struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// autonyms name each language in itself.
+var autonyms = map[string]string{"ar": "العربية", "zh": "中文", "en": "English", "fr": "Français", "ru": "Русский", "es": "Español"}
+
+// Languages is the language switch: this page in each language.
+func (p *Page) Languages() []langLink {
+	out := make([]langLink, 0, len(Languages))
+	for _, code := range Languages {
+		q := p.r.URL.Query()
+		q.Set("lang", code)
+		out = append(out, langLink{Code: code, Name: autonyms[code], URL: p.r.URL.Path + "?" + q.Encode(), Current: code == p.Lang})
+	}
+	return out
+}
+
+// Form is a form's state when it is shown again: what the user typed and
+// why it was refused.
+type Form struct {
+	Values  url.Values
+	Problem *Problem          // the API's refusal, shown in its own words
+	Errors  map[string]string // per field (by name), translated, for checks the page makes itself
+}
+
+// NewForm keeps r's posted values.
+func NewForm(r *http.Request) *Form { return &Form{Values: r.PostForm, Errors: map[string]string{}} }
+
+// Value is what the user typed in field name.
+func (f *Form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Error is field name's error, if any.
+func (f *Form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// Failed reports whether the form was refused.
+func (f *Form) Failed() bool { return f != nil && (f.Problem != nil || len(f.Errors) > 0) }
+
+// render writes page name with status: the page's "main" inside the layout.
+func (s *Site) render(w http.ResponseWriter, status int, name string, p *Page) {
+	s.execute(w, status, name, "layout", p)
+}
+
+// renderFragment writes one block of a page without the layout, for the
+// script that refreshes part of a page.
+func (s *Site) renderFragment(w http.ResponseWriter, name, block string, p *Page) {
+	s.execute(w, http.StatusOK, name, block, p)
+}
+
+func (s *Site) execute(w http.ResponseWriter, status int, name, block string, p *Page) {
+	t, ok := pages[name]
+	if !ok {
+		s.log.Error("no such page template", zap.String("page", name))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		s.log.Error("rendering a page failed", zap.String("page", name), zap.Error(err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if p.needsPre {
+		http.SetCookie(w, s.cookie(p.r, preCookie, p.pre, preLifetime))
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Vary", "Accept-Language, Cookie")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store") // pages hold live status and, signed in, the user's own
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorData is what templates/error.html shows.
+type errorData struct {
+	Text    string
+	Problem *Problem
+}
+
+// errorPage renders the error page in the user's language.
+func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, status int, titleID, textID string, prob *Problem) {
+	p := s.newPage(r)
+	p.Title = p.T(titleID)
+	p.Data = errorData{Text: p.T(textID), Problem: prob}
+	s.render(w, status, "error", p)
+}
+
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "error.notfound.title", "error.notfound.text", nil)
+}
+
+// fail shows err: the API's refusal with its status and its words, a
+// session the API no longer accepts by signing out, anything else as 500.
+func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var prob *Problem
+	if !errors.As(err, &prob) {
+		s.log.Error("page failed", zap.String("path", r.URL.Path), zap.Error(err))
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal.title", "error.internal.text", nil)
+		return
+	}
+	switch prob.Status {
+	case http.StatusUnauthorized:
+		s.endSession(w, r)
+		s.errorPage(w, r, http.StatusUnauthorized, "error.unauthorized.title", "error.unauthorized.text", prob)
+	case http.StatusForbidden:
+		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", prob)
+	case http.StatusNotFound:
+		s.errorPage(w, r, http.StatusNotFound, "error.notfound.title", "error.notfound.text", prob)
+	default:
+		if prob.Status >= 500 {
+			s.log.Error("the API failed a page", zap.String("path", r.URL.Path), zap.Error(prob))
+			s.errorPage(w, r, prob.Status, "error.internal.title", "error.internal.text", prob)
+			return
+		}
+		s.errorPage(w, r, prob.Status, "error.refused.title", "error.refused.text", prob)
+	}
+}
+
+// refused shows page name again, with the form as the user filled it and
+// the API's reason, when err is the API refusing the form; a 400 becomes
+// 422, the form's content refused. Any other error goes to fail.
+func (s *Site) refused(w http.ResponseWriter, name string, p *Page, err error) {
+	var prob *Problem
+	if !errors.As(err, &prob) || prob.Status < 400 || prob.Status >= 500 ||
+		prob.Status == http.StatusUnauthorized || prob.Status == http.StatusNotFound {
+		s.fail(w, p.r, err)
+		return
+	}
+	if p.Form == nil {
+		p.Form = NewForm(p.r)
+	}
+	p.Form.Problem = prob
+	status := prob.Status
+	if status == http.StatusBadRequest {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, status, name, p)
+}
+
+// seeOther redirects after a POST that changed something.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// localPath is next if it is a path on this site, else "/": sign-in's
+// next= must not send anyone elsewhere.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/"
+	}
+	return u.RequestURI()
+}

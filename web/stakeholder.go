@@ -1,0 +1,603 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// Roles as the API names them.
+const (
+	rolePGAOffice     = "pga-office"
+	roleCoFacilitator = "co-facilitator"
+	roleMemberState   = "member-state"
+	roleStakeholder   = "stakeholder"
+)
+
+// stakeholderRoutes registers the stakeholders' pages: accreditation,
+// contributions and their receipts. Member States contribute too, through
+// the same pages.
+func (s *Site) stakeholderRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /processes/{id}/accreditation", s.accreditationPage)
+	mux.HandleFunc("POST /processes/{id}/accreditation", s.apply)
+	mux.HandleFunc("GET /processes/{id}/contribute", s.windowsPage)
+	mux.HandleFunc("GET /processes/{id}/stages/{stage}/contribute", s.contributePage)
+	mux.HandleFunc("POST /processes/{id}/stages/{stage}/contribute", s.contribute)
+	mux.HandleFunc("GET /my/contributions", s.myContributionsPage)
+	mux.HandleFunc("GET /my/contributions/{tracking}", s.receiptPage)
+	mux.HandleFunc("GET /my/contributions/{tracking}/withdraw", s.withdrawPage)
+	mux.HandleFunc("POST /my/contributions/{tracking}/withdraw", s.withdraw)
+}
+
+// signedInAs is the session when its role is one of roles. Signed out, the
+// browser goes to sign in and comes back; with another role it gets the 403
+// page. The API still decides every action.
+func (s *Site) signedInAs(w http.ResponseWriter, r *http.Request, roles ...string) (*Session, bool) {
+	ss := s.session(r)
+	if ss == nil {
+		seeOther(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()))
+		return nil, false
+	}
+	if !slices.Contains(roles, ss.Role) {
+		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", nil)
+		return nil, false
+	}
+	return ss, true
+}
+
+// blameRule names a form control a refusal may be about: by its name (the
+// API's JSON field) or by the other words the engine uses for it.
+type blameRule struct {
+	field, label string // the control's name and its label's message
+	words        []string
+}
+
+func rule(field, label string, words ...string) blameRule {
+	return blameRule{field: field, label: label, words: append([]string{field}, words...)}
+}
+
+// blame marks the first control the API's reason speaks of, so that the
+// error summary links to it and it says it is concerned.
+func blame(p *Page, detail string, rules []blameRule) {
+	for _, ru := range rules {
+		for _, word := range ru.words {
+			if regexp.MustCompile(`(^|[^\w.-])` + regexp.QuoteMeta(word) + `($|[^\w-])`).MatchString(detail) {
+				p.Form.Errors[ru.field] = p.T("stakeholder.refused.field", "field", p.T(ru.label))
+				return
+			}
+		}
+	}
+}
+
+// refuse shows the form again after the API refused it: its reason, the
+// control it concerns, what the user typed. Unlike refused, it keeps the
+// form for a 404 too: after the page's own reads succeeded, "no such phase"
+// or "not on the list" is about the input, not a missing page.
+func (s *Site) refuse(w http.ResponseWriter, name string, p *Page, err error, rules ...blameRule) {
+	var prob *Problem
+	if !errors.As(err, &prob) {
+		s.fail(w, p.r, err)
+		return
+	}
+	if p.Form == nil {
+		p.Form = NewForm(p.r)
+	}
+	if prob.Status == http.StatusNotFound {
+		p.Form.Problem = prob
+		blame(p, prob.Detail, rules)
+		s.render(w, http.StatusNotFound, name, p)
+		return
+	}
+	if prob.Status >= 400 && prob.Status < 500 && prob.Status != http.StatusUnauthorized && prob.Status != http.StatusForbidden {
+		blame(p, prob.Detail, rules)
+	}
+	s.refused(w, name, p, err)
+}
+
+// processHead is the part of GET /v1/processes/{id} these pages show.
+type processHead struct {
+	process.Process
+	OpenWindows []struct {
+		StageID  string    `json:"stageId"`
+		ClosesAt time.Time `json:"closesAt"`
+	} `json:"openWindows"`
+}
+
+// actionLink is a link to a form the signed-in user may use.
+type actionLink struct {
+	ID, Label, URL string
+}
+
+// actionsData is templates/_actions.html's "process-actions".
+type actionsData struct {
+	Heading string
+	Links   []actionLink
+}
+
+// Actions are the links from a process's overview to the forms the
+// signed-in user may use on it; nil for observers and for those who may
+// not act on it.
+func (p *Page) Actions(processID string) *actionsData {
+	if p.Session == nil {
+		return nil
+	}
+	base := "/processes/" + url.PathEscape(processID)
+	office := "/office/processes/" + url.PathEscape(processID)
+	var links []actionLink
+	switch p.Session.Role {
+	case rolePGAOffice:
+		links = []actionLink{{"action-office", p.T("office.actions.manage"), office}}
+	case roleCoFacilitator:
+		if p.Session.ProcessID == processID {
+			links = []actionLink{{"action-office", p.T("office.actions.drafts"), office}}
+		}
+	case roleStakeholder:
+		links = []actionLink{{"action-accreditation", p.T("stakeholder.actions.accreditation"), base + "/accreditation"}}
+		fallthrough
+	case roleMemberState:
+		links = append(links, actionLink{"action-contribute", p.T("stakeholder.actions.contribute"), base + "/contribute"},
+			actionLink{"action-my-contributions", p.T("stakeholder.actions.mine"), "/my/contributions"})
+	}
+	if links == nil {
+		return nil
+	}
+	return &actionsData{Heading: p.T("stakeholder.actions.title"), Links: links}
+}
+
+// NavLinks are the main navigation's links for the signed-in user's role.
+func (p *Page) NavLinks() []actionLink {
+	if p.Session == nil {
+		return nil
+	}
+	switch p.Session.Role {
+	case rolePGAOffice:
+		return []actionLink{{"nav-office", p.T("office.nav"), "/office"}}
+	case roleStakeholder, roleMemberState:
+		return []actionLink{{"nav-my-contributions", p.T("stakeholder.nav"), "/my/contributions"}}
+	}
+	return nil
+}
+
+// accreditationData is templates/stakeholder_accreditation.html's.
+type accreditationData struct {
+	Process     processHead
+	Application *process.Application // nil before applying
+	StateText   string
+	StateHelp   string
+	Applied     bool // just now: the page says so
+	Categories  []option
+}
+
+// option is one choice of a select or radio group.
+type option struct {
+	Value, Label string
+}
+
+var applicantCategories = []struct{ value, label string }{
+	{"civil-society", "stakeholder.category.civil-society"},
+	{"diaspora", "stakeholder.category.diaspora"},
+	{"migrant-organisation", "stakeholder.category.migrant-organisation"},
+	{"private-sector", "stakeholder.category.private-sector"},
+	{"academia", "stakeholder.category.academia"},
+}
+
+var applicationStates = map[process.ApplicationState]string{
+	process.Applied:    "stakeholder.accreditation.applied",
+	process.Circulated: "stakeholder.accreditation.circulated",
+	process.Approved:   "stakeholder.accreditation.approved",
+	process.Rejected:   "stakeholder.accreditation.rejected",
+}
+
+var applicationHelp = map[process.ApplicationState]string{
+	process.Applied:    "stakeholder.accreditation.applied.help",
+	process.Circulated: "stakeholder.accreditation.circulated.help",
+	process.Approved:   "stakeholder.accreditation.approved.help",
+	process.Rejected:   "stakeholder.accreditation.rejected.help",
+}
+
+var applyRules = []blameRule{
+	rule("name", "stakeholder.name.label"),
+	rule("category", "stakeholder.category.legend"),
+	rule("ecosoc", "stakeholder.ecosoc.label", "accreditation", "window"),
+}
+
+// accreditation reads what the accreditation page shows: the process and
+// the user's own application, if any.
+func (s *Site) accreditation(r *http.Request, ss *Session) (*Page, error) {
+	id := r.PathValue("id")
+	p := s.newPage(r)
+	d := accreditationData{}
+	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
+		return nil, err
+	}
+	var a process.Application
+	switch err := s.api(r).Get(Path(id, "applications", ss.Party), &a); {
+	case err == nil:
+		d.Application, d.StateText, d.StateHelp = &a, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
+	case !isStatus(err, http.StatusNotFound):
+		return nil, err
+	}
+	for _, c := range applicantCategories {
+		d.Categories = append(d.Categories, option{c.value, p.T(c.label)})
+	}
+	p.Title = p.T("stakeholder.accreditation.title", "process", d.Process.Title)
+	p.Data = d
+	return p, nil
+}
+
+func isStatus(err error, status int) bool {
+	var prob *Problem
+	return errors.As(err, &prob) && prob.Status == status
+}
+
+func (s *Site) accreditationPage(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.signedInAs(w, r, roleStakeholder)
+	if !ok {
+		return
+	}
+	p, err := s.accreditation(r, ss)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := p.Data.(accreditationData)
+	d.Applied = r.URL.Query().Has("applied")
+	p.Data = d
+	s.render(w, http.StatusOK, "stakeholder_accreditation", p)
+}
+
+func (s *Site) apply(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.signedInAs(w, r, roleStakeholder)
+	if !ok {
+		return
+	}
+	p, err := s.accreditation(r, ss)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = NewForm(r)
+	body := map[string]any{"name": r.PostFormValue("name"), "category": r.PostFormValue("category"),
+		"ecosoc": r.PostFormValue("ecosoc") == "true"}
+	if err := s.api(r).PostJSON(Path(r.PathValue("id"), "applications"), body, nil); err != nil {
+		s.refuse(w, "stakeholder_accreditation", p, err, applyRules...)
+		return
+	}
+	seeOther(w, r, "/processes/"+url.PathEscape(r.PathValue("id"))+"/accreditation?applied=1")
+}
+
+// windowChoice is a window that takes contributions now.
+type windowChoice struct {
+	Stage    process.Stage
+	ClosesAt time.Time
+}
+
+// windowsData is templates/stakeholder_windows.html's.
+type windowsData struct {
+	Process processHead
+	Windows []windowChoice
+}
+
+// windowsPage lists a process's windows open for contributions.
+func (s *Site) windowsPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
+		return
+	}
+	id := r.PathValue("id")
+	var d windowsData
+	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ow := range d.Process.OpenWindows {
+		var sd stageDetail
+		if err := s.api(r).Get(Path(id, "stages", ow.StageID), &sd); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if sd.Window != nil && sd.Window.Purpose == process.ForContributions {
+			d.Windows = append(d.Windows, windowChoice{Stage: sd.Stage, ClosesAt: ow.ClosesAt})
+		}
+	}
+	p := s.newPage(r)
+	p.Title = p.T("stakeholder.windows.title", "process", d.Process.Title)
+	p.Data = d
+	s.render(w, http.StatusOK, "stakeholder_windows", p)
+}
+
+// contributeData is templates/stakeholder_contribute.html's.
+type contributeData struct {
+	Process processHead
+	Stage   stageDetail
+	Open    bool   // the window takes contributions now, as the intake last knew
+	Key     string // the Idempotency-Key: a resubmitted form gets its first receipt
+}
+
+var contributeRules = []blameRule{
+	rule("title", "stakeholder.title.label"),
+	rule("body", "stakeholder.body.label"),
+	rule("attachment", "stakeholder.attachment.label"),
+}
+
+func (s *Site) contribution(r *http.Request) (*Page, *contributeData, error) {
+	id, stage := r.PathValue("id"), r.PathValue("stage")
+	d := &contributeData{}
+	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
+		return nil, nil, err
+	}
+	if err := s.api(r).Get(Path(id, "stages", stage), &d.Stage); err != nil {
+		return nil, nil, err
+	}
+	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now())
+	p := s.newPage(r)
+	p.Title = p.T("stakeholder.contribute.title", "stage", d.Stage.Spec.Title)
+	p.Data = d
+	return p, d, nil
+}
+
+func (s *Site) contributePage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
+		return
+	}
+	p, d, err := s.contribution(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Key = rand.Text()
+	s.render(w, http.StatusOK, "stakeholder_contribute", p)
+}
+
+// contribute sends the form on to the API as multipart, under the form's
+// idempotency key.
+func (s *Site) contribute(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
+		return
+	}
+	p, d, err := s.contribution(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = NewForm(r)
+	d.Key = r.PostFormValue("idempotencyKey")
+	if d.Key == "" {
+		d.Key = rand.Text()
+	}
+	body, contentType, err := contributionBody(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var receipt process.Receipt
+	_, err = s.api(r).Do(http.MethodPost, Path(r.PathValue("id"), "stages", r.PathValue("stage"), "contributions"),
+		contentType, body, http.Header{"Idempotency-Key": {d.Key}}, &receipt)
+	if err != nil {
+		s.refuse(w, "stakeholder_contribute", p, err, contributeRules...)
+		return
+	}
+	seeOther(w, r, "/my/contributions/"+url.PathEscape(receipt.Tracking)+"?submitted=1")
+}
+
+// contributionBody is the API's multipart body: the form's title and body,
+// and its file when one was chosen (a browser sends an empty one if not).
+func contributionBody(r *http.Request) (io.Reader, string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, name := range []string{"title", "body"} {
+		if err := mw.WriteField(name, r.PostFormValue(name)); err != nil {
+			return nil, "", err
+		}
+	}
+	f, fh, err := r.FormFile("attachment")
+	switch {
+	case err == nil:
+		defer f.Close()
+		if fh.Size > 0 {
+			part, err := mw.CreateFormFile("attachment", fh.Filename)
+			if err != nil {
+				return nil, "", err
+			}
+			if _, err := io.Copy(part, f); err != nil {
+				return nil, "", err
+			}
+		}
+	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
+		return nil, "", err
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	return &buf, mw.FormDataContentType(), nil
+}
+
+// submitted is GET /v1/contributions/{tracking}: one's own contribution.
+type submitted struct {
+	Tracking   string `json:"tracking"`
+	ProcessID  string `json:"processId"`
+	StageID    string `json:"stageId"`
+	Party      string `json:"party"`
+	Role       string `json:"role"`
+	Title      string `json:"title"`
+	Body       string `json:"body"`
+	Attachment *struct {
+		Type string `json:"type"`
+		Size int    `json:"size"`
+		Href string `json:"href"`
+	} `json:"attachment"`
+	SubmittedAt time.Time `json:"submittedAt"`
+	SHA256      string    `json:"sha256"`
+	Withdrawn   bool      `json:"withdrawn"`
+}
+
+// ownContribution reads the path's contribution; one of another party is
+// not found here: these are the user's own pages.
+func (s *Site) ownContribution(r *http.Request, ss *Session) (submitted, error) {
+	var c submitted
+	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &c); err != nil {
+		return c, err
+	}
+	if c.Party != ss.Party || c.Role != ss.Role {
+		return c, &Problem{Status: http.StatusNotFound, Title: http.StatusText(http.StatusNotFound)}
+	}
+	return c, nil
+}
+
+// receiptData is templates/stakeholder_receipt.html's.
+type receiptData struct {
+	Contribution submitted
+	Process      processHead
+	Stage        process.Stage
+	Submitted    bool // just now: the page says so
+	Withdrawn    bool // just now
+}
+
+func (s *Site) receiptPage(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState)
+	if !ok {
+		return
+	}
+	d := receiptData{Submitted: r.URL.Query().Has("submitted"), Withdrawn: r.URL.Query().Has("withdrawn")}
+	var err error
+	if d.Contribution, err = s.ownContribution(r, ss); err == nil {
+		if err = s.api(r).Get(Path(d.Contribution.ProcessID), &d.Process); err == nil {
+			err = s.api(r).Get(Path(d.Contribution.ProcessID, "stages", d.Contribution.StageID), &d.Stage)
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Title = p.T("stakeholder.receipt.title", "tracking", d.Contribution.Tracking)
+	p.Data = d
+	s.render(w, http.StatusOK, "stakeholder_receipt", p)
+}
+
+// myContribution is one row of the user's contributions.
+type myContribution struct {
+	submitted
+	ProcessTitle string
+}
+
+func (s *Site) myContributionsPage(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState)
+	if !ok {
+		return
+	}
+	var processes []process.Process
+	if err := s.api(r).Get("/v1/processes", &processes); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var mine []myContribution
+	for _, pr := range processes {
+		for after := ""; ; {
+			var page struct {
+				Contributions []submitted `json:"contributions"`
+				Next          string      `json:"next"`
+			}
+			q := url.Values{"party": {ss.Party}, "limit": {"500"}}
+			if after != "" {
+				q.Set("after", after)
+			}
+			if err := s.api(r).Get(Path(pr.ID, "contributions")+"?"+q.Encode(), &page); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			for _, c := range page.Contributions {
+				if c.Role == ss.Role { // a stakeholder's name may look like a State's code
+					mine = append(mine, myContribution{submitted: c, ProcessTitle: pr.Title})
+				}
+			}
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(mine, func(a, b myContribution) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
+	p := s.newPage(r)
+	p.Title = p.T("stakeholder.mine.title")
+	p.Data = mine
+	s.render(w, http.StatusOK, "stakeholder_contributions", p)
+}
+
+// withdrawData is templates/stakeholder_withdraw.html's.
+type withdrawData struct {
+	Contribution submitted
+}
+
+// withdrawal reads the contribution to withdraw. Anyone's is shown here:
+// whether the user may withdraw it is the API's to say.
+func (s *Site) withdrawal(r *http.Request) (*Page, error) {
+	var d withdrawData
+	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &d.Contribution); err != nil {
+		return nil, err
+	}
+	p := s.newPage(r)
+	p.Title = p.T("stakeholder.withdraw.title", "tracking", d.Contribution.Tracking)
+	p.Data = d
+	return p, nil
+}
+
+func (s *Site) withdrawPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
+		return
+	}
+	p, err := s.withdrawal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, http.StatusOK, "stakeholder_withdraw", p)
+}
+
+func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
+		return
+	}
+	p, err := s.withdrawal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = NewForm(r)
+	tracking := r.PathValue("tracking")
+	if _, err := s.api(r).Do(http.MethodDelete, "/v1/contributions/"+url.PathEscape(tracking), "", nil, nil, nil); err != nil {
+		s.refuse(w, "stakeholder_withdraw", p, err)
+		return
+	}
+	seeOther(w, r, "/my/contributions/"+url.PathEscape(tracking)+"?withdrawn=1")
+}
+
+// DateOrTime writes a bare date as a day and a date with a time of day
+// with its UTC time: schedules hold both.
+func (p *Page) DateOrTime(v any) string {
+	t := asTime(v)
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return p.Date(t)
+	}
+	return p.DateTime(t)
+}
+
+// formTime turns a datetime-local control's value (UTC by the label) into
+// RFC 3339; anything else goes to the API as typed, for it to judge.
+func formTime(v string) string {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	return v
+}

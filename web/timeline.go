@@ -1,0 +1,164 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The timeline's geometry, in SVG user units: the viewBox is tlWidth wide,
+// and the SVG scales to its column.
+const (
+	tlWidth    = 1000.0
+	tlLabels   = 290.0 // the stage titles' column
+	tlAxis     = 46.0  // the axis' band at the top
+	tlRow      = 24.0
+	tlBar      = 14.0
+	tlMaxTicks = 12
+	tlMaxLabel = 38 // characters of a stage title before it is cut
+)
+
+// drawTimeline draws the phases and stages on a time axis as inline SVG:
+// a bar per stage from its first to its last day, its contribution window
+// as a thin line below, today as a vertical line, and a stage that was
+// rescheduled as a dashed outline where it was first scheduled with an
+// arrow to where it is now. The SVG is an image with a title and a
+// description; the page's table holds the same facts. today reports
+// whether the axis reaches today.
+func drawTimeline(p *Page, phases []phaseView, now time.Time) (svg template.HTML, today bool) {
+	var rows []stageRow // by phase, each phase's in timeline order
+	for _, ph := range phases {
+		rows = append(rows, ph.Rows...)
+	}
+	if len(rows) == 0 {
+		return "", false
+	}
+	// The axis spans every day drawn: stages, windows, first schedules.
+	from, to := rows[0].Spec.Start.Time, rows[0].Spec.Finish()
+	span := func(t time.Time) {
+		if t.IsZero() {
+			return
+		}
+		if t.Before(from) {
+			from = t
+		}
+		if t.After(to) {
+			to = t
+		}
+	}
+	for _, r := range rows {
+		span(r.Spec.Start.Time)
+		span(r.Spec.Finish())
+		span(r.MovedFrom)
+		if w := r.Spec.Window; w != nil {
+			span(w.Opens.Time)
+			span(w.Closes.Time)
+		}
+	}
+	pad := max(to.Sub(from)/40, 24*time.Hour)
+	from, to = from.Add(-pad), to.Add(pad)
+	x := func(t time.Time) float64 {
+		return tlLabels + (tlWidth-tlLabels-10)*float64(t.Sub(from))/float64(to.Sub(from))
+	}
+
+	height := tlAxis + float64(len(rows)+len(phases))*tlRow + 10
+
+	var b strings.Builder
+	esc := template.HTMLEscapeString
+	moved := 0
+	for _, r := range rows {
+		if !r.MovedFrom.IsZero() {
+			moved++
+		}
+	}
+	first, last := rows[0], rows[0]
+	for _, r := range rows {
+		if r.Spec.Start.Before(first.Spec.Start.Time) {
+			first = r
+		}
+		if r.Spec.Start.After(last.Spec.Start.Time) {
+			last = r
+		}
+	}
+	desc := p.T("process.timeline.desc", "stages", len(rows), "phases", len(phases), "from", p.Date(first.Spec.Start), "to", p.Date(last.Spec.Start), "moved", moved)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" role="img" aria-labelledby="timeline-title timeline-desc" id="timeline-svg" class="timeline-svg">`, tlWidth, height)
+	fmt.Fprintf(&b, `<title id="timeline-title">%s</title><desc id="timeline-desc">%s</desc>`, esc(p.T("process.timeline.title")), esc(desc))
+	b.WriteString(`<defs><marker id="tl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="tl-arrowhead"/></marker></defs>`)
+
+	// The axis: a tick per month, or per 2, 3, 6 or 12 months on a long
+	// process, labelled YYYY-MM, which reads the same in every language.
+	months := int(to.Sub(from).Hours()/24/30) + 1
+	step := 1
+	for _, s := range []int{1, 2, 3, 6, 12, 24} {
+		step = s
+		if months/s <= tlMaxTicks {
+			break
+		}
+	}
+	t := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+	for ; t.Before(to); t = t.AddDate(0, 1, 0) {
+		if (int(t.Month())-1)%step != 0 { // ticks on January and every step months after
+			continue
+		}
+		tx := x(t)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-grid"/>`, tx, tlAxis-8, tx, height-6)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-tick" text-anchor="middle">%s</text>`, tx, tlAxis-14, t.Format("2006-01"))
+	}
+
+	y := tlAxis
+	for i, r := range rows {
+		if i == 0 || r.Phase != rows[i-1].Phase {
+			fmt.Fprintf(&b, `<rect x="0" y="%g" width="%g" height="%g" class="tl-phase"/>`, y, tlWidth, tlRow)
+			fmt.Fprintf(&b, `<text x="8" y="%g" class="tl-phase-label">%s</text>`, y+tlRow-7, esc(r.PhaseTitle))
+			y += tlRow
+		}
+		mid := y + tlRow/2
+		label := r.Spec.Title
+		if n := []rune(label); len(n) > tlMaxLabel {
+			label = string(n[:tlMaxLabel-1]) + "…"
+		}
+		fmt.Fprintf(&b, `<text x="8" y="%g" class="tl-label">%s</text>`, mid+4, esc(label))
+		if w := r.Spec.Window; w != nil {
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-window"/>`, x(w.Opens.Time), mid+tlBar/2+2, x(w.Closes.Time), mid+tlBar/2+2)
+		}
+		x0, x1 := x(r.Spec.Start.Time), x(r.Spec.Finish())
+		if !r.MovedFrom.IsZero() {
+			g0 := x(r.MovedFrom)
+			g1 := g0 + (x1 - x0)
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" class="tl-ghost"/>`, g0, mid-tlBar/2, max(g1-g0, 3), tlBar)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-move" marker-end="url(#tl-arrow)"/>`, g0+1.5, mid, x0, mid)
+		}
+		class := "tl-bar status-" + string(r.Status)
+		if !r.MovedFrom.IsZero() {
+			class += " tl-moved"
+		}
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" rx="2" class="%s"><title>%s</title></rect>`,
+			x0, mid-tlBar/2, max(x1-x0, 3), tlBar, class, esc(r.Spec.Title+": "+p.Date(r.Spec.Start)+" – "+p.StageStatus(r.Status)))
+		y += tlRow
+	}
+
+	today = !now.Before(from) && now.Before(to)
+	if today {
+		nx := x(now)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-today"/>`, nx, tlAxis-6, nx, height-4)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-today-label" text-anchor="middle">%s</text>`, nx, tlAxis-1, esc(p.T("process.timeline.today")))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()), today // every text in it is escaped above
+}
+
+// timelineNote says where today is, for a timeline whose axis does not
+// reach it.
+func timelineNote(p *Page, rows []stageRow, now time.Time) string {
+	switch {
+	case len(rows) == 0:
+		return ""
+	case now.After(slices.MaxFunc(rows, func(a, b stageRow) int { return a.Spec.Finish().Compare(b.Spec.Finish()) }).Spec.Finish()):
+		return p.T("process.timeline.past")
+	case now.Before(rows[0].Spec.Begins()):
+		return p.T("process.timeline.future")
+	}
+	return ""
+}
