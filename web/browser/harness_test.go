@@ -26,9 +26,13 @@ import (
 	"github.com/compact-un/compact/api"
 )
 
-// settle bounds every wait for the stack or a page: a safety net that turns
-// a hang into a failure that says what was awaited, not a timing assertion.
-const settle = 90 * time.Second
+// settle bounds each wait for the stack or a page, and tabLife a tab's
+// whole use: safety nets that turn a hang into a failure that says what was
+// awaited, not timing assertions.
+const (
+	settle  = 90 * time.Second
+	tabLife = 5 * time.Minute
+)
 
 // languages are the ones every page is checked in: left to right and right
 // to left.
@@ -61,8 +65,8 @@ func newTab(t *testing.T, lang string) *tab {
 	}); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	ctx, cancelWait := context.WithTimeout(ctx, settle)
-	t.Cleanup(cancelWait)
+	ctx, cancelLife := context.WithTimeout(ctx, tabLife)
+	t.Cleanup(cancelLife)
 	return &tab{t: t, ctx: ctx, lang: lang}
 }
 
@@ -285,9 +289,9 @@ func token(t *testing.T, role api.Role, party string) string {
 
 // call sends a JSON request to the API and wants the status; it returns the
 // body.
-func call(t *testing.T, method, path, token string, body any, status int, header ...string) []byte {
+func call(t *testing.T, method, path, token string, body any, status int) []byte {
 	t.Helper()
-	got, b, err := request(method, path, token, body, header...)
+	got, b, err := request(method, path, token, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,8 +301,8 @@ func call(t *testing.T, method, path, token string, body any, status int, header
 	return b
 }
 
-// request sends a JSON request to the API; header is name, value pairs.
-func request(method, path, token string, body any, header ...string) (int, []byte, error) {
+// request sends a JSON request to the API.
+func request(method, path, token string, body any) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		j, err := json.Marshal(body)
@@ -314,9 +318,6 @@ func request(method, path, token string, body any, header ...string) (int, []byt
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -19,7 +19,7 @@ func TestObserverFollowsWindowClosing(t *testing.T) {
 			id, code := uniqueID("observer-" + lang)
 			// A process day lasts 4 s: the process starts the day before its
 			// first stage, so the window opens 4 s after it starts and
-			// closes 8 s later.
+			// closes 12 s later, time enough for the page to load first.
 			const scale = 86400.0 / 4
 			d := days(time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC))
 			tmpl := process.Template{
@@ -27,13 +27,16 @@ func TestObserverFollowsWindowClosing(t *testing.T) {
 				Rules: process.Rules{NonObjectionDays: 1, Adoption: "consensus", Voters: "member-states"},
 				Phases: []process.Phase{{ID: "consultations", Title: "Consultations", Stages: []process.StageSpec{
 					{ID: "ts1", Kind: process.ThematicSession, Code: "TS1", Title: "Human rights of all migrants", Place: "Geneva",
-						Start: d(3), Window: &process.Window{Opens: d(0), Closes: d(2)}},
+						Start: d(4), Window: &process.Window{Opens: d(0), Closes: d(3)}},
 				}}},
 			}
 			launch(t, map[string]any{"templateBody": tmpl, "id": id, "code": code, "scale": scale})
 
 			b.open("/processes/" + id)
 			b.waitFor("the page to follow the event stream", `document.querySelector("[data-live-state=connected]")`)
+			if recorded(id, "ts1", "window.closed") {
+				t.Fatal("the window closed before the page had loaded: the machine is too slow for this test's clock")
+			}
 			eval[bool](b, `window.compactNotReloaded = true`)
 			b.waitFor("the window to show open", `document.querySelector("#window-ts1")`)
 			b.screenshot("overview-window-open")
