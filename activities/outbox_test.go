@@ -12,6 +12,7 @@ import (
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
+	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
 
@@ -138,4 +139,39 @@ func TestSweepStartsTheDeliveryOfForgottenEvents(t *testing.T) {
 	require.NoError(t, v.Get(&res))
 	require.Equal(t, activities.SweepResult{Events: 2}, res)
 	require.Equal(t, []string{"a", "b"}, x.started)
+}
+
+// TestSweepDeliversAReceiptLeftBehind: the API died after the store
+// committed a contribution with its receipt's notification, before it
+// started the receipt's delivery. The sweep starts it, and the contributor
+// gets the receipt.
+func TestSweepDeliversAReceiptLeftBehind(t *testing.T) {
+	x := newDelivery(t)
+	ctx := t.Context()
+	opens := time.Now().UTC().Add(-time.Hour)
+	require.NoError(t, x.db.PutWindow(ctx, process.ContributionWindow{ProcessID: "p", StageID: "ts1", Code: "TS1",
+		State: process.WindowOpen, OpensAt: opens, ClosesAt: opens.Add(24 * time.Hour)}))
+	_, err := x.db.Subscribe(ctx, store.Subscription{ProcessID: "p", Recipient: "mision@sre.example", Channel: notify.ChannelEmail,
+		Topics: []string{"receipts"}, Language: "es", Owner: "member-state:MEX"})
+	require.NoError(t, err)
+	r, err := x.db.Submit(ctx, process.Submission{ProcessID: "p", StageID: "ts1", Party: "MEX", Role: "member-state",
+		IdempotencyKey: "k", Title: "Contribución de México", Body: "Texto."}, time.Now())
+	require.NoError(t, err)
+
+	x.clock = time.Now().Add(10 * time.Minute) // the next sweep
+	v, err := x.activityEnv().ExecuteActivity(d.SweepOutbox, activities.SweepInput{OlderThan: 5 * time.Minute})
+	require.NoError(t, err)
+	var swept activities.SweepResult
+	require.NoError(t, v.Get(&swept))
+	require.Equal(t, []string{store.ReceiptKey(r.Tracking)}, x.started)
+
+	res, err := x.deliverEvent(t, store.ReceiptKey(r.Tracking))
+	require.NoError(t, err)
+	require.Equal(t, activities.DeliverEventResult{Sent: 1}, res)
+	mails := x.mail.MailTo("mision@sre.example")
+	require.Len(t, mails, 1)
+	m, err := notifytest.Parse(mails[0].Data)
+	require.NoError(t, err)
+	require.Contains(t, m.Text, r.Tracking)
+	require.Equal(t, "es", m.Header.Get("Content-Language"))
 }

@@ -66,8 +66,8 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if receipt.SubmittedAt.Equal(now.UTC().Truncate(time.Microsecond)) {
 		status = http.StatusCreated
-		s.queueReceipt(r.Context(), p, submission, receipt)
 	}
+	s.deliverReceipt(r.Context(), receipt)
 	w.Header().Set("Location", "/v1/contributions/"+receipt.Tracking)
 	writeJSON(w, status, receipt)
 }

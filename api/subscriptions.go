@@ -16,7 +16,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
@@ -261,31 +260,19 @@ func (s *Server) startDelivery(ctx context.Context, eventKey string) {
 	}
 }
 
-// queueReceipt notifies a contributor's own subscriptions to receipts of a
-// new contribution. The receipt is in the answer already: a failure here is
-// logged, not the contribution's.
-func (s *Server) queueReceipt(ctx context.Context, p Principal, sub process.Submission, receipt process.Receipt) {
-	const event = "contribution.received"
-	subs, err := s.store.OwnSubscribers(ctx, sub.ProcessID, string(p.Role)+":"+p.Party, event)
-	if err == nil && len(subs) == 0 {
-		return
-	}
-	key := "receipt/" + receipt.Tracking
-	var ns []store.Notification
-	now := 0
-	if err == nil {
-		ns, now, err = activities.Fanout(subs, activities.NotifyInput{ProcessID: sub.ProcessID, Key: key, StageID: sub.StageID, Event: event,
-			Data: map[string]any{"tracking": receipt.Tracking, "title": sub.Title, "submittedAt": receipt.SubmittedAt, "sha256": receipt.SHA256}},
-			time.Now())
-	}
-	if err == nil {
-		err = s.store.Enqueue(ctx, ns)
-	}
+// deliverReceipt starts the delivery of a contribution's receipt, which the
+// store queued with the contribution, if some of it is to go now. A retry
+// does too: the first attempt may have died before it could. A failure is
+// logged, not the contribution's: the outbox's sweep starts it later.
+func (s *Server) deliverReceipt(ctx context.Context, receipt process.Receipt) {
+	key := store.ReceiptKey(receipt.Tracking)
+	pending, err := s.store.PendingOf(ctx, key, "", 1)
 	if err != nil {
-		s.log.Error("queueing a receipt's notifications failed", zap.String("tracking", receipt.Tracking), zap.Error(err))
+		s.log.Warn("reading a receipt's notifications failed; the outbox's sweep starts their delivery",
+			zap.String("tracking", receipt.Tracking), zap.Error(err))
 		return
 	}
-	if now > 0 {
+	if len(pending) > 0 {
 		s.startDelivery(ctx, key)
 	}
 }

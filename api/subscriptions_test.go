@@ -270,7 +270,7 @@ func TestMovedSessionSendsACalendarUpdate(t *testing.T) {
 }
 
 // TestContributorsGetTheirReceipts: a State subscribed to receipts gets
-// one for its own contribution, and nobody else's.
+// one for its own contribution, and nobody else's; a retry queues none.
 func TestContributorsGetTheirReceipts(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
@@ -282,8 +282,9 @@ func TestContributorsGetTheirReceipts(t *testing.T) {
 			t.Fatalf("subscribe: %d %s", res.Status, res.Body)
 		}
 	}
+	key := newKey()
 	res := a.do("POST", contributionsPath(id, "ts1"), mex, map[string]any{"title": "Migración segura", "body": "Texto."},
-		"Idempotency-Key", newKey())
+		"Idempotency-Key", key)
 	var receipt process.Receipt
 	res.JSON(t, &receipt)
 	if res.Status != http.StatusCreated {
@@ -297,5 +298,23 @@ func TestContributorsGetTheirReceipts(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // long enough for a wrong mail to show
 	if other := stack.mail.MailTo("mission@" + id + ".example"); len(other) != 0 {
 		t.Fatalf("another State got %d receipts", len(other))
+	}
+
+	// A retry gets the same receipt and queues it no second time.
+	again := a.do("POST", contributionsPath(id, "ts1"), mex, map[string]any{"title": "Migración segura", "body": "Texto."},
+		"Idempotency-Key", key)
+	if again.Status != http.StatusOK {
+		t.Fatalf("retry: %d %s", again.Status, again.Body)
+	}
+	var rep deliveryReport
+	a.do("GET", "/v1/processes/"+id+"/notifications", a.token(PGAOffice, "PGA", ""), nil).JSON(t, &rep)
+	var receipts []string
+	for _, n := range rep.Notifications {
+		if n.Event == "contribution.received" {
+			receipts = append(receipts, n.Key)
+		}
+	}
+	if want := []string{"receipt/" + receipt.Tracking + "|mision@" + id + ".example|email"}; !slices.Equal(receipts, want) {
+		t.Fatalf("the delivery report lists receipts %v, want %v", receipts, want)
 	}
 }

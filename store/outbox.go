@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
+
+	"github.com/compact-un/compact/process"
 )
 
 // States of a notification in the outbox.
@@ -170,4 +173,58 @@ type Outbox interface {
 	// disabling it again keeps the first time and reason. It returns the
 	// endpoint as disabled.
 	DisableEndpoint(ctx context.Context, channel, recipient, reason string, at time.Time) (Endpoint, error)
+}
+
+// Event is something that happened to a process (a stage event, a
+// contribution's receipt) for Fanout to tell its subscribers.
+type Event struct {
+	ProcessID string
+	Key       string // the event key: its notifications' keys start with it
+	StageID   string
+	Name      string // e.g. "window.opened"
+	Data      map[string]any
+}
+
+// channelEmail is notify.ChannelEmail: only email has digests.
+const channelEmail = "email"
+
+// Fanout makes an event's notifications to subs, created at now: pending
+// for those who take events as they come, held for the email subscribers
+// who read digests. It also returns how many are pending.
+func Fanout(subs []Subscription, ev Event, now time.Time) ([]Notification, int, error) {
+	payload, err := json.Marshal(map[string]any{
+		"processId": ev.ProcessID, "stageId": ev.StageID, "event": ev.Name, "data": ev.Data,
+	})
+	if err != nil {
+		return nil, 0, process.E("store.Fanout", process.Invalid, err)
+	}
+	ns := make([]Notification, len(subs))
+	pending := 0
+	for i, s := range subs {
+		n := Notification{
+			Key: ev.Key + "|" + s.Recipient + "|" + s.Channel, EventKey: ev.Key,
+			ProcessID: ev.ProcessID, Event: ev.Name, Recipient: s.Recipient, Channel: s.Channel, Language: s.Language,
+			Payload: string(payload), State: NotificationPending, CreatedAt: now.UTC(),
+		}
+		if s.Channel == channelEmail && (s.Mode == ModeDaily || s.Mode == ModeWeekly) {
+			n.State, n.Mode = NotificationHeld, s.Mode
+		} else {
+			pending++
+		}
+		ns[i] = n
+	}
+	return ns, pending, nil
+}
+
+// ReceiptEvent is the event of a new contribution, which only its
+// submitter's own subscriptions hear of.
+const ReceiptEvent = "contribution.received"
+
+// ReceiptKey is the event key of a contribution's receipt.
+func ReceiptKey(tracking string) string { return "receipt/" + tracking }
+
+// Receipt is the event that tells a submitter its contribution is stored.
+func Receipt(s process.Submission, r process.Receipt) Event {
+	return Event{ProcessID: s.ProcessID, Key: ReceiptKey(r.Tracking), StageID: s.StageID, Name: ReceiptEvent,
+		Data: map[string]any{"tracking": r.Tracking, "title": s.Title, "submittedAt": r.SubmittedAt, "sha256": r.SHA256}}
 }

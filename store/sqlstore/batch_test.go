@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -124,6 +125,12 @@ func TestBatchRefusedRows(t *testing.T) {
 				submission("FRA", "k"), // 5
 				submission("MEX", "k"), // 6: a retry within the batch
 			}
+			for _, party := range []string{"member-state:MEX", "member-state:CHE", "member-state:FRA", "stakeholder:ngo-1"} {
+				if _, err := db.Subscribe(t.Context(), store.Subscription{ProcessID: "gcm-2018", Recipient: party + "@example.org",
+					Channel: "email", Topics: []string{"receipts"}, Owner: party}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			receipts, errs := db.SubmitBatch(subs, during)
 
 			for i, kind := range map[int]process.Kind{1: process.Rule, 4: process.Conflict} {
@@ -164,6 +171,89 @@ func TestBatchRefusedRows(t *testing.T) {
 			}
 			if len(cs) != len(tracking) {
 				t.Errorf("ts1 holds %d contributions, want %d", len(cs), len(tracking))
+			}
+			// Each stored contribution's receipt is queued once; a refused one's not at all.
+			ns, err := db.ListOutbox(t.Context(), "gcm-2018", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var queued, want []string
+			for _, n := range ns {
+				queued = append(queued, n.EventKey)
+			}
+			for _, tr := range append(tracking, receipts[2].Tracking) {
+				want = append(want, store.ReceiptKey(tr))
+			}
+			slices.Sort(queued)
+			slices.Sort(want)
+			if !slices.Equal(queued, want) {
+				t.Errorf("queued receipts %v, want %v", queued, want)
+			}
+		})
+	}
+}
+
+// TestReceiptCommitsWithItsContribution breaks the outbox's inserts: a
+// contribution whose receipt cannot be queued is not stored either, one
+// with no receipt to queue is, and once the outbox mends, the retry stores
+// both.
+func TestReceiptCommitsWithItsContribution(t *testing.T) {
+	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
+	// A trigger that fails every insert into the outbox, and its removal.
+	outage := map[string]struct{ down, mend []string }{
+		"sqlite": {down: []string{`CREATE TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox down'); END`},
+			mend: []string{`DROP TRIGGER outbox_down`}},
+		"postgres": {down: []string{
+			`CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox down'; END $$`,
+			`CREATE TRIGGER outbox_down BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_down()`},
+			mend: []string{`DROP TRIGGER outbox_down ON outbox`}},
+	}
+	exec := func(t *testing.T, db *sqlstore.DB, stmts []string) {
+		t.Helper()
+		for _, stmt := range stmts {
+			if err := db.Exec(stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if pg := openPostgres(t); pg != nil {
+		stores["postgres"] = pg
+	} else {
+		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
+	}
+	for name, db := range stores {
+		t.Run(name, func(t *testing.T) {
+			defer db.Close()
+			seed(t, db)
+			ctx := t.Context()
+			if _, err := db.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "mision@sre.example",
+				Channel: "email", Topics: []string{"receipts"}, Owner: "member-state:MEX"}); err != nil {
+				t.Fatal(err)
+			}
+			exec(t, db, outage[name].down)
+			_, errs := db.SubmitBatch([]process.Submission{submission("MEX", "k"), submission("FRA", "k")}, during)
+			if errs[0] == nil || errs[1] != nil {
+				t.Fatalf("with the outbox down: got %v and %v, want MEX's refused and FRA's stored", errs[0], errs[1])
+			}
+			cs, err := db.ListContributions(ctx, store.ContributionFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].Party != "FRA" {
+				t.Fatalf("stored %+v, want FRA's contribution only", cs)
+			}
+
+			exec(t, db, outage[name].mend)
+			r, err := db.Submit(ctx, submission("MEX", "k"), during)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ns, err := db.PendingOf(ctx, store.ReceiptKey(r.Tracking), "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) != 1 || ns[0].Recipient != "mision@sre.example" {
+				t.Fatalf("%s's receipt queued %+v, want one to mision@sre.example", r.Tracking, ns)
 			}
 		})
 	}

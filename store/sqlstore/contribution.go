@@ -118,7 +118,10 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		r.Tracking, s.ProcessID, s.StageID, seq, s.Party, s.Role, s.IdempotencyKey,
 		s.Title, s.Body, nullBytes(s.Attachment), s.AttachmentType, r.SHA256, stamp(r.SubmittedAt))
-	return r, err
+	if err != nil {
+		return process.Receipt{}, err
+	}
+	return r, queueReceipt(ctx, tx, s, r)
 }
 
 // contentSHA256 is the receipt's hash: hex SHA-256 over the title, a

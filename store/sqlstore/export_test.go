@@ -34,3 +34,9 @@ func (db *DB) SubmitAlone(ctx context.Context, s process.Submission, now time.Ti
 	})
 	return r, err
 }
+
+// Exec runs a statement on the store's writer, for tests that break it.
+func (db *DB) Exec(query string) error {
+	_, err := db.write.Exec(query)
+	return err
+}

@@ -42,6 +42,26 @@ func (db *DB) Enqueue(ctx context.Context, ns []store.Notification) error {
 	})
 }
 
+// queueReceipt queues, in tx, a new contribution's receipt to its
+// submitter's own subscriptions: committed with the contribution, they are
+// not lost to a crash after it.
+func queueReceipt(ctx context.Context, tx *sql.Tx, s process.Submission, r process.Receipt) error {
+	subs, err := ownSubscribers(ctx, tx, s.ProcessID, s.Role+":"+s.Party, store.ReceiptEvent)
+	if err != nil || len(subs) == 0 {
+		return err
+	}
+	ns, _, err := store.Fanout(subs, store.Receipt(s, r), time.Now())
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		if err := insertNotification(ctx, tx, n, n.CreatedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // insertNotification inserts n unless its key is queued already.
 func insertNotification(ctx context.Context, tx *sql.Tx, n store.Notification, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `

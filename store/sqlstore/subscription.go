@@ -75,9 +75,14 @@ func (db *DB) Subscribers(ctx context.Context, processID, event string) ([]store
 }
 
 func (db *DB) OwnSubscribers(ctx context.Context, processID, owner, event string) ([]store.Subscription, error) {
-	subs, err := queryAll(ctx, db.read, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions
+	subs, err := ownSubscribers(ctx, db.read, processID, owner, event)
+	return subs, db.fail("store.OwnSubscribers", err)
+}
+
+func ownSubscribers(ctx context.Context, q querier, processID, owner, event string) ([]store.Subscription, error) {
+	subs, err := queryAll(ctx, q, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions
 		WHERE owner = $1 AND process_id = $2 ORDER BY recipient, channel`, owner, processID)
-	return takes(subs, event), db.fail("store.OwnSubscribers", err)
+	return takes(subs, event), err
 }
 
 // takes keeps the subscriptions that take event: no topics, its topic, or

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -374,4 +375,82 @@ func testDeliveryReport(t *testing.T, s store.Store) {
 	endpoints, err := s.ProcessEndpoints(ctx, "gcm-2018")
 	check(t, err)
 	equal(t, endpoints, []store.Endpoint{{Channel: "webhook", Recipient: hook, Failures: 1, FailingSince: t0.Add(time.Hour)}})
+}
+
+// testSubmitQueuesReceipt: a new contribution's receipt is queued with it,
+// once, to its submitter's own subscriptions to receipts; a refused
+// submission queues nothing, nor does a retry.
+func testSubmitQueuesReceipt(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := seed(t, s)
+	subscribe := func(recipient, owner string, topics ...string) {
+		t.Helper()
+		_, err := s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: recipient, Channel: "email",
+			Topics: topics, Language: "es", Owner: owner})
+		check(t, err)
+	}
+	subscribe("mision@sre.example", "member-state:MEX", "receipts")
+	subscribe("prensa@sre.example", "member-state:MEX", "windows")
+	subscribe("mission@eda.example", "member-state:CHE", "receipts")
+	subscribe("it@ngo.example", "stakeholder:ngo-1", "receipts")
+	subscribe("anyone@example.org", "") // everything, but a receipt is its submitter's
+	outbox := func() []store.Notification {
+		t.Helper()
+		ns, err := s.ListOutbox(ctx, "gcm-2018", "")
+		check(t, err)
+		return ns
+	}
+
+	sub := submission("MEX", "k1")
+	r, err := s.Submit(ctx, sub, during)
+	check(t, err)
+	queued := outbox()
+	if len(queued) != 1 {
+		t.Fatalf("queued %+v, want the receipt to mision@sre.example only", queued)
+	}
+	n := queued[0]
+	if n.CreatedAt.IsZero() {
+		t.Fatal("no creation time")
+	}
+	var payload struct {
+		ProcessID string            `json:"processId"`
+		StageID   string            `json:"stageId"`
+		Event     string            `json:"event"`
+		Data      map[string]string `json:"data"`
+	}
+	check(t, json.Unmarshal([]byte(n.Payload), &payload))
+	equal(t, payload.Data, map[string]string{"tracking": r.Tracking, "title": sub.Title,
+		"submittedAt": r.SubmittedAt.Format(time.RFC3339Nano), "sha256": r.SHA256})
+	equal(t, []string{payload.ProcessID, payload.StageID, payload.Event}, []string{"gcm-2018", "ts1", store.ReceiptEvent})
+	n.Payload, n.CreatedAt = "", time.Time{}
+	equal(t, n, store.Notification{Key: "receipt/GCM-TS1-000001|mision@sre.example|email", EventKey: store.ReceiptKey(r.Tracking),
+		ProcessID: "gcm-2018", Event: store.ReceiptEvent, Recipient: "mision@sre.example", Channel: "email", Language: "es",
+		State: store.NotificationPending})
+	pending, err := s.PendingOf(ctx, store.ReceiptKey(r.Tracking), "", 10)
+	check(t, err)
+	equal(t, pending, queued)
+
+	// A retry queues nothing more, nor does a refused submission.
+	_, err = s.Submit(ctx, sub, during.Add(time.Minute))
+	check(t, err)
+	changed := sub
+	changed.Body = "Other text."
+	_, err = s.Submit(ctx, changed, during)
+	wantKind(t, err, process.Conflict)
+	ngo := submission("ngo-1", "k1")
+	ngo.Role = "stakeholder"
+	_, err = s.Submit(ctx, ngo, during) // not accredited
+	wantKind(t, err, process.Rule)
+	_, err = s.Submit(ctx, submission("CHE", "k1"), w.ClosesAt)
+	wantKind(t, err, process.Conflict)
+	// A submitter without a subscription to receipts gets none.
+	_, err = s.Submit(ctx, submission("FRA", "k1"), during)
+	check(t, err)
+	equal(t, outbox(), queued)
+	// Nor does a retry after the window has closed.
+	_, err = s.SealWindow(ctx, w.ProcessID, w.StageID)
+	check(t, err)
+	_, err = s.Submit(ctx, sub, w.ClosesAt.Add(time.Hour))
+	check(t, err)
+	equal(t, outbox(), queued)
 }

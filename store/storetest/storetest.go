@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SubmitRefused", testSubmitRefused},
 		{"SubmitConcurrent", testSubmitConcurrent},
 		{"SubmitConcurrentRefused", testSubmitConcurrentRefused},
+		{"SubmitQueuesReceipt", testSubmitQueuesReceipt},
 		{"SealWindow", testSealWindow},
 		{"ListContributions", testListContributions},
 		{"Withdraw", testWithdraw},
