@@ -23,8 +23,9 @@ import (
 func appendEvents(t *testing.T, processID, event string, n int) {
 	t.Helper()
 	for range n {
+		key, _ := uniqueID(event)
 		if _, err := stack.store.Append(context.Background(), process.RecordEvent{ProcessID: processID,
-			Key: fmt.Sprintf("%s/%d", event, uniq.Add(1)), StageID: "ts1", Event: event, At: time.Now(), Data: `{}`}); err != nil {
+			Key: key, StageID: "ts1", Event: event, At: time.Now(), Data: `{}`}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,7 +36,7 @@ func FuzzRequestBodies(f *testing.F) {
 		{PGAOffice, "/v1/unsubscribe"},
 	}
 	for i := range routes {
-		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`,
+		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`, `{"open":true}`, `{"opens":"2031-01-01T00:00:00Z","close":true}`,
 			`{"method":"recorded-vote","votes":{"MEX":"yes"}}`, `{"state":"MEX"}`, `{"title":"t","body":"b"}`,
 			`{"role":"stakeholder","party":"x"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00",
 			`{"address":"fp@mission.example","language":"fr","mode":"daily","topics":["windows"]}`,

@@ -10,6 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/workflows"
@@ -161,6 +162,9 @@ type processStatus struct {
 	Next        *nextStage                  `json:"next,omitempty"`
 	OpenWindows []openWindow                `json:"openWindows"`
 	Counts      map[process.StageStatus]int `json:"counts"` // stages by status
+	// Clock is the process's own, on GET /v1/processes/{id} alone: its
+	// pages show process time.
+	Clock *process.Clock `json:"clock,omitempty"`
 }
 
 // nextStage is the scheduled stage that begins first.
@@ -249,6 +253,7 @@ func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		st.Clock = s.processClock(r.Context(), p)
 		if body, err = json.Marshal(st); err != nil {
 			s.fail(w, r, err)
 			return
@@ -258,6 +263,35 @@ func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)
+}
+
+// clockTimeout bounds the wait for a Process workflow to say its clock: a
+// status without it beats no status while the workers are away.
+const clockTimeout = 2 * time.Second
+
+// processClock is a process's clock as its Process workflow fixed it when
+// it began; nil while the process is starting or when the workflow does
+// not answer in time. A clock never changes: the first answer is kept.
+func (s *Server) processClock(ctx context.Context, p process.Process) *process.Clock {
+	if c, ok := s.clocks.Load(p.ID); ok {
+		return c.(*process.Clock)
+	}
+	if p.Status == statusStarting {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, clockTimeout)
+	defer cancel()
+	var st workflows.ProcessStatus
+	v, err := s.temporal.QueryWorkflow(ctx, workflows.ProcessWorkflowID(p.ID), "", workflows.QueryStatus)
+	if err == nil {
+		err = v.Get(&st)
+	}
+	if err != nil {
+		s.log.Warn("a process's clock is unknown: its pages show wall time", zap.String("process", p.ID), zap.Error(err))
+		return nil
+	}
+	s.clocks.Store(p.ID, &st.Clock)
+	return &st.Clock
 }
 
 // timeline is a process's stages by date: a stage added later or moved
@@ -322,8 +356,8 @@ func (s *Server) findStage(ctx context.Context, processID, stageID string) (proc
 }
 
 // scheduleEvents are the record's events that change the schedule.
-var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "deadline.moved",
-	"window.moved", "co-facilitator.appointed"}
+var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "opening.moved",
+	"deadline.moved", "window.moved", "co-facilitator.appointed"}
 
 // scheduleChange is one change to the schedule as the record holds it.
 type scheduleChange struct {
@@ -429,18 +463,22 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, readModelStage(id, st))
 }
 
-// windowMove is a window's new close, in process time.
+// windowMove is a window's new close, and its opening when it had not
+// opened, in process time.
 type windowMove struct {
 	StageID string    `json:"stageId"`
+	Opens   time.Time `json:"opens,omitzero"`
 	Closes  time.Time `json:"closes"`
 }
 
-// moveWindow moves a window's deadline or closes it now. The Process
-// workflow moves a window that has not opened; an open one is its stage
-// workflow's.
+// moveWindow moves a window's opening or deadline, opens it now or closes
+// it now. The Process workflow moves a window that has not opened; an open
+// one is its stage workflow's.
 func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	const op = "api.moveWindow"
 	var body struct {
+		Opens  process.Date `json:"opens,omitzero"`  // process time
+		Open   bool         `json:"open,omitempty"`  // open now
 		Closes process.Date `json:"closes,omitzero"` // process time
 		Close  bool         `json:"close,omitempty"` // close now
 		Reason string       `json:"reason,omitempty"`
@@ -449,8 +487,20 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if body.Closes.IsZero() == !body.Close {
-		s.fail(w, r, process.Errorf(op, process.Invalid, `give either "closes" (a new deadline) or "close": true`))
+	opening := body.Open || !body.Opens.IsZero()
+	var bad string
+	switch {
+	case body.Open && !body.Opens.IsZero():
+		bad = `give either "opens" (a new opening) or "open": true, not both`
+	case body.Close && !body.Closes.IsZero():
+		bad = `give either "closes" (a new deadline) or "close": true, not both`
+	case body.Close && opening:
+		bad = `a window cannot open and close at once: "close": true goes alone`
+	case !opening && body.Closes.IsZero() && !body.Close:
+		bad = `give "opens" (a new opening), "open": true, "closes" (a new deadline) or "close": true`
+	}
+	if bad != "" {
+		s.fail(w, r, process.Errorf(op, process.Invalid, "%s", bad))
 		return
 	}
 	sg, err := s.findStage(r.Context(), r.PathValue("id"), r.PathValue("stage"))
@@ -463,11 +513,13 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	case sg.Status == process.Scheduled && body.Close:
 		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
 	case sg.Status == process.Scheduled:
-		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Closes: body.Closes, Reason: body.Reason}
+		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: body.Opens, Open: body.Open, Closes: body.Closes, Reason: body.Reason}
 		var st workflows.StageState
 		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
-			res.Closes = st.Spec.Window.Closes.Time
+			res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
 		}
+	case sg.Status == process.Running && opening:
+		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
 	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
 		req := workflows.SetDeadlineRequest{Closes: body.Closes.Time, Reason: body.Reason}
 		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
 
@@ -19,11 +20,7 @@ const settle = 15 * time.Second
 // pollStore waits until cond holds, polling every 50 ms.
 func pollStore(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(settle); !cond(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: still waiting for %s", settle, what)
-		}
-	}
+	stacktest.Await(t, settle, what, cond)
 }
 
 // launchProcess creates a process over the API and waits until its workflow
@@ -50,10 +47,7 @@ func awaitRegistered(t *testing.T, processID string) {
 // recorded reports whether a stage's event is in the process's record: a
 // stage workflow records its first event once it runs and takes updates.
 func recorded(processID, stageID, event string) bool {
-	entries, err := stack.store.Entries(context.Background(), processID, 0)
-	return err == nil && slices.ContainsFunc(entries, func(e process.RecordEntry) bool {
-		return e.StageID == stageID && e.Event == event
-	})
+	return stacktest.Recorded(stack.store, processID, stageID, event)
 }
 
 // inlineProcess is the body that creates a process from tmpl.
@@ -448,6 +442,63 @@ func TestRunningStages(t *testing.T) {
 	wantProblem(t, "outcome twice", a.do("POST", base+"conference/outcome", pga, consensus), http.StatusConflict)
 
 	if got := changeEvents(t, a, id); !slices.Equal(got, []string{"window.moved ts1", "window.moved ts1"}) {
+		t.Fatalf("changes = %q", got)
+	}
+}
+
+// TestOpenAWindowNow opens a scheduled window before its time, as the PGA's
+// office would: the intake takes a contribution at once, the stage runs,
+// and opening moves that make no sense are refused.
+func TestOpenAWindowNow(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	state := a.token(MemberState, "MEX", "")
+	id, code := uniqueID("opennow")
+	start := time.Now().Add(5 * 24 * time.Hour)
+	launchProcess(t, a, pga, inlineProcess(testTemplate(id, code, start)))
+	base := "/v1/processes/" + id + "/stages/"
+	ts1 := timelineStage(t, a, id, "ts1")
+	later := ts1.Spec.Window.Opens.Add(24 * time.Hour).Format(time.RFC3339)
+	for _, tc := range []struct {
+		name  string
+		stage string
+		body  any
+		want  int
+	}{
+		{"open and opens", "ts1", map[string]any{"open": true, "opens": later}, http.StatusBadRequest},
+		{"open and close", "ts1", map[string]any{"open": true, "close": true}, http.StatusBadRequest},
+		{"opens in the past", "ts1", map[string]any{"opens": time.Now().Add(-time.Hour).Format(time.RFC3339)}, http.StatusUnprocessableEntity},
+		{"opens after it closes", "ts1", map[string]any{"opens": ts1.Spec.Window.Closes.Add(time.Hour).Format(time.RFC3339)}, http.StatusUnprocessableEntity},
+		{"opens after its stage starts", "acc", map[string]any{"opens": later}, http.StatusUnprocessableEntity},
+		{"no window", "zero", map[string]any{"open": true}, http.StatusConflict},
+		{"unknown stage", "ts9", map[string]any{"open": true}, http.StatusNotFound},
+	} {
+		wantProblem(t, "window: "+tc.name, a.do("POST", base+tc.stage+"/window", pga, tc.body), tc.want)
+	}
+	if got := changeEvents(t, a, id); len(got) != 0 {
+		t.Fatalf("refused moves changed the schedule: %q", got)
+	}
+
+	res := a.do("POST", base+"ts1/window", pga, map[string]any{"open": true, "reason": "ready early"})
+	var mv windowMove
+	res.JSON(t, &mv)
+	if res.Status != http.StatusOK || !mv.Opens.Before(time.Now()) || !mv.Closes.Equal(ts1.Spec.Window.Closes.Time) {
+		t.Fatalf("open now: %d %s", res.Status, res.Body)
+	}
+	res = a.do("POST", contributionsPath(id, "ts1"), state, map[string]string{"title": "Mexico", "body": "Early."}, "Idempotency-Key", newKey())
+	if res.Status != http.StatusCreated {
+		t.Fatalf("a contribution once open: %d %s", res.Status, res.Body)
+	}
+	pollStore(t, "ts1 to start and open its window", func() bool { return recorded(id, "ts1", "window.opened") })
+	if sg := timelineStage(t, a, id, "ts1"); sg.Status != process.Running || !sg.Moved {
+		t.Fatalf("ts1 after opening now: %+v", sg)
+	}
+	if w, err := stack.store.GetWindow(context.Background(), id, "ts1"); err != nil || w.State != process.WindowOpen {
+		t.Fatalf("intake's window after opening now: %+v %v", w, err)
+	}
+	wantProblem(t, "open a running stage's window", a.do("POST", base+"ts1/window", pga, map[string]any{"open": true}), http.StatusConflict)
+	if got := changeEvents(t, a, id); !slices.Equal(got, []string{"opening.moved ts1"}) {
 		t.Fatalf("changes = %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -52,6 +53,7 @@ type Server struct {
 	store    store.Store
 	limiter  *limiter
 	statuses statusCache // observers' process status, briefly
+	clocks   sync.Map    // process ID → *process.Clock, which never changes
 	links    links       // signs and checks the links in messages
 	patterns []string    // the API's routes, as registered
 	checks   []Check

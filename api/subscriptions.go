@@ -266,13 +266,13 @@ func (s *Server) startDelivery(ctx context.Context, eventKey string) {
 // logged, not the contribution's: the outbox's sweep starts it later.
 func (s *Server) deliverReceipt(ctx context.Context, receipt process.Receipt) {
 	key := store.ReceiptKey(receipt.Tracking)
-	pending, err := s.store.PendingOf(ctx, key, "", 1)
+	pending, err := s.store.HasPending(ctx, key)
 	if err != nil {
 		s.log.Warn("reading a receipt's notifications failed; the outbox's sweep starts their delivery",
 			zap.String("tracking", receipt.Tracking), zap.Error(err))
 		return
 	}
-	if len(pending) > 0 {
+	if pending {
 		s.startDelivery(ctx, key)
 	}
 }

@@ -11,7 +11,8 @@ var Topics = map[string][]string{
 	"sessions": {"stage.announced", "stage.rescheduled", "stage.cancelled", "session.opened", "session.held",
 		"summary.recorded", "conference.opened", "conference.closed", "conference.adopted", "conference.rejected",
 		"endorsement.opened", "endorsement.closed", "endorsement.adopted", "endorsement.rejected"},
-	"windows":       {"window.opened", "window.closed", "window.moved", "window.reminder", "deadline.moved", "amendments.closed"},
+	"windows": {"window.opened", "window.closed", "window.moved", "window.reminder", "opening.moved",
+		"deadline.moved", "amendments.closed"},
 	"drafts":        {"draft.published"},
 	"accreditation": {"list.circulated", "list.decided", "objection.recorded"},
 	// Receipts reach only the party whose contribution it is.

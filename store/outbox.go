@@ -105,10 +105,8 @@ type Outbox interface {
 	Subscribe(ctx context.Context, s Subscription) (Subscription, error)
 	// Subscribers returns the subscriptions to a process that take event:
 	// those with no topics, with the event's topic, or with a topic that
-	// prefixes it.
+	// prefixes it. (A receipt goes to its submitter's own: Submit.)
 	Subscribers(ctx context.Context, processID, event string) ([]Subscription, error)
-	// OwnSubscribers is Subscribers of one owner's subscriptions.
-	OwnSubscribers(ctx context.Context, processID, owner, event string) ([]Subscription, error)
 	GetSubscription(ctx context.Context, processID, recipient, channel string) (Subscription, error)
 	// EndpointOwners lists the owners of the subscriptions on an endpoint,
 	// to every process: who may change its settings.
@@ -129,6 +127,8 @@ type Outbox interface {
 	GetNotification(ctx context.Context, key string) (Notification, error)
 	// PendingOf lists an event's pending notifications by key, after a key.
 	PendingOf(ctx context.Context, eventKey, after string, limit int) ([]Notification, error)
+	// HasPending reports whether an event has pending notifications.
+	HasPending(ctx context.Context, eventKey string) (bool, error)
 	// PendingEvents lists, by key, the events with pending notifications.
 	PendingEvents(ctx context.Context, f PendingFilter) ([]string, error)
 	MarkSent(ctx context.Context, key string) error
@@ -223,8 +223,9 @@ const ReceiptEvent = "contribution.received"
 // ReceiptKey is the event key of a contribution's receipt.
 func ReceiptKey(tracking string) string { return "receipt/" + tracking }
 
-// Receipt is the event that tells a submitter its contribution is stored.
-func Receipt(s process.Submission, r process.Receipt) Event {
+// ReceiptNotice is the event that tells a submitter its contribution is
+// stored.
+func ReceiptNotice(s process.Submission, r process.Receipt) Event {
 	return Event{ProcessID: s.ProcessID, Key: ReceiptKey(r.Tracking), StageID: s.StageID, Name: ReceiptEvent,
 		Data: map[string]any{"tracking": r.Tracking, "title": s.Title, "submittedAt": r.SubmittedAt, "sha256": r.SHA256}}
 }

@@ -58,9 +58,10 @@ type Contributions interface {
 	// otherwise) and that the submitter may
 	// contribute (Rule otherwise: member States always, stakeholders once
 	// approved). The same (party, idempotency key) returns the first receipt.
-	// In the same transaction it queues the receipt's notifications (Receipt,
-	// Fanout) to the submitter's own subscriptions ("role:party") that take
-	// ReceiptEvent, so that they are stored if and only if the contribution is.
+	// In the same transaction it queues the receipt's notifications
+	// (ReceiptNotice, Fanout) to the submitter's own subscriptions
+	// ("role:party") that take ReceiptEvent: they are stored if and only if
+	// the contribution is.
 	Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error)
 	// GetContribution returns a contribution with its attachment.
 	GetContribution(ctx context.Context, tracking string) (process.Contribution, error)

@@ -113,7 +113,7 @@
 //	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
 //	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
 //	…/stages/{stage}/cancel                      cancel: reason
-//	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), closes (datetime-local, UTC), reason
+//	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), opens (scheduled stage), closes (datetime-local, UTC), reason; #window-open (button open=true, scheduled stage)
 //	…/stages/{stage}/circulate                   circulate: reason; #pending-applications
 //	…/stages/{stage}/draft                       draft: revision (number), title, symbol, paragraphs (textarea, one per line)
 //	…/stages/{stage}/outcome                     outcome: method (radios #method, #method-acclamation, #method-recorded-vote), adoptedBy, document, votes.<ISO3> (selects: "", yes, no, abstain)

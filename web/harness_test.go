@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,67 +10,31 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
-	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
-	"github.com/compact-un/compact/store"
-	"github.com/compact-un/compact/store/sqlite"
-	"github.com/compact-un/compact/temporal/embedded"
-	"github.com/compact-un/compact/worker"
 )
 
 // The pages' tests run the API and the site, mounted as compact serve
-// mounts them, over a real embedded Temporal server, a worker and SQLite,
-// shared by the package's tests: each test makes its own processes.
-var stack struct {
-	temporal client.Client
-	store    store.Store
-}
+// mounts them, over the shared test stack: each test makes its own
+// processes.
+var stack *stacktest.Stack
 
 func TestMain(m *testing.M) { os.Exit(runMain(m)) }
 
 func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "compact-web-test-")
+	st, err := stacktest.Start(stacktest.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	srv, err := embedded.Start(embedded.Options{DataDir: filepath.Join(dir, "temporal"), Namespace: "default"})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.Address(), Namespace: "default"})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer c.Close()
-	db, err := sqlite.Open(filepath.Join(dir, "compact.db"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer db.Close()
-	w := worker.New(c, activities.New(db))
-	if err := w.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer w.Stop()
-	stack.temporal, stack.store = c, db
+	defer st.Close()
+	stack = st
 	return m.Run()
 }
 
@@ -89,7 +52,7 @@ var testKey = bytes.Repeat([]byte("k"), MinSessionKey)
 func newTestSite(t testing.TB) *testSite {
 	t.Helper()
 	ts := &testSite{t: t}
-	a := api.New(api.Options{Temporal: stack.temporal, Store: stack.store, Pages: func(h http.Handler) http.Handler {
+	a := api.New(api.Options{Temporal: stack.Temporal, Store: stack.Store, Pages: func(h http.Handler) http.Handler {
 		ts.site = New(Options{API: h, SessionKey: testKey})
 		return ts.site
 	}})
@@ -105,13 +68,7 @@ func (ts *testSite) URL() string { return ts.hs.URL }
 func (ts *testSite) token(role api.Role, party, processID string) string {
 	ts.t.Helper()
 	secret, tok, err := api.NewToken(role, party, processID, "web test", time.Now())
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	if err := stack.store.CreateToken(context.Background(), tok); err != nil {
-		ts.t.Fatal(err)
-	}
-	return secret
+	return stacktest.Issue(ts.t, stack.Store, secret, tok, err)
 }
 
 // apiCall calls the JSON API directly, as a client other than the pages.
@@ -149,14 +106,12 @@ func (ts *testSite) apiCall(method, path, token string, body, out any) int {
 	return res.StatusCode
 }
 
-var uniq atomic.Int64
-
 // launch creates a process from a small template that starts an hour from
-// now (see testTemplate) and waits until its workflow has registered it.
+// now (stacktest.Template) and waits until its workflow has registered it.
 func (ts *testSite) launch(prefix string) (id string) {
 	ts.t.Helper()
-	id, code := uniqueIDs(prefix)
-	return ts.launchTemplate(testTemplate(id, code, time.Now().Add(time.Hour).UTC().Truncate(time.Second)))
+	id, code := stacktest.UniqueID(prefix)
+	return ts.launchTemplate(stacktest.Template(id, code, time.Now().Add(time.Hour)))
 }
 
 // launchTemplate creates a process from tmpl over the API, as the PGA's
@@ -171,60 +126,18 @@ func (ts *testSite) launchTemplate(tmpl process.Template) (id string) {
 	return tmpl.ID
 }
 
-// uniqueIDs makes a process ID and a tracking code no other test uses.
-func uniqueIDs(prefix string) (id, code string) {
-	n := uniq.Add(1)
-	return fmt.Sprintf("%s-%d", prefix, n), fmt.Sprintf("W%d", n)
-}
-
 // settle bounds a wait for the workflows to catch up.
 const settle = 30 * time.Second
 
 // await polls cond until it holds.
 func (ts *testSite) await(what string, cond func() bool) {
 	ts.t.Helper()
-	for deadline := time.Now().Add(settle); !cond(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			ts.t.Fatalf("after %s: still waiting for %s", settle, what)
-		}
-	}
+	stacktest.Await(ts.t, settle, what, cond)
 }
 
 // recorded reports whether a stage's event is in a process's record.
 func recorded(processID, stageID, event string) bool {
-	entries, err := stack.store.Entries(context.Background(), processID, 0)
-	return err == nil && slices.ContainsFunc(entries, func(e process.RecordEntry) bool {
-		return e.StageID == stageID && e.Event == event
-	})
-}
-
-// testTemplate is a small real-time process: an accreditation window, a
-// thematic session with its window, drafts around a round, a conference.
-func testTemplate(id, code string, start time.Time) process.Template {
-	d := func(days float64) process.Date {
-		return process.Date{Time: start.Add(time.Duration(days * float64(24*time.Hour))).UTC().Truncate(time.Second)}
-	}
-	return process.Template{
-		ID: id, Title: "Web test process " + id, Code: code,
-		Rules: process.Rules{NonObjectionDays: 2, Adoption: "consensus", Voters: "member-states"},
-		Phases: []process.Phase{
-			{ID: "consultations", Title: "Consultations", Stages: []process.StageSpec{
-				{ID: "acc", Kind: process.AccreditationWindow, Code: "ACC", Title: "Accreditation",
-					Start: d(0), End: d(3), Window: &process.Window{Opens: d(0), Closes: d(3)}},
-				{ID: "ts1", Kind: process.ThematicSession, Code: "TS1", Title: "Thematic session 1", Theme: "Human rights",
-					Place: "Geneva", Start: d(10), End: d(11), Window: &process.Window{Opens: d(0), Closes: d(10)}},
-			}},
-			{ID: "negotiations", Title: "Negotiations", Stages: []process.StageSpec{
-				{ID: "zero", Kind: process.Draft, Title: "Zero draft", Start: d(20)},
-				{ID: "round1", Kind: process.NegotiationRound, Title: "First round", Place: "New York", Start: d(21), End: d(22)},
-				{ID: "rev1", Kind: process.Draft, Title: "Revision 1", Start: d(30)},
-			}},
-			{ID: "adoption", Title: "Adoption", Stages: []process.StageSpec{
-				{ID: "conference", Kind: process.Conference, Title: "Conference", Place: "Marrakech", Start: d(40),
-					Outcome: &process.Outcome{Method: "consensus", Adopted: 150}},
-			}},
-		},
-	}
+	return stacktest.Recorded(stack.Store, processID, stageID, event)
 }
 
 // browser is a client with a cookie jar that does not follow redirects, so

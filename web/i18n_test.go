@@ -48,6 +48,8 @@ var (
 		regexp.MustCompile(`WithHint "([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`"(error\.[a-z]+\.(?:title|text))"`),
 	}
+	// Table headings: (.Columns "id" "id"…), each looked up.
+	columns = regexp.MustCompile(`\bColumns((?:\s+"[a-z0-9_.-]+")+)`)
 	quoted = regexp.MustCompile(`"([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)"`)
 )
 
@@ -116,6 +118,13 @@ func TestCatalogs(t *testing.T) {
 				used[m[1]] = true
 				if _, ok := en[m[1]]; !ok && !strings.HasSuffix(m[1], ".") {
 					t.Errorf("%s uses %s, which no catalog has", name, m[1])
+				}
+			}
+		}
+		for _, m := range columns.FindAllStringSubmatch(text, -1) {
+			for _, id := range quoted.FindAllStringSubmatch(m[1], -1) {
+				if _, ok := en[id[1]]; !ok {
+					t.Errorf("%s uses %s, which no catalog has", name, id[1])
 				}
 			}
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,16 +16,14 @@ import (
 // outcomes and co-facilitators. Each form posts to the API as the user;
 // the engine's refusal is shown with the form, and nothing changes.
 func (s *Site) officeRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /office", s.officeHome)
-	mux.HandleFunc("GET /office/processes/{id}", s.officeProcess)
-	mux.HandleFunc("GET /office/processes/{id}/stages/new", s.addStagePage)
+	mux.HandleFunc("GET /office", s.show("office_home", s.officeHome, rolePGAOffice))
+	mux.HandleFunc("GET /office/processes/{id}", s.show("office_process", s.officeProcess, rolePGAOffice, roleCoFacilitator))
+	mux.HandleFunc("GET /office/processes/{id}/stages/new", s.show("office_add", s.addStageForm, rolePGAOffice))
 	mux.HandleFunc("POST /office/processes/{id}/stages/new", s.addStage)
-	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.appointPage)
+	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.show("office_appoint", s.appointForm, rolePGAOffice))
 	mux.HandleFunc("POST /office/processes/{id}/co-facilitators", s.appoint)
 	for _, f := range stageForms {
-		mux.HandleFunc("GET /office/processes/{id}/stages/{stage}/"+f.name, func(w http.ResponseWriter, r *http.Request) {
-			s.stageFormPage(w, r, f)
-		})
+		mux.HandleFunc("GET /office/processes/{id}/stages/{stage}/"+f.name, s.show("office_"+f.name, s.stageFormPage(f), f.roles...))
 		mux.HandleFunc("POST /office/processes/{id}/stages/{stage}/"+f.name, func(w http.ResponseWriter, r *http.Request) {
 			s.postStageForm(w, r, f)
 		})
@@ -48,19 +45,15 @@ func serves(ss *Session, processID string) bool {
 	return ss.Role == rolePGAOffice || (ss.Role == roleCoFacilitator && ss.ProcessID == processID)
 }
 
-func (s *Site) officeHome(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
-		return
-	}
+func (s *Site) officeHome(r *http.Request) (*Page, error) {
 	var list []process.Process
 	if err := s.api(r).Get("/v1/processes", &list); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p := s.newPage(r)
 	p.Title = p.T("office.home.title")
 	p.Data = list
-	s.render(w, http.StatusOK, "office_home", p)
+	return p, nil
 }
 
 // officeStage is one row of the office's schedule, with the forms that may
@@ -72,7 +65,7 @@ type officeStage struct {
 
 // officeData is templates/office_process.html's.
 type officeData struct {
-	Process        processHead
+	Process        processStatus
 	Stages         []officeStage
 	CoFacilitators []string
 	Notice         string // what the last form did
@@ -90,69 +83,54 @@ var notices = map[string]string{
 	"outcome":    "office.done.outcome",
 }
 
-// timeline reads a process and its stages by date.
-func (s *Site) timeline(r *http.Request, processID string) (processHead, []process.Stage, error) {
-	var head processHead
-	var stages []process.Stage
-	if err := s.api(r).Get(Path(processID), &head); err != nil {
-		return head, nil, err
+// officePageOn starts an office page about process id, for a user who acts
+// for it (serves).
+func (s *Site) officePageOn(r *http.Request, id string) (*Page, processStatus, error) {
+	if !serves(s.session(r), id) {
+		return nil, processStatus{}, &Problem{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden)}
 	}
-	err := s.api(r).Get(Path(processID, "stages"), &stages)
-	return head, stages, err
+	return s.pageOn(r, id)
 }
 
 // coFacilitators are the States the record says were appointed.
 func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
-	var changes []struct {
-		Event string          `json:"event"`
-		Data  json.RawMessage `json:"data"`
-	}
-	if err := s.api(r).Get(Path(processID, "changes"), &changes); err != nil {
+	changes, err := s.api(r).changes(processID)
+	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, c := range changes {
-		var d struct {
-			State string `json:"state"`
-		}
-		if c.Event == "co-facilitator.appointed" && json.Unmarshal(c.Data, &d) == nil && d.State != "" {
-			out = append(out, d.State)
+		if c.Event == "co-facilitator.appointed" && c.Data.State != "" {
+			out = append(out, c.Data.State)
 		}
 	}
 	return out, nil
 }
 
-func (s *Site) officeProcess(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.signedInAs(w, r, rolePGAOffice, roleCoFacilitator)
-	if !ok {
-		return
-	}
+func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	if !serves(ss, id) {
-		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", nil)
-		return
-	}
-	head, stages, err := s.timeline(r, id)
+	p, proc, err := s.officePageOn(r, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	p := s.newPage(r)
-	d := officeData{Process: head}
+	stages, err := s.api(r).stages(id)
+	if err != nil {
+		return nil, err
+	}
+	d := officeData{Process: proc}
 	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, st := range stages {
-		d.Stages = append(d.Stages, officeStage{Stage: st, Actions: stageActions(p, ss, st)})
+		d.Stages = append(d.Stages, officeStage{Stage: st, Actions: stageActions(p, p.Session, st)})
 	}
 	if key, ok := notices[r.URL.Query().Get("done")]; ok {
 		q := r.URL.Query()
 		d.Notice = p.T(key, "stage", q.Get("stage"), "state", q.Get("state"), "list", q.Get("list"))
 	}
-	p.Title = p.T("office.process.title", "process", head.Title)
+	p.Title = p.T("office.process.title", "process", proc.Title)
 	p.Data = d
-	s.render(w, http.StatusOK, "office_process", p)
+	return p, nil
 }
 
 // stageActions are the forms that may act on a stage now: the engine
@@ -205,7 +183,7 @@ type stageForm struct {
 
 // stageFormData is what every stage form's page gets.
 type stageFormData struct {
-	Process      processHead
+	Process      processStatus
 	Stage        stageDetail
 	Applications []process.Application // circulate: those waiting
 	States       []process.MemberState // outcome: the recorded vote
@@ -234,14 +212,27 @@ var stageForms = []stageForm{
 		name: "window", title: "office.window.title", link: "office.window.link", api: "window",
 		roles: []string{rolePGAOffice},
 		rules: []blameRule{rule("closes", "office.closes.label", "deadline"), rule("close", "office.close.legend"),
-			rule("reason", "office.reason.label")},
+			rule("opens", "office.opens.label", "opening", "open"), rule("reason", "office.reason.label")},
 		body: func(r *http.Request, p *Page) (any, bool) {
+			// "Open now" is a button of its own; the fields go with it for
+			// the engine to judge.
+			if r.PostFormValue("open") == "true" {
+				body := withOptional(map[string]any{"open": true}, r, "reason")
+				for _, f := range []string{"opens", "closes"} {
+					if t := formTime(r.PostFormValue(f)); t != "" {
+						body[f] = t
+					}
+				}
+				return body, true
+			}
 			if r.PostFormValue("close") == "true" {
 				return withOptional(map[string]any{"close": true}, r, "reason"), true
 			}
 			body := withOptional(map[string]any{}, r, "reason")
-			if c := formTime(r.PostFormValue("closes")); c != "" {
-				body["closes"] = c
+			for _, f := range []string{"opens", "closes"} {
+				if t := formTime(r.PostFormValue(f)); t != "" {
+					body[f] = t
+				}
 			}
 			return body, true
 		},
@@ -263,8 +254,8 @@ var stageForms = []stageForm{
 		rules: []blameRule{rule("revision", "office.revision.label"), rule("paragraphs", "office.paragraphs.label", "paragraph"),
 			rule("title", "office.drafttitle.label"), rule("symbol", "office.symbol.label")},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
-			var stages []process.Stage
-			if err := s.api(r).Get(Path(d.Stage.ProcessID, "stages"), &stages); err != nil {
+			stages, err := s.api(r).stages(d.Stage.ProcessID)
+			if err != nil {
 				return err
 			}
 			// Drafts are revisions 0, 1, … in the schedule's order.
@@ -341,43 +332,31 @@ func withOptional(body map[string]any, r *http.Request, names ...string) map[str
 	return body
 }
 
-// stageFormFor checks the user and reads what form f's page shows.
-func (s *Site) stageFormFor(w http.ResponseWriter, r *http.Request, f stageForm) (*Page, bool) {
-	ss, ok := s.signedInAs(w, r, f.roles...)
-	if !ok {
-		return nil, false
-	}
-	id, stage := r.PathValue("id"), r.PathValue("stage")
-	if !serves(ss, id) {
-		s.errorPage(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text", nil)
-		return nil, false
-	}
-	d := &stageFormData{}
-	err := s.api(r).Get(Path(id), &d.Process)
-	if err == nil {
-		err = s.api(r).Get(Path(id, "stages", stage), &d.Stage)
-	}
-	if err == nil && f.load != nil {
-		err = f.load(s, r, d)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	p := s.newPage(r)
-	p.Title = p.T(f.title, "stage", d.Stage.Spec.Title)
-	p.Data = d
-	return p, true
-}
-
-func (s *Site) stageFormPage(w http.ResponseWriter, r *http.Request, f stageForm) {
-	if p, ok := s.stageFormFor(w, r, f); ok {
-		s.render(w, http.StatusOK, "office_"+f.name, p)
+// stageFormPage reads what form f's page shows.
+func (s *Site) stageFormPage(f stageForm) func(*http.Request) (*Page, error) {
+	return func(r *http.Request) (*Page, error) {
+		id, stage := r.PathValue("id"), r.PathValue("stage")
+		p, proc, err := s.officePageOn(r, id)
+		if err != nil {
+			return nil, err
+		}
+		d := &stageFormData{Process: proc}
+		if err := s.api(r).Get(Path(id, "stages", stage), &d.Stage); err != nil {
+			return nil, err
+		}
+		if f.load != nil {
+			if err := f.load(s, r, d); err != nil {
+				return nil, err
+			}
+		}
+		p.Title = p.T(f.title, "stage", d.Stage.Spec.Title)
+		p.Data = d
+		return p, nil
 	}
 }
 
 func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm) {
-	p, ok := s.stageFormFor(w, r, f)
+	p, ok := s.read(w, r, s.stageFormPage(f), f.roles...)
 	if !ok {
 		return
 	}
@@ -404,7 +383,7 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 
 // addStageData is templates/office_add.html's.
 type addStageData struct {
-	Process processHead
+	Process processStatus
 	Phases  []string
 	Kinds   []option
 }
@@ -417,17 +396,17 @@ var addStageRules = []blameRule{
 	rule("theme", "office.theme.label"), rule("place", "office.place.label"), rule("reason", "office.reason.label"),
 }
 
-func (s *Site) addStageForm(w http.ResponseWriter, r *http.Request) (*Page, bool) {
-	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
-		return nil, false
-	}
-	head, stages, err := s.timeline(r, r.PathValue("id"))
+func (s *Site) addStageForm(r *http.Request) (*Page, error) {
+	id := r.PathValue("id")
+	p, proc, err := s.pageOn(r, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	p := s.newPage(r)
-	d := addStageData{Process: head}
+	stages, err := s.api(r).stages(id)
+	if err != nil {
+		return nil, err
+	}
+	d := addStageData{Process: proc}
 	byTemplate := slices.Clone(stages)
 	slices.SortStableFunc(byTemplate, func(a, b process.Stage) int { return a.Seq - b.Seq })
 	for _, st := range byTemplate {
@@ -440,22 +419,17 @@ func (s *Site) addStageForm(w http.ResponseWriter, r *http.Request) (*Page, bool
 		process.Conference, process.Endorsement} {
 		d.Kinds = append(d.Kinds, option{string(k), p.StageKind(k)})
 	}
-	p.Title = p.T("office.add.title", "process", head.Title)
+	p.Title = p.T("office.add.title", "process", proc.Title)
 	p.Data = d
-	return p, true
+	return p, nil
 }
 
-func (s *Site) addStagePage(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.addStageForm(w, r); ok {
-		s.render(w, http.StatusOK, "office_add", p)
-	}
-}
 
 // addStage sends the form as {phase, reason, stage: {id, kind, …,
 // window: {opens, closes}}}: a stage with a window opens it for
 // contributions at its time.
 func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.addStageForm(w, r)
+	p, ok := s.read(w, r, s.addStageForm, rolePGAOffice)
 	if !ok {
 		return
 	}
@@ -483,39 +457,29 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 
 // appointData is templates/office_appoint.html's.
 type appointData struct {
-	Process        processHead
+	Process        processStatus
 	CoFacilitators []string
 	States         []process.MemberState
 }
 
-func (s *Site) appointForm(w http.ResponseWriter, r *http.Request) (*Page, bool) {
-	if _, ok := s.signedInAs(w, r, rolePGAOffice); !ok {
-		return nil, false
-	}
+func (s *Site) appointForm(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	d := appointData{States: process.MemberStates()}
-	err := s.api(r).Get(Path(id), &d.Process)
-	if err == nil {
-		d.CoFacilitators, err = s.coFacilitators(r, id)
-	}
+	p, proc, err := s.pageOn(r, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	p := s.newPage(r)
-	p.Title = p.T("office.appoint.title", "process", d.Process.Title)
+	d := appointData{Process: proc, States: process.MemberStates()}
+	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
+		return nil, err
+	}
+	p.Title = p.T("office.appoint.title", "process", proc.Title)
 	p.Data = d
-	return p, true
+	return p, nil
 }
 
-func (s *Site) appointPage(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.appointForm(w, r); ok {
-		s.render(w, http.StatusOK, "office_appoint", p)
-	}
-}
 
 func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.appointForm(w, r)
+	p, ok := s.read(w, r, s.appointForm, rolePGAOffice)
 	if !ok {
 		return
 	}

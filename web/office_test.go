@@ -18,7 +18,7 @@ import (
 // own): a refused form adds none.
 func recordedEvents(t *testing.T, processID, stageID string) []string {
 	t.Helper()
-	entries, err := stack.store.Entries(context.Background(), processID, 0)
+	entries, err := stack.Store.Entries(context.Background(), processID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,6 +233,6 @@ func TestOfficeRunningStages(t *testing.T) {
 // stageRuns reports whether a stage's workflow has started, so that the
 // API can read its drafting context.
 func stageRuns(processID, stageID string) bool {
-	_, err := stack.temporal.DescribeWorkflowExecution(context.Background(), workflows.StageWorkflowID(processID, stageID), "")
+	_, err := stack.Temporal.DescribeWorkflowExecution(context.Background(), workflows.StageWorkflowID(processID, stageID), "")
 	return err == nil
 }

@@ -17,16 +17,16 @@ import (
 
 // publicRoutes registers the pages everyone may read: no sign-in needed.
 func (s *Site) publicRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.processesPage)
-	mux.HandleFunc("GET /processes/{id}", s.processPage)
+	mux.HandleFunc("GET /{$}", s.show("public_processes", s.processesPage))
+	mux.HandleFunc("GET /processes/{id}", s.show("public_process", s.processPage))
 	mux.HandleFunc("GET /processes/{id}/status", s.statusFragment)
-	mux.HandleFunc("GET /processes/{id}/calendar", s.calendarPage)
-	mux.HandleFunc("GET /processes/{id}/stages/{stage}", s.stagePage)
-	mux.HandleFunc("GET /processes/{id}/documents", s.documentsPage)
-	mux.HandleFunc("GET /processes/{id}/documents/{name}/diff", s.diffPage)
-	mux.HandleFunc("GET /processes/{id}/documents/{name}/{revision}", s.documentPage)
-	mux.HandleFunc("GET /processes/{id}/record", s.recordPage)
-	mux.HandleFunc("GET /processes/{id}/data", s.dataPage)
+	mux.HandleFunc("GET /processes/{id}/calendar", s.show("public_calendar", s.calendarPage))
+	mux.HandleFunc("GET /processes/{id}/stages/{stage}", s.show("public_stage", s.stagePage))
+	mux.HandleFunc("GET /processes/{id}/documents", s.show("public_documents", s.documentsPage))
+	mux.HandleFunc("GET /processes/{id}/documents/{name}/diff", s.show("public_diff", s.diffPage))
+	mux.HandleFunc("GET /processes/{id}/documents/{name}/{revision}", s.show("public_document", s.documentPage))
+	mux.HandleFunc("GET /processes/{id}/record", s.show("public_record", s.recordPage))
+	mux.HandleFunc("GET /processes/{id}/data", s.show("public_data", s.dataPage))
 }
 
 // The API's answers, as the pages read them.
@@ -41,6 +41,7 @@ type (
 		} `json:"next"`
 		OpenWindows []statusWindow              `json:"openWindows"`
 		Counts      map[process.StageStatus]int `json:"counts"`
+		Clock       *process.Clock              `json:"clock"`
 	}
 	statusWindow struct {
 		StageID  string    `json:"stageId"`
@@ -58,6 +59,7 @@ type (
 			From   string `json:"from"`
 			To     string `json:"to"`
 			Reason string `json:"reason"`
+			State  string `json:"state"` // the State whose representative was appointed
 		} `json:"data"`
 	}
 	stageDetail struct {
@@ -97,8 +99,11 @@ type (
 		Stats process.DiffStats `json:"stats"`
 		Ops   []process.DiffOp  `json:"ops"`
 	}
-	publicContribution struct {
+	// contribution is a contribution as the API shows it: to everyone
+	// (a withheld one without its text) or to its author.
+	contribution struct {
 		Tracking   string `json:"tracking"`
+		ProcessID  string `json:"processId"`
 		StageID    string `json:"stageId"`
 		Party      string `json:"party"`
 		Role       string `json:"role"`
@@ -114,15 +119,15 @@ type (
 		SHA256      string    `json:"sha256"`
 		Withdrawn   bool      `json:"withdrawn"`
 	}
-	publicContributionPage struct {
-		Contributions []publicContribution `json:"contributions"`
-		Next          string               `json:"next"`
+	contributionPage struct {
+		Contributions []contribution `json:"contributions"`
+		Next          string         `json:"next"`
 	}
 	recordEntry struct {
 		Seq        int64           `json:"seq"`
 		StageID    string          `json:"stageId"`
 		Event      string          `json:"event"`
-		At         string          `json:"at"`
+		At         time.Time       `json:"at"` // process time
 		RecordedAt time.Time       `json:"recordedAt"`
 		Data       json.RawMessage `json:"data"`
 		PrevHash   string          `json:"prevHash"`
@@ -134,16 +139,46 @@ type (
 	}
 )
 
-func (s *Site) processesPage(w http.ResponseWriter, r *http.Request) {
+// processRef names the process a page is about, for its crumb and its
+// navigation (templates/_process.html).
+type processRef struct {
+	ProcessID, ProcessTitle string
+}
+
+func (st processStatus) ref() processRef { return processRef{ProcessID: st.ID, ProcessTitle: st.Title} }
+
+// stages are a process's stages by date.
+func (a API) stages(processID string) ([]process.Stage, error) {
+	var stages []process.Stage
+	err := a.Get(Path(processID, "stages"), &stages)
+	return stages, err
+}
+
+// changes are the changes to a process's schedule, as recorded.
+func (a API) changes(processID string) ([]scheduleChange, error) {
+	var changes []scheduleChange
+	err := a.Get(Path(processID, "changes"), &changes)
+	return changes, err
+}
+
+// documents are every revision of a process's documents.
+func (a API) documents(processID string) ([]documentView, error) {
+	var list struct {
+		Documents []documentView `json:"documents"`
+	}
+	err := a.Get(Path(processID, "documents"), &list)
+	return list.Documents, err
+}
+
+func (s *Site) processesPage(r *http.Request) (*Page, error) {
 	var list []processStatus
 	if err := s.api(r).Get("/v1/processes", &list); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p := s.newPage(r)
 	p.Title = p.T("home.title")
 	p.Data = list
-	s.render(w, http.StatusOK, "public_processes", p)
+	return p, nil
 }
 
 // processView is a process with its schedule: what the overview, its
@@ -180,24 +215,25 @@ type stageRow struct {
 // Ends is the stage's last day.
 func (r stageRow) Ends() time.Time { return r.Spec.Finish().Add(-time.Nanosecond) }
 
-// loadProcess reads a process, its stages, the changes to its schedule and
-// its record's verification.
-func (s *Site) loadProcess(r *http.Request, id string) (*processView, error) {
+// loadProcess starts a page about a process with its schedule: its
+// stages, the changes to the schedule and its record's verification.
+func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, error) {
+	p, st, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, nil, err
+	}
 	a := s.api(r)
-	v := &processView{Titles: map[string]string{}}
-	if err := a.Get(Path(id), &v.Status); err != nil {
-		return nil, err
+	v := &processView{Status: st, Titles: map[string]string{}}
+	stages, err := a.stages(id)
+	if err != nil {
+		return nil, nil, err
 	}
-	var stages []process.Stage
-	if err := a.Get(Path(id, "stages"), &stages); err != nil {
-		return nil, err
-	}
-	var changes []scheduleChange
-	if err := a.Get(Path(id, "changes"), &changes); err != nil {
-		return nil, err
+	changes, err := a.changes(id)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	titles := phaseTitles(v.Status.TemplateID)
 	byPhase := map[string]int{}
@@ -225,7 +261,8 @@ func (s *Site) loadProcess(r *http.Request, id string) (*processView, error) {
 	// Phases in the order of their first stage in the template.
 	slices.SortStableFunc(v.Phases, func(a, b phaseView) int { return cmp.Compare(a.Rows[0].Seq, b.Rows[0].Seq) })
 	v.EventsURL = Path(id, "events") + "?after=" + strconv.Itoa(v.Verify.Entries)
-	return v, nil
+	p.Data = v
+	return p, v, nil
 }
 
 // phaseTitles names a built-in template's phases; a process from an inline
@@ -262,33 +299,26 @@ func humanize(id string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (s *Site) processPage(w http.ResponseWriter, r *http.Request) {
-	v, err := s.loadProcess(r, r.PathValue("id"))
+func (s *Site) processPage(r *http.Request) (*Page, error) {
+	p, v, err := s.loadProcess(r, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	p := s.newPage(r)
 	p.Title = v.Status.Title
 	var today bool
-	if v.Timeline, today = drawTimeline(p, v.Phases, p.Now); !today {
-		v.TimelineNote = timelineNote(p, v.Rows, p.Now)
+	if v.Timeline, today = drawTimeline(p, v.Phases); !today {
+		v.TimelineNote = timelineNote(p, v.Rows)
 	}
 	v.Live = newLiveData(p, v.Titles)
-	p.Data = v
-	s.render(w, http.StatusOK, "public_process", p)
+	return p, nil
 }
 
-// statusFragment is the overview's "where it stands", for the script that
-// refreshes it when the record moves.
 func (s *Site) statusFragment(w http.ResponseWriter, r *http.Request) {
-	v, err := s.loadProcess(r, r.PathValue("id"))
+	p, _, err := s.loadProcess(r, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newPage(r)
-	p.Data = v
 	s.renderFragment(w, "public_process", "status", p)
 }
 
@@ -305,6 +335,7 @@ var liveMessages = map[string]string{
 	"window.closed":     "live.window-closed",
 	"window.moved":      "live.window-moved",
 	"deadline.moved":    "live.window-moved",
+	"opening.moved":     "live.opening-moved",
 	"stage.started":     "live.stage-started",
 	"stage.completed":   "live.stage-completed",
 	"stage.rescheduled": "live.stage-rescheduled",
@@ -342,12 +373,11 @@ type calendarView struct {
 	Subscribe template.URL // webcal:// for calendar applications that follow the feed
 }
 
-func (s *Site) calendarPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) calendarPage(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	v, err := s.loadProcess(r, id)
+	p, v, err := s.loadProcess(r, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	var items []calendarItem
 	for _, row := range v.Rows {
@@ -368,10 +398,9 @@ func (s *Site) calendarPage(w http.ResponseWriter, r *http.Request) {
 		}
 		cv.Months[len(cv.Months)-1].Items = append(cv.Months[len(cv.Months)-1].Items, it)
 	}
-	p := s.newPage(r)
 	p.Title = p.T("calendar.title", "process", v.Status.Title)
 	p.Data = cv
-	s.render(w, http.StatusOK, "public_calendar", p)
+	return p, nil
 }
 
 // MonthYear names a month as a heading: "May 2017".
@@ -381,12 +410,11 @@ func (p *Page) MonthYear(t time.Time) string {
 
 // stageView is the stage page.
 type stageView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Stage        stageDetail
 	Changes      []scheduleChange
 	Documents    []documentView
-	Contribs     []publicContribution
+	Contribs     []contribution
 	Filter       contributionFilter
 	Next         string // the next page's after=
 	Scanned      bool   // a search stopped before the end
@@ -420,7 +448,7 @@ func (f contributionFilter) Link(after string) template.URL {
 
 // matches applies the filters the API does not: the text, the role, an
 // attachment.
-func (f contributionFilter) matches(c publicContribution) bool {
+func (f contributionFilter) matches(c contribution) bool {
 	if f.Role != "" && c.Role != f.Role {
 		return false
 	}
@@ -442,37 +470,31 @@ const (
 	searchPageSize     = 500
 )
 
-func (s *Site) stagePage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	id, stageID := r.PathValue("id"), r.PathValue("stage")
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
 	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := stageView{ProcessID: id, ProcessTitle: proc.Title}
+	v := stageView{processRef: proc.ref()}
 	if err := a.Get(Path(id, "stages", stageID), &v.Stage); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	var changes []scheduleChange
-	if err := a.Get(Path(id, "changes"), &changes); err != nil {
-		s.fail(w, r, err)
-		return
+	changes, err := a.changes(id)
+	if err != nil {
+		return nil, err
 	}
 	for _, c := range changes {
 		if c.StageID == stageID {
 			v.Changes = append(v.Changes, c)
 		}
 	}
-	var docs struct {
-		Documents []documentView `json:"documents"`
+	docs, err := a.documents(id)
+	if err != nil {
+		return nil, err
 	}
-	if err := a.Get(Path(id, "documents"), &docs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, d := range docs.Documents {
+	for _, d := range docs {
 		if d.StageID == stageID {
 			v.Documents = append(v.Documents, d)
 		}
@@ -481,13 +503,11 @@ func (s *Site) stagePage(w http.ResponseWriter, r *http.Request) {
 	v.Filter = contributionFilter{Q: strings.TrimSpace(q.Get("q")), Party: strings.TrimSpace(q.Get("party")),
 		Role: q.Get("role"), Attachment: q.Get("attachment") != "", After: q.Get("after")}
 	if err := s.findContributions(a, id, stageID, &v); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	p := s.newPage(r)
 	p.Title = v.Stage.Spec.Title
 	p.Data = v
-	s.render(w, http.StatusOK, "public_stage", p)
+	return p, nil
 }
 
 // findContributions fills a page of the stage's contributions that match
@@ -508,7 +528,7 @@ func (s *Site) findContributions(a API, id, stageID string, v *stageView) error 
 		if after != "" {
 			q.Set("after", after)
 		}
-		var page publicContributionPage
+		var page contributionPage
 		if err := a.Get(Path(id, "contributions")+"?"+q.Encode(), &page); err != nil {
 			return err
 		}
@@ -538,8 +558,7 @@ func (s *Site) findContributions(a API, id, stageID string, v *stageView) error 
 // documentsView lists a process's documents by name, each name's
 // revisions in order.
 type documentsView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Groups       []documentGroup
 }
 
@@ -548,23 +567,18 @@ type documentGroup struct {
 	Revisions []documentView
 }
 
-func (s *Site) documentsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
-	var docs struct {
-		Documents []documentView `json:"documents"`
+	docs, err := s.api(r).documents(id)
+	if err != nil {
+		return nil, err
 	}
-	if err := a.Get(Path(id, "documents"), &docs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := documentsView{ProcessID: id, ProcessTitle: proc.Title}
-	for _, d := range docs.Documents {
+	v := documentsView{processRef: proc.ref()}
+	for _, d := range docs {
 		i := slices.IndexFunc(v.Groups, func(g documentGroup) bool { return g.Name == d.Name })
 		if i < 0 {
 			i = len(v.Groups)
@@ -575,35 +589,29 @@ func (s *Site) documentsPage(w http.ResponseWriter, r *http.Request) {
 	for _, g := range v.Groups {
 		slices.SortFunc(g.Revisions, func(a, b documentView) int { return cmp.Compare(a.Revision, b.Revision) })
 	}
-	p := s.newPage(r)
 	p.Title = p.T("documents.title", "process", proc.Title)
 	p.Data = v
-	s.render(w, http.StatusOK, "public_documents", p)
+	return p, nil
 }
 
 type documentPageView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Doc          documentView
 }
 
-func (s *Site) documentPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) documentPage(r *http.Request) (*Page, error) {
 	id, name, rev := r.PathValue("id"), r.PathValue("name"), r.PathValue("revision")
-	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
-	v := documentPageView{ProcessID: id, ProcessTitle: proc.Title}
-	if err := a.Get(Path(id, "documents", name, rev), &v.Doc); err != nil {
-		s.fail(w, r, err)
-		return
+	v := documentPageView{processRef: proc.ref()}
+	if err := s.api(r).Get(Path(id, "documents", name, rev), &v.Doc); err != nil {
+		return nil, err
 	}
-	p := s.newPage(r)
 	p.Title = v.Doc.Title
 	p.Data = v
-	s.render(w, http.StatusOK, "public_document", p)
+	return p, nil
 }
 
 // diffRow is one line of the side-by-side diff: a paragraph kept, removed,
@@ -614,30 +622,25 @@ type diffRow struct {
 }
 
 type diffView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Diff         documentDiff
 	Rows         []diffRow
 	Revisions    []int // the name's revisions, for the form
 }
 
-func (s *Site) diffPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) diffPage(r *http.Request) (*Page, error) {
 	id, name := r.PathValue("id"), r.PathValue("name")
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
 	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
+	docs, err := a.documents(id)
+	if err != nil {
+		return nil, err
 	}
-	v := diffView{ProcessID: id, ProcessTitle: proc.Title}
-	var docs struct {
-		Documents []documentView `json:"documents"`
-	}
-	if err := a.Get(Path(id, "documents"), &docs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, d := range docs.Documents {
+	v := diffView{processRef: proc.ref()}
+	for _, d := range docs {
 		if d.Name == name {
 			v.Revisions = append(v.Revisions, d.Revision)
 		}
@@ -645,14 +648,12 @@ func (s *Site) diffPage(w http.ResponseWriter, r *http.Request) {
 	slices.Sort(v.Revisions)
 	q := url.Values{"from": {r.URL.Query().Get("from")}, "to": {r.URL.Query().Get("to")}}
 	if err := a.Get(Path(id, "documents", name, "diff")+"?"+q.Encode(), &v.Diff); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v.Rows = sideBySide(v.Diff.Ops)
-	p := s.newPage(r)
 	p.Title = p.T("documents.diff.title", "name", name, "from", v.Diff.From.Revision, "to", v.Diff.To.Revision)
 	p.Data = v
-	s.render(w, http.StatusOK, "public_diff", p)
+	return p, nil
 }
 
 // sideBySide pairs the paragraphs removed between two kept ones with those
@@ -693,8 +694,7 @@ func sideBySide(ops []process.DiffOp) []diffRow {
 }
 
 type recordView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Verify       verification
 	Entries      []recordEntry
 	Titles       map[string]string
@@ -705,39 +705,34 @@ type recordView struct {
 // recordPageSize is how many entries a page of the record shows.
 const recordPageSize = 100
 
-func (s *Site) recordPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) recordPage(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
-	v := recordView{ProcessID: id, ProcessTitle: proc.Title, Titles: map[string]string{}}
+	a := s.api(r)
+	v := recordView{processRef: proc.ref(), Titles: map[string]string{}}
 	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	var page recordPage
 	q := url.Values{"after": {strconv.FormatInt(max(v.After, 0), 10)}, "limit": {strconv.Itoa(recordPageSize)}}
 	if err := a.Get(Path(id, "record")+"?"+q.Encode(), &page); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v.Entries, v.Next = page.Entries, page.Next
-	var stages []process.Stage
-	if err := a.Get(Path(id, "stages"), &stages); err != nil {
-		s.fail(w, r, err)
-		return
+	stages, err := a.stages(id)
+	if err != nil {
+		return nil, err
 	}
 	for _, st := range stages {
 		v.Titles[st.Spec.ID] = st.Spec.Title
 	}
-	p := s.newPage(r)
 	p.Title = p.T("record.title", "process", proc.Title)
 	p.Data = v
-	s.render(w, http.StatusOK, "public_record", p)
+	return p, nil
 }
 
 // EventName is an event in the page's language, or as recorded when it has
@@ -765,6 +760,7 @@ var eventMessages = map[string]string{
 	"window.moved":             "event.window-moved",
 	"window.reminder":          "event.window-reminder",
 	"deadline.moved":           "event.deadline-moved",
+	"opening.moved":            "event.opening-moved",
 	"draft.published":          "event.draft-published",
 	"amendments.closed":        "event.amendments-closed",
 	"summary.recorded":         "event.summary-recorded",
@@ -778,28 +774,23 @@ var eventMessages = map[string]string{
 }
 
 type dataView struct {
-	ProcessID    string
-	ProcessTitle string
+	processRef
 	Verify       verification
 }
 
-func (s *Site) dataPage(w http.ResponseWriter, r *http.Request) {
+func (s *Site) dataPage(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	a := s.api(r)
-	var proc processStatus
-	if err := a.Get(Path(id), &proc); err != nil {
-		s.fail(w, r, err)
-		return
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
-	v := dataView{ProcessID: id, ProcessTitle: proc.Title}
-	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
-		s.fail(w, r, err)
-		return
+	v := dataView{processRef: proc.ref()}
+	if err := s.api(r).Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+		return nil, err
 	}
-	p := s.newPage(r)
 	p.Title = p.T("data.title", "process", proc.Title)
 	p.Data = v
-	s.render(w, http.StatusOK, "public_data", p)
+	return p, nil
 }
 
 // Days are a stage's days: "8 May 2017", or "8 May 2017 – 9 May 2017".

@@ -2,11 +2,14 @@ package web
 
 import (
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
 
@@ -47,7 +50,7 @@ var (
 // window, a contribution, two published drafts and a rescheduled round.
 func TestPublicPages(t *testing.T) {
 	ts := newTestSite(t)
-	id, code := uniqueIDs("public")
+	id, code := stacktest.UniqueID("public")
 	ts.launchTemplate(publicTemplate(id, code, time.Now()))
 	pga := ts.token(api.PGAOffice, "PGA", "")
 
@@ -181,14 +184,14 @@ func TestTimelineSVG(t *testing.T) {
 		{Stage: process.Stage{Phase: "p1", Status: process.Scheduled, Moved: true, Spec: process.StageSpec{ID: "b", Title: "B", Start: day("2027-04-01")}},
 			PhaseTitle: "Phase & one", MovedFrom: day("2027-03-01").Time},
 	}
-	p := &Page{loc: locales["en"]}
-	drawn, today := drawTimeline(p, []phaseView{{ID: "p1", Title: "Phase & one", Rows: rows}}, day("2027-02-01").Time)
+	p := &Page{loc: locales["en"], Now: day("2027-02-01").Time}
+	drawn, today := drawTimeline(p, []phaseView{{ID: "p1", Title: "Phase & one", Rows: rows}})
 	svg := string(drawn)
 	if !today {
 		t.Error("today inside the axis is not drawn")
 	}
 	for _, want := range []string{`role="img"`, "A &lt;b&gt;", "Phase &amp; one", `class="tl-ghost"`, `class="tl-move"`,
-		`class="tl-today"`, `class="tl-window"`, "2027-02", "Stages: 2, in phases: 1", "Rescheduled: 1"} {
+		`class="tl-today"`, `class="tl-window"`, "2027-02", "Stages: 2, in phases: 1", "Rescheduled: 1", `<g data-stage="a">`, `<g data-stage="b">`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
@@ -196,11 +199,28 @@ func TestTimelineSVG(t *testing.T) {
 	if strings.Contains(svg, "<b>") {
 		t.Error("a stage title is not escaped")
 	}
+	// A month that begins just before the axis ends is labelled inside the
+	// edge, as is today there.
+	edge := []stageRow{{Stage: process.Stage{Phase: "p1", Spec: process.StageSpec{ID: "c", Title: "C", Start: day("2027-01-01"), End: day("2027-03-30")}}}}
+	p.Now = day("2027-04-01").Time
+	edgeSVG, _ := drawTimeline(p, []phaseView{{ID: "p1", Rows: edge}})
+	labels := regexp.MustCompile(`<text x="([\d.]+)" y="[\d.]+" class="tl-(?:tick|today-label)" text-anchor="(\w+)">([^<]+)<`).FindAllStringSubmatch(svg+string(edgeSVG), -1)
+	anchors := map[string]string{}
+	for _, l := range labels {
+		anchors[l[3]] = l[2]
+		if x, _ := strconv.ParseFloat(l[1], 64); l[2] == "middle" && x+tlTextHalf > tlWidth {
+			t.Errorf("%q is centred at x=%g: it reaches past the edge at %g", l[3], x, tlWidth)
+		}
+	}
+	if anchors["2027-04"] != "end" || anchors["Today"] != "end" {
+		t.Errorf("the labels at the right edge are anchored %v, want 2027-04 and Today to end there", anchors)
+	}
 	// Today off the axis is not drawn; the page says where it is.
-	if svg, today := drawTimeline(p, []phaseView{{Rows: rows}}, day("2030-01-01").Time); today || strings.Contains(string(svg), "tl-today") {
+	p.Now = day("2030-01-01").Time
+	if svg, today := drawTimeline(p, []phaseView{{Rows: rows}}); today || strings.Contains(string(svg), "tl-today") {
 		t.Error("today drawn off the axis")
 	}
-	if got := timelineNote(p, rows, day("2030-01-01").Time); got != locales["en"].T("process.timeline.past") {
+	if got := timelineNote(p, rows); got != locales["en"].T("process.timeline.past") {
 		t.Errorf("note after the end: %q", got)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/compact-un/compact/process"
 )
 
 // templates/_*.html are shared (the layout, partials); every other file is
@@ -115,13 +117,14 @@ type verifyData struct {
 // the page's own Data.
 type Page struct {
 	Lang, Dir string
-	Title     string   // the <title>, and the page's one <h1> unless it has its own
-	Session   *Session // nil when signed out
-	Path      string   // the request's path, for the language switch and sign-in's next
-	Now       time.Time
+	Title     string    // the <title>, and the page's one <h1> unless it has its own
+	Session   *Session  // nil when signed out
+	Path      string    // the request's path, for the language switch and sign-in's next
+	Now       time.Time // in the process's time on a process's pages (pageOn)
 	Data      any
 	Form      *Form
 
+	clock    *process.Clock // the process's, on its pages; nil: the wall's
 	loc      *locale
 	site     *Site
 	r        *http.Request
@@ -135,6 +138,32 @@ func (s *Site) newPage(r *http.Request) *Page {
 	p := &Page{Lang: loc.Lang, Dir: loc.Dir, Session: s.session(r), Path: r.URL.Path, Now: time.Now().UTC(),
 		loc: loc, site: s, r: r}
 	return p
+}
+
+// pageOn starts a page about process id: it reads the process's status,
+// and the page tells time by the process's clock, which on a process that
+// replays history runs faster than the wall's.
+func (s *Site) pageOn(r *http.Request, id string) (*Page, processStatus, error) {
+	var st processStatus
+	if err := s.api(r).Get(Path(id), &st); err != nil {
+		return nil, st, err
+	}
+	p := s.newPage(r)
+	if st.Clock != nil {
+		p.clock = st.Clock
+		p.Now = st.Clock.ProcessTime(p.Now).UTC()
+	}
+	return p, st, nil
+}
+
+// ProcessTime is a wall-clock time from the API (a window's opening or
+// close) in the process's time. It is rounded to what the wall's time
+// tells at the clock's scale, at best microseconds as stores keep them.
+func (p *Page) ProcessTime(wall time.Time) time.Time {
+	if p.clock == nil || wall.IsZero() {
+		return wall
+	}
+	return p.clock.ProcessTime(wall).Round(max(time.Second, time.Duration(p.clock.Scale)*time.Microsecond)).UTC()
 }
 
 // T translates message id; args are name, value pairs for its placeholders.
@@ -155,6 +184,15 @@ func asTime(v any) time.Time {
 		return t.UTC()
 	}
 	return time.Time{}
+}
+
+// Columns are a table's column headings: messages ids, translated.
+func (p *Page) Columns(ids ...string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = p.T(id)
+	}
+	return out
 }
 
 // CSRFField is the hidden input every POST form must carry.
@@ -223,6 +261,33 @@ func (f *Form) Failed() bool { return f != nil && (f.Problem != nil || len(f.Err
 // render writes page name with status: the page's "main" inside the layout.
 func (s *Site) render(w http.ResponseWriter, status int, name string, p *Page) {
 	s.execute(w, status, name, "layout", p)
+}
+
+// show serves page name: what load reads, for a user with one of roles
+// (none: anyone).
+func (s *Site) show(name string, load func(*http.Request) (*Page, error), roles ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := s.read(w, r, load, roles...); ok {
+			s.render(w, http.StatusOK, name, p)
+		}
+	}
+}
+
+// read reads a page with load for a user with one of roles (none: anyone).
+// When it cannot, it has answered (to sign in, 403, the error page for
+// what the API said) and returns false.
+func (s *Site) read(w http.ResponseWriter, r *http.Request, load func(*http.Request) (*Page, error), roles ...string) (*Page, bool) {
+	if len(roles) > 0 {
+		if _, ok := s.signedInAs(w, r, roles...); !ok {
+			return nil, false
+		}
+	}
+	p, err := load(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return p, true
 }
 
 // renderFragment writes one block of a page without the layout, for the

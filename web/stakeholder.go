@@ -30,14 +30,18 @@ const (
 func (s *Site) stakeholderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /processes/{id}/accreditation", s.accreditationPage)
 	mux.HandleFunc("POST /processes/{id}/accreditation", s.apply)
-	mux.HandleFunc("GET /processes/{id}/contribute", s.windowsPage)
+	mux.HandleFunc("GET /processes/{id}/contribute", s.show("stakeholder_windows", s.windowsPage, contributors...))
 	mux.HandleFunc("GET /processes/{id}/stages/{stage}/contribute", s.contributePage)
 	mux.HandleFunc("POST /processes/{id}/stages/{stage}/contribute", s.contribute)
-	mux.HandleFunc("GET /my/contributions", s.myContributionsPage)
-	mux.HandleFunc("GET /my/contributions/{tracking}", s.receiptPage)
-	mux.HandleFunc("GET /my/contributions/{tracking}/withdraw", s.withdrawPage)
+	mux.HandleFunc("GET /my/contributions", s.show("stakeholder_contributions", s.myContributionsPage, contributors...))
+	mux.HandleFunc("GET /my/contributions/{tracking}", s.show("stakeholder_receipt", s.receiptPage, contributors...))
+	mux.HandleFunc("GET /my/contributions/{tracking}/withdraw", s.show("stakeholder_withdraw", s.withdrawal, contributors...))
 	mux.HandleFunc("POST /my/contributions/{tracking}/withdraw", s.withdraw)
 }
+
+// contributors are the roles that contribute: stakeholders and Member
+// States.
+var contributors = []string{roleStakeholder, roleMemberState}
 
 // signedInAs is the session when its role is one of roles. Signed out, the
 // browser goes to sign in and comes back; with another role it gets the 403
@@ -104,15 +108,6 @@ func (s *Site) refuse(w http.ResponseWriter, name string, p *Page, err error, ru
 	s.refused(w, name, p, err)
 }
 
-// processHead is the part of GET /v1/processes/{id} these pages show.
-type processHead struct {
-	process.Process
-	OpenWindows []struct {
-		StageID  string    `json:"stageId"`
-		ClosesAt time.Time `json:"closesAt"`
-	} `json:"openWindows"`
-}
-
 // actionLink is a link to a form the signed-in user may use.
 type actionLink struct {
 	ID, Label, URL string
@@ -170,7 +165,7 @@ func (p *Page) NavLinks() []actionLink {
 
 // accreditationData is templates/stakeholder_accreditation.html's.
 type accreditationData struct {
-	Process     processHead
+	Process     processStatus
 	Application *process.Application // nil before applying
 	StateText   string
 	StateHelp   string
@@ -213,15 +208,15 @@ var applyRules = []blameRule{
 
 // accreditation reads what the accreditation page shows: the process and
 // the user's own application, if any.
-func (s *Site) accreditation(r *http.Request, ss *Session) (*Page, error) {
+func (s *Site) accreditation(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	p := s.newPage(r)
-	d := accreditationData{}
-	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
 		return nil, err
 	}
+	d := &accreditationData{Process: proc}
 	var a process.Application
-	switch err := s.api(r).Get(Path(id, "applications", ss.Party), &a); {
+	switch err := s.api(r).Get(Path(id, "applications", p.Session.Party), &a); {
 	case err == nil:
 		d.Application, d.StateText, d.StateHelp = &a, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
 	case !isStatus(err, http.StatusNotFound):
@@ -241,29 +236,15 @@ func isStatus(err error, status int) bool {
 }
 
 func (s *Site) accreditationPage(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.signedInAs(w, r, roleStakeholder)
-	if !ok {
-		return
+	if p, ok := s.read(w, r, s.accreditation, roleStakeholder); ok {
+		p.Data.(*accreditationData).Applied = r.URL.Query().Has("applied")
+		s.render(w, http.StatusOK, "stakeholder_accreditation", p)
 	}
-	p, err := s.accreditation(r, ss)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := p.Data.(accreditationData)
-	d.Applied = r.URL.Query().Has("applied")
-	p.Data = d
-	s.render(w, http.StatusOK, "stakeholder_accreditation", p)
 }
 
 func (s *Site) apply(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.signedInAs(w, r, roleStakeholder)
+	p, ok := s.read(w, r, s.accreditation, roleStakeholder)
 	if !ok {
-		return
-	}
-	p, err := s.accreditation(r, ss)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	p.Form = NewForm(r)
@@ -284,40 +265,35 @@ type windowChoice struct {
 
 // windowsData is templates/stakeholder_windows.html's.
 type windowsData struct {
-	Process processHead
+	Process processStatus
 	Windows []windowChoice
 }
 
 // windowsPage lists a process's windows open for contributions.
-func (s *Site) windowsPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
-		return
-	}
+func (s *Site) windowsPage(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
-	var d windowsData
-	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
-		s.fail(w, r, err)
-		return
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
-	for _, ow := range d.Process.OpenWindows {
+	d := windowsData{Process: proc}
+	for _, ow := range proc.OpenWindows {
 		var sd stageDetail
 		if err := s.api(r).Get(Path(id, "stages", ow.StageID), &sd); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		if sd.Window != nil && sd.Window.Purpose == process.ForContributions {
 			d.Windows = append(d.Windows, windowChoice{Stage: sd.Stage, ClosesAt: ow.ClosesAt})
 		}
 	}
-	p := s.newPage(r)
-	p.Title = p.T("stakeholder.windows.title", "process", d.Process.Title)
+	p.Title = p.T("stakeholder.windows.title", "process", proc.Title)
 	p.Data = d
-	s.render(w, http.StatusOK, "stakeholder_windows", p)
+	return p, nil
 }
 
 // contributeData is templates/stakeholder_contribute.html's.
 type contributeData struct {
-	Process processHead
+	Process processStatus
 	Stage   stageDetail
 	Open    bool   // the window takes contributions now, as the intake last knew
 	Key     string // the Idempotency-Key: a resubmitted form gets its first receipt
@@ -329,47 +305,39 @@ var contributeRules = []blameRule{
 	rule("attachment", "stakeholder.attachment.label"),
 }
 
-func (s *Site) contribution(r *http.Request) (*Page, *contributeData, error) {
+// contribution reads the contribution form's process and stage.
+func (s *Site) contribution(r *http.Request) (*Page, error) {
 	id, stage := r.PathValue("id"), r.PathValue("stage")
-	d := &contributeData{}
-	if err := s.api(r).Get(Path(id), &d.Process); err != nil {
-		return nil, nil, err
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
 	}
+	d := &contributeData{Process: proc}
 	if err := s.api(r).Get(Path(id, "stages", stage), &d.Stage); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now())
-	p := s.newPage(r)
+	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now()) // the intake's times are the wall's
 	p.Title = p.T("stakeholder.contribute.title", "stage", d.Stage.Spec.Title)
 	p.Data = d
-	return p, d, nil
+	return p, nil
 }
 
 func (s *Site) contributePage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
-		return
+	if p, ok := s.read(w, r, s.contribution, contributors...); ok {
+		p.Data.(*contributeData).Key = rand.Text()
+		s.render(w, http.StatusOK, "stakeholder_contribute", p)
 	}
-	p, d, err := s.contribution(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d.Key = rand.Text()
-	s.render(w, http.StatusOK, "stakeholder_contribute", p)
 }
 
 // contribute sends the form on to the API as multipart, under the form's
 // idempotency key.
 func (s *Site) contribute(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
-		return
-	}
-	p, d, err := s.contribution(r)
-	if err != nil {
-		s.fail(w, r, err)
+	p, ok := s.read(w, r, s.contribution, contributors...)
+	if !ok {
 		return
 	}
 	p.Form = NewForm(r)
+	d := p.Data.(*contributeData)
 	d.Key = r.PostFormValue("idempotencyKey")
 	if d.Key == "" {
 		d.Key = rand.Text()
@@ -421,29 +389,11 @@ func contributionBody(r *http.Request) (io.Reader, string, error) {
 	return &buf, mw.FormDataContentType(), nil
 }
 
-// submitted is GET /v1/contributions/{tracking}: one's own contribution.
-type submitted struct {
-	Tracking   string `json:"tracking"`
-	ProcessID  string `json:"processId"`
-	StageID    string `json:"stageId"`
-	Party      string `json:"party"`
-	Role       string `json:"role"`
-	Title      string `json:"title"`
-	Body       string `json:"body"`
-	Attachment *struct {
-		Type string `json:"type"`
-		Size int    `json:"size"`
-		Href string `json:"href"`
-	} `json:"attachment"`
-	SubmittedAt time.Time `json:"submittedAt"`
-	SHA256      string    `json:"sha256"`
-	Withdrawn   bool      `json:"withdrawn"`
-}
 
 // ownContribution reads the path's contribution; one of another party is
 // not found here: these are the user's own pages.
-func (s *Site) ownContribution(r *http.Request, ss *Session) (submitted, error) {
-	var c submitted
+func (s *Site) ownContribution(r *http.Request, ss *Session) (contribution, error) {
+	var c contribution
 	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &c); err != nil {
 		return c, err
 	}
@@ -455,69 +405,58 @@ func (s *Site) ownContribution(r *http.Request, ss *Session) (submitted, error) 
 
 // receiptData is templates/stakeholder_receipt.html's.
 type receiptData struct {
-	Contribution submitted
-	Process      processHead
+	Contribution contribution
+	Process      processStatus
 	Stage        process.Stage
 	Submitted    bool // just now: the page says so
 	Withdrawn    bool // just now
 }
 
-func (s *Site) receiptPage(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState)
-	if !ok {
-		return
-	}
+func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 	d := receiptData{Submitted: r.URL.Query().Has("submitted"), Withdrawn: r.URL.Query().Has("withdrawn")}
-	var err error
-	if d.Contribution, err = s.ownContribution(r, ss); err == nil {
-		if err = s.api(r).Get(Path(d.Contribution.ProcessID), &d.Process); err == nil {
-			err = s.api(r).Get(Path(d.Contribution.ProcessID, "stages", d.Contribution.StageID), &d.Stage)
-		}
-	}
+	c, err := s.ownContribution(r, s.session(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	p := s.newPage(r)
-	p.Title = p.T("stakeholder.receipt.title", "tracking", d.Contribution.Tracking)
+	p, proc, err := s.pageOn(r, c.ProcessID)
+	if err != nil {
+		return nil, err
+	}
+	d.Contribution, d.Process = c, proc
+	if err := s.api(r).Get(Path(c.ProcessID, "stages", c.StageID), &d.Stage); err != nil {
+		return nil, err
+	}
+	p.Title = p.T("stakeholder.receipt.title", "tracking", c.Tracking)
 	p.Data = d
-	s.render(w, http.StatusOK, "stakeholder_receipt", p)
+	return p, nil
 }
 
 // myContribution is one row of the user's contributions.
 type myContribution struct {
-	submitted
+	contribution
 	ProcessTitle string
 }
 
-func (s *Site) myContributionsPage(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState)
-	if !ok {
-		return
-	}
+func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
+	ss := s.session(r)
 	var processes []process.Process
 	if err := s.api(r).Get("/v1/processes", &processes); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	var mine []myContribution
 	for _, pr := range processes {
 		for after := ""; ; {
-			var page struct {
-				Contributions []submitted `json:"contributions"`
-				Next          string      `json:"next"`
-			}
+			var page contributionPage
 			q := url.Values{"party": {ss.Party}, "limit": {"500"}}
 			if after != "" {
 				q.Set("after", after)
 			}
 			if err := s.api(r).Get(Path(pr.ID, "contributions")+"?"+q.Encode(), &page); err != nil {
-				s.fail(w, r, err)
-				return
+				return nil, err
 			}
 			for _, c := range page.Contributions {
 				if c.Role == ss.Role { // a stakeholder's name may look like a State's code
-					mine = append(mine, myContribution{submitted: c, ProcessTitle: pr.Title})
+					mine = append(mine, myContribution{contribution: c, ProcessTitle: pr.Title})
 				}
 			}
 			if after = page.Next; after == "" {
@@ -529,12 +468,12 @@ func (s *Site) myContributionsPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r)
 	p.Title = p.T("stakeholder.mine.title")
 	p.Data = mine
-	s.render(w, http.StatusOK, "stakeholder_contributions", p)
+	return p, nil
 }
 
 // withdrawData is templates/stakeholder_withdraw.html's.
 type withdrawData struct {
-	Contribution submitted
+	Contribution contribution
 }
 
 // withdrawal reads the contribution to withdraw. Anyone's is shown here:
@@ -550,25 +489,10 @@ func (s *Site) withdrawal(r *http.Request) (*Page, error) {
 	return p, nil
 }
 
-func (s *Site) withdrawPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
-		return
-	}
-	p, err := s.withdrawal(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, http.StatusOK, "stakeholder_withdraw", p)
-}
 
 func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.signedInAs(w, r, roleStakeholder, roleMemberState); !ok {
-		return
-	}
-	p, err := s.withdrawal(r)
-	if err != nil {
-		s.fail(w, r, err)
+	p, ok := s.read(w, r, s.withdrawal, contributors...)
+	if !ok {
 		return
 	}
 	p.Form = NewForm(r)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -14,39 +13,34 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
 
-// launchNow starts testTemplate from now, so that its accreditation and
-// thematic session's windows take submissions at once; edit may move more
-// stages to now. It waits until the process is registered.
+// launchNow starts the test template from now, so that its accreditation
+// and thematic session's windows take submissions at once; edit may move
+// more stages to now. It waits until the process is registered.
 func launchNow(t *testing.T, ts *testSite, prefix string, edit func(tmpl *process.Template)) (id, code string) {
 	t.Helper()
-	n := uniq.Add(1)
-	id, code = fmt.Sprintf("%s-%d", prefix, n), fmt.Sprintf("W%d", n)
-	tmpl := testTemplate(id, code, time.Now().UTC().Truncate(time.Second))
+	id, code = stacktest.UniqueID(prefix)
+	tmpl := stacktest.Template(id, code, time.Now())
 	if edit != nil {
 		edit(&tmpl)
 	}
-	pga := ts.token(api.PGAOffice, "PGA", "")
-	if st := ts.apiCall("POST", "/v1/processes", pga, map[string]any{"templateBody": tmpl, "id": id, "code": code}, nil); st != http.StatusCreated {
-		t.Fatalf("create process %s: %d", id, st)
-	}
-	ts.await("process "+id+" registered", func() bool { return recorded(id, "", "process.created") })
-	return id, code
+	return ts.launchTemplate(tmpl), code
 }
 
 // takes reports whether the intake takes submissions into a stage's window.
 func takes(processID, stageID string) bool {
-	w, err := stack.store.GetWindow(context.Background(), processID, stageID)
+	w, err := stack.Store.GetWindow(context.Background(), processID, stageID)
 	return err == nil && w.TakesAt(time.Now())
 }
 
 // contributionsOf lists what a process holds.
 func contributionsOf(t *testing.T, processID string) []process.Contribution {
 	t.Helper()
-	cs, err := stack.store.ListContributions(context.Background(), store.ContributionFilter{ProcessID: processID})
+	cs, err := stack.Store.ListContributions(context.Background(), store.ContributionFilter{ProcessID: processID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +124,7 @@ func TestStakeholderPages(t *testing.T) {
 	p = b.post(accreditation, url.Values{"name": {" "}, "category": {"academia"}})
 	wantPage(t, "application without a name", p, http.StatusUnprocessableEntity, `id="error-summary"`,
 		"name: want 1 to 300 characters", `href="#name"`, `name="category" value="academia" checked`)
-	if _, err := stack.store.GetApplication(context.Background(), id, applicant); process.KindOf(err) != process.NotFound {
+	if _, err := stack.Store.GetApplication(context.Background(), id, applicant); process.KindOf(err) != process.NotFound {
 		t.Fatalf("a refused application was stored: %v", err)
 	}
 	wantRedirect(t, "apply", b.post(accreditation, url.Values{"name": {"Migrants Forum"}, "category": {"civil-society"}}), accreditation)

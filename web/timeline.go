@@ -18,16 +18,21 @@ const (
 	tlBar      = 14.0
 	tlMaxTicks = 12
 	tlMaxLabel = 38 // characters of a stage title before it is cut
+	// tlTextHalf is half the width of the axis' widest label ("2019-01"),
+	// at its 12px: a label centred closer than that to the edge would be
+	// cut off.
+	tlTextHalf = 26.0
 )
 
 // drawTimeline draws the phases and stages on a time axis as inline SVG:
 // a bar per stage from its first to its last day, its contribution window
 // as a thin line below, today as a vertical line, and a stage that was
 // rescheduled as a dashed outline where it was first scheduled with an
-// arrow to where it is now. The SVG is an image with a title and a
+// arrow to where it is now. Each stage is a <g data-stage="<id>">. Today is
+// p.Now, the process's time. The SVG is an image with a title and a
 // description; the page's table holds the same facts. today reports
 // whether the axis reaches today.
-func drawTimeline(p *Page, phases []phaseView, now time.Time) (svg template.HTML, today bool) {
+func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 	var rows []stageRow // by phase, each phase's in timeline order
 	for _, ph := range phases {
 		rows = append(rows, ph.Rows...)
@@ -104,7 +109,7 @@ func drawTimeline(p *Page, phases []phaseView, now time.Time) (svg template.HTML
 		}
 		tx := x(t)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-grid"/>`, tx, tlAxis-8, tx, height-6)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-tick" text-anchor="middle">%s</text>`, tx, tlAxis-14, t.Format("2006-01"))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-tick" text-anchor="%s">%s</text>`, tx, tlAxis-14, axisAnchor(tx), t.Format("2006-01"))
 	}
 
 	y := tlAxis
@@ -115,6 +120,7 @@ func drawTimeline(p *Page, phases []phaseView, now time.Time) (svg template.HTML
 			y += tlRow
 		}
 		mid := y + tlRow/2
+		fmt.Fprintf(&b, `<g data-stage="%s">`, esc(r.Spec.ID))
 		label := r.Spec.Title
 		if n := []rune(label); len(n) > tlMaxLabel {
 			label = string(n[:tlMaxLabel-1]) + "…"
@@ -136,22 +142,34 @@ func drawTimeline(p *Page, phases []phaseView, now time.Time) (svg template.HTML
 		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" rx="2" class="%s"><title>%s</title></rect>`,
 			x0, mid-tlBar/2, max(x1-x0, 3), tlBar, class, esc(r.Spec.Title+": "+p.Date(r.Spec.Start)+" – "+p.StageStatus(r.Status)))
+		b.WriteString(`</g>`)
 		y += tlRow
 	}
 
-	today = !now.Before(from) && now.Before(to)
+	today = !p.Now.Before(from) && p.Now.Before(to)
 	if today {
-		nx := x(now)
+		nx := x(p.Now)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-today"/>`, nx, tlAxis-6, nx, height-4)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-today-label" text-anchor="middle">%s</text>`, nx, tlAxis-1, esc(p.T("process.timeline.today")))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-today-label" text-anchor="%s">%s</text>`, nx, tlAxis-1, axisAnchor(nx), esc(p.T("process.timeline.today")))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()), today // every text in it is escaped above
 }
 
+// axisAnchor keeps a label at x on the axis inside the SVG: centred on x,
+// or ending there near the right edge. The axis starts right of the
+// titles' column, so the left edge needs nothing.
+func axisAnchor(x float64) string {
+	if x > tlWidth-tlTextHalf {
+		return "end"
+	}
+	return "middle"
+}
+
 // timelineNote says where today is, for a timeline whose axis does not
 // reach it.
-func timelineNote(p *Page, rows []stageRow, now time.Time) string {
+func timelineNote(p *Page, rows []stageRow) string {
+	now := p.Now
 	switch {
 	case len(rows) == 0:
 		return ""

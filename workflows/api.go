@@ -133,15 +133,17 @@ type ProcessState struct {
 
 // ProcessStatus answers QueryStatus.
 type ProcessStatus struct {
-	ProcessID string           `json:"processId"`
-	Title     string           `json:"title"`
-	Now       time.Time        `json:"now"` // process time
-	Phase     string           `json:"phase"`
-	Done      bool             `json:"done"`
-	Current   []string         `json:"current"` // running stages
-	Next      string           `json:"next,omitempty"`
-	Stages    []StageState     `json:"stages"`
-	Changes   []ScheduleChange `json:"changes,omitempty"`
+	ProcessID string    `json:"processId"`
+	Title     string    `json:"title"`
+	Now       time.Time `json:"now"` // process time
+	// Clock maps the process's time to the wall's; it never changes.
+	Clock   process.Clock    `json:"clock"`
+	Phase   string           `json:"phase"`
+	Done    bool             `json:"done"`
+	Current []string         `json:"current"` // running stages
+	Next    string           `json:"next,omitempty"`
+	Stages  []StageState     `json:"stages"`
+	Changes []ScheduleChange `json:"changes,omitempty"`
 	// CoFacilitators are the States whose Permanent Representatives the
 	// PGA appointed.
 	CoFacilitators []string `json:"coFacilitators"`
@@ -175,11 +177,14 @@ type CancelStageRequest struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// MoveDeadlineRequest moves the close of a stage's window before it opens;
-// an open window is moved with its stage's UpdateSetDeadline.
+// MoveDeadlineRequest moves the opening or the close of a stage's window
+// before it opens, or opens it now; a zero time leaves it as it is. An open
+// window is moved with its stage's UpdateSetDeadline.
 type MoveDeadlineRequest struct {
 	StageID string       `json:"stageId"`
-	Closes  process.Date `json:"closes"`
+	Opens   process.Date `json:"opens,omitzero"`
+	Open    bool         `json:"open,omitempty"` // open it now: its stage starts at once
+	Closes  process.Date `json:"closes,omitzero"`
 	Reason  string       `json:"reason,omitempty"`
 }
 

@@ -37,6 +37,7 @@ type processRun struct {
 	rec     recorder
 	running int  // child workflows in flight
 	dirty   bool // the schedule or a stage's status changed: look again
+	opening int  // handlers recording a moved opening: no stage starts meanwhile
 	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
 }
@@ -80,7 +81,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		if next < 0 && p.running == 0 {
 			break
 		}
-		if next >= 0 && !p.clk.now(ctx).Before(p.Stages[next].Spec.Begins()) {
+		if next >= 0 && p.opening == 0 && !p.clk.now(ctx).Before(p.Stages[next].Spec.Begins()) {
 			if err := p.startStage(ctx, next); err != nil {
 				return ProcessResult{}, err
 			}
@@ -94,7 +95,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		}
 		p.dirty = false
 		var err error
-		if next >= 0 {
+		if next >= 0 && p.opening == 0 {
 			_, err = p.clk.wait(ctx, p.Stages[next].Spec.Begins(), func() bool { return p.dirty })
 		} else {
 			err = workflow.Await(ctx, func() bool { return p.dirty })
@@ -276,7 +277,7 @@ func (p *processRun) index(id string) int {
 
 func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 	st := ProcessStatus{
-		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx),
+		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx), Clock: p.Clock,
 		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
 		CoFacilitators: append([]string{}, p.CoFacilitators...),
 	}

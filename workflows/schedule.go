@@ -170,23 +170,66 @@ func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadline
 	if s.Spec.Window == nil {
 		return process.Errorf(op, process.Conflict, "stage %s has no contribution window", req.StageID)
 	}
-	if !req.Closes.After(s.Spec.Window.Opens.Time) {
-		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
-			req.Closes.Format(time.RFC3339), s.Spec.Window.Opens.Format(time.RFC3339))
+	now := p.clk.now(ctx)
+	switch {
+	case req.Open && !req.Opens.IsZero():
+		return process.Errorf(op, process.Invalid, "give a new opening or open the window now, not both")
+	case !req.Open && req.Opens.IsZero() && req.Closes.IsZero():
+		return process.Errorf(op, process.Invalid, "give a new opening, a new deadline, or open the window now")
+	case !req.Opens.IsZero() && !req.Opens.After(now):
+		return process.Errorf(op, process.Rule, "the opening %s is not in the future: open the window now instead",
+			req.Opens.Format(time.RFC3339))
 	}
-	if now := p.clk.now(ctx); !req.Closes.After(now) {
+	w := movedWindow(*s.Spec.Window, req, now)
+	if !req.Closes.IsZero() && !req.Closes.After(now) {
 		return process.Errorf(op, process.Rule, "the deadline %s is not in the future", req.Closes.Format(time.RFC3339))
+	}
+	if !w.Closes.After(w.Opens.Time) {
+		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
+			w.Closes.Format(time.RFC3339), w.Opens.Format(time.RFC3339))
+	}
+	// Contributions inform the session: its window opens by its start.
+	if (req.Open || !req.Opens.IsZero()) && w.Opens.After(s.Spec.Start.Time) {
+		return process.Errorf(op, process.Rule, "the window would open %s, after stage %s starts (%s)",
+			w.Opens.Format(time.RFC3339), req.StageID, s.Spec.Start.Format(time.RFC3339))
 	}
 	return nil
 }
 
+// movedWindow is a window with the request's opening and close, now for an
+// opening now.
+func movedWindow(w process.Window, req MoveDeadlineRequest, now time.Time) process.Window {
+	switch {
+	case req.Open:
+		w.Opens = process.Date{Time: now}
+	case !req.Opens.IsZero():
+		w.Opens = req.Opens
+	}
+	if !req.Closes.IsZero() {
+		w.Closes = req.Closes
+	}
+	return w
+}
+
+// moveDeadline records a moved opening and a moved close as a change each.
+// A stage whose opening moved starts only once both are recorded, so that
+// its start cannot overtake the stage's and the window's rows as scheduled.
 func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest) (StageState, error) {
 	s := &p.Stages[p.index(req.StageID)]
-	w := *s.Spec.Window
-	from := w.Closes.Format(time.RFC3339)
-	w.Closes = req.Closes
+	old := *s.Spec.Window
+	w := movedWindow(old, req, p.clk.now(ctx))
 	s.Spec.Window, s.Moved = &w, true
-	return *s, p.changed(ctx, "deadline.moved", *s, req.Reason, from, req.Closes.Format(time.RFC3339))
+	if req.Open || !req.Opens.IsZero() {
+		p.opening++
+		defer func() { p.opening--; p.dirty = true }()
+		if err := p.changed(ctx, "opening.moved", *s, req.Reason, old.Opens.Format(time.RFC3339), w.Opens.Format(time.RFC3339)); err != nil {
+			return *s, err
+		}
+	}
+	if !req.Closes.IsZero() {
+		return *s, p.changed(ctx, "deadline.moved", *s, req.Reason, old.Closes.Format(time.RFC3339), w.Closes.Format(time.RFC3339))
+	}
+	return *s, nil
 }
 
 // changed wakes the scheduler, keeps the change in the schedule's history

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 )
 
 // Group commit. At a deadline thousands of parties submit at once; one
@@ -38,12 +39,13 @@ type batcher struct {
 
 // pending is one queued submission and, once done is closed, its outcome.
 type pending struct {
-	ctx     context.Context
-	s       process.Submission
-	now     time.Time
-	receipt process.Receipt
-	err     error
-	done    chan struct{}
+	ctx       context.Context
+	s         process.Submission
+	now       time.Time
+	receiptTo []store.Subscription // the submitter's subscriptions to receipts
+	receipt   process.Receipt
+	err       error
+	done      chan struct{}
 }
 
 func (p *pending) answer(r process.Receipt, err error) {
@@ -144,6 +146,11 @@ func (db *DB) commitBatch(batch []*pending) {
 		failAll(err)
 		return
 	}
+	if err := db.readReceiptSubscribers(ctx, tx, live); err != nil {
+		tx.Rollback()
+		failAll(err)
+		return
+	}
 	for _, p := range live {
 		if err := db.submitInSavepoint(ctx, tx, p); err != nil {
 			tx.Rollback()
@@ -160,13 +167,30 @@ func (db *DB) commitBatch(batch []*pending) {
 	}
 }
 
+// readReceiptSubscribers reads, in tx, where each submission's receipt is to
+// go.
+func (db *DB) readReceiptSubscribers(ctx context.Context, tx *sql.Tx, batch []*pending) error {
+	subs := make([]process.Submission, len(batch))
+	for i, p := range batch {
+		subs[i] = p.s
+	}
+	to, err := receiptSubscribers(ctx, tx, subs)
+	if err != nil {
+		return err
+	}
+	for i, p := range batch {
+		p.receiptTo = to[i]
+	}
+	return nil
+}
+
 // submitInSavepoint runs one submission in a savepoint, keeping its outcome
 // in p. It returns an error only when the transaction itself has failed.
 func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
 		return err
 	}
-	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now)
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT submission`); err != nil {

@@ -45,8 +45,10 @@ func validateSubmission(op string, s process.Submission) error {
 // submit is Submit's work within tx, which it leaves open, so that a group
 // commit can submit many contributions in one transaction. s must be valid.
 // An error leaves nothing written, but may leave a PostgreSQL tx aborted:
-// run each submission in a savepoint to keep the others.
-func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time) (process.Receipt, error) {
+// run each submission in a savepoint to keep the others. A new
+// contribution's receipt goes to receiptTo (receiptSubscribers, read in tx).
+func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time,
+	receiptTo []store.Subscription) (process.Receipt, error) {
 	const op = "store.Submit"
 	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
 		return process.Receipt{}, err
@@ -121,7 +123,7 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	if err != nil {
 		return process.Receipt{}, err
 	}
-	return r, queueReceipt(ctx, tx, s, r)
+	return r, queueReceipt(ctx, tx, s, r, receiptTo)
 }
 
 // contentSHA256 is the receipt's hash: hex SHA-256 over the title, a

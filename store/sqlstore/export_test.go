@@ -29,7 +29,11 @@ func (db *DB) SubmitBatch(subs []process.Submission, now time.Time) ([]process.R
 func (db *DB) SubmitAlone(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error) {
 	var r process.Receipt
 	err := db.inTx(ctx, "store.Submit", func(tx *sql.Tx) (err error) {
-		r, err = db.submit(ctx, tx, s, now)
+		to, err := receiptSubscribers(ctx, tx, []process.Submission{s})
+		if err != nil {
+			return err
+		}
+		r, err = db.submit(ctx, tx, s, now, to[0])
 		return err
 	})
 	return r, err

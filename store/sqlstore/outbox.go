@@ -43,14 +43,15 @@ func (db *DB) Enqueue(ctx context.Context, ns []store.Notification) error {
 }
 
 // queueReceipt queues, in tx, a new contribution's receipt to its
-// submitter's own subscriptions: committed with the contribution, they are
-// not lost to a crash after it.
-func queueReceipt(ctx context.Context, tx *sql.Tx, s process.Submission, r process.Receipt) error {
-	subs, err := ownSubscribers(ctx, tx, s.ProcessID, s.Role+":"+s.Party, store.ReceiptEvent)
-	if err != nil || len(subs) == 0 {
-		return err
+// submitter's subscriptions to receipts: committed with the contribution,
+// they are not lost to a crash after it.
+func queueReceipt(ctx context.Context, tx *sql.Tx, s process.Submission, r process.Receipt, to []store.Subscription) error {
+	if len(to) == 0 {
+		return nil
 	}
-	ns, _, err := store.Fanout(subs, store.Receipt(s, r), time.Now())
+	// Created now, by the clock the sweep and the digests go by, whatever
+	// time the submission was made at.
+	ns, _, err := store.Fanout(to, store.ReceiptNotice(s, r), time.Now())
 	if err != nil {
 		return err
 	}
@@ -109,6 +110,15 @@ func (db *DB) PendingOf(ctx context.Context, eventKey, after string, limit int) 
 		WHERE event_key = $1 AND state = 'pending' AND notification_key > $2
 		ORDER BY notification_key LIMIT $3`, eventKey, after, pageSize(limit))
 	return ns, db.fail("store.PendingOf", err)
+}
+
+// HasPending asks only for a yes or no: the intake asks it of every
+// contribution.
+func (db *DB) HasPending(ctx context.Context, eventKey string) (bool, error) {
+	var pending bool
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE event_key = $1 AND state = 'pending')`,
+		eventKey).Scan(&pending)
+	return pending, db.fail("store.HasPending", err)
 }
 
 func (db *DB) PendingEvents(ctx context.Context, f store.PendingFilter) ([]string, error) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,15 +75,40 @@ func (db *DB) Subscribers(ctx context.Context, processID, event string) ([]store
 	return takes(subs, event), db.fail("store.Subscribers", err)
 }
 
-func (db *DB) OwnSubscribers(ctx context.Context, processID, owner, event string) ([]store.Subscription, error) {
-	subs, err := ownSubscribers(ctx, db.read, processID, owner, event)
-	return subs, db.fail("store.OwnSubscribers", err)
-}
-
-func ownSubscribers(ctx context.Context, q querier, processID, owner, event string) ([]store.Subscription, error) {
-	subs, err := queryAll(ctx, q, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions
-		WHERE owner = $1 AND process_id = $2 ORDER BY recipient, channel`, owner, processID)
-	return takes(subs, event), err
+// receiptSubscribers returns, for each submission, its submitter's own
+// subscriptions ("role:party") to the process that take
+// store.ReceiptEvent: one query for a whole batch, not one per
+// contribution.
+func receiptSubscribers(ctx context.Context, q querier, subs []process.Submission) ([][]store.Subscription, error) {
+	type owned struct{ processID, owner string }
+	owner := func(s process.Submission) string { return s.Role + ":" + s.Party }
+	var args []any
+	var in []string
+	seen := map[string]bool{}
+	for _, s := range subs {
+		if o := owner(s); !seen[o] {
+			seen[o] = true
+			args = append(args, o)
+			in = append(in, "$"+strconv.Itoa(len(args)))
+		}
+	}
+	byOwner := map[owned][]store.Subscription{}
+	if len(args) > 0 {
+		all, err := queryAll(ctx, q, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions
+			WHERE owner IN (`+strings.Join(in, ", ")+`) ORDER BY recipient, channel`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, sub := range takes(all, store.ReceiptEvent) {
+			k := owned{sub.ProcessID, sub.Owner}
+			byOwner[k] = append(byOwner[k], sub)
+		}
+	}
+	to := make([][]store.Subscription, len(subs))
+	for i, s := range subs {
+		to[i] = byOwner[owned{s.ProcessID, owner(s)}]
+	}
+	return to, nil
 }
 
 // takes keeps the subscriptions that take event: no topics, its topic, or

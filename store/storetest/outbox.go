@@ -121,14 +121,6 @@ func testSubscriptions(t *testing.T, s store.Store) {
 	_, err = s.GetSubscription(ctx, "gcm-2018", "nobody@example.org", "email")
 	wantKind(t, err, process.NotFound)
 
-	// Receipts reach only their owner's subscriptions.
-	mine, err := s.OwnSubscribers(ctx, "gcm-2018", ngo, "contribution.received")
-	check(t, err)
-	equal(t, mine, []store.Subscription{own})
-	mine, err = s.OwnSubscribers(ctx, "gcm-2018", ngo, "draft.published")
-	check(t, err)
-	equal(t, mine, []store.Subscription{})
-
 	// Another party cannot take a subscription over; an observer's
 	// confirmed settings update it and leave its owner.
 	_, err = s.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "it@ngo.example", Channel: "email", Owner: state})
@@ -429,6 +421,11 @@ func testSubmitQueuesReceipt(t *testing.T, s store.Store) {
 	pending, err := s.PendingOf(ctx, store.ReceiptKey(r.Tracking), "", 10)
 	check(t, err)
 	equal(t, pending, queued)
+	for key, want := range map[string]bool{store.ReceiptKey(r.Tracking): true, store.ReceiptKey("GCM-TS1-000002"): false} {
+		has, err := s.HasPending(ctx, key)
+		check(t, err)
+		equal(t, has, want)
+	}
 
 	// A retry queues nothing more, nor does a refused submission.
 	_, err = s.Submit(ctx, sub, during.Add(time.Minute))
@@ -453,4 +450,9 @@ func testSubmitQueuesReceipt(t *testing.T, s store.Store) {
 	_, err = s.Submit(ctx, sub, w.ClosesAt.Add(time.Hour))
 	check(t, err)
 	equal(t, outbox(), queued)
+
+	check(t, s.MarkSent(ctx, queued[0].Key))
+	has, err := s.HasPending(ctx, store.ReceiptKey(r.Tracking))
+	check(t, err)
+	equal(t, has, false)
 }

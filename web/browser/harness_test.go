@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 )
 
 // settle bounds each wait for the stack or a page, and tabLife a tab's
@@ -278,13 +278,7 @@ func jsString(s string) string {
 func token(t *testing.T, role api.Role, party string) string {
 	t.Helper()
 	secret, tok, err := api.NewToken(role, party, "", "browser test", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stack.store.CreateToken(context.Background(), tok); err != nil {
-		t.Fatal(err)
-	}
-	return secret
+	return stacktest.Issue(t, stack.Store, secret, tok, err)
 }
 
 // call sends a JSON request to the API and wants the status; it returns the
@@ -326,12 +320,4 @@ func request(method, path, token string, body any) (int, []byte, error) {
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, b, err
-}
-
-var uniq atomic.Int64
-
-// uniqueID makes a process ID and a tracking code no other test uses.
-func uniqueID(prefix string) (id, code string) {
-	n := uniq.Add(1)
-	return fmt.Sprintf("%s-%d", prefix, n), fmt.Sprintf("B%d", n)
 }

@@ -18,30 +18,23 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 
-	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/api"
-	"github.com/compact-un/compact/store"
-	"github.com/compact-un/compact/store/sqlite"
-	"github.com/compact-un/compact/temporal/embedded"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/web"
-	"github.com/compact-un/compact/worker"
 )
 
-// stack is what the tests share: one embedded server, worker, store and
-// site, and one browser whose tabs the tests open.
+// stack is what the tests share: one test stack and site, and one browser
+// whose tabs the tests open.
 var stack struct {
-	temporal client.Client
-	store    store.Store
-	url      string          // the site's root, on loopback
-	browser  context.Context // chromedp's context of the running browser
-	axe      string          // axe-core's source, injected into each page
+	*stacktest.Stack
+	url     string          // the site's root, on loopback
+	browser context.Context // chromedp's context of the running browser
+	axe     string          // axe-core's source, injected into each page
 }
 
 // needTools is the message of a run that lacks what the browser tests need.
@@ -67,37 +60,17 @@ func runMain(m *testing.M) int {
 	}
 	stack.axe = axe
 
-	dir, err := os.MkdirTemp("", "compact-browser-test-")
-	if err != nil {
-		return fail(err)
-	}
-	defer os.RemoveAll(dir)
-	srv, err := embedded.Start(embedded.Options{DataDir: filepath.Join(dir, "temporal"), Namespace: "default"})
-	if err != nil {
-		return fail(err)
-	}
-	defer srv.Stop()
 	// The workflows' debug lines would bury a failing test's own.
 	quiet := log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	c, err := client.Dial(client.Options{HostPort: srv.Address(), Namespace: "default", Logger: quiet})
+	st, err := stacktest.Start(stacktest.Options{Logger: quiet})
 	if err != nil {
 		return fail(err)
 	}
-	defer c.Close()
-	db, err := sqlite.Open(filepath.Join(dir, "compact.db"))
-	if err != nil {
-		return fail(err)
-	}
-	defer db.Close()
-	w := worker.New(c, activities.New(db))
-	if err := w.Start(); err != nil {
-		return fail(err)
-	}
-	defer w.Stop()
-	stack.temporal, stack.store = c, db
+	defer st.Close()
+	stack.Stack = st
 
 	// The API with the pages mounted on it, as compact serve mounts them.
-	a := api.New(api.Options{Temporal: c, Store: db, Pages: func(h http.Handler) http.Handler {
+	a := api.New(api.Options{Temporal: st.Temporal, Store: st.Store, Pages: func(h http.Handler) http.Handler {
 		return web.New(web.Options{API: h})
 	}})
 	hs := httptest.NewServer(a.Handler())

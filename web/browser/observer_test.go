@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
 
@@ -16,12 +17,12 @@ func TestObserverFollowsWindowClosing(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			b := newTab(t, lang)
-			id, code := uniqueID("observer-" + lang)
+			id, code := stacktest.UniqueID("observer-" + lang)
 			// A process day lasts 4 s: the process starts the day before its
 			// first stage, so the window opens 4 s after it starts and
 			// closes 12 s later, time enough for the page to load first.
 			const scale = 86400.0 / 4
-			d := days(time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC))
+			d := stacktest.Days(time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC))
 			tmpl := process.Template{
 				ID: id, Title: "Observed consultation " + id, Code: code,
 				Rules: process.Rules{NonObjectionDays: 1, Adoption: "consensus", Voters: "member-states"},

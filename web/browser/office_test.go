@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
 
@@ -21,10 +22,10 @@ func TestOfficeReschedulesRound(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			b := newTab(t, lang)
-			id, code := uniqueID("office-" + lang)
+			id, code := stacktest.UniqueID("office-" + lang)
 			start := time.Now().Add(time.Hour)
-			d := days(start)
-			launch(t, map[string]any{"templateBody": liveTemplate(id, code, start), "id": id, "code": code})
+			d := stacktest.Days(start)
+			launch(t, map[string]any{"templateBody": stacktest.Template(id, code, start), "id": id, "code": code})
 			b.signIn(token(t, api.PGAOffice, "PGA"))
 
 			b.open("/processes/" + id)

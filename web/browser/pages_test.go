@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 )
 
 // sitePage is one of the public pages.
@@ -85,8 +86,8 @@ func revisedDocument(t *testing.T, processID string) string {
 // process links to, once each, as the PGA's office.
 func officeForms(t *testing.T, lang string) {
 	b := newTab(t, lang)
-	id, code := uniqueID("forms-" + lang)
-	launch(t, map[string]any{"templateBody": liveTemplate(id, code, time.Now()), "id": id, "code": code})
+	id, code := stacktest.UniqueID("forms-" + lang)
+	launch(t, map[string]any{"templateBody": stacktest.Template(id, code, time.Now()), "id": id, "code": code})
 	b.signIn(token(t, api.PGAOffice, "PGA"))
 	b.open("/office/processes/" + url.PathEscape(id))
 	b.check("office-schedule")

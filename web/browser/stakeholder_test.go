@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
 )
 
 // minimalPDF is an attachment the intake takes as a PDF.
@@ -29,8 +30,8 @@ func TestStakeholderContributes(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			b := newTab(t, lang)
-			id, code := uniqueID("stakeholder-" + lang)
-			launch(t, map[string]any{"templateBody": liveTemplate(id, code, time.Now()), "id": id, "code": code})
+			id, code := stacktest.UniqueID("stakeholder-" + lang)
+			launch(t, map[string]any{"templateBody": stacktest.Template(id, code, time.Now()), "id": id, "code": code})
 			await(t, "the window to open", func() bool { return recorded(id, "ts1", "window.opened") })
 			party := "org-" + id
 			b.signIn(token(t, api.Stakeholder, party))
