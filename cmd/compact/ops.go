@@ -40,6 +40,7 @@ Run 'compact stage <command> -h' for a command's flags.
 const windowUsage = `Usage: compact window <command> [flags]
 
 Commands:
+  open    open a scheduled stage's window now, or move its opening: compact window open ID STAGE [--at TIME]
   extend  move a stage's contribution deadline: compact window extend ID STAGE --closes TIME
   close   close a running stage's window now: compact window close ID STAGE
 
@@ -88,7 +89,7 @@ func stageCmd(args []string, stdout, stderr io.Writer) int {
 
 func windowCmd(args []string, stdout, stderr io.Writer) int {
 	return opsDispatch("window", windowUsage, map[string]opsCommand{
-		"extend": windowExtendCmd, "close": windowCloseCmd,
+		"open": windowOpenCmd, "extend": windowExtendCmd, "close": windowCloseCmd,
 	}, args, stdout, stderr)
 }
 
@@ -335,7 +336,33 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 // windowAnswer is POST …/stages/{stage}/window.
 type windowAnswer struct {
 	StageID string    `json:"stageId"`
+	Opens   time.Time `json:"opens"` // zero once the window has opened
 	Closes  time.Time `json:"closes"`
+}
+
+func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact window open"
+	fs := newFlags("window open ID STAGE", "Opens a scheduled stage's contribution window now, or with --at moves its opening, in process time; the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	at := fs.String("at", "", "the new opening: YYYY-MM-DD or RFC 3339, in process time; default now")
+	reason := fs.String("reason", "", "why, for the record")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	body := struct {
+		Open   bool   `json:"open,omitempty"`
+		Opens  string `json:"opens,omitempty"`
+		Reason string `json:"reason,omitempty"`
+	}{Open: *at == "", Opens: *at, Reason: *reason}
+	if *at != "" {
+		if err := checkDate("at", *at, false); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+			return 2
+		}
+	}
+	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
 func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
@@ -386,6 +413,11 @@ func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []stri
 		func(b []byte, _ int) error {
 			var res windowAnswer
 			if err := decodeAnswer(b, &res); err != nil {
+				return err
+			}
+			if !res.Opens.IsZero() {
+				_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s (process time)\n",
+					res.StageID, fmtTime(res.Opens), fmtTime(res.Closes))
 				return err
 			}
 			_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
