@@ -16,19 +16,33 @@
 //
 // Handlers live in one file per area: public.go (everyone), stakeholder.go,
 // office.go. Each area registers its routes in its …Routes(mux) func, which
-// routes() calls. A handler:
+// routes() calls. A page is read by a loader and served by show, which
+// checks the roles given (signed out: to sign in; another role: 403) and
+// shows the loader's error as the API's 404/403/… page in the user's
+// language:
 //
-//	func (s *Site) stagePage(w http.ResponseWriter, r *http.Request) {
-//		var st process.Stage
-//		if err := s.api(r).Get(Path(r.PathValue("id"), "stages", r.PathValue("stage")), &st); err != nil {
-//			s.fail(w, r, err) // the API's 404/403/… as a page in the user's language
-//			return
+//	mux.HandleFunc("GET /processes/{id}/stages/{stage}", s.show("public_stage", s.stagePage))
+//
+//	func (s *Site) stagePage(r *http.Request) (*Page, error) {
+//		p, proc, err := s.pageOn(r, r.PathValue("id")) // the process's status; the page on its clock
+//		if err != nil {
+//			return nil, err
 //		}
-//		p := s.newPage(r)
+//		var st process.Stage
+//		if err := s.api(r).Get(Path(proc.ID, "stages", r.PathValue("stage")), &st); err != nil {
+//			return nil, err
+//		}
 //		p.Title = p.T("stage.title", "stage", st.Spec.Title)
 //		p.Data = st
-//		s.render(w, http.StatusOK, "public_stage", p)
+//		return p, nil
 //	}
+//
+// A page about a process starts with pageOn (officePageOn in the office,
+// which also checks that the user acts for the process): Page.Now is then
+// the process's time, which on a process that replays history runs faster
+// than the wall's. Dates the API gives in process time (stage specs, the
+// record's "at") show as they are; a wall-clock time from the API (a
+// window's opensAt, closesAt) goes through {{$.ProcessTime …}}.
 //
 // Templates: templates/<area>_<page>.html (public_stage.html,
 // office_reschedule.html, stakeholder_contribute.html) define "main", which
@@ -36,9 +50,10 @@
 // <li> in the main navigation). Files starting with "_" are shared:
 // _layout.html (skip link, header, nav, language switch, footer) and
 // _form.html ("form-errors", the error summary, and "input", a labelled
-// control). Every template gets a *Page: .T "id" "name" value… translates,
+// control), _table.html ("thead": {{template "thead" (.Columns "id"…)}}, a
+// table's column headings). Every template gets a *Page: .T "id" "name" value… translates,
 // .Date and .DateTime format dates in the page's language, .Data is the
-// handler's, .Form the form's state, .Session the user (nil when signed
+// loader's, .Form the form's state, .Session the user (nil when signed
 // out). Inside range use $.T.
 //
 // Forms: method="post", {{.CSRFField}} inside, fields named as the API's
@@ -47,7 +62,10 @@
 // ServeHTTP checks every POST's CSRF token and origin before any handler
 // runs (403, nothing done). On a POST:
 //
-//	p := s.newPage(r)
+//	p, ok := s.read(w, r, s.rescheduleForm, rolePGAOffice) // the page's loader, as show calls it
+//	if !ok {
+//		return
+//	}
 //	p.Form = NewForm(r) // keeps what was typed
 //	if err := s.api(r).PostJSON(Path(id, "stages", stage, "reschedule"), body, &out); err != nil {
 //		s.refused(w, "office_reschedule", p, err) // the API's status (400 shown as 422) and reason
@@ -57,9 +75,8 @@
 //
 // Checks the page makes itself (a field left empty before any API call) go
 // in p.Form.Errors[name] as translated text, rendered with status 422. For a
-// multipart body or a header (Idempotency-Key), use s.api(r).Do. Pages that
-// need a role check p.Session (nil: link to /signin?next=…); the API still
-// decides.
+// multipart body or a header (Idempotency-Key), use s.api(r).Do. The roles
+// show and read check only choose the page; the API still decides.
 //
 // Words: every word a page shows is a message in locales/<lang>.json, one
 // flat catalog per language (ar, zh, en, fr, ru, es), keyed by area:
@@ -73,17 +90,18 @@
 // English and shown with lang="en".
 //
 // Layout and accessibility: landmarks come from the layout; use <h2>… below
-// the page's <h1>, <table> with <caption> and <th scope>, visible labels,
+// the page's <h1>, <table> with <caption>, "thead" and <th scope="row">, visible labels,
 // stable ids on what tests look for. CSS uses logical properties only
 // (margin-inline-start, not margin-left) so that Arabic mirrors.
 //
 // # Tests
 //
-// harness_test.go starts an embedded Temporal server, a worker and SQLite
-// once for the package (TestMain). newTestSite(t) mounts a Site on a real
+// harness_test.go starts the shared test stack (internal/stacktest: an
+// embedded Temporal server, a worker and SQLite) once for the package
+// (TestMain). newTestSite(t) mounts a Site on a real
 // API exactly as compact serve does and serves both on an httptest server
 // (ts.URL()); ts.token(role, party, processID) issues a token; ts.launch
-// ("prefix") starts a small process (testTemplate) an hour from now and
+// ("prefix") starts a small process (stacktest.Template) an hour from now and
 // waits for it; ts.browser() is a client with a cookie jar whose get, post
 // (same-origin, with the last page's CSRF token) and signIn(token) drive the
 // pages; wantPage checks a page's status and text and that no message is

@@ -50,7 +50,7 @@ var (
 	}
 	// Table headings: (.Columns "id" "id"…), each looked up.
 	columns = regexp.MustCompile(`\bColumns((?:\s+"[a-z0-9_.-]+")+)`)
-	quoted = regexp.MustCompile(`"([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)"`)
+	quoted  = regexp.MustCompile(`"([a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)"`)
 )
 
 // dynamic are the IDs built from a prefix and a value, by prefix, with every

@@ -424,7 +424,6 @@ func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	return p, nil
 }
 
-
 // addStage sends the form as {phase, reason, stage: {id, kind, …,
 // window: {opens, closes}}}: a stage with a window opens it for
 // contributions at its time.
@@ -476,7 +475,6 @@ func (s *Site) appointForm(r *http.Request) (*Page, error) {
 	p.Data = d
 	return p, nil
 }
-
 
 func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.read(w, r, s.appointForm, rolePGAOffice)

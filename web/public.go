@@ -411,13 +411,13 @@ func (p *Page) MonthYear(t time.Time) string {
 // stageView is the stage page.
 type stageView struct {
 	processRef
-	Stage        stageDetail
-	Changes      []scheduleChange
-	Documents    []documentView
-	Contribs     []contribution
-	Filter       contributionFilter
-	Next         string // the next page's after=
-	Scanned      bool   // a search stopped before the end
+	Stage     stageDetail
+	Changes   []scheduleChange
+	Documents []documentView
+	Contribs  []contribution
+	Filter    contributionFilter
+	Next      string // the next page's after=
+	Scanned   bool   // a search stopped before the end
 }
 
 // contributionFilter is the stage page's search form (a GET form).
@@ -559,7 +559,7 @@ func (s *Site) findContributions(a API, id, stageID string, v *stageView) error 
 // revisions in order.
 type documentsView struct {
 	processRef
-	Groups       []documentGroup
+	Groups []documentGroup
 }
 
 type documentGroup struct {
@@ -596,7 +596,7 @@ func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 
 type documentPageView struct {
 	processRef
-	Doc          documentView
+	Doc documentView
 }
 
 func (s *Site) documentPage(r *http.Request) (*Page, error) {
@@ -623,9 +623,9 @@ type diffRow struct {
 
 type diffView struct {
 	processRef
-	Diff         documentDiff
-	Rows         []diffRow
-	Revisions    []int // the name's revisions, for the form
+	Diff      documentDiff
+	Rows      []diffRow
+	Revisions []int // the name's revisions, for the form
 }
 
 func (s *Site) diffPage(r *http.Request) (*Page, error) {
@@ -695,11 +695,11 @@ func sideBySide(ops []process.DiffOp) []diffRow {
 
 type recordView struct {
 	processRef
-	Verify       verification
-	Entries      []recordEntry
-	Titles       map[string]string
-	After        int64
-	Next         int64
+	Verify  verification
+	Entries []recordEntry
+	Titles  map[string]string
+	After   int64
+	Next    int64
 }
 
 // recordPageSize is how many entries a page of the record shows.
@@ -775,7 +775,7 @@ var eventMessages = map[string]string{
 
 type dataView struct {
 	processRef
-	Verify       verification
+	Verify verification
 }
 
 func (s *Site) dataPage(r *http.Request) (*Page, error) {

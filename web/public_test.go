@@ -224,3 +224,33 @@ func TestTimelineSVG(t *testing.T) {
 		t.Errorf("note after the end: %q", got)
 	}
 }
+
+// TestProcessClock: a process that replays history on a scaled clock is
+// shown in its own time: today on its timeline, its window's times as its
+// schedule has them, not the wall's.
+func TestProcessClock(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	id, code := stacktest.UniqueID("clock")
+	start := time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC)
+	tmpl := stacktest.Template(id, code, start)
+	pga := ts.token(api.PGAOffice, "PGA", "")
+	// A process day every two wall seconds: the process begins the day
+	// before its first stage, and the test is over long before its last,
+	// 100 s later.
+	body := map[string]any{"templateBody": tmpl, "id": id, "code": code, "scale": 43200}
+	if st := ts.apiCall("POST", "/v1/processes", pga, body, nil); st != http.StatusCreated {
+		t.Fatalf("create process: %d", st)
+	}
+	ts.await("the accreditation window to open", func() bool { return recorded(id, "acc", "window.opened") })
+
+	b := ts.browser()
+	overview := b.get("/processes/" + id)
+	wantPage(t, "overview", overview, http.StatusOK, `class="tl-today"`)
+	if note := locales["en"].T("process.timeline.future"); strings.Contains(overview.Body, note) {
+		t.Errorf("the overview says %q: it tells the wall's time, not the process's", note)
+	}
+	en := locales["en"]
+	wantPage(t, "accreditation stage", b.get("/processes/"+id+"/stages/acc"), http.StatusOK,
+		en.T("stage.window.times", "opens", en.DateTime(start), "closes", en.DateTime(start.AddDate(0, 0, 3))))
+}

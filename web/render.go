@@ -186,7 +186,7 @@ func asTime(v any) time.Time {
 	return time.Time{}
 }
 
-// Columns are a table's column headings: messages ids, translated.
+// Columns are a table's column headings: message IDs, translated.
 func (p *Page) Columns(ids ...string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {

@@ -389,10 +389,10 @@ func contributionBody(r *http.Request) (io.Reader, string, error) {
 	return &buf, mw.FormDataContentType(), nil
 }
 
-
 // ownContribution reads the path's contribution; one of another party is
 // not found here: these are the user's own pages.
-func (s *Site) ownContribution(r *http.Request, ss *Session) (contribution, error) {
+func (s *Site) ownContribution(r *http.Request) (contribution, error) {
+	ss := s.session(r)
 	var c contribution
 	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &c); err != nil {
 		return c, err
@@ -414,7 +414,7 @@ type receiptData struct {
 
 func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 	d := receiptData{Submitted: r.URL.Query().Has("submitted"), Withdrawn: r.URL.Query().Has("withdrawn")}
-	c, err := s.ownContribution(r, s.session(r))
+	c, err := s.ownContribution(r)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +488,6 @@ func (s *Site) withdrawal(r *http.Request) (*Page, error) {
 	p.Data = d
 	return p, nil
 }
-
 
 func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.read(w, r, s.withdrawal, contributors...)

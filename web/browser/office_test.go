@@ -81,16 +81,14 @@ type bar struct {
 	Ghost bool // its first place outlined
 }
 
-// roundBar finds the first round's bar by its tooltip, which starts with
-// the stage's title.
+// roundBar finds the first round's bar by its stage's ID.
 func roundBar(b *tab) bar {
 	b.t.Helper()
 	return eval[bar](b, `(() => {
-		const r = [...document.querySelectorAll("#timeline-svg rect.tl-bar")]
-			.find(r => r.querySelector("title")?.textContent.startsWith("First round:"));
+		const g = document.querySelector('#timeline-svg [data-stage="round1"]');
+		const r = g && g.querySelector("rect.tl-bar");
 		if (!r) throw new Error("no bar for the first round on the timeline");
-		return {X: parseFloat(r.getAttribute("x")), Moved: r.classList.contains("tl-moved"),
-			Ghost: !!document.querySelector("#timeline-svg rect.tl-ghost")};
+		return {X: parseFloat(r.getAttribute("x")), Moved: r.classList.contains("tl-moved"), Ghost: !!g.querySelector("rect.tl-ghost")};
 	})()`)
 }
 
