@@ -99,7 +99,9 @@ func TestOpsCommands(t *testing.T) {
 		"POST /v1/processes/gcm-2027/stages/ts2/reschedule": {200, stageBody},
 		"POST /v1/processes/gcm-2027/stages/ts1/window":     {200, `{"stageId":"ts1","closes":"2027-02-01T17:00:00Z"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/ts2/window":     {409, conflictBody},
-		"POST /v1/processes/gcm-2027/stages/ts3/window":     {200, `{"stageId":"ts3","opens":"2027-03-01T09:00:00Z","closes":"2027-03-20T17:00:00Z"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages/ts4/window": {409, `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
+			`"detail":"stage ts4's window has taken contributions since 2027-02-01T09:00:00Z: it can no longer change"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages/ts3/window": {200, `{"stageId":"ts3","opens":"2027-03-01T09:00:00Z","closes":"2027-03-20T17:00:00Z"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/zero-draft/drafts": {201, `{"processId":"gcm-2027","stageId":"zero-draft","name":"draft",` +
 			`"revision":0,"symbol":"A/CONF.231/Z","title":"Zero draft","kind":"draft","sha256":"ab12","issuedAt":"2027-02-05T00:00:00Z",` +
 			`"paragraphCount":2,"published":true,"publishedSeq":42}` + "\n"},
@@ -173,11 +175,11 @@ func TestOpsCommands(t *testing.T) {
 		out:  "stage ts3: window opens 2027-03-01T09:00:00Z, closes 2027-03-20T17:00:00Z (process time)\n",
 	}, {
 		name:   "window open now refused",
-		args:   []string{"window", "open", "gcm-2027", "ts2", server, token},
+		args:   []string{"window", "open", "gcm-2027", "ts4", server, token},
 		code:   1,
-		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/window", auth: "Bearer cpt_secret",
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts4/window", auth: "Bearer cpt_secret",
 		body:   map[string]any{"open": true},
-		errOut: "compact window open: stage ts2 has not started: its window cannot close now (409 Conflict)",
+		errOut: "compact window open: stage ts4's window has taken contributions since 2027-02-01T09:00:00Z: it can no longer change (409 Conflict)",
 	}, {
 		name:   "window close refused",
 		args:   []string{"window", "close", "gcm-2027", "ts2", server, token, "--reason", "early"},
