@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -31,11 +32,7 @@ const maxNameLength = 300
 // status registers at any time, and is approved at once.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	const op = "api.apply"
-	var body struct {
-		Name     string `json:"name"`
-		Category string `json:"category"`
-		ECOSOC   bool   `json:"ecosoc"`
-	}
+	var body wire.ApplyRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -155,7 +152,7 @@ func shownTo(p Principal, a process.Application) process.Application {
 // circulate circulates the pending applications to the Member States now,
 // rather than when the window closes.
 func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
-	var req workflows.CirculateRequest
+	var req wire.ReasonRequest
 	if err := decodeOptionalJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
@@ -165,27 +162,16 @@ func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var res workflows.CirculateResult
-	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, req, &res); err != nil {
+	var res wire.CirculateResult
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, workflows.CirculateRequest(req), &res); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
 }
 
-// objection is a Member State's objection as recorded: the State is the
-// token's.
-type objection struct {
-	List  string `json:"list"`
-	Party string `json:"party"`
-	State string `json:"state"`
-}
-
 func (s *Server) object(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Party  string `json:"party"`
-		Reason string `json:"reason,omitempty"`
-	}
+	var body wire.ObjectionRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -199,7 +185,7 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := objection{Party: body.Party, State: principal(r.Context()).Party}
+	res := wire.Objection{Party: body.Party, State: principal(r.Context()).Party}
 	req := workflows.ObjectRequest{Party: body.Party, State: res.State, Reason: body.Reason}
 	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateObject, req, &res.List); err != nil {
 		s.fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 // accreditationScale runs a process day in 10 wall seconds: the window
@@ -113,9 +114,9 @@ func TestAccreditationOverHTTP(t *testing.T) {
 
 	objections := "/v1/processes/" + id + "/stages/acc/objections"
 	res = a.do("POST", objections, mexico, map[string]string{"party": "ngo-b", "reason": "not an NGO"})
-	var obj objection
+	var obj wire.Objection
 	res.JSON(t, &obj)
-	if res.Status != http.StatusOK || obj != (objection{List: "acc-list-1", Party: "ngo-b", State: "MEX"}) {
+	if res.Status != http.StatusOK || obj != (wire.Objection{List: "acc-list-1", Party: "ngo-b", State: "MEX"}) {
 		t.Fatalf("object: %d %s", res.Status, res.Body)
 	}
 	legacy := "cpt_legacy-" + id // a token issued before its party was checked

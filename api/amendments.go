@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -17,23 +18,17 @@ func (s *Server) amendmentRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/stages/{stage}/amendments", s.listAmendments)
 }
 
-type amendmentInput struct {
-	Revision  int    `json:"revision"`
-	Paragraph int    `json:"paragraph"` // from 1
-	Text      string `json:"text"`
-}
-
 // proposeAmendment takes a Member State's amendment to a paragraph of the
 // revision a draft stage published, while the stage's amendment window is
 // open.
 func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
-	var in amendmentInput
+	var in wire.AmendmentRequest
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	processID, stageID := r.PathValue("id"), r.PathValue("stage")
-	err := in.validate()
+	err := validateAmendment(in)
 	if err == nil {
 		err = s.amendable(r, processID, stageID, in)
 	}
@@ -49,7 +44,7 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, a)
 }
 
-func (in amendmentInput) validate() error {
+func validateAmendment(in wire.AmendmentRequest) error {
 	const op = "api.proposeAmendment"
 	switch {
 	case in.Revision < 0 || in.Paragraph < 1:
@@ -66,7 +61,7 @@ func (in amendmentInput) validate() error {
 
 // amendable checks that the stage's window is open now and that the
 // amendment names a paragraph of the revision the stage published.
-func (s *Server) amendable(r *http.Request, processID, stageID string, in amendmentInput) error {
+func (s *Server) amendable(r *http.Request, processID, stageID string, in wire.AmendmentRequest) error {
 	const op = "api.proposeAmendment"
 	win, err := s.store.GetWindow(r.Context(), processID, stageID)
 	if err != nil {
@@ -98,5 +93,5 @@ func (s *Server) listAmendments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"amendments": as})
+	writeJSON(w, http.StatusOK, wire.AmendmentList{Amendments: as})
 }

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -62,7 +63,7 @@ func TestAmendments(t *testing.T) {
 	ngo := a.token(Stakeholder, org, "")
 	path := "/v1/processes/" + id + "/stages/zero/amendments"
 
-	amendment := amendmentInput{Revision: 0, Paragraph: 2, Text: "Two, as amended."}
+	amendment := wire.AmendmentRequest{Revision: 0, Paragraph: 2, Text: "Two, as amended."}
 	res := a.do("POST", path, mex, amendment)
 	if res.Status != http.StatusCreated {
 		t.Fatalf("POST: %d %s", res.Status, res.Body)
@@ -78,15 +79,15 @@ func TestAmendments(t *testing.T) {
 		name  string
 		token string
 		stage string
-		body  amendmentInput
+		body  wire.AmendmentRequest
 		want  int
 	}{
 		{"observer", "", "zero", amendment, http.StatusUnauthorized},
 		{"stakeholder", ngo, "zero", amendment, http.StatusForbidden},
-		{"no such paragraph", mex, "zero", amendmentInput{Paragraph: 4, Text: "Four."}, http.StatusUnprocessableEntity},
-		{"another revision", mex, "zero", amendmentInput{Revision: 1, Paragraph: 1, Text: "One."}, http.StatusUnprocessableEntity},
-		{"paragraph 0", mex, "zero", amendmentInput{Paragraph: 0, Text: "Zero."}, http.StatusBadRequest},
-		{"no text", mex, "zero", amendmentInput{Paragraph: 1, Text: " "}, http.StatusBadRequest},
+		{"no such paragraph", mex, "zero", wire.AmendmentRequest{Paragraph: 4, Text: "Four."}, http.StatusUnprocessableEntity},
+		{"another revision", mex, "zero", wire.AmendmentRequest{Revision: 1, Paragraph: 1, Text: "One."}, http.StatusUnprocessableEntity},
+		{"paragraph 0", mex, "zero", wire.AmendmentRequest{Paragraph: 0, Text: "Zero."}, http.StatusBadRequest},
+		{"no text", mex, "zero", wire.AmendmentRequest{Paragraph: 1, Text: " "}, http.StatusBadRequest},
 		{"a stage without a window", mex, "rev1", amendment, http.StatusNotFound},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestAmendmentWindowClosed(t *testing.T) {
 		}
 	}
 	res := a.do("POST", "/v1/processes/"+id+"/stages/zero/amendments", a.token(MemberState, "MEX", ""),
-		amendmentInput{Paragraph: 1, Text: "Late."})
+		wire.AmendmentRequest{Paragraph: 1, Text: "Late."})
 	if res.Status != http.StatusConflict {
 		t.Fatalf("got %d %s, want 409", res.Status, res.Body)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/compact-un/compact/wire"
 	"net/http"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestStatusClock(t *testing.T) {
 		if res.Status != http.StatusOK {
 			t.Fatalf("status: %d %s", res.Status, res.Body)
 		}
-		var st processStatus
+		var st wire.ProcessStatus
 		res.JSON(t, &st)
 		c := st.Clock
 		if c == nil || c.Scale != scale {

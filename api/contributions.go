@@ -14,6 +14,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 // Limits of a contribution. A JSON body is also bounded by maxJSONBody; a
@@ -92,8 +93,7 @@ func idempotencyKey(r *http.Request) (string, error) {
 
 // contributionInput is a contribution as a client sends it.
 type contributionInput struct {
-	Title          string `json:"title"`
-	Body           string `json:"body"`
+	wire.ContributionRequest
 	Attachment     []byte `json:"-"`
 	AttachmentType string `json:"-"`
 }
@@ -211,38 +211,15 @@ func (in contributionInput) validate() error {
 	return nil
 }
 
-// contributionView is a contribution as a reader may see it: its text only
-// when published or when the reader submitted it.
-type contributionView struct {
-	Tracking    string          `json:"tracking"`
-	ProcessID   string          `json:"processId"`
-	StageID     string          `json:"stageId"`
-	Party       string          `json:"party"`
-	Role        string          `json:"role"`
-	Title       string          `json:"title"`
-	Body        string          `json:"body,omitempty"`
-	Attachment  *attachmentView `json:"attachment,omitempty"`
-	Withheld    bool            `json:"withheld,omitempty"` // body and attachment not published
-	SubmittedAt time.Time       `json:"submittedAt"`
-	SHA256      string          `json:"sha256"`
-	Withdrawn   bool            `json:"withdrawn"`
-}
-
-type attachmentView struct {
-	Type string `json:"type"`
-	Size int    `json:"size"`
-	Href string `json:"href"`
-}
-
-func viewContribution(c process.Contribution, visible bool) contributionView {
-	v := contributionView{
+func viewContribution(c process.Contribution, visible bool) wire.Contribution {
+	v := wire.Contribution{
 		Tracking: c.Tracking, ProcessID: c.ProcessID, StageID: c.StageID, Party: c.Party, Role: c.Role, Title: c.Title,
 		SubmittedAt: c.SubmittedAt, SHA256: c.SHA256, Withdrawn: c.Withdrawn, Withheld: !visible,
 	}
 	if visible {
 		v.Body = c.Body
 		if c.AttachmentSize > 0 {
-			v.Attachment = &attachmentView{Type: c.AttachmentType, Size: c.AttachmentSize,
+			v.Attachment = &wire.Attachment{Type: c.AttachmentType, Size: c.AttachmentSize,
 				Href: "/v1/contributions/" + c.Tracking + "/attachment"}
 		}
 	}
@@ -289,13 +266,6 @@ func owns(p Principal, c process.Contribution) bool {
 	return p.Party != "" && p.Party == c.Party && string(p.Role) == c.Role
 }
 
-// contributionPage is a page of contributions; Next, when set, is the
-// after= of the next page.
-type contributionPage struct {
-	Contributions []contributionView `json:"contributions"`
-	Next          string             `json:"next,omitempty"`
-}
-
 func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 	processID, q := r.PathValue("id"), r.URL.Query()
 	limit, err := pageLimit(q.Get("limit"))
@@ -315,7 +285,7 @@ func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := contributionPage{Contributions: make([]contributionView, 0, min(len(cs), limit))}
+	page := wire.ContributionPage{Contributions: make([]wire.Contribution, 0, min(len(cs), limit))}
 	if len(cs) > limit {
 		cs = cs[:limit]
 		page.Next = cs[limit-1].Tracking

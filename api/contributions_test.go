@@ -22,6 +22,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -183,7 +184,7 @@ func TestSubmitContribution(t *testing.T) {
 		t.Fatalf("%d contributions stored, want 1", len(cs))
 	}
 
-	var view contributionView
+	var view wire.Contribution
 	got := a.do("GET", "/v1/contributions/"+receipt.Tracking, "", nil)
 	got.JSON(t, &view)
 	if got.Status != http.StatusOK || view.Body != body["body"] || view.Party != "MEX" || view.Role != "member-state" || view.Withheld {
@@ -277,9 +278,9 @@ func TestSubmitAfterTheDeadline(t *testing.T) {
 	if res.Status != http.StatusConflict {
 		t.Fatalf("after the seal: %d %s, want 409", res.Status, res.Body)
 	}
-	var p Problem
+	var p wire.Problem
 	res.JSON(t, &p)
-	if p.Type != ProblemTypePrefix+"conflict" || !strings.Contains(p.Detail, "closed") {
+	if p.Type != wire.ProblemTypePrefix+"conflict" || !strings.Contains(p.Detail, "closed") {
 		t.Errorf("problem %+v", p)
 	}
 	cs, err := stack.store.ListContributions(t.Context(), store.ContributionFilter{ProcessID: id})
@@ -374,7 +375,7 @@ func TestSubmitAttachments(t *testing.T) {
 			}
 			var receipt process.Receipt
 			res.JSON(t, &receipt)
-			var view contributionView
+			var view wire.Contribution
 			a.do("GET", "/v1/contributions/"+receipt.Tracking, "", nil).JSON(t, &view)
 			if view.Attachment == nil || view.Attachment.Type != tt.wantType || view.Attachment.Size != len(tt.file.data) {
 				t.Fatalf("view %+v", view)
@@ -410,7 +411,7 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("DELETE of none: %d", res.Status)
 	}
 	// Withdrawn, its text is its submitter's again.
-	var observer, submitter contributionView
+	var observer, submitter wire.Contribution
 	a.do("GET", path, "", nil).JSON(t, &observer)
 	if !observer.Withdrawn || !observer.Withheld || observer.Body != "" {
 		t.Errorf("observer sees %+v", observer)
@@ -465,13 +466,13 @@ func TestListContributions(t *testing.T) {
 	ngoPublic := submit(ngo, "hearing", "NGO, public")
 	chePublic := submit(che, "hearing", "Switzerland, public")
 
-	list := func(token, query string) contributionPage {
+	list := func(token, query string) wire.ContributionPage {
 		t.Helper()
 		res := a.do("GET", "/v1/processes/"+id+"/contributions"+query, token, nil)
 		if res.Status != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", query, res.Status, res.Body)
 		}
-		var page contributionPage
+		var page wire.ContributionPage
 		res.JSON(t, &page)
 		return page
 	}
@@ -518,7 +519,7 @@ func TestListContributions(t *testing.T) {
 	}
 
 	// One contribution, and its attachment, by the same rule.
-	var other, own contributionView
+	var other, own wire.Contribution
 	a.do("GET", "/v1/contributions/"+mexPrivate, che, nil).JSON(t, &other)
 	if !other.Withheld || other.Body != "" {
 		t.Errorf("Switzerland sees Mexico's private contribution: %+v", other)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -35,31 +36,9 @@ func (s *Server) documentRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/openapi.json", serveOpenAPI)
 }
 
-// documentView is a document version as the API shows it. The record is
-// the source of truth for publication: a version is published iff an entry
-// of its stage carries its SHA-256 (draft.published for drafts).
-type documentView struct {
-	ProcessID      string    `json:"processId"`
-	StageID        string    `json:"stageId"`
-	Name           string    `json:"name"`
-	Revision       int       `json:"revision"`
-	Symbol         string    `json:"symbol,omitempty"`
-	Title          string    `json:"title"`
-	Kind           string    `json:"kind"`
-	SHA256         string    `json:"sha256"`
-	IssuedAt       time.Time `json:"issuedAt"`
-	ParagraphCount int       `json:"paragraphCount"`
-	Published      bool      `json:"published"`
-	PublishedSeq   int64     `json:"publishedSeq,omitempty"` // the record entry that publishes it
-	// Diff counts the changes from the previous revision, as recorded on
-	// publication.
-	Diff       *process.DiffStats `json:"diff,omitempty"`
-	Paragraphs []string           `json:"paragraphs,omitempty"` // the full text only
-}
-
-func newDocumentView(d process.DocumentVersion, pubs map[string]int64) documentView {
+func newDocumentView(d process.DocumentVersion, pubs map[string]int64) wire.Document {
 	seq := pubs[d.StageID+"/"+d.SHA256]
-	return documentView{
+	return wire.Document{
 		ProcessID: d.ProcessID, StageID: d.StageID, Name: d.Name, Revision: d.Revision, Symbol: d.Symbol,
 		Title: d.Title, Kind: d.Kind, SHA256: d.SHA256, IssuedAt: d.IssuedAt, ParagraphCount: len(d.Paragraphs),
 		Published: seq > 0, PublishedSeq: seq,
@@ -88,12 +67,6 @@ func publications(entries []process.RecordEntry) map[string]int64 {
 	return pubs
 }
 
-// documentList is the body of GET …/documents.
-type documentList struct {
-	ProcessID string         `json:"processId"`
-	Documents []documentView `json:"documents"`
-}
-
 // listDocuments lists the versions without their text. Versions stored but
 // not published (a draft whose publication was refused) are listed only to
 // those who serve the process: their text is not public.
@@ -110,7 +83,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	insider := principal(ctx).serves(id)
-	out := documentList{ProcessID: id, Documents: []documentView{}}
+	out := wire.DocumentList{ProcessID: id, Documents: []wire.Document{}}
 	for _, d := range docs {
 		if v := newDocumentView(d, pubs); v.Published || insider {
 			out.Documents = append(out.Documents, v)
@@ -134,10 +107,10 @@ func (s *Server) processPublications(ctx context.Context, id string) (map[string
 
 // visibleDocument reads a version with its text; one not published is not
 // found except by those who serve the process.
-func (s *Server) visibleDocument(ctx context.Context, id, name string, revision int, pubs map[string]int64) (documentView, error) {
+func (s *Server) visibleDocument(ctx context.Context, id, name string, revision int, pubs map[string]int64) (wire.Document, error) {
 	d, err := s.store.GetDocument(ctx, id, name, revision)
 	if err != nil {
-		return documentView{}, err
+		return wire.Document{}, err
 	}
 	v := newDocumentView(d, pubs)
 	if !v.Published && !principal(ctx).serves(id) {
@@ -167,22 +140,6 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// documentDiff is the body of GET …/documents/{name}/diff.
-type documentDiff struct {
-	ProcessID string            `json:"processId"`
-	Name      string            `json:"name"`
-	From      diffSide          `json:"from"`
-	To        diffSide          `json:"to"`
-	Stats     process.DiffStats `json:"stats"`
-	Ops       []process.DiffOp  `json:"ops"`
-}
-
-type diffSide struct {
-	Revision  int    `json:"revision"`
-	SHA256    string `json:"sha256"`
-	Published bool   `json:"published"`
-}
-
 func (s *Server) diffDocument(w http.ResponseWriter, r *http.Request) {
 	const op = "api.diffDocument"
 	ctx, id, name := r.Context(), r.PathValue("id"), r.PathValue("name")
@@ -200,7 +157,7 @@ func (s *Server) diffDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var sides [2]documentView
+	var sides [2]wire.Document
 	for i, rev := range revs {
 		if sides[i], err = s.visibleDocument(ctx, id, name, rev, pubs); err != nil {
 			s.fail(w, r, err)
@@ -208,10 +165,10 @@ func (s *Server) diffDocument(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ops := process.DiffParagraphs(sides[0].Paragraphs, sides[1].Paragraphs)
-	writeJSON(w, http.StatusOK, documentDiff{
+	writeJSON(w, http.StatusOK, wire.DocumentDiff{
 		ProcessID: id, Name: name,
-		From:  diffSide{Revision: sides[0].Revision, SHA256: sides[0].SHA256, Published: sides[0].Published},
-		To:    diffSide{Revision: sides[1].Revision, SHA256: sides[1].SHA256, Published: sides[1].Published},
+		From:  wire.DiffSide{Revision: sides[0].Revision, SHA256: sides[0].SHA256, Published: sides[0].Published},
+		To:    wire.DiffSide{Revision: sides[1].Revision, SHA256: sides[1].SHA256, Published: sides[1].Published},
 		Stats: process.Stats(ops), Ops: ops,
 	})
 }
@@ -224,23 +181,14 @@ const (
 	maxSymbolBytes    = 64
 )
 
-// draftRequest is the body of POST …/stages/{stage}/drafts. Revision is
-// required so that a client states which revision it means to publish.
-type draftRequest struct {
-	Revision   *int     `json:"revision"`
-	Title      string   `json:"title,omitempty"`
-	Symbol     string   `json:"symbol,omitempty"`
-	Paragraphs []string `json:"paragraphs"`
-}
-
 // decodeDraft reads a draft and checks it whole, before anything is written.
-func decodeDraft(w http.ResponseWriter, r *http.Request) (draftRequest, error) {
+func decodeDraft(w http.ResponseWriter, r *http.Request) (wire.DraftRequest, error) {
 	const op = "api.decodeDraft"
-	var req draftRequest
+	var req wire.DraftRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return req, err
 	}
-	bad := func(kind process.Kind, format string, args ...any) (draftRequest, error) {
+	bad := func(kind process.Kind, format string, args ...any) (wire.DraftRequest, error) {
 		return req, process.Errorf(op, kind, format, args...)
 	}
 	switch {
@@ -452,14 +400,14 @@ func draftPublished(entries []process.RecordEntry, stageID string) (process.Reco
 
 // publishedDraft answers a draft posted to a stage that published already:
 // the same text again is a retry that succeeded, another text a conflict.
-func (s *Server) publishedDraft(ctx context.Context, e process.RecordEntry, req draftRequest) (documentView, error) {
+func (s *Server) publishedDraft(ctx context.Context, e process.RecordEntry, req wire.DraftRequest) (wire.Document, error) {
 	data := parseDraftData(e)
 	d, err := s.store.GetDocument(ctx, e.ProcessID, workflows.DraftName, data.Revision)
 	if err != nil {
-		return documentView{}, err
+		return wire.Document{}, err
 	}
 	if d.SHA256 != data.SHA256 || *req.Revision != data.Revision || !slices.Equal(d.Paragraphs, req.Paragraphs) {
-		return documentView{}, process.Errorf("api.publishedDraft", process.Conflict,
+		return wire.Document{}, process.Errorf("api.publishedDraft", process.Conflict,
 			"stage %s published revision %d already (sha256 %s)", e.StageID, data.Revision, data.SHA256)
 	}
 	v := newDocumentView(d, map[string]int64{d.StageID + "/" + d.SHA256: e.Seq})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -137,7 +138,7 @@ func TestPublishDrafts(t *testing.T) {
 
 	res := post(cofac, "zero", 0, zeroText)
 	wantStatus(t, "publish the zero draft", res, http.StatusCreated)
-	var v documentView
+	var v wire.Document
 	res.JSON(t, &v)
 	if !v.Published || v.PublishedSeq == 0 || v.Revision != 0 || v.SHA256 != textHash(zeroText) || v.StageID != "zero" ||
 		v.Symbol != "ZD/1" || v.Title != "Zero draft" || v.ParagraphCount != 3 || v.Diff != nil {
@@ -152,7 +153,7 @@ func TestPublishDrafts(t *testing.T) {
 	}
 	res = post(cofac, "zero", 0, zeroText)
 	wantStatus(t, "retry", res, http.StatusOK)
-	var again documentView
+	var again wire.Document
 	res.JSON(t, &again)
 	if again.SHA256 != v.SHA256 || again.PublishedSeq != v.PublishedSeq {
 		t.Errorf("retry answered %+v, want %+v", again, v)
@@ -176,7 +177,7 @@ func TestPublishDrafts(t *testing.T) {
 			results <- r
 		}()
 	}
-	var concurrent documentView
+	var concurrent wire.Document
 	for range 2 {
 		res := <-results
 		if res.Status != http.StatusCreated && res.Status != http.StatusOK {
@@ -192,18 +193,18 @@ func TestPublishDrafts(t *testing.T) {
 		t.Fatalf("revision 1: %+v, want published with diff %+v", v, want)
 	}
 
-	var list documentList
+	var list wire.DocumentList
 	a.do("GET", "/v1/processes/"+id+"/documents", "", nil).JSON(t, &list)
 	if len(list.Documents) != 2 || !list.Documents[0].Published || !list.Documents[1].Published || list.Documents[1].Paragraphs != nil {
 		t.Fatalf("documents: %+v", list)
 	}
-	var full documentView
+	var full wire.Document
 	a.do("GET", "/v1/processes/"+id+"/documents/draft/1", "", nil).JSON(t, &full)
 	if !slices.Equal(full.Paragraphs, rev1Text) || !full.Published {
 		t.Fatalf("revision 1 in full: %+v", full)
 	}
 
-	var diff documentDiff
+	var diff wire.DocumentDiff
 	a.do("GET", "/v1/processes/"+id+"/documents/draft/diff?from=0&to=1", "", nil).JSON(t, &diff)
 	wantOps := []process.DiffOp{
 		{Op: "=", Old: 1, New: 1, Text: zeroText[0]},
@@ -247,7 +248,7 @@ func TestUnpublishedDocumentsAreHidden(t *testing.T) {
 		{"co-facilitator", cofac, []bool{true, false}, http.StatusOK},
 		{"PGA office", a.token(PGAOffice, "PGA", ""), []bool{true, false}, http.StatusOK},
 	} {
-		var list documentList
+		var list wire.DocumentList
 		a.do("GET", "/v1/processes/"+id+"/documents", tc.token, nil).JSON(t, &list)
 		var got []bool
 		for _, d := range list.Documents {
@@ -271,7 +272,7 @@ func TestNotPublishedKeepsTheKind(t *testing.T) {
 	}
 }
 
-func decodeDraftBody(body []byte) (draftRequest, error) {
+func decodeDraftBody(body []byte) (wire.DraftRequest, error) {
 	r := httptest.NewRequest("POST", "/v1/processes/p/stages/s/drafts", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	return decodeDraft(httptest.NewRecorder(), r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // TestConsultationEndToEnd walks the three kinds of users through a
@@ -97,9 +98,9 @@ func TestConsultationEndToEnd(t *testing.T) {
 	wantProblem(t, "a stakeholder objected to", submit(bad, "k2"), http.StatusUnprocessableEntity)
 
 	// An observer, without a token, follows the process.
-	var status processStatus
+	var status wire.ProcessStatus
 	a.do("GET", "/v1/processes/"+id, "", nil).JSON(t, &status)
-	if !slices.ContainsFunc(status.OpenWindows, func(w openWindow) bool { return w.StageID == "ts1" }) {
+	if !slices.ContainsFunc(status.OpenWindows, func(w wire.OpenWindow) bool { return w.StageID == "ts1" }) {
 		t.Fatalf("status shows open windows %+v, want ts1 among them", status.OpenWindows)
 	}
 	if cal := a.do("GET", "/v1/processes/"+id+"/calendar.ics", "", nil); cal.Status != http.StatusOK ||

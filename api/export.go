@@ -13,6 +13,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 // exportPage is how many contributions an export reads at a time.
@@ -26,24 +27,10 @@ func (s *Server) exportRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/record.csv", s.exportRecord)
 }
 
-// exportRow is a contribution in the open data: every receipt, so that a
-// window's seal can be recomputed, and the body where it is published.
-type exportRow struct {
-	Tracking    string    `json:"tracking"`
-	Stage       string    `json:"stage"`
-	Party       string    `json:"party"`
-	Role        string    `json:"role"`
-	Title       string    `json:"title"`
-	Body        *string   `json:"body"` // null where not published
-	SubmittedAt time.Time `json:"submittedAt"`
-	SHA256      string    `json:"sha256"`
-	Withdrawn   bool      `json:"withdrawn"`
-}
-
 var exportColumns = []string{"tracking", "stage", "party", "role", "title", "body", "submittedAt", "sha256", "withdrawn"}
 
-func exportRowOf(c process.Contribution, published bool) exportRow {
-	row := exportRow{Tracking: c.Tracking, Stage: c.StageID, Party: c.Party, Role: c.Role, Title: c.Title,
+func exportRowOf(c process.Contribution, published bool) wire.ExportRow {
+	row := wire.ExportRow{Tracking: c.Tracking, Stage: c.StageID, Party: c.Party, Role: c.Role, Title: c.Title,
 		SubmittedAt: c.SubmittedAt, SHA256: c.SHA256, Withdrawn: c.Withdrawn}
 	if published {
 		row.Body = &c.Body
@@ -53,7 +40,7 @@ func exportRowOf(c process.Contribution, published bool) exportRow {
 
 // rowEncoder writes export rows in one format.
 type rowEncoder interface {
-	row(exportRow) error
+	row(wire.ExportRow) error
 	end() error
 }
 
@@ -64,7 +51,7 @@ type csvRows struct {
 
 func newCSVRows(w io.Writer) rowEncoder { return &csvRows{w: csv.NewWriter(w)} }
 
-func (c *csvRows) row(r exportRow) error {
+func (c *csvRows) row(r wire.ExportRow) error {
 	if !c.header {
 		c.header = true
 		if err := c.w.Write(exportColumns); err != nil {
@@ -98,7 +85,7 @@ type jsonRows struct {
 
 func newJSONRows(w io.Writer) rowEncoder { return &jsonRows{w: w, sep: "[\n"} }
 
-func (j *jsonRows) row(r exportRow) error {
+func (j *jsonRows) row(r wire.ExportRow) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 func TestExportContributions(t *testing.T) {
@@ -81,7 +82,7 @@ func TestExportContributions(t *testing.T) {
 	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("JSON: %d %v", res.Status, res.Header)
 	}
-	var all []exportRow
+	var all []wire.ExportRow
 	if err := json.Unmarshal(res.Body, &all); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, res.Body)
 	}

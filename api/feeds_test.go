@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // appendEvents appends n events to a process's record through the store.
@@ -181,7 +182,7 @@ func (s *sseStream) want(seqs ...int) {
 	s.t.Helper()
 	for _, seq := range seqs {
 		ev := s.next()
-		var e recordEntry
+		var e wire.RecordEntry
 		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
 			s.t.Fatalf("event %+v: %v", ev, err)
 		}

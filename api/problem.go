@@ -8,18 +8,8 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
-
-// Problem is an RFC 9457 problem details object.
-type Problem struct {
-	Type   string `json:"type"` // a stable code, e.g. "urn:compact:problem:conflict"
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-}
-
-// ProblemTypePrefix starts every problem type; the kind's name ends it.
-const ProblemTypePrefix = "urn:compact:problem:"
 
 // statusOf maps each error kind to its HTTP status: the only place that does.
 var statusOf = map[process.Kind]int{
@@ -38,13 +28,13 @@ var statusOf = map[process.Kind]int{
 
 // problemFor turns an error into the problem a client is shown. Internal
 // errors are logged and shown without their detail.
-func (s *Server) problemFor(r *http.Request, err error) Problem {
+func (s *Server) problemFor(r *http.Request, err error) wire.Problem {
 	kind := activities.KindOf(err)
 	status, ok := statusOf[kind]
 	if !ok {
 		kind, status = process.Internal, http.StatusInternalServerError
 	}
-	p := Problem{Type: ProblemTypePrefix + kind.String(), Title: http.StatusText(status), Status: status, Detail: process.Message(err)}
+	p := wire.Problem{Type: wire.ProblemTypePrefix + kind.String(), Title: http.StatusText(status), Status: status, Detail: process.Message(err)}
 	if kind == process.Internal || kind == process.Unavailable {
 		s.log.Error("request failed", zap.String("method", r.Method), zap.String("path", r.URL.Path), zap.Error(err))
 		p.Detail = ""
@@ -60,7 +50,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, s.problemFor(r, err))
 }
 
-func writeProblem(w http.ResponseWriter, p Problem) {
+func writeProblem(w http.ResponseWriter, p wire.Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -40,21 +41,9 @@ func (s *Server) processRoutes(mux *http.ServeMux) {
 // the workflow's RegisterProcess activity replaces it with "running".
 const statusStarting = "starting"
 
-// createProcessRequest starts a process from a built-in template or an
-// inline one.
-type createProcessRequest struct {
-	Template     string                `json:"template,omitempty"`
-	TemplateBody *process.Template     `json:"templateBody,omitempty"`
-	ID           string                `json:"id,omitempty"`      // default: the template's ID
-	Code         string                `json:"code,omitempty"`    // default: the template's code
-	StartsOn     process.Date          `json:"startsOn,omitzero"` // shifts the template's calendar
-	Scale        float64               `json:"scale,omitempty"`   // process seconds per wall second; default 1
-	Simulation   *workflows.Simulation `json:"simulation,omitempty"`
-}
-
-// template is the template the request names, shifted and recoded, with
+// requestedTemplate is the template the request names, shifted and recoded, with
 // the process ID to run it under.
-func (req createProcessRequest) template() (*process.Template, string, error) {
+func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string, error) {
 	const op = "api.createProcess"
 	var t *process.Template
 	switch {
@@ -107,12 +96,12 @@ const maxPastStart = 24 * time.Hour
 
 func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 	const op = "api.createProcess"
-	var req createProcessRequest
+	var req wire.CreateProcessRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	t, id, err := req.template()
+	t, id, err := requestedTemplate(req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -131,7 +120,7 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.Process, workflows.ProcessInput{
-		ProcessID: id, Template: *t, Clock: process.Clock{Scale: cmp.Or(req.Scale, 1)}, Simulation: req.Simulation,
+		ProcessID: id, Template: *t, Clock: process.Clock{Scale: cmp.Or(req.Scale, 1)}, Simulation: (*workflows.Simulation)(req.Simulation),
 	})
 	if err != nil {
 		s.fail(w, r, temporalError(op, err))
@@ -155,39 +144,12 @@ func (s *Server) reserveProcess(ctx context.Context, p process.Process) error {
 	return s.store.PutProcess(ctx, p)
 }
 
-// processStatus is a process as observers see it, from the read model.
-type processStatus struct {
-	process.Process
-	Current     []string                    `json:"current"` // running stages
-	Next        *nextStage                  `json:"next,omitempty"`
-	OpenWindows []openWindow                `json:"openWindows"`
-	Counts      map[process.StageStatus]int `json:"counts"` // stages by status
-	// Clock is the process's own, on GET /v1/processes/{id} alone: its
-	// pages show process time.
-	Clock *process.Clock `json:"clock,omitempty"`
-}
-
-// nextStage is the scheduled stage that begins first.
-type nextStage struct {
-	StageID string       `json:"stageId"`
-	Title   string       `json:"title"`
-	Start   process.Date `json:"start"`
-}
-
-// openWindow is a contribution window open now; its times are wall-clock.
-type openWindow struct {
-	StageID  string    `json:"stageId"`
-	Code     string    `json:"code"`
-	OpensAt  time.Time `json:"opensAt"`
-	ClosesAt time.Time `json:"closesAt"`
-}
-
-func (s *Server) statusView(ctx context.Context, p process.Process) (processStatus, error) {
+func (s *Server) statusView(ctx context.Context, p process.Process) (wire.ProcessStatus, error) {
 	stages, err := s.store.ListStages(ctx, p.ID)
 	if err != nil {
-		return processStatus{}, err
+		return wire.ProcessStatus{}, err
 	}
-	st := processStatus{Process: p, Current: []string{}, OpenWindows: []openWindow{}, Counts: map[process.StageStatus]int{}}
+	st := wire.ProcessStatus{Process: p, Current: []string{}, OpenWindows: []wire.OpenWindow{}, Counts: map[process.StageStatus]int{}}
 	var next *process.StageSpec
 	now := time.Now()
 	for _, sg := range stages {
@@ -211,14 +173,14 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (processStat
 			continue
 		}
 		if err != nil {
-			return processStatus{}, err
+			return wire.ProcessStatus{}, err
 		}
 		if win.TakesAt(now) {
-			st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
+			st.OpenWindows = append(st.OpenWindows, wire.OpenWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
 		}
 	}
 	if next != nil {
-		st.Next = &nextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
+		st.Next = &wire.NextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
 	}
 	return st, nil
 }
@@ -229,7 +191,7 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]processStatus, len(ps))
+	out := make([]wire.ProcessStatus, len(ps))
 	for i, p := range ps {
 		if out[i], err = s.statusView(r.Context(), p); err != nil {
 			s.fail(w, r, err)
@@ -317,20 +279,13 @@ func (s *Server) listStages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, stages)
 }
 
-// stageDetail is one stage with its contribution window as the intake
-// knows it, when it has one.
-type stageDetail struct {
-	process.Stage
-	Window *process.ContributionWindow `json:"window,omitempty"`
-}
-
 func (s *Server) getStage(w http.ResponseWriter, r *http.Request) {
 	sg, err := s.findStage(r.Context(), r.PathValue("id"), r.PathValue("stage"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := stageDetail{Stage: sg}
+	d := wire.StageDetail{Stage: sg}
 	switch win, err := s.store.GetWindow(r.Context(), sg.ProcessID, sg.Spec.ID); {
 	case err == nil:
 		d.Window = &win
@@ -359,16 +314,6 @@ func (s *Server) findStage(ctx context.Context, processID, stageID string) (proc
 var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "opening.moved",
 	"deadline.moved", "window.moved", "co-facilitator.appointed"}
 
-// scheduleChange is one change to the schedule as the record holds it.
-type scheduleChange struct {
-	Seq        int64           `json:"seq"` // in the process's record
-	Event      string          `json:"event"`
-	StageID    string          `json:"stageId,omitempty"`
-	At         time.Time       `json:"at"` // process time
-	RecordedAt time.Time       `json:"recordedAt"`
-	Data       json.RawMessage `json:"data"` // from, to, reason
-}
-
 func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
@@ -380,10 +325,10 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes := []scheduleChange{}
+	changes := []wire.ScheduleChange{}
 	for _, e := range entries {
 		if slices.Contains(scheduleEvents, e.Event) {
-			changes = append(changes, scheduleChange{Seq: e.Seq, Event: e.Event, StageID: e.StageID, At: e.At,
+			changes = append(changes, wire.ScheduleChange{Seq: e.Seq, Event: e.Event, StageID: e.StageID, At: e.At,
 				RecordedAt: e.RecordedAt, Data: json.RawMessage(e.Data)})
 		}
 	}
@@ -407,13 +352,13 @@ func readModelStage(processID string, st workflows.StageState) process.Stage {
 
 func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var req workflows.AddStageRequest
+	var req wire.AddStageRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var st workflows.StageState
-	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, req, &st); err != nil {
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, workflows.AddStageRequest(req), &st); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -423,11 +368,7 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var body struct {
-		Start  process.Date `json:"start"`
-		End    process.Date `json:"end,omitzero"`
-		Reason string       `json:"reason,omitempty"`
-	}
+	var body wire.RescheduleRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -447,9 +388,7 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var body struct {
-		Reason string `json:"reason,omitempty"`
-	}
+	var body wire.ReasonRequest
 	if err := decodeOptionalJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -463,26 +402,12 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, readModelStage(id, st))
 }
 
-// windowMove is a window's new close, and its opening when it had not
-// opened, in process time.
-type windowMove struct {
-	StageID string    `json:"stageId"`
-	Opens   time.Time `json:"opens,omitzero"`
-	Closes  time.Time `json:"closes"`
-}
-
 // moveWindow moves a window's opening or deadline, opens it now or closes
 // it now. The Process workflow moves a window that has not opened; an open
 // one is its stage workflow's.
 func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	const op = "api.moveWindow"
-	var body struct {
-		Opens  process.Date `json:"opens,omitzero"`  // process time
-		Open   bool         `json:"open,omitempty"`  // open now
-		Closes process.Date `json:"closes,omitzero"` // process time
-		Close  bool         `json:"close,omitempty"` // close now
-		Reason string       `json:"reason,omitempty"`
-	}
+	var body wire.WindowRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -508,7 +433,7 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := windowMove{StageID: sg.Spec.ID}
+	res := wire.WindowMove{StageID: sg.Spec.ID}
 	switch {
 	case sg.Status == process.Scheduled && body.Close:
 		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
@@ -542,15 +467,13 @@ func movesOwnWindow(k process.StageKind) bool {
 }
 
 func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
-	var req workflows.AppointRequest
+	var req wire.AppointRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var res struct {
-		CoFacilitators []string `json:"coFacilitators"`
-	}
-	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, req, &res.CoFacilitators); err != nil {
+	var res wire.CoFacilitators
+	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, workflows.AppointRequest(req), &res.CoFacilitators); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -558,7 +481,7 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request) {
-	var req workflows.RecordOutcomeRequest
+	var req wire.RecordOutcomeRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
@@ -569,7 +492,7 @@ func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var o process.Outcome
-	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateRecordOutcome, req, &o); err != nil {
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateRecordOutcome, workflows.RecordOutcomeRequest(req), &o); err != nil {
 		s.fail(w, r, err)
 		return
 	}

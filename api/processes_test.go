@@ -11,6 +11,7 @@ import (
 
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // settle bounds every wait on a workflow: it polls the store, never sleeps
@@ -25,13 +26,13 @@ func pollStore(t *testing.T, what string, cond func() bool) {
 
 // launchProcess creates a process over the API and waits until its workflow
 // has registered it in the store.
-func launchProcess(t *testing.T, a *apiServer, pga string, body map[string]any) processStatus {
+func launchProcess(t *testing.T, a *apiServer, pga string, body map[string]any) wire.ProcessStatus {
 	t.Helper()
 	res := a.do("POST", "/v1/processes", pga, body)
 	if res.Status != http.StatusCreated {
 		t.Fatalf("create process: %d %s", res.Status, res.Body)
 	}
-	var p processStatus
+	var p wire.ProcessStatus
 	res.JSON(t, &p)
 	awaitRegistered(t, p.ID)
 	return p
@@ -88,7 +89,7 @@ func changeEvents(t *testing.T, a *apiServer, processID string) []string {
 	if res.Status != http.StatusOK {
 		t.Fatalf("changes: %d %s", res.Status, res.Body)
 	}
-	var changes []scheduleChange
+	var changes []wire.ScheduleChange
 	res.JSON(t, &changes)
 	var out []string
 	for _, c := range changes {
@@ -116,7 +117,7 @@ func TestCreateProcess(t *testing.T) {
 	awaitRegistered(t, id)
 
 	res = a.do("GET", "/v1/processes/"+id, "", nil)
-	var st processStatus
+	var st wire.ProcessStatus
 	res.JSON(t, &st)
 	if res.Status != http.StatusOK || st.Phase != "consultations" || len(st.Current) != 0 ||
 		st.Next == nil || st.Next.StageID != "acc" || !st.Next.Start.Equal(tmpl.Phases[0].Stages[0].Start.Time) ||
@@ -124,9 +125,9 @@ func TestCreateProcess(t *testing.T) {
 		t.Fatalf("status: %d %+v", res.Status, st)
 	}
 	res = a.do("GET", "/v1/processes", "", nil)
-	var all []processStatus
+	var all []wire.ProcessStatus
 	res.JSON(t, &all)
-	if !slices.ContainsFunc(all, func(p processStatus) bool { return p.ID == id && p.Counts[process.Scheduled] == 7 }) {
+	if !slices.ContainsFunc(all, func(p wire.ProcessStatus) bool { return p.ID == id && p.Counts[process.Scheduled] == 7 }) {
 		t.Fatalf("list lacks %s: %s", id, res.Body)
 	}
 
@@ -244,7 +245,7 @@ func TestScheduleChanges(t *testing.T) {
 		t.Fatalf("timeline after reschedule: %+v", ts1)
 	}
 	res = a.do("GET", base+"ts1", "", nil)
-	var detail stageDetail
+	var detail wire.StageDetail
 	res.JSON(t, &detail)
 	// The intake's window moved with the stage, as scheduled.
 	if res.Status != http.StatusOK || !detail.Moved || detail.Window == nil || detail.Window.State != process.WindowScheduled ||
@@ -321,7 +322,7 @@ func TestScheduleChanges(t *testing.T) {
 	// Move a window that has not opened.
 	closes := process.Date{Time: newStart.Add(-12 * time.Hour)}
 	res = a.do("POST", base+"ts1/window", pga, map[string]any{"closes": closes, "reason": "more time"})
-	var mv windowMove
+	var mv wire.WindowMove
 	res.JSON(t, &mv)
 	if res.Status != http.StatusOK || !mv.Closes.Equal(closes.Time) {
 		t.Fatalf("move deadline: %d %s", res.Status, res.Body)
@@ -361,7 +362,7 @@ func TestScheduleChanges(t *testing.T) {
 		t.Fatalf("changes = %q, want %q", got, want)
 	}
 	res = a.do("GET", "/v1/processes/"+id+"/changes", "", nil)
-	var changes []scheduleChange
+	var changes []wire.ScheduleChange
 	res.JSON(t, &changes)
 	var data struct{ Reason, From, To string }
 	if err := json.Unmarshal(changes[0].Data, &data); err != nil || data.Reason != "venue" || data.To != newStart.Format(time.DateOnly) {
@@ -389,19 +390,19 @@ func TestRunningStages(t *testing.T) {
 	})
 
 	res := a.do("GET", "/v1/processes/"+id, "", nil)
-	var st processStatus
+	var st wire.ProcessStatus
 	res.JSON(t, &st)
 	slices.Sort(st.Current)
 	if !slices.Equal(st.Current, []string{"acc", "conference", "ts1"}) || st.Next == nil || st.Next.StageID != "zero" ||
-		!slices.ContainsFunc(st.OpenWindows, func(w openWindow) bool { return w.StageID == "ts1" && w.Code == "TS1" }) ||
-		!slices.ContainsFunc(st.OpenWindows, func(w openWindow) bool { return w.StageID == "acc" }) {
+		!slices.ContainsFunc(st.OpenWindows, func(w wire.OpenWindow) bool { return w.StageID == "ts1" && w.Code == "TS1" }) ||
+		!slices.ContainsFunc(st.OpenWindows, func(w wire.OpenWindow) bool { return w.StageID == "acc" }) {
 		t.Fatalf("status with stages running: %s", res.Body)
 	}
 
 	// Extend ts1's open window: its stage workflow moves it in the intake.
 	closes := time.Now().Add(20 * 24 * time.Hour).UTC().Truncate(time.Second)
 	res = a.do("POST", base+"ts1/window", pga, map[string]any{"closes": closes.Format(time.RFC3339), "reason": "late"})
-	var mv windowMove
+	var mv wire.WindowMove
 	res.JSON(t, &mv)
 	if res.Status != http.StatusOK || !mv.Closes.Equal(closes) {
 		t.Fatalf("extend an open window: %d %s", res.Status, res.Body)
@@ -481,7 +482,7 @@ func TestOpenAWindowNow(t *testing.T) {
 	}
 
 	res := a.do("POST", base+"ts1/window", pga, map[string]any{"open": true, "reason": "ready early"})
-	var mv windowMove
+	var mv wire.WindowMove
 	res.JSON(t, &mv)
 	if res.Status != http.StatusOK || !mv.Opens.Before(time.Now()) || !mv.Closes.Equal(ts1.Spec.Window.Closes.Time) {
 		t.Fatalf("open now: %d %s", res.Status, res.Body)

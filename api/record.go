@@ -8,32 +8,15 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
-// recordEntry is a record entry as the API shows it. At and CanonicalData
-// are the exact texts the entry's hash covers, so that anyone can verify the
-// chain from this JSON alone (docs/record-verification.md); Data is the same
-// data parsed, for reading.
-type recordEntry struct {
-	Seq           int64           `json:"seq"`
-	ProcessID     string          `json:"processId"`
-	Key           string          `json:"key"`
-	StageID       string          `json:"stageId"`
-	Event         string          `json:"event"`
-	At            string          `json:"at"`
-	RecordedAt    time.Time       `json:"recordedAt"`
-	Data          json.RawMessage `json:"data"`
-	CanonicalData string          `json:"canonicalData"`
-	PrevHash      string          `json:"prevHash"`
-	Hash          string          `json:"hash"`
-}
-
-func newRecordEntry(e process.RecordEntry) recordEntry {
+func newRecordEntry(e process.RecordEntry) wire.RecordEntry {
 	data := json.RawMessage(e.Data)
 	if !json.Valid(data) { // not written by a workflow: shown as the text it is
 		data, _ = json.Marshal(e.Data)
 	}
-	return recordEntry{
+	return wire.RecordEntry{
 		Seq: e.Seq, ProcessID: e.ProcessID, Key: e.Key, StageID: e.StageID, Event: e.Event,
 		At: e.At.UTC().Format(time.RFC3339Nano), RecordedAt: e.RecordedAt.UTC(),
 		Data: data, CanonicalData: e.Data, PrevHash: e.PrevHash, Hash: e.Hash,
@@ -46,14 +29,6 @@ const (
 	defaultRecordPage = 1000
 	maxRecordPage     = 10000
 )
-
-// recordPage is the body of GET …/record.
-type recordPage struct {
-	ProcessID string        `json:"processId"`
-	Entries   []recordEntry `json:"entries"`
-	// Next is the after= of the next page; absent on the last.
-	Next int64 `json:"next,omitempty"`
-}
 
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), r.PathValue("id")
@@ -80,7 +55,7 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := recordPage{ProcessID: id, Entries: make([]recordEntry, 0, min(len(entries), int(limit)))}
+	page := wire.RecordPage{ProcessID: id, Entries: make([]wire.RecordEntry, 0, min(len(entries), int(limit)))}
 	if int64(len(entries)) > limit {
 		entries = entries[:limit]
 		page.Next = entries[len(entries)-1].Seq
@@ -89,15 +64,6 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 		page.Entries = append(page.Entries, newRecordEntry(e))
 	}
 	writeJSON(w, http.StatusOK, page)
-}
-
-// verification is the body of GET …/record/verify.
-type verification struct {
-	ProcessID string `json:"processId"`
-	Verified  bool   `json:"verified"`
-	Entries   int    `json:"entries"`
-	Head      string `json:"head"` // the last entry's hash; the genesis hash for an empty record
-	Error     string `json:"error,omitempty"`
 }
 
 func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
@@ -111,8 +77,8 @@ func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
 }
 
 // verifyEntries checks a whole record's chain.
-func verifyEntries(processID string, entries []process.RecordEntry) verification {
-	v := verification{ProcessID: processID, Verified: true, Entries: len(entries), Head: process.GenesisHash}
+func verifyEntries(processID string, entries []process.RecordEntry) wire.Verification {
+	v := wire.Verification{ProcessID: processID, Verified: true, Entries: len(entries), Head: process.GenesisHash}
 	if len(entries) > 0 {
 		v.Head = entries[len(entries)-1].Hash
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // seedRecord makes a process in the store alone, without a workflow, with a
@@ -113,9 +114,9 @@ func TestRecordVerifiesByTheDocumentedProcedure(t *testing.T) {
 		t.Errorf("entry 1: data %v, canonical %v, at %v", data, canonical, entries[0]["at"])
 	}
 
-	var v verification
+	var v wire.Verification
 	a.do("GET", "/v1/processes/"+id+"/record/verify", "", nil).JSON(t, &v)
-	if want := (verification{ProcessID: id, Verified: true, Entries: 3, Head: prev}); v != want {
+	if want := (wire.Verification{ProcessID: id, Verified: true, Entries: 3, Head: prev}); v != want {
 		t.Errorf("verify = %+v, want %+v", v, want)
 	}
 	wantStatus(t, "unknown process", a.do("GET", "/v1/processes/nope/record", "", nil), http.StatusNotFound)
@@ -217,7 +218,7 @@ func TestVerificationScript(t *testing.T) {
 
 	a := newAPIServer(t)
 	id := seedRecord(t)
-	var page recordPage
+	var page wire.RecordPage
 	res := a.do("GET", "/v1/processes/"+id+"/record", "", nil)
 	res.JSON(t, &page)
 	head := page.Entries[len(page.Entries)-1].Hash

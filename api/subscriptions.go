@@ -19,6 +19,7 @@ import (
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -68,15 +69,6 @@ const (
 	maxURL   = 2000
 )
 
-type subscribeRequest struct {
-	Channel    string   `json:"channel,omitempty"`    // email (the default) or webhook
-	Address    string   `json:"address"`              // an email address or a webhook's URL
-	Topics     []string `json:"topics,omitempty"`     // process.TopicNames; default per role
-	Language   string   `json:"language,omitempty"`   // ar, zh, en, fr, ru or es; default from Accept-Language, or en
-	Mode       string   `json:"mode,omitempty"`       // immediate (the default), daily or weekly; email only
-	OwnerEmail string   `json:"ownerEmail,omitempty"` // a webhook's: told if it is disabled
-}
-
 // subscribed is a token holder's new subscription; a webhook's secret is
 // shown this once.
 type subscribed struct {
@@ -84,23 +76,15 @@ type subscribed struct {
 	Secret       string             `json:"secret,omitempty"`
 }
 
-// confirmationSent answers an observer, whatever the address's state, so
-// that it tells nothing about who is subscribed.
-type confirmationSent struct {
-	Status    string `json:"status"` // confirmation-sent
-	ProcessID string `json:"processId"`
-	Address   string `json:"address"`
-}
-
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	const op = "api.subscribe"
-	var req subscribeRequest
+	var req wire.SubscribeRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := principal(r.Context())
-	sub, err := req.subscription(r.PathValue("id"), p, r.Header.Get("Accept-Language"))
+	sub, err := newSubscription(req, r.PathValue("id"), p, r.Header.Get("Accept-Language"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -115,7 +99,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, confirmationSent{Status: "confirmation-sent", ProcessID: sub.ProcessID, Address: sub.Recipient})
+		writeJSON(w, http.StatusAccepted, wire.ConfirmationSent{Status: "confirmation-sent", ProcessID: sub.ProcessID, Address: sub.Recipient})
 		return
 	}
 	var secret string
@@ -147,8 +131,8 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, subscribed{Subscription: stored, Secret: secret})
 }
 
-// subscription checks the request and makes the subscription it asks for.
-func (req subscribeRequest) subscription(processID string, p Principal, acceptLanguage string) (store.Subscription, error) {
+// newSubscription checks the request and makes the subscription it asks for.
+func newSubscription(req wire.SubscribeRequest, processID string, p Principal, acceptLanguage string) (store.Subscription, error) {
 	const op = "api.subscribe"
 	sub := store.Subscription{ProcessID: processID, Channel: cmp.Or(req.Channel, notify.ChannelEmail), Mode: cmp.Or(req.Mode, store.ModeImmediate),
 		Language: cmp.Or(req.Language, preferredLanguage(acceptLanguage))}

@@ -14,6 +14,7 @@ import (
 	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 // awaitMail waits until the stack's mail server holds n messages for rcpt,
@@ -134,7 +135,7 @@ func TestObserverSubscribesByConfirming(t *testing.T) {
 	address := "journalist@" + id + ".example"
 	for range 2 { // the second is answered alike, and mails nothing more today
 		res := a.do("POST", "/v1/processes/"+id+"/subscriptions", "", map[string]any{"address": address, "language": "fr", "mode": "immediate"})
-		var sent confirmationSent
+		var sent wire.ConfirmationSent
 		res.JSON(t, &sent)
 		if res.Status != http.StatusAccepted || sent.Status != "confirmation-sent" {
 			t.Fatalf("observer subscribes: %d %s", res.Status, res.Body)

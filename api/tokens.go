@@ -6,6 +6,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 func (s *Server) tokenRoutes(mux *http.ServeMux) {
@@ -15,37 +16,17 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/session", s.getSession, Roles...)
 }
 
-// sessionView is who a bearer token speaks for: what a client (the web
-// pages' sign-in) checks before it holds on to the token.
-type sessionView struct {
-	Role      Role   `json:"role"`
-	Party     string `json:"party"`
-	ProcessID string `json:"processId,omitempty"`
-	TokenID   string `json:"tokenId"`
-}
-
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	p := principal(r.Context())
-	writeJSON(w, http.StatusOK, sessionView{Role: p.Role, Party: p.Party, ProcessID: p.ProcessID, TokenID: p.TokenID})
+	writeJSON(w, http.StatusOK, wire.Session{Role: string(p.Role), Party: p.Party, ProcessID: p.ProcessID, TokenID: p.TokenID})
 }
 
 // maxLabelLength bounds a token's label.
 const maxLabelLength = 200
 
-// issuedToken is a new token with its secret, which is shown this once.
-type issuedToken struct {
-	Secret string `json:"token"`
-	store.Token
-}
-
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	const op = "api.createToken"
-	var body struct {
-		Role      Role   `json:"role"`
-		Party     string `json:"party"`
-		ProcessID string `json:"processId,omitempty"`
-		Label     string `json:"label,omitempty"`
-	}
+	var body wire.TokenRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
@@ -54,7 +35,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Invalid, "a label has at most %d characters", maxLabelLength))
 		return
 	}
-	secret, t, err := NewToken(body.Role, body.Party, body.ProcessID, body.Label, time.Now())
+	secret, t, err := NewToken(Role(body.Role), body.Party, body.ProcessID, body.Label, time.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -72,7 +53,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, issuedToken{Secret: secret, Token: t})
+	writeJSON(w, http.StatusCreated, wire.IssuedToken{Secret: secret, Token: tokenView(t)})
 }
 
 // listTokens lists every token, revoked ones too, without secrets or
@@ -83,10 +64,17 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if ts == nil {
-		ts = []store.Token{}
+	out := make([]wire.Token, len(ts))
+	for i, t := range ts {
+		out[i] = tokenView(t)
 	}
-	writeJSON(w, http.StatusOK, ts)
+	writeJSON(w, http.StatusOK, out)
+}
+
+// tokenView is a token as the API shows it: without its hash.
+func tokenView(t store.Token) wire.Token {
+	return wire.Token{ID: t.ID, Role: t.Role, Party: t.Party, ProcessID: t.ProcessID, Label: t.Label,
+		CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {

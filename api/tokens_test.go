@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 func TestTokens(t *testing.T) {
@@ -17,7 +18,7 @@ func TestTokens(t *testing.T) {
 	party := "ngo-token-" + time.Now().Format("150405.000000")
 
 	res := a.do("POST", "/v1/tokens", pga, map[string]string{"role": "stakeholder", "party": party, "label": "intake desk"})
-	var issued issuedToken
+	var issued wire.IssuedToken
 	res.JSON(t, &issued)
 	if res.Status != http.StatusCreated || !strings.HasPrefix(issued.Secret, "cpt_") || issued.ID == "" ||
 		issued.Role != "stakeholder" || issued.Party != party || issued.Label != "intake desk" {

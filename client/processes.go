@@ -1,0 +1,120 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+)
+
+// CreateProcess starts a process (the PGA office).
+func (c *Client) CreateProcess(ctx context.Context, in wire.CreateProcessRequest) (process.Process, error) {
+	return post[process.Process](ctx, c, "/v1/processes", in)
+}
+
+// Processes lists every process with its status.
+func (c *Client) Processes(ctx context.Context) ([]wire.ProcessStatus, error) {
+	return get[[]wire.ProcessStatus](ctx, c, "/v1/processes", nil)
+}
+
+// Process is a process's status, with its clock.
+func (c *Client) Process(ctx context.Context, id string) (wire.ProcessStatus, error) {
+	return get[wire.ProcessStatus](ctx, c, ProcessPath(id), nil)
+}
+
+// Stages are a process's stages by date.
+func (c *Client) Stages(ctx context.Context, id string) ([]process.Stage, error) {
+	return get[[]process.Stage](ctx, c, ProcessPath(id, "stages"), nil)
+}
+
+// Stage is one stage with its contribution window.
+func (c *Client) Stage(ctx context.Context, id, stage string) (wire.StageDetail, error) {
+	return get[wire.StageDetail](ctx, c, ProcessPath(id, "stages", stage), nil)
+}
+
+// Changes are the changes to a process's schedule, as recorded.
+func (c *Client) Changes(ctx context.Context, id string) ([]wire.ScheduleChange, error) {
+	return get[[]wire.ScheduleChange](ctx, c, ProcessPath(id, "changes"), nil)
+}
+
+// AddStage adds a stage to a phase.
+func (c *Client) AddStage(ctx context.Context, id string, in wire.AddStageRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages"), in)
+}
+
+// Reschedule moves a stage that has not started.
+func (c *Client) Reschedule(ctx context.Context, id, stage string, in wire.RescheduleRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "reschedule"), in)
+}
+
+// CancelStage cancels a stage that has not started.
+func (c *Client) CancelStage(ctx context.Context, id, stage string, in wire.ReasonRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "cancel"), in)
+}
+
+// MoveWindow moves a window's opening or deadline, or opens or closes it now.
+func (c *Client) MoveWindow(ctx context.Context, id, stage string, in wire.WindowRequest) (wire.WindowMove, error) {
+	return post[wire.WindowMove](ctx, c, ProcessPath(id, "stages", stage, "window"), in)
+}
+
+// RecordOutcome records a conference's adoption or the Assembly's vote.
+func (c *Client) RecordOutcome(ctx context.Context, id, stage string, in wire.RecordOutcomeRequest) (process.Outcome, error) {
+	return post[process.Outcome](ctx, c, ProcessPath(id, "stages", stage, "outcome"), in)
+}
+
+// Appoint appoints a State's representative co-facilitator.
+func (c *Client) Appoint(ctx context.Context, id string, in wire.AppointRequest) (wire.CoFacilitators, error) {
+	return post[wire.CoFacilitators](ctx, c, ProcessPath(id, "co-facilitators"), in)
+}
+
+// Apply applies for accreditation, as the token's organisation.
+func (c *Client) Apply(ctx context.Context, id string, in wire.ApplyRequest) (process.Application, error) {
+	return post[process.Application](ctx, c, ProcessPath(id, "applications"), in)
+}
+
+// Applications lists a process's applications; state "" is all of them.
+func (c *Client) Applications(ctx context.Context, id string, state process.ApplicationState) ([]process.Application, error) {
+	q := url.Values{}
+	if state != "" {
+		q.Set("state", string(state))
+	}
+	return get[[]process.Application](ctx, c, ProcessPath(id, "applications"), q)
+}
+
+// Application is one organisation's application.
+func (c *Client) Application(ctx context.Context, id, party string) (process.Application, error) {
+	return get[process.Application](ctx, c, ProcessPath(id, "applications", party), nil)
+}
+
+// Circulate circulates the pending applications to the Member States now.
+func (c *Client) Circulate(ctx context.Context, id, stage string, in wire.ReasonRequest) (wire.CirculateResult, error) {
+	return post[wire.CirculateResult](ctx, c, ProcessPath(id, "stages", stage, "circulate"), in)
+}
+
+// Object objects to an applicant, as the token's Member State.
+func (c *Client) Object(ctx context.Context, id, stage string, in wire.ObjectionRequest) (wire.Objection, error) {
+	return post[wire.Objection](ctx, c, ProcessPath(id, "stages", stage, "objections"), in)
+}
+
+// CreateToken issues a token; its secret is in the answer only.
+func (c *Client) CreateToken(ctx context.Context, in wire.TokenRequest) (wire.IssuedToken, error) {
+	return post[wire.IssuedToken](ctx, c, "/v1/tokens", in)
+}
+
+// Tokens lists every token, without secrets.
+func (c *Client) Tokens(ctx context.Context) ([]wire.Token, error) {
+	return get[[]wire.Token](ctx, c, "/v1/tokens", nil)
+}
+
+// RevokeToken revokes a token by its ID.
+func (c *Client) RevokeToken(ctx context.Context, tokenID string) error {
+	_, err := c.call(ctx, http.MethodDelete, "/v1/tokens/"+url.PathEscape(tokenID), nil, nil)
+	return err
+}
+
+// Session is who the client's token speaks for.
+func (c *Client) Session(ctx context.Context) (wire.Session, error) {
+	return get[wire.Session](ctx, c, "/v1/session", nil)
+}

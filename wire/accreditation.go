@@ -1,0 +1,31 @@
+package wire
+
+import "time"
+
+// ApplyRequest is an organisation's application for accreditation.
+type ApplyRequest struct {
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	ECOSOC   bool   `json:"ecosoc"`
+}
+
+// CirculateResult says what list was circulated and until when.
+type CirculateResult struct {
+	List         string    `json:"list"`
+	Applications int       `json:"applications"`
+	Until        time.Time `json:"until"` // process time the non-objection period ends
+}
+
+// ObjectionRequest is a Member State's objection to an applicant.
+type ObjectionRequest struct {
+	Party  string `json:"party"` // the applicant
+	Reason string `json:"reason,omitempty"`
+}
+
+// Objection is a Member State's objection as recorded: the State is the
+// token's.
+type Objection struct {
+	List  string `json:"list"`
+	Party string `json:"party"`
+	State string `json:"state"`
+}

@@ -1,0 +1,61 @@
+package wire
+
+import (
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// Document is a document version as the API shows it. The record is the
+// source of truth for publication: a version is published iff an entry of
+// its stage carries its SHA-256 (draft.published for drafts).
+type Document struct {
+	ProcessID      string    `json:"processId"`
+	StageID        string    `json:"stageId"`
+	Name           string    `json:"name"`
+	Revision       int       `json:"revision"`
+	Symbol         string    `json:"symbol,omitempty"`
+	Title          string    `json:"title"`
+	Kind           string    `json:"kind"`
+	SHA256         string    `json:"sha256"`
+	IssuedAt       time.Time `json:"issuedAt"`
+	ParagraphCount int       `json:"paragraphCount"`
+	Published      bool      `json:"published"`
+	PublishedSeq   int64     `json:"publishedSeq,omitempty"` // the record entry that publishes it
+	// Diff counts the changes from the previous revision, as recorded on
+	// publication.
+	Diff       *process.DiffStats `json:"diff,omitempty"`
+	Paragraphs []string           `json:"paragraphs,omitempty"` // the full text only
+}
+
+// DocumentList is the body of GET …/documents.
+type DocumentList struct {
+	ProcessID string     `json:"processId"`
+	Documents []Document `json:"documents"`
+}
+
+// DocumentDiff is the body of GET …/documents/{name}/diff.
+type DocumentDiff struct {
+	ProcessID string            `json:"processId"`
+	Name      string            `json:"name"`
+	From      DiffSide          `json:"from"`
+	To        DiffSide          `json:"to"`
+	Stats     process.DiffStats `json:"stats"`
+	Ops       []process.DiffOp  `json:"ops"`
+}
+
+// DiffSide is one of the revisions a diff compares.
+type DiffSide struct {
+	Revision  int    `json:"revision"`
+	SHA256    string `json:"sha256"`
+	Published bool   `json:"published"`
+}
+
+// DraftRequest is the body of POST …/stages/{stage}/drafts. Revision is
+// required so that a client states which revision it means to publish.
+type DraftRequest struct {
+	Revision   *int     `json:"revision"`
+	Title      string   `json:"title,omitempty"`
+	Symbol     string   `json:"symbol,omitempty"`
+	Paragraphs []string `json:"paragraphs"`
+}

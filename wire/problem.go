@@ -1,0 +1,21 @@
+package wire
+
+import "fmt"
+
+// Problem is an RFC 9457 problem details object: every refusal of the API.
+type Problem struct {
+	Type   string `json:"type"` // a stable code, e.g. "urn:compact:problem:conflict"
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// ProblemTypePrefix starts every problem type; the error kind's name ends it.
+const ProblemTypePrefix = "urn:compact:problem:"
+
+func (p *Problem) Error() string {
+	if p.Detail == "" {
+		return fmt.Sprintf("%d %s", p.Status, p.Title)
+	}
+	return fmt.Sprintf("%s (%d %s)", p.Detail, p.Status, p.Title)
+}

@@ -1,0 +1,145 @@
+package wire
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// CreateProcessRequest starts a process from a built-in template or an
+// inline one (POST /v1/processes).
+type CreateProcessRequest struct {
+	Template     string            `json:"template,omitempty"`
+	TemplateBody *process.Template `json:"templateBody,omitempty"`
+	ID           string            `json:"id,omitempty"`      // default: the template's ID
+	Code         string            `json:"code,omitempty"`    // default: the template's code
+	StartsOn     process.Date      `json:"startsOn,omitzero"` // shifts the template's calendar
+	Scale        float64           `json:"scale,omitempty"`   // process seconds per wall second; default 1
+	Simulation   *Simulation       `json:"simulation,omitempty"`
+}
+
+// Simulation has simulated parties act in a process as it runs.
+type Simulation struct {
+	Stakeholders           int `json:"stakeholders"`           // organisations that apply
+	ObjectEvery            int `json:"objectEvery"`            // every n-th application draws an objection; 0: none
+	ContributionsPerWindow int `json:"contributionsPerWindow"` // spread over the accredited and the States
+	AmendmentsPerRound     int `json:"amendmentsPerRound"`
+}
+
+// ProcessStatus is a process as observers see it, from the read model.
+type ProcessStatus struct {
+	process.Process
+	Current     []string                    `json:"current"` // running stages
+	Next        *NextStage                  `json:"next,omitempty"`
+	OpenWindows []OpenWindow                `json:"openWindows"`
+	Counts      map[process.StageStatus]int `json:"counts"` // stages by status
+	// Clock is the process's own, on GET /v1/processes/{id} alone: its
+	// pages show process time.
+	Clock *process.Clock `json:"clock,omitempty"`
+}
+
+// NextStage is the scheduled stage that begins first.
+type NextStage struct {
+	StageID string       `json:"stageId"`
+	Title   string       `json:"title"`
+	Start   process.Date `json:"start"`
+}
+
+// OpenWindow is a contribution window open now; its times are wall-clock.
+type OpenWindow struct {
+	StageID  string    `json:"stageId"`
+	Code     string    `json:"code"`
+	OpensAt  time.Time `json:"opensAt"`
+	ClosesAt time.Time `json:"closesAt"`
+}
+
+// StageDetail is one stage with its contribution window as the intake
+// knows it, when it has one.
+type StageDetail struct {
+	process.Stage
+	Window *process.ContributionWindow `json:"window,omitempty"`
+}
+
+// ScheduleChange is one change to the schedule as the record holds it.
+type ScheduleChange struct {
+	Seq        int64           `json:"seq"` // in the process's record
+	Event      string          `json:"event"`
+	StageID    string          `json:"stageId,omitempty"`
+	At         time.Time       `json:"at"` // process time
+	RecordedAt time.Time       `json:"recordedAt"`
+	Data       json.RawMessage `json:"data"` // from, to, reason
+}
+
+// ChangeData is what a schedule change's data says.
+type ChangeData struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+	State  string `json:"state"` // the State whose representative was appointed
+}
+
+// Details reads the change's data; what it does not say is left empty.
+func (c ScheduleChange) Details() ChangeData {
+	var d ChangeData
+	_ = json.Unmarshal(c.Data, &d) // a workflow wrote it: a field it lacks stays empty
+	return d
+}
+
+// AddStageRequest adds a stage to a phase (POST …/stages).
+type AddStageRequest struct {
+	Phase  string            `json:"phase"`
+	Stage  process.StageSpec `json:"stage"`
+	Reason string            `json:"reason,omitempty"`
+}
+
+// RescheduleRequest moves a stage that has not started.
+type RescheduleRequest struct {
+	Start  process.Date `json:"start"`
+	End    process.Date `json:"end,omitzero"`
+	Reason string       `json:"reason,omitempty"`
+}
+
+// ReasonRequest is a body that gives only a reason, for the record: a
+// cancellation, a circulation. It may be left out.
+type ReasonRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// WindowRequest moves a window's opening or deadline, in process time, or
+// opens or closes it now.
+type WindowRequest struct {
+	Opens  process.Date `json:"opens,omitzero"`
+	Open   bool         `json:"open,omitempty"` // open now
+	Closes process.Date `json:"closes,omitzero"`
+	Close  bool         `json:"close,omitempty"` // close now
+	Reason string       `json:"reason,omitempty"`
+}
+
+// WindowMove is a window's new close, and its opening when it had not
+// opened, in process time.
+type WindowMove struct {
+	StageID string    `json:"stageId"`
+	Opens   time.Time `json:"opens,omitzero"`
+	Closes  time.Time `json:"closes"`
+}
+
+// RecordOutcomeRequest records a conference's adoption or the Assembly's
+// vote. Votes map ISO codes to yes, no, abstain; States not named are absent.
+type RecordOutcomeRequest struct {
+	Method    string            `json:"method"`              // consensus, acclamation, recorded-vote
+	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting by consensus or acclamation
+	Votes     map[string]string `json:"votes,omitempty"`
+	Document  string            `json:"document,omitempty"` // the outcome's symbol
+}
+
+// AppointRequest appoints a State's Permanent Representative co-facilitator.
+type AppointRequest struct {
+	State  string `json:"state"` // ISO 3166 alpha-3
+	Reason string `json:"reason,omitempty"`
+}
+
+// CoFacilitators are the States whose representatives co-facilitate.
+type CoFacilitators struct {
+	CoFacilitators []string `json:"coFacilitators"`
+}
