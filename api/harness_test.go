@@ -56,7 +56,11 @@ func runMain(m *testing.M) int {
 	}
 	defer st.Close()
 	stack.temporal, stack.store, stack.mail = st.Temporal, st.Store, mailServer
-	return m.Run()
+	code := m.Run()
+	if !traffic.report(os.Stderr) && code == 0 {
+		code = 1
+	}
+	return code
 }
 
 // apiServer is the API over the shared stack.
@@ -69,7 +73,7 @@ type apiServer struct {
 func newAPIServer(t testing.TB) *apiServer {
 	t.Helper()
 	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks})
-	hs := httptest.NewServer(s.Handler())
+	hs := httptest.NewServer(traffic.check(s.Handler()))
 	t.Cleanup(hs.Close)
 	return &apiServer{t: t, hs: hs, s: s}
 }
