@@ -117,6 +117,15 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) (in
 	return c.send(ctx, rq, out)
 }
 
+// Call sends in as JSON to any route and reads a success's answer into out
+// (nil: ignore it). The typed methods are for programs; Call is for a body
+// that holds what a person typed, passed on as typed for the API to judge:
+// a form's mistyped date has no typed form.
+func (c *Client) Call(ctx context.Context, method, path string, in, out any) error {
+	_, err := c.call(ctx, method, path, in, out)
+	return err
+}
+
 // get reads path, with query, into a new T.
 func get[T any](ctx context.Context, c *Client, path string, query url.Values) (T, error) {
 	var out T

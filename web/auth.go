@@ -31,13 +31,8 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnprocessableEntity, "signin", p)
 		return
 	}
-	var who struct {
-		Role      string `json:"role"`
-		Party     string `json:"party"`
-		ProcessID string `json:"processId"`
-	}
 	// The request carries no session yet: ask as the token's holder.
-	_, err := API{site: s, r: r, token: token}.Do(http.MethodGet, "/v1/session", "", nil, nil, &who)
+	who, err := s.apiAs(token).Session(r.Context())
 	if err != nil {
 		if prob, ok := err.(*Problem); ok && prob.Status == http.StatusUnauthorized {
 			p.Form.Errors["token"] = p.T("signin.token.refused")

@@ -28,8 +28,8 @@
 //		if err != nil {
 //			return nil, err
 //		}
-//		var st process.Stage
-//		if err := s.api(r).Get(Path(proc.ID, "stages", r.PathValue("stage")), &st); err != nil {
+//		st, err := s.api(r).Stage(r.Context(), proc.ID, r.PathValue("stage")) // package client
+//		if err != nil {
 //			return nil, err
 //		}
 //		p.Title = p.T("stage.title", "stage", st.Spec.Title)
@@ -67,7 +67,7 @@
 //		return
 //	}
 //	p.Form = NewForm(r) // keeps what was typed
-//	if err := s.api(r).PostJSON(Path(id, "stages", stage, "reschedule"), body, &out); err != nil {
+//	if _, err := s.api(r).Reschedule(r.Context(), id, stage, body); err != nil {
 //		s.refused(w, "office_reschedule", p, err) // the API's status (400 shown as 422) and reason
 //		return
 //	}
@@ -75,7 +75,8 @@
 //
 // Checks the page makes itself (a field left empty before any API call) go
 // in p.Form.Errors[name] as translated text, rendered with status 422. For a
-// multipart body or a header (Idempotency-Key), use s.api(r).Do. The roles
+// form whose values go to the API as typed (a date the user may mistype),
+// use s.api(r).Call. The roles
 // show and read check only choose the page; the API still decides.
 //
 // Words: every word a page shows is a message in locales/<lang>.json, one

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // officeRoutes registers the PGA office's pages: the schedule (add,
@@ -46,8 +48,8 @@ func serves(ss *Session, processID string) bool {
 }
 
 func (s *Site) officeHome(r *http.Request) (*Page, error) {
-	var list []process.Process
-	if err := s.api(r).Get("/v1/processes", &list); err != nil {
+	list, err := s.api(r).Processes(r.Context())
+	if err != nil {
 		return nil, err
 	}
 	p := s.newPage(r)
@@ -65,7 +67,7 @@ type officeStage struct {
 
 // officeData is templates/office_process.html's.
 type officeData struct {
-	Process        processStatus
+	Process        wire.ProcessStatus
 	Stages         []officeStage
 	CoFacilitators []string
 	Notice         string // what the last form did
@@ -85,23 +87,23 @@ var notices = map[string]string{
 
 // officePageOn starts an office page about process id, for a user who acts
 // for it (serves).
-func (s *Site) officePageOn(r *http.Request, id string) (*Page, processStatus, error) {
+func (s *Site) officePageOn(r *http.Request, id string) (*Page, wire.ProcessStatus, error) {
 	if !serves(s.session(r), id) {
-		return nil, processStatus{}, &Problem{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden)}
+		return nil, wire.ProcessStatus{}, &Problem{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden)}
 	}
 	return s.pageOn(r, id)
 }
 
 // coFacilitators are the States the record says were appointed.
 func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
-	changes, err := s.api(r).changes(processID)
+	changes, err := s.api(r).Changes(r.Context(), processID)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, c := range changes {
-		if c.Event == "co-facilitator.appointed" && c.Data.State != "" {
-			out = append(out, c.Data.State)
+		if st := c.Details().State; c.Event == "co-facilitator.appointed" && st != "" {
+			out = append(out, st)
 		}
 	}
 	return out, nil
@@ -113,7 +115,7 @@ func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	stages, err := s.api(r).stages(id)
+	stages, err := s.api(r).Stages(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +185,8 @@ type stageForm struct {
 
 // stageFormData is what every stage form's page gets.
 type stageFormData struct {
-	Process      processStatus
-	Stage        stageDetail
+	Process      wire.ProcessStatus
+	Stage        wire.StageDetail
 	Applications []process.Application // circulate: those waiting
 	States       []process.MemberState // outcome: the recorded vote
 	Revision     int                   // draft: the revision this stage publishes, by the schedule
@@ -242,7 +244,9 @@ var stageForms = []stageForm{
 		roles: []string{rolePGAOffice},
 		rules: []blameRule{rule("reason", "office.reason.label")},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
-			return s.api(r).Get(Path(d.Stage.ProcessID, "applications")+"?state=applied", &d.Applications)
+			var err error
+			d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied)
+			return err
 		},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			return withOptional(map[string]any{}, r, "reason"), true
@@ -254,7 +258,7 @@ var stageForms = []stageForm{
 		rules: []blameRule{rule("revision", "office.revision.label"), rule("paragraphs", "office.paragraphs.label", "paragraph"),
 			rule("title", "office.drafttitle.label"), rule("symbol", "office.symbol.label")},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
-			stages, err := s.api(r).stages(d.Stage.ProcessID)
+			stages, err := s.api(r).Stages(r.Context(), d.Stage.ProcessID)
 			if err != nil {
 				return err
 			}
@@ -341,7 +345,7 @@ func (s *Site) stageFormPage(f stageForm) func(*http.Request) (*Page, error) {
 			return nil, err
 		}
 		d := &stageFormData{Process: proc}
-		if err := s.api(r).Get(Path(id, "stages", stage), &d.Stage); err != nil {
+		if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 			return nil, err
 		}
 		if f.load != nil {
@@ -367,10 +371,8 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 		return
 	}
 	id, stage := r.PathValue("id"), r.PathValue("stage")
-	var res struct {
-		List string `json:"list"` // a circulated list's name
-	}
-	if err := s.api(r).PostJSON(Path(id, "stages", stage, f.api), body, &res); err != nil {
+	var res wire.CirculateResult // a circulation's list; the other forms' answers do not say one
+	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages", stage, f.api), body, &res); err != nil {
 		s.refuse(w, "office_"+f.name, p, err, f.rules...)
 		return
 	}
@@ -383,7 +385,7 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 
 // addStageData is templates/office_add.html's.
 type addStageData struct {
-	Process processStatus
+	Process wire.ProcessStatus
 	Phases  []string
 	Kinds   []option
 }
@@ -402,7 +404,7 @@ func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	stages, err := s.api(r).stages(id)
+	stages, err := s.api(r).Stages(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +449,7 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 	body := withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason")
 	id := r.PathValue("id")
 	var added process.Stage
-	if err := s.api(r).PostJSON(Path(id, "stages"), body, &added); err != nil {
+	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages"), body, &added); err != nil {
 		s.refuse(w, "office_add", p, err, addStageRules...)
 		return
 	}
@@ -456,7 +458,7 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 
 // appointData is templates/office_appoint.html's.
 type appointData struct {
-	Process        processStatus
+	Process        wire.ProcessStatus
 	CoFacilitators []string
 	States         []process.MemberState
 }
@@ -483,8 +485,8 @@ func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = NewForm(r)
 	id := r.PathValue("id")
-	body := withOptional(map[string]any{"state": r.PostFormValue("state")}, r, "reason")
-	if err := s.api(r).PostJSON(Path(id, "co-facilitators"), body, nil); err != nil {
+	body := wire.AppointRequest{State: r.PostFormValue("state"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if _, err := s.api(r).Appoint(r.Context(), id, body); err != nil {
 		s.refuse(w, "office_appoint", p, err, rule("state", "office.state.label", "co-facilitator"), rule("reason", "office.reason.label"))
 		return
 	}

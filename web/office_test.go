@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -32,10 +34,10 @@ func recordedEvents(t *testing.T, processID, stageID string) []string {
 }
 
 // stageOf reads a stage as observers see it.
-func stageOf(t *testing.T, ts *testSite, processID, stageID string) stageDetail {
+func stageOf(t *testing.T, ts *testSite, processID, stageID string) wire.StageDetail {
 	t.Helper()
-	var d stageDetail
-	if st := ts.apiCall("GET", Path(processID, "stages", stageID), "", nil, &d); st != http.StatusOK {
+	var d wire.StageDetail
+	if st := ts.apiCall("GET", client.ProcessPath(processID, "stages", stageID), "", nil, &d); st != http.StatusOK {
 		t.Fatalf("stage %s of %s: %d", stageID, processID, st)
 	}
 	return d
@@ -175,7 +177,7 @@ func TestOfficeRunningStages(t *testing.T) {
 	// Circulate the list with one application; a second circulation is
 	// refused while it runs.
 	ngo := ts.token(api.Stakeholder, "ngo-"+id, "")
-	if st := ts.apiCall("POST", Path(id, "applications"), ngo, map[string]any{"name": "An NGO", "category": "diaspora"}, nil); st != http.StatusCreated {
+	if st := ts.apiCall("POST", client.ProcessPath(id, "applications"), ngo, map[string]any{"name": "An NGO", "category": "diaspora"}, nil); st != http.StatusCreated {
 		t.Fatalf("apply: %d", st)
 	}
 	wantPage(t, "circulate form", b.get(base+"/stages/acc/circulate"), http.StatusOK, `id="pending-applications"`, "ngo-"+id)
@@ -201,7 +203,7 @@ func TestOfficeRunningStages(t *testing.T) {
 		Published  bool     `json:"published"`
 		Paragraphs []string `json:"paragraphs"`
 	}
-	ts.apiCall("GET", Path(id, "documents", workflows.DraftName, "0"), "", nil, &doc)
+	ts.apiCall("GET", client.ProcessPath(id, "documents", workflows.DraftName, "0"), "", nil, &doc)
 	if !doc.Published || len(doc.Paragraphs) != 2 || doc.Paragraphs[1] != "Commit to act." {
 		t.Fatalf("published draft: %+v", doc)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // publicRoutes registers the pages everyone may read: no sign-in needed.
@@ -29,150 +30,19 @@ func (s *Site) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /processes/{id}/data", s.show("public_data", s.dataPage))
 }
 
-// The API's answers, as the pages read them.
-type (
-	processStatus struct {
-		process.Process
-		Current []string `json:"current"`
-		Next    *struct {
-			StageID string       `json:"stageId"`
-			Title   string       `json:"title"`
-			Start   process.Date `json:"start"`
-		} `json:"next"`
-		OpenWindows []statusWindow              `json:"openWindows"`
-		Counts      map[process.StageStatus]int `json:"counts"`
-		Clock       *process.Clock              `json:"clock"`
-	}
-	statusWindow struct {
-		StageID  string    `json:"stageId"`
-		Code     string    `json:"code"`
-		OpensAt  time.Time `json:"opensAt"`
-		ClosesAt time.Time `json:"closesAt"`
-	}
-	scheduleChange struct {
-		Seq        int64     `json:"seq"`
-		Event      string    `json:"event"`
-		StageID    string    `json:"stageId"`
-		At         time.Time `json:"at"`
-		RecordedAt time.Time `json:"recordedAt"`
-		Data       struct {
-			From   string `json:"from"`
-			To     string `json:"to"`
-			Reason string `json:"reason"`
-			State  string `json:"state"` // the State whose representative was appointed
-		} `json:"data"`
-	}
-	stageDetail struct {
-		process.Stage
-		Window *process.ContributionWindow `json:"window"`
-	}
-	verification struct {
-		Verified bool   `json:"verified"`
-		Entries  int    `json:"entries"`
-		Head     string `json:"head"`
-		Error    string `json:"error"`
-	}
-	documentView struct {
-		StageID        string    `json:"stageId"`
-		Name           string    `json:"name"`
-		Revision       int       `json:"revision"`
-		Symbol         string    `json:"symbol"`
-		Title          string    `json:"title"`
-		Kind           string    `json:"kind"`
-		SHA256         string    `json:"sha256"`
-		IssuedAt       time.Time `json:"issuedAt"`
-		ParagraphCount int       `json:"paragraphCount"`
-		Published      bool      `json:"published"`
-		PublishedSeq   int64     `json:"publishedSeq"`
-		Paragraphs     []string  `json:"paragraphs"`
-	}
-	documentDiff struct {
-		Name string `json:"name"`
-		From struct {
-			Revision int    `json:"revision"`
-			SHA256   string `json:"sha256"`
-		} `json:"from"`
-		To struct {
-			Revision int    `json:"revision"`
-			SHA256   string `json:"sha256"`
-		} `json:"to"`
-		Stats process.DiffStats `json:"stats"`
-		Ops   []process.DiffOp  `json:"ops"`
-	}
-	// contribution is a contribution as the API shows it: to everyone
-	// (a withheld one without its text) or to its author.
-	contribution struct {
-		Tracking   string `json:"tracking"`
-		ProcessID  string `json:"processId"`
-		StageID    string `json:"stageId"`
-		Party      string `json:"party"`
-		Role       string `json:"role"`
-		Title      string `json:"title"`
-		Body       string `json:"body"`
-		Attachment *struct {
-			Type string `json:"type"`
-			Size int    `json:"size"`
-			Href string `json:"href"`
-		} `json:"attachment"`
-		Withheld    bool      `json:"withheld"`
-		SubmittedAt time.Time `json:"submittedAt"`
-		SHA256      string    `json:"sha256"`
-		Withdrawn   bool      `json:"withdrawn"`
-	}
-	contributionPage struct {
-		Contributions []contribution `json:"contributions"`
-		Next          string         `json:"next"`
-	}
-	recordEntry struct {
-		Seq        int64           `json:"seq"`
-		StageID    string          `json:"stageId"`
-		Event      string          `json:"event"`
-		At         time.Time       `json:"at"` // process time
-		RecordedAt time.Time       `json:"recordedAt"`
-		Data       json.RawMessage `json:"data"`
-		PrevHash   string          `json:"prevHash"`
-		Hash       string          `json:"hash"`
-	}
-	recordPage struct {
-		Entries []recordEntry `json:"entries"`
-		Next    int64         `json:"next"`
-	}
-)
-
 // processRef names the process a page is about, for its crumb and its
 // navigation (templates/_process.html).
 type processRef struct {
 	ProcessID, ProcessTitle string
 }
 
-func (st processStatus) ref() processRef { return processRef{ProcessID: st.ID, ProcessTitle: st.Title} }
-
-// stages are a process's stages by date.
-func (a API) stages(processID string) ([]process.Stage, error) {
-	var stages []process.Stage
-	err := a.Get(Path(processID, "stages"), &stages)
-	return stages, err
-}
-
-// changes are the changes to a process's schedule, as recorded.
-func (a API) changes(processID string) ([]scheduleChange, error) {
-	var changes []scheduleChange
-	err := a.Get(Path(processID, "changes"), &changes)
-	return changes, err
-}
-
-// documents are every revision of a process's documents.
-func (a API) documents(processID string) ([]documentView, error) {
-	var list struct {
-		Documents []documentView `json:"documents"`
-	}
-	err := a.Get(Path(processID, "documents"), &list)
-	return list.Documents, err
+func refOf(st wire.ProcessStatus) processRef {
+	return processRef{ProcessID: st.ID, ProcessTitle: st.Title}
 }
 
 func (s *Site) processesPage(r *http.Request) (*Page, error) {
-	var list []processStatus
-	if err := s.api(r).Get("/v1/processes", &list); err != nil {
+	list, err := s.api(r).Processes(r.Context())
+	if err != nil {
 		return nil, err
 	}
 	p := s.newPage(r)
@@ -184,11 +54,11 @@ func (s *Site) processesPage(r *http.Request) (*Page, error) {
 // processView is a process with its schedule: what the overview, its
 // status fragment and the calendar show.
 type processView struct {
-	Status   processStatus
+	Status   wire.ProcessStatus
 	Phases   []phaseView
 	Rows     []stageRow // in timeline order
 	Titles   map[string]string
-	Verify   verification
+	Verify   wire.Verification
 	Timeline template.HTML
 	// TimelineNote says where today is when the timeline does not reach it.
 	TimelineNote string
@@ -209,7 +79,7 @@ type stageRow struct {
 	process.Stage
 	PhaseTitle string
 	MovedFrom  time.Time // the start first scheduled; zero if never moved
-	Changes    []scheduleChange
+	Changes    []wire.ScheduleChange
 }
 
 // Ends is the stage's last day.
@@ -222,17 +92,17 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 	if err != nil {
 		return nil, nil, err
 	}
-	a := s.api(r)
+	a, ctx := s.api(r), r.Context()
 	v := &processView{Status: st, Titles: map[string]string{}}
-	stages, err := a.stages(id)
+	stages, err := a.Stages(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	changes, err := a.changes(id)
+	changes, err := a.Changes(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+	if v.Verify, err = a.VerifyRecord(ctx, id); err != nil {
 		return nil, nil, err
 	}
 	titles := phaseTitles(v.Status.TemplateID)
@@ -245,7 +115,7 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 			}
 			row.Changes = append(row.Changes, c)
 			if c.Event == "stage.rescheduled" && row.MovedFrom.IsZero() {
-				row.MovedFrom, _ = time.Parse(time.DateOnly, c.Data.From)
+				row.MovedFrom, _ = time.Parse(time.DateOnly, c.Details().From)
 			}
 		}
 		v.Rows = append(v.Rows, row)
@@ -260,7 +130,7 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 	}
 	// Phases in the order of their first stage in the template.
 	slices.SortStableFunc(v.Phases, func(a, b phaseView) int { return cmp.Compare(a.Rows[0].Seq, b.Rows[0].Seq) })
-	v.EventsURL = Path(id, "events") + "?after=" + strconv.Itoa(v.Verify.Entries)
+	v.EventsURL = client.ProcessPath(id, "events") + "?after=" + strconv.Itoa(v.Verify.Entries)
 	p.Data = v
 	return p, v, nil
 }
@@ -390,7 +260,7 @@ func (s *Site) calendarPage(r *http.Request) (*Page, error) {
 		}
 	}
 	slices.SortStableFunc(items, func(a, b calendarItem) int { return a.When.Compare(b.When) })
-	cv := calendarView{processView: v, ICS: Path(id, "calendar.ics"), Subscribe: template.URL("webcal://" + r.Host + Path(id, "calendar.ics"))} // net/http has checked Host
+	cv := calendarView{processView: v, ICS: client.ProcessPath(id, "calendar.ics"), Subscribe: template.URL("webcal://" + r.Host + client.ProcessPath(id, "calendar.ics"))} // net/http has checked Host
 	for _, it := range items {
 		m := time.Date(it.When.Year(), it.When.Month(), 1, 0, 0, 0, 0, time.UTC)
 		if n := len(cv.Months); n == 0 || !cv.Months[n-1].Month.Equal(m) {
@@ -411,10 +281,10 @@ func (p *Page) MonthYear(t time.Time) string {
 // stageView is the stage page.
 type stageView struct {
 	processRef
-	Stage     stageDetail
-	Changes   []scheduleChange
-	Documents []documentView
-	Contribs  []contribution
+	Stage     wire.StageDetail
+	Changes   []wire.ScheduleChange
+	Documents []wire.Document
+	Contribs  []wire.Contribution
 	Filter    contributionFilter
 	Next      string // the next page's after=
 	Scanned   bool   // a search stopped before the end
@@ -448,7 +318,7 @@ func (f contributionFilter) Link(after string) template.URL {
 
 // matches applies the filters the API does not: the text, the role, an
 // attachment.
-func (f contributionFilter) matches(c contribution) bool {
+func (f contributionFilter) matches(c wire.Contribution) bool {
 	if f.Role != "" && c.Role != f.Role {
 		return false
 	}
@@ -476,12 +346,12 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := s.api(r)
-	v := stageView{processRef: proc.ref()}
-	if err := a.Get(Path(id, "stages", stageID), &v.Stage); err != nil {
+	a, ctx := s.api(r), r.Context()
+	v := stageView{processRef: refOf(proc)}
+	if v.Stage, err = a.Stage(ctx, id, stageID); err != nil {
 		return nil, err
 	}
-	changes, err := a.changes(id)
+	changes, err := a.Changes(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -490,11 +360,11 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 			v.Changes = append(v.Changes, c)
 		}
 	}
-	docs, err := a.documents(id)
+	docs, err := a.Documents(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range docs {
+	for _, d := range docs.Documents {
 		if d.StageID == stageID {
 			v.Documents = append(v.Documents, d)
 		}
@@ -502,7 +372,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	q := r.URL.Query()
 	v.Filter = contributionFilter{Q: strings.TrimSpace(q.Get("q")), Party: strings.TrimSpace(q.Get("party")),
 		Role: q.Get("role"), Attachment: q.Get("attachment") != "", After: q.Get("after")}
-	if err := s.findContributions(a, id, stageID, &v); err != nil {
+	if err := s.findContributions(r, id, stageID, &v); err != nil {
 		return nil, err
 	}
 	p.Title = v.Stage.Spec.Title
@@ -513,7 +383,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 // findContributions fills a page of the stage's contributions that match
 // the filter. The API filters by party; the text, role and attachment are
 // filtered here, over at most searchPages pages.
-func (s *Site) findContributions(a API, id, stageID string, v *stageView) error {
+func (s *Site) findContributions(r *http.Request, id, stageID string, v *stageView) error {
 	f := v.Filter
 	after := f.After
 	limit := contributionsShown
@@ -521,15 +391,8 @@ func (s *Site) findContributions(a API, id, stageID string, v *stageView) error 
 		limit = searchPageSize
 	}
 	for range searchPages {
-		q := url.Values{"stage": {stageID}, "limit": {strconv.Itoa(limit)}}
-		if f.Party != "" {
-			q.Set("party", f.Party)
-		}
-		if after != "" {
-			q.Set("after", after)
-		}
-		var page contributionPage
-		if err := a.Get(Path(id, "contributions")+"?"+q.Encode(), &page); err != nil {
+		page, err := s.api(r).Contributions(r.Context(), id, wire.ContributionFilter{StageID: stageID, Party: f.Party, After: after, Limit: limit})
+		if err != nil {
 			return err
 		}
 		for _, c := range page.Contributions {
@@ -564,7 +427,7 @@ type documentsView struct {
 
 type documentGroup struct {
 	Name      string
-	Revisions []documentView
+	Revisions []wire.Document
 }
 
 func (s *Site) documentsPage(r *http.Request) (*Page, error) {
@@ -573,12 +436,12 @@ func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.api(r).documents(id)
+	docs, err := s.api(r).Documents(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	v := documentsView{processRef: proc.ref()}
-	for _, d := range docs {
+	v := documentsView{processRef: refOf(proc)}
+	for _, d := range docs.Documents {
 		i := slices.IndexFunc(v.Groups, func(g documentGroup) bool { return g.Name == d.Name })
 		if i < 0 {
 			i = len(v.Groups)
@@ -587,16 +450,26 @@ func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 		v.Groups[i].Revisions = append(v.Groups[i].Revisions, d)
 	}
 	for _, g := range v.Groups {
-		slices.SortFunc(g.Revisions, func(a, b documentView) int { return cmp.Compare(a.Revision, b.Revision) })
+		slices.SortFunc(g.Revisions, func(a, b wire.Document) int { return cmp.Compare(a.Revision, b.Revision) })
 	}
 	p.Title = p.T("documents.title", "process", proc.Title)
 	p.Data = v
 	return p, nil
 }
 
+// revisionParam is a revision as the page's URL gives it; one that is no
+// number is -1, for the API to refuse in its own words.
+func revisionParam(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
 type documentPageView struct {
 	processRef
-	Doc documentView
+	Doc wire.Document
 }
 
 func (s *Site) documentPage(r *http.Request) (*Page, error) {
@@ -605,8 +478,8 @@ func (s *Site) documentPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := documentPageView{processRef: proc.ref()}
-	if err := s.api(r).Get(Path(id, "documents", name, rev), &v.Doc); err != nil {
+	v := documentPageView{processRef: refOf(proc)}
+	if v.Doc, err = s.api(r).Document(r.Context(), id, name, revisionParam(rev)); err != nil {
 		return nil, err
 	}
 	p.Title = v.Doc.Title
@@ -623,7 +496,7 @@ type diffRow struct {
 
 type diffView struct {
 	processRef
-	Diff      documentDiff
+	Diff      wire.DocumentDiff
 	Rows      []diffRow
 	Revisions []int // the name's revisions, for the form
 }
@@ -635,19 +508,19 @@ func (s *Site) diffPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	a := s.api(r)
-	docs, err := a.documents(id)
+	docs, err := a.Documents(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	v := diffView{processRef: proc.ref()}
-	for _, d := range docs {
+	v := diffView{processRef: refOf(proc)}
+	for _, d := range docs.Documents {
 		if d.Name == name {
 			v.Revisions = append(v.Revisions, d.Revision)
 		}
 	}
 	slices.Sort(v.Revisions)
-	q := url.Values{"from": {r.URL.Query().Get("from")}, "to": {r.URL.Query().Get("to")}}
-	if err := a.Get(Path(id, "documents", name, "diff")+"?"+q.Encode(), &v.Diff); err != nil {
+	q := r.URL.Query()
+	if v.Diff, err = a.Diff(r.Context(), id, name, revisionParam(q.Get("from")), revisionParam(q.Get("to"))); err != nil {
 		return nil, err
 	}
 	v.Rows = sideBySide(v.Diff.Ops)
@@ -695,8 +568,8 @@ func sideBySide(ops []process.DiffOp) []diffRow {
 
 type recordView struct {
 	processRef
-	Verify  verification
-	Entries []recordEntry
+	Verify  wire.Verification
+	Entries []wire.RecordEntry
 	Titles  map[string]string
 	After   int64
 	Next    int64
@@ -711,19 +584,18 @@ func (s *Site) recordPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := s.api(r)
-	v := recordView{processRef: proc.ref(), Titles: map[string]string{}}
-	if err := a.Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+	a, ctx := s.api(r), r.Context()
+	v := recordView{processRef: refOf(proc), Titles: map[string]string{}}
+	if v.Verify, err = a.VerifyRecord(ctx, id); err != nil {
 		return nil, err
 	}
 	v.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	var page recordPage
-	q := url.Values{"after": {strconv.FormatInt(max(v.After, 0), 10)}, "limit": {strconv.Itoa(recordPageSize)}}
-	if err := a.Get(Path(id, "record")+"?"+q.Encode(), &page); err != nil {
+	page, err := a.Record(ctx, id, max(v.After, 0), recordPageSize)
+	if err != nil {
 		return nil, err
 	}
 	v.Entries, v.Next = page.Entries, page.Next
-	stages, err := a.stages(id)
+	stages, err := a.Stages(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -775,7 +647,7 @@ var eventMessages = map[string]string{
 
 type dataView struct {
 	processRef
-	Verify verification
+	Verify wire.Verification
 }
 
 func (s *Site) dataPage(r *http.Request) (*Page, error) {
@@ -784,8 +656,8 @@ func (s *Site) dataPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := dataView{processRef: proc.ref()}
-	if err := s.api(r).Get(Path(id, "record", "verify"), &v.Verify); err != nil {
+	v := dataView{processRef: refOf(proc)}
+	if v.Verify, err = s.api(r).VerifyRecord(r.Context(), id); err != nil {
 		return nil, err
 	}
 	p.Title = p.T("data.title", "process", proc.Title)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
@@ -64,14 +65,14 @@ func TestPublicPages(t *testing.T) {
 		ts.await(d.stage+" to start", func() bool { return recorded(id, d.stage, "stage.started") })
 		var st int
 		ts.await(d.stage+" published", func() bool {
-			st = ts.apiCall("POST", Path(id, "stages", d.stage, "drafts"), pga, map[string]any{"revision": d.rev, "paragraphs": d.text}, nil)
+			st = ts.apiCall("POST", client.ProcessPath(id, "stages", d.stage, "drafts"), pga, map[string]any{"revision": d.rev, "paragraphs": d.text}, nil)
 			return st == http.StatusCreated || st == http.StatusOK
 		})
 	}
 	var round process.Stage
-	ts.apiCall("GET", Path(id, "stages", "round1"), "", nil, &round)
+	ts.apiCall("GET", client.ProcessPath(id, "stages", "round1"), "", nil, &round)
 	newStart := round.Spec.Start.AddDate(0, 0, 7).Format(time.DateOnly)
-	if st := ts.apiCall("POST", Path(id, "stages", "round1", "reschedule"), pga, map[string]string{"start": newStart, "reason": "venue"}, nil); st != http.StatusOK {
+	if st := ts.apiCall("POST", client.ProcessPath(id, "stages", "round1", "reschedule"), pga, map[string]string{"start": newStart, "reason": "venue"}, nil); st != http.StatusOK {
 		t.Fatalf("reschedule round1: %d", st)
 	}
 	ts.await("round1 rescheduled", func() bool { return recorded(id, "round1", "stage.rescheduled") })
@@ -139,7 +140,7 @@ func TestPublicPages(t *testing.T) {
 // apiSubmit sends a contribution over the API.
 func apiSubmit(t *testing.T, ts *testSite, processID, stageID, token, title, body string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ts.URL()+Path(processID, "stages", stageID, "contributions"),
+	req, _ := http.NewRequest("POST", ts.URL()+client.ProcessPath(processID, "stages", stageID, "contributions"),
 		strings.NewReader(`{"title":"`+title+`","body":"`+body+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)

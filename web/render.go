@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // templates/_*.html are shared (the layout, partials); every other file is
@@ -57,7 +58,7 @@ var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
 	"field":      newField,
 	"short":      shortHash,
-	"verifyOf":   func(p *Page, v verification) verifyData { return verifyData{P: p, V: v} },
+	"verifyOf":   func(p *Page, v wire.Verification) verifyData { return verifyData{P: p, V: v} },
 }
 
 // fieldData is one labelled form control (templates/_form.html "input"),
@@ -106,11 +107,11 @@ func (f fieldData) DescribedBy() string {
 	return strings.Join(ids, " ")
 }
 
-// verifyData is the "verification" template's: the page and the record's
-// verification.
+// verifyData is the "wire.Verification" template's: the page and the record's
+// wire.Verification.
 type verifyData struct {
 	P *Page
-	V verification
+	V wire.Verification
 }
 
 // Page is what every template gets: the language, the user, the form, and
@@ -143,9 +144,9 @@ func (s *Site) newPage(r *http.Request) *Page {
 // pageOn starts a page about process id: it reads the process's status,
 // and the page tells time by the process's clock, which on a process that
 // replays history runs faster than the wall's.
-func (s *Site) pageOn(r *http.Request, id string) (*Page, processStatus, error) {
-	var st processStatus
-	if err := s.api(r).Get(Path(id), &st); err != nil {
+func (s *Site) pageOn(r *http.Request, id string) (*Page, wire.ProcessStatus, error) {
+	st, err := s.api(r).Process(r.Context(), id)
+	if err != nil {
 		return nil, st, err
 	}
 	p := s.newPage(r)
@@ -182,6 +183,9 @@ func asTime(v any) time.Time {
 		return t
 	case interface{ UTC() time.Time }:
 		return t.UTC()
+	case string: // a record entry's time, as its hash covers it
+		tt, _ := time.Parse(time.RFC3339Nano, t)
+		return tt
 	}
 	return time.Time{}
 }

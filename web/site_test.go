@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/process"
 )
 
@@ -267,7 +268,7 @@ func TestRefusedForm(t *testing.T) {
 		p.Title = "reschedule"
 		p.Form = NewForm(r)
 		p.Data = signInData{Next: r.PostFormValue("next")}
-		err := s.api(r).PostJSON(Path(id, "stages", "ts1", "reschedule"), map[string]string{"start": r.PostFormValue("start")}, nil)
+		err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages", "ts1", "reschedule"), map[string]string{"start": r.PostFormValue("start")}, nil)
 		if err != nil {
 			s.refused(w, "signin", p, err)
 			return
@@ -275,7 +276,7 @@ func TestRefusedForm(t *testing.T) {
 		seeOther(w, r, "/")
 	})
 	var before process.Stage
-	ts.apiCall("GET", Path(id, "stages", "ts1"), "", nil, &before)
+	ts.apiCall("GET", client.ProcessPath(id, "stages", "ts1"), "", nil, &before)
 
 	b := ts.browser()
 	b.signIn(ts.token(api.PGAOffice, "PGA", ""))
@@ -287,7 +288,7 @@ func TestRefusedForm(t *testing.T) {
 	}
 	wantPage(t, "refused reschedule", p, p.Status, `id="error-summary"`, `class="problem"`, `value="/kept-input"`)
 	var after process.Stage
-	ts.apiCall("GET", Path(id, "stages", "ts1"), "", nil, &after)
+	ts.apiCall("GET", client.ProcessPath(id, "stages", "ts1"), "", nil, &after)
 	if !after.Spec.Start.Equal(before.Spec.Start.Time) || after.Moved {
 		t.Errorf("the refused form moved the stage: %v → %v", before.Spec.Start, after.Spec.Start)
 	}

@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"crypto/rand"
 	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // Roles as the API names them.
@@ -165,7 +164,7 @@ func (p *Page) NavLinks() []actionLink {
 
 // accreditationData is templates/stakeholder_accreditation.html's.
 type accreditationData struct {
-	Process     processStatus
+	Process     wire.ProcessStatus
 	Application *process.Application // nil before applying
 	StateText   string
 	StateHelp   string
@@ -215,8 +214,7 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &accreditationData{Process: proc}
-	var a process.Application
-	switch err := s.api(r).Get(Path(id, "applications", p.Session.Party), &a); {
+	switch a, err := s.api(r).Application(r.Context(), id, p.Session.Party); {
 	case err == nil:
 		d.Application, d.StateText, d.StateHelp = &a, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
 	case !isStatus(err, http.StatusNotFound):
@@ -248,9 +246,9 @@ func (s *Site) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = NewForm(r)
-	body := map[string]any{"name": r.PostFormValue("name"), "category": r.PostFormValue("category"),
-		"ecosoc": r.PostFormValue("ecosoc") == "true"}
-	if err := s.api(r).PostJSON(Path(r.PathValue("id"), "applications"), body, nil); err != nil {
+	body := wire.ApplyRequest{Name: r.PostFormValue("name"), Category: r.PostFormValue("category"),
+		ECOSOC: r.PostFormValue("ecosoc") == "true"}
+	if _, err := s.api(r).Apply(r.Context(), r.PathValue("id"), body); err != nil {
 		s.refuse(w, "stakeholder_accreditation", p, err, applyRules...)
 		return
 	}
@@ -265,7 +263,7 @@ type windowChoice struct {
 
 // windowsData is templates/stakeholder_windows.html's.
 type windowsData struct {
-	Process processStatus
+	Process wire.ProcessStatus
 	Windows []windowChoice
 }
 
@@ -278,8 +276,8 @@ func (s *Site) windowsPage(r *http.Request) (*Page, error) {
 	}
 	d := windowsData{Process: proc}
 	for _, ow := range proc.OpenWindows {
-		var sd stageDetail
-		if err := s.api(r).Get(Path(id, "stages", ow.StageID), &sd); err != nil {
+		sd, err := s.api(r).Stage(r.Context(), id, ow.StageID)
+		if err != nil {
 			return nil, err
 		}
 		if sd.Window != nil && sd.Window.Purpose == process.ForContributions {
@@ -293,8 +291,8 @@ func (s *Site) windowsPage(r *http.Request) (*Page, error) {
 
 // contributeData is templates/stakeholder_contribute.html's.
 type contributeData struct {
-	Process processStatus
-	Stage   stageDetail
+	Process wire.ProcessStatus
+	Stage   wire.StageDetail
 	Open    bool   // the window takes contributions now, as the intake last knew
 	Key     string // the Idempotency-Key: a resubmitted form gets its first receipt
 }
@@ -305,7 +303,7 @@ var contributeRules = []blameRule{
 	rule("attachment", "stakeholder.attachment.label"),
 }
 
-// contribution reads the contribution form's process and stage.
+// wire.Contribution reads the wire.Contribution form's process and stage.
 func (s *Site) contribution(r *http.Request) (*Page, error) {
 	id, stage := r.PathValue("id"), r.PathValue("stage")
 	p, proc, err := s.pageOn(r, id)
@@ -313,7 +311,7 @@ func (s *Site) contribution(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &contributeData{Process: proc}
-	if err := s.api(r).Get(Path(id, "stages", stage), &d.Stage); err != nil {
+	if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 		return nil, err
 	}
 	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now()) // the intake's times are the wall's
@@ -342,14 +340,20 @@ func (s *Site) contribute(w http.ResponseWriter, r *http.Request) {
 	if d.Key == "" {
 		d.Key = rand.Text()
 	}
-	body, contentType, err := contributionBody(r)
-	if err != nil {
+	// A browser sends an empty file when none was chosen.
+	var file *client.File
+	switch f, fh, err := r.FormFile("attachment"); {
+	case err == nil:
+		defer f.Close()
+		if fh.Size > 0 {
+			file = &client.File{Name: fh.Filename, Content: f}
+		}
+	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
 		s.fail(w, r, err)
 		return
 	}
-	var receipt process.Receipt
-	_, err = s.api(r).Do(http.MethodPost, Path(r.PathValue("id"), "stages", r.PathValue("stage"), "contributions"),
-		contentType, body, http.Header{"Idempotency-Key": {d.Key}}, &receipt)
+	in := wire.ContributionRequest{Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
+	receipt, _, err := s.api(r).Submit(r.Context(), r.PathValue("id"), r.PathValue("stage"), d.Key, in, file)
 	if err != nil {
 		s.refuse(w, "stakeholder_contribute", p, err, contributeRules...)
 		return
@@ -357,44 +361,12 @@ func (s *Site) contribute(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/my/contributions/"+url.PathEscape(receipt.Tracking)+"?submitted=1")
 }
 
-// contributionBody is the API's multipart body: the form's title and body,
-// and its file when one was chosen (a browser sends an empty one if not).
-func contributionBody(r *http.Request) (io.Reader, string, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, name := range []string{"title", "body"} {
-		if err := mw.WriteField(name, r.PostFormValue(name)); err != nil {
-			return nil, "", err
-		}
-	}
-	f, fh, err := r.FormFile("attachment")
-	switch {
-	case err == nil:
-		defer f.Close()
-		if fh.Size > 0 {
-			part, err := mw.CreateFormFile("attachment", fh.Filename)
-			if err != nil {
-				return nil, "", err
-			}
-			if _, err := io.Copy(part, f); err != nil {
-				return nil, "", err
-			}
-		}
-	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
-		return nil, "", err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, "", err
-	}
-	return &buf, mw.FormDataContentType(), nil
-}
-
 // ownContribution reads the path's contribution; one of another party is
 // not found here: these are the user's own pages.
-func (s *Site) ownContribution(r *http.Request) (contribution, error) {
+func (s *Site) ownContribution(r *http.Request) (wire.Contribution, error) {
 	ss := s.session(r)
-	var c contribution
-	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &c); err != nil {
+	c, err := s.api(r).Contribution(r.Context(), r.PathValue("tracking"))
+	if err != nil {
 		return c, err
 	}
 	if c.Party != ss.Party || c.Role != ss.Role {
@@ -405,8 +377,8 @@ func (s *Site) ownContribution(r *http.Request) (contribution, error) {
 
 // receiptData is templates/stakeholder_receipt.html's.
 type receiptData struct {
-	Contribution contribution
-	Process      processStatus
+	Contribution wire.Contribution
+	Process      wire.ProcessStatus
 	Stage        process.Stage
 	Submitted    bool // just now: the page says so
 	Withdrawn    bool // just now
@@ -423,9 +395,11 @@ func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d.Contribution, d.Process = c, proc
-	if err := s.api(r).Get(Path(c.ProcessID, "stages", c.StageID), &d.Stage); err != nil {
+	sd, err := s.api(r).Stage(r.Context(), c.ProcessID, c.StageID)
+	if err != nil {
 		return nil, err
 	}
+	d.Stage = sd.Stage
 	p.Title = p.T("stakeholder.receipt.title", "tracking", c.Tracking)
 	p.Data = d
 	return p, nil
@@ -433,30 +407,26 @@ func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 
 // myContribution is one row of the user's contributions.
 type myContribution struct {
-	contribution
+	wire.Contribution
 	ProcessTitle string
 }
 
 func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 	ss := s.session(r)
-	var processes []process.Process
-	if err := s.api(r).Get("/v1/processes", &processes); err != nil {
+	processes, err := s.api(r).Processes(r.Context())
+	if err != nil {
 		return nil, err
 	}
 	var mine []myContribution
 	for _, pr := range processes {
 		for after := ""; ; {
-			var page contributionPage
-			q := url.Values{"party": {ss.Party}, "limit": {"500"}}
-			if after != "" {
-				q.Set("after", after)
-			}
-			if err := s.api(r).Get(Path(pr.ID, "contributions")+"?"+q.Encode(), &page); err != nil {
+			page, err := s.api(r).Contributions(r.Context(), pr.ID, wire.ContributionFilter{Party: ss.Party, After: after, Limit: 500})
+			if err != nil {
 				return nil, err
 			}
 			for _, c := range page.Contributions {
 				if c.Role == ss.Role { // a stakeholder's name may look like a State's code
-					mine = append(mine, myContribution{contribution: c, ProcessTitle: pr.Title})
+					mine = append(mine, myContribution{Contribution: c, ProcessTitle: pr.Title})
 				}
 			}
 			if after = page.Next; after == "" {
@@ -473,16 +443,17 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 
 // withdrawData is templates/stakeholder_withdraw.html's.
 type withdrawData struct {
-	Contribution contribution
+	Contribution wire.Contribution
 }
 
-// withdrawal reads the contribution to withdraw. Anyone's is shown here:
+// withdrawal reads the wire.Contribution to withdraw. Anyone's is shown here:
 // whether the user may withdraw it is the API's to say.
 func (s *Site) withdrawal(r *http.Request) (*Page, error) {
-	var d withdrawData
-	if err := s.api(r).Get("/v1/contributions/"+url.PathEscape(r.PathValue("tracking")), &d.Contribution); err != nil {
+	c, err := s.api(r).Contribution(r.Context(), r.PathValue("tracking"))
+	if err != nil {
 		return nil, err
 	}
+	d := withdrawData{Contribution: c}
 	p := s.newPage(r)
 	p.Title = p.T("stakeholder.withdraw.title", "tracking", d.Contribution.Tracking)
 	p.Data = d
@@ -496,7 +467,7 @@ func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = NewForm(r)
 	tracking := r.PathValue("tracking")
-	if _, err := s.api(r).Do(http.MethodDelete, "/v1/contributions/"+url.PathEscape(tracking), "", nil, nil, nil); err != nil {
+	if err := s.api(r).Withdraw(r.Context(), tracking); err != nil {
 		s.refuse(w, "stakeholder_withdraw", p, err)
 		return
 	}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -9,9 +9,10 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/compact-un/compact/client"
 	domain "github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // The operators' commands talk to a running API over HTTP: process,
@@ -97,38 +98,28 @@ func draftCmd(args []string, stdout, stderr io.Writer) int {
 	return opsDispatch("draft", draftUsage, map[string]opsCommand{"publish": draftPublishCmd}, args, stdout, stderr)
 }
 
-// opsCall sends one request and prints its answer: as is with --json,
-// else through render. It returns the exit code.
-func opsCall(prefix string, o *opsFlags, stdout, stderr io.Writer, method, path string, body any,
-	render func(b []byte, status int) error) int {
-	c, err := o.client()
+// opsCall makes one call and prints its answer: as the API gave it with
+// --json, else through render. It returns the exit code.
+func opsCall[T any](prefix string, o *opsFlags, stdout, stderr io.Writer,
+	call func(context.Context, *client.Client) (T, error), render func(T) error) int {
+	c, kept, err := o.client()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	b, status, err := c.do(method, path, body)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-		return 1
-	}
-	if o.json {
-		err = writeRaw(stdout, b)
-	} else {
-		err = render(b, status)
+	ctx, cancel := context.WithTimeout(context.Background(), opsTimeout)
+	defer cancel()
+	v, err := call(ctx, c)
+	if err == nil && o.json {
+		err = writeRaw(stdout, kept.body)
+	} else if err == nil {
+		err = render(v)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 1
 	}
 	return 0
-}
-
-// decodeAnswer decodes an answer the CLI renders.
-func decodeAnswer(b []byte, v any) error {
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("unexpected answer from the API: %w", err)
-	}
-	return nil
 }
 
 func processCreateCmd(args []string, stdout, stderr io.Writer) int {
@@ -149,41 +140,27 @@ func processCreateCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: give either --template or --template-file\n", prefix)
 		return 2
 	}
-	if *startsOn != "" {
-		if err := checkDate("starts-on", *startsOn, true); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-			return 2
-		}
+	starts, err := flagDate("starts-on", *startsOn, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
 	}
 	if *scale != 0 && *scale < 1 {
 		fmt.Fprintf(stderr, "%s: --scale %g: want 1 (real time) or more\n", prefix, *scale)
 		return 2
 	}
-	req := struct {
-		Template     string          `json:"template,omitempty"`
-		TemplateBody json.RawMessage `json:"templateBody,omitempty"`
-		ID           string          `json:"id,omitempty"`
-		Code         string          `json:"code,omitempty"`
-		StartsOn     string          `json:"startsOn,omitempty"`
-		Scale        float64         `json:"scale,omitempty"`
-	}{Template: *template, ID: *id, Code: *code, StartsOn: *startsOn, Scale: *scale}
+	req := wire.CreateProcessRequest{Template: *template, ID: *id, Code: *code, StartsOn: starts, Scale: *scale}
 	if *templateFile != "" {
-		b, err := os.ReadFile(*templateFile)
+		t, err := readTemplate(*templateFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 			return 1
 		}
-		if !json.Valid(b) {
-			fmt.Fprintf(stderr, "%s: %s is not JSON\n", prefix, *templateFile)
-			return 1
-		}
-		req.TemplateBody = b
+		req.TemplateBody = t
 	}
-	return opsCall(prefix, &o, stdout, stderr, "POST", "/v1/processes", req, func(b []byte, _ int) error {
-		var p domain.Process
-		if err := decodeAnswer(b, &p); err != nil {
-			return err
-		}
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Process, error) {
+		return c.CreateProcess(ctx, req)
+	}, func(p domain.Process) error {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "created\t%s\n", p.ID)
 		fmt.Fprintf(tw, "template\t%s\n", p.TemplateID)
@@ -195,24 +172,6 @@ func processCreateCmd(args []string, stdout, stderr io.Writer) int {
 	})
 }
 
-// statusAnswer is GET /v1/processes/{id}.
-type statusAnswer struct {
-	domain.Process
-	Current []string `json:"current"`
-	Next    *struct {
-		StageID string      `json:"stageId"`
-		Title   string      `json:"title"`
-		Start   domain.Date `json:"start"`
-	} `json:"next"`
-	OpenWindows []struct {
-		StageID  string    `json:"stageId"`
-		Code     string    `json:"code"`
-		OpensAt  time.Time `json:"opensAt"`
-		ClosesAt time.Time `json:"closesAt"`
-	} `json:"openWindows"`
-	Counts map[domain.StageStatus]int `json:"counts"`
-}
-
 func processStatusCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact process status"
 	fs := newFlags("process status ID", "Shows a process: its phase and status, the stages running and the next, and the windows open now with their wall-clock close times.", stderr)
@@ -222,16 +181,12 @@ func processStatusCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	return opsCall(prefix, &o, stdout, stderr, "GET", processPath(pos[0]), nil, func(b []byte, _ int) error {
-		var st statusAnswer
-		if err := decodeAnswer(b, &st); err != nil {
-			return err
-		}
-		return printStatus(stdout, st)
-	})
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ProcessStatus, error) {
+		return c.Process(ctx, pos[0])
+	}, func(st wire.ProcessStatus) error { return printStatus(stdout, st) })
 }
 
-func printStatus(w io.Writer, st statusAnswer) error {
+func printStatus(w io.Writer, st wire.ProcessStatus) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "process\t%s\n", st.ID)
 	fmt.Fprintf(tw, "title\t%s\n", st.Title)
@@ -274,13 +229,9 @@ func processTimelineCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	return opsCall(prefix, &o, stdout, stderr, "GET", processPath(pos[0], "stages"), nil, func(b []byte, _ int) error {
-		var stages []domain.Stage
-		if err := decodeAnswer(b, &stages); err != nil {
-			return err
-		}
-		return printStages(stdout, stages)
-	})
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) ([]domain.Stage, error) {
+		return c.Stages(ctx, pos[0])
+	}, func(stages []domain.Stage) error { return printStages(stdout, stages) })
 }
 
 func printStages(w io.Writer, stages []domain.Stage) error {
@@ -309,35 +260,18 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: --start is required\n", prefix)
 		return 2
 	}
-	for _, f := range [][2]string{{"start", *start}, {"end", *end}} {
-		if f[1] == "" {
-			continue
-		}
-		if err := checkDate(f[0], f[1], false); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-			return 2
-		}
+	body := wire.RescheduleRequest{Reason: *reason}
+	var err error
+	if body.Start, err = flagDate("start", *start, false); err == nil {
+		body.End, err = flagDate("end", *end, false)
 	}
-	body := struct {
-		Start  string `json:"start"`
-		End    string `json:"end,omitempty"`
-		Reason string `json:"reason,omitempty"`
-	}{*start, *end, *reason}
-	return opsCall(prefix, &o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "reschedule"), body,
-		func(b []byte, _ int) error {
-			var sg domain.Stage
-			if err := decodeAnswer(b, &sg); err != nil {
-				return err
-			}
-			return printStages(stdout, []domain.Stage{sg})
-		})
-}
-
-// windowAnswer is POST …/stages/{stage}/window.
-type windowAnswer struct {
-	StageID string    `json:"stageId"`
-	Opens   time.Time `json:"opens"` // zero once the window has opened
-	Closes  time.Time `json:"closes"`
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+		return c.Reschedule(ctx, pos[0], pos[1], body)
+	}, func(sg domain.Stage) error { return printStages(stdout, []domain.Stage{sg}) })
 }
 
 func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
@@ -351,17 +285,12 @@ func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	body := struct {
-		Open   bool   `json:"open,omitempty"`
-		Opens  string `json:"opens,omitempty"`
-		Reason string `json:"reason,omitempty"`
-	}{Open: *at == "", Opens: *at, Reason: *reason}
-	if *at != "" {
-		if err := checkDate("at", *at, false); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-			return 2
-		}
+	opens, err := flagDate("at", *at, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
 	}
+	body := wire.WindowRequest{Open: *at == "", Opens: opens, Reason: *reason}
 	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
@@ -380,14 +309,12 @@ func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: --closes is required\n", prefix)
 		return 2
 	}
-	if err := checkDate("closes", *closes, false); err != nil {
+	closesAt, err := flagDate("closes", *closes, false)
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	body := struct {
-		Closes string `json:"closes"`
-		Reason string `json:"reason,omitempty"`
-	}{*closes, *reason}
+	body := wire.WindowRequest{Closes: closesAt, Reason: *reason}
 	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
@@ -401,28 +328,22 @@ func windowCloseCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	body := struct {
-		Close  bool   `json:"close"`
-		Reason string `json:"reason,omitempty"`
-	}{true, *reason}
+	body := wire.WindowRequest{Close: true, Reason: *reason}
 	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
-func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []string, body any) int {
-	return opsCall(prefix, o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "window"), body,
-		func(b []byte, _ int) error {
-			var res windowAnswer
-			if err := decodeAnswer(b, &res); err != nil {
-				return err
-			}
-			if !res.Opens.IsZero() {
-				_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s (process time)\n",
-					res.StageID, fmtTime(res.Opens), fmtTime(res.Closes))
-				return err
-			}
-			_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
+func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []string, body wire.WindowRequest) int {
+	return opsCall(prefix, o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.WindowMove, error) {
+		return c.MoveWindow(ctx, pos[0], pos[1], body)
+	}, func(res wire.WindowMove) error {
+		if !res.Opens.IsZero() {
+			_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s (process time)\n",
+				res.StageID, fmtTime(res.Opens), fmtTime(res.Closes))
 			return err
-		})
+		}
+		_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
+		return err
+	})
 }
 
 func draftPublishCmd(args []string, stdout, stderr io.Writer) int {
@@ -456,39 +377,27 @@ func draftPublishCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %s has no paragraphs\n", prefix, *file)
 		return 1
 	}
-	body := struct {
-		Revision   int      `json:"revision"`
-		Title      string   `json:"title,omitempty"`
-		Symbol     string   `json:"symbol,omitempty"`
-		Paragraphs []string `json:"paragraphs"`
-	}{*revision, *title, *symbol, paras}
-	return opsCall(prefix, &o, stdout, stderr, "POST", processPath(pos[0], "stages", pos[1], "drafts"), body,
-		func(b []byte, status int) error {
-			var d struct {
-				StageID        string `json:"stageId"`
-				Name           string `json:"name"`
-				Revision       int    `json:"revision"`
-				Symbol         string `json:"symbol"`
-				Title          string `json:"title"`
-				SHA256         string `json:"sha256"`
-				ParagraphCount int    `json:"paragraphCount"`
-				PublishedSeq   int64  `json:"publishedSeq"`
-			}
-			if err := decodeAnswer(b, &d); err != nil {
-				return err
-			}
-			verb := "published"
-			if status == 200 {
-				verb = "already published" // a retry of the same text
-			}
-			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "%s\t%s revision %d\n", verb, d.Name, d.Revision)
-			fmt.Fprintf(tw, "stage\t%s\n", d.StageID)
-			fmt.Fprintf(tw, "symbol\t%s\n", orDash(d.Symbol))
-			fmt.Fprintf(tw, "title\t%s\n", d.Title)
-			fmt.Fprintf(tw, "paragraphs\t%d\n", d.ParagraphCount)
-			fmt.Fprintf(tw, "sha256\t%s\n", d.SHA256)
-			fmt.Fprintf(tw, "record seq\t%d\n", d.PublishedSeq)
-			return tw.Flush()
-		})
+	body := wire.DraftRequest{Revision: revision, Title: *title, Symbol: *symbol, Paragraphs: paras}
+	type published struct {
+		wire.Document
+		created bool
+	}
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (published, error) {
+		d, created, err := c.PublishDraft(ctx, pos[0], pos[1], body)
+		return published{d, created}, err
+	}, func(d published) error {
+		verb := "published"
+		if !d.created {
+			verb = "already published" // a retry of the same text
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\t%s revision %d\n", verb, d.Name, d.Revision)
+		fmt.Fprintf(tw, "stage\t%s\n", d.StageID)
+		fmt.Fprintf(tw, "symbol\t%s\n", orDash(d.Symbol))
+		fmt.Fprintf(tw, "title\t%s\n", d.Title)
+		fmt.Fprintf(tw, "paragraphs\t%d\n", d.ParagraphCount)
+		fmt.Fprintf(tw, "sha256\t%s\n", d.SHA256)
+		fmt.Fprintf(tw, "record seq\t%d\n", d.PublishedSeq)
+		return tw.Flush()
+	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/internal/config"
 	domain "github.com/compact-un/compact/process"
 )
@@ -38,13 +38,35 @@ func (o *opsFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "print the API's JSON as is rather than a table")
 }
 
-// client checks --server and returns a client for it.
-func (o *opsFlags) client() (*opsClient, error) {
+// client checks --server and returns a client for it, with the answer it
+// keeps for --json.
+func (o *opsFlags) client() (*client.Client, *keptAnswer, error) {
 	u, err := url.Parse(o.server)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--server %q: want an http:// or https:// URL", o.server)
+		return nil, nil, fmt.Errorf("--server %q: want an http:// or https:// URL", o.server)
 	}
-	return &opsClient{base: strings.TrimRight(o.server, "/"), token: o.token, http: &http.Client{Timeout: opsTimeout}}, nil
+	kept := &keptAnswer{next: http.DefaultTransport}
+	return &client.Client{BaseURL: o.server, Token: o.token, HTTP: &http.Client{Timeout: opsTimeout, Transport: kept}}, kept, nil
+}
+
+// keptAnswer is a transport that keeps the last answer's body, for --json to
+// print it as the API gave it: fields this build does not know included.
+type keptAnswer struct {
+	next http.RoundTripper
+	body []byte
+}
+
+func (k *keptAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := k.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if k.body, err = io.ReadAll(io.LimitReader(res.Body, maxOpsResponse)); err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(k.body))
+	return res, nil
 }
 
 // parseOps parses an operators' command's arguments: the positional
@@ -83,92 +105,6 @@ func parseOps(fs *flag.FlagSet, prefix string, args []string, names ...string) (
 	return pos, 0, true
 }
 
-// opsClient calls the Compact HTTP API.
-type opsClient struct {
-	base  string
-	token string
-	http  *http.Client
-}
-
-// apiError is a problem+json answer, or another error status.
-type apiError struct {
-	Status int
-	Title  string
-	Type   string
-	Detail string
-}
-
-func (e *apiError) Error() string {
-	title := e.Title
-	if title == "" {
-		title = http.StatusText(e.Status)
-	}
-	if e.Detail == "" {
-		return fmt.Sprintf("%d %s", e.Status, title)
-	}
-	return fmt.Sprintf("%s (%d %s)", e.Detail, e.Status, title)
-}
-
-// do sends a request with body, when not nil, as JSON and returns the
-// answer's body and status; an error status is an *apiError.
-func (c *opsClient) do(method, path string, body any) ([]byte, int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opsTimeout)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, 0, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Accept", "application/json, application/problem+json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxOpsResponse))
-	if err != nil {
-		return nil, res.StatusCode, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
-	}
-	if res.StatusCode >= 400 {
-		e := &apiError{Status: res.StatusCode}
-		var p struct {
-			Type   string `json:"type"`
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		}
-		if json.Unmarshal(b, &p) == nil {
-			e.Type, e.Title, e.Detail = p.Type, p.Title, p.Detail
-		} else if s := strings.TrimSpace(string(b)); s != "" && len(s) < 500 {
-			e.Detail = s
-		}
-		return b, res.StatusCode, e
-	}
-	return b, res.StatusCode, nil
-}
-
-// processPath is /v1/processes/{id} with each further segment appended,
-// each escaped.
-func processPath(id string, segments ...string) string {
-	p := "/v1/processes/" + url.PathEscape(id)
-	for _, s := range segments {
-		p += "/" + url.PathEscape(s)
-	}
-	return p
-}
-
 // writeRaw prints an answer as the API gave it, ending in a newline.
 func writeRaw(w io.Writer, b []byte) error {
 	if len(b) > 0 && b[len(b)-1] != '\n' {
@@ -178,18 +114,40 @@ func writeRaw(w io.Writer, b []byte) error {
 	return err
 }
 
-// checkDate checks a date flag as the API reads it: YYYY-MM-DD or RFC 3339.
-func checkDate(name, s string, dateOnly bool) error {
-	if _, err := time.Parse(time.DateOnly, s); err == nil {
-		return nil
+// flagDate reads a date flag as the API reads it: YYYY-MM-DD or, unless
+// dateOnly, RFC 3339. An empty flag is the zero date, which the API takes
+// as not given.
+func flagDate(name, s string, dateOnly bool) (domain.Date, error) {
+	if s == "" {
+		return domain.Date{}, nil
 	}
-	if !dateOnly {
-		if _, err := time.Parse(time.RFC3339, s); err == nil {
-			return nil
-		}
-		return fmt.Errorf("--%s %q: want YYYY-MM-DD or an RFC 3339 time such as 2027-03-01T17:00:00Z", name, s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return domain.Date{Time: t}, nil
 	}
-	return fmt.Errorf("--%s %q: want YYYY-MM-DD", name, s)
+	if dateOnly {
+		return domain.Date{}, fmt.Errorf("--%s %q: want YYYY-MM-DD", name, s)
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return domain.Date{}, fmt.Errorf("--%s %q: want YYYY-MM-DD or an RFC 3339 time such as 2027-03-01T17:00:00Z", name, s)
+	}
+	return domain.Date{Time: t}, nil
+}
+
+// readTemplate reads a template file as the API will: a field it does not
+// know is refused here, rather than dropped on the way.
+func readTemplate(path string) (*domain.Template, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var t domain.Template
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &t, nil
 }
 
 // fmtDate prints a template date: a day, or a time when it has one.

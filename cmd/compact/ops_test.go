@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	domain "github.com/compact-un/compact/process"
 )
 
 // canned is one answer of the fake API.
@@ -91,6 +93,11 @@ func TestOpsCommands(t *testing.T) {
 	if err := os.WriteFile(templateFile, []byte(`{"id":"mini","phases":[]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The file's template goes as the API reads it: every field of a Template.
+	var sentTemplate map[string]any
+	if b, err := json.Marshal(domain.Template{ID: "mini", Phases: []domain.Phase{}}); err != nil || json.Unmarshal(b, &sentTemplate) != nil {
+		t.Fatal(err)
+	}
 	srv, seen := fakeAPI(t, map[string]canned{
 		"POST /v1/processes": {201, `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration",` +
 			`"code":"GCM27","phase":"consultations","status":"starting","createdAt":"2026-11-27T03:00:00Z"}` + "\n"},
@@ -129,7 +136,7 @@ func TestOpsCommands(t *testing.T) {
 		name:   "process create from a file",
 		args:   []string{"process", "create", server, token, "--template-file", templateFile, "--json"},
 		method: "POST", path: "/v1/processes", auth: "Bearer cpt_secret",
-		body: map[string]any{"templateBody": map[string]any{"id": "mini", "phases": []any{}}},
+		body: map[string]any{"templateBody": sentTemplate},
 		out: `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration",` +
 			`"code":"GCM27","phase":"consultations","status":"starting","createdAt":"2026-11-27T03:00:00Z"}` + "\n",
 	}, {
