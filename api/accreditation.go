@@ -40,10 +40,10 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	body.Name = strings.TrimSpace(body.Name)
 	switch {
 	case body.Name == "" || len(body.Name) > maxNameLength:
-		s.fail(w, r, process.Errorf(op, process.Invalid, "name: want 1 to %d characters", maxNameLength))
+		s.fail(w, r, process.AtField("/name", process.Errorf(op, process.Invalid, "name: want 1 to %d characters", maxNameLength)))
 		return
 	case !slices.Contains(applicantCategories, body.Category):
-		s.fail(w, r, process.Errorf(op, process.Invalid, "category %q: want one of %s", body.Category, strings.Join(applicantCategories, ", ")))
+		s.fail(w, r, process.AtField("/category", process.Errorf(op, process.Invalid, "category %q: want one of %s", body.Category, strings.Join(applicantCategories, ", "))))
 		return
 	}
 	id := r.PathValue("id")
@@ -177,7 +177,7 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Party == "" {
-		s.fail(w, r, process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required"))
+		s.fail(w, r, process.AtField("/party", process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required")))
 		return
 	}
 	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)

@@ -47,14 +47,16 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
 func validateAmendment(in wire.AmendmentRequest) error {
 	const op = "api.proposeAmendment"
 	switch {
-	case in.Revision < 0 || in.Paragraph < 1:
-		return process.Errorf(op, process.Invalid, "revision must be 0 or more and paragraph 1 or more")
+	case in.Revision < 0:
+		return process.AtField("/revision", process.Errorf(op, process.Invalid, "revision must be 0 or more and paragraph 1 or more"))
+	case in.Paragraph < 1:
+		return process.AtField("/paragraph", process.Errorf(op, process.Invalid, "revision must be 0 or more and paragraph 1 or more"))
 	case strings.TrimSpace(in.Text) == "":
-		return process.Errorf(op, process.Invalid, "the amendment has no text")
+		return process.AtField("/text", process.Errorf(op, process.Invalid, "the amendment has no text"))
 	case len(in.Text) > maxAmendment:
-		return process.Errorf(op, process.TooLarge, "the text is over %d bytes", maxAmendment)
+		return process.AtField("/text", process.Errorf(op, process.TooLarge, "the text is over %d bytes", maxAmendment))
 	case strings.IndexByte(in.Text, 0) >= 0:
-		return process.Errorf(op, process.Invalid, "the text holds a NUL character")
+		return process.AtField("/text", process.Errorf(op, process.Invalid, "the text holds a NUL character"))
 	}
 	return nil
 }

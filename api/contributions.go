@@ -156,7 +156,7 @@ func decodeMultipart(body io.Reader, boundary string) (contributionInput, error)
 			err = process.Errorf(op, process.Invalid, "unknown field %q: want title, body and attachment", name)
 		}
 		if err != nil {
-			return in, err
+			return in, process.AtField("/"+name, err)
 		}
 	}
 	return in, nil
@@ -197,16 +197,16 @@ func (in contributionInput) validate() error {
 	}{{"title", in.Title, maxTitle}, {"body", in.Body, maxBody}} {
 		switch {
 		case len(f.value) > f.limit:
-			return process.Errorf(op, process.TooLarge, "the %s is over %d bytes", f.name, f.limit)
+			return process.AtField("/"+f.name, process.Errorf(op, process.TooLarge, "the %s is over %d bytes", f.name, f.limit))
 		case !utf8.ValidString(f.value) || strings.IndexByte(f.value, 0) >= 0:
-			return process.Errorf(op, process.Invalid, "the %s must be UTF-8 text without NUL characters", f.name)
+			return process.AtField("/"+f.name, process.Errorf(op, process.Invalid, "the %s must be UTF-8 text without NUL characters", f.name))
 		}
 	}
 	switch {
 	case strings.TrimSpace(in.Title) == "":
-		return process.Errorf(op, process.Invalid, "a contribution needs a title")
+		return process.AtField("/title", process.Errorf(op, process.Invalid, "a contribution needs a title"))
 	case strings.TrimSpace(in.Body) == "" && len(in.Attachment) == 0:
-		return process.Errorf(op, process.Invalid, "a contribution needs a body or an attachment")
+		return process.AtField("/body", process.Errorf(op, process.Invalid, "a contribution needs a body or an attachment"))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/compact-un/compact/process"
 )
@@ -40,5 +41,9 @@ func bodyError(op string, err error) error {
 	if errors.Is(err, io.EOF) {
 		return process.Errorf(op, process.Invalid, "the body is empty")
 	}
-	return process.Errorf(op, process.Invalid, "malformed JSON: %v", err)
+	malformed := process.Errorf(op, process.Invalid, "malformed JSON: %v", err)
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
+		return process.AtField("/"+strings.ReplaceAll(te.Field, ".", "/"), malformed) // a Go field path: no "/" nor "~" to escape
+	}
+	return malformed
 }

@@ -188,33 +188,34 @@ func decodeDraft(w http.ResponseWriter, r *http.Request) (wire.DraftRequest, err
 	if err := decodeJSON(w, r, &req); err != nil {
 		return req, err
 	}
-	bad := func(kind process.Kind, format string, args ...any) (wire.DraftRequest, error) {
-		return req, process.Errorf(op, kind, format, args...)
+	bad := func(pointer string, kind process.Kind, format string, args ...any) (wire.DraftRequest, error) {
+		return req, process.AtField(pointer, process.Errorf(op, kind, format, args...))
 	}
 	switch {
 	case req.Revision == nil:
-		return bad(process.Invalid, "revision is required: the revision this stage publishes, 0 for the zero draft")
+		return bad("/revision", process.Invalid, "revision is required: the revision this stage publishes, 0 for the zero draft")
 	case *req.Revision < 0:
-		return bad(process.Invalid, "revision %d is negative", *req.Revision)
+		return bad("/revision", process.Invalid, "revision %d is negative", *req.Revision)
 	case len(req.Title) > maxTitleBytes || hasControl(req.Title):
-		return bad(process.Invalid, "title must be one line of at most %d bytes", maxTitleBytes)
+		return bad("/title", process.Invalid, "title must be one line of at most %d bytes", maxTitleBytes)
 	case len(req.Symbol) > maxSymbolBytes || hasControl(req.Symbol):
-		return bad(process.Invalid, "symbol must be one line of at most %d bytes", maxSymbolBytes)
+		return bad("/symbol", process.Invalid, "symbol must be one line of at most %d bytes", maxSymbolBytes)
 	case len(req.Paragraphs) == 0:
-		return bad(process.Invalid, "paragraphs is empty: a draft has at least one paragraph")
+		return bad("/paragraphs", process.Invalid, "paragraphs is empty: a draft has at least one paragraph")
 	case len(req.Paragraphs) > maxParagraphs:
-		return bad(process.TooLarge, "%d paragraphs: a draft has at most %d", len(req.Paragraphs), maxParagraphs)
+		return bad("/paragraphs", process.TooLarge, "%d paragraphs: a draft has at most %d", len(req.Paragraphs), maxParagraphs)
 	}
 	for i, p := range req.Paragraphs {
+		at := "/paragraphs/" + strconv.Itoa(i)
 		switch {
 		case len(p) > maxParagraphBytes:
-			return bad(process.TooLarge, "paragraph %d is over %d bytes", i+1, maxParagraphBytes)
+			return bad(at, process.TooLarge, "paragraph %d is over %d bytes", i+1, maxParagraphBytes)
 		case strings.TrimSpace(p) == "":
-			return bad(process.Invalid, "paragraph %d is blank", i+1)
+			return bad(at, process.Invalid, "paragraph %d is blank", i+1)
 		case hasControl(p):
 			// The store addresses a document by its paragraphs joined by
 			// newlines: a newline inside one would make two texts one hash.
-			return bad(process.Invalid, "paragraph %d holds a line break or a control character: one paragraph is one line", i+1)
+			return bad(at, process.Invalid, "paragraph %d holds a line break or a control character: one paragraph is one line", i+1)
 		}
 	}
 	return req, nil
@@ -270,7 +271,7 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Conflict, "a simulation publishes its own drafts"))
 		return
 	case in.Drafting.Revision != rev:
-		s.fail(w, r, process.Errorf(op, process.Rule, "stage %s publishes revision %d, not %d", stageID, in.Drafting.Revision, rev))
+		s.fail(w, r, process.AtField("/revision", process.Errorf(op, process.Rule, "stage %s publishes revision %d, not %d", stageID, in.Drafting.Revision, rev)))
 		return
 	}
 	doc, err := s.store.PutDocument(ctx, process.DocumentVersion{

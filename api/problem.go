@@ -35,9 +35,12 @@ func (s *Server) problemFor(r *http.Request, err error) wire.Problem {
 		kind, status = process.Internal, http.StatusInternalServerError
 	}
 	p := wire.Problem{Type: wire.ProblemTypePrefix + kind.String(), Title: http.StatusText(status), Status: status, Detail: process.Message(err)}
+	for _, f := range process.Fields(err) {
+		p.Errors = append(p.Errors, wire.FieldError{Pointer: f.Pointer, Detail: process.Message(f.Err)})
+	}
 	if kind == process.Internal || kind == process.Unavailable {
 		s.log.Error("request failed", zap.String("method", r.Method), zap.String("path", r.URL.Path), zap.Error(err))
-		p.Detail = ""
+		p.Detail, p.Errors = "", nil
 		if kind == process.Unavailable {
 			p.Detail = "a dependency is unavailable; try again shortly"
 		}

@@ -62,11 +62,11 @@ func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string
 		}
 	}
 	if req.Scale != 0 && req.Scale < 1 {
-		return nil, "", process.Errorf(op, process.Invalid, "scale %g: want 1 (real time) or more", req.Scale)
+		return nil, "", process.AtField("/scale", process.Errorf(op, process.Invalid, "scale %g: want 1 (real time) or more", req.Scale))
 	}
 	if sim := req.Simulation; sim != nil && (sim.Stakeholders < 0 || sim.ObjectEvery < 0 ||
 		sim.ContributionsPerWindow < 0 || sim.AmendmentsPerRound < 0) {
-		return nil, "", process.Errorf(op, process.Invalid, "a simulation's counts cannot be negative")
+		return nil, "", process.AtField("/simulation", process.Errorf(op, process.Invalid, "a simulation's counts cannot be negative"))
 	}
 	if !req.StartsOn.IsZero() {
 		t = t.Shifted(req.StartsOn.Sub(t.Begins()))
@@ -374,7 +374,7 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Start.IsZero() {
-		s.fail(w, r, process.Errorf("api.rescheduleStage", process.Invalid, "start is required"))
+		s.fail(w, r, process.AtField("/start", process.Errorf("api.rescheduleStage", process.Invalid, "start is required")))
 		return
 	}
 	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason}

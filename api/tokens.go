@@ -32,7 +32,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body.Label) > maxLabelLength {
-		s.fail(w, r, process.Errorf(op, process.Invalid, "a label has at most %d characters", maxLabelLength))
+		s.fail(w, r, process.AtField("/label", process.Errorf(op, process.Invalid, "a label has at most %d characters", maxLabelLength)))
 		return
 	}
 	secret, t, err := NewToken(Role(body.Role), body.Party, body.ProcessID, body.Label, time.Now())

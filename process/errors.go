@@ -98,3 +98,46 @@ func ParseKind(name string) (Kind, bool) {
 	}
 	return Internal, false
 }
+
+// FieldError is what is wrong with one field of a request's body, which
+// Pointer names (RFC 6901: "/stage/start", "/paragraphs/3"): a client puts
+// the message on the field without reading it.
+type FieldError struct {
+	Pointer string
+	Err     error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// AtField says that err, when not nil, is about the field at pointer; its
+// kind and message stay err's.
+func AtField(pointer string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &FieldError{Pointer: pointer, Err: err}
+}
+
+// Fields are the field errors in err's tree, errors.Join's branches
+// included, in order.
+func Fields(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *FieldError:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}

@@ -170,12 +170,12 @@ func stageActions(p *Page, ss *Session, st process.Stage) []actionLink {
 // (templates/office_<name>.html, at …/stages/{stage}/<name>), the API call
 // it makes and the words the engine uses for its fields.
 type stageForm struct {
-	name  string
-	title string // the page's title, a message with {stage}
-	link  string // the link's text on the schedule
-	api   string // the API's path under the stage
-	roles []string
-	rules []blameRule
+	name   string
+	title  string // the page's title, a message with {stage}
+	link   string // the link's text on the schedule
+	api    string // the API's path under the stage
+	roles  []string
+	fields []string // the form's controls, where the API's field errors go
 	// load reads more for the page; nil when the stage is enough.
 	load func(s *Site, r *http.Request, d *stageFormData) error
 	// body is the API's JSON body from the form; false when a check of the
@@ -195,26 +195,24 @@ type stageFormData struct {
 var stageForms = []stageForm{
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
-		roles: []string{rolePGAOffice},
-		rules: []blameRule{rule("start", "office.start.label", "begin", "begins"), rule("end", "office.end.label", "ends"),
-			rule("reason", "office.reason.label")},
+		roles:  []string{rolePGAOffice},
+		fields: []string{"start", "end", "reason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			return withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), true
 		},
 	},
 	{
 		name: "cancel", title: "office.cancel.title", link: "office.cancel.link", api: "cancel",
-		roles: []string{rolePGAOffice},
-		rules: []blameRule{rule("reason", "office.reason.label")},
+		roles:  []string{rolePGAOffice},
+		fields: []string{"reason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			return withOptional(map[string]any{}, r, "reason"), true
 		},
 	},
 	{
 		name: "window", title: "office.window.title", link: "office.window.link", api: "window",
-		roles: []string{rolePGAOffice},
-		rules: []blameRule{rule("closes", "office.closes.label", "deadline"), rule("close", "office.close.legend"),
-			rule("opens", "office.opens.label", "opening", "open"), rule("reason", "office.reason.label")},
+		roles:  []string{rolePGAOffice},
+		fields: []string{"closes", "close", "opens", "reason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			// "Open now" is a button of its own; the fields go with it for
 			// the engine to judge.
@@ -241,8 +239,8 @@ var stageForms = []stageForm{
 	},
 	{
 		name: "circulate", title: "office.circulate.title", link: "office.circulate.link", api: "circulate",
-		roles: []string{rolePGAOffice},
-		rules: []blameRule{rule("reason", "office.reason.label")},
+		roles:  []string{rolePGAOffice},
+		fields: []string{"reason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			var err error
 			d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied)
@@ -254,9 +252,8 @@ var stageForms = []stageForm{
 	},
 	{
 		name: "draft", title: "office.draft.title", link: "office.draft.link", api: "drafts",
-		roles: []string{rolePGAOffice, roleCoFacilitator},
-		rules: []blameRule{rule("revision", "office.revision.label"), rule("paragraphs", "office.paragraphs.label", "paragraph"),
-			rule("title", "office.drafttitle.label"), rule("symbol", "office.symbol.label")},
+		roles:  []string{rolePGAOffice, roleCoFacilitator},
+		fields: []string{"revision", "paragraphs", "title", "symbol"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			stages, err := s.api(r).Stages(r.Context(), d.Stage.ProcessID)
 			if err != nil {
@@ -290,9 +287,8 @@ var stageForms = []stageForm{
 	},
 	{
 		name: "outcome", title: "office.outcome.title", link: "office.outcome.link", api: "outcome",
-		roles: []string{rolePGAOffice},
-		rules: []blameRule{rule("method", "office.method.legend"), rule("adoptedBy", "office.adoptedby.label"),
-			rule("votes", "office.votes.legend", "vote", "voted"), rule("document", "office.document.label")},
+		roles:  []string{rolePGAOffice},
+		fields: []string{"method", "adoptedBy", "votes", "document"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			d.States = process.MemberStates()
 			return nil
@@ -373,7 +369,7 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 	id, stage := r.PathValue("id"), r.PathValue("stage")
 	var res wire.CirculateResult // a circulation's list; the other forms' answers do not say one
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages", stage, f.api), body, &res); err != nil {
-		s.refuse(w, "office_"+f.name, p, err, f.rules...)
+		s.refuse(w, "office_"+f.name, p, err, f.fields...)
 		return
 	}
 	q := url.Values{"done": {f.name}, "stage": {p.Data.(*stageFormData).Stage.Spec.Title}}
@@ -390,13 +386,8 @@ type addStageData struct {
 	Kinds   []option
 }
 
-var addStageRules = []blameRule{
-	rule("phase", "office.phase.label"), rule("id", "office.id.label", "exists"), rule("kind", "office.kind.label"),
-	rule("title", "office.stagetitle.label"), rule("code", "office.code.label"),
-	rule("opens", "office.opens.label", "window"), rule("closes", "office.closes.label"),
-	rule("start", "office.start.label", "begin", "begins"), rule("end", "office.end.label", "ends"),
-	rule("theme", "office.theme.label"), rule("place", "office.place.label"), rule("reason", "office.reason.label"),
-}
+// addStageFields are the form's controls: the stage's fields and its window's.
+var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason"}
 
 func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
@@ -450,7 +441,7 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var added process.Stage
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages"), body, &added); err != nil {
-		s.refuse(w, "office_add", p, err, addStageRules...)
+		s.refuse(w, "office_add", p, err, addStageFields...)
 		return
 	}
 	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"add"}, "stage": {added.Spec.Title}}.Encode())
@@ -487,7 +478,7 @@ func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	body := wire.AppointRequest{State: r.PostFormValue("state"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	if _, err := s.api(r).Appoint(r.Context(), id, body); err != nil {
-		s.refuse(w, "office_appoint", p, err, rule("state", "office.state.label", "co-facilitator"), rule("reason", "office.reason.label"))
+		s.refuse(w, "office_appoint", p, err, "state", "reason")
 		return
 	}
 	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"appoint"}, "state": {r.PostFormValue("state")}}.Encode())
@@ -545,13 +536,13 @@ func (p *Page) Select(name, labelID string, options []option, def string) select
 // "choices"); the first radio's id is the group's name, where the error
 // summary links.
 type choicesData struct {
-	Name, Legend, Error string
-	Options             []choice
+	Name, Legend, Error, ErrorLang string
+	Options                        []choice
 }
 
 // Choices is the radio group name under the legend legendID.
 func (p *Page) Choices(name, legendID string, options []option, def string) choicesData {
-	d := choicesData{Name: name, Legend: p.T(legendID), Error: p.Form.Error(name)}
+	d := choicesData{Name: name, Legend: p.T(legendID), Error: p.Form.Error(name), ErrorLang: p.Form.ErrorLang(name)}
 	for i, o := range options {
 		id := name
 		if i > 0 {

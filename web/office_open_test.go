@@ -27,7 +27,7 @@ func TestOfficeOpensAWindowNow(t *testing.T) {
 	late := stageOf(t, ts, id, "ts1").Spec.Start.Add(time.Hour)
 	refusedForm(t, b, base+"/stages/ts1/window", url.Values{"close": {"false"}, "opens": {late.Format("2006-01-02T15:04")},
 		"closes": {late.Add(time.Hour).Format("2006-01-02T15:04")}},
-		http.StatusUnprocessableEntity, "after stage ts1 starts", `href="#opens"`)
+		http.StatusUnprocessableEntity, "after stage ts1 starts")
 
 	doneForm(t, b, base+"/stages/ts1/window", url.Values{"close": {"false"}, "open": {"true"}, "reason": {"ready"}}, "Thematic session 1")
 	ts.await("ts1's window to open", func() bool { return recorded(id, "ts1", "window.opened") })

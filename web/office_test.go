@@ -103,7 +103,7 @@ func TestOfficeSchedule(t *testing.T) {
 	wantPage(t, "reschedule form", b.get(base+"/stages/ts1/reschedule"), http.StatusOK, `id="reschedule-form"`,
 		`id="start" name="start" type="date" value="`+ts1.Spec.Start.Format(time.DateOnly)+`"`)
 	refusedForm(t, b, base+"/stages/ts1/reschedule", url.Values{"start": {"2001-01-01"}, "reason": {"kept reason"}},
-		http.StatusUnprocessableEntity, `href="#start"`, `value="kept reason"`, `value="2001-01-01"`)
+		http.StatusUnprocessableEntity, `value="kept reason"`, `value="2001-01-01"`)
 	if after := stageOf(t, ts, id, "ts1"); after.Moved {
 		t.Fatalf("a refused reschedule moved ts1: %+v", after.Spec)
 	}
@@ -128,7 +128,7 @@ func TestOfficeSchedule(t *testing.T) {
 	if ts2 := stageOf(t, ts, id, "ts2"); ts2.Spec.Window == nil || ts2.Spec.Code != "TS2" || ts2.Phase != "consultations" {
 		t.Fatalf("added stage: %+v", ts2)
 	}
-	refusedForm(t, b, base+"/stages/new", add, http.StatusConflict, `stage &#34;ts2&#34; exists already`, `href="#id"`, `value="Vienna"`)
+	refusedForm(t, b, base+"/stages/new", add, http.StatusConflict, `stage &#34;ts2&#34; exists already`, `value="Vienna"`)
 
 	// A window that has not opened: closing it now is refused, a new
 	// deadline is taken.
@@ -143,7 +143,7 @@ func TestOfficeSchedule(t *testing.T) {
 	wantPage(t, "appoint form", b.get(base+"/co-facilitators"), http.StatusOK, `id="appoint-form"`, `<option value="IRL">Ireland (IRL)</option>`)
 	doneForm(t, b, base+"/co-facilitators", url.Values{"state": {"IRL"}}, "IRL")
 	refusedForm(t, b, base+"/co-facilitators", url.Values{"state": {"IRL"}}, http.StatusConflict, "co-facilitator already",
-		`href="#state"`, `<option value="IRL" selected>`)
+		`<option value="IRL" selected>`)
 
 	// Stages that have not begun take no circulation, draft or outcome.
 	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusConflict, "stage acc is scheduled, not running")
@@ -197,7 +197,7 @@ func TestOfficeRunningStages(t *testing.T) {
 	p := b.post(base+"/stages/zero/draft", url.Values{"revision": {"zero"}, "paragraphs": {text}})
 	wantPage(t, "draft revision no number", p, http.StatusUnprocessableEntity, `href="#revision"`, locales["en"].T("office.number.invalid", "field", "Revision"))
 	refusedForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"1"}, "paragraphs": {text}}, http.StatusUnprocessableEntity,
-		"publishes revision 0, not 1", `href="#revision"`, "Commit to act.")
+		"publishes revision 0, not 1", `href="#revision" lang="en"`, `id="revision-error" lang="en"`, "Commit to act.")
 	doneForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {text}}, "Zero draft")
 	var doc struct {
 		Published  bool     `json:"published"`
@@ -213,7 +213,7 @@ func TestOfficeRunningStages(t *testing.T) {
 	wantPage(t, "outcome form", b.get(base+"/stages/conference/outcome"), http.StatusOK, `id="outcome-form"`,
 		`<label for="votes.MEX">Mexico</label>`, `id="method" name="method" value="consensus" checked`)
 	refusedForm(t, b, base+"/stages/conference/outcome", url.Values{"method": {"consensus"}, "document": {"A/CONF.231/3"}},
-		http.StatusUnprocessableEntity, "adoptedBy must count", `href="#adoptedBy"`, `value="A/CONF.231/3"`)
+		http.StatusUnprocessableEntity, "adoptedBy must count", `value="A/CONF.231/3"`)
 	vote := url.Values{"method": {"recorded-vote"}, "votes.MEX": {"yes"}, "votes.CHE": {"yes"}, "votes.HUN": {"no"}, "votes.AUS": {"abstain"}}
 	doneForm(t, b, base+"/stages/conference/outcome", vote, "Conference")
 	if !recorded(id, "conference", "conference.adopted") {

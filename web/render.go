@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +78,9 @@ func newField(p *Page, name, labelID, typ string) fieldData {
 	}
 	return f
 }
+
+// ErrorLang is the language of the control's error when it is not the page's.
+func (f fieldData) ErrorLang() string { return f.p.Form.ErrorLang(f.Name) }
 
 // WithHint adds the hint, message hintID.
 func (f fieldData) WithHint(hintID string) fieldData { f.Hint = f.p.T(hintID); return f }
@@ -238,10 +242,34 @@ type Form struct {
 	Values  url.Values
 	Problem *Problem          // the API's refusal, shown in its own words
 	Errors  map[string]string // per field (by name), translated, for checks the page makes itself
+	// Fields are the API's reasons per field (by name), in its words
+	// (English), from the problem's errors.
+	Fields map[string]string
 }
 
 // NewForm keeps r's posted values.
-func NewForm(r *http.Request) *Form { return &Form{Values: r.PostForm, Errors: map[string]string{}} }
+func NewForm(r *http.Request) *Form {
+	return &Form{Values: r.PostForm, Errors: map[string]string{}, Fields: map[string]string{}}
+}
+
+// place puts each of the problem's field errors on the form's control its
+// pointer names: the pointer's last segment that is one of controls
+// ("/stage/start" is start, "/paragraphs/3" paragraphs). An error whose
+// pointer names none stays in the problem's summary.
+func (f *Form) place(prob *Problem, controls []string) {
+	for _, e := range prob.Errors {
+		segments := strings.Split(strings.TrimPrefix(e.Pointer, "/"), "/")
+		for i := len(segments) - 1; i >= 0; i-- {
+			name := strings.NewReplacer("~1", "/", "~0", "~").Replace(segments[i])
+			if slices.Contains(controls, name) {
+				if _, ok := f.Fields[name]; !ok {
+					f.Fields[name] = e.Detail
+				}
+				break
+			}
+		}
+	}
+}
 
 // Value is what the user typed in field name.
 func (f *Form) Value(name string) string {
@@ -251,16 +279,31 @@ func (f *Form) Value(name string) string {
 	return f.Values.Get(name)
 }
 
-// Error is field name's error, if any.
+// Error is field name's error, if any: the page's own check's, or else
+// the API's.
 func (f *Form) Error(name string) string {
 	if f == nil {
 		return ""
 	}
-	return f.Errors[name]
+	if msg, ok := f.Errors[name]; ok {
+		return msg
+	}
+	return f.Fields[name]
+}
+
+// ErrorLang is the language of field name's error when it is not the
+// page's: the API's words are English.
+func (f *Form) ErrorLang(name string) string {
+	if f == nil || f.Errors[name] != "" || f.Fields[name] == "" {
+		return ""
+	}
+	return "en"
 }
 
 // Failed reports whether the form was refused.
-func (f *Form) Failed() bool { return f != nil && (f.Problem != nil || len(f.Errors) > 0) }
+func (f *Form) Failed() bool {
+	return f != nil && (f.Problem != nil || len(f.Errors) > 0 || len(f.Fields) > 0)
+}
 
 // render writes page name with status: the page's "main" inside the layout.
 func (s *Site) render(w http.ResponseWriter, status int, name string, p *Page) {

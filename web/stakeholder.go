@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -58,35 +57,12 @@ func (s *Site) signedInAs(w http.ResponseWriter, r *http.Request, roles ...strin
 	return ss, true
 }
 
-// blameRule names a form control a refusal may be about: by its name (the
-// API's JSON field) or by the other words the engine uses for it.
-type blameRule struct {
-	field, label string // the control's name and its label's message
-	words        []string
-}
-
-func rule(field, label string, words ...string) blameRule {
-	return blameRule{field: field, label: label, words: append([]string{field}, words...)}
-}
-
-// blame marks the first control the API's reason speaks of, so that the
-// error summary links to it and it says it is concerned.
-func blame(p *Page, detail string, rules []blameRule) {
-	for _, ru := range rules {
-		for _, word := range ru.words {
-			if regexp.MustCompile(`(^|[^\w.-])` + regexp.QuoteMeta(word) + `($|[^\w-])`).MatchString(detail) {
-				p.Form.Errors[ru.field] = p.T("stakeholder.refused.field", "field", p.T(ru.label))
-				return
-			}
-		}
-	}
-}
-
-// refuse shows the form again after the API refused it: its reason, the
-// control it concerns, what the user typed. Unlike refused, it keeps the
-// form for a 404 too: after the page's own reads succeeded, "no such phase"
-// or "not on the list" is about the input, not a missing page.
-func (s *Site) refuse(w http.ResponseWriter, name string, p *Page, err error, rules ...blameRule) {
+// refuse shows the form again after the API refused it: its reason, each
+// field error on its control (one of controls, the form's), what the user
+// typed. Unlike refused, it keeps the form for a 404 too: after the page's
+// own reads succeeded, "no such phase" or "not on the list" is about the
+// input, not a missing page.
+func (s *Site) refuse(w http.ResponseWriter, name string, p *Page, err error, controls ...string) {
 	var prob *Problem
 	if !errors.As(err, &prob) {
 		s.fail(w, p.r, err)
@@ -95,14 +71,11 @@ func (s *Site) refuse(w http.ResponseWriter, name string, p *Page, err error, ru
 	if p.Form == nil {
 		p.Form = NewForm(p.r)
 	}
+	p.Form.place(prob, controls)
 	if prob.Status == http.StatusNotFound {
 		p.Form.Problem = prob
-		blame(p, prob.Detail, rules)
 		s.render(w, http.StatusNotFound, name, p)
 		return
-	}
-	if prob.Status >= 400 && prob.Status < 500 && prob.Status != http.StatusUnauthorized && prob.Status != http.StatusForbidden {
-		blame(p, prob.Detail, rules)
 	}
 	s.refused(w, name, p, err)
 }
@@ -199,11 +172,8 @@ var applicationHelp = map[process.ApplicationState]string{
 	process.Rejected:   "stakeholder.accreditation.rejected.help",
 }
 
-var applyRules = []blameRule{
-	rule("name", "stakeholder.name.label"),
-	rule("category", "stakeholder.category.legend"),
-	rule("ecosoc", "stakeholder.ecosoc.label", "accreditation", "window"),
-}
+// applyFields are the accreditation form's controls.
+var applyFields = []string{"name", "category", "ecosoc"}
 
 // accreditation reads what the accreditation page shows: the process and
 // the user's own application, if any.
@@ -249,7 +219,7 @@ func (s *Site) apply(w http.ResponseWriter, r *http.Request) {
 	body := wire.ApplyRequest{Name: r.PostFormValue("name"), Category: r.PostFormValue("category"),
 		ECOSOC: r.PostFormValue("ecosoc") == "true"}
 	if _, err := s.api(r).Apply(r.Context(), r.PathValue("id"), body); err != nil {
-		s.refuse(w, "stakeholder_accreditation", p, err, applyRules...)
+		s.refuse(w, "stakeholder_accreditation", p, err, applyFields...)
 		return
 	}
 	seeOther(w, r, "/processes/"+url.PathEscape(r.PathValue("id"))+"/accreditation?applied=1")
@@ -297,11 +267,8 @@ type contributeData struct {
 	Key     string // the Idempotency-Key: a resubmitted form gets its first receipt
 }
 
-var contributeRules = []blameRule{
-	rule("title", "stakeholder.title.label"),
-	rule("body", "stakeholder.body.label"),
-	rule("attachment", "stakeholder.attachment.label"),
-}
+// contributeFields are the contribution form's controls.
+var contributeFields = []string{"title", "body", "attachment"}
 
 // wire.Contribution reads the wire.Contribution form's process and stage.
 func (s *Site) contribution(r *http.Request) (*Page, error) {
@@ -355,7 +322,7 @@ func (s *Site) contribute(w http.ResponseWriter, r *http.Request) {
 	in := wire.ContributionRequest{Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
 	receipt, _, err := s.api(r).Submit(r.Context(), r.PathValue("id"), r.PathValue("stage"), d.Key, in, file)
 	if err != nil {
-		s.refuse(w, "stakeholder_contribute", p, err, contributeRules...)
+		s.refuse(w, "stakeholder_contribute", p, err, contributeFields...)
 		return
 	}
 	seeOther(w, r, "/my/contributions/"+url.PathEscape(receipt.Tracking)+"?submitted=1")

@@ -8,6 +8,15 @@ type Problem struct {
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
+	// Errors name the fields at fault, when the refusal is about fields of
+	// the body (an extension member, RFC 9457 section 3.2).
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError is what is wrong with one field of the request's body.
+type FieldError struct {
+	Pointer string `json:"pointer"` // RFC 6901, e.g. "/stage/start"
+	Detail  string `json:"detail"`
 }
 
 // ProblemTypePrefix starts every problem type; the error kind's name ends it.
