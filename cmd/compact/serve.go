@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"go.temporal.io/sdk/client"
@@ -35,8 +34,8 @@ func serveCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-			return fmt.Errorf("data dir: %w", err)
+		if err := privateDir(*dataDir); err != nil {
+			return err
 		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
 		secret, err := links.secret(*dataDir)
