@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -39,6 +38,8 @@ type Options struct {
 	// Links make the confirmation links the API mails and check the
 	// unsubscribe links workers mail.
 	Links Links
+	// Limits bound slow and greedy clients; zero fields take defaults.
+	Limits Limits
 	// Pages, when set and the API's routes are served, serves every path
 	// outside the API's own (/v1/, /healthz, /readyz, /metrics) on the same
 	// address. It is given the API's handler to build on, so that pages call
@@ -52,6 +53,8 @@ type Server struct {
 	temporal client.Client
 	store    store.Store
 	limiter  *limiter
+	limits   Limits
+	streams  *streams    // the event streams open
 	statuses statusCache // observers' process status, briefly
 	clocks   sync.Map    // process ID → *process.Clock, which never changes
 	links    links       // signs and checks the links in messages
@@ -70,7 +73,8 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links)}
+		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links), limits: o.Limits.withDefaults()}
+	s.streams = newStreams(s.limits)
 	if o.Temporal != nil {
 		s.checks = append(s.checks, TemporalCheck(o.Temporal))
 	}
@@ -90,12 +94,8 @@ func New(o Options) *Server {
 	if o.Pages != nil && o.Temporal != nil && o.Store != nil {
 		s.handler = withPages(s.handler, o.Metrics.Instrument(o.Pages(s.handler)))
 	}
-	s.http = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          zap.NewStdLog(o.Logger.WithOptions(zap.IncreaseLevel(zapcore.WarnLevel))),
-	}
+	s.http = s.limits.httpServer(s.handler)
+	s.http.ErrorLog = zap.NewStdLog(o.Logger.WithOptions(zap.IncreaseLevel(zapcore.WarnLevel)))
 	return s
 }
 
