@@ -20,8 +20,8 @@ const (
 )
 
 func TestServeStopsCleanlyAndRestarts(t *testing.T) {
-	dataDir, httpAddr := t.TempDir(), itest.FreeAddr(t)
-	args := []string{"serve", "--data-dir", dataDir, "--http-addr", httpAddr,
+	dataDir, httpAddr, adminAddr := t.TempDir(), itest.FreeAddr(t), itest.FreeAddr(t)
+	args := []string{"serve", "--data-dir", dataDir, "--http-addr", httpAddr, "--admin-addr", adminAddr,
 		"--temporal-port", strconv.Itoa(itest.FreePort(t))}
 	readyz := "http://" + httpAddr + "/readyz"
 
@@ -31,6 +31,19 @@ func TestServeStopsCleanlyAndRestarts(t *testing.T) {
 		t.Logf("%s: ready %s after exec, RSS %d MiB", run, took.Round(time.Millisecond), p.RSS(t)>>20)
 		if code, body := itest.Get(t, "http://"+httpAddr+"/healthz"); code != 200 || body != "ok" {
 			t.Fatalf("/healthz = %d %q", code, body)
+		}
+		// Metrics and the profiler on the admin address only.
+		if code, _ := itest.Get(t, "http://"+httpAddr+"/metrics"); code != 404 {
+			t.Errorf("public /metrics = %d, want 404", code)
+		}
+		if code, _ := itest.Get(t, "http://"+httpAddr+"/debug/pprof/"); code == 200 {
+			t.Errorf("public /debug/pprof/ = %d", code)
+		}
+		if code, body := itest.Get(t, "http://"+adminAddr+"/metrics"); code != 200 || !strings.Contains(body, "http_requests_total{") {
+			t.Errorf("admin /metrics = %d %.200s", code, body)
+		}
+		if code, _ := itest.Get(t, "http://"+adminAddr+"/debug/pprof/"); code != 200 {
+			t.Errorf("admin /debug/pprof/ = %d", code)
 		}
 		p.Signal(t, syscall.SIGTERM)
 		if code := p.WaitExit(t, exitTimeout); code != 0 {
