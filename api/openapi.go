@@ -17,9 +17,9 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 }
 
 // handle registers h for pattern behind allow (roles as there: none means
-// everyone) and notes the pattern, so that the OpenAPI document and the
+// everyone) and the route's limits and notes the pattern, so that the OpenAPI document and the
 // authorization matrix can be checked against what is served.
 func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc, roles ...Role) {
-	mux.Handle(pattern, s.allow(h, roles...))
+	mux.Handle(pattern, s.allow(s.limit(pattern, h), roles...))
 	s.patterns = append(s.patterns, pattern)
 }

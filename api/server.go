@@ -1,5 +1,6 @@
-// Package api is Compact's HTTP server: today the probes and metrics every
-// process serves; the API's routes join them on the same mux.
+// Package api is Compact's HTTP server: the probes every process serves,
+// the API's routes beside them, and on an admin address apart, the metrics
+// and the profiler.
 package api
 
 import (
@@ -9,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -26,7 +26,8 @@ type Options struct {
 	Temporal client.Client
 	// Store, when set, is checked by /readyz (StoreCheck).
 	Store store.Store
-	// Metrics is served on /metrics and counts the requests; it should be
+	// Metrics is served on the admin address's /metrics and counts the
+	// requests; it should be
 	// the registry whose Temporal() handler the Temporal client reports to.
 	// Nil means a registry of this server's own.
 	Metrics *metrics.Registry
@@ -39,8 +40,10 @@ type Options struct {
 	// Links make the confirmation links the API mails and check the
 	// unsubscribe links workers mail.
 	Links Links
+	// Limits bound slow and greedy clients; zero fields take defaults.
+	Limits Limits
 	// Pages, when set and the API's routes are served, serves every path
-	// outside the API's own (/v1/, /healthz, /readyz, /metrics) on the same
+	// outside the API's own (/v1/, /healthz, /readyz) on the same
 	// address. It is given the API's handler to build on, so that pages call
 	// the API in-process.
 	Pages func(api http.Handler) http.Handler
@@ -52,6 +55,8 @@ type Server struct {
 	temporal client.Client
 	store    store.Store
 	limiter  *limiter
+	limits   Limits
+	streams  *streams    // the event streams open
 	statuses statusCache // observers' process status, briefly
 	clocks   sync.Map    // process ID → *process.Clock, which never changes
 	links    links       // signs and checks the links in messages
@@ -59,6 +64,7 @@ type Server struct {
 	checks   []Check
 	handler  http.Handler
 	http     *http.Server
+	admin    *http.Server // metrics and profiler
 }
 
 // New builds a Server; it serves nothing until Serve or ListenAndServe.
@@ -70,7 +76,8 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links)}
+		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links), limits: o.Limits.withDefaults()}
+	s.streams = newStreams(s.limits)
 	if o.Temporal != nil {
 		s.checks = append(s.checks, TemporalCheck(o.Temporal))
 	}
@@ -82,7 +89,6 @@ func New(o Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", o.Metrics.Handler())
 	if o.Temporal != nil && o.Store != nil {
 		s.routes(mux)
 	}
@@ -90,12 +96,10 @@ func New(o Options) *Server {
 	if o.Pages != nil && o.Temporal != nil && o.Store != nil {
 		s.handler = withPages(s.handler, o.Metrics.Instrument(o.Pages(s.handler)))
 	}
-	s.http = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          zap.NewStdLog(o.Logger.WithOptions(zap.IncreaseLevel(zapcore.WarnLevel))),
-	}
+	s.http = s.limits.httpServer(s.handler)
+	s.admin = s.limits.httpServer(adminHandler(o.Metrics))
+	s.http.ErrorLog = zap.NewStdLog(o.Logger.WithOptions(zap.IncreaseLevel(zapcore.WarnLevel)))
+	s.admin.ErrorLog = s.http.ErrorLog
 	return s
 }
 
@@ -110,15 +114,17 @@ func (s *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for the requests in
-// flight until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+// Shutdown stops accepting connections, on both addresses, and waits for
+// the requests in flight until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return errors.Join(s.http.Shutdown(ctx), s.admin.Shutdown(ctx))
+}
 
 // withPages sends the API's paths to api and every other path to pages.
 func withPages(api, pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
-		case strings.HasPrefix(p, "/v1/"), p == "/healthz", p == "/readyz", p == "/metrics":
+		case strings.HasPrefix(p, "/v1/"), p == "/healthz", p == "/readyz":
 			api.ServeHTTP(w, r)
 		default:
 			pages.ServeHTTP(w, r)

@@ -82,13 +82,20 @@ func TestReadyzTimesOutAHungCheck(t *testing.T) {
 }
 
 func TestMetricsCountsRequests(t *testing.T) {
-	h := New(Options{}).Handler()
+	s := New(Options{})
+	h := s.Handler()
 	get(t, h, "/healthz")
 	get(t, h, "/nope")
-	body := get(t, h, "/metrics").Body.String()
+	if code := get(t, h, "/metrics").Code; code != http.StatusNotFound {
+		t.Errorf("the public address's /metrics = %d, want 404: metrics are the admin address's", code)
+	}
+	if code := get(t, s.AdminHandler(), "/debug/pprof/").Code; code != http.StatusOK {
+		t.Errorf("the admin address's /debug/pprof/ = %d", code)
+	}
+	body := get(t, s.AdminHandler(), "/metrics").Body.String()
 	for _, want := range []string{
 		`http_requests_total{code="200",method="GET",pattern="GET /healthz"} 1`,
-		`http_requests_total{code="404",method="GET",pattern="unmatched"} 1`,
+		`http_requests_total{code="404",method="GET",pattern="unmatched"} 2`,
 		"go_goroutines ",
 	} {
 		if !strings.Contains(body, want) {

@@ -480,6 +480,17 @@ func (r *rendered) checkContainer(d *appsv1.Deployment, c *corev1.Container, vol
 		}
 	}
 
+	// Prometheus scrapes the admin address, apart from the public one.
+	if addr, ok := env["COMPACT_ADMIN_ADDR"]; !ok {
+		add("no COMPACT_ADMIN_ADDR: the metrics stay on the pod's loopback, where Prometheus cannot scrape them")
+	} else if _, port, err := net.SplitHostPort(addr); err != nil {
+		add("COMPACT_ADMIN_ADDR %q: %v", addr, err)
+	} else if scrape := d.Spec.Template.Annotations["prometheus.io/port"]; scrape != port {
+		add("prometheus.io/port %q, but the metrics are on COMPACT_ADMIN_ADDR's port %s", scrape, port)
+	} else if port == strconv.Itoa(httpPort) {
+		add("COMPACT_ADMIN_ADDR %q shares the public port", addr)
+	}
+
 	if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() {
 		add("resources: request cpu and memory (the autoscaler works from the cpu request)")
 	}
@@ -718,6 +729,8 @@ func TestKubernetesRejects(t *testing.T) {
 		{"a kind that does not exist", base + "api-pdb.yaml", "policy/v1", "policy/v1beta2", `apiVersion "policy/v1beta2"`},
 		{"the wrong readiness path", worker, "path: /readyz", "path: /ready", `readinessProbe path "/ready"`},
 		{"a probe on a port nobody listens on", api, "              path: /healthz\n              port: http\n            periodSeconds: 10", "              path: /healthz\n              port: 9090\n            periodSeconds: 10", "livenessProbe asks port 9090"},
+		{"Prometheus scraping the public port", base + "api-deployment.yaml", `prometheus.io/port: "9090"`, `prometheus.io/port: "8080"`,
+			`prometheus.io/port "8080", but the metrics are on COMPACT_ADMIN_ADDR's port 9090`},
 		{"an address probes cannot reach", base + "configmap.yaml", "COMPACT_HTTP_ADDR: 0.0.0.0:8080", "COMPACT_HTTP_ADDR: 127.0.0.1:8080", "listens only inside the pod"},
 		{"a Service selecting nothing", base + "api-service.yaml", selector, strings.Replace(selector, "component: api", "component: apis", 1), "selects no Deployment's pods"},
 		{"a selector that misses its pods", worker, "    matchLabels:\n      app.kubernetes.io/name: compact\n      app.kubernetes.io/component: worker\n  strategy", "    matchLabels:\n      app.kubernetes.io/name: compact\n      app.kubernetes.io/component: workers\n  strategy", "does not match its pod template's labels"},

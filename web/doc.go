@@ -5,8 +5,8 @@
 // validation and the engine's refusals are the API's own: a form the API
 // refuses is shown again with the API's reason, the user's input kept, and
 // nothing changed. `compact serve` and `compact api` mount the Site beside
-// the API (api.Options.Pages): /v1/…, /healthz, /readyz and /metrics are the
-// API's, every other path the Site's.
+// the API (api.Options.Pages): /v1/…, /healthz and /readyz are the API's,
+// every other path the Site's.
 //
 // Pages work without JavaScript; static/site.js only enhances them (the
 // overview follows the record's event stream). Assets are embedded: no build

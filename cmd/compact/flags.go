@@ -49,6 +49,13 @@ func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
+// adminAddrFlag is where a command serves /metrics and /debug/pprof/:
+// loopback by default, never the public address.
+func adminAddrFlag(fs *flag.FlagSet, addr string) *string {
+	return fs.String("admin-addr", addr, "address (host:port) of the metrics (/metrics) and the profiler (/debug/pprof/), "+
+		"apart from the public one; keep it off the public network")
+}
+
 func logLevelFlag(fs *flag.FlagSet) *string {
 	return fs.String("log-level", "info", "log level: debug, info, warn or error")
 }
@@ -64,10 +71,11 @@ type remoteFlags struct {
 	tlsServerName   string
 	db              string
 	httpAddr        string
+	adminAddr       *string
 	logLevel        *string
 }
 
-func (r *remoteFlags) register(fs *flag.FlagSet, httpAddr string) {
+func (r *remoteFlags) register(fs *flag.FlagSet, httpAddr, adminAddr string) {
 	fs.StringVar(&r.temporalAddress, "temporal-address", "127.0.0.1:7233", "Temporal frontend host:port")
 	fs.StringVar(&r.namespace, "namespace", "default", "Temporal namespace")
 	fs.StringVar(&r.tlsCert, "tls-cert", "", "client certificate (PEM) for mutual TLS to Temporal; needs --tls-key")
@@ -76,6 +84,7 @@ func (r *remoteFlags) register(fs *flag.FlagSet, httpAddr string) {
 	fs.StringVar(&r.tlsServerName, "tls-server-name", "", "name to verify in Temporal's certificate; default the address's host")
 	fs.StringVar(&r.db, "db", "", "record store: a postgres:// URL or a SQLite file path (required)")
 	fs.StringVar(&r.httpAddr, "http-addr", httpAddr, "HTTP address (host:port)")
+	r.adminAddr = adminAddrFlag(fs, adminAddr)
 	r.logLevel = logLevelFlag(fs)
 }
 

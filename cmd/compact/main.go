@@ -34,6 +34,7 @@ on the command line wins. Run 'compact <command> -h' for a command's flags.
 `
 
 func main() {
+	ownerOnly()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -14,8 +14,8 @@ import (
 
 func workerCmd(args []string, stderr io.Writer) int {
 	var r remoteFlags
-	fs := newFlags("worker", "Runs the worker against a Temporal server; serves /healthz, /readyz and /metrics.", stderr)
-	r.register(fs, "127.0.0.1:8081")
+	fs := newFlags("worker", "Runs the worker against a Temporal server; serves /healthz and /readyz, and /metrics on --admin-addr.", stderr)
+	r.register(fs, "127.0.0.1:8081", "127.0.0.1:9091")
 	var links linkFlags
 	var send sendFlags
 	links.register(fs)
@@ -43,8 +43,8 @@ func workerCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		// Checks only, not Temporal and Store: with those api.New would add
-		// the API's routes, and a worker's port serves probes and metrics.
-		return p.serveHTTP(r.httpAddr, api.Options{Checks: []api.Check{
+		// the API's routes, and a worker's port serves probes.
+		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Checks: []api.Check{
 			api.TemporalCheck(c), api.StoreCheck(st), api.WorkerCheck(c, p.identity),
 		}})
 	})
@@ -53,7 +53,7 @@ func workerCmd(args []string, stderr io.Writer) int {
 func apiCmd(args []string, stderr io.Writer) int {
 	var r remoteFlags
 	fs := newFlags("api", "Runs the HTTP API against a Temporal server.", stderr)
-	r.register(fs, "127.0.0.1:8080")
+	r.register(fs, "127.0.0.1:8080", "127.0.0.1:9090")
 	sessionKey := sessionKeyFlag(fs)
 	var links linkFlags
 	links.register(fs)
@@ -78,7 +78,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		return p.serveHTTP(r.httpAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks})
+		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks})
 	})
 }
 

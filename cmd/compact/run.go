@@ -205,24 +205,35 @@ func (p *process) startWorker(c client.Client, st store.Store, senders notify.Se
 	return nil
 }
 
-// serveHTTP listens on addr and serves o there; o.Metrics is p's registry.
-func (p *process) serveHTTP(addr string, o api.Options) error {
+// serveHTTP listens on addr and serves o there, and its metrics and
+// profiler on adminAddr; o.Metrics is p's registry.
+func (p *process) serveHTTP(addr, adminAddr string, o api.Options) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
+	admin, err := net.Listen("tcp", adminAddr)
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("admin: %w", err)
+	}
 	o.Logger, o.Metrics = p.log.Named("http"), p.metrics
 	s := api.New(o)
-	go func() {
-		if err := s.Serve(l); err != nil {
-			p.fail(fmt.Errorf("http: %w", err))
-		}
-	}()
+	for name, serve := range map[string]func() error{
+		"http":  func() error { return s.Serve(l) },
+		"admin": func() error { return s.ServeAdmin(admin) },
+	} {
+		go func() {
+			if err := serve(); err != nil {
+				p.fail(fmt.Errorf("%s: %w", name, err))
+			}
+		}()
+	}
 	p.onStop("http server", func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), httpDrainTimeout)
 		defer cancel()
 		return s.Shutdown(ctx)
 	})
-	p.log.Info("http listening", zap.String("addr", l.Addr().String()))
+	p.log.Info("http listening", zap.String("addr", l.Addr().String()), zap.String("admin_addr", admin.Addr().String()))
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"go.temporal.io/sdk/client"
@@ -18,6 +17,7 @@ import (
 func serveCmd(args []string, stderr io.Writer) int {
 	fs := newFlags("serve", "Runs Temporal, the worker and the HTTP API in one process, on SQLite files in --data-dir.", stderr)
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "HTTP address (host:port) of the API and probes")
+	adminAddr := adminAddrFlag(fs, "127.0.0.1:9090")
 	dataDir := fs.String("data-dir", "./data", "directory of Temporal's and the record store's SQLite files; created on first start")
 	port := fs.Int("temporal-port", 7233, "port of the embedded Temporal frontend on 127.0.0.1")
 	namespace := fs.String("namespace", "default", "Temporal namespace")
@@ -35,8 +35,8 @@ func serveCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-			return fmt.Errorf("data dir: %w", err)
+		if err := privateDir(*dataDir); err != nil {
+			return err
 		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
 		secret, err := links.secret(*dataDir)
@@ -70,7 +70,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 		if err := p.startNotifications(ctx, c); err != nil {
 			return err
 		}
-		return p.serveHTTP(*httpAddr, api.Options{
+		return p.serveHTTP(*httpAddr, *adminAddr, api.Options{
 			Temporal: c,
 			Store:    st,
 			Links:    apiLinks,

@@ -17,6 +17,9 @@ func temporalCmd(args []string, stderr io.Writer) int {
 		return code
 	}
 	return runProcess("temporal", *level, stderr, func(_ context.Context, p *process) error {
+		if err := privateDir(*dataDir); err != nil {
+			return err
+		}
 		_, err := startTemporal(p, filepath.Join(*dataDir, "temporal"), *ip, *port, *namespace)
 		return err
 	})

@@ -71,6 +71,8 @@ func TestTokenMisuse(t *testing.T) {
 		{[]string{"token", "create", "--role", "observer", "--party", "PGA", "--db", db}, 2, `role "observer"`},
 		{[]string{"token", "create", "--role", "member-state", "--party", "XXX", "--db", db}, 2, "not a Member State"},
 		{[]string{"token", "create", "--role", "co-facilitator", "--party", "IRL", "--process", "gcm-2018", "--db", db}, 1, "not found"},
+		{[]string{"token", "create", "--role", "stakeholder", "--party", "Org\u202Egro", "--db", db}, 2, "party: holds the invisible or reordering character U+202E"},
+		{[]string{"token", "create", "--role", "stakeholder", "--party", "  ", "--db", db}, 2, "party: want 1 to 300 characters"},
 		{[]string{"token", "revoke", "--db", db}, 2, "--id is required"},
 		{[]string{"token", "revoke", "--id", "tok_none", "--db", db}, 1, "no token"},
 		{[]string{"token", "list", "extra", "--db", db}, 2, "unexpected argument"},

@@ -99,23 +99,24 @@ func TestEmbeddedTimerWorkflow(t *testing.T) {
 	}
 
 	// The probes against the real server: this worker polls, another does not.
-	h := api.New(api.Options{
+	probed := api.New(api.Options{
 		Temporal: c,
 		Metrics:  reg,
 		Checks:   []api.Check{api.WorkerCheck(c, workerIdentity)},
-	}).Handler()
-	probe := func(path string) (int, string) {
+	})
+	serve := func(h http.Handler, path string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		return rec.Code, rec.Body.String()
 	}
+	probe := func(path string) (int, string) { return serve(probed.Handler(), path) }
 	if code, body := probe("/readyz"); code != http.StatusOK {
 		t.Fatalf("/readyz = %d %s", code, body)
 	}
 	if err := api.WorkerCheck(c, "nobody").Run(ctx); err == nil {
 		t.Fatal("WorkerCheck passed for an identity that never polled")
 	}
-	_, body := probe("/metrics")
+	_, body := serve(probed.AdminHandler(), "/metrics")
 	for _, want := range []string{"temporal_request{", "temporal_workflow_completed{", "temporal_workflow_endtoend_latency_bucket{", `http_requests_total{code="200",method="GET",pattern="GET /readyz"} 1`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -125,9 +125,12 @@ func StartProcess(t testing.TB, args ...string) *Proc {
 }
 
 // environ is this process's environment without COMPACT_* variables, so
-// that a developer's settings cannot reconfigure a test's processes.
+// that a developer's settings cannot reconfigure a test's processes, and
+// with an admin address of the system's choosing (a test that reads it
+// gives --admin-addr), so that processes side by side do not contend for
+// the default one.
 func environ() []string {
-	var env []string
+	env := []string{"COMPACT_ADMIN_ADDR=127.0.0.1:0"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "COMPACT_") {
 			env = append(env, kv)

@@ -29,20 +29,22 @@ func TestTopology(t *testing.T) {
 	temporalAddr := "127.0.0.1:" + port
 	db := filepath.Join(dir, "compact.db")
 	workerHTTP, apiHTTP := itest.FreeAddr(t), itest.FreeAddr(t)
+	workerAdmin, apiAdmin := itest.FreeAddr(t), itest.FreeAddr(t)
 
 	temporal := itest.StartProcess(t, "temporal", "--data-dir", dir, "--temporal-port", port)
 	// The worker and the API start at once and wait for Temporal themselves.
 	remote := []string{"--temporal-address", temporalAddr, "--db", db}
-	worker := itest.StartProcess(t, append([]string{"worker", "--http-addr", workerHTTP}, remote...)...)
-	apiProc := itest.StartProcess(t, append([]string{"api", "--http-addr", apiHTTP}, remote...)...)
+	worker := itest.StartProcess(t, append([]string{"worker", "--http-addr", workerHTTP, "--admin-addr", workerAdmin}, remote...)...)
+	apiProc := itest.StartProcess(t, append([]string{"api", "--http-addr", apiHTTP, "--admin-addr", apiAdmin}, remote...)...)
 
 	for _, probe := range []struct {
 		p      *itest.Proc
 		addr   string
+		admin  string
 		checks []string
 	}{
-		{worker, workerHTTP, []string{"temporal", "store", "worker"}},
-		{apiProc, apiHTTP, []string{"temporal", "store"}},
+		{worker, workerHTTP, workerAdmin, []string{"temporal", "store", "worker"}},
+		{apiProc, apiHTTP, apiAdmin, []string{"temporal", "store"}},
 	} {
 		probe.p.WaitReady(t, "http://"+probe.addr+"/readyz", readyTimeout)
 		_, body := itest.Get(t, "http://"+probe.addr+"/readyz")
@@ -57,7 +59,7 @@ func TestTopology(t *testing.T) {
 		if !slices.Equal(names, probe.checks) || ready.Status != "ready" {
 			t.Fatalf("%s /readyz = %s, want checks %v", probe.p.Args[0], body, probe.checks)
 		}
-		if _, body := itest.Get(t, "http://"+probe.addr+"/metrics"); !strings.Contains(body, "temporal_request{") {
+		if _, body := itest.Get(t, "http://"+probe.admin+"/metrics"); !strings.Contains(body, "temporal_request{") {
 			t.Errorf("%s /metrics has no Temporal SDK metrics", probe.p.Args[0])
 		}
 	}
@@ -65,7 +67,7 @@ func TestTopology(t *testing.T) {
 	// The worker process runs a whole process that a client started.
 	runGCM(t, temporalAddr)
 
-	// A worker's port serves probes and metrics, never the API.
+	// A worker's port serves probes, never the API.
 	if code, _ := itest.Get(t, "http://"+workerHTTP+"/v1/processes"); code != 404 {
 		t.Errorf("worker GET /v1/processes = %d, want 404", code)
 	}

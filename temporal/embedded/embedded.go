@@ -125,7 +125,7 @@ func prepareDatabase(opts Options) (*config.SQL, string, error) {
 		conf.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
 		conf.DatabaseName = "compact-" + clusterID
 	} else {
-		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 			return nil, "", fmt.Errorf("embedded: data dir: %w", err)
 		}
 		conf.ConnectAttributes = map[string]string{
@@ -166,7 +166,7 @@ func persistedClusterID(dir, fresh string) (string, error) {
 	if !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("embedded: read cluster id: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(fresh+"\n"), 0o640); err != nil {
+	if err := os.WriteFile(path, []byte(fresh+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("embedded: write cluster id: %w", err)
 	}
 	return fresh, nil
