@@ -29,6 +29,18 @@ const (
 	batchTimeout = 30 * time.Second
 )
 
+// A submission's savepoint in its batch.
+const (
+	savepoint           = `SAVEPOINT submission`
+	rollbackToSavepoint = `ROLLBACK TO SAVEPOINT submission`
+	releaseSavepoint    = `RELEASE SAVEPOINT submission`
+)
+
+// intakeStatements are prepared on the writer before a batch's
+// transaction begins.
+var intakeStatements = []string{savepoint, rollbackToSavepoint, releaseSavepoint,
+	selectWindowForSubmit, selectFirstAttempt, selectApplicationState, selectNextSeq, insertContribution}
+
 // batcher queues submissions for the committer, which runs while there is
 // work and exits when the queue is empty. The zero value is ready to use.
 type batcher struct {
@@ -141,6 +153,10 @@ func (db *DB) commitBatch(batch []*pending) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
+	if err := db.writeStmts.prepare(ctx, db.write, intakeStatements...); err != nil {
+		failAll(err)
+		return
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		failAll(err)
@@ -187,17 +203,18 @@ func (db *DB) readReceiptSubscribers(ctx context.Context, tx *sql.Tx, batch []*p
 // submitInSavepoint runs one submission in a savepoint, keeping its outcome
 // in p. It returns an error only when the transaction itself has failed.
 func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
+	q := preparedTx{tx, &db.writeStmts}
+	if _, err := q.ExecContext(ctx, savepoint); err != nil {
 		return err
 	}
 	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT submission`); err != nil {
+		if _, err := q.ExecContext(ctx, rollbackToSavepoint); err != nil {
 			return err
 		}
 	}
 	// ROLLBACK TO keeps the savepoint: release it either way, or they pile up.
-	_, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT submission`)
+	_, err := q.ExecContext(ctx, releaseSavepoint)
 	return err
 }

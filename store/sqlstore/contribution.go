@@ -18,6 +18,24 @@ const (
 	stakeholder = "stakeholder"
 )
 
+// The intake's statements, prepared once (prepared.go).
+const (
+	selectWindowForSubmit = `
+		SELECT w.code, w.state, w.opens_at, w.closes_at, w.purpose, p.code
+		FROM windows w JOIN processes p ON p.id = w.process_id
+		WHERE w.process_id = $1 AND w.stage_id = $2`
+	selectFirstAttempt = `
+		SELECT process_id, stage_id, tracking, submitted_at, sha256 FROM contributions
+		WHERE party = $1 AND idempotency_key = $2`
+	selectApplicationState = `SELECT state FROM applications WHERE process_id = $1 AND party = $2`
+	selectNextSeq          = `
+		SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions WHERE process_id = $1 AND stage_id = $2`
+	insertContribution = `
+		INSERT INTO contributions (tracking, process_id, stage_id, seq, party, role, idempotency_key,
+			title, body, attachment, attachment_type, sha256, submitted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+)
+
 // Submit stores a contribution in a group commit with the submissions
 // that arrive beside it (batch.go).
 func (db *DB) Submit(ctx context.Context, s process.Submission, now time.Time) (process.Receipt, error) {
@@ -53,13 +71,10 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
 		return process.Receipt{}, err
 	}
+	q := preparedTx{tx, &db.writeStmts}
 	var w process.ContributionWindow
 	var processCode string
-	err := tx.QueryRowContext(ctx, `
-		SELECT w.code, w.state, w.opens_at, w.closes_at, w.purpose, p.code
-		FROM windows w JOIN processes p ON p.id = w.process_id
-		WHERE w.process_id = $1 AND w.stage_id = $2`, s.ProcessID, s.StageID,
-	).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &processCode)
+	err := q.QueryRowContext(ctx, selectWindowForSubmit, s.ProcessID, s.StageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &processCode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
 	}
@@ -72,10 +87,7 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	// Under the window's lock, a concurrent first attempt has committed.
 	var first struct{ processID, stageID string }
 	var r process.Receipt
-	err = tx.QueryRowContext(ctx, `
-		SELECT process_id, stage_id, tracking, submitted_at, sha256 FROM contributions
-		WHERE party = $1 AND idempotency_key = $2`, s.Party, s.IdempotencyKey,
-	).Scan(&first.processID, &first.stageID, &r.Tracking, scanStamp{&r.SubmittedAt}, &r.SHA256)
+	err = q.QueryRowContext(ctx, selectFirstAttempt, s.Party, s.IdempotencyKey).Scan(&first.processID, &first.stageID, &r.Tracking, scanStamp{&r.SubmittedAt}, &r.SHA256)
 	switch {
 	case err == nil:
 		if first.processID != s.ProcessID || first.stageID != s.StageID || r.SHA256 != sum {
@@ -98,15 +110,13 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s not open", w.Code)
 	}
 	if s.Role == stakeholder {
-		if err := approved(ctx, tx, op, s.ProcessID, s.Party); err != nil {
+		if err := approved(ctx, q, op, s.ProcessID, s.Party); err != nil {
 			return process.Receipt{}, err
 		}
 	}
 
 	var seq int
-	if err := tx.QueryRowContext(ctx, `
-		SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions WHERE process_id = $1 AND stage_id = $2`,
-		s.ProcessID, s.StageID).Scan(&seq); err != nil {
+	if err := q.QueryRowContext(ctx, selectNextSeq, s.ProcessID, s.StageID).Scan(&seq); err != nil {
 		return process.Receipt{}, err
 	}
 	r = process.Receipt{
@@ -114,10 +124,7 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		SubmittedAt: now.UTC().Truncate(time.Microsecond),
 		SHA256:      sum,
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO contributions (tracking, process_id, stage_id, seq, party, role, idempotency_key,
-			title, body, attachment, attachment_type, sha256, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+	_, err = q.ExecContext(ctx, insertContribution,
 		r.Tracking, s.ProcessID, s.StageID, seq, s.Party, s.Role, s.IdempotencyKey,
 		s.Title, s.Body, nullBytes(s.Attachment), s.AttachmentType, r.SHA256, stamp(r.SubmittedAt))
 	if err != nil {
@@ -139,8 +146,7 @@ func contentSHA256(s process.Submission) string {
 // approved.
 func approved(ctx context.Context, q querier, op, processID, party string) error {
 	var state process.ApplicationState
-	err := q.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2`,
-		processID, party).Scan(&state)
+	err := q.QueryRowContext(ctx, selectApplicationState, processID, party).Scan(&state)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return process.Errorf(op, process.Rule, "%s is not accredited to %s", party, processID)
