@@ -167,8 +167,9 @@ func (db *DB) commitBatch(batch []*pending) {
 		failAll(err)
 		return
 	}
+	known := windowsInTx{}
 	for _, p := range live {
-		if err := db.submitInSavepoint(ctx, tx, p); err != nil {
+		if err := db.submitInSavepoint(ctx, tx, p, known); err != nil {
 			tx.Rollback()
 			failAll(err)
 			return
@@ -202,12 +203,12 @@ func (db *DB) readReceiptSubscribers(ctx context.Context, tx *sql.Tx, batch []*p
 
 // submitInSavepoint runs one submission in a savepoint, keeping its outcome
 // in p. It returns an error only when the transaction itself has failed.
-func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending) error {
+func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending, known windowsInTx) error {
 	q := preparedTx{tx, &db.writeStmts}
 	if _, err := q.ExecContext(ctx, savepoint); err != nil {
 		return err
 	}
-	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo)
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, known)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
 		if _, err := q.ExecContext(ctx, rollbackToSavepoint); err != nil {

@@ -65,22 +65,23 @@ func validateSubmission(op string, s process.Submission) error {
 // An error leaves nothing written, but may leave a PostgreSQL tx aborted:
 // run each submission in a savepoint to keep the others. A new
 // contribution's receipt goes to receiptTo (receiptSubscribers, read in tx).
+// known is what tx has read of the windows it submitted to.
 func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time,
-	receiptTo []store.Subscription) (process.Receipt, error) {
+	receiptTo []store.Subscription, known windowsInTx) (process.Receipt, error) {
 	const op = "store.Submit"
 	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
 		return process.Receipt{}, err
 	}
 	q := preparedTx{tx, &db.writeStmts}
-	var w process.ContributionWindow
-	var processCode string
-	err := q.QueryRowContext(ctx, selectWindowForSubmit, s.ProcessID, s.StageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &processCode)
+	key := [2]string{s.ProcessID, s.StageID}
+	window, err := known.read(ctx, q, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
 	}
 	if err != nil {
 		return process.Receipt{}, err
 	}
+	w := window.w
 
 	sum := contentSHA256(s)
 	// A retry returns the first receipt, even once the window has closed.
@@ -115,12 +116,14 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		}
 	}
 
-	var seq int
-	if err := q.QueryRowContext(ctx, selectNextSeq, s.ProcessID, s.StageID).Scan(&seq); err != nil {
-		return process.Receipt{}, err
+	seq := window.nextSeq
+	if seq == 0 {
+		if err := q.QueryRowContext(ctx, selectNextSeq, s.ProcessID, s.StageID).Scan(&seq); err != nil {
+			return process.Receipt{}, err
+		}
 	}
 	r = process.Receipt{
-		Tracking:    fmt.Sprintf("%s-%s-%06d", processCode, w.Code, seq),
+		Tracking:    fmt.Sprintf("%s-%s-%06d", window.processCode, w.Code, seq),
 		SubmittedAt: now.UTC().Truncate(time.Microsecond),
 		SHA256:      sum,
 	}
@@ -130,7 +133,39 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	if err != nil {
 		return process.Receipt{}, err
 	}
-	return r, queueReceipt(ctx, tx, s, r, receiptTo)
+	if err := queueReceipt(ctx, tx, s, r, receiptTo); err != nil {
+		return process.Receipt{}, err
+	}
+	window.nextSeq = seq + 1
+	known[key] = window
+	return r, nil
+}
+
+// windowsInTx is what a transaction has read of the windows it submitted
+// to, so that a batch reads a window and its last number once rather than
+// once a submission. They stay as read until COMMIT: from its first
+// submission to a window that succeeded, the transaction holds the
+// window's lock (PostgreSQL) or the database's only write lock (SQLite). A
+// failed submission's savepoint is rolled back, with any lock it took, so
+// only successes are kept.
+type windowsInTx map[[2]string]windowInTx
+
+type windowInTx struct {
+	w           process.ContributionWindow
+	processCode string
+	nextSeq     int // 0 until a submission has taken a number
+}
+
+// read returns the window of key, from known or from the database.
+func (known windowsInTx) read(ctx context.Context, q querier, key [2]string) (windowInTx, error) {
+	if w, ok := known[key]; ok {
+		return w, nil
+	}
+	var k windowInTx
+	w := &k.w
+	err := q.QueryRowContext(ctx, selectWindowForSubmit, key[0], key[1]).Scan(
+		&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &k.processCode)
+	return k, err
 }
 
 // contentSHA256 is the receipt's hash: hex SHA-256 over the title, a

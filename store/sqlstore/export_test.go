@@ -33,7 +33,7 @@ func (db *DB) SubmitAlone(ctx context.Context, s process.Submission, now time.Ti
 		if err != nil {
 			return err
 		}
-		r, err = db.submit(ctx, tx, s, now, to[0])
+		r, err = db.submit(ctx, tx, s, now, to[0], windowsInTx{})
 		return err
 	})
 	return r, err
