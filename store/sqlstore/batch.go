@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -124,9 +125,12 @@ func contentSize(s process.Submission) int {
 	return len(s.Title) + len(s.Body) + len(s.Attachment)
 }
 
-// commitBatch submits the batch in one transaction, each submission in a
-// savepoint so that a refused one leaves the others standing, commits, and
-// only then answers every caller.
+// commitBatch submits the batch in one transaction, commits, and only then
+// answers every caller. A refused submission leaves the others standing:
+// submit refuses before it writes, so a batch runs without savepoints,
+// saving two statements a submission, until a statement fails (which may
+// abort a PostgreSQL transaction) or a submission fails after writing; then
+// the batch is rolled back and run again with a savepoint for each.
 func (db *DB) commitBatch(batch []*pending) {
 	const op = "store.Submit"
 	live := make([]*pending, 0, len(batch))
@@ -144,44 +148,72 @@ func (db *DB) commitBatch(batch []*pending) {
 	slices.SortStableFunc(live, func(x, y *pending) int {
 		return cmp.Or(strings.Compare(x.s.ProcessID, y.s.ProcessID), strings.Compare(x.s.StageID, y.s.StageID))
 	})
-	failAll := func(err error) {
-		err = db.fail(op, err)
-		for _, p := range live {
-			p.answer(process.Receipt{}, err)
-		}
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	if err := db.writeStmts.prepare(ctx, db.write, intakeStatements...); err != nil {
-		failAll(err)
-		return
+	err := db.writeStmts.prepare(ctx, db.write, intakeStatements...)
+	if err == nil {
+		err = db.runBatch(ctx, live, false)
 	}
+	if errors.Is(err, errNeedSavepoints) {
+		err = db.runBatch(ctx, live, true)
+	}
+	for _, p := range live {
+		if err != nil {
+			p.answer(process.Receipt{}, db.fail(op, err))
+		} else {
+			p.answer(p.receipt, db.fail(op, p.err))
+		}
+	}
+}
+
+// errNeedSavepoints is runBatch's answer when a batch run without
+// savepoints must be run again with them.
+var errNeedSavepoints = errors.New("a submission failed after writing, or its statement failed")
+
+// runBatch submits live in a transaction and commits it, keeping each
+// submission's outcome in its pending. Without savepoints it stops with
+// errNeedSavepoints, having rolled back, at the first failure that is not
+// a refusal made before writing.
+func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		failAll(err)
-		return
+		return err
 	}
 	if err := db.readReceiptSubscribers(ctx, tx, live); err != nil {
 		tx.Rollback()
-		failAll(err)
-		return
+		return err
 	}
 	known := windowsInTx{}
 	for _, p := range live {
-		if err := db.submitInSavepoint(ctx, tx, p, known); err != nil {
+		if savepoints {
+			err = db.submitInSavepoint(ctx, tx, p, known)
+		} else {
+			err = db.submitUnlessFailed(ctx, tx, p, known)
+		}
+		if err != nil {
 			tx.Rollback()
-			failAll(err)
-			return
+			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		failAll(err)
-		return
+	return tx.Commit()
+}
+
+// submitUnlessFailed runs one submission without a savepoint, keeping a
+// refusal in p, and returns errNeedSavepoints for any other failure.
+func (db *DB) submitUnlessFailed(ctx context.Context, tx *sql.Tx, p *pending, known windowsInTx) error {
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, known)
+	if p.err == nil {
+		return nil
 	}
-	for _, p := range live {
-		p.answer(p.receipt, db.fail(op, p.err))
+	p.receipt = process.Receipt{}
+	if _, wrote := errors.AsType[wroteThen](p.err); wrote {
+		return errNeedSavepoints
 	}
+	if _, refused := errors.AsType[*process.Error](p.err); !refused {
+		return errNeedSavepoints
+	}
+	return nil
 }
 
 // readReceiptSubscribers reads, in tx, where each submission's receipt is to
@@ -211,6 +243,9 @@ func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending, kno
 	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, known)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
+		if w, ok := errors.AsType[wroteThen](p.err); ok {
+			p.err = w.error
+		}
 		if _, err := q.ExecContext(ctx, rollbackToSavepoint); err != nil {
 			return err
 		}

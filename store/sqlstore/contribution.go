@@ -62,18 +62,21 @@ func validateSubmission(op string, s process.Submission) error {
 
 // submit is Submit's work within tx, which it leaves open, so that a group
 // commit can submit many contributions in one transaction. s must be valid.
-// An error leaves nothing written, but may leave a PostgreSQL tx aborted:
-// run each submission in a savepoint to keep the others. A new
+// A refusal (a *process.Error) comes before anything is written; any other
+// error may leave a write behind (wroteThen) or a PostgreSQL tx aborted:
+// run each submission in a savepoint then, to keep the others. A new
 // contribution's receipt goes to receiptTo (receiptSubscribers, read in tx).
 // known is what tx has read of the windows it submitted to.
 func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time,
 	receiptTo []store.Subscription, known windowsInTx) (process.Receipt, error) {
 	const op = "store.Submit"
-	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
-		return process.Receipt{}, err
+	key := [2]string{s.ProcessID, s.StageID}
+	if _, locked := known[key]; !locked {
+		if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
+			return process.Receipt{}, err
+		}
 	}
 	q := preparedTx{tx, &db.writeStmts}
-	key := [2]string{s.ProcessID, s.StageID}
 	window, err := known.read(ctx, q, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
@@ -134,12 +137,18 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		return process.Receipt{}, err
 	}
 	if err := queueReceipt(ctx, tx, s, r, receiptTo); err != nil {
-		return process.Receipt{}, err
+		return process.Receipt{}, wroteThen{err}
 	}
 	window.nextSeq = seq + 1
 	known[key] = window
 	return r, nil
 }
+
+// wroteThen is an error that came after a submission had written: only
+// rolling back to its savepoint undoes what it wrote.
+type wroteThen struct{ error }
+
+func (w wroteThen) Unwrap() error { return w.error }
 
 // windowsInTx is what a transaction has read of the windows it submitted
 // to, so that a batch reads a window and its last number once rather than
