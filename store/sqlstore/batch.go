@@ -40,7 +40,7 @@ const (
 // intakeStatements are prepared on the writer before a batch's
 // transaction begins.
 var intakeStatements = []string{savepoint, rollbackToSavepoint, releaseSavepoint,
-	selectWindowForSubmit, selectFirstAttempt, selectApplicationState, selectNextSeq, insertContribution}
+	selectWindowForSubmit, selectNextSeq, insertContribution}
 
 // batcher queues submissions for the committer, which runs while there is
 // work and exits when the queue is empty. The zero value is ready to use.
@@ -180,16 +180,26 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 	if err != nil {
 		return err
 	}
-	if err := db.readReceiptSubscribers(ctx, tx, live); err != nil {
+	// Where each receipt goes, and what the batch reads once (readBatch).
+	subs := make([]process.Submission, len(live))
+	for i, p := range live {
+		subs[i] = p.s
+	}
+	to, err := receiptSubscribers(ctx, tx, subs)
+	var read *batchReads
+	if err == nil {
+		read, err = db.readBatch(ctx, tx, subs)
+	}
+	if err != nil {
 		tx.Rollback()
 		return err
 	}
-	known := windowsInTx{}
-	for _, p := range live {
+	for i, p := range live {
+		p.receiptTo = to[i]
 		if savepoints {
-			err = db.submitInSavepoint(ctx, tx, p, known)
+			err = db.submitInSavepoint(ctx, tx, p, read)
 		} else {
-			err = db.submitUnlessFailed(ctx, tx, p, known)
+			err = db.submitUnlessFailed(ctx, tx, p, read)
 		}
 		if err != nil {
 			tx.Rollback()
@@ -201,8 +211,8 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 
 // submitUnlessFailed runs one submission without a savepoint, keeping a
 // refusal in p, and returns errNeedSavepoints for any other failure.
-func (db *DB) submitUnlessFailed(ctx context.Context, tx *sql.Tx, p *pending, known windowsInTx) error {
-	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, known)
+func (db *DB) submitUnlessFailed(ctx context.Context, tx *sql.Tx, p *pending, read *batchReads) error {
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, read)
 	if p.err == nil {
 		return nil
 	}
@@ -216,31 +226,14 @@ func (db *DB) submitUnlessFailed(ctx context.Context, tx *sql.Tx, p *pending, kn
 	return nil
 }
 
-// readReceiptSubscribers reads, in tx, where each submission's receipt is to
-// go.
-func (db *DB) readReceiptSubscribers(ctx context.Context, tx *sql.Tx, batch []*pending) error {
-	subs := make([]process.Submission, len(batch))
-	for i, p := range batch {
-		subs[i] = p.s
-	}
-	to, err := receiptSubscribers(ctx, tx, subs)
-	if err != nil {
-		return err
-	}
-	for i, p := range batch {
-		p.receiptTo = to[i]
-	}
-	return nil
-}
-
 // submitInSavepoint runs one submission in a savepoint, keeping its outcome
 // in p. It returns an error only when the transaction itself has failed.
-func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending, known windowsInTx) error {
+func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending, read *batchReads) error {
 	q := preparedTx{tx, &db.writeStmts}
 	if _, err := q.ExecContext(ctx, savepoint); err != nil {
 		return err
 	}
-	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, known)
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, read)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
 		if w, ok := errors.AsType[wroteThen](p.err); ok {
