@@ -1,6 +1,10 @@
 package bench
 
 import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -16,4 +20,19 @@ func usage() Usage {
 		User:    time.Duration(ru.Utime.Nano()),
 		System:  time.Duration(ru.Stime.Nano()),
 	}
+}
+
+// rssOf is a process's resident memory now, from /proc, or 0.
+func rssOf(pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"io/fs"
@@ -30,6 +31,17 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}
+	db, err := Pool(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	return sqlstore.New(ctx, db, db, sqlstore.Dialect{Migrations: sub, Lock: lock, Kind: kind})
+}
+
+// Pool connects to the database at url with the store's pool settings,
+// without migrating it: Open's, and the bench's bare baseline's.
+func Pool(ctx context.Context, url string) (*sql.DB, error) {
+	const op = "store.Open"
 	config, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, process.E(op, process.Invalid, err)
@@ -43,7 +55,7 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, process.E(op, process.Unavailable, err)
 	}
-	return sqlstore.New(ctx, db, db, sqlstore.Dialect{Migrations: sub, Lock: lock, Kind: kind})
+	return db, nil
 }
 
 // kind classifies PostgreSQL's SQLSTATE codes and pgx's connection errors.

@@ -34,15 +34,16 @@ func Open(path string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}
-	write, read, err := open(path)
+	write, read, err := Pools(path)
 	if err != nil {
 		return nil, err
 	}
 	return sqlstore.New(context.Background(), write, read, sqlstore.Dialect{Migrations: sub, Kind: kind})
 }
 
-// open returns the file's write and read pools.
-func open(path string) (write, read *sql.DB, err error) {
+// Pools opens the file's write and read pools with the store's settings,
+// without migrating it: Open's, and the bench's bare baseline's.
+func Pools(path string) (write, read *sql.DB, err error) {
 	const op = "store.Open"
 	if path == "" || path == ":memory:" || strings.Contains(path, "?") {
 		// Each connection would open a database of its own, or the path

@@ -24,7 +24,7 @@ func TestStore(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
-	write, read, err := open(filepath.Join(t.TempDir(), "compact.db"))
+	write, read, err := Pools(filepath.Join(t.TempDir(), "compact.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,18 @@ const (
 	// callers, so no one caller's context may cancel it.
 	batchTimeout = 30 * time.Second
 )
+
+// A submission's savepoint in its batch.
+const (
+	savepoint           = `SAVEPOINT submission`
+	rollbackToSavepoint = `ROLLBACK TO SAVEPOINT submission`
+	releaseSavepoint    = `RELEASE SAVEPOINT submission`
+)
+
+// intakeStatements are prepared on the writer before a batch's
+// transaction begins.
+var intakeStatements = []string{savepoint, rollbackToSavepoint, releaseSavepoint,
+	selectWindowForSubmit, selectNextSeq, insertContribution}
 
 // batcher queues submissions for the committer, which runs while there is
 // work and exits when the queue is empty. The zero value is ready to use.
@@ -112,9 +125,12 @@ func contentSize(s process.Submission) int {
 	return len(s.Title) + len(s.Body) + len(s.Attachment)
 }
 
-// commitBatch submits the batch in one transaction, each submission in a
-// savepoint so that a refused one leaves the others standing, commits, and
-// only then answers every caller.
+// commitBatch submits the batch in one transaction, commits, and only then
+// answers every caller. A refused submission leaves the others standing:
+// submit refuses before it writes, so a batch runs without savepoints,
+// saving two statements a submission, until a statement fails (which may
+// abort a PostgreSQL transaction) or a submission fails after writing; then
+// the batch is rolled back and run again with a savepoint for each.
 func (db *DB) commitBatch(batch []*pending) {
 	const op = "store.Submit"
 	live := make([]*pending, 0, len(batch))
@@ -132,72 +148,102 @@ func (db *DB) commitBatch(batch []*pending) {
 	slices.SortStableFunc(live, func(x, y *pending) int {
 		return cmp.Or(strings.Compare(x.s.ProcessID, y.s.ProcessID), strings.Compare(x.s.StageID, y.s.StageID))
 	})
-	failAll := func(err error) {
-		err = db.fail(op, err)
-		for _, p := range live {
-			p.answer(process.Receipt{}, err)
-		}
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		failAll(err)
-		return
+	err := db.writeStmts.prepare(ctx, db.write, intakeStatements...)
+	if err == nil {
+		err = db.runBatch(ctx, live, false)
 	}
-	if err := db.readReceiptSubscribers(ctx, tx, live); err != nil {
-		tx.Rollback()
-		failAll(err)
-		return
+	if errors.Is(err, errNeedSavepoints) {
+		err = db.runBatch(ctx, live, true)
 	}
 	for _, p := range live {
-		if err := db.submitInSavepoint(ctx, tx, p); err != nil {
-			tx.Rollback()
-			failAll(err)
-			return
+		if err != nil {
+			p.answer(process.Receipt{}, db.fail(op, err))
+		} else {
+			p.answer(p.receipt, db.fail(op, p.err))
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		failAll(err)
-		return
-	}
-	for _, p := range live {
-		p.answer(p.receipt, db.fail(op, p.err))
 	}
 }
 
-// readReceiptSubscribers reads, in tx, where each submission's receipt is to
-// go.
-func (db *DB) readReceiptSubscribers(ctx context.Context, tx *sql.Tx, batch []*pending) error {
-	subs := make([]process.Submission, len(batch))
-	for i, p := range batch {
-		subs[i] = p.s
-	}
-	to, err := receiptSubscribers(ctx, tx, subs)
+// errNeedSavepoints is runBatch's answer when a batch run without
+// savepoints must be run again with them.
+var errNeedSavepoints = errors.New("a submission failed after writing, or its statement failed")
+
+// runBatch submits live in a transaction and commits it, keeping each
+// submission's outcome in its pending. Without savepoints it stops with
+// errNeedSavepoints, having rolled back, at the first failure that is not
+// a refusal made before writing.
+func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) error {
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	for i, p := range batch {
+	// Where each receipt goes, and what the batch reads once (readBatch).
+	subs := make([]process.Submission, len(live))
+	for i, p := range live {
+		subs[i] = p.s
+	}
+	to, err := receiptSubscribers(ctx, tx, subs)
+	var read *batchReads
+	if err == nil {
+		read, err = db.readBatch(ctx, tx, subs)
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	for i, p := range live {
 		p.receiptTo = to[i]
+		if savepoints {
+			err = db.submitInSavepoint(ctx, tx, p, read)
+		} else {
+			err = db.submitUnlessFailed(ctx, tx, p, read)
+		}
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// submitUnlessFailed runs one submission without a savepoint, keeping a
+// refusal in p, and returns errNeedSavepoints for any other failure.
+func (db *DB) submitUnlessFailed(ctx context.Context, tx *sql.Tx, p *pending, read *batchReads) error {
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, read)
+	if p.err == nil {
+		return nil
+	}
+	p.receipt = process.Receipt{}
+	if _, wrote := errors.AsType[wroteThen](p.err); wrote {
+		return errNeedSavepoints
+	}
+	if _, refused := errors.AsType[*process.Error](p.err); !refused {
+		return errNeedSavepoints
 	}
 	return nil
 }
 
 // submitInSavepoint runs one submission in a savepoint, keeping its outcome
 // in p. It returns an error only when the transaction itself has failed.
-func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
+func (db *DB) submitInSavepoint(ctx context.Context, tx *sql.Tx, p *pending, read *batchReads) error {
+	q := preparedTx{tx, &db.writeStmts}
+	if _, err := q.ExecContext(ctx, savepoint); err != nil {
 		return err
 	}
-	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo)
+	p.receipt, p.err = db.submit(ctx, tx, p.s, p.now, p.receiptTo, read)
 	if p.err != nil {
 		p.receipt = process.Receipt{}
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT submission`); err != nil {
+		if w, ok := errors.AsType[wroteThen](p.err); ok {
+			p.err = w.error
+		}
+		if _, err := q.ExecContext(ctx, rollbackToSavepoint); err != nil {
 			return err
 		}
 	}
 	// ROLLBACK TO keeps the savepoint: release it either way, or they pile up.
-	_, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT submission`)
+	_, err := q.ExecContext(ctx, releaseSavepoint)
 	return err
 }

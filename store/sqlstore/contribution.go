@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/compact-un/compact/process"
@@ -16,6 +17,20 @@ import (
 const (
 	memberState = "member-state"
 	stakeholder = "stakeholder"
+)
+
+// The intake's statements, prepared once (prepared.go).
+const (
+	selectWindowForSubmit = `
+		SELECT w.code, w.state, w.opens_at, w.closes_at, w.purpose, p.code
+		FROM windows w JOIN processes p ON p.id = w.process_id
+		WHERE w.process_id = $1 AND w.stage_id = $2`
+	selectNextSeq = `
+		SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions WHERE process_id = $1 AND stage_id = $2`
+	insertContribution = `
+		INSERT INTO contributions (tracking, process_id, stage_id, seq, party, role, idempotency_key,
+			title, body, attachment, attachment_type, sha256, submitted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 )
 
 // Submit stores a contribution in a group commit with the submissions
@@ -43,48 +58,35 @@ func validateSubmission(op string, s process.Submission) error {
 }
 
 // submit is Submit's work within tx, which it leaves open, so that a group
-// commit can submit many contributions in one transaction. s must be valid.
-// An error leaves nothing written, but may leave a PostgreSQL tx aborted:
-// run each submission in a savepoint to keep the others. A new
-// contribution's receipt goes to receiptTo (receiptSubscribers, read in tx).
+// commit can submit many contributions in one transaction. s must be valid
+// and among the submissions that read (readBatch) was made for. A refusal
+// (a *process.Error) comes before anything is written; any other error may
+// leave a write behind (wroteThen) or a PostgreSQL tx aborted: run each
+// submission in a savepoint then, to keep the others. A new contribution's
+// receipt goes to receiptTo (receiptSubscribers, read in tx).
 func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now time.Time,
-	receiptTo []store.Subscription) (process.Receipt, error) {
+	receiptTo []store.Subscription, read *batchReads) (process.Receipt, error) {
 	const op = "store.Submit"
-	if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
-		return process.Receipt{}, err
-	}
-	var w process.ContributionWindow
-	var processCode string
-	err := tx.QueryRowContext(ctx, `
-		SELECT w.code, w.state, w.opens_at, w.closes_at, w.purpose, p.code
-		FROM windows w JOIN processes p ON p.id = w.process_id
-		WHERE w.process_id = $1 AND w.stage_id = $2`, s.ProcessID, s.StageID,
-	).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &processCode)
+	q := preparedTx{tx, &db.writeStmts}
+	key := [2]string{s.ProcessID, s.StageID}
+	window, err := read.window(ctx, q, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return process.Receipt{}, notFound(op, "window %s/%s not found", s.ProcessID, s.StageID)
 	}
 	if err != nil {
 		return process.Receipt{}, err
 	}
+	w := window.w
 
 	sum := contentSHA256(s)
 	// A retry returns the first receipt, even once the window has closed.
-	// Under the window's lock, a concurrent first attempt has committed.
-	var first struct{ processID, stageID string }
-	var r process.Receipt
-	err = tx.QueryRowContext(ctx, `
-		SELECT process_id, stage_id, tracking, submitted_at, sha256 FROM contributions
-		WHERE party = $1 AND idempotency_key = $2`, s.Party, s.IdempotencyKey,
-	).Scan(&first.processID, &first.stageID, &r.Tracking, scanStamp{&r.SubmittedAt}, &r.SHA256)
-	switch {
-	case err == nil:
-		if first.processID != s.ProcessID || first.stageID != s.StageID || r.SHA256 != sum {
+	attemptKey := [2]string{s.Party, s.IdempotencyKey}
+	if first, ok := read.attempts[attemptKey]; ok {
+		if first.processID != s.ProcessID || first.stageID != s.StageID || first.SHA256 != sum {
 			return process.Receipt{}, process.Errorf(op, process.Conflict,
-				"idempotency key %q was used for another submission, %s", s.IdempotencyKey, r.Tracking)
+				"idempotency key %q was used for another submission, %s", s.IdempotencyKey, first.Tracking)
 		}
-		return r, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return process.Receipt{}, err
+		return first.Receipt, nil
 	}
 
 	switch {
@@ -98,32 +100,153 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s not open", w.Code)
 	}
 	if s.Role == stakeholder {
-		if err := approved(ctx, tx, op, s.ProcessID, s.Party); err != nil {
-			return process.Receipt{}, err
+		switch state, ok := read.accreditations[[2]string{s.ProcessID, s.Party}]; {
+		case !ok:
+			return process.Receipt{}, process.Errorf(op, process.Rule, "%s is not accredited to %s", s.Party, s.ProcessID)
+		case state != process.Approved:
+			return process.Receipt{}, process.Errorf(op, process.Rule, "%s's accreditation to %s is %s, not approved", s.Party, s.ProcessID, state)
 		}
 	}
 
-	var seq int
-	if err := tx.QueryRowContext(ctx, `
-		SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions WHERE process_id = $1 AND stage_id = $2`,
-		s.ProcessID, s.StageID).Scan(&seq); err != nil {
-		return process.Receipt{}, err
+	seq := window.nextSeq
+	if seq == 0 {
+		if err := q.QueryRowContext(ctx, selectNextSeq, s.ProcessID, s.StageID).Scan(&seq); err != nil {
+			return process.Receipt{}, err
+		}
 	}
-	r = process.Receipt{
-		Tracking:    fmt.Sprintf("%s-%s-%06d", processCode, w.Code, seq),
+	r := process.Receipt{
+		Tracking:    fmt.Sprintf("%s-%s-%06d", window.processCode, w.Code, seq),
 		SubmittedAt: now.UTC().Truncate(time.Microsecond),
 		SHA256:      sum,
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO contributions (tracking, process_id, stage_id, seq, party, role, idempotency_key,
-			title, body, attachment, attachment_type, sha256, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+	_, err = q.ExecContext(ctx, insertContribution,
 		r.Tracking, s.ProcessID, s.StageID, seq, s.Party, s.Role, s.IdempotencyKey,
 		s.Title, s.Body, nullBytes(s.Attachment), s.AttachmentType, r.SHA256, stamp(r.SubmittedAt))
 	if err != nil {
 		return process.Receipt{}, err
 	}
-	return r, queueReceipt(ctx, tx, s, r, receiptTo)
+	if err := queueReceipt(ctx, tx, s, r, receiptTo); err != nil {
+		return process.Receipt{}, wroteThen{err}
+	}
+	window.nextSeq = seq + 1
+	read.windows[key] = window
+	read.attempts[attemptKey] = attempt{s.ProcessID, s.StageID, r}
+	return r, nil
+}
+
+// wroteThen is an error that came after a submission had written: only
+// rolling back to its savepoint undoes what it wrote.
+type wroteThen struct{ error }
+
+func (w wroteThen) Unwrap() error { return w.error }
+
+// batchReads is what a batch's transaction reads once rather than once a
+// submission: the earlier attempts with the batch's idempotency keys and
+// the stakeholders' accreditations, read at the start, and each window
+// with its next number, read at its first use. It holds the locks of all
+// the batch's windows (PostgreSQL) or the database's only write lock
+// (SQLite) from the start to COMMIT, so a concurrent first attempt has
+// committed before, and no one else numbers a window meanwhile. Only what
+// a successful submission wrote is added, so a refused one's savepoint
+// leaves nothing behind here either.
+type batchReads struct {
+	windows        map[[2]string]windowInTx               // by process and stage
+	attempts       map[[2]string]attempt                  // by party and idempotency key
+	accreditations map[[2]string]process.ApplicationState // by process and party
+}
+
+type windowInTx struct {
+	w           process.ContributionWindow
+	processCode string
+	nextSeq     int // 0 until a submission has taken a number
+}
+
+// attempt is a stored contribution's receipt and where it went.
+type attempt struct {
+	processID, stageID string
+	process.Receipt
+}
+
+// readBatch takes the locks of the windows of subs, which must be sorted by
+// window so that two nodes' batches take them in one order, and reads the
+// earlier attempts and accreditations that subs need.
+func (db *DB) readBatch(ctx context.Context, tx *sql.Tx, subs []process.Submission) (*batchReads, error) {
+	read := &batchReads{windows: map[[2]string]windowInTx{}, attempts: map[[2]string]attempt{},
+		accreditations: map[[2]string]process.ApplicationState{}}
+	var last [2]string
+	var attempts, accreditations []any
+	for i, s := range subs {
+		if w := [2]string{s.ProcessID, s.StageID}; i == 0 || w != last {
+			if err := db.lock(ctx, tx, windowLock(s.ProcessID, s.StageID)); err != nil {
+				return nil, err
+			}
+			last = w
+		}
+		attempts = append(attempts, s.Party, s.IdempotencyKey)
+		if s.Role == stakeholder {
+			accreditations = append(accreditations, s.ProcessID, s.Party)
+		}
+	}
+	err := scanPairs(ctx, tx, `SELECT party, idempotency_key, process_id, stage_id, tracking, submitted_at, sha256
+		FROM contributions WHERE (party, idempotency_key) IN `, attempts, func(rows *sql.Rows) error {
+		var k [2]string
+		var a attempt
+		err := rows.Scan(&k[0], &k[1], &a.processID, &a.stageID, &a.Tracking, scanStamp{&a.SubmittedAt}, &a.SHA256)
+		read.attempts[k] = a
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scanPairs(ctx, tx, `SELECT process_id, party, state FROM applications WHERE (process_id, party) IN `,
+		accreditations, func(rows *sql.Rows) error {
+			var k [2]string
+			var state process.ApplicationState
+			err := rows.Scan(&k[0], &k[1], &state)
+			read.accreditations[k] = state
+			return err
+		})
+	return read, err
+}
+
+// scanPairs runs query, which ends in IN, over the pairs of values in args
+// and gives each row to scan.
+func scanPairs(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var values strings.Builder
+	values.WriteString("(VALUES ")
+	for i := 0; i < len(args); i += 2 {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		fmt.Fprintf(&values, "($%d, $%d)", i+1, i+2)
+	}
+	values.WriteString(")")
+	rows, err := tx.QueryContext(ctx, query+values.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// window returns the window of key, as read before or from the database.
+func (read *batchReads) window(ctx context.Context, q querier, key [2]string) (windowInTx, error) {
+	if w, ok := read.windows[key]; ok {
+		return w, nil
+	}
+	var k windowInTx
+	w := &k.w
+	err := q.QueryRowContext(ctx, selectWindowForSubmit, key[0], key[1]).Scan(
+		&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Purpose, &k.processCode)
+	return k, err
 }
 
 // contentSHA256 is the receipt's hash: hex SHA-256 over the title, a
@@ -133,23 +256,6 @@ func contentSHA256(s process.Submission) string {
 	h.Write([]byte(s.Title + "\n" + s.Body))
 	h.Write(s.Attachment)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// approved returns Rule unless the party's accreditation to the process is
-// approved.
-func approved(ctx context.Context, q querier, op, processID, party string) error {
-	var state process.ApplicationState
-	err := q.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2`,
-		processID, party).Scan(&state)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return process.Errorf(op, process.Rule, "%s is not accredited to %s", party, processID)
-	case err != nil:
-		return err
-	case state != process.Approved:
-		return process.Errorf(op, process.Rule, "%s's accreditation to %s is %s, not approved", party, processID, state)
-	}
-	return nil
 }
 
 // nullBytes stores an empty attachment as NULL, which scans back as nil.

@@ -38,6 +38,8 @@ type DB struct {
 	write, read *sql.DB
 	dialect     Dialect
 	intake      batcher // Submit's group commit
+	// Statements prepared on each pool (prepared.go).
+	writeStmts, readStmts statements
 }
 
 var _ store.Store = (*DB)(nil)

@@ -33,7 +33,11 @@ func (db *DB) SubmitAlone(ctx context.Context, s process.Submission, now time.Ti
 		if err != nil {
 			return err
 		}
-		r, err = db.submit(ctx, tx, s, now, to[0])
+		read, err := db.readBatch(ctx, tx, []process.Submission{s})
+		if err != nil {
+			return err
+		}
+		r, err = db.submit(ctx, tx, s, now, to[0], read)
 		return err
 	})
 	return r, err

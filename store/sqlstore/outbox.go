@@ -116,7 +116,7 @@ func (db *DB) PendingOf(ctx context.Context, eventKey, after string, limit int) 
 // contribution.
 func (db *DB) HasPending(ctx context.Context, eventKey string) (bool, error) {
 	var pending bool
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE event_key = $1 AND state = 'pending')`,
+	err := db.readStmts.queryRow(ctx, db.read, `SELECT EXISTS (SELECT 1 FROM outbox WHERE event_key = $1 AND state = 'pending')`,
 		eventKey).Scan(&pending)
 	return pending, db.fail("store.HasPending", err)
 }

@@ -36,7 +36,7 @@ func scanToken(s scanner) (store.Token, error) {
 // TokenByHash finds a token by its secret's hash.
 func (db *DB) TokenByHash(ctx context.Context, hash string) (store.Token, error) {
 	const op = "store.TokenByHash"
-	t, err := scanToken(db.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
+	t, err := scanToken(db.readStmts.queryRow(ctx, db.read, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, notFound(op, "no such token")
 	}
