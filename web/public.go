@@ -139,6 +139,15 @@ type (
 	}
 )
 
+// Simulated reports whether the entry records simulated participants'
+// doing, in a replay: the page says so beside it.
+func (e recordEntry) Simulated() bool {
+	var data struct {
+		Simulated bool `json:"simulated"`
+	}
+	return json.Unmarshal(e.Data, &data) == nil && data.Simulated
+}
+
 // processRef names the process a page is about, for its crumb and its
 // navigation (templates/_process.html).
 type processRef struct {
