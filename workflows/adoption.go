@@ -82,6 +82,19 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 	return StageResult{Stage: spec.ID, Outcome: ad.outcome, EndedAt: closes}, nil
 }
 
+// noVotesNamed is the request for an outcome with, for a recorded vote, the
+// States that voted no named.
+func noVotesNamed(o process.Outcome) RecordOutcomeRequest {
+	req := RecordOutcomeRequest{Method: o.Method, AdoptedBy: o.Adopted, Document: o.Document}
+	if o.Method == "recorded-vote" {
+		req.Votes = map[string]string{}
+		for _, code := range o.NoVotes {
+			req.Votes[code] = VoteNo
+		}
+	}
+	return req
+}
+
 // truthfulOutcome versions the simulation's outcome: recorded as the
 // template has it (named States and counts) and validated, where before
 // it named invented States for the counts and skipped the validation.
@@ -90,13 +103,9 @@ const truthfulOutcome = "truthful-outcome"
 // recordedRequest is the request that records a template's historical
 // outcome as the sources give it: the States they name, and the counts.
 func recordedRequest(o process.Outcome) RecordOutcomeRequest {
-	req := RecordOutcomeRequest{Method: o.Method, AdoptedBy: o.Adopted, Document: o.Document}
+	req := noVotesNamed(o)
 	if o.Method != "recorded-vote" {
 		return req
-	}
-	req.Votes = map[string]string{}
-	for _, code := range o.NoVotes {
-		req.Votes[code] = VoteNo
 	}
 	for _, code := range o.AbstainVotes {
 		req.Votes[code] = VoteAbstain
@@ -113,13 +122,9 @@ func recordedRequest(o process.Outcome) RecordOutcomeRequest {
 // kept for their histories: the named no votes, then yes and abstentions
 // from the other States in code order, the rest absent.
 func historicalRequest(o process.Outcome) RecordOutcomeRequest {
-	req := RecordOutcomeRequest{Method: o.Method, AdoptedBy: o.Adopted, Document: o.Document}
+	req := noVotesNamed(o)
 	if o.Method != "recorded-vote" {
 		return req
-	}
-	req.Votes = map[string]string{}
-	for _, code := range o.NoVotes {
-		req.Votes[code] = VoteNo
 	}
 	yes, abstain := o.Yes, o.Abstain
 	for _, st := range process.MemberStates() {
