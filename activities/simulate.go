@@ -33,7 +33,7 @@ type SimulateApplicationsInput struct {
 func (a *Activities) SimulateApplications(ctx context.Context, in SimulateApplicationsInput) (int, error) {
 	for n := 1; n <= in.Count; n++ {
 		_, err := a.Store.Apply(ctx, process.Application{
-			ProcessID: in.ProcessID, Party: SimulatedParty(n), Name: fmt.Sprintf("Organisation %d", n),
+			ProcessID: in.ProcessID, Party: SimulatedParty(n), Name: fmt.Sprintf("Simulated organisation %d", n),
 			Category: categories[n%len(categories)], ECOSOC: in.ECOSOC > 0 && n%in.ECOSOC == 0,
 			AppliedAt: in.At.UTC(),
 		})
@@ -67,7 +67,7 @@ func (a *Activities) SimulateContributions(ctx context.Context, in SimulateContr
 		sub := process.Submission{
 			ProcessID: in.ProcessID, StageID: in.StageID,
 			IdempotencyKey: fmt.Sprintf("sim-%s-%d", in.StageID, i),
-			Title:          fmt.Sprintf("Contribution %d to %s", i+1, in.StageID),
+			Title:          fmt.Sprintf("Simulated contribution %d to %s", i+1, in.StageID),
 			Body:           fmt.Sprintf("Simulated contribution %d to %s.", i+1, in.StageID),
 		}
 		if len(accredited) > 0 && i%2 == 0 {

@@ -3,6 +3,7 @@ package process
 import (
 	"slices"
 	"sync"
+	"time"
 )
 
 // MemberState is a UN Member State, by ISO 3166-1 alpha-3 code.
@@ -229,4 +230,31 @@ func MemberStates() []MemberState {
 func IsMemberState(code string) bool {
 	_, ok := memberStateCodes()[code]
 	return ok
+}
+
+// formerNames are the names the UN used for a Member State before the one
+// in memberStates, each until the day the new name took effect
+// (process/templates/SOURCES.md says where each comes from).
+var formerNames = map[string][]struct {
+	Name  string
+	Until string // YYYY-MM-DD, the first day of the next name
+}{
+	"CZE": {{"Czech Republic", "2019-01-01"}}, // GA/12113 (19 December 2018) still says Czech Republic; the day of the change is unconfirmed
+	"MKD": {{"The former Yugoslav Republic of Macedonia", "2019-02-14"}},
+	"SWZ": {{"Swaziland", "2018-04-19"}},
+	"TUR": {{"Turkey", "2022-06-01"}},
+}
+
+// StateNameOn is the name the UN used for a Member State on a day: a record
+// of a 2018 act names the States as they were named then.
+func StateNameOn(code string, on time.Time) string {
+	for _, f := range formerNames[code] {
+		if until, err := time.Parse(time.DateOnly, f.Until); err == nil && on.Before(until) {
+			return f.Name
+		}
+	}
+	if i := slices.IndexFunc(memberStates, func(s MemberState) bool { return s.Code == code }); i >= 0 {
+		return memberStates[i].Name
+	}
+	return code
 }

@@ -3,6 +3,7 @@ package process
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestMemberStatesList(t *testing.T) {
@@ -63,5 +64,22 @@ func TestMemberStatesReturnsCopy(t *testing.T) {
 	first[0] = MemberState{Code: "ZZZ", Name: "Changed"}
 	if got := MemberStates(); !slices.Equal(got, want) {
 		t.Errorf("MemberStates() changed after modifying a previous result")
+	}
+}
+
+func TestStateNameOn(t *testing.T) {
+	for _, c := range []struct{ code, on, want string }{
+		{"SWZ", "2018-04-18", "Swaziland"},
+		{"SWZ", "2018-12-19", "Eswatini"},
+		{"MKD", "2018-12-19", "The former Yugoslav Republic of Macedonia"},
+		{"TUR", "2018-12-19", "Turkey"},
+		{"TUR", "2022-06-01", "Türkiye"},
+		{"CZE", "2018-12-19", "Czech Republic"},
+		{"MEX", "2018-12-19", "Mexico"},
+	} {
+		on, _ := time.Parse(time.DateOnly, c.on)
+		if got := StateNameOn(c.code, on); got != c.want {
+			t.Errorf("StateNameOn(%s, %s) = %q, want %q", c.code, c.on, got, c.want)
+		}
 	}
 }

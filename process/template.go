@@ -23,14 +23,17 @@ const (
 	RegionalConsultation StageKind = "regional-consultation" // regional commissions' discussions
 	Hearing              StageKind = "hearing"               // multi-stakeholder hearing
 	Stocktaking          StageKind = "stocktaking"
-	Draft                StageKind = "draft"             // a draft revision published
-	NegotiationRound     StageKind = "negotiation-round" // Member States amend the current draft
-	Conference           StageKind = "conference"        // adoption of the outcome
-	Endorsement          StageKind = "endorsement"       // the General Assembly's vote
+	// FormalConsultation: States and stakeholders discuss the current
+	// draft; a revised draft follows.
+	FormalConsultation StageKind = "formal-consultation"
+	Draft              StageKind = "draft"             // a draft revision published
+	NegotiationRound   StageKind = "negotiation-round" // Member States amend the current draft
+	Conference         StageKind = "conference"        // adoption of the outcome
+	Endorsement        StageKind = "endorsement"       // the General Assembly's vote
 )
 
 var stageKinds = []StageKind{Milestone, AccreditationWindow, ThematicSession, RegionalConsultation,
-	Hearing, Stocktaking, Draft, NegotiationRound, Conference, Endorsement}
+	Hearing, Stocktaking, FormalConsultation, Draft, NegotiationRound, Conference, Endorsement}
 
 // Valid reports whether k is a known kind.
 func (k StageKind) Valid() bool { return slices.Contains(stageKinds, k) }
@@ -38,7 +41,7 @@ func (k StageKind) Valid() bool { return slices.Contains(stageKinds, k) }
 // Consultative reports whether a stage of kind k takes contributions.
 func (k StageKind) Consultative() bool {
 	switch k {
-	case ThematicSession, RegionalConsultation, Hearing, Stocktaking:
+	case ThematicSession, RegionalConsultation, Hearing, Stocktaking, FormalConsultation:
 		return true
 	}
 	return false
@@ -91,6 +94,8 @@ type Template struct {
 	Rules       Rules    `json:"rules"`
 	Phases      []Phase  `json:"phases"`
 	Sources     []string `json:"sources,omitempty"`
+	// Sisters are the templates of processes launched with this one, by ID.
+	Sisters []string `json:"sisters,omitempty"`
 }
 
 // Rules are the process's procedural rules.
@@ -125,7 +130,13 @@ type StageSpec struct {
 	Window      *Window    `json:"window,omitempty"` // contributions accepted, for consultative stages
 	Outcome     *Outcome   `json:"outcome,omitempty"`
 	Unconfirmed bool       `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
-	Note        string     `json:"note,omitempty"`
+	// Source is where the stage's date comes from: a document symbol or a
+	// public page (process/templates/SOURCES.md has the notes).
+	Source string `json:"source,omitempty"`
+	Note   string `json:"note,omitempty"` // true of any process made from the template
+	// History is what happened in the process the template follows; a
+	// process on other dates (Shifted) does not carry it.
+	History string `json:"history,omitempty"`
 }
 
 // Window is a contribution window: open from Opens until Closes.
@@ -140,20 +151,23 @@ type Document struct {
 	Title       string `json:"title"`
 	Kind        string `json:"kind"` // resolution, draft, summary, report, outcome, agenda, rules
 	Date        Date   `json:"date,omitzero"`
+	Source      string `json:"source,omitempty"` // for a dated document without a symbol
 	Unconfirmed bool   `json:"unconfirmed,omitempty"`
 }
 
 // Outcome is the historical result a conference or endorsement reached;
-// simulations replay it.
+// simulations replay it. A recorded vote names the States the sources name
+// and counts the rest: Yes, No, Abstain and Absent are the totals.
 type Outcome struct {
-	Method   string   `json:"method"` // consensus, acclamation, recorded-vote
-	Yes      int      `json:"yes,omitempty"`
-	No       int      `json:"no,omitempty"`
-	Abstain  int      `json:"abstain,omitempty"`
-	Absent   int      `json:"absent,omitempty"`
-	NoVotes  []string `json:"noVotes,omitempty"` // ISO 3166 codes of those who voted no
-	Adopted  int      `json:"adoptedBy,omitempty"`
-	Document string   `json:"document,omitempty"`
+	Method       string   `json:"method"` // consensus, acclamation, recorded-vote
+	Yes          int      `json:"yes,omitempty"`
+	No           int      `json:"no,omitempty"`
+	Abstain      int      `json:"abstain,omitempty"`
+	Absent       int      `json:"absent,omitempty"`
+	NoVotes      []string `json:"noVotes,omitempty"`      // ISO 3166 codes of those who voted no
+	AbstainVotes []string `json:"abstainVotes,omitempty"` // and of those who abstained
+	Adopted      int      `json:"adoptedBy,omitempty"`    // States adopting without a vote, where counted
+	Document     string   `json:"document,omitempty"`
 }
 
 // Finish is the end of the stage: the end of its last day.
@@ -257,6 +271,25 @@ func (t *Template) Validate() error {
 		return E("process.Template.Validate", Invalid, fmt.Errorf("template %q: %w", t.ID, errors.Join(errs...)))
 	}
 	return nil
+}
+
+// Unsourced lists the template's dated facts that carry neither a source
+// nor an "unconfirmed" flag: a stage without one, or a dated document
+// without a symbol in a stage without one.
+func (t *Template) Unsourced() []string {
+	var missing []string
+	for _, s := range t.Stages() {
+		if s.Source == "" && !s.Unconfirmed {
+			missing = append(missing, "stage "+s.ID)
+			continue
+		}
+		for _, d := range s.Documents {
+			if !d.Date.IsZero() && d.Symbol == "" && d.Source == "" && !d.Unconfirmed && s.Source == "" && !s.Unconfirmed {
+				missing = append(missing, "stage "+s.ID+": document "+d.Title)
+			}
+		}
+	}
+	return missing
 }
 
 func (s StageSpec) validate() []error {
@@ -409,6 +442,9 @@ func (t *Template) Shifted(d time.Duration) *Template {
 		for j := range p.Stages {
 			s := &p.Stages[j]
 			s.Start, s.End = shift(s.Start), shift(s.End)
+			if d != 0 {
+				s.History = "" // it happened on the template's dates, not these
+			}
 			if s.Window != nil {
 				w := Window{Opens: shift(s.Window.Opens), Closes: shift(s.Window.Closes)}
 				s.Window = &w

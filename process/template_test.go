@@ -119,10 +119,13 @@ func TestBuiltinConventions(t *testing.T) {
 							t.Errorf("%s: window %v–%v, want 30 days before %v until then", s.ID, s.Window.Opens, s.Window.Closes, s.Start)
 						}
 					}
-					if (s.Unconfirmed || slices.ContainsFunc(s.Documents, func(d process.Document) bool { return d.Unconfirmed })) && s.Note == "" {
+					if (s.Unconfirmed || slices.ContainsFunc(s.Documents, func(d process.Document) bool { return d.Unconfirmed })) && s.Note == "" && s.History == "" {
 						t.Errorf("%s: something unconfirmed and no note saying what", s.ID)
 					}
 					if o := s.Outcome; o != nil && o.Method == "recorded-vote" {
+						if len(o.AbstainVotes) > o.Abstain || !slices.IsSorted(o.AbstainVotes) {
+							t.Errorf("%s: %d abstentions but abstainVotes %v", s.ID, o.Abstain, o.AbstainVotes)
+						}
 						if len(o.NoVotes) != o.No || !slices.IsSorted(o.NoVotes) {
 							t.Errorf("%s: %d no votes but noVotes %v", s.ID, o.No, o.NoVotes)
 						}
@@ -177,6 +180,13 @@ var stageFacts = []stageFact{
 	{tpl: "gcm-2018", id: "us-withdrawal", kind: "milestone", start: "2017-12-02"},
 	{tpl: "gcm-2018", id: "puerto-vallarta", kind: "stocktaking", code: "STK", place: "Puerto Vallarta, Mexico", start: "2017-12-04", end: "2017-12-06"},
 	{tpl: "gcm-2018", id: "conference-modalities", kind: "milestone", start: "2017-12-24"},
+	// GCM: the cast, the regional consultations, the Secretary-General's report.
+	{tpl: "gcm-2018", id: "co-facilitators", kind: "milestone", place: "New York", start: "2016-10-24"},
+	{tpl: "gcm-2018", id: "srsg", kind: "milestone", place: "New York", start: "2017-03-09"},
+	{tpl: "gcm-2018", id: "rc-lac", kind: "regional-consultation", code: "RCLAC", place: "Santiago, Chile", start: "2017-08-30", end: "2017-08-31"},
+	{tpl: "gcm-2018", id: "rc-arab", kind: "regional-consultation", code: "RCAR", place: "Beirut, Lebanon", start: "2017-09-26", end: "2017-09-27"},
+	{tpl: "gcm-2018", id: "rc-asia-pacific", kind: "regional-consultation", code: "RCAP", place: "Bangkok, Thailand", start: "2017-11-06", end: "2017-11-08"},
+	{tpl: "gcm-2018", id: "sg-report", kind: "milestone", place: "New York", start: "2018-01-11"},
 	// GCM, phase III: drafts, rounds, hearings.
 	{tpl: "gcm-2018", id: "zero-draft", kind: "draft", start: "2018-02-05"},
 	{tpl: "gcm-2018", id: "zero-draft-plus", kind: "draft", start: "2018-03-05"},
@@ -184,14 +194,15 @@ var stageFacts = []stageFact{
 	{tpl: "gcm-2018", id: "rev2", kind: "draft", start: "2018-05-28"},
 	{tpl: "gcm-2018", id: "rev3", kind: "draft", start: "2018-06-29"},
 	{tpl: "gcm-2018", id: "agreed-text", kind: "draft", start: "2018-07-13"},
-	{tpl: "gcm-2018", id: "round1", kind: "negotiation-round", place: "New York", start: "2018-02-20", end: "2018-02-23"},
+	{tpl: "gcm-2018", id: "round1", kind: "negotiation-round", place: "New York", start: "2018-02-20"},
+	{tpl: "gcm-2018", id: "round1-resumed", kind: "negotiation-round", place: "New York", start: "2018-02-22", end: "2018-02-23"},
 	{tpl: "gcm-2018", id: "round2", kind: "negotiation-round", place: "New York", start: "2018-03-12", end: "2018-03-15"},
 	{tpl: "gcm-2018", id: "round3", kind: "negotiation-round", place: "New York", start: "2018-04-03", end: "2018-04-06"},
 	{tpl: "gcm-2018", id: "round4", kind: "negotiation-round", place: "New York", start: "2018-05-14", end: "2018-05-18"},
 	{tpl: "gcm-2018", id: "round5", kind: "negotiation-round", place: "New York", start: "2018-06-04", end: "2018-06-08"},
 	{tpl: "gcm-2018", id: "round6", kind: "negotiation-round", place: "New York", start: "2018-07-09", end: "2018-07-13"},
-	{tpl: "gcm-2018", id: "msh-2018-02", kind: "hearing", code: "MSH2", place: "New York", start: "2018-02-21"},
-	{tpl: "gcm-2018", id: "msh-2018-05", kind: "hearing", code: "MSH3", place: "New York", start: "2018-05-21"},
+	{tpl: "gcm-2018", id: "msh-2018-02", kind: "hearing", code: "MSH4", place: "New York", start: "2018-02-21"},
+	{tpl: "gcm-2018", id: "msh-2018-05", kind: "hearing", code: "MSH5", place: "New York", start: "2018-05-21"},
 	// GCM, conference and endorsement.
 	{tpl: "gcm-2018", id: "marrakech", kind: "conference", place: "Marrakech, Morocco", start: "2018-12-10", end: "2018-12-11"},
 	{tpl: "gcm-2018", id: "ga-endorsement", kind: "endorsement", place: "New York", start: "2018-12-19"},
@@ -201,18 +212,20 @@ var stageFacts = []stageFact{
 	{tpl: "gcr-2018", id: "td2", kind: "thematic-session", code: "TD2", place: "Geneva", start: "2017-10-17", end: "2017-10-18"},
 	{tpl: "gcr-2018", id: "td3", kind: "thematic-session", code: "TD3", place: "Geneva", start: "2017-11-14", end: "2017-11-15"},
 	{tpl: "gcr-2018", id: "hc-dialogue", kind: "stocktaking", code: "HCD", place: "Geneva", start: "2017-12-12", end: "2017-12-13"},
-	{tpl: "gcr-2018", id: "fc1", kind: "thematic-session", code: "FC1", place: "Geneva", start: "2018-02-13", end: "2018-02-14"},
-	{tpl: "gcr-2018", id: "fc2", kind: "thematic-session", code: "FC2", place: "Geneva", start: "2018-03-20", end: "2018-03-21"},
-	{tpl: "gcr-2018", id: "fc3", kind: "thematic-session", code: "FC3", place: "Geneva", start: "2018-04-10", end: "2018-04-11"},
-	{tpl: "gcr-2018", id: "fc4", kind: "thematic-session", code: "FC4", place: "Geneva", start: "2018-05-08", end: "2018-05-10"},
-	{tpl: "gcr-2018", id: "fc5", kind: "thematic-session", code: "FC5", place: "Geneva", start: "2018-06-12", end: "2018-06-13"},
-	{tpl: "gcr-2018", id: "fc6", kind: "thematic-session", code: "FC6", place: "Geneva", start: "2018-07-03", end: "2018-07-04"},
+	{tpl: "gcr-2018", id: "fc1", kind: "formal-consultation", code: "FC1", place: "Geneva", start: "2018-02-13", end: "2018-02-14"},
+	{tpl: "gcr-2018", id: "fc2", kind: "formal-consultation", code: "FC2", place: "Geneva", start: "2018-03-20", end: "2018-03-21"},
+	{tpl: "gcr-2018", id: "fc3", kind: "formal-consultation", code: "FC3", place: "Geneva", start: "2018-04-10", end: "2018-04-11"},
+	{tpl: "gcr-2018", id: "fc4", kind: "formal-consultation", code: "FC4", place: "Geneva", start: "2018-05-08", end: "2018-05-10"},
+	{tpl: "gcr-2018", id: "fc5", kind: "formal-consultation", code: "FC5", place: "Geneva", start: "2018-06-12", end: "2018-06-13"},
+	{tpl: "gcr-2018", id: "fc6", kind: "formal-consultation", code: "FC6", place: "Geneva", start: "2018-07-03", end: "2018-07-04"},
 	{tpl: "gcr-2018", id: "final-draft", kind: "draft", start: "2018-06-26"},
 	{tpl: "gcr-2018", id: "proposed-compact", kind: "draft", start: "2018-08-02"},
 	{tpl: "gcr-2018", id: "ga-affirmation", kind: "endorsement", start: "2018-12-17"},
 
 	// IMRF.
-	{tpl: "imrf-2022", id: "imrf-modalities", kind: "milestone", start: "2019-07-15"},
+	{tpl: "imrf-2022", id: "co-facilitators", kind: "milestone", place: "New York", start: "2018-12-21"},
+	{tpl: "imrf-2022", id: "modalities-agreed", kind: "milestone", place: "New York", start: "2019-07-15"},
+	{tpl: "imrf-2022", id: "imrf-modalities", kind: "milestone", place: "New York", start: "2019-07-19"},
 	{tpl: "imrf-2022", id: "msh-2022", kind: "hearing", code: "MSH", place: "New York", start: "2022-05-16"},
 	{tpl: "imrf-2022", id: "imrf", kind: "conference", place: "New York", start: "2022-05-17", end: "2022-05-20"},
 }
@@ -239,9 +252,6 @@ func TestStageFacts(t *testing.T) {
 			if f.end == "" && !s.End.IsZero() || f.end != "" && !s.End.Equal(day(f.end)) {
 				t.Errorf("end %v, want %q", s.End, f.end)
 			}
-			if s.Unconfirmed {
-				t.Errorf("a fact from the sources is flagged unconfirmed")
-			}
 		})
 	}
 }
@@ -254,9 +264,9 @@ type docFact struct {
 
 var docFacts = []docFact{
 	{tpl: "gcm-2018", stage: "ny-declaration", symbol: "A/RES/71/1", kind: "resolution", date: "2016-09-19"},
-	{tpl: "gcm-2018", stage: "modalities-silence", symbol: "A/71/L.58", date: "2017-01-26"},
+	{tpl: "gcm-2018", stage: "modalities-silence", symbol: "A/71/L.58"},
 	{tpl: "gcm-2018", stage: "modalities", symbol: "A/RES/71/280", kind: "resolution", date: "2017-04-06"},
-	{tpl: "gcm-2018", stage: "puerto-vallarta", symbol: "A/72/643", title: "Making migration work for all", kind: "report"},
+	{tpl: "gcm-2018", stage: "sg-report", symbol: "A/72/643", title: "Making migration work for all", kind: "report", date: "2017-12-12"},
 	{tpl: "gcm-2018", stage: "puerto-vallarta", title: "Chair's summary", kind: "summary", date: "2017-12-22"},
 	{tpl: "gcm-2018", stage: "conference-modalities", symbol: "A/RES/72/244", kind: "resolution", date: "2017-12-24"},
 	{tpl: "gcm-2018", stage: "marrakech", symbol: "A/CONF.231/1", kind: "agenda"},
@@ -275,6 +285,7 @@ var docFacts = []docFact{
 	{tpl: "gcr-2018", stage: "proposed-compact", kind: "report", date: "2018-08-02"},
 	{tpl: "gcr-2018", stage: "ga-affirmation", symbol: "A/RES/73/151", unconfirmed: true},
 	{tpl: "imrf-2022", stage: "imrf", title: "Progress Declaration", kind: "outcome"},
+	{tpl: "imrf-2022", stage: "imrf-modalities", symbol: "A/RES/73/326", kind: "resolution", date: "2019-07-19"},
 }
 
 func TestDocumentFacts(t *testing.T) {
@@ -306,11 +317,14 @@ func TestDocumentFacts(t *testing.T) {
 // flagged.
 func TestUnconfirmed(t *testing.T) {
 	want := map[string][]string{
-		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage co-facilitators"},
+		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage modalities-silence", "stage rev1",
+			"stage rev2", "stage rev3", "stage us-withdrawal", "stage zero-draft-plus"},
 		"gcr-2018": {"document A/RES/73/151", "document Revised draft 1", "document Revised draft 2",
 			"document Revised draft 3", "document Revised draft 4", "document Zero draft",
-			"stage draft1", "stage draft2", "stage draft3", "stage draft4", "stage zero-draft"},
-		"imrf-2022": {"document A/RES/73/326"},
+			"stage draft1", "stage draft2", "stage draft3", "stage draft4", "stage fc1", "stage fc2", "stage fc3",
+			"stage fc4", "stage fc5", "stage fc6", "stage final-draft", "stage ga-affirmation", "stage hc-dialogue",
+			"stage proposed-compact", "stage td1", "stage td2", "stage td3", "stage zero-draft"},
+		"imrf-2022": nil,
 	}
 	for id, want := range want {
 		var got []string
@@ -359,31 +373,33 @@ func TestGCMFacts(t *testing.T) {
 		t.Errorf("accreditation window %+v, want 2017-03-14 until the end of 2017-04-17", acc.Window)
 	}
 
-	if n := stage("modalities").Note; !strings.Contains(n, "orally amended") || !strings.Contains(n, "without a vote") {
-		t.Errorf("modalities note %q", n)
+	if h := stage("modalities").History; !strings.Contains(h, "orally amended") || !strings.Contains(h, "without a vote") {
+		t.Errorf("modalities history %q", h)
 	}
-	for id, want := range map[string]string{
-		"zero-draft":      "22 objectives",
-		"rev2":            "23 objectives",
-		"puerto-vallarta": "400 delegates from 136 Member States",
-		"msh-2018-05":     "Half a day",
-		"round1":          "20 and 22–23 February",
-		"co-facilitators": "Mexico and Switzerland",
-		"marrakech":       "165",
+	for _, c := range []struct{ id, history, title string }{
+		{id: "zero-draft", history: "22 objectives"},
+		{id: "rev2", history: "23 objectives"},
+		{id: "puerto-vallarta", history: "400 delegates from 136 Member States"},
+		{id: "msh-2018-05", history: "Half a day", title: "Fifth"},
+		{id: "round1", history: "20 and 22–23 February"},
+		{id: "co-facilitators", history: "24 October 2016", title: "Juan José Gómez Camacho (Mexico) and Jürg Lauber (Switzerland)"},
+		{id: "marrakech", history: "165"},
+		{id: "srsg", title: "Louise Arbour"},
+		{id: "msh-2017", title: "First"},
+		{id: "msh-2018-02", title: "Fourth"},
 	} {
-		if n := stage(id).Note; !strings.Contains(n, want) {
-			t.Errorf("%s: note %q lacks %q", id, n, want)
+		if s := stage(c.id); !strings.Contains(s.History, c.history) || !strings.Contains(s.Title, c.title) {
+			t.Errorf("%s: title %q, history %q; want them to say %q, %q", c.id, s.Title, s.History, c.title, c.history)
 		}
-	}
-	if s := stage("co-facilitators"); !s.Unconfirmed || s.Start.Year() != 2017 || s.Start.Month() > time.March {
-		t.Errorf("co-facilitators: %v unconfirmed=%v, want early 2017, unconfirmed", s.Start, s.Unconfirmed)
 	}
 
 	if o := stage("marrakech").Outcome; o == nil || o.Adopted != 164 || o.Method == "recorded-vote" {
 		t.Errorf("marrakech outcome %+v, want adopted by 164 without a vote", o)
 	}
 	want := &process.Outcome{Method: "recorded-vote", Yes: 152, No: 5, Abstain: 12, Absent: 24,
-		NoVotes: []string{"CZE", "HUN", "ISR", "POL", "USA"}, Document: "A/RES/73/195"}
+		NoVotes:      []string{"CZE", "HUN", "ISR", "POL", "USA"},
+		AbstainVotes: []string{"AUS", "AUT", "BGR", "CHE", "CHL", "DZA", "ITA", "LBY", "LIE", "LVA", "ROU", "SGP"},
+		Document:     "A/RES/73/195"}
 	if o := stage("ga-endorsement").Outcome; o == nil || !equalOutcome(o, want) {
 		t.Errorf("endorsement outcome %+v, want %+v", o, want)
 	}
@@ -403,9 +419,9 @@ func TestGCRAndIMRFFacts(t *testing.T) {
 	}
 
 	imrf := lookup(t, "imrf-2022")
-	m, _ := imrf.Stage("imrf-modalities")
-	if !strings.Contains(m.Note, "Spain and Bangladesh") {
-		t.Errorf("IMRF modalities note %q", m.Note)
+	m, _ := imrf.Stage("co-facilitators")
+	if !strings.Contains(m.Title, "(Spain)") || !strings.Contains(m.Title, "(Bangladesh)") {
+		t.Errorf("IMRF co-facilitators %q", m.Title)
 	}
 }
 
@@ -634,5 +650,53 @@ func TestFinish(t *testing.T) {
 		if got := c.s.Finish(); !got.Equal(c.want) {
 			t.Errorf("Finish(%v..%v) = %v, want %v", c.s.Start, c.s.End, got, c.want)
 		}
+	}
+}
+
+// Every dated fact of a built-in template names its source or says it is
+// unconfirmed; sister processes name each other.
+func TestTemplatesSourceEveryFact(t *testing.T) {
+	all, err := process.Templates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tpl := range all {
+		if missing := tpl.Unsourced(); len(missing) > 0 {
+			t.Errorf("%s: no source and not flagged unconfirmed: %v", tpl.ID, missing)
+		}
+		for _, id := range tpl.Sisters {
+			if sister := lookup(t, id); !slices.Contains(sister.Sisters, tpl.ID) {
+				t.Errorf("%s names %s its sister, but %s does not name %s", tpl.ID, id, id, tpl.ID)
+			}
+		}
+	}
+	unsourced := process.Template{Phases: []process.Phase{{ID: "p", Stages: []process.StageSpec{
+		{ID: "a", Kind: process.Milestone, Title: "A", Start: process.Date{Time: day("2018-01-01")}},
+		{ID: "b", Kind: process.Milestone, Title: "B", Start: process.Date{Time: day("2018-01-02")}, Unconfirmed: true},
+	}}}}
+	if got := unsourced.Unsourced(); !slices.Equal(got, []string{"stage a"}) {
+		t.Errorf("Unsourced() = %v, want [stage a]", got)
+	}
+}
+
+// A process on other dates than the template's does not tell the
+// template's history as its own; on the same dates it does.
+func TestShiftedDropsHistory(t *testing.T) {
+	gcm := lookup(t, "gcm-2018")
+	ga, _ := gcm.Stage("ga-endorsement")
+	if ga.History == "" {
+		t.Fatal("ga-endorsement has no history to drop")
+	}
+	later := gcm.Shifted(day("2027-01-11").Sub(gcm.Begins()))
+	for _, s := range later.Stages() {
+		if s.History != "" {
+			t.Errorf("a 2027 process's stage %s tells the template's history: %q", s.ID, s.History)
+		}
+		if strings.Contains(s.Note, "2017") || strings.Contains(s.Note, "2018") {
+			t.Errorf("a 2027 process's stage %s has a note dated in the template's years: %q", s.ID, s.Note)
+		}
+	}
+	if same, _ := gcm.Shifted(0).Stage("ga-endorsement"); same.History != ga.History {
+		t.Errorf("the real process's history was dropped")
 	}
 }

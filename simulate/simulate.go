@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -189,6 +190,12 @@ func Line(e process.RecordEntry) string {
 	}
 	if e.Event == "endorsement.adopted" || e.Event == "conference.adopted" {
 		fmt.Fprintf(&b, "  %s", tallyOf(data))
+		if named := namedVotes(data, e.At); named != "" {
+			fmt.Fprintf(&b, "  (%s)", named)
+		}
+	}
+	if sim, _ := data["simulated"].(bool); sim {
+		b.WriteString("  [simulated]")
 	}
 	return strings.TrimRight(b.String(), " ")
 }
@@ -217,7 +224,30 @@ func tallyOf(data map[string]any) string {
 	if data["method"] == "recorded-vote" {
 		return fmt.Sprintf("%v–%v–%v", data["yes"], data["no"], data["abstain"])
 	}
-	return fmt.Sprintf("by %v, %v States", data["method"], data["adoptedBy"])
+	if n, ok := data["adoptedBy"]; ok {
+		return fmt.Sprintf("by %v, %v States", data["method"], n)
+	}
+	return fmt.Sprintf("by %v", data["method"])
+}
+
+// namedVotes lists the States a recorded vote names, by how they voted,
+// under the names the UN used for them on the day.
+func namedVotes(data map[string]any, on time.Time) string {
+	votes, _ := data["votes"].(map[string]any)
+	byVote := map[string][]string{}
+	for code, v := range votes {
+		if s, ok := v.(string); ok {
+			byVote[s] = append(byVote[s], process.StateNameOn(code, on))
+		}
+	}
+	var parts []string
+	for _, v := range []string{workflows.VoteNo, workflows.VoteAbstain} {
+		if names := byVote[v]; len(names) > 0 && len(votes) < len(process.MemberStates())/2 {
+			slices.Sort(names)
+			parts = append(parts, v+": "+strings.Join(names, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Describe states an outcome the way the UN reports it, for example
@@ -227,12 +257,18 @@ func Describe(o process.Outcome) string {
 	if doc == "" {
 		doc = "the outcome"
 	}
-	if o.Method != "recorded-vote" {
+	if o.Method != "recorded-vote" && o.Adopted > 0 {
 		return fmt.Sprintf("%s adopted by %s (%d States)", doc, o.Method, o.Adopted)
+	}
+	if o.Method != "recorded-vote" {
+		return fmt.Sprintf("%s adopted by %s", doc, o.Method)
 	}
 	verdict := "adopted"
 	if o.Yes <= o.No {
 		verdict = "rejected"
+	}
+	if o.Absent == 0 { // not given by the sources, or none
+		return fmt.Sprintf("%s %s %d–%d–%d", doc, verdict, o.Yes, o.No, o.Abstain)
 	}
 	return fmt.Sprintf("%s %s %d–%d–%d (%d not voting)", doc, verdict, o.Yes, o.No, o.Abstain, o.Absent)
 }

@@ -130,7 +130,19 @@ type RecordOutcomeRequest struct {
 	Method    string            `json:"method"`              // consensus, acclamation, recorded-vote
 	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting by consensus or acclamation
 	Votes     map[string]string `json:"votes,omitempty"`
-	Document  string            `json:"document,omitempty"` // the outcome's symbol
+	// Counts are a recorded vote's totals where the votes by State are not
+	// all known: the States named in Votes must fit within them.
+	Counts   *VoteCounts `json:"counts,omitempty"`
+	Document string      `json:"document,omitempty"` // the outcome's symbol
+}
+
+// VoteCounts are a recorded vote's totals; Absent is nil where the sources
+// do not give the number not voting.
+type VoteCounts struct {
+	Yes     int  `json:"yes"`
+	No      int  `json:"no"`
+	Abstain int  `json:"abstain"`
+	Absent  *int `json:"absent,omitempty"`
 }
 
 // AppointRequest appoints a State's Permanent Representative co-facilitator.

@@ -23,6 +23,15 @@ type RecordEntry struct {
 	Hash          string          `json:"hash"`
 }
 
+// Simulated reports whether the entry records simulated participants'
+// doing, in a replay, so that a reader can say so beside it.
+func (e RecordEntry) Simulated() bool {
+	var data struct {
+		Simulated bool `json:"simulated"`
+	}
+	return json.Unmarshal(e.Data, &data) == nil && data.Simulated
+}
+
 // RecordPage is the body of GET …/record.
 type RecordPage struct {
 	ProcessID string        `json:"processId"`

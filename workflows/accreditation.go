@@ -158,9 +158,9 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 		return CirculateResult{}, err
 	}
 	until := at.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
-	if err := ac.record(ctx, "list.circulated", at, map[string]any{
+	if err := ac.record(ctx, "list.circulated", at, ac.simulated(map[string]any{
 		"seq": list, "list": list, "applications": len(parties), "parties": parties, "until": until,
-	}); err != nil {
+	})); err != nil {
 		return CirculateResult{}, err
 	}
 	ac.Lists++
@@ -184,9 +184,9 @@ func (ac *accreditation) decide(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := ac.record(ctx, "list.decided", ac.Until, map[string]any{
+	if err := ac.record(ctx, "list.decided", ac.Until, ac.simulated(map[string]any{
 		"seq": ac.Current, "list": ac.Current, "approved": d.Approved, "rejected": d.Rejected,
-	}); err != nil {
+	})); err != nil {
 		return err
 	}
 	ac.Approved += len(d.Approved)
@@ -252,7 +252,7 @@ func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at ti
 		return "", err
 	}
 	ac.Objections++
-	return ac.Current, ac.record(ctx, "objection.recorded", at, map[string]any{
+	return ac.Current, ac.record(ctx, "objection.recorded", at, ac.simulated(map[string]any{
 		"seq": req.Party + "/" + req.State, "list": ac.Current, "party": req.Party, "state": req.State,
-	})
+	}))
 }

@@ -54,7 +54,15 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 		return StageResult{}, err
 	}
 	if in.Simulation != nil && spec.Outcome != nil {
-		if _, err := ad.recordOutcome(ctx, historicalRequest(*spec.Outcome)); err != nil {
+		req := historicalRequest(*spec.Outcome)
+		if workflow.GetVersion(ctx, truthfulOutcome, workflow.DefaultVersion, 1) == 1 {
+			// The template's own facts, through the checks a user's request meets.
+			req = recordedRequest(*spec.Outcome)
+			if err := ad.validateOutcome(ctx, req); err != nil {
+				return StageResult{}, err
+			}
+		}
+		if _, err := ad.recordOutcome(ctx, req); err != nil {
 			return StageResult{}, err
 		}
 	}
@@ -74,17 +82,49 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 	return StageResult{Stage: spec.ID, Outcome: ad.outcome, EndedAt: closes}, nil
 }
 
-// historicalRequest turns a template's historical outcome into the request
-// the PGA's office would have made: the named no votes, then yes and
-// abstentions from the other States in code order, the rest absent.
-func historicalRequest(o process.Outcome) RecordOutcomeRequest {
+// noVotesNamed is the request for an outcome with, for a recorded vote, the
+// States that voted no named.
+func noVotesNamed(o process.Outcome) RecordOutcomeRequest {
 	req := RecordOutcomeRequest{Method: o.Method, AdoptedBy: o.Adopted, Document: o.Document}
+	if o.Method == "recorded-vote" {
+		req.Votes = map[string]string{}
+		for _, code := range o.NoVotes {
+			req.Votes[code] = VoteNo
+		}
+	}
+	return req
+}
+
+// truthfulOutcome versions the simulation's outcome: recorded as the
+// template has it (named States and counts) and validated, where before
+// it named invented States for the counts and skipped the validation.
+const truthfulOutcome = "truthful-outcome"
+
+// recordedRequest is the request that records a template's historical
+// outcome as the sources give it: the States they name, and the counts.
+func recordedRequest(o process.Outcome) RecordOutcomeRequest {
+	req := noVotesNamed(o)
 	if o.Method != "recorded-vote" {
 		return req
 	}
-	req.Votes = map[string]string{}
-	for _, code := range o.NoVotes {
-		req.Votes[code] = VoteNo
+	for _, code := range o.AbstainVotes {
+		req.Votes[code] = VoteAbstain
+	}
+	req.Counts = &VoteCounts{Yes: o.Yes, No: o.No, Abstain: o.Abstain}
+	if o.Absent > 0 {
+		req.Counts.Absent = &o.Absent
+	}
+	req.AdoptedBy = 0
+	return req
+}
+
+// historicalRequest is the request simulations made before truthfulOutcome,
+// kept for their histories: the named no votes, then yes and abstentions
+// from the other States in code order, the rest absent.
+func historicalRequest(o process.Outcome) RecordOutcomeRequest {
+	req := noVotesNamed(o)
+	if o.Method != "recorded-vote" {
+		return req
 	}
 	yes, abstain := o.Yes, o.Abstain
 	for _, st := range process.MemberStates() {
@@ -109,17 +149,23 @@ func (ad *adoption) validateOutcome(ctx workflow.Context, req RecordOutcomeReque
 	if ad.clk.now(ctx).Before(ad.in.Stage.Start.Time) {
 		return process.Errorf(op, process.Rule, "the meeting opens on %s", ad.in.Stage.Start.Format(time.DateOnly))
 	}
+	members := len(process.MemberStates())
 	switch req.Method {
 	case "consensus", "acclamation":
-		if req.AdoptedBy < 1 || req.AdoptedBy > len(process.MemberStates()) {
-			return process.Errorf(op, process.Invalid, "adoptedBy must count the States that adopted it, 1 to 193")
+		// A decision without a vote counts no votes; the States that took
+		// part may be counted, or not.
+		if req.AdoptedBy < 0 || req.AdoptedBy > members {
+			return process.Errorf(op, process.Invalid, "adoptedBy counts the States that adopted it, at most %d", members)
 		}
-		if len(req.Votes) > 0 {
+		if len(req.Votes) > 0 || req.Counts != nil {
 			return process.Errorf(op, process.Invalid, "a %s has no recorded votes", req.Method)
 		}
 	case "recorded-vote":
-		if len(req.Votes) == 0 {
-			return process.Errorf(op, process.Invalid, "a recorded vote needs the States' votes")
+		if len(req.Votes) == 0 && req.Counts == nil {
+			return process.Errorf(op, process.Invalid, "a recorded vote needs the States' votes or their counts")
+		}
+		if req.AdoptedBy != 0 {
+			return process.Errorf(op, process.Invalid, "a recorded vote counts its votes, not adoptedBy")
 		}
 		for code, v := range req.Votes {
 			if !process.IsMemberState(code) {
@@ -128,6 +174,28 @@ func (ad *adoption) validateOutcome(ctx workflow.Context, req RecordOutcomeReque
 			if v != VoteYes && v != VoteNo && v != VoteAbstain {
 				return process.Errorf(op, process.Invalid, "%s voted %q: want yes, no or abstain", code, v)
 			}
+		}
+		o := tally(req)
+		if c := req.Counts; c != nil {
+			named := tally(RecordOutcomeRequest{Method: req.Method, Votes: req.Votes})
+			absent := 0
+			if c.Absent != nil {
+				absent = *c.Absent
+			}
+			switch {
+			case c.Yes < 0 || c.No < 0 || c.Abstain < 0 || absent < 0:
+				return process.Errorf(op, process.Invalid, "vote counts cannot be negative")
+			case named.Yes > c.Yes || named.No > c.No || named.Abstain > c.Abstain:
+				return process.Errorf(op, process.Invalid, "more States named than counted: %d, %d, %d named for %d, %d, %d",
+					named.Yes, named.No, named.Abstain, c.Yes, c.No, c.Abstain)
+			case c.Yes+c.No+c.Abstain+absent > members:
+				return process.Errorf(op, process.Invalid, "%d votes and absences from %d Member States", c.Yes+c.No+c.Abstain+absent, members)
+			}
+		}
+		// The General Assembly decides with a majority of its members present
+		// (rules of procedure, rule 67): those voting or abstaining.
+		if quorum := members/2 + 1; o.Yes+o.No+o.Abstain < quorum {
+			return process.Errorf(op, process.Rule, "%d States voted or abstained: a decision needs a quorum of %d", o.Yes+o.No+o.Abstain, quorum)
 		}
 	default:
 		return process.Errorf(op, process.Invalid, "method %q: want consensus, acclamation or recorded-vote", req.Method)
@@ -141,12 +209,7 @@ func (ad *adoption) recordOutcome(ctx workflow.Context, req RecordOutcomeRequest
 	o := tally(req)
 	adopted := o.Method != "recorded-vote" || o.Yes > o.No
 	spec := ad.in.Stage
-	paras := []string{spec.Title + ", " + spec.Place + "."}
-	if o.Method == "recorded-vote" {
-		paras = append(paras, fmt.Sprintf("Recorded vote: %d in favour, %d against, %d abstentions, %d not voting.", o.Yes, o.No, o.Abstain, o.Absent))
-	} else {
-		paras = append(paras, fmt.Sprintf("Adopted by %s by %d States.", o.Method, o.Adopted))
-	}
+	paras := []string{spec.Title + ", " + spec.Place + ".", outcomeParagraph(o, req.Counts)}
 	var res activities.PublishResult
 	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
 		Document: process.DocumentVersion{
@@ -158,9 +221,20 @@ func (ad *adoption) recordOutcome(ctx workflow.Context, req RecordOutcomeRequest
 	if err != nil {
 		return o, err
 	}
-	data := map[string]any{
-		"method": o.Method, "adopted": adopted, "yes": o.Yes, "no": o.No, "abstain": o.Abstain,
-		"absent": o.Absent, "adoptedBy": o.Adopted, "sha256": res.Document.SHA256,
+	data := map[string]any{"method": o.Method, "adopted": adopted, "sha256": res.Document.SHA256}
+	switch {
+	case o.Method != "recorded-vote":
+		if o.Adopted > 0 {
+			data["adoptedBy"] = o.Adopted
+		}
+	case req.Counts != nil: // named where the sources name them, counted otherwise
+		data["yes"], data["no"], data["abstain"] = o.Yes, o.No, o.Abstain
+		if req.Counts.Absent != nil {
+			data["absent"] = o.Absent
+		}
+		data["named"] = len(req.Votes)
+	default:
+		data["yes"], data["no"], data["abstain"], data["absent"], data["adoptedBy"] = o.Yes, o.No, o.Abstain, o.Absent, o.Adopted
 	}
 	if o.Document != "" {
 		data["document"] = o.Document
@@ -183,7 +257,8 @@ func (ad *adoption) recordOutcome(ctx workflow.Context, req RecordOutcomeRequest
 	return o, nil
 }
 
-// tally counts a request's votes.
+// tally counts a request's votes: its Counts where it has them, the named
+// States otherwise.
 func tally(req RecordOutcomeRequest) process.Outcome {
 	o := process.Outcome{Method: req.Method, Adopted: req.AdoptedBy, Document: req.Document}
 	if req.Method != "recorded-vote" {
@@ -198,10 +273,35 @@ func tally(req RecordOutcomeRequest) process.Outcome {
 			o.NoVotes = append(o.NoVotes, code)
 		case VoteAbstain:
 			o.Abstain++
+			o.AbstainVotes = append(o.AbstainVotes, code)
 		}
 	}
 	slices.Sort(o.NoVotes)
+	slices.Sort(o.AbstainVotes)
+	if c := req.Counts; c != nil {
+		o.Yes, o.No, o.Abstain, o.Absent = c.Yes, c.No, c.Abstain, 0
+		if c.Absent != nil {
+			o.Absent = *c.Absent
+		}
+		o.Adopted = o.Yes
+		return o
+	}
 	o.Absent = len(process.MemberStates()) - o.Yes - o.No - o.Abstain
 	o.Adopted = o.Yes
 	return o
+}
+
+// outcomeParagraph states an outcome for its document: a vote by its
+// counts (the number not voting where known), a decision without a vote by
+// its method and, where counted, the States that took it.
+func outcomeParagraph(o process.Outcome, counts *VoteCounts) string {
+	switch {
+	case o.Method == "recorded-vote" && (counts == nil || counts.Absent != nil):
+		return fmt.Sprintf("Recorded vote: %d in favour, %d against, %d abstentions, %d not voting.", o.Yes, o.No, o.Abstain, o.Absent)
+	case o.Method == "recorded-vote":
+		return fmt.Sprintf("Recorded vote: %d in favour, %d against, %d abstentions.", o.Yes, o.No, o.Abstain)
+	case o.Adopted > 0:
+		return fmt.Sprintf("Adopted by %s by %d States.", o.Method, o.Adopted)
+	}
+	return fmt.Sprintf("Adopted by %s.", o.Method)
 }

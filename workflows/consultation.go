@@ -204,7 +204,7 @@ func sealWindow(ctx workflow.Context, s *stage, w *window, event string) (proces
 		return seal, err
 	}
 	w.sealed = true
-	return seal, s.record(ctx, event, w.closes, map[string]any{"count": seal.Count, "digest": seal.Digest})
+	return seal, s.record(ctx, event, w.closes, s.simulated(map[string]any{"count": seal.Count, "digest": seal.Digest}))
 }
 
 func (c *consultation) summarise(ctx workflow.Context) error {
@@ -228,10 +228,10 @@ func (c *consultation) summarise(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.record(ctx, "summary.recorded", spec.Finish(), map[string]any{
+	return c.record(ctx, "summary.recorded", spec.Finish(), c.simulated(map[string]any{
 		"document": res.Document.Name, "sha256": res.Document.SHA256,
 		"contributions": c.result.Contributions, "digest": c.result.Digest,
-	})
+	}))
 }
 
 func (c *consultation) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {

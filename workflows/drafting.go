@@ -120,7 +120,7 @@ func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) er
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"revision": d.dc.Revision, "title": res.Document.Title, "sha256": res.Document.SHA256}
+	data := d.simulated(map[string]any{"revision": d.dc.Revision, "title": res.Document.Title, "sha256": res.Document.SHA256})
 	if res.Document.Symbol != "" {
 		data["symbol"] = res.Document.Symbol
 	}
@@ -145,7 +145,7 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 		return err
 	}
 	d.result.Amendments = n
-	return d.record(ctx, "amendments.closed", d.closes, map[string]any{"revision": d.dc.Revision, "amendments": n})
+	return d.record(ctx, "amendments.closed", d.closes, d.simulated(map[string]any{"revision": d.dc.Revision, "amendments": n}))
 }
 
 func (d *drafting) validatePublish(ctx workflow.Context, req PublishRevisionRequest) error {

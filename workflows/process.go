@@ -247,7 +247,7 @@ func stageWorkflow(kind process.StageKind) any {
 	switch kind {
 	case process.AccreditationWindow:
 		return Accreditation
-	case process.ThematicSession, process.RegionalConsultation, process.Hearing, process.Stocktaking, process.NegotiationRound:
+	case process.ThematicSession, process.RegionalConsultation, process.Hearing, process.Stocktaking, process.FormalConsultation, process.NegotiationRound:
 		return Consultation
 	case process.Draft:
 		return DraftingRound

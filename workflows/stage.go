@@ -103,6 +103,16 @@ func newStage(in StageInput) *stage {
 	return &stage{in: in, clk: clock{in.Clock}, rec: recorder{processID: in.ProcessID}}
 }
 
+// simulated marks an event's data as the simulated participants' doing
+// (their applications, objections, contributions, drafts, amendments) when
+// the stage runs in a simulation.
+func (s *stage) simulated(data map[string]any) map[string]any {
+	if s.in.Simulation != nil {
+		data["simulated"] = true
+	}
+	return data
+}
+
 func (s *stage) record(ctx workflow.Context, event string, at time.Time, data map[string]any) error {
 	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: event, At: at, Data: data})
 }

@@ -253,7 +253,7 @@ func TestEndorsementRecordsAVote(t *testing.T) {
 			votes[st.Code] = VoteAbstain
 		}
 	}
-	var early, badCode, badVote, consensusVotes, ok *updateOutcome
+	var early, badCode, badVote, consensusVotes, consensusCounts, noQuorum, overNamed, ok *updateOutcome
 	h.at(day("2030-06-19"), func() {
 		early = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Votes: votes})
 	})
@@ -261,6 +261,9 @@ func TestEndorsementRecordsAVote(t *testing.T) {
 		badCode = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Votes: map[string]string{"ZZZ": VoteYes}})
 		badVote = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Votes: map[string]string{"MEX": "maybe"}})
 		consensusVotes = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "consensus", AdoptedBy: 10, Votes: votes})
+		consensusCounts = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "consensus", Counts: &VoteCounts{Yes: 150}})
+		noQuorum = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Counts: &VoteCounts{Yes: 60, No: 30}})
+		overNamed = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Votes: votes, Counts: &VoteCounts{Yes: 100, No: 5, Abstain: 5}})
 		ok = h.update(id, UpdateRecordOutcome, RecordOutcomeRequest{Method: "recorded-vote", Votes: votes, Document: "A/RES/99/2"})
 	})
 	h.run(id, Endorsement, h.stageInput("endorsement"))
@@ -269,6 +272,9 @@ func TestEndorsementRecordsAVote(t *testing.T) {
 	requireKind(t, process.Invalid, badCode.rejected)
 	requireKind(t, process.Invalid, badVote.rejected)
 	requireKind(t, process.Invalid, consensusVotes.rejected)
+	requireKind(t, process.Invalid, consensusCounts.rejected)
+	requireKind(t, process.Rule, noQuorum.rejected)
+	requireKind(t, process.Invalid, overNamed.rejected)
 	require.NoError(t, ok.err)
 
 	var res StageResult

@@ -94,8 +94,10 @@ func (db *DB) SealWindow(ctx context.Context, processID, stageID string) (proces
 		}
 		var count sql.NullInt64
 		var digest sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT seal_count, seal_digest FROM windows WHERE process_id = $1 AND stage_id = $2`,
-			processID, stageID).Scan(&count, &digest)
+		var purpose, opensAt, closesAt string
+		err := tx.QueryRowContext(ctx, `
+			SELECT seal_count, seal_digest, purpose, opens_at, closes_at FROM windows WHERE process_id = $1 AND stage_id = $2`,
+			processID, stageID).Scan(&count, &digest, &purpose, &opensAt, &closesAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(op, "window %s/%s not found", processID, stageID)
 		}
@@ -106,7 +108,8 @@ func (db *DB) SealWindow(ctx context.Context, processID, stageID string) (proces
 			seal = process.Seal{Count: int(count.Int64), Digest: digest.String}
 			return nil
 		}
-		if seal, err = computeSeal(ctx, tx, processID, stageID); err != nil {
+		query, args := sealQuery(process.WindowPurpose(purpose), processID, stageID, opensAt, closesAt)
+		if seal, err = computeSeal(ctx, tx, query, args); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
@@ -117,12 +120,26 @@ func (db *DB) SealWindow(ctx context.Context, processID, stageID string) (proces
 	return seal, err
 }
 
-// computeSeal counts every contribution the window received, withdrawn or
-// not, and hashes their receipts' SHA-256 hex strings concatenated in
-// tracking order.
-func computeSeal(ctx context.Context, tx *sql.Tx, processID, stageID string) (process.Seal, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT sha256 FROM contributions WHERE process_id = $1 AND stage_id = $2 ORDER BY seq`,
-		processID, stageID)
+// sealQuery selects what a window of the purpose received, one hash a
+// row in the order received: contributions by their receipts, amendments
+// by their text, applications (to the whole process, filed between the
+// window's times) by the applicant.
+func sealQuery(purpose process.WindowPurpose, processID, stageID, opensAt, closesAt string) (string, []any) {
+	switch purpose {
+	case process.ForAmendments:
+		return `SELECT text_sha256 FROM amendments WHERE process_id = $1 AND stage_id = $2 ORDER BY id`, []any{processID, stageID}
+	case process.ForApplications:
+		return `SELECT party FROM applications WHERE process_id = $1 AND applied_at >= $2 AND applied_at < $3 ORDER BY applied_at, party`,
+			[]any{processID, opensAt, closesAt}
+	}
+	return `SELECT sha256 FROM contributions WHERE process_id = $1 AND stage_id = $2 ORDER BY seq`, []any{processID, stageID}
+}
+
+// computeSeal counts every item the window received (contributions
+// withdrawn or not) and hashes their hashes, concatenated in the order
+// received.
+func computeSeal(ctx context.Context, tx *sql.Tx, query string, args []any) (process.Seal, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return process.Seal{}, err
 	}

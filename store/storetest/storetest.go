@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SubmitConcurrentRefused", testSubmitConcurrentRefused},
 		{"SubmitQueuesReceipt", testSubmitQueuesReceipt},
 		{"SealWindow", testSealWindow},
+		{"SealWindowByPurpose", testSealWindowByPurpose},
 		{"ListContributions", testListContributions},
 		{"Withdraw", testWithdraw},
 		{"Accreditation", testAccreditation},
@@ -520,6 +521,33 @@ func testSubmitConcurrentRefused(t *testing.T, s store.Store) {
 	cs, err := s.ListContributions(ctx, store.ContributionFilter{Limit: 1000})
 	check(t, err)
 	equal(t, len(cs), n+1)
+}
+
+// testSealWindowByPurpose: an accreditation window seals the applications
+// filed while it was open, a draft's window the amendments to it.
+func testSealWindowByPurpose(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	check(t, s.PutProcess(ctx, gcm()))
+	acc := window("accreditation", "ACC")
+	acc.Purpose, acc.Public = process.ForApplications, false
+	check(t, s.PutWindow(ctx, acc))
+	for i, at := range []time.Time{t0.Add(-time.Hour), t0, during} { // the first applied before it opened
+		_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: fmt.Sprintf("ngo-%d", i), AppliedAt: at})
+		check(t, err)
+	}
+	seal, err := s.SealWindow(ctx, "gcm-2018", "accreditation")
+	check(t, err)
+	equal(t, seal.Count, 2)
+
+	draft := window("rev1", "R1")
+	draft.Purpose, draft.Public = process.ForAmendments, false
+	check(t, s.PutWindow(ctx, draft))
+	for p := range 3 {
+		check(t, s.AddAmendment(ctx, process.Amendment{ProcessID: "gcm-2018", StageID: "rev1", State: "MEX", Revision: 1, Paragraph: p, Text: "Amended."}))
+	}
+	seal, err = s.SealWindow(ctx, "gcm-2018", "rev1")
+	check(t, err)
+	equal(t, seal.Count, 3)
 }
 
 func testSealWindow(t *testing.T, s store.Store) {
