@@ -357,7 +357,7 @@ func (s *Server) findStage(ctx context.Context, processID, stageID string) (proc
 
 // scheduleEvents are the record's events that change the schedule.
 var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "opening.moved",
-	"deadline.moved", "window.moved", "co-facilitator.appointed"}
+	"deadline.moved", "window.moved", "co-facilitator.appointed", "chair.appointed", "venue.changed"}
 
 // scheduleChange is one change to the schedule as the record holds it.
 type scheduleChange struct {
@@ -412,6 +412,7 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.By = by(r)
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -436,7 +437,7 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf("api.rescheduleStage", process.Invalid, "start is required"))
 		return
 	}
-	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason}
+	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason, By: by(r)}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -454,7 +455,7 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	req := workflows.CancelStageRequest{StageID: r.PathValue("stage"), Reason: body.Reason}
+	req := workflows.CancelStageRequest{StageID: r.PathValue("stage"), Reason: body.Reason, By: by(r)}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateCancelStage, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -464,11 +465,12 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 }
 
 // windowMove is a window's new close, and its opening when it had not
-// opened, in process time.
+// opened, in process time, shown in the venue's time zone.
 type windowMove struct {
-	StageID string    `json:"stageId"`
-	Opens   time.Time `json:"opens,omitzero"`
-	Closes  time.Time `json:"closes"`
+	StageID  string    `json:"stageId"`
+	Opens    time.Time `json:"opens,omitzero"`
+	Closes   time.Time `json:"closes"`
+	TimeZone string    `json:"timeZone"`
 }
 
 // moveWindow moves a window's opening or deadline, opens it now or closes
@@ -477,26 +479,26 @@ type windowMove struct {
 func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	const op = "api.moveWindow"
 	var body struct {
-		Opens  process.Date `json:"opens,omitzero"`  // process time
-		Open   bool         `json:"open,omitempty"`  // open now
-		Closes process.Date `json:"closes,omitzero"` // process time
-		Close  bool         `json:"close,omitempty"` // close now
-		Reason string       `json:"reason,omitempty"`
+		Opens  string `json:"opens,omitempty"`  // process time; a date alone: that day's start at the venue
+		Open   bool   `json:"open,omitempty"`   // open now
+		Closes string `json:"closes,omitempty"` // process time; a date alone: that day's end at the venue
+		Close  bool   `json:"close,omitempty"`  // close now
+		Reason string `json:"reason,omitempty"`
 	}
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	opening := body.Open || !body.Opens.IsZero()
+	opening := body.Open || body.Opens != ""
 	var bad string
 	switch {
-	case body.Open && !body.Opens.IsZero():
+	case body.Open && body.Opens != "":
 		bad = `give either "opens" (a new opening) or "open": true, not both`
-	case body.Close && !body.Closes.IsZero():
+	case body.Close && body.Closes != "":
 		bad = `give either "closes" (a new deadline) or "close": true, not both`
 	case body.Close && opening:
 		bad = `a window cannot open and close at once: "close": true goes alone`
-	case !opening && body.Closes.IsZero() && !body.Close:
+	case !opening && body.Closes == "" && !body.Close:
 		bad = `give "opens" (a new opening), "open": true, "closes" (a new deadline) or "close": true`
 	}
 	if bad != "" {
@@ -508,12 +510,18 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := windowMove{StageID: sg.Spec.ID}
+	opens, closes, err := windowTimes(sg, body.Opens, body.Closes)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := windowMove{StageID: sg.Spec.ID, TimeZone: sg.Spec.Location().String()}
 	switch {
 	case sg.Status == process.Scheduled && body.Close:
 		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
 	case sg.Status == process.Scheduled:
-		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: body.Opens, Open: body.Open, Closes: body.Closes, Reason: body.Reason}
+		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: process.Date{Time: opens}, Open: body.Open,
+			Closes: process.Date{Time: closes}, Reason: body.Reason, By: by(r)}
 		var st workflows.StageState
 		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
 			res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
@@ -521,7 +529,7 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	case sg.Status == process.Running && opening:
 		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
 	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
-		req := workflows.SetDeadlineRequest{Closes: body.Closes.Time, Reason: body.Reason}
+		req := workflows.SetDeadlineRequest{Closes: closes, Reason: body.Reason}
 		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)
 	case sg.Status == process.Running:
 		err = process.Errorf(op, process.Conflict, "stage %s is a running %s: its window cannot move", sg.Spec.ID, sg.Spec.Kind)
@@ -532,6 +540,8 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	loc := sg.Spec.Location()
+	res.Opens, res.Closes = inZone(res.Opens, loc), inZone(res.Closes, loc)
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -547,6 +557,7 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.By = by(r)
 	var res struct {
 		CoFacilitators []string `json:"coFacilitators"`
 	}

@@ -24,6 +24,8 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	}
 	p.clk = clock{p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
+	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
+	p.children = map[string]workflow.ChildWorkflowFuture{}
 	if err := p.registerHandlers(ctx); err != nil {
 		return ProcessResult{}, err
 	}
@@ -40,6 +42,9 @@ type processRun struct {
 	opening int  // handlers recording a moved opening: no stage starts meanwhile
 	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
+	steer   bool // the office moves stages that have begun, extends them and changes venues
+	// children are the running stages' workflows, to tell of a move.
+	children map[string]workflow.ChildWorkflowFuture
 }
 
 // publishedSchedule versions the Process workflow that keeps the store's
@@ -59,7 +64,7 @@ func initialState(now time.Time, in ProcessInput) ProcessState {
 			clk.Origin = in.Template.Begins().Add(-24 * time.Hour)
 		}
 	}
-	st := ProcessState{Clock: clk}
+	st := ProcessState{Clock: clk, Appointments: in.Template.Appointments}
 	seq := 0
 	for _, ph := range in.Template.Phases {
 		for _, spec := range ph.Stages {
@@ -188,9 +193,11 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	future := workflow.ExecuteChildWorkflow(cctx, stageWorkflow(s.Spec.Kind), in)
 	p.running++
 	id := s.Spec.ID
+	p.children[id] = future
 	workflow.Go(ctx, func(gctx workflow.Context) {
 		var res StageResult
 		err := future.Get(gctx, &res)
+		delete(p.children, id)
 		p.stageEnded(gctx, id, res, err)
 	})
 	return nil
@@ -280,6 +287,7 @@ func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx), Clock: p.Clock,
 		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
 		CoFacilitators: append([]string{}, p.CoFacilitators...),
+		Appointments:   append([]process.Appointment{}, p.Appointments...),
 	}
 	for _, s := range p.Stages {
 		if s.Status == process.Running {
