@@ -58,15 +58,25 @@ func parseInstant(op, s string, loc *time.Location, days int) (time.Time, error)
 	return time.Time{}, Errorf(op, Invalid, "%q is neither a date (YYYY-MM-DD) nor an RFC 3339 time such as 2027-03-01T17:00:00+01:00", s)
 }
 
-// FormatDeadline shows a deadline in loc with the zone named; a deadline
-// at the end of a day reads as that day's 24:00, as it was given.
+// FormatDeadline shows a deadline in loc with the zone named; one at the
+// end of a day reads as that day's 24:00, as it was given.
 func FormatDeadline(t time.Time, loc *time.Location) string {
+	return formatIn(t, loc, true)
+}
+
+// FormatInstant shows an instant, such as an opening, in loc with the zone
+// named.
+func FormatInstant(t time.Time, loc *time.Location) string {
+	return formatIn(t, loc, false)
+}
+
+func formatIn(t time.Time, loc *time.Location, deadline bool) string {
 	if t.IsZero() {
 		return ""
 	}
 	local := t.In(loc)
 	clock := local.Format("15:04")
-	if clock == "00:00" && local.Second() == 0 && local.Nanosecond() == 0 {
+	if deadline && local.Equal(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)) {
 		local, clock = local.AddDate(0, 0, -1), "24:00"
 	}
 	return fmt.Sprintf("%s %s %s (%s)", local.Format(time.DateOnly), clock, loc, t.UTC().Format(time.RFC3339))

@@ -41,6 +41,9 @@ func TestOneDeadlineRule(t *testing.T) {
 	if err != nil || opens.Format(time.RFC3339) != "2027-02-28T23:00:00Z" {
 		t.Errorf("opening 2027-03-01 in Geneva = %s, %v", opens.Format(time.RFC3339), err)
 	}
+	if s := FormatInstant(opens, geneva); s != "2027-03-01 00:00 Europe/Zurich (2027-02-28T23:00:00Z)" {
+		t.Errorf("opening shows %q", s)
+	}
 	for _, bad := range []string{"Europe/Geneva", "Mars/Olympus", "Local", "../etc"} {
 		if _, err := Zone(bad); KindOf(err) != Invalid {
 			t.Errorf("zone %q: %v, want invalid", bad, err)

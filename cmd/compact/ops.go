@@ -32,7 +32,12 @@ Run 'compact process <command> -h' for a command's flags.
 const stageUsage = `Usage: compact stage <command> [flags]
 
 Commands:
-  reschedule  move a stage to new dates: compact stage reschedule ID STAGE --start DATE
+  add         add a stage to a phase: compact stage add ID --phase P --stage S --kind K --title T --start DATE
+  cancel      cancel a stage that has not started: compact stage cancel ID STAGE --reason TEXT
+  move        postpone or advance a stage that has not ended: compact stage move ID STAGE --start DATE --reason TEXT
+  extend      extend a stage by days, or end it now: compact stage extend ID STAGE --days N|--end-now --reason TEXT
+  venue       move a stage to another place: compact stage venue ID STAGE --place P --tz ZONE --reason TEXT
+  reschedule  move a stage that has not started to new dates: compact stage reschedule ID STAGE --start DATE
 
 Run 'compact stage <command> -h' for a command's flags.
 `
@@ -84,7 +89,10 @@ func processCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func stageCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("stage", stageUsage, map[string]opsCommand{"reschedule": stageRescheduleCmd}, args, stdout, stderr)
+	return opsDispatch("stage", stageUsage, map[string]opsCommand{
+		"reschedule": stageRescheduleCmd, "add": stageAddCmd, "cancel": stageCancelCmd,
+		"move": stageMoveCmd, "extend": stageExtendCmd, "venue": stageVenueCmd,
+	}, args, stdout, stderr)
 }
 
 func windowCmd(args []string, stdout, stderr io.Writer) int {
@@ -335,9 +343,10 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 
 // windowAnswer is POST …/stages/{stage}/window.
 type windowAnswer struct {
-	StageID string    `json:"stageId"`
-	Opens   time.Time `json:"opens"` // zero once the window has opened
-	Closes  time.Time `json:"closes"`
+	StageID  string    `json:"stageId"`
+	Opens    time.Time `json:"opens"` // zero once the window has opened
+	Closes   time.Time `json:"closes"`
+	TimeZone string    `json:"timeZone"` // the venue's
 }
 
 func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
@@ -370,7 +379,7 @@ func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("window extend ID STAGE", "Moves a stage's contribution deadline, in process time; the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
-	closes := fs.String("closes", "", "the new deadline: YYYY-MM-DD or RFC 3339, in process time (required)")
+	closes := fs.String("closes", "", "the new deadline, in process time: RFC 3339, or YYYY-MM-DD for the end of that day in the venue's time zone (required)")
 	reason := fs.String("reason", "", "why, for the record")
 	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
 	if !ok {
@@ -415,12 +424,16 @@ func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []stri
 			if err := decodeAnswer(b, &res); err != nil {
 				return err
 			}
-			if !res.Opens.IsZero() {
-				_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s (process time)\n",
-					res.StageID, fmtTime(res.Opens), fmtTime(res.Closes))
+			loc, err := domain.Zone(res.TimeZone)
+			if err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
+			if !res.Opens.IsZero() {
+				_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s\n",
+					res.StageID, domain.FormatInstant(res.Opens, loc), domain.FormatDeadline(res.Closes, loc))
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "stage %s: window closes %s\n", res.StageID, domain.FormatDeadline(res.Closes, loc))
 			return err
 		})
 }
