@@ -174,12 +174,14 @@ type nextStage struct {
 	Start   process.Date `json:"start"`
 }
 
-// openWindow is a contribution window open now; its times are wall-clock.
+// openWindow is a contribution window open now; its times are wall-clock,
+// with the offset of its stage's venue.
 type openWindow struct {
 	StageID  string    `json:"stageId"`
 	Code     string    `json:"code"`
 	OpensAt  time.Time `json:"opensAt"`
 	ClosesAt time.Time `json:"closesAt"`
+	TimeZone string    `json:"timeZone"` // the venue's, IANA
 }
 
 func (s *Server) statusView(ctx context.Context, p process.Process) (processStatus, error) {
@@ -214,7 +216,9 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (processStat
 			return processStatus{}, err
 		}
 		if win.TakesAt(now) {
-			st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
+			loc := sg.Spec.Location()
+			st.OpenWindows = append(st.OpenWindows, openWindow{StageID: win.StageID, Code: win.Code,
+				OpensAt: inZone(win.OpensAt, loc), ClosesAt: inZone(win.ClosesAt, loc), TimeZone: loc.String()})
 		}
 	}
 	if next != nil {

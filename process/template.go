@@ -99,9 +99,9 @@ type Template struct {
 // Appointment is a person the PGA appoints to lead a process: a
 // co-facilitator or a chair, a State's representative.
 type Appointment struct {
-	Person string `json:"person"`
-	State  string `json:"state"` // ISO 3166 alpha-3
-	Role   string `json:"role"`  // co-facilitator or chair
+	Person string `json:"person,omitempty"` // empty: the State's Permanent Representative
+	State  string `json:"state"`            // ISO 3166 alpha-3
+	Role   string `json:"role"`             // co-facilitator or chair
 	Date   Date   `json:"date"`
 	Source string `json:"source,omitempty"` // where the appointment is public
 }
@@ -113,8 +113,6 @@ var AppointmentRoles = []string{"co-facilitator", "chair"}
 func (a Appointment) Validate() error {
 	const op = "process.Appointment.Validate"
 	switch {
-	case strings.TrimSpace(a.Person) == "":
-		return Errorf(op, Invalid, "person is empty: name the appointed representative")
 	case !IsMemberState(a.State):
 		return Errorf(op, Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", a.State)
 	case !slices.Contains(AppointmentRoles, a.Role):

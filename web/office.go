@@ -92,7 +92,8 @@ func (s *Site) officePageOn(r *http.Request, id string) (*Page, processStatus, e
 	return s.pageOn(r, id)
 }
 
-// coFacilitators are the States the record says were appointed.
+// coFacilitators are the States the record says were appointed, with
+// their representatives' names where it gives them.
 func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
 	changes, err := s.api(r).changes(processID)
 	if err != nil {
@@ -100,7 +101,11 @@ func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, erro
 	}
 	var out []string
 	for _, c := range changes {
-		if c.Event == "co-facilitator.appointed" && c.Data.State != "" {
+		switch {
+		case c.Event != "co-facilitator.appointed" || c.Data.State == "":
+		case c.Data.Person != "":
+			out = append(out, c.Data.Person+" ("+c.Data.State+")")
+		default:
 			out = append(out, c.Data.State)
 		}
 	}

@@ -59,7 +59,8 @@ type (
 			From   string `json:"from"`
 			To     string `json:"to"`
 			Reason string `json:"reason"`
-			State  string `json:"state"` // the State whose representative was appointed
+			State  string `json:"state"`  // the State whose representative was appointed
+			Person string `json:"person"` // who, when the office or the template named them
 		} `json:"data"`
 	}
 	stageDetail struct {

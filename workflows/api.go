@@ -209,7 +209,7 @@ type MoveDeadlineRequest struct {
 // or, with a person, role and date, a named co-facilitator or chair.
 type AppointRequest struct {
 	State  string       `json:"state"`            // ISO 3166 alpha-3
-	Person string       `json:"person,omitempty"` // default: the Permanent Representative
+	Person string       `json:"person,omitempty"` // default: the State's Permanent Representative, unnamed
 	Role   string       `json:"role,omitempty"`   // co-facilitator (default) or chair
 	Date   process.Date `json:"date,omitzero"`    // default: today
 	Reason string       `json:"reason,omitempty"`

@@ -52,6 +52,10 @@ type processRun struct {
 // when a stage's workflow starts late.
 const publishedSchedule = "published-schedule"
 
+// recordedAppointments versions the Process that records the template's
+// appointments when it starts.
+const recordedAppointments = "recorded-appointments"
+
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
 	clk := in.Clock
@@ -65,6 +69,11 @@ func initialState(now time.Time, in ProcessInput) ProcessState {
 		}
 	}
 	st := ProcessState{Clock: clk, Appointments: in.Template.Appointments}
+	for _, app := range in.Template.Appointments {
+		if app.Role == "co-facilitator" {
+			st.CoFacilitators = append(st.CoFacilitators, app.State)
+		}
+	}
 	seq := 0
 	for _, ph := range in.Template.Phases {
 		for _, spec := range ph.Stages {
@@ -144,10 +153,20 @@ func (p *processRun) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
+	if err := p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
 		"template": t.ID, "title": t.Title, "mandate": t.Mandate, "stages": len(p.Stages),
 		"clock": map[string]any{"origin": p.Clock.Origin, "scale": p.Clock.Scale},
-	}})
+	}}); err != nil || !p.steer || workflow.GetVersion(ctx, recordedAppointments, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return err
+	}
+	// The people the template names lead the process from its start: the
+	// record, and the office's overview, list them as appointed.
+	for _, app := range p.Appointments {
+		if err := p.recordAppointment(ctx, app, p.Clock.Origin, map[string]any{"source": app.Source}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nextStage is the scheduled stage that begins first (template order breaks

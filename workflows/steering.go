@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -358,13 +359,10 @@ func (p *processRun) validateAppointState(op string, req AppointRequest) error {
 	return nil
 }
 
-// appointment is the appointment a request makes: the State's Permanent
-// Representative as co-facilitator, today, unless it says otherwise.
+// appointment is the appointment a request makes: a co-facilitator, today,
+// unless it says otherwise.
 func (p *processRun) appointment(ctx workflow.Context, req AppointRequest) process.Appointment {
-	app := process.Appointment{
-		Person: cmp.Or(strings.TrimSpace(req.Person), "Permanent Representative of "+req.State),
-		State:  req.State, Role: cmp.Or(req.Role, "co-facilitator"), Date: req.Date,
-	}
+	app := process.Appointment{Person: strings.TrimSpace(req.Person), State: req.State, Role: cmp.Or(req.Role, "co-facilitator"), Date: req.Date}
 	if app.Date.IsZero() {
 		now := p.clk.now(ctx)
 		app.Date = process.Date{Time: now.Truncate(24 * time.Hour)}
@@ -387,9 +385,12 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 	if app.Role == "co-facilitator" && !slices.Contains(p.CoFacilitators, app.State) {
 		p.CoFacilitators = append(p.CoFacilitators, app.State)
 	}
-	return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{
-		Event: app.Role + ".appointed", At: p.clk.now(ctx),
-		Data: map[string]any{"seq": app.State, "state": app.State, "person": app.Person, "role": app.Role,
-			"date": app.Date.Format(time.DateOnly), "reason": req.Reason, "by": req.By},
-	})
+	return p.CoFacilitators, p.recordAppointment(ctx, app, p.clk.now(ctx), map[string]any{"reason": req.Reason, "by": req.By})
+}
+
+// recordAppointment records who was appointed to what, and when.
+func (p *processRun) recordAppointment(ctx workflow.Context, app process.Appointment, at time.Time, data map[string]any) error {
+	maps.Copy(data, map[string]any{"seq": app.State, "state": app.State, "person": app.Person, "role": app.Role,
+		"date": app.Date.Format(time.DateOnly)})
+	return p.rec.record(ctx, activities.StageEvent{Event: app.Role + ".appointed", At: at, Data: data})
 }

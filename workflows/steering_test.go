@@ -75,7 +75,10 @@ func TestTheOfficeSteersStagesThatHaveBegun(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, v.Get(&status))
 	})
-	h.run(id, Process, simulatedInput(testTemplate()))
+	tpl := testTemplate()
+	mex := process.Appointment{Person: "Juan José Gómez Camacho", State: "MEX", Role: "co-facilitator", Date: date("2029-12-01")}
+	tpl.Appointments = []process.Appointment{mex}
+	h.run(id, Process, simulatedInput(tpl))
 	require.NoError(t, h.env.GetWorkflowError())
 
 	kinds := map[string]process.Kind{
@@ -117,8 +120,9 @@ func TestTheOfficeSteersStagesThatHaveBegun(t *testing.T) {
 	sg := status.Stages[slices.IndexFunc(status.Stages, func(s StageState) bool { return s.Spec.ID == "ts1" })]
 	require.Equal(t, "Vienna", sg.Spec.Place)
 	require.Equal(t, "Europe/Vienna", sg.Spec.TimeZone)
-	require.Equal(t, []process.Appointment{{Person: "Jürg Lauber", State: "CHE", Role: "co-facilitator", Date: date("2030-01-02")}}, status.Appointments)
-	require.Equal(t, []string{"CHE"}, status.CoFacilitators)
+	require.Equal(t, []process.Appointment{mex, {Person: "Jürg Lauber", State: "CHE", Role: "co-facilitator", Date: date("2030-01-02")}}, status.Appointments)
+	require.Equal(t, []string{"MEX", "CHE"}, status.CoFacilitators)
+	requireSubsequence(t, h.events("test"), []string{" process.created", " co-facilitator.appointed", "acc stage.started", " co-facilitator.appointed"})
 	require.Equal(t, "PGA", status.Changes[0].By)
 	require.Equal(t, "Postponed at the request of the regional groups", status.Changes[0].Reason)
 	require.Equal(t, "2030-03-01", status.Changes[0].From)

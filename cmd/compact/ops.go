@@ -217,6 +217,7 @@ type statusAnswer struct {
 		Code     string    `json:"code"`
 		OpensAt  time.Time `json:"opensAt"`
 		ClosesAt time.Time `json:"closesAt"`
+		TimeZone string    `json:"timeZone"`
 	} `json:"openWindows"`
 	Counts map[domain.StageStatus]int `json:"counts"`
 }
@@ -268,7 +269,12 @@ func printStatus(w io.Writer, st statusAnswer) error {
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPEN WINDOW\tCODE\tOPENS\tCLOSES")
 	for _, win := range st.OpenWindows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", win.StageID, orDash(win.Code), fmtTime(win.OpensAt), fmtTime(win.ClosesAt))
+		loc, err := domain.Zone(win.TimeZone)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", win.StageID, orDash(win.Code),
+			domain.FormatInstant(win.OpensAt, loc), domain.FormatDeadline(win.ClosesAt, loc))
 	}
 	return tw.Flush()
 }

@@ -68,7 +68,7 @@ const (
 	statusBody = `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration","code":"GCM",` +
 		`"phase":"consultations","status":"running","createdAt":"2026-11-27T03:00:00Z",` +
 		`"current":["ts1"],"next":{"stageId":"ts2","title":"Thematic session 2","start":"2027-02-20"},` +
-		`"openWindows":[{"stageId":"ts1","code":"TS1","opensAt":"2027-01-11T09:00:00Z","closesAt":"2027-01-25T17:00:00Z"}],` +
+		`"openWindows":[{"stageId":"ts1","code":"TS1","opensAt":"2027-01-11T09:00:00Z","closesAt":"2027-01-25T17:00:00Z","timeZone":"America/New_York"}],` +
 		`"counts":{"running":1,"scheduled":9,"completed":2}}` + "\n"
 	stagesBody = `[{"processId":"gcm-2027","phase":"consultations","seq":1,"spec":{"id":"ts1","kind":"thematic-session",` +
 		`"title":"Thematic session 1","place":"New York","start":"2027-01-11","end":"2027-01-12"},"status":"completed","moved":false},` +
@@ -152,8 +152,8 @@ func TestOpsCommands(t *testing.T) {
 		out: "process  gcm-2027\ntitle    Global Compact for Migration\ncode     GCM\nphase    consultations\n" +
 			"status   running\ncurrent  ts1\nnext     ts2 on 2027-02-20: Thematic session 2\n" +
 			"stages   completed 2, running 1, scheduled 9\n\n" +
-			"OPEN WINDOW  CODE  OPENS                 CLOSES\n" +
-			"ts1          TS1   2027-01-11T09:00:00Z  2027-01-25T17:00:00Z\n",
+			"OPEN WINDOW  CODE  OPENS                                                     CLOSES\n" +
+			"ts1          TS1   2027-01-11 04:00 America/New_York (2027-01-11T09:00:00Z)  2027-01-25 12:00 America/New_York (2027-01-25T17:00:00Z)\n",
 	}, {
 		name:   "process status --json",
 		args:   []string{"process", "status", "--json", server, "gcm-2027"},
