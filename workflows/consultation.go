@@ -145,7 +145,7 @@ func (c *consultation) reminders() []step {
 				return nil
 			}
 			return c.record(ctx, "window.reminder", at(), map[string]any{
-				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes,
+				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes, "timeZone": c.zone(),
 			})
 		}})
 	}
@@ -197,7 +197,7 @@ func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 		return err
 	}
 	w.opened = true
-	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes})
+	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes, "timeZone": s.zone()})
 }
 
 // sealWindow seals a stage's window in the store and records what it got.
@@ -290,7 +290,7 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	w.closes, w.moved = to, true
 	w.moves++
 	ev := activities.StageEvent{StageID: s.in.Stage.ID, Event: "window.moved", At: s.clk.now(ctx), Data: map[string]any{
-		"seq": w.moves, "from": from, "to": to, "reason": req.Reason,
+		"seq": w.moves, "from": from, "to": to, "reason": req.Reason, "timeZone": s.zone(),
 	}}
 	if !w.opened && w.scheduled {
 		// Opened from now on, it opens with the new close; until then the

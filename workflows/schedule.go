@@ -200,15 +200,21 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 		p.opening++
 		defer func() { p.opening--; p.dirty = true }()
 		if err := p.changed(ctx, change{kind: "opening.moved", stage: *s, reason: req.Reason, by: req.By,
-			from: old.Opens.Format(time.RFC3339), to: w.Opens.Format(time.RFC3339)}); err != nil {
+			from: old.Opens.Format(time.RFC3339), to: w.Opens.Format(time.RFC3339), data: zoneData(s.Spec)}); err != nil {
 			return *s, err
 		}
 	}
 	if !req.Closes.IsZero() {
 		return *s, p.changed(ctx, change{kind: "deadline.moved", stage: *s, reason: req.Reason, by: req.By,
-			from: old.Closes.Format(time.RFC3339), to: w.Closes.Format(time.RFC3339)})
+			from: old.Closes.Format(time.RFC3339), to: w.Closes.Format(time.RFC3339), data: zoneData(s.Spec)})
 	}
 	return *s, nil
+}
+
+// zoneData names a stage's venue time zone, in which messages show its
+// deadlines.
+func zoneData(spec process.StageSpec) map[string]any {
+	return map[string]any{"timeZone": spec.Location().String()}
 }
 
 // change is one change to the schedule, for the record: its event, the

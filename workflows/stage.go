@@ -103,6 +103,10 @@ func newStage(in StageInput) *stage {
 	return &stage{in: in, clk: clock{in.Clock}, rec: recorder{processID: in.ProcessID}}
 }
 
+// zone names the stage's venue time zone, in which its messages show its
+// deadlines.
+func (s *stage) zone() string { return s.in.Stage.Location().String() }
+
 func (s *stage) record(ctx workflow.Context, event string, at time.Time, data map[string]any) error {
 	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: event, At: at, Data: data})
 }

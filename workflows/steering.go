@@ -189,7 +189,7 @@ func (p *processRun) setVenue(ctx workflow.Context, req SetVenueRequest) (StageS
 	spec := s.Spec
 	spec.Place, spec.TimeZone = req.Place, req.TimeZone
 	return p.moved(ctx, s, spec, 0, change{kind: "venue.changed", reason: req.Reason, by: req.By, from: from, to: venue(spec),
-		data: map[string]any{"place": spec.Place, "timeZone": spec.Location().String()}})
+		data: map[string]any{"place": spec.Place, "timeZone": spec.Location().String(), "fromTimeZone": s.Spec.Location().String()}})
 }
 
 func venue(spec process.StageSpec) string {
@@ -200,7 +200,8 @@ func venue(spec process.StageSpec) string {
 // and to are its first days, as readers of the record expect, with its
 // last days and its window's new times beside them.
 func (p *processRun) restage(ctx workflow.Context, s StageState, spec process.StageSpec, reason, by string) (StageState, error) {
-	data := map[string]any{"fromLast": lastDay(s.Spec), "toLast": lastDay(spec), "timeZone": spec.Location().String()}
+	data := zoneData(spec)
+	data["fromLast"], data["toLast"] = lastDay(s.Spec), lastDay(spec)
 	if w := spec.Window; w != nil {
 		data["opens"], data["closes"] = w.Opens.Time, w.Closes.Time
 	}
