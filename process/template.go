@@ -44,6 +44,13 @@ func (k StageKind) Consultative() bool {
 	return false
 }
 
+// Steerable reports whether a running stage of kind k can still move,
+// lengthen or change venue: its workflow follows the office's changes, as a
+// session's or a round's does.
+func (k StageKind) Steerable() bool {
+	return k.Consultative() || k == NegotiationRound
+}
+
 // Date is a calendar date or a date and time, written as "2006-01-02" or
 // RFC 3339 in templates. Dates are local to the venue; Compact treats a bare
 // date as midnight UTC.

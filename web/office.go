@@ -76,6 +76,9 @@ var notices = map[string]string{
 	"add":        "office.done.add",
 	"appoint":    "office.done.appoint",
 	"reschedule": "office.done.reschedule",
+	"move":       "office.done.move",
+	"extend":     "office.done.extend",
+	"venue":      "office.done.venue",
 	"cancel":     "office.done.cancel",
 	"window":     "office.done.window",
 	"circulate":  "office.done.circulate",
@@ -148,6 +151,9 @@ func stageActions(p *Page, ss *Session, st process.Stage) []actionLink {
 		if scheduled {
 			names = append(names, "reschedule", "cancel")
 		}
+		if scheduled || running && kind.Steerable() {
+			names = append(names, "move", "extend", "venue")
+		}
 		if st.Spec.Window != nil && (scheduled || running) || running && (kind == process.NegotiationRound || kind == process.Draft) {
 			names = append(names, "window")
 		}
@@ -196,6 +202,44 @@ type stageFormData struct {
 }
 
 var stageForms = []stageForm{
+	{
+		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("start", "office.start.label", "begin", "began", "begins"), rule("end", "office.end.label", "ends", "end"),
+			rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), true
+		},
+	},
+	{
+		name: "extend", title: "office.extend.title", link: "office.extend.link", api: "extend",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("days", "office.days.label", "endNow", "end"), rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			body := map[string]any{"reason": r.PostFormValue("reason")}
+			if r.PostFormValue("endNow") == "true" {
+				body["endNow"] = true
+				return body, true
+			}
+			days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+			if err != nil {
+				p.Form.Errors["days"] = p.T("office.number.invalid", "field", p.T("office.days.label"))
+				return nil, false
+			}
+			body["days"] = days
+			return body, true
+		},
+	},
+	{
+		name: "venue", title: "office.venue.title", link: "office.venue.link", api: "venue",
+		roles: []string{rolePGAOffice},
+		rules: []blameRule{rule("timeZone", "office.timezone.label", "time zone"), rule("place", "office.venue.place.label"),
+			rule("reason", "office.reason.label")},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return map[string]any{"place": r.PostFormValue("place"), "timeZone": r.PostFormValue("timeZone"),
+				"reason": r.PostFormValue("reason")}, true
+		},
+	},
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
 		roles: []string{rolePGAOffice},

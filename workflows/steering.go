@@ -44,7 +44,7 @@ func (p *processRun) unended(ctx workflow.Context, op, id, reason string) (*Stag
 	}
 	s := &p.Stages[i]
 	switch {
-	case s.Status == process.Running && !followsMoves(s.Spec.Kind):
+	case s.Status == process.Running && !s.Spec.Kind.Steerable():
 		return nil, process.Errorf(op, process.Conflict, "stage %s is a running %s: only sessions and rounds change once they have begun", id, s.Spec.Kind)
 	case s.Status == process.Running && !p.clk.now(ctx).Before(s.Spec.Finish()):
 		return nil, process.Errorf(op, process.Conflict, "stage %s ended at %s: a stage that has ended cannot change",
@@ -53,12 +53,6 @@ func (p *processRun) unended(ctx workflow.Context, op, id, reason string) (*Stag
 		return nil, process.Errorf(op, process.Conflict, "stage %s is %s: only a stage that has not ended can change", id, s.Status)
 	}
 	return s, nil
-}
-
-// followsMoves reports whether a running stage's workflow follows a move:
-// a consultation's sessions and the negotiation rounds.
-func followsMoves(k process.StageKind) bool {
-	return k.Consultative() || k == process.NegotiationRound
 }
 
 // restaged is a stage with new dates: its window, when it has one, moves as
