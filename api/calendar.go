@@ -51,8 +51,8 @@ func scheduleChanges(entries []process.RecordEntry) map[string]*stageChanges {
 		}
 		switch e.Event {
 		// A calendar client applies an update only when SEQUENCE rises,
-		// so a cancellation counts as well as a move.
-		case "stage.rescheduled", "stage.cancelled":
+		// so a cancellation and a new venue count as well as a move.
+		case "stage.rescheduled", "stage.cancelled", "venue.changed":
 			c.moves++
 		case "deadline.moved":
 			c.deadlineMoves++

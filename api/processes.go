@@ -176,7 +176,9 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (wire.Proces
 			return wire.ProcessStatus{}, err
 		}
 		if win.TakesAt(now) {
-			st.OpenWindows = append(st.OpenWindows, wire.OpenWindow{StageID: win.StageID, Code: win.Code, OpensAt: win.OpensAt, ClosesAt: win.ClosesAt})
+			loc := sg.Spec.Location()
+			st.OpenWindows = append(st.OpenWindows, wire.OpenWindow{StageID: win.StageID, Code: win.Code,
+				OpensAt: inZone(win.OpensAt, loc), ClosesAt: inZone(win.ClosesAt, loc), TimeZone: loc.String()})
 		}
 	}
 	if next != nil {
@@ -312,7 +314,7 @@ func (s *Server) findStage(ctx context.Context, processID, stageID string) (proc
 
 // scheduleEvents are the record's events that change the schedule.
 var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "opening.moved",
-	"deadline.moved", "window.moved", "co-facilitator.appointed"}
+	"deadline.moved", "window.moved", "co-facilitator.appointed", "chair.appointed", "venue.changed"}
 
 func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
@@ -357,8 +359,9 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	add := workflows.AddStageRequest{Phase: req.Phase, Stage: req.Stage, Reason: req.Reason, By: by(r)}
 	var st workflows.StageState
-	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, workflows.AddStageRequest(req), &st); err != nil {
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -377,7 +380,7 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.AtField("/start", process.Errorf("api.rescheduleStage", process.Invalid, "start is required")))
 		return
 	}
-	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason}
+	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason, By: by(r)}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -393,7 +396,7 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	req := workflows.CancelStageRequest{StageID: r.PathValue("stage"), Reason: body.Reason}
+	req := workflows.CancelStageRequest{StageID: r.PathValue("stage"), Reason: body.Reason, By: by(r)}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateCancelStage, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -412,16 +415,16 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	opening := body.Open || !body.Opens.IsZero()
+	opening := body.Open || body.Opens != ""
 	var bad string
 	switch {
-	case body.Open && !body.Opens.IsZero():
+	case body.Open && body.Opens != "":
 		bad = `give either "opens" (a new opening) or "open": true, not both`
-	case body.Close && !body.Closes.IsZero():
+	case body.Close && body.Closes != "":
 		bad = `give either "closes" (a new deadline) or "close": true, not both`
 	case body.Close && opening:
 		bad = `a window cannot open and close at once: "close": true goes alone`
-	case !opening && body.Closes.IsZero() && !body.Close:
+	case !opening && body.Closes == "" && !body.Close:
 		bad = `give "opens" (a new opening), "open": true, "closes" (a new deadline) or "close": true`
 	}
 	if bad != "" {
@@ -433,12 +436,18 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := wire.WindowMove{StageID: sg.Spec.ID}
+	opens, closes, err := windowTimes(sg, body.Opens, body.Closes)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := wire.WindowMove{StageID: sg.Spec.ID, TimeZone: sg.Spec.Location().String()}
 	switch {
 	case sg.Status == process.Scheduled && body.Close:
 		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
 	case sg.Status == process.Scheduled:
-		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: body.Opens, Open: body.Open, Closes: body.Closes, Reason: body.Reason}
+		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: process.Date{Time: opens}, Open: body.Open,
+			Closes: process.Date{Time: closes}, Reason: body.Reason, By: by(r)}
 		var st workflows.StageState
 		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
 			res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
@@ -446,7 +455,7 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	case sg.Status == process.Running && opening:
 		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
 	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
-		req := workflows.SetDeadlineRequest{Closes: body.Closes.Time, Reason: body.Reason}
+		req := workflows.SetDeadlineRequest{Closes: closes, Reason: body.Reason}
 		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)
 	case sg.Status == process.Running:
 		err = process.Errorf(op, process.Conflict, "stage %s is a running %s: its window cannot move", sg.Spec.ID, sg.Spec.Kind)
@@ -457,6 +466,8 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	loc := sg.Spec.Location()
+	res.Opens, res.Closes = inZone(res.Opens, loc), inZone(res.Closes, loc)
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -473,7 +484,8 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var res wire.CoFacilitators
-	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, workflows.AppointRequest(req), &res.CoFacilitators); err != nil {
+	appoint := workflows.AppointRequest{State: req.State, Person: req.Person, Role: req.Role, Date: req.Date, Reason: req.Reason, By: by(r)}
+	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
 		s.fail(w, r, err)
 		return
 	}

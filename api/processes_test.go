@@ -303,7 +303,7 @@ func TestScheduleChanges(t *testing.T) {
 			Start: process.Date{Time: time.Now().Add(-48 * time.Hour)}}})), http.StatusUnprocessableEntity)
 	wantProblem(t, "add as a State", a.do("POST", "/v1/processes/"+id+"/stages", state, added), http.StatusForbidden)
 
-	res = a.do("POST", base+"ts2/cancel", pga, nil)
+	res = a.do("POST", base+"ts2/cancel", pga, map[string]string{"reason": "merged with ts1"})
 	var cancelled process.Stage
 	res.JSON(t, &cancelled)
 	if res.Status != http.StatusOK || cancelled.Status != process.Cancelled {

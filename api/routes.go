@@ -6,6 +6,7 @@ import "net/http"
 // own file with its routes and the roles each admits.
 func (s *Server) routes(mux *http.ServeMux) {
 	s.processRoutes(mux)
+	s.steeringRoutes(mux)
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)
 	s.subscriptionRoutes(mux)

@@ -54,6 +54,22 @@ func (c *Client) CancelStage(ctx context.Context, id, stage string, in wire.Reas
 	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "cancel"), in)
 }
 
+// MoveStage postpones or advances a stage that has not ended.
+func (c *Client) MoveStage(ctx context.Context, id, stage string, in wire.MoveStageRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "move"), in)
+}
+
+// ExtendStage lengthens or shortens a stage that has not ended, or ends a
+// running one now.
+func (c *Client) ExtendStage(ctx context.Context, id, stage string, in wire.ExtendStageRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "extend"), in)
+}
+
+// SetVenue moves a stage to another place and time zone.
+func (c *Client) SetVenue(ctx context.Context, id, stage string, in wire.VenueRequest) (process.Stage, error) {
+	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "venue"), in)
+}
+
 // MoveWindow moves a window's opening or deadline, or opens or closes it now.
 func (c *Client) MoveWindow(ctx context.Context, id, stage string, in wire.WindowRequest) (wire.WindowMove, error) {
 	return post[wire.WindowMove](ctx, c, ProcessPath(id, "stages", stage, "window"), in)

@@ -25,15 +25,18 @@ var created = time.Date(2017, 5, 8, 9, 0, 0, 0, time.UTC)
 // events are one of each kind of event with a message of its own, and one
 // without (session.held), with the data the workflows record.
 var events = map[string]map[string]any{
-	"window.opened":         {"code": "TS1", "opens": "2017-05-08T09:00:00Z", "closes": "2017-06-07T09:00:00Z"},
-	"window.closed":         {"count": 42, "digest": "9f86d081884c7d65"},
-	"window.moved":          {"seq": 2, "from": "2017-06-07T09:00:00Z", "to": "2017-06-14T18:00:00Z", "reason": "At the request of the Group of 77 & China"},
-	"window.reminder":       {"seq": "7-0", "days": 7, "closes": "2017-06-07T09:00:00Z"},
-	"stage.rescheduled":     {"seq": 3, "from": "2017-05-08", "to": "2017-05-15", "reason": "Venue change"},
-	"stage.cancelled":       {"seq": 4, "reason": "Merged with the second session"},
-	"draft.published":       {"revision": 1, "title": "Zero draft", "symbol": "A/72/L.1", "sha256": "e3b0c44298fc1c14"},
-	"list.decided":          {"seq": 1, "list": 1, "approved": []string{"ngo-1", "ngo-2"}, "rejected": []string{"ngo-3"}},
-	"contribution.received": {"tracking": "GCM-TS1-000042", "title": "Our views on return", "submittedAt": "2017-05-09T10:30:00Z", "sha256": "2c26b46b68ffc68f"},
+	"window.opened":     {"code": "TS1", "opens": "2017-05-08T09:00:00Z", "closes": "2017-06-07T09:00:00Z"},
+	"window.closed":     {"count": 42, "digest": "9f86d081884c7d65"},
+	"window.moved":      {"seq": 2, "from": "2017-06-07T09:00:00Z", "to": "2017-06-14T18:00:00Z", "reason": "At the request of the Group of 77 & China"},
+	"window.reminder":   {"seq": "7-0", "days": 7, "closes": "2017-06-07T09:00:00Z", "timeZone": "Europe/Zurich"},
+	"stage.rescheduled": {"seq": 3, "from": "2017-05-08", "to": "2017-05-15", "fromLast": "2017-05-09", "toLast": "2017-05-16", "reason": "Venue change"},
+	"venue.changed": {"seq": 5, "from": "Geneva (Europe/Zurich)", "to": "Vienna (Europe/Vienna)", "place": "Vienna",
+		"timeZone": "Europe/Vienna", "reason": "Host country offer"},
+	"co-facilitator.appointed": {"seq": "CHE", "state": "CHE", "person": "Jürg Lauber", "role": "co-facilitator", "date": "2016-10-24"},
+	"stage.cancelled":          {"seq": 4, "reason": "Merged with the second session"},
+	"draft.published":          {"revision": 1, "title": "Zero draft", "symbol": "A/72/L.1", "sha256": "e3b0c44298fc1c14"},
+	"list.decided":             {"seq": 1, "list": 1, "approved": []string{"ngo-1", "ngo-2"}, "rejected": []string{"ngo-3"}},
+	"contribution.received":    {"tracking": "GCM-TS1-000042", "title": "Our views on return", "submittedAt": "2017-05-09T10:30:00Z", "sha256": "2c26b46b68ffc68f"},
 	"digest": {"since": "2017-05-01T00:00:00Z", "events": []map[string]any{
 		{"event": "window.opened", "stageId": "ts1", "at": "2017-05-08T09:00:00Z", "data": map[string]any{"code": "TS1"}},
 		{"event": "session.held", "stageId": "ts1", "at": "2017-05-10T15:00:00Z"},
@@ -218,19 +221,21 @@ func TestEmailEveryKind(t *testing.T) {
 
 	// What each kind says, in text and HTML (escaped).
 	for event, want := range map[string]string{
-		"window.opened":         "Contributions are accepted until 2017-06-07 09:00 UTC.",
-		"window.closed":         "has closed with 42 contributions.",
-		"window.moved":          "Reason: At the request of the Group of 77 & China",
-		"window.reminder":       "closes on 2017-06-07 09:00 UTC, in 7 days.",
-		"stage.rescheduled":     "Stage ts1 now starts on 2017-05-15 instead of 2017-05-08.",
-		"stage.cancelled":       "Stage ts1 has been cancelled.",
-		"draft.published":       "Revision 1 of “Zero draft” (A/72/L.1) has been published.",
-		"list.decided":          "Approved: ngo-1, ngo-2",
-		"contribution.received": "Tracking number: GCM-TS1-000042",
-		"digest":                "• 2017-05-08 09:00 UTC: contributions open (TS1)",
-		"endpoint.disabled":     "Compact has stopped delivering notifications to https://ngo.example/hook (webhook)",
-		"session.held":          "Event recorded: session.held, stage ts1.",
-		"subscription.confirm":  "To confirm, open this link: https://compact.example/v1/subscriptions/confirm?token=t0k",
+		"window.opened":            "Contributions are accepted until 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z).",
+		"window.closed":            "has closed with 42 contributions.",
+		"window.moved":             "Reason: At the request of the Group of 77 & China",
+		"window.reminder":          "closes on 2017-06-07 11:00 Europe/Zurich (2017-06-07T09:00:00Z), in 7 days.",
+		"stage.rescheduled":        "Stage ts1 now starts on 2017-05-15 instead of 2017-05-08. Last day: 2017-05-16, instead of 2017-05-09.",
+		"venue.changed":            "Stage ts1 now meets in Vienna (Europe/Vienna) instead of Geneva (Europe/Zurich)",
+		"co-facilitator.appointed": "Jürg Lauber, the representative of CHE, was appointed co-facilitator on 2016-10-24.",
+		"stage.cancelled":          "Stage ts1 has been cancelled.",
+		"draft.published":          "Revision 1 of “Zero draft” (A/72/L.1) has been published.",
+		"list.decided":             "Approved: ngo-1, ngo-2",
+		"contribution.received":    "Tracking number: GCM-TS1-000042",
+		"digest":                   "• 2017-05-08 09:00 UTC: contributions open (TS1)",
+		"endpoint.disabled":        "Compact has stopped delivering notifications to https://ngo.example/hook (webhook)",
+		"session.held":             "Event recorded: session.held, stage ts1.",
+		"subscription.confirm":     "To confirm, open this link: https://compact.example/v1/subscriptions/confirm?token=t0k",
 	} {
 		r := find(t, mails, notify.MessageID(message(t, event, rcpt, "en").Key))
 		if !strings.Contains(r.text, want) {
@@ -337,10 +342,10 @@ func TestEmailLanguages(t *testing.T) {
 		lang, want, event, subject, text, dir string
 	}{
 		{"fr-CH", "fr", "window.moved", "Global Compact for Migration : échéance modifiée (ts1)",
-			"L’échéance des contributions à l’étape ts1 passe du 2017-06-07 09:00 UTC au 2017-06-14 18:00 UTC.", "ltr"},
+			"L’échéance des contributions à l’étape ts1 passe du 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z) au 2017-06-14 18:00 UTC (2017-06-14T18:00:00Z).", "ltr"},
 		{"ar", "ar", "window.opened", "Global Compact for Migration: باب تقديم المساهمات مفتوح (TS1)",
-			"تُقبل المساهمات حتى 2017-06-07 09:00 UTC.", "rtl"},
-		{"zh-Hans", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017-06-07 09:00 UTC。", "ltr"},
+			"تُقبل المساهمات حتى 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z).", "rtl"},
+		{"zh-Hans", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017-06-07 09:00 UTC (2017-06-07T09:00:00Z)。", "ltr"},
 		{"de", "en", "window.opened", "Global Compact for Migration: contributions open (TS1)", "Contributions are accepted until", "ltr"},
 	} {
 		rcpt := "delegate." + tt.lang + "@mission.example"

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"github.com/compact-un/compact/process"
 	htmltemplate "html/template"
 	"path"
 	"strings"
@@ -81,9 +82,10 @@ func loadLanguage(code string) (*language, error) {
 		return nil, fmt.Errorf("no message for other events (%q)", fallback)
 	}
 	l.tmpl = template.New(code).Funcs(template.FuncMap{
-		"date":  formatDate,
-		"join":  join,
-		"count": count,
+		"date":     formatDate,
+		"deadline": formatDeadline,
+		"join":     join,
+		"count":    count,
 		// title renders a digest's item, {"event", "stageId", "data"}, as
 		// its own event's title.
 		"title": func(item map[string]any) (string, error) {
@@ -197,6 +199,20 @@ func formatDate(v any) string {
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	return s
+}
+
+// formatDeadline shows a deadline by the one deadline rule: the instant in
+// the venue's zone, named (UTC when the event names none).
+func formatDeadline(v, zone any) string {
+	t, err := time.Parse(time.RFC3339Nano, str(v))
+	if err != nil {
+		return str(v)
+	}
+	loc, err := process.Zone(str(zone))
+	if err != nil {
+		loc = time.UTC
+	}
+	return process.FormatDeadline(t, loc)
 }
 
 func join(v any) string {

@@ -47,6 +47,13 @@ func (k StageKind) Consultative() bool {
 	return false
 }
 
+// Steerable reports whether a running stage of kind k can still move,
+// lengthen or change venue: its workflow follows the office's changes, as a
+// session's or a round's does.
+func (k StageKind) Steerable() bool {
+	return k.Consultative() || k == NegotiationRound
+}
+
 // Date is a calendar date or a date and time, written as "2006-01-02" or
 // RFC 3339 in templates. Dates are local to the venue; Compact treats a bare
 // date as midnight UTC.
@@ -96,6 +103,36 @@ type Template struct {
 	Sources     []string `json:"sources,omitempty"`
 	// Sisters are the templates of processes launched with this one, by ID.
 	Sisters []string `json:"sisters,omitempty"`
+	// Appointments are the co-facilitators and chairs as the sources name
+	// them; the office appoints others as the process runs.
+	Appointments []Appointment `json:"appointments,omitempty"`
+}
+
+// Appointment is a person the PGA appoints to lead a process: a
+// co-facilitator or a chair, a State's representative.
+type Appointment struct {
+	Person string `json:"person,omitempty"` // empty: the State's Permanent Representative
+	State  string `json:"state"`            // ISO 3166 alpha-3
+	Role   string `json:"role"`             // co-facilitator or chair
+	Date   Date   `json:"date"`
+	Source string `json:"source,omitempty"` // where the appointment is public
+}
+
+// AppointmentRoles are the roles the office appoints to.
+var AppointmentRoles = []string{"co-facilitator", "chair"}
+
+// Validate checks an appointment on its own.
+func (a Appointment) Validate() error {
+	const op = "process.Appointment.Validate"
+	switch {
+	case !IsMemberState(a.State):
+		return Errorf(op, Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", a.State)
+	case !slices.Contains(AppointmentRoles, a.Role):
+		return Errorf(op, Invalid, "role %q: want co-facilitator or chair", a.Role)
+	case a.Date.IsZero():
+		return Errorf(op, Invalid, "date is empty: give the date of the appointment, YYYY-MM-DD")
+	}
+	return nil
 }
 
 // Rules are the process's procedural rules.
@@ -118,12 +155,15 @@ type Phase struct {
 
 // StageSpec is one scheduled stage of a template.
 type StageSpec struct {
-	ID          string     `json:"id"`
-	Kind        StageKind  `json:"kind"`
-	Code        string     `json:"code,omitempty"` // tracking-number middle for windows, e.g. "TS1"
-	Title       string     `json:"title"`
-	Theme       string     `json:"theme,omitempty"`
-	Place       string     `json:"place,omitempty"`
+	ID    string    `json:"id"`
+	Kind  StageKind `json:"kind"`
+	Code  string    `json:"code,omitempty"` // tracking-number middle for windows, e.g. "TS1"
+	Title string    `json:"title"`
+	Theme string    `json:"theme,omitempty"`
+	Place string    `json:"place,omitempty"`
+	// TimeZone is the venue's IANA zone, e.g. Europe/Zurich for Geneva: a deadline
+	// given as a date alone ends with that day there. Empty: UTC.
+	TimeZone    string     `json:"timeZone,omitempty"`
 	Start       Date       `json:"start"`
 	End         Date       `json:"end,omitzero"` // last day; zero means the same day as Start
 	Documents   []Document `json:"documents,omitempty"`
@@ -250,6 +290,11 @@ func (t *Template) Validate() error {
 	if len(t.Phases) == 0 {
 		bad("no phases")
 	}
+	for _, a := range t.Appointments {
+		if err := a.Validate(); err != nil {
+			errs = append(errs, errors.Unwrap(err))
+		}
+	}
 	seen := map[string]bool{}
 	for i, p := range t.Phases {
 		if !validID(p.ID) || seen[p.ID] {
@@ -308,6 +353,9 @@ func (s StageSpec) validate() []error {
 	}
 	if !s.End.IsZero() && s.End.Before(s.Start.Time) {
 		bad("ends %s before it starts %s", s.End.Format(time.DateOnly), s.Start.Format(time.DateOnly))
+	}
+	if _, err := Zone(s.TimeZone); err != nil {
+		bad("%v", errors.Unwrap(err))
 	}
 	if s.Window != nil {
 		if !s.Kind.Consultative() && s.Kind != AccreditationWindow {
@@ -456,5 +504,7 @@ func (t *Template) Shifted(d time.Duration) *Template {
 		}
 		c.Phases[i] = p
 	}
+	// The people were the past process's: a new one's office appoints its own.
+	c.Appointments = nil
 	return &c
 }

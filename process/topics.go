@@ -7,8 +7,8 @@ import "slices"
 // only subscribers of everything.
 var Topics = map[string][]string{
 	"phases": {"process.created", "process.completed", "stage.started", "stage.completed", "stage.failed",
-		"stage.added", "milestone.reached", "co-facilitator.appointed"},
-	"sessions": {"stage.announced", "stage.rescheduled", "stage.cancelled", "session.opened", "session.held",
+		"stage.added", "milestone.reached", "co-facilitator.appointed", "chair.appointed"},
+	"sessions": {"stage.announced", "stage.rescheduled", "stage.cancelled", "venue.changed", "session.opened", "session.held",
 		"summary.recorded", "conference.opened", "conference.closed", "conference.adopted", "conference.rejected",
 		"endorsement.opened", "endorsement.closed", "endorsement.adopted", "endorsement.rejected"},
 	"windows": {"window.opened", "window.closed", "window.moved", "window.reminder", "opening.moved",

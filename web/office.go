@@ -78,6 +78,9 @@ var notices = map[string]string{
 	"add":        "office.done.add",
 	"appoint":    "office.done.appoint",
 	"reschedule": "office.done.reschedule",
+	"move":       "office.done.move",
+	"extend":     "office.done.extend",
+	"venue":      "office.done.venue",
 	"cancel":     "office.done.cancel",
 	"window":     "office.done.window",
 	"circulate":  "office.done.circulate",
@@ -94,7 +97,8 @@ func (s *Site) officePageOn(r *http.Request, id string) (*Page, wire.ProcessStat
 	return s.pageOn(r, id)
 }
 
-// coFacilitators are the States the record says were appointed.
+// coFacilitators are the States the record says were appointed, with
+// their representatives' names where it gives them.
 func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
 	changes, err := s.api(r).Changes(r.Context(), processID)
 	if err != nil {
@@ -102,8 +106,12 @@ func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, erro
 	}
 	var out []string
 	for _, c := range changes {
-		if st := c.Details().State; c.Event == "co-facilitator.appointed" && st != "" {
-			out = append(out, st)
+		switch d := c.Details(); {
+		case c.Event != "co-facilitator.appointed" || d.State == "":
+		case d.Person != "":
+			out = append(out, d.Person+" ("+d.State+")")
+		default:
+			out = append(out, d.State)
 		}
 	}
 	return out, nil
@@ -144,6 +152,9 @@ func stageActions(p *Page, ss *Session, st process.Stage) []actionLink {
 	if ss.Role == rolePGAOffice {
 		if scheduled {
 			names = append(names, "reschedule", "cancel")
+		}
+		if scheduled || running && kind.Steerable() {
+			names = append(names, "move", "extend", "venue")
 		}
 		if st.Spec.Window != nil && (scheduled || running) || running && (kind == process.NegotiationRound || kind == process.Draft) {
 			names = append(names, "window")
@@ -193,6 +204,42 @@ type stageFormData struct {
 }
 
 var stageForms = []stageForm{
+	{
+		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
+		roles:  []string{rolePGAOffice},
+		fields: []string{"start", "end", "reason"},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), true
+		},
+	},
+	{
+		name: "extend", title: "office.extend.title", link: "office.extend.link", api: "extend",
+		roles:  []string{rolePGAOffice},
+		fields: []string{"days", "endNow", "reason"},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			body := map[string]any{"reason": r.PostFormValue("reason")}
+			if r.PostFormValue("endNow") == "true" {
+				body["endNow"] = true
+				return body, true
+			}
+			days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+			if err != nil {
+				p.Form.Errors["days"] = p.T("office.number.invalid", "field", p.T("office.days.label"))
+				return nil, false
+			}
+			body["days"] = days
+			return body, true
+		},
+	},
+	{
+		name: "venue", title: "office.venue.title", link: "office.venue.link", api: "venue",
+		roles:  []string{rolePGAOffice},
+		fields: []string{"timeZone", "place", "reason"},
+		body: func(r *http.Request, p *Page) (any, bool) {
+			return map[string]any{"place": r.PostFormValue("place"), "timeZone": r.PostFormValue("timeZone"),
+				"reason": r.PostFormValue("reason")}, true
+		},
+	},
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
 		roles:  []string{rolePGAOffice},

@@ -52,6 +52,7 @@ type OpenWindow struct {
 	Code     string    `json:"code"`
 	OpensAt  time.Time `json:"opensAt"`
 	ClosesAt time.Time `json:"closesAt"`
+	TimeZone string    `json:"timeZone"` // the venue's, IANA
 }
 
 // StageDetail is one stage with its contribution window as the intake
@@ -76,7 +77,8 @@ type ChangeData struct {
 	From   string `json:"from"`
 	To     string `json:"to"`
 	Reason string `json:"reason"`
-	State  string `json:"state"` // the State whose representative was appointed
+	State  string `json:"state"`  // the State whose representative was appointed
+	Person string `json:"person"` // who, when the office or the template named them
 }
 
 // Details reads the change's data; what it does not say is left empty.
@@ -109,19 +111,20 @@ type ReasonRequest struct {
 // WindowRequest moves a window's opening or deadline, in process time, or
 // opens or closes it now.
 type WindowRequest struct {
-	Opens  process.Date `json:"opens,omitzero"`
-	Open   bool         `json:"open,omitempty"` // open now
-	Closes process.Date `json:"closes,omitzero"`
-	Close  bool         `json:"close,omitempty"` // close now
-	Reason string       `json:"reason,omitempty"`
+	Opens  string `json:"opens,omitempty"`  // process time; a date alone: that day's start at the venue
+	Open   bool   `json:"open,omitempty"`   // open now
+	Closes string `json:"closes,omitempty"` // process time; a date alone: that day's end at the venue
+	Close  bool   `json:"close,omitempty"`  // close now
+	Reason string `json:"reason,omitempty"`
 }
 
 // WindowMove is a window's new close, and its opening when it had not
-// opened, in process time.
+// opened, in process time, shown in the venue's time zone.
 type WindowMove struct {
-	StageID string    `json:"stageId"`
-	Opens   time.Time `json:"opens,omitzero"`
-	Closes  time.Time `json:"closes"`
+	StageID  string    `json:"stageId"`
+	Opens    time.Time `json:"opens,omitzero"`
+	Closes   time.Time `json:"closes"`
+	TimeZone string    `json:"timeZone"` // the venue's, IANA
 }
 
 // RecordOutcomeRequest records a conference's adoption or the Assembly's
@@ -145,10 +148,13 @@ type VoteCounts struct {
 	Absent  *int `json:"absent,omitempty"`
 }
 
-// AppointRequest appoints a State's Permanent Representative co-facilitator.
+// AppointRequest appoints a co-facilitator or a chair: a State's representative.
 type AppointRequest struct {
-	State  string `json:"state"` // ISO 3166 alpha-3
-	Reason string `json:"reason,omitempty"`
+	State  string       `json:"state"`            // ISO 3166 alpha-3
+	Person string       `json:"person,omitempty"` // default: the State's Permanent Representative, unnamed
+	Role   string       `json:"role,omitempty"`   // co-facilitator (default) or chair
+	Date   process.Date `json:"date,omitzero"`    // default: today
+	Reason string       `json:"reason,omitempty"`
 }
 
 // CoFacilitators are the States whose representatives co-facilitate.

@@ -65,8 +65,15 @@ const (
 	UpdateCancelStage  = "cancel-stage"
 	UpdateMoveDeadline = "move-deadline"
 	UpdateAppoint      = "appoint"
+	UpdateMoveStage    = "move-stage"   // postpone or advance a stage that has not ended
+	UpdateExtendStage  = "extend-stage" // lengthen, shorten or end now a stage that has not ended
+	UpdateSetVenue     = "set-venue"    // a stage's place and time zone
 	QueryStatus        = "status"
 )
+
+// SignalStageMoved tells a running stage's workflow that the office moved
+// its stage (a StageMove); the Process sends it.
+const SignalStageMoved = "stage-moved"
 
 // Names of the stage workflows' updates.
 const (
@@ -120,6 +127,7 @@ type ScheduleChange struct {
 	Reason  string    `json:"reason,omitempty"`
 	From    string    `json:"from,omitempty"`
 	To      string    `json:"to,omitempty"`
+	By      string    `json:"by,omitempty"` // who in the office
 }
 
 // ProcessState is the Process workflow's state, carried across
@@ -129,6 +137,9 @@ type ProcessState struct {
 	Stages         []StageState     `json:"stages"`
 	Changes        []ScheduleChange `json:"changes,omitempty"`
 	CoFacilitators []string         `json:"coFacilitators,omitempty"` // ISO codes of their States
+	// Appointments are the co-facilitators and chairs with their names:
+	// the template's, then the office's.
+	Appointments []process.Appointment `json:"appointments,omitempty"`
 }
 
 // ProcessStatus answers QueryStatus.
@@ -146,7 +157,8 @@ type ProcessStatus struct {
 	Changes []ScheduleChange `json:"changes,omitempty"`
 	// CoFacilitators are the States whose Permanent Representatives the
 	// PGA appointed.
-	CoFacilitators []string `json:"coFacilitators"`
+	CoFacilitators []string              `json:"coFacilitators"`
+	Appointments   []process.Appointment `json:"appointments"`
 }
 
 // ProcessResult is what a finished process returns.
@@ -162,6 +174,7 @@ type RescheduleRequest struct {
 	Start   process.Date `json:"start"`
 	End     process.Date `json:"end,omitzero"`
 	Reason  string       `json:"reason,omitempty"`
+	By      string       `json:"by,omitempty"`
 }
 
 // AddStageRequest adds a stage to a phase.
@@ -169,12 +182,15 @@ type AddStageRequest struct {
 	Phase  string            `json:"phase"`
 	Stage  process.StageSpec `json:"stage"`
 	Reason string            `json:"reason,omitempty"`
+	By     string            `json:"by,omitempty"`
 }
 
-// CancelStageRequest cancels a stage that has not started.
+// CancelStageRequest cancels a stage that has not started; processes that
+// steer require the reason.
 type CancelStageRequest struct {
 	StageID string `json:"stageId"`
 	Reason  string `json:"reason,omitempty"`
+	By      string `json:"by,omitempty"`
 }
 
 // MoveDeadlineRequest moves the opening or the close of a stage's window
@@ -186,12 +202,57 @@ type MoveDeadlineRequest struct {
 	Open    bool         `json:"open,omitempty"` // open it now: its stage starts at once
 	Closes  process.Date `json:"closes,omitzero"`
 	Reason  string       `json:"reason,omitempty"`
+	By      string       `json:"by,omitempty"`
 }
 
-// AppointRequest appoints a State's Permanent Representative co-facilitator.
+// AppointRequest appoints a State's Permanent Representative co-facilitator,
+// or, with a person, role and date, a named co-facilitator or chair.
 type AppointRequest struct {
-	State  string `json:"state"` // ISO 3166 alpha-3
-	Reason string `json:"reason,omitempty"`
+	State  string       `json:"state"`            // ISO 3166 alpha-3
+	Person string       `json:"person,omitempty"` // default: the State's Permanent Representative, unnamed
+	Role   string       `json:"role,omitempty"`   // co-facilitator (default) or chair
+	Date   process.Date `json:"date,omitzero"`    // default: today
+	Reason string       `json:"reason,omitempty"`
+	By     string       `json:"by,omitempty"`
+}
+
+// MoveStageRequest postpones or advances a stage that has not ended. An
+// open window keeps what it received and its opening; its deadline moves
+// with the stage. A session that has begun keeps its start.
+type MoveStageRequest struct {
+	StageID string       `json:"stageId"`
+	Start   process.Date `json:"start"`
+	End     process.Date `json:"end,omitzero"` // default: as long as before
+	Reason  string       `json:"reason"`
+	By      string       `json:"by,omitempty"`
+}
+
+// ExtendStageRequest lengthens a stage that has not ended by days (shortens
+// it when negative), or ends it now.
+type ExtendStageRequest struct {
+	StageID string `json:"stageId"`
+	Days    int    `json:"days,omitempty"`
+	EndNow  bool   `json:"endNow,omitempty"`
+	Reason  string `json:"reason"`
+	By      string `json:"by,omitempty"`
+}
+
+// SetVenueRequest moves a stage that has not ended to another place and
+// time zone (an IANA name: dates given alone are that zone's days).
+type SetVenueRequest struct {
+	StageID  string `json:"stageId"`
+	Place    string `json:"place"`
+	TimeZone string `json:"timeZone"`
+	Reason   string `json:"reason"`
+	By       string `json:"by,omitempty"`
+}
+
+// StageMove is what the Process tells a running stage's workflow: its new
+// dates and venue, and how far its window moves (the deadline if it has not
+// passed, the opening if it has not come).
+type StageMove struct {
+	Spec  process.StageSpec `json:"spec"`
+	Shift time.Duration     `json:"shift"`
 }
 
 // StageInput starts a stage workflow.

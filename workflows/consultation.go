@@ -23,6 +23,9 @@ func Consultation(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if err := setUpdate(ctx, UpdateSetDeadline, c.setDeadline, c.validateSetDeadline); err != nil {
 		return StageResult{}, err
 	}
+	if workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1 {
+		followMoves(ctx, c.stage, &c.window, in.Stage.Code)
+	}
 	return c.run(ctx)
 }
 
@@ -58,9 +61,11 @@ func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
 	}); err != nil {
 		return c.result, err
 	}
+	// The office can move the session while it runs: its steps read the
+	// stage as it now stands.
 	steps := []step{
-		{at: func() time.Time { return spec.Start.Time }, run: c.sessionOpened},
-		{at: spec.Finish, run: c.sessionHeld},
+		{at: func() time.Time { return c.in.Stage.Start.Time }, run: c.sessionOpened},
+		{at: func() time.Time { return c.in.Stage.Finish() }, run: c.sessionHeld},
 	}
 	if c.has() {
 		steps = append(steps,
@@ -78,7 +83,7 @@ func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
 			return c.result, err
 		}
 	}
-	c.result.EndedAt = spec.Finish()
+	c.result.EndedAt = c.in.Stage.Finish()
 	if c.has() && c.closes.After(c.result.EndedAt) {
 		c.result.EndedAt = c.closes
 	}
@@ -140,7 +145,7 @@ func (c *consultation) reminders() []step {
 				return nil
 			}
 			return c.record(ctx, "window.reminder", at(), map[string]any{
-				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes,
+				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes, "timeZone": c.zone(),
 			})
 		}})
 	}
@@ -192,7 +197,7 @@ func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 		return err
 	}
 	w.opened = true
-	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes})
+	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes, "timeZone": s.zone()})
 }
 
 // sealWindow seals a stage's window in the store and records what it got.
@@ -276,11 +281,7 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	if to.IsZero() {
 		to = s.clk.now(ctx)
 	}
-	row := process.ContributionWindow{
-		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
-		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(to),
-		Public: w.purpose == process.ForContributions, Purpose: w.purpose,
-	}
+	row := w.row(s, code, to)
 	if w.opened {
 		if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, row).Get(ctx, nil); err != nil {
 			return from, err
@@ -289,12 +290,11 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	w.closes, w.moved = to, true
 	w.moves++
 	ev := activities.StageEvent{StageID: s.in.Stage.ID, Event: "window.moved", At: s.clk.now(ctx), Data: map[string]any{
-		"seq": w.moves, "from": from, "to": to, "reason": req.Reason,
+		"seq": w.moves, "from": from, "to": to, "reason": req.Reason, "timeZone": s.zone(),
 	}}
 	if !w.opened && w.scheduled {
 		// Opened from now on, it opens with the new close; until then the
 		// store's schedule moves with the record.
-		row.State = process.WindowScheduled
 		ev.Windows = []process.ContributionWindow{row}
 	}
 	return to, s.rec.record(ctx, ev)

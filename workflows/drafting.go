@@ -36,6 +36,11 @@ func DraftingRound(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if err := setUpdate(ctx, UpdateSetDeadline, d.setDeadline, d.validateSetDeadline); err != nil {
 		return StageResult{}, err
 	}
+	if workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1 {
+		// Its amendments close when the next revision is due, which the
+		// office can move.
+		followMoves(ctx, d.stage, &d.window, d.code())
+	}
 	return d.run(ctx)
 }
 

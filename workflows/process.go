@@ -24,6 +24,8 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	}
 	p.clk = clock{p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
+	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
+	p.children = map[string]workflow.ChildWorkflowFuture{}
 	if err := p.registerHandlers(ctx); err != nil {
 		return ProcessResult{}, err
 	}
@@ -40,12 +42,19 @@ type processRun struct {
 	opening int  // handlers recording a moved opening: no stage starts meanwhile
 	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
+	steer   bool // the office moves stages that have begun, extends them and changes venues
+	// children are the running stages' workflows, to tell of a move.
+	children map[string]workflow.ChildWorkflowFuture
 }
 
 // publishedSchedule versions the Process workflow that keeps the store's
 // windows the exact schedule, so that the intake opens them on time even
 // when a stage's workflow starts late.
 const publishedSchedule = "published-schedule"
+
+// recordedAppointments versions the Process that records the template's
+// appointments when it starts.
+const recordedAppointments = "recorded-appointments"
 
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
@@ -59,7 +68,12 @@ func initialState(now time.Time, in ProcessInput) ProcessState {
 			clk.Origin = in.Template.Begins().Add(-24 * time.Hour)
 		}
 	}
-	st := ProcessState{Clock: clk}
+	st := ProcessState{Clock: clk, Appointments: in.Template.Appointments}
+	for _, app := range in.Template.Appointments {
+		if app.Role == "co-facilitator" {
+			st.CoFacilitators = append(st.CoFacilitators, app.State)
+		}
+	}
 	seq := 0
 	for _, ph := range in.Template.Phases {
 		for _, spec := range ph.Stages {
@@ -139,10 +153,20 @@ func (p *processRun) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
+	if err := p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
 		"template": t.ID, "title": t.Title, "mandate": t.Mandate, "stages": len(p.Stages),
 		"clock": map[string]any{"origin": p.Clock.Origin, "scale": p.Clock.Scale},
-	}})
+	}}); err != nil || !p.steer || workflow.GetVersion(ctx, recordedAppointments, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return err
+	}
+	// The people the template names lead the process from its start: the
+	// record, and the office's overview, list them as appointed.
+	for _, app := range p.Appointments {
+		if err := p.recordAppointment(ctx, app, p.Clock.Origin, map[string]any{"source": app.Source}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nextStage is the scheduled stage that begins first (template order breaks
@@ -188,9 +212,11 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	future := workflow.ExecuteChildWorkflow(cctx, stageWorkflow(s.Spec.Kind), in)
 	p.running++
 	id := s.Spec.ID
+	p.children[id] = future
 	workflow.Go(ctx, func(gctx workflow.Context) {
 		var res StageResult
 		err := future.Get(gctx, &res)
+		delete(p.children, id)
 		p.stageEnded(gctx, id, res, err)
 	})
 	return nil
@@ -280,6 +306,7 @@ func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx), Clock: p.Clock,
 		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
 		CoFacilitators: append([]string{}, p.CoFacilitators...),
+		Appointments:   append([]process.Appointment{}, p.Appointments...),
 	}
 	for _, s := range p.Stages {
 		if s.Status == process.Running {

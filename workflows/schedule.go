@@ -1,7 +1,7 @@
 package workflows
 
 import (
-	"slices"
+	"maps"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -32,28 +32,10 @@ func (p *processRun) registerHandlers(ctx workflow.Context) error {
 	if err := setUpdate(ctx, UpdateAppoint, p.appoint, p.validateAppoint); err != nil {
 		return err
 	}
-	return setUpdate(ctx, UpdateMoveDeadline, p.moveDeadline, p.validateMoveDeadline)
-}
-
-func (p *processRun) validateAppoint(ctx workflow.Context, req AppointRequest) error {
-	const op = "workflows.Appoint"
-	switch {
-	case !process.IsMemberState(req.State):
-		return process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", req.State)
-	case slices.Contains(p.CoFacilitators, req.State):
-		return process.Errorf(op, process.Conflict, "%s's representative is a co-facilitator already", req.State)
+	if err := p.registerSteering(ctx); err != nil {
+		return err
 	}
-	return nil
-}
-
-func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string, error) {
-	p.busy++
-	defer func() { p.busy-- }()
-	p.CoFacilitators = append(p.CoFacilitators, req.State)
-	return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{
-		Event: "co-facilitator.appointed", At: p.clk.now(ctx),
-		Data: map[string]any{"seq": req.State, "state": req.State, "reason": req.Reason},
-	})
+	return setUpdate(ctx, UpdateMoveDeadline, p.moveDeadline, p.validateMoveDeadline)
 }
 
 // scheduled finds a stage that has not started and whose window has not
@@ -109,7 +91,7 @@ func (p *processRun) reschedule(ctx workflow.Context, req RescheduleRequest) (St
 	s := &p.Stages[p.index(req.StageID)]
 	from := s.Spec.Start.Format(time.DateOnly)
 	s.Spec, s.Moved = rescheduled(s.Spec, req), true
-	return *s, p.changed(ctx, "stage.rescheduled", *s, req.Reason, from, s.Spec.Start.Format(time.DateOnly))
+	return *s, p.changed(ctx, change{kind: "stage.rescheduled", stage: *s, reason: req.Reason, by: req.By, from: from, to: s.Spec.Start.Format(time.DateOnly)})
 }
 
 func (p *processRun) validateAddStage(ctx workflow.Context, req AddStageRequest) error {
@@ -142,18 +124,13 @@ func (p *processRun) hasPhase(id string) bool {
 func (p *processRun) addStage(ctx workflow.Context, req AddStageRequest) (StageState, error) {
 	s := StageState{Phase: req.Phase, Seq: len(p.Stages) + 1, Spec: req.Stage, Status: process.Scheduled}
 	p.Stages = append(p.Stages, s)
-	return s, p.changed(ctx, "stage.added", s, req.Reason, "", s.Spec.Start.Format(time.DateOnly))
-}
-
-func (p *processRun) validateCancelStage(ctx workflow.Context, req CancelStageRequest) error {
-	_, err := p.scheduled(ctx, "workflows.CancelStage", req.StageID)
-	return err
+	return s, p.changed(ctx, change{kind: "stage.added", stage: s, reason: req.Reason, by: req.By, to: s.Spec.Start.Format(time.DateOnly)})
 }
 
 func (p *processRun) cancelStage(ctx workflow.Context, req CancelStageRequest) (StageState, error) {
 	s := &p.Stages[p.index(req.StageID)]
 	s.Status = process.Cancelled
-	return *s, p.changed(ctx, "stage.cancelled", *s, req.Reason, "", "")
+	return *s, p.changed(ctx, change{kind: "stage.cancelled", stage: *s, reason: req.Reason, by: req.By})
 }
 
 func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadlineRequest) error {
@@ -222,38 +199,62 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 	if req.Open || !req.Opens.IsZero() {
 		p.opening++
 		defer func() { p.opening--; p.dirty = true }()
-		if err := p.changed(ctx, "opening.moved", *s, req.Reason, old.Opens.Format(time.RFC3339), w.Opens.Format(time.RFC3339)); err != nil {
+		if err := p.changed(ctx, change{kind: "opening.moved", stage: *s, reason: req.Reason, by: req.By,
+			from: old.Opens.Format(time.RFC3339), to: w.Opens.Format(time.RFC3339), data: zoneData(s.Spec)}); err != nil {
 			return *s, err
 		}
 	}
 	if !req.Closes.IsZero() {
-		return *s, p.changed(ctx, "deadline.moved", *s, req.Reason, old.Closes.Format(time.RFC3339), w.Closes.Format(time.RFC3339))
+		return *s, p.changed(ctx, change{kind: "deadline.moved", stage: *s, reason: req.Reason, by: req.By,
+			from: old.Closes.Format(time.RFC3339), to: w.Closes.Format(time.RFC3339), data: zoneData(s.Spec)})
 	}
 	return *s, nil
 }
 
+// zoneData names a stage's venue time zone, in which messages show its
+// deadlines.
+func zoneData(spec process.StageSpec) map[string]any {
+	return map[string]any{"timeZone": spec.Location().String()}
+}
+
+// change is one change to the schedule, for the record: its event, the
+// stage as it now stands, who made it and why, what it was and is.
+type change struct {
+	kind       string
+	stage      StageState
+	reason, by string
+	from, to   string
+	data       map[string]any // more of what changed
+}
+
 // changed wakes the scheduler, keeps the change in the schedule's history
-// and records it with the stage's new row and its window as now scheduled.
+// and records it with the stage's new row and, unless its own workflow
+// publishes it, its window as now scheduled.
 // The intake follows the schedule once that record is written: a change
 // accepted just before its window's old opening and held up (a crash loses
 // the activity until its timeout) can leave the old times in force.
-func (p *processRun) changed(ctx workflow.Context, kind string, s StageState, reason, from, to string) error {
+func (p *processRun) changed(ctx workflow.Context, ch change) error {
 	p.busy++
 	defer func() { p.busy-- }()
 	p.dirty = true
 	now := p.clk.now(ctx)
-	p.Changes = append(p.Changes, ScheduleChange{At: now, Kind: kind, StageID: s.Spec.ID, Reason: reason, From: from, To: to})
-	data := map[string]any{"seq": len(p.Changes), "reason": reason}
-	if from != "" {
-		data["from"] = from
+	s := ch.stage
+	p.Changes = append(p.Changes, ScheduleChange{At: now, Kind: ch.kind, StageID: s.Spec.ID, Reason: ch.reason, From: ch.from, To: ch.to, By: ch.by})
+	data := map[string]any{"seq": len(p.Changes), "reason": ch.reason}
+	maps.Copy(data, ch.data)
+	if ch.from != "" {
+		data["from"] = ch.from
 	}
-	if to != "" {
-		data["to"] = to
+	if ch.to != "" {
+		data["to"] = ch.to
+	}
+	if ch.by != "" {
+		data["by"] = ch.by
 	}
 	ev := activities.StageEvent{
-		StageID: s.Spec.ID, Event: kind, At: now, Data: data, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
+		StageID: s.Spec.ID, Event: ch.kind, At: now, Data: data, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
 	}
-	if w := p.windowRow(s); p.publish && w != nil {
+	if w := p.windowRow(s); p.publish && w != nil && s.Status != process.Running {
 		ev.Windows = []process.ContributionWindow{*w}
 	}
 	return p.rec.record(ctx, ev)

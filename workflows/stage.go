@@ -113,6 +113,10 @@ func (s *stage) simulated(data map[string]any) map[string]any {
 	return data
 }
 
+// zone names the stage's venue time zone, in which its messages show its
+// deadlines.
+func (s *stage) zone() string { return s.in.Stage.Location().String() }
+
 func (s *stage) record(ctx workflow.Context, event string, at time.Time, data map[string]any) error {
 	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: event, At: at, Data: data})
 }

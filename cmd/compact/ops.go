@@ -33,7 +33,12 @@ Run 'compact process <command> -h' for a command's flags.
 const stageUsage = `Usage: compact stage <command> [flags]
 
 Commands:
-  reschedule  move a stage to new dates: compact stage reschedule ID STAGE --start DATE
+  add         add a stage to a phase: compact stage add ID --phase P --stage S --kind K --title T --start DATE
+  cancel      cancel a stage that has not started: compact stage cancel ID STAGE --reason TEXT
+  move        postpone or advance a stage that has not ended: compact stage move ID STAGE --start DATE --reason TEXT
+  extend      extend a stage by days, or end it now: compact stage extend ID STAGE --days N|--end-now --reason TEXT
+  venue       move a stage to another place: compact stage venue ID STAGE --place P --tz ZONE --reason TEXT
+  reschedule  move a stage that has not started to new dates: compact stage reschedule ID STAGE --start DATE
 
 Run 'compact stage <command> -h' for a command's flags.
 `
@@ -85,7 +90,10 @@ func processCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func stageCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("stage", stageUsage, map[string]opsCommand{"reschedule": stageRescheduleCmd}, args, stdout, stderr)
+	return opsDispatch("stage", stageUsage, map[string]opsCommand{
+		"reschedule": stageRescheduleCmd, "add": stageAddCmd, "cancel": stageCancelCmd,
+		"move": stageMoveCmd, "extend": stageExtendCmd, "venue": stageVenueCmd,
+	}, args, stdout, stderr)
 }
 
 func windowCmd(args []string, stdout, stderr io.Writer) int {
@@ -215,7 +223,12 @@ func printStatus(w io.Writer, st wire.ProcessStatus) error {
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPEN WINDOW\tCODE\tOPENS\tCLOSES")
 	for _, win := range st.OpenWindows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", win.StageID, orDash(win.Code), fmtTime(win.OpensAt), fmtTime(win.ClosesAt))
+		loc, err := domain.Zone(win.TimeZone)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", win.StageID, orDash(win.Code),
+			domain.FormatInstant(win.OpensAt, loc), domain.FormatDeadline(win.ClosesAt, loc))
 	}
 	return tw.Flush()
 }
@@ -285,12 +298,11 @@ func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	opens, err := flagDate("at", *at, false)
-	if err != nil {
+	if _, err := flagDate("at", *at, false); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	body := wire.WindowRequest{Open: *at == "", Opens: opens, Reason: *reason}
+	body := wire.WindowRequest{Open: *at == "", Opens: *at, Reason: *reason}
 	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
@@ -299,7 +311,7 @@ func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("window extend ID STAGE", "Moves a stage's contribution deadline, in process time; the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
-	closes := fs.String("closes", "", "the new deadline: YYYY-MM-DD or RFC 3339, in process time (required)")
+	closes := fs.String("closes", "", "the new deadline, in process time: RFC 3339, or YYYY-MM-DD for the end of that day in the venue's time zone (required)")
 	reason := fs.String("reason", "", "why, for the record")
 	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
 	if !ok {
@@ -309,12 +321,11 @@ func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: --closes is required\n", prefix)
 		return 2
 	}
-	closesAt, err := flagDate("closes", *closes, false)
-	if err != nil {
+	if _, err := flagDate("closes", *closes, false); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	body := wire.WindowRequest{Closes: closesAt, Reason: *reason}
+	body := wire.WindowRequest{Closes: *closes, Reason: *reason}
 	return moveWindow(prefix, &o, stdout, stderr, pos, body)
 }
 
@@ -336,12 +347,16 @@ func moveWindow(prefix string, o *opsFlags, stdout, stderr io.Writer, pos []stri
 	return opsCall(prefix, o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.WindowMove, error) {
 		return c.MoveWindow(ctx, pos[0], pos[1], body)
 	}, func(res wire.WindowMove) error {
-		if !res.Opens.IsZero() {
-			_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s (process time)\n",
-				res.StageID, fmtTime(res.Opens), fmtTime(res.Closes))
+		loc, err := domain.Zone(res.TimeZone)
+		if err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(stdout, "stage %s: window closes %s (process time)\n", res.StageID, fmtTime(res.Closes))
+		if !res.Opens.IsZero() {
+			_, err := fmt.Fprintf(stdout, "stage %s: window opens %s, closes %s\n",
+				res.StageID, domain.FormatInstant(res.Opens, loc), domain.FormatDeadline(res.Closes, loc))
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "stage %s: window closes %s\n", res.StageID, domain.FormatDeadline(res.Closes, loc))
 		return err
 	})
 }

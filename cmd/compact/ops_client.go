@@ -162,14 +162,6 @@ func fmtDate(d domain.Date) string {
 	}
 }
 
-// fmtTime prints a wall-clock time in UTC.
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
 func yesNo(b bool) string {
 	if b {
 		return "yes"

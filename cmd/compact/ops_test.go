@@ -70,7 +70,7 @@ const (
 	statusBody = `{"id":"gcm-2027","templateId":"gcm-2018","title":"Global Compact for Migration","code":"GCM",` +
 		`"phase":"consultations","status":"running","createdAt":"2026-11-27T03:00:00Z",` +
 		`"current":["ts1"],"next":{"stageId":"ts2","title":"Thematic session 2","start":"2027-02-20"},` +
-		`"openWindows":[{"stageId":"ts1","code":"TS1","opensAt":"2027-01-11T09:00:00Z","closesAt":"2027-01-25T17:00:00Z"}],` +
+		`"openWindows":[{"stageId":"ts1","code":"TS1","opensAt":"2027-01-11T09:00:00Z","closesAt":"2027-01-25T17:00:00Z","timeZone":"America/New_York"}],` +
 		`"counts":{"running":1,"scheduled":9,"completed":2}}` + "\n"
 	stagesBody = `[{"processId":"gcm-2027","phase":"consultations","seq":1,"spec":{"id":"ts1","kind":"thematic-session",` +
 		`"title":"Thematic session 1","place":"New York","start":"2027-01-11","end":"2027-01-12"},"status":"completed","moved":false},` +
@@ -78,6 +78,12 @@ const (
 		`"title":"Thematic session 2","start":"2027-02-20"},"status":"scheduled","moved":true}]` + "\n"
 	stageBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
 		`"title":"Thematic session 2","place":"Geneva","start":"2027-03-01","end":"2027-03-02"},"status":"scheduled","moved":true}` + "\n"
+	movedBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
+		`"title":"Thematic session 2","place":"Vienna","timeZone":"Europe/Vienna","start":"2027-03-08","end":"2027-03-09",` +
+		`"window":{"opens":"2027-01-31T23:00:00Z","closes":"2027-03-07T23:00:00Z"}},"status":"running","moved":true}` + "\n"
+	movedOut = "SEQ  START       END         STAGE  KIND              STATUS   MOVED  PLACE\n" +
+		"2    2027-03-08  2027-03-09  ts2    thematic-session  running  yes    Vienna\n" +
+		"window opens 2027-02-01 00:00 Europe/Vienna (2027-01-31T23:00:00Z), closes 2027-03-07 24:00 Europe/Vienna (2027-03-07T23:00:00Z)\n"
 	conflictBody = `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
 		`"detail":"stage ts2 has not started: its window cannot close now"}` + "\n"
 )
@@ -104,8 +110,15 @@ func TestOpsCommands(t *testing.T) {
 		"GET /v1/processes/gcm-2027":                        {200, statusBody},
 		"GET /v1/processes/gcm-2027/stages":                 {200, stagesBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/reschedule": {200, stageBody},
-		"POST /v1/processes/gcm-2027/stages/ts1/window":     {200, `{"stageId":"ts1","closes":"2027-02-01T17:00:00Z"}` + "\n"},
-		"POST /v1/processes/gcm-2027/stages/ts2/window":     {409, conflictBody},
+		"POST /v1/processes/gcm-2027/stages/ts1/window":     {200, `{"stageId":"ts1","closes":"2027-02-01T17:00:00Z","timeZone":"Europe/Zurich"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages/ts5/window":     {200, `{"stageId":"ts5","closes":"2027-03-01T23:00:00Z","timeZone":"Europe/Zurich"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages/ts2/move":       {200, movedBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/extend":     {200, movedBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/venue":      {200, movedBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/cancel": {400, `{"type":"urn:compact:problem:invalid","title":"Bad Request","status":400,` +
+			`"detail":"reason is required: a cancellation is shown, with why, on the public list of schedule changes"}` + "\n"},
+		"POST /v1/processes/gcm-2027/stages":            {201, movedBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/window": {409, conflictBody},
 		"POST /v1/processes/gcm-2027/stages/ts4/window": {409, `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
 			`"detail":"stage ts4's window has taken contributions since 2027-02-01T09:00:00Z: it can no longer change"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/ts3/window": {200, `{"stageId":"ts3","opens":"2027-03-01T09:00:00Z","closes":"2027-03-20T17:00:00Z"}` + "\n"},
@@ -146,8 +159,8 @@ func TestOpsCommands(t *testing.T) {
 		out: "process  gcm-2027\ntitle    Global Compact for Migration\ncode     GCM\nphase    consultations\n" +
 			"status   running\ncurrent  ts1\nnext     ts2 on 2027-02-20: Thematic session 2\n" +
 			"stages   completed 2, running 1, scheduled 9\n\n" +
-			"OPEN WINDOW  CODE  OPENS                 CLOSES\n" +
-			"ts1          TS1   2027-01-11T09:00:00Z  2027-01-25T17:00:00Z\n",
+			"OPEN WINDOW  CODE  OPENS                                                     CLOSES\n" +
+			"ts1          TS1   2027-01-11 04:00 America/New_York (2027-01-11T09:00:00Z)  2027-01-25 12:00 America/New_York (2027-01-25T17:00:00Z)\n",
 	}, {
 		name:   "process status --json",
 		args:   []string{"process", "status", "--json", server, "gcm-2027"},
@@ -173,13 +186,55 @@ func TestOpsCommands(t *testing.T) {
 		args:   []string{"window", "extend", "gcm-2027", "ts1", server, token, "--closes", "2027-02-01T17:00:00Z"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts1/window", auth: "Bearer cpt_secret",
 		body: map[string]any{"closes": "2027-02-01T17:00:00Z"},
-		out:  "stage ts1: window closes 2027-02-01T17:00:00Z (process time)\n",
+		out:  "stage ts1: window closes 2027-02-01 18:00 Europe/Zurich (2027-02-01T17:00:00Z)\n",
 	}, {
 		name:   "window open later",
 		args:   []string{"window", "open", "gcm-2027", "ts3", server, token, "--at", "2027-03-01T09:00:00Z", "--reason", "venue"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts3/window", auth: "Bearer cpt_secret",
 		body: map[string]any{"opens": "2027-03-01T09:00:00Z", "reason": "venue"},
-		out:  "stage ts3: window opens 2027-03-01T09:00:00Z, closes 2027-03-20T17:00:00Z (process time)\n",
+		out:  "stage ts3: window opens 2027-03-01 09:00 UTC (2027-03-01T09:00:00Z), closes 2027-03-20 17:00 UTC (2027-03-20T17:00:00Z)\n",
+	}, {
+		name:   "window extend to a day's end",
+		args:   []string{"window", "extend", "gcm-2027", "ts5", server, token, "--closes", "2027-03-01"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts5/window", auth: "Bearer cpt_secret",
+		body: map[string]any{"closes": "2027-03-01"},
+		out:  "stage ts5: window closes 2027-03-01 24:00 Europe/Zurich (2027-03-01T23:00:00Z)\n",
+	}, {
+		name:   "stage move",
+		args:   []string{"stage", "move", "gcm-2027", "ts2", server, token, "--start", "2027-03-08", "--reason", "postponed"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/move", auth: "Bearer cpt_secret",
+		body: map[string]any{"start": "2027-03-08", "end": "", "reason": "postponed"},
+		out:  movedOut,
+	}, {
+		name:   "stage extend",
+		args:   []string{"stage", "extend", "gcm-2027", "ts2", server, token, "--days", "1", "--reason", "more panels"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/extend", auth: "Bearer cpt_secret",
+		body: map[string]any{"days": 1.0, "endNow": false, "reason": "more panels"},
+		out:  movedOut,
+	}, {
+		name:   "stage venue",
+		args:   []string{"stage", "venue", "gcm-2027", "ts2", server, token, "--place", "Vienna", "--tz", "Europe/Vienna", "--reason", "host"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/venue", auth: "Bearer cpt_secret",
+		body: map[string]any{"place": "Vienna", "timeZone": "Europe/Vienna", "reason": "host"},
+		out:  movedOut,
+	}, {
+		name:   "stage cancel refused",
+		args:   []string{"stage", "cancel", "gcm-2027", "ts2", server, token, "--reason", " x"},
+		code:   1,
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/cancel", auth: "Bearer cpt_secret",
+		body:   map[string]any{"reason": " x"},
+		errOut: "compact stage cancel: reason is required",
+	}, {
+		name: "stage add",
+		args: []string{"stage", "add", "gcm-2027", server, token, "--phase", "consultations", "--stage", "ts2", "--kind", "thematic-session",
+			"--title", "Thematic session 2", "--code", "TS2", "--place", "Vienna", "--tz", "Europe/Vienna",
+			"--start", "2027-03-08", "--opens", "2027-02-01", "--closes", "2027-03-07", "--reason", "demand"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages", auth: "Bearer cpt_secret",
+		body: map[string]any{"phase": "consultations", "reason": "demand", "stage": map[string]any{
+			"id": "ts2", "kind": "thematic-session", "code": "TS2", "title": "Thematic session 2", "place": "Vienna",
+			"timeZone": "Europe/Vienna", "start": "2027-03-08",
+			"window": map[string]any{"opens": "2027-01-31T23:00:00Z", "closes": "2027-03-07T23:00:00Z"}}},
+		out: movedOut,
 	}, {
 		name:   "window open now refused",
 		args:   []string{"window", "open", "gcm-2027", "ts4", server, token},
@@ -255,6 +310,13 @@ func TestOpsMisuse(t *testing.T) {
 		{[]string{"stage", "reschedule", "p", "s", server}, 2, "--start is required"},
 		{[]string{"stage", "reschedule", "p", server, "--start", "2027-01-01"}, 2, "missing STAGE"},
 		{[]string{"window", "extend", "p", "s", server, "--closes", "soon"}, 2, `--closes "soon"`},
+		{[]string{"stage", "move", "p", "s", server, "--start", "2027-03-08"}, 2, "--reason is required"},
+		{[]string{"stage", "move", "p", "s", server, "--reason", "r"}, 2, "--start is required"},
+		{[]string{"stage", "extend", "p", "s", server, "--reason", "r"}, 2, "give --days N or --end-now"},
+		{[]string{"stage", "extend", "p", "s", server, "--days", "2", "--end-now", "--reason", "r"}, 2, "give --days N or --end-now"},
+		{[]string{"stage", "venue", "p", "s", server, "--place", "Geneva", "--tz", "Europe/Geneva", "--reason", "r"}, 2, `time zone "Europe/Geneva"`},
+		{[]string{"stage", "cancel", "p", "s", server}, 2, "--reason is required"},
+		{[]string{"stage", "add", "p", server, "--phase", "x", "--stage", "y", "--kind", "hearing", "--title", "H", "--start", "2027-03-08", "--opens", "2027-03-01"}, 2, "give both --opens and --closes"},
 		{[]string{"draft", "publish", "p", "s", server, "--file", "x.txt"}, 2, "--revision is required"},
 		{[]string{"draft", "publish", "p", "s", server, "--revision", "1", "--file", "no-such.txt"}, 1, "no-such.txt"},
 		{[]string{"window", "close", "p", "s", "--server", "ftp://x"}, 2, "want an http:// or https:// URL"},

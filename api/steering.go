@@ -1,0 +1,93 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+	"github.com/compact-un/compact/workflows"
+)
+
+// The PGA office steers a running process: it moves, extends, ends and
+// re-venues stages that have not ended, each a Process workflow update
+// whose validator refuses a change with its reason, recorded with who made
+// it and why.
+
+// steeringRoutes registers the office's steering of stages.
+func (s *Server) steeringRoutes(mux *http.ServeMux) {
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/move", steerWith(s, workflows.UpdateMoveStage,
+		func(stage, by string, b wire.MoveStageRequest) any {
+			return workflows.MoveStageRequest{StageID: stage, Start: b.Start, End: b.End, Reason: b.Reason, By: by}
+		}), PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/extend", steerWith(s, workflows.UpdateExtendStage,
+		func(stage, by string, b wire.ExtendStageRequest) any {
+			return workflows.ExtendStageRequest{StageID: stage, Days: b.Days, EndNow: b.EndNow, Reason: b.Reason, By: by}
+		}), PGAOffice)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/venue", steerWith(s, workflows.UpdateSetVenue,
+		func(stage, by string, b wire.VenueRequest) any {
+			return workflows.SetVenueRequest{StageID: stage, Place: b.Place, TimeZone: b.TimeZone, Reason: b.Reason, By: by}
+		}), PGAOffice)
+}
+
+
+// steerWith is a route that decodes a body B and runs the update request
+// makes of it, for the stage in the path, by the caller.
+func steerWith[B any](s *Server, update string, request func(stageID, by string, body B) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body B
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body))
+	}
+}
+
+// steer runs a steering update and answers with the stage as it now stands.
+func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any) {
+	id := r.PathValue("id")
+	var st workflows.StageState
+	if err := s.updateProcess(r.Context(), id, update, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, readModelStage(id, st))
+}
+
+// by names who in the office made a change, for the record: the token's
+// party and the token, which the office can trace to a person.
+func by(r *http.Request) string {
+	p := principal(r.Context())
+	if p.TokenID == "" {
+		return p.Party
+	}
+	return p.Party + " (" + p.TokenID + ")"
+}
+
+// windowTimes reads a window's new opening and deadline by the one deadline
+// rule, in the stage's venue zone: a date alone opens at the start of that
+// day there and closes at its end.
+func windowTimes(sg process.Stage, opens, closes string) (time.Time, time.Time, error) {
+	loc := sg.Spec.Location()
+	var o, c time.Time
+	var err error
+	if opens != "" {
+		if o, err = process.ParseOpening(opens, loc); err != nil {
+			return o, c, err
+		}
+	}
+	if closes != "" {
+		c, err = process.ParseDeadline(closes, loc)
+	}
+	return o, c, err
+}
+
+// inZone shows an instant in the venue's zone: the same instant, with the
+// venue's offset.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
+}

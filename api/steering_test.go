@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+)
+
+// TestTheOfficeSteersARunningSession postpones a session whose window is
+// open and moves its venue on the real stack; a deadline given as a date
+// alone then ends with that day at the new venue, in the answer and in the
+// intake alike; what makes no sense is refused with a problem and changes
+// nothing.
+func TestTheOfficeSteersARunningSession(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("steer")
+	start := time.Now().Add(time.Second)
+	tmpl := testTemplate(id, code, start)
+	tmpl.Phases[0].Stages[1].TimeZone = "Europe/Zurich"
+	launchProcess(t, a, pga, inlineProcess(tmpl))
+	pollStore(t, "ts1's window to open", func() bool { return recorded(id, "ts1", "window.opened") })
+	base := "/v1/processes/" + id + "/stages/"
+	before := timelineStage(t, a, id, "ts1")
+
+	day := func(n int) string { return start.AddDate(0, 0, n).UTC().Format(time.DateOnly) }
+	for _, tc := range []struct {
+		name, path string
+		body       any
+		want       int
+	}{
+		{"move without a reason", "ts1/move", map[string]any{"start": day(17)}, http.StatusBadRequest},
+		{"move into the past", "ts1/move", map[string]any{"start": day(-2), "reason": "r"}, http.StatusUnprocessableEntity},
+		{"move a running accreditation", "acc/move", map[string]any{"start": day(17), "reason": "r"}, http.StatusConflict},
+		{"an unknown time zone", "ts1/venue", map[string]any{"place": "Geneva", "timeZone": "Europe/Geneva", "reason": "r"}, http.StatusBadRequest},
+		{"cancel without a reason", "conference/cancel", nil, http.StatusBadRequest},
+		{"extend by nothing", "ts1/extend", map[string]any{"reason": "r"}, http.StatusBadRequest},
+		{"end a session not begun", "ts1/extend", map[string]any{"endNow": true, "reason": "r"}, http.StatusConflict},
+		{"a deadline before the opening", "ts1/window", map[string]any{"closes": day(-1), "reason": "r"}, http.StatusUnprocessableEntity},
+	} {
+		wantProblem(t, tc.name, a.do("POST", base+tc.path, pga, tc.body), tc.want)
+	}
+	if after := timelineStage(t, a, id, "ts1"); !after.Spec.Start.Equal(before.Spec.Start.Time) || after.Spec.Place != "Geneva" {
+		t.Fatalf("refused changes changed ts1: %+v", after.Spec)
+	}
+
+	// Postponed a week: the open window keeps its opening, its deadline follows.
+	res := a.do("POST", base+"ts1/move", pga, map[string]any{"start": day(17), "reason": "At the request of the regional groups"})
+	var moved process.Stage
+	res.JSON(t, &moved)
+	if res.Status != http.StatusOK || moved.Spec.Start.Format(time.DateOnly) != day(17) || !moved.Moved {
+		t.Fatalf("move: %d %s", res.Status, res.Body)
+	}
+	shift := moved.Spec.Start.Sub(before.Spec.Start.Time)
+	pollStore(t, "the intake to follow the move", func() bool {
+		w, err := stack.store.GetWindow(context.Background(), id, "ts1")
+		return err == nil && w.State == process.WindowOpen && w.ClosesAt.Equal(before.Spec.Window.Closes.Add(shift))
+	})
+
+	res = a.do("POST", base+"ts1/venue", pga, map[string]any{"place": "Vienna", "timeZone": "Europe/Vienna", "reason": "Host country offer"})
+	if res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"timeZone":"Europe/Vienna"`) {
+		t.Fatalf("venue: %d %s", res.Status, res.Body)
+	}
+
+	// A deadline given as a date alone ends with that day in Vienna.
+	vienna, _ := time.LoadLocation("Europe/Vienna")
+	last, _ := time.ParseInLocation(time.DateOnly, day(16), vienna)
+	want := last.AddDate(0, 0, 1)
+	res = a.do("POST", base+"ts1/window", pga, map[string]any{"closes": day(16), "reason": "Aligned with the session"})
+	var mv wire.WindowMove
+	res.JSON(t, &mv)
+	if res.Status != http.StatusOK || !mv.Closes.Equal(want) || mv.TimeZone != "Europe/Vienna" ||
+		!strings.Contains(string(res.Body), day(17)+"T00:00:00+0") {
+		t.Fatalf("deadline %s at the venue: %d %s, want %s", day(16), res.Status, res.Body, want)
+	}
+	pollStore(t, "the intake to take the deadline", func() bool {
+		w, err := stack.store.GetWindow(context.Background(), id, "ts1")
+		return err == nil && w.ClosesAt.Equal(want)
+	})
+
+	// The public list of changes says what, who and why.
+	res = a.do("GET", "/v1/processes/"+id+"/changes", "", nil)
+	var changes []wire.ScheduleChange
+	res.JSON(t, &changes)
+	var events []string
+	for _, c := range changes {
+		events = append(events, c.Event+" "+c.StageID)
+		if c.Event == "stage.rescheduled" {
+			var d struct{ From, To, Reason, By string }
+			if err := json.Unmarshal(c.Data, &d); err != nil || d.From != before.Spec.Start.Format(time.DateOnly) ||
+				d.To != day(17) || d.Reason == "" || !strings.HasPrefix(d.By, "PGA (tok_") {
+				t.Errorf("the move as listed: %s (%v)", c.Data, err)
+			}
+		}
+	}
+	if !slices.Equal(events, []string{"stage.rescheduled ts1", "venue.changed ts1", "window.moved ts1"}) {
+		t.Errorf("changes: %v", events)
+	}
+}

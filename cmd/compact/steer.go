@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/compact-un/compact/client"
+	domain "github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+)
+
+// The office steers a running process from the command line: add, cancel,
+// move, extend and re-venue stages. Each change needs a reason, which the
+// public list of schedule changes shows.
+
+// stageMoveCmd postpones or advances a stage that has not ended.
+func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage move"
+	fs := newFlags("stage move ID STAGE", "Postpones or advances a stage that has not ended, also one whose window is open: what it received stays, its deadline follows; the PGA office's token.", stderr)
+	start := fs.String("start", "", "the stage's new first day, YYYY-MM-DD (required)")
+	end := fs.String("end", "", "the stage's new last day, YYYY-MM-DD; default: as long as before")
+	var req wire.MoveStageRequest
+	return steerCmd(prefix, fs, args, stdout, stderr, func() (err error) {
+		if *start == "" {
+			return fmt.Errorf("--start is required")
+		}
+		if req.Start, err = flagDate("start", *start, true); err == nil {
+			req.End, err = flagDate("end", *end, true)
+		}
+		return err
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+		req.Reason = reason
+		return c.MoveStage(ctx, id, stage, req)
+	})
+}
+
+// stageExtendCmd lengthens, shortens or ends now a stage that has not ended.
+func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage extend"
+	fs := newFlags("stage extend ID STAGE", "Extends a stage that has not ended by --days (shortens it when negative), or ends a running session or round now with --end-now; the PGA office's token.", stderr)
+	days := fs.Int("days", 0, "days to add to its last day; negative to shorten")
+	endNow := fs.Bool("end-now", false, "end the running session or round now")
+	return steerCmd(prefix, fs, args, stdout, stderr, func() error {
+		if (*days == 0) == !*endNow {
+			return fmt.Errorf("give --days N or --end-now")
+		}
+		return nil
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason})
+	})
+}
+
+// stageVenueCmd moves a stage to another place and time zone.
+func stageVenueCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage venue"
+	fs := newFlags("stage venue ID STAGE", "Moves a stage that has not ended to another place and IANA time zone, in which its deadlines given as a date alone end; the PGA office's token.", stderr)
+	place := fs.String("place", "", "the new place, e.g. Vienna (required)")
+	zone := fs.String("tz", "", "the venue's IANA time zone, e.g. Europe/Vienna (required)")
+	return steerCmd(prefix, fs, args, stdout, stderr, func() error {
+		if *place == "" || *zone == "" {
+			return fmt.Errorf("--place and --tz are required")
+		}
+		if _, err := domain.Zone(*zone); err != nil {
+			return fmt.Errorf("--tz: %w", err)
+		}
+		return nil
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+		return c.SetVenue(ctx, id, stage, wire.VenueRequest{Place: *place, TimeZone: *zone, Reason: reason})
+	})
+}
+
+// stageCancelCmd cancels a stage that has not started.
+func stageCancelCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage cancel"
+	fs := newFlags("stage cancel ID STAGE", "Cancels a stage that has not started, and its window; the PGA office's token.", stderr)
+	return steerCmd(prefix, fs, args, stdout, stderr, func() error { return nil },
+		func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+			return c.CancelStage(ctx, id, stage, wire.ReasonRequest{Reason: reason})
+		})
+}
+
+// steerCmd parses a steering command's ID, STAGE, --reason and the flags fs
+// holds, checks them, and sends the change, printing the stage as it now
+// stands.
+func steerCmd(prefix string, fs *flag.FlagSet, args []string, stdout, stderr io.Writer, check func() error,
+	send func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error)) int {
+	var o opsFlags
+	o.register(fs)
+	reason := fs.String("reason", "", "why, for the public list of schedule changes (required)")
+	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
+	if !ok {
+		return code
+	}
+	err := check()
+	if err == nil && strings.TrimSpace(*reason) == "" {
+		err = fmt.Errorf("--reason is required: the public list of schedule changes shows why")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+		return send(ctx, c, pos[0], pos[1], *reason)
+	}, printStageAnswer(stdout))
+}
+
+// printStageAnswer prints a stage the API answered with, and its window's
+// times in its venue's zone.
+func printStageAnswer(stdout io.Writer) func(domain.Stage) error {
+	return func(sg domain.Stage) error {
+		if err := printStages(stdout, []domain.Stage{sg}); err != nil {
+			return err
+		}
+		if w := sg.Spec.Window; w != nil {
+			loc := sg.Spec.Location()
+			_, err := fmt.Fprintf(stdout, "window opens %s, closes %s\n", domain.FormatInstant(w.Opens.Time, loc), domain.FormatDeadline(w.Closes.Time, loc))
+			return err
+		}
+		return nil
+	}
+}
+
+// stageAddCmd adds a stage to a phase: an extra round, hearing or
+// intersessional meeting. Its window's dates given alone follow the one
+// deadline rule in its venue's zone.
+func stageAddCmd(args []string, stdout, stderr io.Writer) int {
+	const prefix = "compact stage add"
+	fs := newFlags("stage add ID", "Adds a stage to a phase of a running process; the PGA office's token.", stderr)
+	var o opsFlags
+	o.register(fs)
+	var spec domain.StageSpec
+	phase := fs.String("phase", "", "the phase it belongs to (required)")
+	fs.StringVar(&spec.ID, "stage", "", "the new stage's ID, e.g. round7 (required)")
+	kind := fs.String("kind", "", "its kind, e.g. negotiation-round, hearing, thematic-session (required)")
+	fs.StringVar(&spec.Title, "title", "", "its title (required)")
+	fs.StringVar(&spec.Code, "code", "", "its tracking-number code, for a stage with a window, e.g. TS7")
+	fs.StringVar(&spec.Place, "place", "", "where it meets")
+	fs.StringVar(&spec.TimeZone, "tz", "", "the venue's IANA time zone, e.g. America/New_York")
+	start := fs.String("start", "", "its first day, YYYY-MM-DD (required)")
+	end := fs.String("end", "", "its last day, YYYY-MM-DD")
+	opens := fs.String("opens", "", "its window's opening: YYYY-MM-DD (that day's start at the venue) or RFC 3339")
+	closes := fs.String("closes", "", "its window's deadline: YYYY-MM-DD (that day's end at the venue) or RFC 3339")
+	reason := fs.String("reason", "", "why, for the public list of schedule changes")
+	pos, code, ok := parseOps(fs, prefix, args, "ID")
+	if !ok {
+		return code
+	}
+	spec.Kind = domain.StageKind(*kind)
+	if err := addedStage(&spec, *phase, *start, *end, *opens, *closes); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
+	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason}
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+		return c.AddStage(ctx, pos[0], req)
+	}, printStageAnswer(stdout))
+}
+
+// addedStage completes a stage from stage add's flags, or says what is wrong.
+func addedStage(spec *domain.StageSpec, phase, start, end, opens, closes string) error {
+	if phase == "" || spec.ID == "" || spec.Kind == "" || spec.Title == "" || start == "" {
+		return fmt.Errorf("--phase, --stage, --kind, --title and --start are required")
+	}
+	loc, err := domain.Zone(spec.TimeZone)
+	if err != nil {
+		return fmt.Errorf("--tz: %w", err)
+	}
+	for _, f := range []struct {
+		name, value string
+		to          *domain.Date
+	}{{"start", start, &spec.Start}, {"end", end, &spec.End}} {
+		if f.value == "" {
+			continue
+		}
+		d, err := flagDate(f.name, f.value, true)
+		if err != nil {
+			return err
+		}
+		*f.to = d
+	}
+	if (opens == "") != (closes == "") {
+		return fmt.Errorf("give both --opens and --closes for a window, or neither")
+	}
+	if opens == "" {
+		return nil
+	}
+	o, err := domain.ParseOpening(opens, loc)
+	if err != nil {
+		return fmt.Errorf("--opens: %w", err)
+	}
+	c, err := domain.ParseDeadline(closes, loc)
+	if err != nil {
+		return fmt.Errorf("--closes: %w", err)
+	}
+	spec.Window = &domain.Window{Opens: domain.Date{Time: o}, Closes: domain.Date{Time: c}}
+	return nil
+}

@@ -1,0 +1,78 @@
+package process
+
+import (
+	"testing"
+	"time"
+)
+
+// TestOneDeadlineRule checks what the office means by a deadline: a date
+// alone ends with that day at the venue, an instant is itself, and both
+// read back as given with the zone named.
+func TestOneDeadlineRule(t *testing.T) {
+	geneva, err := Zone("Europe/Zurich")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in, zone, want, shown string
+	}{
+		{"2027-03-01", "Europe/Zurich", "2027-03-01T23:00:00Z", "2027-03-01 24:00 Europe/Zurich (2027-03-01T23:00:00Z)"},
+		{"2027-07-01", "Europe/Zurich", "2027-07-01T22:00:00Z", "2027-07-01 24:00 Europe/Zurich (2027-07-01T22:00:00Z)"},
+		{"2027-03-01", "America/New_York", "2027-03-02T05:00:00Z", "2027-03-01 24:00 America/New_York (2027-03-02T05:00:00Z)"},
+		{"2027-03-01", "", "2027-03-02T00:00:00Z", "2027-03-01 24:00 UTC (2027-03-02T00:00:00Z)"},
+		{"2027-03-01T17:00:00+01:00", "America/New_York", "2027-03-01T16:00:00Z", "2027-03-01 11:00 America/New_York (2027-03-01T16:00:00Z)"},
+	} {
+		loc, err := Zone(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseDeadline(c.in, loc)
+		if err != nil {
+			t.Fatalf("%s in %q: %v", c.in, c.zone, err)
+		}
+		if got.Format(time.RFC3339) != c.want {
+			t.Errorf("deadline %s in %q = %s, want %s", c.in, c.zone, got.Format(time.RFC3339), c.want)
+		}
+		if s := FormatDeadline(got, loc); s != c.shown {
+			t.Errorf("deadline %s in %q shows %q, want %q", c.in, c.zone, s, c.shown)
+		}
+	}
+	opens, err := ParseOpening("2027-03-01", geneva)
+	if err != nil || opens.Format(time.RFC3339) != "2027-02-28T23:00:00Z" {
+		t.Errorf("opening 2027-03-01 in Geneva = %s, %v", opens.Format(time.RFC3339), err)
+	}
+	if s := FormatInstant(opens, geneva); s != "2027-03-01 00:00 Europe/Zurich (2027-02-28T23:00:00Z)" {
+		t.Errorf("opening shows %q", s)
+	}
+	for _, bad := range []string{"Europe/Geneva", "Mars/Olympus", "Local", "../etc"} {
+		if _, err := Zone(bad); KindOf(err) != Invalid {
+			t.Errorf("zone %q: %v, want invalid", bad, err)
+		}
+	}
+	if _, err := ParseDeadline("1 March", time.UTC); KindOf(err) != Invalid {
+		t.Errorf("deadline %q: %v, want invalid", "1 March", err)
+	}
+	spec := StageSpec{ID: "ts1", Kind: ThematicSession, Title: "Session", Start: Date{time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)}, TimeZone: "Europe/Geneva"}
+	if err := spec.Validate(); KindOf(err) != Invalid {
+		t.Errorf("a stage in zone Europe/Geneva: %v, want invalid", err)
+	}
+}
+
+// TestGCMCoFacilitators checks that the template carries the co-facilitators
+// the sources name, and that a process shifted to new dates does not.
+func TestGCMCoFacilitators(t *testing.T) {
+	tpl, err := LookupTemplate("gcm-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, a := range tpl.Appointments {
+		states = append(states, a.State+" "+a.Person)
+	}
+	if len(states) != 2 || states[0] != "MEX Juan José Gómez Camacho" || states[1] != "CHE Jürg Lauber" {
+		t.Errorf("appointments = %v", states)
+	}
+	if got := tpl.Shifted(24 * time.Hour).Appointments; got != nil {
+		t.Errorf("a shifted template keeps %v", got)
+	}
+}
