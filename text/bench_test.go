@@ -1,9 +1,12 @@
 package text
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/compact-un/compact/process"
 )
 
 // vocabulary is a made-up word list: benchmark texts need words of UN-draft
@@ -103,6 +106,65 @@ func BenchmarkDiff(b *testing.B) {
 		for b.Loop() {
 			Identify(old, different)
 			Diff(old, different)
+		}
+	})
+}
+
+// BenchmarkCompile: the compilation text of a 1,000-paragraph revision with
+// 5,000 amendments of every kind and 50,000 positions from the 193 Member
+// States; "next" then makes the next revision from it with every fifth
+// amendment incorporated.
+func BenchmarkCompile(b *testing.B) {
+	rev := bigRevision(4, 1000, 400<<10)
+	Identify(nil, rev)
+	r := rand.New(rand.NewPCG(5, 5))
+	states := process.MemberStates()
+	kinds := []AmendmentKind{Replace, InsertBefore, InsertAfter, Delete, NewParagraph, EditWords}
+	ams := make([]Amendment, 5000)
+	marks := Marks{Amendments: map[string]Decision{}}
+	for i := range ams {
+		p := rev.Paragraphs[r.IntN(len(rev.Paragraphs))]
+		a := Amendment{ID: fmt.Sprintf("A%d", i+1), Kind: kinds[i%len(kinds)], Paragraph: p.ID, Sponsor: states[r.IntN(len(states))].Code, Cites: []string{fmt.Sprintf("GCM-TS1-%06d", i)}}
+		switch a.Kind {
+		case Delete:
+		case NewParagraph:
+			a.Paragraph, a.Part, a.Text = "", Operative, sentence(r, 40)
+		case EditWords:
+			a.Edits = []Edit{{Old: p.Text[:20], New: "amended words"}}
+		default:
+			a.Text = sentence(r, 50)
+		}
+		ams[i] = a
+		// Every fifth incorporated, on paragraphs no other decision touches.
+		if i%5 == 0 && a.Kind != Replace && a.Kind != Delete && a.Kind != EditWords {
+			marks.Amendments[a.ID] = Decision{Outcome: Incorporated}
+		}
+	}
+	stances := []Stance{Support, Oppose, Reservation}
+	positions := make([]Position, 50000)
+	for i := range positions {
+		positions[i] = Position{Party: states[r.IntN(len(states))].Code, Amendment: ams[r.IntN(len(ams))].ID, Stance: stances[r.IntN(3)]}
+	}
+	b.Run("text", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c, err := Compile(rev, ams, positions, marks)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = c.Text()
+		}
+	})
+	b.Run("next", func(b *testing.B) {
+		c, err := Compile(rev, ams, positions, marks)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := c.Next(); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/compact-un/compact/process"
 )
@@ -85,13 +83,8 @@ func (p *parser) fail(kind process.Kind, format string, args ...any) error {
 }
 
 func (p *parser) take(line string) error {
-	if !utf8.ValidString(line) {
-		return p.fail(process.Invalid, "not valid UTF-8")
-	}
-	for _, r := range line {
-		if unicode.IsControl(r) && r != '\t' {
-			return p.fail(process.Invalid, "control character %U", r)
-		}
+	if why := badText(line); why != "" {
+		return p.fail(process.Invalid, "%s", why)
 	}
 	trimmed := strings.TrimSpace(line)
 	if trimmed == "" {
