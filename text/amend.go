@@ -217,14 +217,15 @@ func (d *Delegations) validateSponsors(a *Amendment, bad func(string, ...any) er
 	return nil
 }
 
-// badText says why no draft could hold s, or is empty.
+// badText says why no draft could hold s, or is empty: control characters
+// and the two non-characters that XML cannot carry are refused.
 func badText(s string) string {
 	if !utf8.ValidString(s) {
 		return "not valid UTF-8"
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' {
-			return fmt.Sprintf("control character %U", r)
+		if unicode.IsControl(r) && r != '\t' || r == 0xFFFE || r == 0xFFFF {
+			return fmt.Sprintf("character %U cannot be in a draft", r)
 		}
 	}
 	return ""

@@ -71,7 +71,7 @@ func TestValidateAmendmentSaysWhatIsWrong(t *testing.T) {
 		{func(a *Amendment) { a.Kind, a.Paragraph, a.Part = NewParagraph, "", Heading }, process.Invalid, `not "heading"`},
 		{func(a *Amendment) { a.Text = rev.Paragraphs[3].Text }, process.Invalid, "replaces OP1 with the same text"},
 		{func(a *Amendment) { a.Text = strings.Repeat("x", MaxParagraphBytes+1) }, process.TooLarge, "a paragraph has at most"},
-		{func(a *Amendment) { a.Text = "bell\a" }, process.Invalid, "control character U+0007"},
+		{func(a *Amendment) { a.Text = "bell\a" }, process.Invalid, "character U+0007 cannot be in a draft"},
 		{func(a *Amendment) {
 			a.Kind, a.Text, a.Edits = EditWords, "", []Edit{{Old: "Charter of the Nations", New: "x"}}
 		}, process.Invalid, `edit 1: "Charter of the Nations" is not in OP1`},

@@ -53,12 +53,17 @@ func compileScenario(t *testing.T) (*Revision, []Amendment, []Position, Marks) {
 	return rev, ams, positions, marks
 }
 
-func TestCompilationShowsProposalsInPlace(t *testing.T) {
+func compiledScenario(t *testing.T) (*Revision, []Amendment, *Compilation) {
 	rev, ams, positions, marks := compileScenario(t)
 	c, err := Compile(rev, ams, positions, marks)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rev, ams, c
+}
+
+func TestCompilationShowsProposalsInPlace(t *testing.T) {
+	_, _, c := compiledScenario(t)
 	text := c.Text()
 	for _, want := range []string{
 		"PP1. [agreed ad ref] We, the Heads of State",
@@ -81,11 +86,7 @@ func TestCompilationShowsProposalsInPlace(t *testing.T) {
 }
 
 func TestNextRevisionTracesItsChanges(t *testing.T) {
-	rev, ams, positions, marks := compileScenario(t)
-	c, err := Compile(rev, ams, positions, marks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rev, _, c := compiledScenario(t)
 	next, sources, err := c.Next()
 	if err != nil {
 		t.Fatal(err)

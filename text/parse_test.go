@@ -87,7 +87,7 @@ func TestParseRefusesWithLineAndReason(t *testing.T) {
 		{"1. One\n- a bullet\n", process.Invalid, 2, "a bullet"},
 		{"1. One\n\n2.\n\n3. Three\n", process.Invalid, 3, "paragraph 2 has no text"},
 		{"1. One\n## H\n# Second title\n", process.Invalid, 3, "a title (# …) after the first paragraph"},
-		{"1. One\x01\n", process.Invalid, 1, "control character U+0001"},
+		{"1. One\x01\n", process.Invalid, 1, "character U+0001 cannot be in a draft"},
 		{"1. One \xff\n", process.Invalid, 1, "not valid UTF-8"},
 		{"1. " + strings.Repeat("word ", MaxParagraphBytes/5+1) + "\n", process.TooLarge, 1, "paragraph 1 has"},
 		{strings.Repeat("x", MaxRevisionBytes+1), process.TooLarge, 0, "a draft has at most"},
