@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/compact-un/compact/process"
 )
 
 // vocabulary is a made-up word list: benchmark texts need words of UN-draft
-// length, not real drafts.
+// length, not real drafts. Half the words of a sentence come from it, the
+// other half from rarer made-up words, as a real text mixes both.
 var vocabulary = strings.Fields(`migrants States commit cooperation international human rights
 	ensure protection regular safe orderly migration national policies data evidence development
 	sustainable labour mobility children women return readmission border management consular
@@ -21,9 +24,16 @@ var vocabulary = strings.Fields(`migrants States commit cooperation internationa
 func sentence(r *rand.Rand, n int) string {
 	words := make([]string, n)
 	for i := range words {
-		words[i] = vocabulary[r.IntN(len(vocabulary))]
+		words[i] = word(r)
 	}
 	return strings.Join(words, " ") + "."
+}
+
+func word(r *rand.Rand) string {
+	if r.IntN(2) == 0 {
+		return vocabulary[r.IntN(len(vocabulary))]
+	}
+	return fmt.Sprintf("term%d", r.IntN(20000))
 }
 
 // bigRevision has n operative paragraphs of about size bytes in all.
@@ -52,7 +62,7 @@ func edited(rev *Revision) *Revision {
 		case i%10 == 3:
 			w := strings.Fields(p.Text)
 			for k := 0; k < 3; k++ {
-				w[r.IntN(len(w))] = vocabulary[r.IntN(len(vocabulary))]
+				w[r.IntN(len(w))] = word(r)
 			}
 			p.Text = strings.Join(w, " ")
 		}
@@ -67,6 +77,25 @@ func edited(rev *Revision) *Revision {
 	return next
 }
 
+// measure runs the benchmark's loop reporting, besides the wall time and
+// the allocations, the process's CPU time per operation: on a machine
+// shared with other work the wall time says more about the others.
+func measure(b *testing.B, op func()) {
+	b.ReportAllocs()
+	var before, after syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		op()
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
 const (
 	benchParagraphs = 5000
 	benchBytes      = 2 << 20
@@ -76,7 +105,9 @@ const (
 // revision and its edit (Identify then Diff, as a new revision is read);
 // "different" gives two unrelated texts the same IDs, the worst case for
 // the word diffs; "identify-different" is Identify and Diff on two
-// unrelated texts, which match nothing.
+// unrelated texts, which match nothing. "baseline-whole-paragraphs" is
+// the same-run baseline: process.DiffParagraphs, today's whole-paragraph
+// LCS diff, on the similar pair.
 func BenchmarkDiff(b *testing.B) {
 	old := bigRevision(1, benchParagraphs, benchBytes)
 	Identify(nil, old)
@@ -84,11 +115,10 @@ func BenchmarkDiff(b *testing.B) {
 	different := bigRevision(3, benchParagraphs, benchBytes)
 	different.Number = 1
 	b.Run("similar", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			Identify(old, similar)
 			Diff(old, similar)
-		}
+		})
 	})
 	b.Run("different", func(b *testing.B) {
 		sameIDs := *different
@@ -96,24 +126,36 @@ func BenchmarkDiff(b *testing.B) {
 		for i := range sameIDs.Paragraphs {
 			sameIDs.Paragraphs[i].ID = old.Paragraphs[i].ID
 		}
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			Diff(old, &sameIDs)
+		})
+	})
+	b.Run("baseline-whole-paragraphs", func(b *testing.B) {
+		texts := func(r *Revision) []string {
+			out := make([]string, len(r.Paragraphs))
+			for i, p := range r.Paragraphs {
+				out[i] = p.Text
+			}
+			return out
 		}
+		a, c := texts(old), texts(similar)
+		measure(b, func() {
+			process.DiffParagraphs(a, c)
+		})
 	})
 	b.Run("identify-different", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			Identify(old, different)
 			Diff(old, different)
-		}
+		})
 	})
 }
 
 // BenchmarkCompile: the compilation text of a 1,000-paragraph revision with
 // 5,000 amendments of every kind and 50,000 positions from the 193 Member
 // States; "next" then makes the next revision from it with every fifth
-// amendment incorporated.
+// amendment incorporated. "baseline-markdown" is the same-run baseline:
+// the revision's own text, without amendments.
 func BenchmarkCompile(b *testing.B) {
 	rev := bigRevision(4, 1000, 400<<10)
 	Identify(nil, rev)
@@ -145,26 +187,29 @@ func BenchmarkCompile(b *testing.B) {
 	for i := range positions {
 		positions[i] = Position{Party: states[r.IntN(len(states))].Code, Amendment: ams[r.IntN(len(ams))].ID, Stance: stances[r.IntN(3)]}
 	}
+	b.Run("baseline-markdown", func(b *testing.B) {
+		measure(b, func() {
+			_ = rev.Markdown()
+		})
+	})
 	b.Run("text", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			c, err := Compile(rev, ams, positions, marks)
 			if err != nil {
 				b.Fatal(err)
 			}
 			_ = c.Text()
-		}
+		})
 	})
 	b.Run("next", func(b *testing.B) {
 		c, err := Compile(rev, ams, positions, marks)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			if _, _, err := c.Next(); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }

@@ -112,3 +112,22 @@ func FuzzWordDiff(f *testing.F) {
 		}
 	})
 }
+
+func TestIdentifyFindsEditsInALargeRevision(t *testing.T) {
+	old := bigRevision(1, 500, 200<<10)
+	Identify(nil, old)
+	next := edited(old)
+	Identify(old, next)
+	count := map[string]int{}
+	for _, c := range Diff(old, next) {
+		count[string(c.Op)]++
+		if c.Moved {
+			count["moved"]++
+		}
+	}
+	// One paragraph in ten edited, one in a hundred replaced by a new one,
+	// one in fifty moved (see edited).
+	if fmt.Sprint(count) != "map[added:5 edited:50 kept:445 moved:10 removed:5]" {
+		t.Errorf("diff counts: %v", count)
+	}
+}

@@ -3,13 +3,12 @@ package text
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"unicode"
 )
 
-// Similar is the word-set similarity (Jaccard: shared words over all words)
+// similar is the word-set similarity (Jaccard: shared words over all words)
 // from which Identify takes an edited paragraph for the same paragraph.
-const Similar = 0.5
+const similar = 0.5
 
 // commonWord is how many unmatched earlier paragraphs a word may appear in
 // and still suggest a match: rarer words only, so that "the" and "migrants"
@@ -24,8 +23,9 @@ const commonWord = 32
 // its position. A nil prev gives every paragraph a new ID.
 //
 // It is deterministic, and bounded on any input: each paragraph is compared
-// only with the earlier ones that share a word found in at most commonWord
-// of them.
+// only with the earlier ones that share a third of its rarer words (those
+// found in at most commonWord of them), and with those next to where its
+// neighbours came from (an edit in place, however common its words).
 func Identify(prev, next *Revision) {
 	matched := make([]bool, len(next.Paragraphs))
 	for i := range next.Paragraphs {
@@ -37,14 +37,16 @@ func Identify(prev, next *Revision) {
 		for i, p := range prev.Paragraphs {
 			byText[p.Text] = append(byText[p.Text], i)
 		}
+		from := make([]int, len(next.Paragraphs)) // the old index of an exact match, or -1
 		for i := range next.Paragraphs {
+			from[i] = -1
 			if same := byText[next.Paragraphs[i].Text]; len(same) > 0 {
 				next.Paragraphs[i].ID = prev.Paragraphs[same[0]].ID
-				taken[same[0]], matched[i] = true, true
+				taken[same[0]], matched[i], from[i] = true, true, same[0]
 				byText[next.Paragraphs[i].Text] = same[1:]
 			}
 		}
-		for _, pair := range similarPairs(prev, next, taken, matched) {
+		for _, pair := range similarPairs(prev, next, taken, matched, from) {
 			if !taken[pair.old] && !matched[pair.new] {
 				next.Paragraphs[pair.new].ID = prev.Paragraphs[pair.old].ID
 				taken[pair.old], matched[pair.new] = true, true
@@ -65,9 +67,9 @@ type pair struct {
 
 // similarPairs are the pairs of unmatched paragraphs similar enough, best
 // first, ties broken by position.
-func similarPairs(prev, next *Revision, taken, matched []bool) []pair {
-	oldWords := make([][]string, len(prev.Paragraphs))
-	index := make(map[string][]int)
+func similarPairs(prev, next *Revision, taken, matched []bool, from []int) []pair {
+	oldWords := make([][]uint64, len(prev.Paragraphs))
+	index := make(map[uint64][]int)
 	for i, p := range prev.Paragraphs {
 		if taken[i] {
 			continue
@@ -85,17 +87,30 @@ func similarPairs(prev, next *Revision, taken, matched []bool) []pair {
 		}
 		words := wordSet(p.Text)
 		clear(shared)
+		rare := 0
 		for _, w := range words {
-			if olds := index[w]; len(olds) <= commonWord {
+			if olds := index[w]; len(olds) > 0 && len(olds) <= commonWord {
+				rare++
 				for _, i := range olds {
 					shared[i]++
 				}
 			}
 		}
-		for i := range shared {
-			// The count from rare words alone is a lower bound: count all.
+		// Next to where a neighbour came from: a candidate whatever it shares.
+		if j > 0 && from[j-1] >= 0 && from[j-1]+1 < len(prev.Paragraphs) && !taken[from[j-1]+1] {
+			shared[from[j-1]+1] += len(words)
+		}
+		if j+1 < len(next.Paragraphs) && from[j+1] > 0 && !taken[from[j+1]-1] {
+			shared[from[j+1]-1] += len(words)
+		}
+		for i, n := range shared {
+			// Half the words in common at least, if similar: a third of
+			// the rare ones, or it is chance.
+			if n < max(1, rare/3) {
+				continue
+			}
 			n := intersection(oldWords[i], words)
-			if sim := float64(n) / float64(len(oldWords[i])+len(words)-n); sim >= Similar {
+			if sim := float64(n) / float64(len(oldWords[i])+len(words)-n); sim >= similar {
 				pairs = append(pairs, pair{i, j, sim})
 			}
 		}
@@ -106,22 +121,42 @@ func similarPairs(prev, next *Revision, taken, matched []bool) []pair {
 	return pairs
 }
 
-// wordSet is text's distinct lower-case words, sorted.
-func wordSet(text string) []string {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+// wordSet is text's distinct words, as runs of letters and digits without
+// case, each by its 64-bit FNV-1a hash (a fixed function, so that the
+// result never depends on the run), sorted.
+func wordSet(text string) []uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	var words []uint64
+	h, in := uint64(offset), false
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			for r = unicode.ToLower(r); r > 0; r >>= 8 {
+				h = (h ^ uint64(r&0xff)) * prime
+			}
+			in = true
+			continue
+		}
+		if in {
+			words = append(words, h)
+			h, in = offset, false
+		}
+	}
+	if in {
+		words = append(words, h)
+	}
 	slices.Sort(words)
 	return slices.Compact(words)
 }
 
 // intersection counts the words in both sorted sets.
-func intersection(a, b []string) int {
+func intersection(a, b []uint64) int {
 	n := 0
 	for len(a) > 0 && len(b) > 0 {
-		switch c := strings.Compare(a[0], b[0]); {
-		case c == 0:
+		switch {
+		case a[0] == b[0]:
 			n++
 			a, b = a[1:], b[1:]
-		case c < 0:
+		case a[0] < b[0]:
 			a = a[1:]
 		default:
 			b = b[1:]
