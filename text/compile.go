@@ -226,6 +226,19 @@ func (p *Proposal) line() string {
 	return line + "\n"
 }
 
+// inserted is a new paragraph next to target: a sibling of a paragraph or
+// subparagraph, an operative paragraph next to a heading, a preambular one
+// after the title.
+func inserted(target Paragraph, text string) Paragraph {
+	switch target.Part {
+	case Title:
+		return Paragraph{Part: Preamble, Text: text}
+	case Heading:
+		return Paragraph{Part: Operative, Text: text}
+	}
+	return Paragraph{Part: target.Part, Level: target.Level, Text: text}
+}
+
 // Source says where a paragraph of the next revision came from.
 type Source struct {
 	ID     string   `json:"id"` // the paragraph's ID
@@ -241,7 +254,8 @@ type Source struct {
 // others left out, new paragraphs given IDs from the new revision's number
 // and their position, everything renumbered. Sources list, in the new
 // revision's order and then the removed ones, every paragraph changed,
-// added or removed and the amendments it came from. Two decisions that
+// added or removed and the amendments it came from; a deleted paragraph's
+// subparagraphs go with it. Two decisions that
 // cannot both hold (two replacements of one paragraph, a deletion and an
 // edit, an edit whose words are gone, merged amendments with different
 // wordings) are a Conflict.
@@ -271,15 +285,25 @@ func (c *Compilation) Next() (*Revision, []Source, error) {
 		p Paragraph
 		a *Amendment
 	}
+	var parentDeletedBy *Amendment // a deleted paragraph's subparagraphs go with it
 	for _, e := range c.Entries {
 		para := rev.Paragraphs[e.Paragraph]
 		var before, after []addition
 		var changedBy *Amendment
 		deleted := false
+		if para.Level == 0 {
+			parentDeletedBy = nil
+		} else if parentDeletedBy != nil {
+			changedBy, deleted = parentDeletedBy, true
+			note(para.ID, Removed, parentDeletedBy)
+		}
 		for _, p := range e.Proposals {
 			a, d := p.Amendment, p.Decision
 			if d.Outcome != Incorporated && d.Outcome != Merged {
 				continue
+			}
+			if para.Level > 0 && parentDeletedBy != nil {
+				return nil, nil, process.Errorf(op, process.Conflict, "%s goes with its paragraph, deleted by %s, yet %s is taken on it", rev.Label(e.Paragraph), parentDeletedBy.ID, a.ID)
 			}
 			text := a.Text
 			if d.Outcome == Merged {
@@ -287,10 +311,10 @@ func (c *Compilation) Next() (*Revision, []Source, error) {
 			}
 			switch a.Kind {
 			case InsertBefore:
-				before = append(before, addition{Paragraph{Part: para.Part, Level: para.Level, Text: text}, a})
+				before = append(before, addition{inserted(para, text), a})
 				continue
 			case InsertAfter:
-				after = append(after, addition{Paragraph{Part: para.Part, Level: para.Level, Text: text}, a})
+				after = append(after, addition{inserted(para, text), a})
 				continue
 			case NewParagraph:
 				after = append(after, addition{Paragraph{Part: a.Part, Text: text}, a})
@@ -317,6 +341,9 @@ func (c *Compilation) Next() (*Revision, []Source, error) {
 			}
 			changedBy = a
 			note(para.ID, map[bool]ChangeOp{true: Removed, false: Edited}[deleted], a)
+			if deleted && para.Level == 0 {
+				parentDeletedBy = a
+			}
 		}
 		for _, b := range before {
 			add(b.p, b.a)

@@ -150,3 +150,34 @@ func TestNextRefusesDecisionsThatCannotBothHold(t *testing.T) {
 		t.Errorf("a position on an unknown amendment: %v", err)
 	}
 }
+
+func TestDeletingAParagraphTakesItsSubparagraphs(t *testing.T) {
+	rev, ams, positions, marks := compileScenario(t)
+	op3 := ams[4].Paragraph // A5 edits OP3
+	ams = append(ams, Amendment{ID: "A7", Revision: 0, Kind: Delete, Paragraph: op3, Sponsor: "USA"})
+	delete(marks.Amendments, "A5")
+	marks.Amendments["A7"] = Decision{Outcome: Incorporated}
+	c, err := Compile(rev, ams, positions, marks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Next(); process.KindOf(err) != process.Conflict || !strings.Contains(err.Error(), "OP3 (a) goes with its paragraph, deleted by A7, yet A4 is taken on it") {
+		t.Fatalf("A4 inserts after (a) of a deleted OP3: %v", err)
+	}
+	delete(marks.Amendments, "A4")
+	if c, err = Compile(rev, ams, positions, marks); err != nil {
+		t.Fatal(err)
+	}
+	next, sources, err := c.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range next.Paragraphs {
+		if p.Level > 0 {
+			t.Errorf("subparagraph %s %q left without its paragraph", p.ID, p.Text)
+		}
+	}
+	if s := fmt.Sprint(sources); !strings.Contains(s, "{r0-7 removed [A7] []} {r0-8 removed [A7] []} {r0-9 removed [A7] []}") {
+		t.Errorf("sources: %s", s)
+	}
+}
