@@ -321,7 +321,7 @@ func (p *Proposal) akn() aknNode {
 	a := p.Amendment
 	var what []aknNode
 	if p.Alt > 0 {
-		what = append(what, textEl("span", fmt.Sprintf("Alt %d: ", p.Alt)))
+		what = append(what, textEl("span", p.alt()))
 	}
 	switch a.Kind {
 	case Delete:
@@ -333,11 +333,7 @@ func (p *Proposal) akn() aknNode {
 	default:
 		what = append(what, textEl("ins", a.Text))
 	}
-	what = append(what, textEl("span", fmt.Sprintf(" — %s (%s; support %d, oppose %d, reservations %d)",
-		strings.Join(a.Proponents(), ", "), a.ID, len(p.Support), len(p.Oppose), len(p.Reservation))))
-	if p.Decision.Outcome != Pending {
-		what = append(what, textEl("span", " — "+strings.TrimSuffix(string(p.Decision.Outcome)+": "+p.Decision.Note, ": ")))
-	}
+	what = append(what, textEl("span", p.attribution()))
 	block := el("p", what...).classed("proposal")
 	block.EID = "amdt_" + a.ID
 	return block

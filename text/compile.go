@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -92,8 +93,9 @@ func Compile(rev *Revision, amendments []Amendment, positions []Position, marks 
 	}
 	c := &Compilation{Revision: rev, Entries: make([]Entry, len(rev.Paragraphs))}
 	for i, p := range rev.Paragraphs {
-		c.Entries[i] = Entry{Paragraph: i, Status: cmpOr(marks.Paragraphs[p.ID], Open)}
+		c.Entries[i] = Entry{Paragraph: i, Status: cmp.Or(marks.Paragraphs[p.ID], Open)}
 	}
+	alts := make([]int, len(rev.Paragraphs)) // alternatives so far, by paragraph
 	proposal := make(map[string]*Proposal, len(amendments))
 	where := make([][2]int, len(amendments)) // entry, index among its proposals
 	for n := range amendments {
@@ -113,10 +115,8 @@ func Compile(rev *Revision, amendments []Amendment, positions []Position, marks 
 		e := &c.Entries[i]
 		pr := Proposal{Amendment: a, Decision: marks.Amendments[a.ID]}
 		if a.Kind == Replace || a.Kind == EditWords {
-			pr.Alt = 1
-			for _, q := range e.Proposals {
-				pr.Alt = max(pr.Alt, q.Alt+1)
-			}
+			alts[i]++
+			pr.Alt = alts[i]
 		}
 		e.Proposals = append(e.Proposals, pr)
 		where[n] = [2]int{i, len(e.Proposals) - 1}
@@ -157,14 +157,6 @@ func Compile(rev *Revision, amendments []Amendment, positions []Position, marks 
 		}
 	}
 	return c, nil
-}
-
-func cmpOr[T comparable](v, otherwise T) T {
-	var zero T
-	if v == zero {
-		return otherwise
-	}
-	return v
 }
 
 // Text is the rolling text: each paragraph as in Markdown, its status when
@@ -212,18 +204,30 @@ func (p *Proposal) line() string {
 		}
 		what = "[" + strings.Join(edits, "; ") + "]"
 	}
-	if p.Alt > 0 {
-		what = fmt.Sprintf("Alt %d: %s", p.Alt, what)
+	return "    " + p.alt() + what + p.attribution() + "\n"
+}
+
+// alt is "Alt n: " for an alternative.
+func (p *Proposal) alt() string {
+	if p.Alt == 0 {
+		return ""
 	}
-	line := fmt.Sprintf("    %s — %s (%s; support %d, oppose %d, reservations %d)",
-		what, strings.Join(a.Proponents(), ", "), a.ID, len(p.Support), len(p.Oppose), len(p.Reservation))
+	return fmt.Sprintf("Alt %d: ", p.Alt)
+}
+
+// attribution is who proposes it, the count of positions and the outcome:
+// " — MEX, ARG (A1; support 3, oppose 1, reservations 0) — merged: note".
+func (p *Proposal) attribution() string {
+	a := p.Amendment
+	s := fmt.Sprintf(" — %s (%s; support %d, oppose %d, reservations %d)",
+		strings.Join(a.Proponents(), ", "), a.ID, len(p.Support), len(p.Oppose), len(p.Reservation))
 	if p.Decision.Outcome != Pending {
-		line += " — " + string(p.Decision.Outcome)
+		s += " — " + string(p.Decision.Outcome)
 		if p.Decision.Note != "" {
-			line += ": " + p.Decision.Note
+			s += ": " + p.Decision.Note
 		}
 	}
-	return line + "\n"
+	return s
 }
 
 // inserted is a new paragraph next to target: a sibling of a paragraph or
