@@ -167,3 +167,20 @@ func FuzzImportRevision(f *testing.F) {
 		}
 	})
 }
+
+func TestUnusualShapesExportValidly(t *testing.T) {
+	rev := mustParse(t, "# Title\n\nPP1. Recalling,\n(a) its resolution 71/1;\n(b) its resolution 72/244;\n\n## A heading without a label\n\n1. Decides;\n(a) to convene;\n\n## Objective 2: Labelled\n\n2. Requests.\n")
+	Identify(nil, rev)
+	doc, err := ExportRevision(rev, gcmMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ImportRevision(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameParagraphs(rev.Paragraphs, back.Paragraphs) {
+		t.Errorf("read back:\n%+v\nwant\n%+v", back.Paragraphs, rev.Paragraphs)
+	}
+	validate(t, map[string][]byte{"shapes": doc})
+}
