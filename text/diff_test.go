@@ -131,3 +131,38 @@ func TestIdentifyFindsEditsInALargeRevision(t *testing.T) {
 		t.Errorf("diff counts: %v", count)
 	}
 }
+
+// FuzzIdentifyDiff: whatever two drafts, the diff accounts for every
+// paragraph of each once, in the new revision's order.
+func FuzzIdentifyDiff(f *testing.F) {
+	f.Add(mustRead(f), "# Global compact\n\n1. This Global Compact rests on the Charter.\n\n2. We commit to strengthen.\n")
+	f.Add("1. a b c\n\n2. d e f\n\n3. g h i\n", "1. g h i\n\n2. a b x\n\n3. d e f\n")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		old, err := Parse(a)
+		if err != nil {
+			return
+		}
+		next, err := Parse(b)
+		if err != nil {
+			return
+		}
+		Identify(nil, old)
+		next.Number = 1
+		Identify(old, next)
+		var olds, news int
+		for _, c := range Diff(old, next) {
+			if c.Op != Added {
+				olds++
+			}
+			if c.Op != Removed {
+				if c.ID != next.Paragraphs[news].ID {
+					t.Fatalf("change %+v out of the new revision's order", c)
+				}
+				news++
+			}
+		}
+		if olds != len(old.Paragraphs) || news != len(next.Paragraphs) {
+			t.Fatalf("diff accounts for %d of %d old and %d of %d new paragraphs", olds, len(old.Paragraphs), news, len(next.Paragraphs))
+		}
+	})
+}
