@@ -75,19 +75,25 @@ func TestAkomaNtosoReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []*Revision{rev, next} {
-		doc, err := ExportRevision(r, gcmMeta)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := ImportRevision(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if back.Number != r.Number || !sameParagraphs(r.Paragraphs, back.Paragraphs) {
-			t.Errorf("revision %d read back as %d:\n%+v\nwant\n%+v", r.Number, back.Number, back.Paragraphs, r.Paragraphs)
-		}
+	readsBack(t, rev)
+	readsBack(t, next)
+}
+
+// readsBack exports r, checks that it imports as r and returns the export.
+func readsBack(t *testing.T, r *Revision) []byte {
+	t.Helper()
+	doc, err := ExportRevision(r, gcmMeta)
+	if err != nil {
+		t.Fatal(err)
 	}
+	back, err := ImportRevision(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Number != r.Number || !sameParagraphs(r.Paragraphs, back.Paragraphs) {
+		t.Errorf("revision %d read back as %d:\n%+v\nwant\n%+v", r.Number, back.Number, back.Paragraphs, r.Paragraphs)
+	}
+	return doc
 }
 
 func TestExportRefusesBadMeta(t *testing.T) {
@@ -171,16 +177,5 @@ func FuzzImportRevision(f *testing.F) {
 func TestUnusualShapesExportValidly(t *testing.T) {
 	rev := mustParse(t, "# Title\n\nPP1. Recalling,\n(a) its resolution 71/1;\n(b) its resolution 72/244;\n\n## A heading without a label\n\n1. Decides;\n(a) to convene;\n\n## Objective 2: Labelled\n\n2. Requests.\n")
 	Identify(nil, rev)
-	doc, err := ExportRevision(rev, gcmMeta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := ImportRevision(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sameParagraphs(rev.Paragraphs, back.Paragraphs) {
-		t.Errorf("read back:\n%+v\nwant\n%+v", back.Paragraphs, rev.Paragraphs)
-	}
-	validate(t, map[string][]byte{"shapes": doc})
+	validate(t, map[string][]byte{"shapes": readsBack(t, rev)})
 }
