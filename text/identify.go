@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // similar is the word-set similarity (Jaccard: shared words over all words)
@@ -80,33 +81,45 @@ func similarPairs(prev, next *Revision, taken, matched []bool, from []int) []pai
 		}
 	}
 	var pairs []pair
-	shared := make(map[int]int)
+	// shared counts, for the paragraph at hand, the words each earlier one
+	// has in common with it; touched lists those counted, to reset them.
+	shared := make([]int, len(prev.Paragraphs))
+	var touched []int
+	count := func(i, n int) {
+		if shared[i] == 0 {
+			touched = append(touched, i)
+		}
+		shared[i] += n
+	}
 	for j, p := range next.Paragraphs {
 		if matched[j] {
 			continue
 		}
 		words := wordSet(p.Text)
-		clear(shared)
+		for _, i := range touched {
+			shared[i] = 0
+		}
+		touched = touched[:0]
 		rare := 0
 		for _, w := range words {
 			if olds := index[w]; len(olds) > 0 && len(olds) <= commonWord {
 				rare++
 				for _, i := range olds {
-					shared[i]++
+					count(i, 1)
 				}
 			}
 		}
 		// Next to where a neighbour came from: a candidate whatever it shares.
 		if j > 0 && from[j-1] >= 0 && from[j-1]+1 < len(prev.Paragraphs) && !taken[from[j-1]+1] {
-			shared[from[j-1]+1] += len(words)
+			count(from[j-1]+1, len(words)+1)
 		}
 		if j+1 < len(next.Paragraphs) && from[j+1] > 0 && !taken[from[j+1]-1] {
-			shared[from[j+1]-1] += len(words)
+			count(from[j+1]-1, len(words)+1)
 		}
-		for i, n := range shared {
+		for _, i := range touched {
 			// Half the words in common at least, if similar: a third of
 			// the rare ones, or it is chance.
-			if n < max(1, rare/3) {
+			if shared[i] < max(1, rare/3) {
 				continue
 			}
 			n := intersection(oldWords[i], words)
@@ -129,7 +142,15 @@ func wordSet(text string) []uint64 {
 	var words []uint64
 	h, in := uint64(offset), false
 	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if r < utf8.RuneSelf && 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+			h = (h ^ uint64(r)) * prime
+			in = true
+			continue
+		}
+		if r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			for r = unicode.ToLower(r); r > 0; r >>= 8 {
 				h = (h ^ uint64(r&0xff)) * prime
 			}
