@@ -1,0 +1,259 @@
+package text
+
+import (
+	"slices"
+	"strings"
+)
+
+// ChangeOp is what became of a paragraph between two revisions.
+type ChangeOp string
+
+const (
+	Kept    ChangeOp = "kept"    // same text
+	Edited  ChangeOp = "edited"  // same paragraph, text changed: see Words
+	Added   ChangeOp = "added"   // only in the new revision
+	Removed ChangeOp = "removed" // only in the old revision
+)
+
+// Change is one paragraph in a diff.
+type Change struct {
+	Op ChangeOp `json:"op"`
+	ID string   `json:"id"`
+	// Moved: the paragraph is kept or edited but left its place among the
+	// others (it is shown at its new place).
+	Moved  bool   `json:"moved,omitempty"`
+	OldNum string `json:"oldNum,omitempty"`
+	NewNum string `json:"newNum,omitempty"`
+	Text   string `json:"text,omitempty"`  // kept, added or removed text
+	Words  []Span `json:"words,omitempty"` // an edited paragraph's text, word by word
+}
+
+// Span is a run of words kept ("="), removed ("-") or added ("+").
+type Span struct {
+	Op   string `json:"op"`
+	Text string `json:"text"`
+}
+
+// MaxWordEdits caps the word-level diff of one paragraph: past this many
+// words removed or added (after the words the two texts start and end
+// with), or past half their words, the paragraph is shown as its old text
+// removed and its new text added, which reads as well.
+const MaxWordEdits = 64
+
+// Diff compares two revisions whose paragraphs carry IDs (see Identify):
+// paragraphs are matched by ID; among the matched, those out of their
+// order are the moved ones (the longest run kept in order is not); matched
+// paragraphs whose text changed get a word-level diff. The changes follow
+// the new revision's order, each removed paragraph after the one it
+// followed in the old.
+//
+// Bound: matching is linear and finding moves O(n log n) in paragraphs. A
+// paragraph's word diff (Myers' O((N+M)·D) over words, after its common
+// start and end) stops at D = MaxWordEdits, so the whole costs at most
+// O(W·MaxWordEdits) for W words in both revisions and O(MaxWordEdits²)
+// memory reused from paragraph to paragraph, whatever the texts: two unrelated revisions
+// share no IDs and cost only their length.
+func Diff(old, new *Revision) []Change {
+	oldAt := make(map[string]int, len(old.Paragraphs))
+	for i, p := range old.Paragraphs {
+		oldAt[p.ID] = i
+	}
+	var pairs [][2]int // old, new indexes of matched paragraphs, in new order
+	present := make([]bool, len(old.Paragraphs))
+	for j, p := range new.Paragraphs {
+		if i, ok := oldAt[p.ID]; ok && !present[i] {
+			pairs = append(pairs, [2]int{i, j})
+			present[i] = true
+		}
+	}
+	inOrder := longestIncreasing(pairs)
+	changes := make([]Change, 0, len(new.Paragraphs))
+	next := 0 // the first old paragraph not yet placed
+	removedUpTo := func(end int) {
+		for ; next < end; next++ {
+			if !present[next] {
+				p := old.Paragraphs[next]
+				changes = append(changes, Change{Op: Removed, ID: p.ID, OldNum: p.Num, Text: p.Text})
+			}
+		}
+	}
+	var df differ
+	k := 0
+	for j, p := range new.Paragraphs {
+		if k == len(pairs) || pairs[k][1] != j {
+			changes = append(changes, Change{Op: Added, ID: p.ID, NewNum: p.Num, Text: p.Text})
+			continue
+		}
+		i := pairs[k][0]
+		moved := !inOrder[k]
+		k++
+		if !moved {
+			removedUpTo(i + 1)
+		}
+		o := old.Paragraphs[i]
+		c := Change{Op: Kept, ID: p.ID, Moved: moved, OldNum: o.Num, NewNum: p.Num, Text: p.Text}
+		if o.Text != p.Text {
+			c.Op, c.Text, c.Words = Edited, "", df.words(o.Text, p.Text)
+		}
+		changes = append(changes, c)
+	}
+	removedUpTo(len(old.Paragraphs))
+	return changes
+}
+
+// longestIncreasing marks the pairs in a longest run whose old indexes
+// increase (patience sorting, O(n log n)).
+func longestIncreasing(pairs [][2]int) []bool {
+	var tails []int // index into pairs of the smallest tail of each length
+	prev := make([]int, len(pairs))
+	for n, p := range pairs {
+		l, _ := slices.BinarySearchFunc(tails, p[0], func(t, target int) int { return pairs[t][0] - target })
+		prev[n] = -1
+		if l > 0 {
+			prev[n] = tails[l-1]
+		}
+		if l == len(tails) {
+			tails = append(tails, n)
+		} else {
+			tails[l] = n
+		}
+	}
+	in := make([]bool, len(pairs))
+	if len(tails) > 0 {
+		for n := tails[len(tails)-1]; n >= 0; n = prev[n] {
+			in[n] = true
+		}
+	}
+	return in
+}
+
+// WordDiff is the word-level difference from a to b, words being runs
+// between spaces; see MaxWordEdits for its bound.
+func WordDiff(a, b string) []Span {
+	var df differ
+	return df.words(a, b)
+}
+
+func (df *differ) words(a, b string) []Span {
+	aw, bw := strings.Fields(a), strings.Fields(b)
+	pre := 0
+	for pre < len(aw) && pre < len(bw) && aw[pre] == bw[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(aw)-pre && suf < len(bw)-pre && aw[len(aw)-1-suf] == bw[len(bw)-1-suf] {
+		suf++
+	}
+	var s spans
+	s.add('=', aw[:pre]...)
+	am, bm := aw[pre:len(aw)-suf], bw[pre:len(bw)-suf]
+	if ops, ok := df.myers(am, bm, min(MaxWordEdits, (len(am)+len(bm))/2)); ok {
+		x, y := 0, 0
+		for _, op := range ops {
+			switch op {
+			case '=':
+				s.add('=', am[x])
+				x, y = x+1, y+1
+			case '-':
+				s.add('-', am[x])
+				x++
+			case '+':
+				s.add('+', bm[y])
+				y++
+			}
+		}
+	} else {
+		s.add('-', am...)
+		s.add('+', bm...)
+	}
+	s.add('=', aw[len(aw)-suf:]...)
+	return s.out
+}
+
+type spans struct{ out []Span }
+
+func (s *spans) add(op byte, words ...string) {
+	if len(words) == 0 {
+		return
+	}
+	text := strings.Join(words, " ")
+	if n := len(s.out); n > 0 && s.out[n-1].Op[0] == op {
+		s.out[n-1].Text += " " + text
+		return
+	}
+	s.out = append(s.out, Span{Op: string(op), Text: text})
+}
+
+// differ holds the buffers of word diffs, reused from one paragraph to
+// the next.
+type differ struct {
+	v     []int
+	trace []int // v before each round d, as v[-d-1..d+1], at d*d+2*d
+	ops   []byte
+}
+
+// myers is the shortest edit script from a to b as '=', '-' and '+', or
+// false when it needs more than limit edits. The script is valid until the
+// next call.
+func (df *differ) myers(a, b []string, limit int) ([]byte, bool) {
+	n, m := len(a), len(b)
+	maxD := min(n+m, limit)
+	off := maxD + 1
+	df.v = slices.Grow(df.v[:0], 2*maxD+3)[:2*maxD+3]
+	v := df.v
+	clear(v)
+	df.trace = df.trace[:0]
+	for d := 0; d <= maxD; d++ {
+		df.trace = append(df.trace, v[off-d-1:off+d+2]...)
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
+				x = v[off+k+1]
+			} else {
+				x = v[off+k-1] + 1
+			}
+			y := x - k
+			for x < n && y < m && a[x] == b[y] {
+				x, y = x+1, y+1
+			}
+			v[off+k] = x
+			if x >= n && y >= m {
+				return df.backtrack(d, n, m), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// backtrack walks the trace back from (x, y) at round last to the script.
+func (df *differ) backtrack(last, x, y int) []byte {
+	ops := df.ops[:0]
+	for d := last; d >= 0; d-- {
+		v := df.trace[d*d+2*d:]
+		at := func(k int) int { return v[k+d+1] }
+		k := x - y
+		var pk int
+		if k == -d || k != d && at(k-1) < at(k+1) {
+			pk = k + 1
+		} else {
+			pk = k - 1
+		}
+		px := at(pk)
+		py := px - pk
+		for x > px && y > py {
+			ops = append(ops, '=')
+			x, y = x-1, y-1
+		}
+		if d > 0 {
+			if x == px {
+				ops = append(ops, '+')
+			} else {
+				ops = append(ops, '-')
+			}
+		}
+		x, y = px, py
+	}
+	slices.Reverse(ops)
+	df.ops = ops
+	return ops
+}
