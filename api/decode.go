@@ -35,7 +35,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	// encoding/json would replace what is not Unicode with U+FFFD: the
 	// record would keep a text other than the one sent.
 	if !validText(body) {
-		return process.Errorf(op, process.Invalid, "%s: the text is not valid UTF-8 (or escapes a lone UTF-16 surrogate)", invalidTextPath(body))
+		path, field := invalidTextPath(body)
+		err := process.Errorf(op, process.Invalid, "%s: the text is not valid UTF-8 (or escapes a lone UTF-16 surrogate)", path)
+		if field {
+			return process.AtField(process.PathPointer(path), err)
+		}
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -105,8 +110,8 @@ func escapedRune(b []byte) (rune, bool) {
 
 // invalidTextPath names the first key or string value in body whose text
 // validText refuses, as a path of keys and indexes ("body" where it cannot
-// tell).
-func invalidTextPath(body []byte) string {
+// tell), and says whether that path is a field's value.
+func invalidTextPath(body []byte) (path string, field bool) {
 	type frame struct {
 		array   bool
 		index   int
@@ -114,7 +119,7 @@ func invalidTextPath(body []byte) string {
 		wantKey bool
 	}
 	var stack []frame
-	path := func() string {
+	pathOf := func() string {
 		p := ""
 		for _, f := range stack {
 			if f.array {
@@ -132,7 +137,7 @@ func invalidTextPath(body []byte) string {
 		from := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
-			return "body"
+			return "body", false
 		}
 		var top *frame
 		if len(stack) > 0 {
@@ -144,12 +149,12 @@ func invalidTextPath(body []byte) string {
 		if s, ok := tok.(string); ok && top != nil && top.wantKey {
 			top.key, top.wantKey = s, false
 			if !validText(body[from:dec.InputOffset()]) {
-				return path() + " (a key)"
+				return pathOf() + " (a key)", false
 			}
 			continue
 		}
 		if _, ok := tok.(string); ok && !validText(body[from:dec.InputOffset()]) {
-			return cmp.Or(path(), "body")
+			return cmp.Or(pathOf(), "body"), pathOf() != ""
 		}
 		switch tok {
 		case json.Delim('{'):

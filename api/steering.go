@@ -31,12 +31,16 @@ func (s *Server) steeringRoutes(mux *http.ServeMux) {
 }
 
 
-// steerWith is a route that decodes a body B and runs the update request
+// steerWith is a route that decodes and checks a body B and runs the update request
 // makes of it, for the stage in the path, by the caller.
-func steerWith[B any](s *Server, update string, request func(stageID, by string, body B) any) http.HandlerFunc {
+func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body B
 		if err := decodeJSON(w, r, &body); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := body.Check(); err != nil {
 			s.fail(w, r, err)
 			return
 		}

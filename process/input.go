@@ -79,7 +79,7 @@ func cleanValue(v reflect.Value, path string, isName bool) error {
 		if isName && v.Len() > 0 && v.CanSet() {
 			clean, err := CleanName(v.String())
 			if err != nil {
-				return Errorf("process.CleanInput", Invalid, "%s: %s", path, Message(err))
+				return AtField(PathPointer(path), Errorf("process.CleanInput", Invalid, "%s: %s", path, Message(err)))
 			}
 			v.SetString(clean)
 		}
@@ -93,7 +93,7 @@ func cleanValue(v reflect.Value, path string, isName bool) error {
 		if v.Type() == dateType {
 			if d := v.Interface().(Date); !d.IsZero() {
 				if err := CheckDate(d.Time); err != nil {
-					return Errorf("process.CleanInput", Invalid, "%s: %s", path, Message(err))
+					return AtField(PathPointer(path), Errorf("process.CleanInput", Invalid, "%s: %s", path, Message(err)))
 				}
 			}
 			return nil
@@ -114,6 +114,24 @@ func cleanValue(v reflect.Value, path string, isName bool) error {
 		}
 	}
 	return nil
+}
+
+// PathPointer turns a path of JSON keys and indexes as CleanInput names
+// fields ("paragraphs[1]", "stage.title") into the JSON pointer (RFC 6901)
+// that problem+json answers carry ("/paragraphs/1", "/stage/title").
+func PathPointer(path string) string {
+	if path == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, key := range strings.Split(strings.ReplaceAll(path, "[", ".["), ".") {
+		if key == "" {
+			continue
+		}
+		key = strings.TrimSuffix(strings.TrimPrefix(key, "["), "]")
+		b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key))
+	}
+	return b.String()
 }
 
 func join(path, key string) string {

@@ -102,3 +102,18 @@ func FuzzCleanName(f *testing.F) {
 		}
 	})
 }
+
+func TestPathPointer(t *testing.T) {
+	for path, want := range map[string]string{
+		"":               "",
+		"name":           "/name",
+		"paragraphs[1]":  "/paragraphs/1",
+		"stage.title":    "/stage/title",
+		"votes[0].state": "/votes/0/state",
+		"a/b~c":          "/a~1b~0c",
+	} {
+		if got := process.PathPointer(path); got != want {
+			t.Errorf("PathPointer(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

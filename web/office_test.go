@@ -208,19 +208,21 @@ func TestOfficeRunningStages(t *testing.T) {
 		t.Fatalf("published draft: %+v", doc)
 	}
 
-	// The conference's outcome: a consensus without its count is refused;
-	// a recorded vote per State is recorded; a second outcome is refused.
+	// The conference's outcome: a recorded vote short of the quorum is
+	// refused, keeping the votes; a consensus is recorded; a second outcome
+	// is refused.
 	wantPage(t, "outcome form", b.get(base+"/stages/conference/outcome"), http.StatusOK, `id="outcome-form"`,
 		`<label for="votes.MEX">Mexico</label>`, `id="method" name="method" value="consensus" checked`)
-	refusedForm(t, b, base+"/stages/conference/outcome", url.Values{"method": {"consensus"}, "document": {"A/CONF.231/3"}},
-		http.StatusUnprocessableEntity, "adoptedBy must count", `value="A/CONF.231/3"`)
 	vote := url.Values{"method": {"recorded-vote"}, "votes.MEX": {"yes"}, "votes.CHE": {"yes"}, "votes.HUN": {"no"}, "votes.AUS": {"abstain"}}
-	doneForm(t, b, base+"/stages/conference/outcome", vote, "Conference")
-	if !recorded(id, "conference", "conference.adopted") {
-		t.Fatal("the recorded vote did not adopt the outcome")
-	}
-	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusConflict, "the outcome is recorded already",
+	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusUnprocessableEntity, "a decision needs a quorum of 97",
 		`<option value="no" selected>`)
+	consensus := url.Values{"method": {"consensus"}, "document": {"A/CONF.231/3"}}
+	doneForm(t, b, base+"/stages/conference/outcome", consensus, "Conference")
+	if !recorded(id, "conference", "conference.adopted") {
+		t.Fatal("the consensus did not adopt the outcome")
+	}
+	refusedForm(t, b, base+"/stages/conference/outcome", consensus, http.StatusConflict, "the outcome is recorded already",
+		`value="A/CONF.231/3"`)
 
 	// A co-facilitator of this process publishes drafts here only.
 	cofac := ts.browser()

@@ -123,9 +123,9 @@ func TestStakeholderPages(t *testing.T) {
 		`id="apply-form"`, `id="name" name="name"`, `id="category" name="category" value="civil-society"`, `id="ecosoc" name="ecosoc"`)
 	p = b.post(accreditation, url.Values{"name": {" "}, "category": {"academia"}})
 	wantPage(t, "application without a name", p, http.StatusUnprocessableEntity, `id="error-summary"`,
-		`<a href="#name" lang="en">name: want 1 to 300 characters</a>`, `name="category" value="academia" checked`,
+		`<a href="#name" lang="en">name: want 1 to 300 characters, not 0</a>`, `name="category" value="academia" checked`,
 		// The reason is on its field, from the problem's pointer /name.
-		`<p class="field-error" id="name-error" lang="en">name: want 1 to 300 characters</p>`,
+		`<p class="field-error" id="name-error" lang="en">name: want 1 to 300 characters, not 0</p>`,
 		`id="name" name="name" type="text" value=" " aria-describedby="name-error" aria-invalid="true"`)
 	if _, err := stack.Store.GetApplication(context.Background(), id, applicant); process.KindOf(err) != process.NotFound {
 		t.Fatalf("a refused application was stored: %v", err)

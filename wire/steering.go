@@ -1,6 +1,11 @@
 package wire
 
-import "github.com/compact-un/compact/process"
+import (
+	"errors"
+	"strings"
+
+	"github.com/compact-un/compact/process"
+)
 
 // Request bodies of the office's steering routes; each answers with the
 // stage as it now stands.
@@ -26,3 +31,45 @@ type (
 		Reason   string `json:"reason"`
 	}
 )
+
+// Check refuses a move without its new start or its reason.
+func (r MoveStageRequest) Check() error {
+	const op = "wire.MoveStageRequest.Check"
+	return errors.Join(
+		required(op, "/start", "start", !r.Start.IsZero()),
+		required(op, "/reason", "reason", strings.TrimSpace(r.Reason) != ""))
+}
+
+// Check refuses an extension that neither adds days nor ends the stage
+// now, or that has no reason.
+func (r ExtendStageRequest) Check() error {
+	const op = "wire.ExtendStageRequest.Check"
+	var days error
+	if (r.Days == 0) == !r.EndNow {
+		days = process.AtField("/days", process.Errorf(op, process.Invalid, "give days (not 0) or endNow, not both"))
+	}
+	return errors.Join(days, required(op, "/reason", "reason", strings.TrimSpace(r.Reason) != ""))
+}
+
+// Check refuses a venue without a place, with an unknown time zone, or
+// without a reason.
+func (r VenueRequest) Check() error {
+	const op = "wire.VenueRequest.Check"
+	var zone error
+	if _, err := process.Zone(r.TimeZone); err != nil || r.TimeZone == "" {
+		zone = process.AtField("/timeZone", process.Errorf(op, process.Invalid,
+			"timeZone %q: want an IANA time zone name such as Europe/Vienna", r.TimeZone))
+	}
+	return errors.Join(
+		required(op, "/place", "place", strings.TrimSpace(r.Place) != ""),
+		zone,
+		required(op, "/reason", "reason", strings.TrimSpace(r.Reason) != ""))
+}
+
+// required is the error for a required field that is missing, or nil.
+func required(op, pointer, name string, given bool) error {
+	if given {
+		return nil
+	}
+	return process.AtField(pointer, process.Errorf(op, process.Invalid, "%s is required", name))
+}

@@ -203,13 +203,13 @@ func TestOpsCommands(t *testing.T) {
 		name:   "stage move",
 		args:   []string{"stage", "move", "gcm-2027", "ts2", server, token, "--start", "2027-03-08", "--reason", "postponed"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/move", auth: "Bearer cpt_secret",
-		body: map[string]any{"start": "2027-03-08", "end": "", "reason": "postponed"},
+		body: map[string]any{"start": "2027-03-08", "reason": "postponed"},
 		out:  movedOut,
 	}, {
 		name:   "stage extend",
 		args:   []string{"stage", "extend", "gcm-2027", "ts2", server, token, "--days", "1", "--reason", "more panels"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/extend", auth: "Bearer cpt_secret",
-		body: map[string]any{"days": 1.0, "endNow": false, "reason": "more panels"},
+		body: map[string]any{"days": 1.0, "reason": "more panels"},
 		out:  movedOut,
 	}, {
 		name:   "stage venue",
