@@ -86,6 +86,15 @@ func TestTheOfficeSteersARunningSession(t *testing.T) {
 		return err == nil && w.ClosesAt.Equal(want)
 	})
 
+	// A chair, named, appointed by the office.
+	res = a.do("POST", "/v1/processes/"+id+"/co-facilitators", pga,
+		map[string]any{"state": "CHE", "person": "Jürg Lauber", "role": "chair", "date": day(0), "reason": "PGA letter"})
+	if res.Status != http.StatusOK {
+		t.Fatalf("appoint a chair: %d %s", res.Status, res.Body)
+	}
+	wantProblem(t, "appoint a minister", a.do("POST", "/v1/processes/"+id+"/co-facilitators", pga,
+		map[string]any{"state": "CHE", "role": "minister"}), http.StatusBadRequest)
+
 	// The public list of changes says what, who and why.
 	res = a.do("GET", "/v1/processes/"+id+"/changes", "", nil)
 	var changes []wire.ScheduleChange
@@ -101,7 +110,7 @@ func TestTheOfficeSteersARunningSession(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Equal(events, []string{"stage.rescheduled ts1", "venue.changed ts1", "window.moved ts1"}) {
+	if !slices.Equal(events, []string{"stage.rescheduled ts1", "venue.changed ts1", "window.moved ts1", "chair.appointed "}) {
 		t.Errorf("changes: %v", events)
 	}
 }

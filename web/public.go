@@ -643,6 +643,8 @@ var eventMessages = map[string]string{
 	"list.decided":             "event.list-decided",
 	"objection.recorded":       "event.objection-recorded",
 	"co-facilitator.appointed": "event.co-facilitator-appointed",
+	"chair.appointed":          "event.chair-appointed",
+	"venue.changed":            "event.venue-changed",
 }
 
 type dataView struct {

@@ -209,24 +209,26 @@ func lastDay(spec process.StageSpec) string {
 }
 
 // moved puts a stage's new spec in force: a running stage's workflow is told
-// first, so that its timers follow, and so is each running draft whose
-// amendments close when the next revision is due; then the change is
-// recorded, once.
+// first, so that its timers follow (if it cannot be told, as when it has
+// just ended, nothing changes); then each running draft whose amendments
+// close when the next revision is due; then the change is recorded, once.
 func (p *processRun) moved(ctx workflow.Context, s StageState, spec process.StageSpec, shift time.Duration, ch change) (StageState, error) {
 	p.busy++
 	defer func() { p.busy-- }()
+	if s.Status == process.Running {
+		if err := p.tell(ctx, s.Spec.ID, StageMove{Spec: spec, Shift: shift}); err != nil {
+			return s, err
+		}
+	}
 	i := p.index(s.Spec.ID)
 	due := p.amendmentsDue()
 	p.Stages[i].Spec, p.Stages[i].Moved = spec, true
-	if s.Status == process.Running {
-		if err := p.tell(ctx, s.Spec.ID, StageMove{Spec: spec, Shift: shift}); err != nil {
-			return p.Stages[i], err
-		}
-	}
 	for _, dd := range due {
 		if d := p.draftingContext(dd.stage).AmendUntil.Sub(dd.until); d != 0 && dd.until.After(p.clk.now(ctx)) {
+			// A draft that cannot follow keeps its deadline, which the
+			// office can still move with the draft's own window.
 			if err := p.tell(ctx, p.Stages[dd.stage].Spec.ID, StageMove{Spec: p.Stages[dd.stage].Spec, Shift: d}); err != nil {
-				return p.Stages[i], err
+				workflow.GetLogger(ctx).Warn("a draft's amendments did not follow the next revision", "stage", p.Stages[dd.stage].Spec.ID, "error", err)
 			}
 		}
 	}
