@@ -206,7 +206,11 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.quiet.add(read.quiet)
+	return nil
 }
 
 // submitUnlessFailed runs one submission without a savepoint, keeping a
