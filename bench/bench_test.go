@@ -25,13 +25,16 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log("\n" + out.String())
-	for _, f := range []Figures{r.Intake, r.Naive, r.Observer, r.Bare} {
+	for _, f := range r.runs() {
 		if f.OK == 0 || f.OK != f.Requests || f.P99 <= 0 {
 			t.Errorf("%s: %+v", f.Name, f)
 		}
 	}
-	if r.Intake.OK != 200 || r.Naive.OK != 40 {
-		t.Errorf("intake %d, naive %d requests", r.Intake.OK, r.Naive.OK)
+	if r.Intake.OK != 200 || r.Limit.OK != 200 || r.Naive.OK != 40 {
+		t.Errorf("intake %d, bare intake %d, naive %d requests", r.Intake.OK, r.Limit.OK, r.Naive.OK)
+	}
+	if r.Store != "sqlite" || r.LimitShare() <= 0 {
+		t.Errorf("store %q, intake ÷ bare intake %.2f", r.Store, r.LimitShare())
 	}
 	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 11*5 {
 		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
@@ -59,6 +62,7 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(r.Intake.PerSecond, "acked/s")
 		b.ReportMetric(float64(r.Intake.P50)/1e6, "p50-ms")
 		b.ReportMetric(float64(r.Intake.P99)/1e6, "p99-ms")
+		b.ReportMetric(100*r.LimitShare(), "of-bare-%")
 		b.ReportMetric(r.Naive.PerSecond, "naive/s")
 		b.ReportMetric(r.Speedup(), "speedup")
 		b.ReportMetric(100*r.ObserverShare(), "observer-%")

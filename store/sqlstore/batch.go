@@ -17,8 +17,8 @@ import (
 // Group commit. At a deadline thousands of parties submit at once; one
 // transaction each would make the intake wait for one fsync per
 // contribution. Instead Submit queues its submission and a committer takes
-// whatever has queued, submits each in a savepoint of one transaction and
-// commits once: while a batch commits, the next one queues. No caller waits
+// whatever has queued, submits it all in one transaction and commits once:
+// while a batch commits, the next one queues. No caller waits
 // for a timer, and none gets its receipt before COMMIT has returned.
 const (
 	maxBatchRows = 256
@@ -206,7 +206,11 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.quiet.add(read.quiet)
+	return nil
 }
 
 // submitUnlessFailed runs one submission without a savepoint, keeping a

@@ -131,6 +131,9 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 	window.nextSeq = seq + 1
 	read.windows[key] = window
 	read.attempts[attemptKey] = attempt{s.ProcessID, s.StageID, r}
+	if len(receiptTo) == 0 {
+		read.quiet = append(read.quiet, store.ReceiptKey(r.Tracking))
+	}
 	return r, nil
 }
 
@@ -153,6 +156,7 @@ type batchReads struct {
 	windows        map[[2]string]windowInTx               // by process and stage
 	attempts       map[[2]string]attempt                  // by party and idempotency key
 	accreditations map[[2]string]process.ApplicationState // by process and party
+	quiet          []string                               // receipt keys of new contributions with no receipt to queue
 }
 
 type windowInTx struct {

@@ -40,6 +40,7 @@ type DB struct {
 	intake      batcher // Submit's group commit
 	// Statements prepared on each pool (prepared.go).
 	writeStmts, readStmts statements
+	quiet                 quietReceipts
 }
 
 var _ store.Store = (*DB)(nil)

@@ -31,6 +31,7 @@ func (db *DB) Enqueue(ctx context.Context, ns []store.Notification) error {
 			return err
 		}
 	}
+	db.quiet.forget(ns)
 	now := time.Now()
 	return db.inTx(ctx, op, func(tx *sql.Tx) error {
 		for _, n := range ns {
@@ -113,8 +114,12 @@ func (db *DB) PendingOf(ctx context.Context, eventKey, after string, limit int) 
 }
 
 // HasPending asks only for a yes or no: the intake asks it of every
-// contribution.
+// contribution, and for those stored with no receipt to queue the store
+// knows the answer without reading (quietReceipts).
 func (db *DB) HasPending(ctx context.Context, eventKey string) (bool, error) {
+	if db.quiet.has(eventKey) {
+		return false, nil
+	}
 	var pending bool
 	err := db.readStmts.queryRow(ctx, db.read, `SELECT EXISTS (SELECT 1 FROM outbox WHERE event_key = $1 AND state = 'pending')`,
 		eventKey).Scan(&pending)

@@ -441,9 +441,12 @@ func testSubmitQueuesReceipt(t *testing.T, s store.Store) {
 	_, err = s.Submit(ctx, submission("CHE", "k1"), w.ClosesAt)
 	wantKind(t, err, process.Conflict)
 	// A submitter without a subscription to receipts gets none.
-	_, err = s.Submit(ctx, submission("FRA", "k1"), during)
+	fra, err := s.Submit(ctx, submission("FRA", "k1"), during)
 	check(t, err)
 	equal(t, outbox(), queued)
+	fraPending, err := s.HasPending(ctx, store.ReceiptKey(fra.Tracking))
+	check(t, err)
+	equal(t, fraPending, false)
 	// Nor does a retry after the window has closed.
 	_, err = s.SealWindow(ctx, w.ProcessID, w.StageID)
 	check(t, err)
@@ -455,4 +458,11 @@ func testSubmitQueuesReceipt(t *testing.T, s store.Store) {
 	has, err := s.HasPending(ctx, store.ReceiptKey(r.Tracking))
 	check(t, err)
 	equal(t, has, false)
+
+	// Whatever queues a notice for an event later, HasPending sees it.
+	check(t, s.Enqueue(ctx, []store.Notification{{Key: store.ReceiptKey(fra.Tracking) + "|mission@example.org|email",
+		ProcessID: "gcm-2018", Event: store.ReceiptEvent, Recipient: "mission@example.org", Channel: "email"}}))
+	fraPending, err = s.HasPending(ctx, store.ReceiptKey(fra.Tracking))
+	check(t, err)
+	equal(t, fraPending, true)
 }
