@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 	if r.Intake.OK != 200 || r.Naive.OK != 40 {
 		t.Errorf("intake %d, naive %d requests", r.Intake.OK, r.Naive.OK)
 	}
-	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 14*5 { // gcm-2018's 14 consultation windows
+	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 16*5 { // gcm-2018's 16 consultation windows
 		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
 	}
 	if r.Usage.PeakRSS <= 0 || r.Usage.CPU() <= 0 || r.WholeCPU <= 0 {
