@@ -82,10 +82,11 @@ type Options struct {
 }
 
 // WholeProcess is the scale: 1,000 stakeholders apply (every 10th
-// draws an objection), 910 contributions to each of gcm-2018's 11
-// consultation windows (10,010) and 100 amendments to each revision; the
-// 193 Member States and the six negotiation rounds are the template's.
-var WholeProcess = workflows.Simulation{Stakeholders: 1000, ObjectEvery: 10, ContributionsPerWindow: 910, AmendmentsPerRound: 100}
+// draws an objection), 626 contributions to each of gcm-2018's 16
+// consultation windows (10,016: the 10,010 and a few) and 100
+// amendments to each revision; the
+// 193 Member States and the negotiation rounds are the template's.
+var WholeProcess = workflows.Simulation{Stakeholders: 1000, ObjectEvery: 10, ContributionsPerWindow: 626, AmendmentsPerRound: 100}
 
 func (o Options) withDefaults() Options {
 	def := func(v *int, d int) {

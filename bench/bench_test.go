@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 	if r.Store != "sqlite" || r.LimitShare() <= 0 {
 		t.Errorf("store %q, intake ÷ bare intake %.2f", r.Store, r.LimitShare())
 	}
-	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 11*5 {
+	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 16*5 { // gcm-2018's 16 consultation windows
 		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
 	}
 	if r.Usage.PeakRSS <= 0 || r.Usage.CPU() <= 0 || r.WholeCPU <= 0 {

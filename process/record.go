@@ -79,3 +79,15 @@ func VerifyChain(entries []RecordEntry) error {
 	}
 	return nil
 }
+
+// OutOfOrder is the index of the first entry whose process time comes
+// before its predecessor's, or -1: a record follows process time when
+// nothing is recorded after what happened later.
+func OutOfOrder(entries []RecordEntry) int {
+	for i := 1; i < len(entries); i++ {
+		if entries[i].At.Before(entries[i-1].At) {
+			return i
+		}
+	}
+	return -1
+}

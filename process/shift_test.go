@@ -29,3 +29,15 @@ func TestShiftedMovesEveryDateAndLeavesTheOriginal(t *testing.T) {
 		t.Fatal("shifting changed the original template")
 	}
 }
+
+func TestOutOfOrder(t *testing.T) {
+	at := func(days int) RecordEntry {
+		return RecordEntry{RecordEvent: RecordEvent{At: time.Date(2018, 1, 1+days, 0, 0, 0, 0, time.UTC)}}
+	}
+	if i := OutOfOrder([]RecordEntry{at(0), at(0), at(2)}); i != -1 {
+		t.Errorf("in order, OutOfOrder = %d", i)
+	}
+	if i := OutOfOrder([]RecordEntry{at(0), at(3), at(2)}); i != 2 {
+		t.Errorf("OutOfOrder = %d, want 2", i)
+	}
+}

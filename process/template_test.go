@@ -187,6 +187,8 @@ var stageFacts = []stageFact{
 	{tpl: "gcm-2018", id: "rc-arab", kind: "regional-consultation", code: "RCAR", place: "Beirut, Lebanon", start: "2017-09-26", end: "2017-09-27"},
 	{tpl: "gcm-2018", id: "rc-asia-pacific", kind: "regional-consultation", code: "RCAP", place: "Bangkok, Thailand", start: "2017-11-06", end: "2017-11-08"},
 	{tpl: "gcm-2018", id: "sg-report", kind: "milestone", place: "New York", start: "2018-01-11"},
+	{tpl: "gcm-2018", id: "msh-2017-10", kind: "hearing", code: "MSH2", start: "2017-10-11"},
+	{tpl: "gcm-2018", id: "msh-2017-12", kind: "hearing", code: "MSH3", start: "2017-12-18"},
 	// GCM, phase III: drafts, rounds, hearings.
 	{tpl: "gcm-2018", id: "zero-draft", kind: "draft", start: "2018-02-05"},
 	{tpl: "gcm-2018", id: "zero-draft-plus", kind: "draft", start: "2018-03-05"},
@@ -317,8 +319,8 @@ func TestDocumentFacts(t *testing.T) {
 // flagged.
 func TestUnconfirmed(t *testing.T) {
 	want := map[string][]string{
-		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage modalities-silence", "stage rev1",
-			"stage rev2", "stage rev3", "stage us-withdrawal", "stage zero-draft-plus"},
+		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage modalities-silence", "stage msh-2017-10",
+			"stage msh-2017-12", "stage rev1", "stage rev2", "stage rev3", "stage us-withdrawal", "stage zero-draft-plus"},
 		"gcr-2018": {"document A/RES/73/151", "document Revised draft 1", "document Revised draft 2",
 			"document Revised draft 3", "document Revised draft 4", "document Zero draft",
 			"stage draft1", "stage draft2", "stage draft3", "stage draft4", "stage fc1", "stage fc2", "stage fc3",
@@ -692,8 +694,10 @@ func TestShiftedDropsHistory(t *testing.T) {
 		if s.History != "" {
 			t.Errorf("a 2027 process's stage %s tells the template's history: %q", s.ID, s.History)
 		}
-		if strings.Contains(s.Note, "2017") || strings.Contains(s.Note, "2018") {
-			t.Errorf("a 2027 process's stage %s has a note dated in the template's years: %q", s.ID, s.Note)
+		for _, prose := range []string{s.Title, s.Theme, s.Note} {
+			if strings.Contains(prose, "2017") || strings.Contains(prose, "2018") {
+				t.Errorf("a 2027 process's stage %s speaks of the template's years: %q", s.ID, prose)
+			}
 		}
 	}
 	if same, _ := gcm.Shifted(0).Stage("ga-endorsement"); same.History != ga.History {

@@ -114,6 +114,8 @@ func TestSimulateGCM2018(t *testing.T) {
 	// read them in digests.
 	entries, err := db.Entries(ctx, "gcm-2018", 0)
 	require.NoError(t, err)
+	// At 2e7 the record still follows process time.
+	require.Equal(t, -1, process.OutOfOrder(entries), "an entry recorded out of process time's order")
 	waitFor(t, ctx, "every notification sent or digested", func() bool {
 		pending, err1 := db.ListOutbox(ctx, "gcm-2018", store.NotificationPending)
 		held, err2 := db.ListOutbox(ctx, "gcm-2018", store.NotificationHeld)

@@ -208,13 +208,25 @@ func TestOfficeRunningStages(t *testing.T) {
 		t.Fatalf("published draft: %+v", doc)
 	}
 
-	// The conference's outcome: a recorded vote short of the quorum is
-	// refused, keeping the votes; a consensus is recorded; a second outcome
-	// is refused.
+	// The conference's outcome: a consensus counting more States than there
+	// are is refused, and a vote without a quorum; a recorded vote per State
+	// is recorded; a second outcome is refused.
 	wantPage(t, "outcome form", b.get(base+"/stages/conference/outcome"), http.StatusOK, `id="outcome-form"`,
 		`<label for="votes.MEX">Mexico</label>`, `id="method" name="method" value="consensus" checked`)
-	vote := url.Values{"method": {"recorded-vote"}, "votes.MEX": {"yes"}, "votes.CHE": {"yes"}, "votes.HUN": {"no"}, "votes.AUS": {"abstain"}}
-	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusUnprocessableEntity, "a decision needs a quorum of 97",
+	refusedForm(t, b, base+"/stages/conference/outcome", url.Values{"method": {"consensus"}, "adoptedBy": {"500"}, "document": {"A/CONF.231/3"}},
+		http.StatusUnprocessableEntity, "adoptedBy counts the States", `value="A/CONF.231/3"`)
+	vote := url.Values{"method": {"recorded-vote"}, "votes.HUN": {"no"}, "votes.AUS": {"abstain"}}
+	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusUnprocessableEntity, "quorum")
+	for _, st := range process.MemberStates()[:100] {
+		if !vote.Has("votes." + st.Code) {
+			vote.Set("votes."+st.Code, "yes")
+		}
+	}
+	doneForm(t, b, base+"/stages/conference/outcome", vote, "Conference")
+	if !recorded(id, "conference", "conference.adopted") {
+		t.Fatal("the recorded vote did not adopt the outcome")
+	}
+	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusConflict, "the outcome is recorded already",
 		`<option value="no" selected>`)
 	consensus := url.Values{"method": {"consensus"}, "document": {"A/CONF.231/3"}}
 	doneForm(t, b, base+"/stages/conference/outcome", consensus, "Conference")

@@ -152,7 +152,7 @@ func (ac *accreditation) close(ctx workflow.Context) error {
 func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (CirculateResult, error) {
 	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
 	var parties []string
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.Circulate,
+	err := ac.storeActivity(ctx, a.Circulate,
 		activities.ListInput{ProcessID: ac.in.ProcessID, List: list}).Get(ctx, &parties)
 	if err != nil || len(parties) == 0 {
 		return CirculateResult{}, err
@@ -179,7 +179,7 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 
 func (ac *accreditation) decide(ctx workflow.Context) error {
 	var d activities.Decision
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.Decide,
+	err := ac.storeActivity(ctx, a.Decide,
 		activities.ListInput{ProcessID: ac.in.ProcessID, List: ac.Current, At: ac.Until}).Get(ctx, &d)
 	if err != nil {
 		return err
@@ -244,7 +244,7 @@ func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string
 func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at time.Time) (string, error) {
 	ac.busy++
 	defer func() { ac.busy-- }()
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.RecordObjection, activities.ObjectionInput{
+	err := ac.storeActivity(ctx, a.RecordObjection, activities.ObjectionInput{
 		ProcessID: ac.in.ProcessID, Party: req.Party,
 		Objection: process.Objection{State: req.State, Reason: req.Reason},
 	}).Get(ctx, nil)

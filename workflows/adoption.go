@@ -211,7 +211,7 @@ func (ad *adoption) recordOutcome(ctx workflow.Context, req RecordOutcomeRequest
 	spec := ad.in.Stage
 	paras := []string{spec.Title + ", " + spec.Place + ".", outcomeParagraph(o, req.Counts)}
 	var res activities.PublishResult
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
+	err := ad.storeActivity(ctx, a.PublishDocument, activities.PublishInput{
 		Document: process.DocumentVersion{
 			ProcessID: ad.in.ProcessID, StageID: spec.ID, Name: spec.ID + "-outcome", Kind: "outcome",
 			Symbol: o.Document, Title: "Outcome of " + spec.Title, Paragraphs: paras, IssuedAt: ad.clk.now(ctx),

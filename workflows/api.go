@@ -140,6 +140,8 @@ type ProcessState struct {
 	// Appointments are the co-facilitators and chairs with their names:
 	// the template's, then the office's.
 	Appointments []process.Appointment `json:"appointments,omitempty"`
+	// LockstepAt is the process time a simulation in lockstep had reached.
+	LockstepAt time.Time `json:"lockstepAt,omitzero"`
 }
 
 // ProcessStatus answers QueryStatus.
@@ -267,6 +269,9 @@ type StageInput struct {
 	Simulation  *Simulation         `json:"simulation,omitempty"`
 	Drafting    *DraftingContext    `json:"drafting,omitempty"`
 	Carry       *AccreditationCarry `json:"carry,omitempty"`
+	// Lockstep: the stage waits for process time from the Process, not the
+	// wall (lockstep.go); a simulation's.
+	Lockstep bool `json:"lockstep,omitempty"`
 	// Scheduled: the Process published the stage's window to the intake
 	// as scheduled; the stage keeps it so when it moves the deadline
 	// before opening it.

@@ -187,7 +187,7 @@ func (c *consultation) closeWindow(ctx workflow.Context) error {
 // openWindow publishes a stage's window to the store's intake and records it.
 func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 	w.opening = true
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, process.ContributionWindow{
+	err := s.storeActivity(ctx, a.OpenWindow, process.ContributionWindow{
 		ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID, Code: code, State: process.WindowOpen,
 		OpensAt: s.clk.Wall(w.opens), ClosesAt: s.clk.Wall(w.closes),
 		Public: w.purpose == process.ForContributions, Purpose: w.purpose,
@@ -203,7 +203,7 @@ func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 // sealWindow seals a stage's window in the store and records what it got.
 func sealWindow(ctx workflow.Context, s *stage, w *window, event string) (process.Seal, error) {
 	var seal process.Seal
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.SealWindow,
+	err := s.storeActivity(ctx, a.SealWindow,
 		activities.SealInput{ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID}).Get(ctx, &seal)
 	if err != nil {
 		return seal, err
@@ -223,7 +223,7 @@ func (c *consultation) summarise(ctx workflow.Context) error {
 	paras = append(paras, fmt.Sprintf("%s was held in %s from %s to %s.", spec.Title, spec.Place,
 		spec.Start.Format(time.DateOnly), spec.Finish().Add(-time.Nanosecond).Format(time.DateOnly)))
 	var res activities.PublishResult
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
+	err := c.storeActivity(ctx, a.PublishDocument, activities.PublishInput{
 		Document: process.DocumentVersion{
 			ProcessID: c.in.ProcessID, StageID: spec.ID, Name: spec.ID + "-summary", Kind: "summary",
 			Title: "Summary of " + spec.Title, Paragraphs: paras, IssuedAt: spec.Finish(),
@@ -283,7 +283,7 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	}
 	row := w.row(s, code, to)
 	if w.opened {
-		if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.OpenWindow, row).Get(ctx, nil); err != nil {
+		if err := s.storeActivity(ctx, a.OpenWindow, row).Get(ctx, nil); err != nil {
 			return from, err
 		}
 	}

@@ -110,7 +110,7 @@ func (d *drafting) document() process.DocumentVersion {
 
 func (d *drafting) simulateDraft(ctx workflow.Context) (process.DocumentVersion, error) {
 	var ref process.DocumentVersion
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.SimulateDraft, activities.SimulateDraftInput{
+	err := d.storeActivity(ctx, a.SimulateDraft, activities.SimulateDraftInput{
 		Document: d.document(), AmendedFrom: d.dc.Previous, Paragraphs: simulatedParagraphs,
 	}).Get(ctx, &ref)
 	return ref, err
@@ -119,7 +119,7 @@ func (d *drafting) simulateDraft(ctx workflow.Context) (process.DocumentVersion,
 // publish records a stored revision with its diff against the previous one.
 func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) error {
 	var res activities.PublishResult
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.PublishDocument, activities.PublishInput{
+	err := d.storeActivity(ctx, a.PublishDocument, activities.PublishInput{
 		Document: ref, DiffAgainst: d.dc.Revision - 1,
 	}).Get(ctx, &res)
 	if err != nil {
@@ -144,7 +144,7 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 		return err
 	}
 	var n int
-	err := workflow.ExecuteActivity(withActivityOptions(ctx), a.CountAmendments,
+	err := d.storeActivity(ctx, a.CountAmendments,
 		activities.SealInput{ProcessID: d.in.ProcessID, StageID: d.in.Stage.ID}).Get(ctx, &n)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -22,10 +23,15 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	} else {
 		p.ProcessState = initialState(workflow.Now(ctx), in)
 	}
-	p.clk = clock{p.Clock}
+	p.clk = clock{Clock: p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
 	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
 	p.children = map[string]workflow.ChildWorkflowFuture{}
+	// A simulation faster than the wall runs in lockstep; at the wall's
+	// pace its timers keep the order themselves.
+	if in.Simulation != nil && p.Clock.Scale > 1 && workflow.GetVersion(ctx, lockstepVersion, workflow.DefaultVersion, 1) == 1 {
+		p.startLockstep(ctx, cmp.Or(p.LockstepAt, p.Clock.Origin))
+	}
 	if err := p.registerHandlers(ctx); err != nil {
 		return ProcessResult{}, err
 	}
@@ -104,12 +110,17 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		if p.running == 0 && p.busy == 0 && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			in := p.in
 			state := p.ProcessState
+			if p.clk.step != nil {
+				state.LockstepAt = p.clk.step.now
+			}
 			in.State = &state
 			return ProcessResult{}, workflow.NewContinueAsNewError(ctx, Process, in)
 		}
 		p.dirty = false
 		var err error
-		if next >= 0 && p.opening == 0 {
+		if p.clk.step != nil {
+			err = p.lockstepWait(ctx, next)
+		} else if next >= 0 && p.opening == 0 {
 			_, err = p.clk.wait(ctx, p.Stages[next].Spec.Begins(), func() bool { return p.dirty })
 		} else {
 			err = workflow.Await(ctx, func() bool { return p.dirty })
@@ -199,7 +210,7 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	in := StageInput{
 		ProcessID: p.in.ProcessID, ProcessCode: p.in.Template.Code, Phase: s.Phase, Seq: s.Seq,
 		Stage: s.Spec, Clock: p.Clock, Rules: p.in.Template.Rules, Simulation: p.in.Simulation,
-		Scheduled: p.publish,
+		Scheduled: p.publish, Lockstep: p.clk.step != nil,
 	}
 	if s.Spec.Kind == process.Draft {
 		in.Drafting = p.draftingContext(i)
@@ -226,6 +237,12 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 // the stage has ended either way and the process goes on.
 func (p *processRun) stageEnded(ctx workflow.Context, id string, res StageResult, err error) {
 	defer func() { p.running--; p.dirty = true }()
+	if l := p.clk.step; l != nil {
+		delete(l.waiting, id)
+		if res.EndedAt.After(l.now) { // it ran on to the next time due
+			l.now = res.EndedAt
+		}
+	}
 	i := p.index(id)
 	s := &p.Stages[i]
 	ev := activities.StageEvent{StageID: id, At: p.clk.now(ctx)}

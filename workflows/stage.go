@@ -21,12 +21,31 @@ var a *activities.Activities
 func withActivityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-		},
+		RetryPolicy:         storeRetries,
 	})
+}
+
+// storeActivity runs a store activity: a local one in a simulation in
+// lockstep (recorder.local says why).
+func storeActivity(ctx workflow.Context, local bool, activity, arg any) workflow.Future {
+	if local {
+		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: 5 * time.Second, RetryPolicy: storeRetries,
+		}), activity, arg)
+	}
+	return workflow.ExecuteActivity(withActivityOptions(ctx), activity, arg)
+}
+
+// storeActivity runs one of the stage's store activities.
+func (s *stage) storeActivity(ctx workflow.Context, activity, arg any) workflow.Future {
+	return storeActivity(ctx, s.rec.local, activity, arg)
+}
+
+// storeRetries retry a store activity without limit.
+var storeRetries = &temporal.RetryPolicy{
+	InitialInterval:    time.Second,
+	BackoffCoefficient: 2,
+	MaximumInterval:    time.Minute,
 }
 
 // withSimulationOptions allows the simulated participants' bulk work longer.
@@ -37,14 +56,26 @@ func withSimulationOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// clock reads process time inside a workflow.
-type clock struct{ process.Clock }
+// clock reads process time inside a workflow: the wall's, scaled, or in
+// lockstep the time the Process has reached (lockstep.go).
+type clock struct {
+	process.Clock
+	step *lockstep
+}
 
-func (c clock) now(ctx workflow.Context) time.Time { return c.ProcessTime(workflow.Now(ctx)) }
+func (c clock) now(ctx workflow.Context) time.Time {
+	if c.step != nil {
+		return c.step.now
+	}
+	return c.ProcessTime(workflow.Now(ctx))
+}
 
 // wait blocks until process time t, or until cond holds when cond is not
 // nil. It reports whether cond ended the wait.
 func (c clock) wait(ctx workflow.Context, t time.Time, cond func() bool) (bool, error) {
+	if c.step != nil {
+		return c.step.wait(ctx, t, cond)
+	}
 	d := c.Wall(t).Sub(workflow.Now(ctx))
 	if cond == nil {
 		if d <= 0 {
@@ -64,19 +95,22 @@ func (c clock) wait(ctx workflow.Context, t time.Time, cond func() bool) (bool, 
 // recorder records a process's events and notifies their subscribers.
 type recorder struct {
 	processID string
+	// local: a simulation in lockstep records one event after another in
+	// process time's order; its two short store activities run as local
+	// activities, in the workflow's own task, not a round trip each.
+	local bool
 }
 
 // record appends the event to the record, then queues its notifications
 // and starts the Delivery of those to send now.
 func (r recorder) record(ctx workflow.Context, ev activities.StageEvent) error {
 	ev.ProcessID = r.processID
-	actx := withActivityOptions(ctx)
 	var entry process.RecordEntry
-	if err := workflow.ExecuteActivity(actx, a.RecordStage, ev).Get(ctx, &entry); err != nil {
+	if err := storeActivity(ctx, r.local, a.RecordStage, ev).Get(ctx, &entry); err != nil {
 		return err
 	}
 	var sendNow int
-	if err := workflow.ExecuteActivity(actx, a.Notify, activities.NotifyInput{
+	if err := storeActivity(ctx, r.local, a.Notify, activities.NotifyInput{
 		ProcessID: r.processID, Key: entry.Key, StageID: ev.StageID, Event: ev.Event, Data: ev.Data,
 	}).Get(ctx, &sendNow); err != nil {
 		return err
@@ -100,7 +134,7 @@ type stage struct {
 }
 
 func newStage(in StageInput) *stage {
-	return &stage{in: in, clk: clock{in.Clock}, rec: recorder{processID: in.ProcessID}}
+	return &stage{in: in, clk: clock{Clock: in.Clock, step: stageLockstep(in)}, rec: recorder{processID: in.ProcessID, local: in.Lockstep}}
 }
 
 // simulated marks an event's data as the simulated participants' doing

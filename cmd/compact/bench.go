@@ -14,7 +14,7 @@ import (
 )
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("bench", "Measures a deadline rush on a throwaway embedded stack: contribution intake over HTTP beside a bare intake (decode, append, group commit, nothing else) on the same database and beside one Temporal update per contribution, and observer reads beside a bare net/http handler; then the whole gcm-2018 process at scale (1,000 stakeholders, 10,010 contributions) on a scaled clock, with its largest history's replay, the run's peak RSS and CPU time, and this binary's serve start. Exits 1 if a target is missed.", stderr)
+	fs := newFlags("bench", "Measures a deadline rush on a throwaway embedded stack: contribution intake over HTTP beside a bare intake (decode, append, group commit, nothing else) on the same database and beside one Temporal update per contribution, and observer reads beside a bare net/http handler; then the whole gcm-2018 process at scale (1,000 stakeholders, 10,016 contributions) on a scaled clock, with its largest history's replay, the run's peak RSS and CPU time, and this binary's serve start. Exits 1 if a target is missed.", stderr)
 	clients := fs.Int("clients", 64, "concurrent submitters and readers")
 	contributions := fs.Int("contributions", 20000, "contributions the intake run submits")
 	updates := fs.Int("updates", 3000, "contributions the naive run sends as Temporal updates")
