@@ -28,6 +28,10 @@ func TestFieldErrors(t *testing.T) {
 		status  int
 		pointer string
 	}{
+		{"no template", func() error {
+			_, err := pga.CreateProcess(ctx, wire.CreateProcessRequest{ID: "no-template"})
+			return err
+		}, http.StatusBadRequest, "/template"},
 		{"scale below 1", func() error {
 			_, err := pga.CreateProcess(ctx, wire.CreateProcessRequest{Template: "gcm-2018", Scale: 0.5})
 			return err
