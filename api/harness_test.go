@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/compact-un/compact/internal/contracttest"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
@@ -28,6 +30,10 @@ var stack struct {
 	store    store.Store
 	mail     *notifytest.SMTPServer // where the worker delivers email
 }
+
+// traffic checks every request of the package's tests, and every answer,
+// against openapi.json.
+var traffic *contracttest.Contract
 
 // testLinks sign the links in the stack's messages, for the API and the
 // worker alike.
@@ -56,8 +62,14 @@ func runMain(m *testing.M) int {
 	}
 	defer st.Close()
 	stack.temporal, stack.store, stack.mail = st.Temporal, st.Store, mailServer
+	if traffic, err = contracttest.New(openAPIDocument); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	code := m.Run()
-	if !traffic.report(os.Stderr) && code == 0 {
+	// Every documented route must have been called, when every test ran.
+	wholePackage := flag.Lookup("test.run").Value.String() == ""
+	if !traffic.Report(os.Stderr, wholePackage) && code == 0 {
 		code = 1
 	}
 	return code
@@ -73,7 +85,7 @@ type apiServer struct {
 func newAPIServer(t testing.TB) *apiServer {
 	t.Helper()
 	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks})
-	hs := httptest.NewServer(traffic.check(s.Handler()))
+	hs := httptest.NewServer(traffic.Check(s.Handler()))
 	t.Cleanup(hs.Close)
 	return &apiServer{t: t, hs: hs, s: s}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/wire"
@@ -27,6 +28,10 @@ func TestFieldErrors(t *testing.T) {
 		status  int
 		pointer string
 	}{
+		{"no template", func() error {
+			_, err := pga.CreateProcess(ctx, wire.CreateProcessRequest{ID: "no-template"})
+			return err
+		}, http.StatusBadRequest, "/template"},
 		{"scale below 1", func() error {
 			_, err := pga.CreateProcess(ctx, wire.CreateProcessRequest{Template: "gcm-2018", Scale: 0.5})
 			return err
@@ -79,4 +84,46 @@ func TestFieldErrors(t *testing.T) {
 	if prob, ok := errors.AsType[*client.Problem](err); !ok || prob.Status != http.StatusNotFound || prob.Errors != nil {
 		t.Errorf("unknown process: %v", err)
 	}
+}
+
+// TestClientSubscriptions: a program subscribes, lists and unsubscribes
+// through the Go client, and reads the delivery report.
+func TestClientSubscriptions(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("client")
+	launchProcess(t, a, pga, inlineProcess(testTemplate(id, code, time.Now().Add(time.Hour))))
+	ctx := context.Background()
+	ngo := &client.Client{BaseURL: a.hs.URL, Token: a.token(Stakeholder, "org-"+id, "")}
+	answer, err := ngo.Subscribe(ctx, id, wire.SubscribeRequest{Address: "it@" + id + ".example", Topics: []string{"windows"}})
+	if err != nil || answer.Subscription.Recipient != "it@"+id+".example" || answer.Status != "" {
+		t.Fatalf("subscribe: %+v, %v", answer, err)
+	}
+	observer := &client.Client{BaseURL: a.hs.URL}
+	if sent, err := observer.Subscribe(ctx, id, wire.SubscribeRequest{Address: "press@" + id + ".example"}); err != nil || sent.Status != "confirmation-sent" {
+		t.Fatalf("an observer subscribes: %+v, %v", sent, err)
+	}
+	subs, err := ngo.Subscriptions(ctx)
+	if err != nil || len(subs) != 1 || subs[0].ID != answer.Subscription.ID {
+		t.Fatalf("subscriptions: %+v, %v", subs, err)
+	}
+	if err := ngo.DeleteSubscription(ctx, subs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if subs, err := ngo.Subscriptions(ctx); err != nil || len(subs) != 0 {
+		t.Fatalf("after deleting: %+v, %v", subs, err)
+	}
+	office := &client.Client{BaseURL: a.hs.URL, Token: pga}
+	if rep, err := office.Deliveries(ctx, id, "", "", 10); err != nil || rep.ProcessID != id || rep.Endpoints == nil {
+		t.Fatalf("delivery report: %+v, %v", rep, err)
+	}
+	if _, err := observer.Confirm(ctx, "not-a-token"); !isStatus(err, http.StatusUnauthorized) {
+		t.Fatalf("a made-up link: %v", err)
+	}
+}
+
+func isStatus(err error, status int) bool {
+	prob, ok := errors.AsType[*client.Problem](err)
+	return ok && prob.Status == status
 }

@@ -48,7 +48,7 @@ func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string
 	var t *process.Template
 	switch {
 	case (req.Template == "") == (req.TemplateBody == nil):
-		return nil, "", process.Errorf(op, process.Invalid, "give either template (a built-in template's ID) or templateBody")
+		return nil, "", process.AtField("/template", process.Errorf(op, process.Invalid, "give either template (a built-in template's ID) or templateBody"))
 	case req.TemplateBody != nil:
 		// decodeJSON has refused unknown fields within it: what ParseTemplate
 		// would do, short of validating, which follows.

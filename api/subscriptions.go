@@ -69,13 +69,6 @@ const (
 	maxURL   = 2000
 )
 
-// subscribed is a token holder's new subscription; a webhook's secret is
-// shown this once.
-type subscribed struct {
-	Subscription store.Subscription `json:"subscription"`
-	Secret       string             `json:"secret,omitempty"`
-}
-
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	const op = "api.subscribe"
 	var req wire.SubscribeRequest
@@ -128,7 +121,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusCreated, subscribed{Subscription: stored, Secret: secret})
+	writeJSON(w, http.StatusCreated, wire.Subscribed{Subscription: wire.Subscription(stored), Secret: secret})
 }
 
 // newSubscription checks the request and makes the subscription it asks for.
@@ -268,7 +261,11 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, subs)
+	out := make([]wire.Subscription, len(subs))
+	for i, sub := range subs {
+		out[i] = wire.Subscription(sub)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) {
@@ -280,20 +277,10 @@ func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// linkView is what a link in a message stands for and, after a POST to
-// it, that it is done.
+// linkView is a link as its page shows it: with the token its buttons post.
 type linkView struct {
-	Action    string    `json:"action"` // confirm or unsubscribe: what a POST to the same URL does
-	ProcessID string    `json:"processId"`
-	Process   string    `json:"process"` // its title
-	Address   string    `json:"address"`
-	Channel   string    `json:"channel"`
-	Topics    []string  `json:"topics,omitempty"`
-	Language  string    `json:"language,omitempty"`
-	Mode      string    `json:"mode,omitempty"`
-	Expires   time.Time `json:"expires"`
-	Done      bool      `json:"done"` // confirmed, or unsubscribed
-	Token     string    `json:"-"`
+	wire.Link
+	Token string `json:"-"`
 }
 
 // followLink serves a confirmation or unsubscribe link. GET shows what it
@@ -313,8 +300,8 @@ func (s *Server) followLink(action string, act bool) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		v := linkView{Action: cmp.Or(c.Action, "unsubscribe"), ProcessID: c.ProcessID, Process: c.ProcessID, Address: c.Recipient,
-			Channel: c.Channel, Topics: c.Topics, Language: c.Language, Mode: c.Mode, Expires: c.Expires, Token: token}
+		v := linkView{Link: wire.Link{Action: cmp.Or(c.Action, "unsubscribe"), ProcessID: c.ProcessID, Process: c.ProcessID, Address: c.Recipient,
+			Channel: c.Channel, Topics: c.Topics, Language: c.Language, Mode: c.Mode, Expires: c.Expires}, Token: token}
 		if p, err := s.store.GetProcess(r.Context(), c.ProcessID); err == nil {
 			v.Process = p.Title
 		}
@@ -345,7 +332,7 @@ func (s *Server) followLink(action string, act bool) http.HandlerFunc {
 			return
 		}
 		if !strings.Contains(r.Header.Get("Accept"), "text/html") {
-			writeJSON(w, http.StatusOK, v)
+			writeJSON(w, http.StatusOK, v.Link)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -371,35 +358,6 @@ var linkPage = htmltemplate.Must(htmltemplate.New("link").Parse(`<!DOCTYPE html>
 {{end}}{{end}}</body>
 </html>
 `))
-
-// deliveryView is a notification in the delivery report, without its
-// payload.
-type deliveryView struct {
-	Key           string    `json:"key"`
-	EventKey      string    `json:"eventKey"`
-	Event         string    `json:"event"`
-	Recipient     string    `json:"recipient"`
-	Channel       string    `json:"channel"`
-	Language      string    `json:"language,omitempty"`
-	State         string    `json:"state"`
-	Mode          string    `json:"mode,omitempty"`
-	DigestKey     string    `json:"digestKey,omitempty"`
-	Failure       string    `json:"failure,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	Attempts      int       `json:"attempts"`
-	LastAttemptAt time.Time `json:"lastAttemptAt,omitzero"`
-	LastError     string    `json:"lastError,omitempty"`
-}
-
-// deliveryReport is a page of a process's notifications with the health
-// of their endpoints.
-type deliveryReport struct {
-	ProcessID     string           `json:"processId"`
-	Counts        map[string]int   `json:"counts"` // by state, of all the process's notifications
-	Notifications []deliveryView   `json:"notifications"`
-	Endpoints     []store.Endpoint `json:"endpoints"`
-	Next          string           `json:"next,omitempty"` // the after of the next page
-}
 
 var notificationStates = []string{store.NotificationPending, store.NotificationHeld, store.NotificationDigested,
 	store.NotificationSent, store.NotificationFailed, store.NotificationSkipped}
@@ -430,9 +388,9 @@ func (s *Server) deliveryReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rep := deliveryReport{ProcessID: f.ProcessID, Notifications: make([]deliveryView, len(ns))}
+	rep := wire.DeliveryReport{ProcessID: f.ProcessID, Notifications: make([]wire.Delivery, len(ns))}
 	for i, n := range ns {
-		rep.Notifications[i] = deliveryView{Key: n.Key, EventKey: n.EventKey, Event: n.Event, Recipient: n.Recipient, Channel: n.Channel,
+		rep.Notifications[i] = wire.Delivery{Key: n.Key, EventKey: n.EventKey, Event: n.Event, Recipient: n.Recipient, Channel: n.Channel,
 			Language: n.Language, State: n.State, Mode: n.Mode, DigestKey: n.DigestKey, Failure: n.Failure, CreatedAt: n.CreatedAt,
 			Attempts: n.Attempts, LastAttemptAt: n.LastAttemptAt, LastError: n.LastError}
 	}
@@ -443,9 +401,16 @@ func (s *Server) deliveryReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if rep.Endpoints, err = s.store.ProcessEndpoints(r.Context(), f.ProcessID); err != nil {
+	endpoints, err := s.store.ProcessEndpoints(r.Context(), f.ProcessID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	rep.Endpoints = make([]wire.Endpoint, 0, len(endpoints))
+	for _, e := range endpoints { // without their secrets
+		rep.Endpoints = append(rep.Endpoints, wire.Endpoint{Channel: e.Channel, Recipient: e.Recipient, Language: e.Language,
+			Owner: e.Owner, Failures: e.Failures, Rejections: e.Rejections, FailingSince: e.FailingSince,
+			DisabledAt: e.DisabledAt, DisabledReason: e.DisabledReason})
 	}
 	writeJSON(w, http.StatusOK, rep)
 }

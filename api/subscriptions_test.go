@@ -55,7 +55,7 @@ func TestSubscriptionsOfTokenHolders(t *testing.T) {
 
 	res := a.do("POST", path, ngo, map[string]any{"address": "it@" + id + ".example", "topics": []string{"windows", "receipts"}},
 		"Accept-Language", "de-CH, es;q=0.8, en;q=0.5")
-	var email subscribed
+	var email wire.Subscribed
 	res.JSON(t, &email)
 	if res.Status != http.StatusCreated || email.Subscription.Language != "es" || email.Subscription.Mode != "immediate" ||
 		email.Subscription.Owner != "stakeholder:org-"+id || email.Secret != "" || !strings.HasPrefix(email.Subscription.ID, "sub_") {
@@ -63,7 +63,7 @@ func TestSubscriptionsOfTokenHolders(t *testing.T) {
 	}
 	hookURL := "https://" + id + ".example/hook"
 	res = a.do("POST", path, ngo, map[string]any{"channel": "webhook", "address": hookURL, "ownerEmail": "it@" + id + ".example"})
-	var hook subscribed
+	var hook wire.Subscribed
 	res.JSON(t, &hook)
 	if res.Status != http.StatusCreated || !strings.HasPrefix(hook.Secret, "whsec_") ||
 		strings.Join(hook.Subscription.Topics, ",") != "sessions,windows,drafts,accreditation,receipts" {
@@ -155,7 +155,7 @@ func TestObserverSubscribesByConfirming(t *testing.T) {
 	}
 
 	// Looking changes nothing; the page offers a button.
-	var view linkView
+	var view wire.Link
 	res := a.do("GET", apiPath(t, link), "", nil)
 	res.JSON(t, &view)
 	if res.Status != http.StatusOK || view.Action != "confirm" || view.Done || view.Address != address || view.Language != "fr" || view.Process != "Test process "+id {
@@ -251,7 +251,7 @@ func TestMovedSessionSendsACalendarUpdate(t *testing.T) {
 	}
 
 	// The PGA's office sees both delivered; nobody else sees the report.
-	var rep deliveryReport
+	var rep wire.DeliveryReport
 	res := a.do("GET", "/v1/processes/"+id+"/notifications?state=sent", pga, nil)
 	res.JSON(t, &rep)
 	if res.Status != http.StatusOK || len(rep.Notifications) != 2 || rep.Counts["sent"] != 2 {
@@ -307,7 +307,7 @@ func TestContributorsGetTheirReceipts(t *testing.T) {
 	if again.Status != http.StatusOK {
 		t.Fatalf("retry: %d %s", again.Status, again.Body)
 	}
-	var rep deliveryReport
+	var rep wire.DeliveryReport
 	a.do("GET", "/v1/processes/"+id+"/notifications", a.token(PGAOffice, "PGA", ""), nil).JSON(t, &rep)
 	var receipts []string
 	for _, n := range rep.Notifications {

@@ -73,6 +73,9 @@
 //	}
 //	seeOther(w, r, "/processes/"+id) // or render the result (a receipt) with 200/201
 //
+// A refusal's field errors (problem+json "errors", each with a JSON pointer)
+// go on the form's controls with s.refuse(w, name, p, err, controls...):
+// the pointer's last segment that names a control, never the reason's words.
 // Checks the page makes itself (a field left empty before any API call) go
 // in p.Form.Errors[name] as translated text, rendered with status 422. For a
 // form whose values go to the API as typed (a date the user may mistype),

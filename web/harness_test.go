@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/contracttest"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
@@ -35,8 +36,24 @@ func runMain(m *testing.M) int {
 	}
 	defer st.Close()
 	stack = st
-	return m.Run()
+	doc, err := os.ReadFile("../api/openapi.json")
+	if err == nil {
+		traffic, err = contracttest.New(doc)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	code := m.Run()
+	if !traffic.Report(os.Stderr, false) && code == 0 {
+		code = 1
+	}
+	return code
 }
+
+// traffic checks what the pages ask of the API, and its answers, against
+// openapi.json.
+var traffic *contracttest.Contract
 
 // testSite is the API with the pages mounted on it, over the shared stack.
 type testSite struct {
@@ -53,7 +70,7 @@ func newTestSite(t testing.TB) *testSite {
 	t.Helper()
 	ts := &testSite{t: t}
 	a := api.New(api.Options{Temporal: stack.Temporal, Store: stack.Store, Pages: func(h http.Handler) http.Handler {
-		ts.site = New(Options{API: h, SessionKey: testKey})
+		ts.site = New(Options{API: traffic.Check(h), SessionKey: testKey})
 		return ts.site
 	}})
 	ts.hs = httptest.NewServer(a.Handler())

@@ -179,7 +179,7 @@ func stageActions(p *Page, ss *Session, st process.Stage) []actionLink {
 
 // stageForm is one of the office's forms on a stage: its page
 // (templates/office_<name>.html, at …/stages/{stage}/<name>), the API call
-// it makes and the words the engine uses for its fields.
+// it makes and its controls, where the API's field errors go.
 type stageForm struct {
 	name   string
 	title  string // the page's title, a message with {stage}

@@ -1,14 +1,15 @@
-package api
+// Package contracttest checks a test's HTTP traffic against the API's
+// OpenAPI document (api/openapi.json): the API's tests wrap the server with
+// it, the web pages' tests the API their pages call.
+package contracttest
 
 import (
 	"bytes"
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,15 +20,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-
-	"github.com/compact-un/compact/process"
 )
 
-// contract checks every request the API's tests send, and every answer,
-// against openapi.json: a request the document refuses must be refused,
-// and every answer must be one the document gives, problem+json included.
-// It keeps what it saw, for the report at the end of the package's tests.
-type contract struct {
+// Contract checks every request a test sends, and every answer, against
+// the document: a request the document refuses must be refused, and every
+// answer must be one the document gives, problem+json included. It keeps
+// what it saw, for the report at the end of the package's tests.
+type Contract struct {
 	doc    *openapi3.T
 	router routers.Router
 	mu     sync.Mutex
@@ -35,15 +34,14 @@ type contract struct {
 	faults []string
 }
 
-var traffic = newContract()
-
-func newContract() *contract {
-	doc, err := openapi3.NewLoader().LoadFromData(openAPIDocument)
+// New is a contract over the OpenAPI document in JSON.
+func New(document []byte) (*Contract, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(document)
 	if err == nil {
 		err = doc.Validate(context.Background())
 	}
 	if err != nil {
-		panic(fmt.Sprintf("openapi.json: %v", err))
+		return nil, fmt.Errorf("openapi.json: %w", err)
 	}
 	// The feeds', the exports' and the links' pages' bodies are text: checked as strings.
 	for _, t := range []string{"text/csv", "text/html", "text/calendar", "application/atom+xml", "text/event-stream", "application/pdf",
@@ -52,22 +50,25 @@ func newContract() *contract {
 	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return &contract{doc: doc, router: router, seen: map[string]map[int]bool{}}
+	return &Contract{doc: doc, router: router, seen: map[string]map[int]bool{}}, nil
 }
 
-// check wraps the API's handler with the checks.
-func (c *contract) check(h http.Handler) http.Handler {
+// Check wraps the API's handler with the checks.
+func (c *Contract) Check(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/v1/") {
 			h.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			c.fault("%s %s: reading the request: %v", r.Method, r.URL, err)
-			return
+		var body []byte // a client's request may have none, a server's has one
+		if r.Body != nil {
+			var err error
+			if body, err = io.ReadAll(r.Body); err != nil {
+				c.fault("%s %s: reading the request: %v", r.Method, r.URL, err)
+				return
+			}
 		}
 		route, params, err := c.router.FindRoute(r)
 		if err != nil {
@@ -109,7 +110,7 @@ func truncate(s string, n int) string {
 	return s
 }
 
-func (c *contract) saw(route string, status int) {
+func (c *Contract) saw(route string, status int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seen[route] == nil {
@@ -118,24 +119,31 @@ func (c *contract) saw(route string, status int) {
 	c.seen[route][status] = true
 }
 
-func (c *contract) fault(format string, args ...any) {
+func (c *Contract) fault(format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.faults = append(c.faults, fmt.Sprintf(format, args...))
 }
 
-// report writes what broke the contract and what the tests never
-// exercised; it fails on the first, and on a documented route that the
-// tests never called when the whole package ran.
-func (c *contract) report(w io.Writer) bool {
+// Faults are what broke the contract so far.
+func (c *Contract) Faults() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.faults)
+}
+
+// Report writes what broke the contract and reports whether nothing did.
+// With coverage, it also fails on a documented route the tests never
+// called, and with -v lists the documented statuses they never saw.
+func (c *Contract) Report(w io.Writer, coverage bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range c.faults {
 		fmt.Fprintln(w, "openapi.json:", f)
 	}
 	ok := len(c.faults) == 0
-	if run := flag.Lookup("test.run"); run != nil && run.Value.String() != "" {
-		return ok // a few tests: no report on the rest
+	if !coverage {
+		return ok
 	}
 	var untried, unseen []string
 	for path, item := range c.doc.Paths.Map() {
@@ -190,28 +198,3 @@ func (t *teeWriter) Flush() { http.NewResponseController(t.ResponseWriter).Flush
 
 // Unwrap gives http.ResponseController the writer underneath.
 func (t *teeWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
-
-// TestContractCatches checks the checks: an answer openapi.json does not
-// give, and a request it refuses but the server takes, are both reported.
-func TestContractCatches(t *testing.T) {
-	c := newContract()
-	h := c.check(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			writeJSON(w, http.StatusCreated, process.Stage{})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": 7}) // a process's id is a string
-	}))
-	for _, r := range []*http.Request{
-		httptest.NewRequest(http.MethodGet, "/v1/processes/p", nil),
-		httptest.NewRequest(http.MethodPost, "/v1/processes/p/stages", strings.NewReader(`{"phase": 3}`)),
-	} {
-		r.Header.Set("Content-Type", "application/json")
-		h.ServeHTTP(httptest.NewRecorder(), r)
-	}
-	for _, want := range []string{"GET /v1/processes/p: answer 200 {\"id\":7}\n does not match", "POST /v1/processes/p/stages: answered 201 to a request openapi.json refuses"} {
-		if !slices.ContainsFunc(c.faults, func(f string) bool { return strings.HasPrefix(f, want) }) {
-			t.Errorf("no fault %q among %d", want, len(c.faults))
-		}
-	}
-}
