@@ -489,6 +489,9 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if res.CoFacilitators == nil {
+		res.CoFacilitators = []string{} // a chair's appointment leaves the list empty, not absent
+	}
 	writeJSON(w, http.StatusOK, res)
 }
 

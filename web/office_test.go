@@ -228,13 +228,6 @@ func TestOfficeRunningStages(t *testing.T) {
 	}
 	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusConflict, "the outcome is recorded already",
 		`<option value="no" selected>`)
-	consensus := url.Values{"method": {"consensus"}, "document": {"A/CONF.231/3"}}
-	doneForm(t, b, base+"/stages/conference/outcome", consensus, "Conference")
-	if !recorded(id, "conference", "conference.adopted") {
-		t.Fatal("the consensus did not adopt the outcome")
-	}
-	refusedForm(t, b, base+"/stages/conference/outcome", consensus, http.StatusConflict, "the outcome is recorded already",
-		`value="A/CONF.231/3"`)
 
 	// A co-facilitator of this process publishes drafts here only.
 	cofac := ts.browser()
