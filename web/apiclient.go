@@ -102,6 +102,12 @@ func (a API) Do(method, path, contentType string, body io.Reader, header http.He
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
+	// The API limits each client address: this page's client's, not one
+	// address shared by everyone who reads the pages.
+	req.RemoteAddr = a.r.RemoteAddr
+	if xff, ok := a.r.Header["X-Forwarded-For"]; ok {
+		req.Header["X-Forwarded-For"] = xff
+	}
 	req.Header.Set("Accept", "application/json, application/problem+json")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -51,3 +51,18 @@ func TestTLSConfig(t *testing.T) {
 		t.Fatal("a missing CA file accepted")
 	}
 }
+
+func TestLimitFlags(t *testing.T) {
+	lim, err := (&limitFlags{trustedProxies: "10.0.0.0/8, 127.0.0.1/32", rates: "stakeholder.writes=5/s"}).limits()
+	if err != nil || len(lim.TrustedProxies) != 2 || lim.Rates["stakeholder.writes"].PerSecond != 5 || lim.NoRateLimits {
+		t.Fatalf("limits = %+v, %v", lim, err)
+	}
+	if lim, err := (&limitFlags{rates: "off"}).limits(); err != nil || !lim.NoRateLimits {
+		t.Fatalf("off: %+v, %v", lim, err)
+	}
+	for _, bad := range []limitFlags{{trustedProxies: "10.0.0.0"}, {rates: "everyone=1/s"}} {
+		if _, err := bad.limits(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
