@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,30 @@ func TestLimitFlags(t *testing.T) {
 		if _, err := bad.limits(); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+}
+
+// TestTrialKeysAreRefusedOnAServer checks the keys compose.yaml publishes:
+// the binary knows each, and refuses it where the public URL is not local.
+func TestTrialKeysAreRefusedOnAServer(t *testing.T) {
+	compose, err := os.ReadFile("../../deploy/compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := regexp.MustCompile(`\$\{COMPACT_(SESSION|UNSUBSCRIBE)_KEY:-([^}]*)\}`).FindAllStringSubmatch(string(compose), -1)
+	if len(defaults) == 0 {
+		t.Fatal("no default key in compose.yaml: update this test")
+	}
+	for _, d := range defaults {
+		flag := "--" + strings.ToLower(d[1]) + "-key"
+		if err := refuseTrialKeys("https://compact.example.org", map[string]string{flag: d[2]}); err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("COMPACT_%s_KEY's default on a public server: %v", d[1], err)
+		}
+		if err := refuseTrialKeys("http://localhost:8080", map[string]string{flag: d[2]}); err != nil {
+			t.Errorf("COMPACT_%s_KEY's default on a local trial: %v", d[1], err)
+		}
+	}
+	if err := refuseTrialKeys("https://compact.example.org", map[string]string{"--session-key": strings.Repeat("ab", 32)}); err != nil {
+		t.Errorf("a key of one's own: %v", err)
 	}
 }

@@ -68,6 +68,9 @@ func apiCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(r.httpAddr))
+		if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
+			return err
+		}
 		secret, err := links.secret("")
 		if err != nil {
 			return err

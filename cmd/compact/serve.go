@@ -45,6 +45,9 @@ func serveCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
+		if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
+			return err
+		}
 		secret, err := links.secret(*dataDir)
 		if err != nil {
 			return err
