@@ -31,6 +31,11 @@ type Limits struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; without them, the client is the connection's peer.
 	TrustedProxies []netip.Prefix
+	// Rates override DefaultRates, the quotas of writes and costly reads
+	// per token and per client address.
+	Rates map[string]Rate
+	// NoRateLimits lifts the quotas: for benchmarks of capacity.
+	NoRateLimits bool
 }
 
 func (l Limits) withDefaults() Limits {
@@ -115,12 +120,24 @@ func (l Limits) trusted(a netip.Addr) bool {
 // streamPattern is the route of the event streams, which stay open.
 const streamPattern = "GET /v1/processes/{id}/events"
 
-// limit puts the limits of pattern's route around h.
+// limit puts the limits of pattern's route around h: its cost's quotas,
+// and for the event streams, their bound.
 func (s *Server) limit(pattern string, h http.HandlerFunc) http.HandlerFunc {
 	if pattern == streamPattern {
 		h = s.holdStream(h)
 	}
-	return h
+	if s.quotas == nil {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		if c := costOf(pattern, r); c != cheap {
+			if err := s.quotas.admit(w, principal(r.Context()), s.limits.clientAddr(r), c); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		h(w, r)
+	}
 }
 
 // streams counts the open event streams, in all and per client address.

@@ -1,12 +1,17 @@
 package api
 
 import (
+	"github.com/compact-un/compact/wire"
+
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -146,6 +151,103 @@ func TestClientAddr(t *testing.T) {
 		}
 		if got := l.clientAddr(r); got.String() != c.want {
 			t.Errorf("peer %s, X-Forwarded-For %q: client %s, want %s", c.peer, c.xff, got, c.want)
+		}
+	}
+}
+
+// TestRateLimitsAreOnByDefault exports one process's contributions again
+// and again, as an observer and as a token's holder, on a server with the
+// default limits: past the quota, 429 problem+json says when to come back,
+// and every answer says where the quota stands (the IETF draft's fields).
+func TestRateLimitsAreOnByDefault(t *testing.T) {
+	t.Parallel()
+	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks})
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	a := &apiServer{t: t, hs: hs, s: s}
+	id := seedPrivateWindow(t)
+	export := "/v1/processes/" + id + "/contributions.csv"
+
+	limited := func(token, policy string, quota Rate) {
+		t.Helper()
+		for i := range quota.Burst + 1 {
+			res := a.do("GET", export, token, nil)
+			if !strings.Contains(res.Header.Get("RateLimit-Policy"), fmt.Sprintf(`"%s";q=%d;w=`, policy, quota.Burst)) ||
+				!strings.Contains(res.Header.Get("RateLimit"), fmt.Sprintf(`"%s";r=`, policy)) {
+				t.Fatalf("request %d: RateLimit-Policy %q, RateLimit %q; want the %s policy", i, res.Header.Get("RateLimit-Policy"), res.Header.Get("RateLimit"), policy)
+			}
+			if i < quota.Burst {
+				if res.Status != http.StatusOK {
+					t.Fatalf("request %d of %d: %d %s", i+1, quota.Burst, res.Status, res.Body)
+				}
+				continue
+			}
+			var p wire.Problem
+			res.JSON(t, &p)
+			if res.Status != http.StatusTooManyRequests || p.Type != wire.ProblemTypePrefix+"rate-limited" || res.Header.Get("Retry-After") == "" ||
+				!strings.Contains(res.Header.Get("RateLimit"), fmt.Sprintf(`"%s";r=0;`, policy)) {
+				t.Fatalf("past the quota: %d %+v %v", res.Status, p, res.Header)
+			}
+		}
+	}
+	limited("", "observer-reads", DefaultRates["observer.reads"])
+	// A token's holder has a quota of its own, from the same address.
+	limited(a.token(Stakeholder, "org-rate", ""), "stakeholder-reads", DefaultRates["stakeholder.reads"])
+
+	// Cheap reads are not counted.
+	if res := a.do("GET", "/v1/processes/"+id, "", nil); res.Status != http.StatusOK || res.Header.Get("RateLimit") != "" {
+		t.Errorf("a status read: %d, RateLimit %q", res.Status, res.Header.Get("RateLimit"))
+	}
+}
+
+// TestRateLimitsPerAddress sends writes from two clients behind a trusted
+// proxy: one client's quota is its own.
+func TestRateLimitsPerAddress(t *testing.T) {
+	t.Parallel()
+	addr := serveLimited(t, Limits{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Rates: map[string]Rate{"address.writes": {PerSecond: 0.01, Burst: 3}}})
+	id := seedPrivateWindow(t)
+	post := func(client string) int {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/v1/processes/"+id+"/subscriptions", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", client)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := range 3 {
+		if code := post("192.0.2.1"); code == http.StatusTooManyRequests {
+			t.Fatalf("write %d of 3: 429", i+1)
+		}
+	}
+	if code := post("192.0.2.1"); code != http.StatusTooManyRequests {
+		t.Fatalf("a fourth write from one address: %d, want 429", code)
+	}
+	if code := post("198.51.100.7"); code == http.StatusTooManyRequests {
+		t.Fatal("another address's write: 429")
+	}
+}
+
+func TestRateLimitedRoutesAreServed(t *testing.T) {
+	s := New(Options{Temporal: stack.temporal, Store: stack.store})
+	for _, p := range costlyReads {
+		if !slices.Contains(s.patterns, p) {
+			t.Errorf("costly read %q is no route: its limits would be lost", p)
+		}
+	}
+}
+
+func TestParseRates(t *testing.T) {
+	got, err := ParseRates("stakeholder.writes=5/s, observer.reads=30/m:7")
+	if err != nil || got["stakeholder.writes"] != (Rate{5, 10}) || got["observer.reads"] != (Rate{0.5, 7}) {
+		t.Fatalf("ParseRates = %v, %v", got, err)
+	}
+	for _, bad := range []string{"stakeholder.write=5/s", "stakeholder.writes=5", "stakeholder.writes=-1/s", "stakeholder.writes=5/h", "stakeholder.writes=5/s:0"} {
+		if _, err := ParseRates(bad); err == nil {
+			t.Errorf("ParseRates(%q) accepted", bad)
 		}
 	}
 }

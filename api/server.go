@@ -34,9 +34,6 @@ type Options struct {
 	// Checks are further readiness checks, e.g. WorkerCheck in a process
 	// that runs a worker.
 	Checks []Check
-	// RatePerToken limits each token's requests per second (burst twice
-	// that); zero means no limit.
-	RatePerToken float64
 	// Links make the confirmation links the API mails and check the
 	// unsubscribe links workers mail.
 	Links Links
@@ -54,7 +51,7 @@ type Server struct {
 	log      *zap.Logger
 	temporal client.Client
 	store    store.Store
-	limiter  *limiter
+	quotas   *quotas // nil: no rate limits
 	limits   Limits
 	streams  *streams    // the event streams open
 	statuses statusCache // observers' process status, briefly
@@ -76,8 +73,11 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		limiter: newLimiter(o.RatePerToken, int(2*o.RatePerToken)+1), links: newLinks(o.Links), limits: o.Limits.withDefaults()}
+		links: newLinks(o.Links), limits: o.Limits.withDefaults()}
 	s.streams = newStreams(s.limits)
+	if !s.limits.NoRateLimits {
+		s.quotas = newQuotas(s.limits.Rates)
+	}
 	if o.Temporal != nil {
 		s.checks = append(s.checks, TemporalCheck(o.Temporal))
 	}

@@ -30,7 +30,6 @@ func (s *Server) steeringRoutes(mux *http.ServeMux) {
 		}), PGAOffice)
 }
 
-
 // steerWith is a route that decodes and checks a body B and runs the update request
 // makes of it, for the stage in the path, by the caller.
 func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B) any) http.HandlerFunc {

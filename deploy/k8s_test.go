@@ -238,6 +238,15 @@ type rendered struct {
 // components are the Deployments Compact needs, with the subcommand each runs.
 var components = map[string]string{"compact-api": "api", "compact-worker": "worker"}
 
+// provisioned are the Secrets, with their keys, that an operator creates
+// out of band (docs/operations.md gives the commands). The manifests hold
+// none: a placeholder in them would be deployed as it is.
+var provisioned = map[string][]string{
+	"compact-db":      {"COMPACT_DB"},
+	"compact-session": {"COMPACT_SESSION_KEY"},
+	"compact-notify":  {"COMPACT_UNSUBSCRIBE_KEY", "COMPACT_SMTP_ADDR", "COMPACT_SMTP_FROM", "COMPACT_SMTP_USERNAME", "COMPACT_SMTP_PASSWORD"},
+}
+
 // requiredEnv are the settings a remote api or worker cannot do without.
 var requiredEnv = []string{"COMPACT_TEMPORAL_ADDRESS", "COMPACT_NAMESPACE", "COMPACT_DB", "COMPACT_HTTP_ADDR"}
 
@@ -245,6 +254,20 @@ func checkObjects(objs []any, flags commandFlags) error {
 	r := rendered{
 		deployments: map[string]*appsv1.Deployment{}, configMaps: map[string]*corev1.ConfigMap{},
 		secrets: map[string]*corev1.Secret{}, serviceAccounts: map[string]bool{}, namespaces: map[string]bool{},
+	}
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for name, keys := range provisioned {
+		s := &corev1.Secret{StringData: map[string]string{}}
+		s.Name = name
+		for _, k := range keys {
+			s.StringData[k] = "provisioned"
+		}
+		r.secrets[name] = s
 	}
 	for _, obj := range objs {
 		switch o := obj.(type) {
@@ -258,8 +281,7 @@ func checkObjects(objs []any, flags commandFlags) error {
 			r.configMaps[o.Name] = o
 			r.namespaced = append(r.namespaced, o)
 		case *corev1.Secret:
-			r.secrets[o.Name] = o
-			r.namespaced = append(r.namespaced, o)
+			add(fmt.Errorf("Secret %s is in the manifests: a placeholder would be deployed; provision it out of band", o.Name))
 		case *corev1.ServiceAccount:
 			r.serviceAccounts[o.Name] = true
 			r.namespaced = append(r.namespaced, o)
@@ -273,12 +295,6 @@ func checkObjects(objs []any, flags commandFlags) error {
 			r.namespaced = append(r.namespaced, o)
 		default:
 			return fmt.Errorf("unexpected %T in a render", obj)
-		}
-	}
-	var errs []error
-	add := func(err error) {
-		if err != nil {
-			errs = append(errs, err)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(components)) {
@@ -738,6 +754,9 @@ func TestKubernetesRejects(t *testing.T) {
 		{"autoscaler bounds upside down", prod + "api-hpa.yaml", "minReplicas: 3", "minReplicas: 30", "minReplicas 30, maxReplicas 20"},
 		{"a budget that blocks drains", base + "api-pdb.yaml", "minAvailable: 1", "minAvailable: 2", "blocks every voluntary eviction"},
 		{"an environment variable that is no flag", base + "configmap.yaml", "COMPACT_TEMPORAL_ADDRESS:", "COMPACT_TEMPORAL_ADRESS:", "COMPACT_TEMPORAL_ADRESS is not a flag of `compact api`"},
+		{"a placeholder Secret", base + "configmap.yaml", "  COMPACT_LOG_LEVEL: info\n",
+			"  COMPACT_LOG_LEVEL: info\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: compact-session\nstringData:\n  COMPACT_SESSION_KEY: CHANGE-ME\n",
+			"Secret compact-session is in the manifests"},
 		{"a Secret key that is not there", api, "key: COMPACT_DB", "key: COMPACT_DB_URL", "Secret compact-db has no key COMPACT_DB_URL"},
 		{"the wrong subcommand", worker, `args: ["worker"]`, `args: ["api"]`, `want the "worker" subcommand`},
 		{"GOMEMLIMIT in MiB", api, "resource: limits.memory\n", "resource: limits.memory\n                  divisor: 1Mi\n", "GOMEMLIMIT"},

@@ -56,10 +56,29 @@ func (s *Site) api(r *http.Request) *client.Client {
 	if ss := s.session(r); ss != nil {
 		token = ss.Token
 	}
-	return s.apiAs(token)
+	return s.apiAs(r, token)
 }
 
-// apiAs is the API as the holder of token, as at sign-in.
-func (s *Site) apiAs(token string) *client.Client {
-	return &client.Client{BaseURL: "http://api.internal", Token: token, HTTP: s.client}
+// apiAs is the API as the holder of token, as at sign-in, for the page
+// request r.
+func (s *Site) apiAs(r *http.Request, token string) *client.Client {
+	return &client.Client{BaseURL: "http://api.internal", Token: token,
+		HTTP: &http.Client{Transport: fromClient{page: r, next: s.client.Transport}}}
+}
+
+// fromClient sends the API the page's client address: the API limits each
+// client address, and the pages must not make everyone who reads them one
+// client.
+type fromClient struct {
+	page *http.Request
+	next http.RoundTripper
+}
+
+func (f fromClient) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.RemoteAddr = f.page.RemoteAddr
+	if xff, ok := f.page.Header["X-Forwarded-For"]; ok {
+		req.Header["X-Forwarded-For"] = xff
+	}
+	return f.next.RoundTrip(req)
 }

@@ -32,7 +32,7 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The request carries no session yet: ask as the token's holder.
-	who, err := s.apiAs(token).Session(r.Context())
+	who, err := s.apiAs(r, token).Session(r.Context())
 	if err != nil {
 		if prob, ok := err.(*Problem); ok && prob.Status == http.StatusUnauthorized {
 			p.Form.Errors["token"] = p.T("signin.token.refused")

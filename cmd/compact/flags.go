@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
+	"strings"
 
+	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/config"
 )
 
@@ -54,6 +57,45 @@ func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
 func adminAddrFlag(fs *flag.FlagSet, addr string) *string {
 	return fs.String("admin-addr", addr, "address (host:port) of the metrics (/metrics) and the profiler (/debug/pprof/), "+
 		"apart from the public one; keep it off the public network")
+}
+
+// limitFlags bound the API's clients beyond api.Limits' defaults.
+type limitFlags struct {
+	trustedProxies string
+	rates          string
+}
+
+func (l *limitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&l.trustedProxies, "trusted-proxies", "", "CIDRs of the proxies in front (e.g. 10.0.0.0/8,127.0.0.1/32) whose "+
+		"X-Forwarded-For names the client, for the limits per client address; default none: the client is the connection's peer")
+	fs.StringVar(&l.rates, "rate-limits", "", "quotas of writes and costly reads that override the defaults, "+
+		"e.g. stakeholder.writes=5/s,observer.reads=30/m:10 (rate, then burst), or off")
+}
+
+func (l *limitFlags) limits() (api.Limits, error) {
+	var lim api.Limits
+	for cidr := range strings.SplitSeq(l.trustedProxies, ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return lim, fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		lim.TrustedProxies = append(lim.TrustedProxies, p)
+	}
+	switch l.rates {
+	case "":
+	case "off":
+		lim.NoRateLimits = true
+	default:
+		rates, err := api.ParseRates(l.rates)
+		if err != nil {
+			return lim, fmt.Errorf("--rate-limits: %w", err)
+		}
+		lim.Rates = rates
+	}
+	return lim, nil
 }
 
 func logLevelFlag(fs *flag.FlagSet) *string {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,45 @@ func TestTLSConfig(t *testing.T) {
 	}
 	if _, err := (&remoteFlags{tlsCA: "/nonexistent/ca.pem"}).tlsConfig(); err == nil {
 		t.Fatal("a missing CA file accepted")
+	}
+}
+
+func TestLimitFlags(t *testing.T) {
+	lim, err := (&limitFlags{trustedProxies: "10.0.0.0/8, 127.0.0.1/32", rates: "stakeholder.writes=5/s"}).limits()
+	if err != nil || len(lim.TrustedProxies) != 2 || lim.Rates["stakeholder.writes"].PerSecond != 5 || lim.NoRateLimits {
+		t.Fatalf("limits = %+v, %v", lim, err)
+	}
+	if lim, err := (&limitFlags{rates: "off"}).limits(); err != nil || !lim.NoRateLimits {
+		t.Fatalf("off: %+v, %v", lim, err)
+	}
+	for _, bad := range []limitFlags{{trustedProxies: "10.0.0.0"}, {rates: "everyone=1/s"}} {
+		if _, err := bad.limits(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+// TestTrialKeysAreRefusedOnAServer checks the keys compose.yaml publishes:
+// the binary knows each, and refuses it where the public URL is not local.
+func TestTrialKeysAreRefusedOnAServer(t *testing.T) {
+	compose, err := os.ReadFile("../../deploy/compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := regexp.MustCompile(`\$\{COMPACT_(SESSION|UNSUBSCRIBE)_KEY:-([^}]*)\}`).FindAllStringSubmatch(string(compose), -1)
+	if len(defaults) == 0 {
+		t.Fatal("no default key in compose.yaml: update this test")
+	}
+	for _, d := range defaults {
+		flag := "--" + strings.ToLower(d[1]) + "-key"
+		if err := refuseTrialKeys("https://compact.example.org", map[string]string{flag: d[2]}); err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("COMPACT_%s_KEY's default on a public server: %v", d[1], err)
+		}
+		if err := refuseTrialKeys("http://localhost:8080", map[string]string{flag: d[2]}); err != nil {
+			t.Errorf("COMPACT_%s_KEY's default on a local trial: %v", d[1], err)
+		}
+	}
+	if err := refuseTrialKeys("https://compact.example.org", map[string]string{"--session-key": strings.Repeat("ab", 32)}); err != nil {
+		t.Errorf("a key of one's own: %v", err)
 	}
 }

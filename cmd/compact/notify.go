@@ -9,12 +9,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,6 +84,28 @@ func (l *linkFlags) apiOptions(p *process, secret []byte) (api.Links, error) {
 		p.log.Warn("no --unsubscribe-key: confirmation links work until this process stops, and the unsubscribe links in messages from workers are refused")
 	}
 	return api.Links{PublicURL: strings.TrimSuffix(l.publicURL, "/"), Key: secret}, nil
+}
+
+// trialKeys are the keys deploy/compose.yaml gives when none is set, so
+// that a bare `docker compose up` starts: anyone can read them.
+var trialKeys = []string{
+	"6c6f63616c2d737461636b2d6f6e6c792d6368616e67652d6d652d706c65617365", // session
+	"6c6f63616c2d737461636b2d6f6e6c792d756e7375627363726962652d6b6579",   // unsubscribe
+}
+
+// refuseTrialKeys refuses a published trial key (flag name → value) on a
+// server that others reach: one whose public URL is not this machine's.
+func refuseTrialKeys(publicURL string, keys map[string]string) error {
+	if u, err := url.Parse(publicURL); err == nil && (u.Hostname() == "localhost" || net.ParseIP(u.Hostname()).IsLoopback()) {
+		return nil
+	}
+	for _, flag := range slices.Sorted(maps.Keys(keys)) {
+		if slices.Contains(trialKeys, keys[flag]) {
+			return fmt.Errorf("%s is the published trial key of deploy/compose.yaml, and --public-url %s is not this machine: "+
+				"make your own (openssl rand -hex 32)", flag, publicURL)
+		}
+	}
+	return nil
 }
 
 func checkPublicURL(s string) error {

@@ -56,12 +56,21 @@ func apiCmd(args []string, stderr io.Writer) int {
 	r.register(fs, "127.0.0.1:8080", "127.0.0.1:9090")
 	sessionKey := sessionKeyFlag(fs)
 	var links linkFlags
+	var limits limitFlags
 	links.register(fs)
+	limits.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	return runProcess("api", *r.logLevel, stderr, func(ctx context.Context, p *process) error {
+		lim, err := limits.limits()
+		if err != nil {
+			return err
+		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(r.httpAddr))
+		if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
+			return err
+		}
 		secret, err := links.secret("")
 		if err != nil {
 			return err
@@ -78,7 +87,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks})
+		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks, Limits: lim})
 	})
 }
 

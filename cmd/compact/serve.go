@@ -25,12 +25,18 @@ func serveCmd(args []string, stderr io.Writer) int {
 	sessionKey := sessionKeyFlag(fs)
 	var links linkFlags
 	var send sendFlags
+	var limits limitFlags
 	links.register(fs)
 	send.register(fs)
+	limits.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	return runProcess("serve", *level, stderr, func(ctx context.Context, p *process) error {
+		lim, err := limits.limits()
+		if err != nil {
+			return err
+		}
 		pages, err := p.pages(*sessionKey)
 		if err != nil {
 			return err
@@ -39,6 +45,9 @@ func serveCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
+		if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
+			return err
+		}
 		secret, err := links.secret(*dataDir)
 		if err != nil {
 			return err
@@ -76,6 +85,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 			Links:    apiLinks,
 			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
 			Pages:    pages,
+			Limits:   lim,
 		})
 	})
 }

@@ -66,7 +66,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	for range 2 {
 		addr := itest.FreeAddr(t)
-		apis = append(apis, itest.StartProcess(t, append([]string{"api", "--http-addr", addr}, remote...)...))
+		apis = append(apis, itest.StartProcess(t, append([]string{"api", "--http-addr", addr, "--rate-limits", "off"}, remote...)...))
 		apiAddrs = append(apiAddrs, addr)
 	}
 	for i, w := range workers {
