@@ -25,6 +25,7 @@ type Store interface {
 	Record
 	Outbox
 	Tokens
+	Texts
 	Ping(ctx context.Context) error
 	Close() error
 }

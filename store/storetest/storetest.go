@@ -53,6 +53,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Subscriptions", testSubscriptions},
 		{"Digests", testDigests},
 		{"DeliveryReport", testDeliveryReport},
+		{"Revisions", testRevisions},
+		{"TextAmendments", testTextAmendments},
+		{"Positions", testPositions},
+		{"NextRevision", testNextRevision},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
