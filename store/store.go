@@ -26,6 +26,7 @@ type Store interface {
 	Outbox
 	Tokens
 	Texts
+	Search
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -30,7 +30,7 @@ type negotiation struct {
 	op2, op2a  string
 }
 
-func newNegotiation(t *testing.T, s store.Store) *negotiation {
+func newNegotiation(t testing.TB, s store.Store) *negotiation {
 	t.Helper()
 	seed(t, s)
 	n := &negotiation{s: s}

@@ -1,0 +1,235 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+)
+
+// term is one thing a query looks for: a word or a phrase, excluded or
+// not, or an alternative to the term before it.
+type term struct {
+	words []string
+	not   bool
+	or    bool // OR the term before
+}
+
+// parseQuery reads a user's query as search engines do: words, "quoted
+// phrases", -excluded terms and OR between two terms. Characters other
+// than letters, digits and marks separate words, so that no term carries
+// syntax to the index.
+func parseQuery(op, q string) ([]term, error) {
+	switch {
+	case len(q) > store.MaxQueryBytes:
+		return nil, process.Errorf(op, process.TooLarge, "query of %d bytes: at most %d", len(q), store.MaxQueryBytes)
+	case !utf8.ValidString(q):
+		return nil, invalid(op, "the query is not UTF-8 text")
+	}
+	var terms []term
+	or, positive := false, 0
+	for q != "" {
+		q = strings.TrimLeftFunc(q, isSpace)
+		if q == "" {
+			break
+		}
+		not := false
+		if q[0] == '-' {
+			not, q = true, q[1:]
+		}
+		var chunk string
+		if q != "" && q[0] == '"' {
+			end := strings.IndexByte(q[1:], '"')
+			if end < 0 {
+				end = len(q) - 1 // an unclosed phrase runs to the end
+			}
+			chunk, q = q[1:1+end], q[min(len(q), end+2):]
+		} else {
+			end := strings.IndexFunc(q, isSpace)
+			if end < 0 {
+				end = len(q)
+			}
+			chunk, q = q[:end], q[end:]
+		}
+		if chunk == "OR" && !not && len(terms) > 0 {
+			or = true
+			continue
+		}
+		words := strings.FieldsFunc(chunk, func(r rune) bool { return !unicode.In(r, unicode.L, unicode.N, unicode.M) })
+		if len(words) == 0 {
+			continue
+		}
+		t := term{words: words, not: not, or: or && !not && !terms[len(terms)-1].not}
+		or = false
+		terms = append(terms, t)
+		if !not {
+			positive++
+		}
+	}
+	switch {
+	case positive == 0:
+		return nil, invalid(op, "the query has no word to look for")
+	case len(terms) > store.MaxQueryTerms:
+		return nil, invalid(op, "the query has %d terms: at most %d", len(terms), store.MaxQueryTerms)
+	}
+	return terms, nil
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+// fts5Query writes terms as an FTS5 query: every word a quoted string,
+// alternatives in parentheses, exclusions last.
+func fts5Query(terms []term) string {
+	var pos, neg []string
+	for _, t := range terms {
+		s := `"` + strings.Join(t.words, " ") + `"` // words hold no quote
+		switch {
+		case t.not:
+			neg = append(neg, s)
+		case t.or:
+			pos[len(pos)-1] = pos[len(pos)-1] + " OR " + s
+		default:
+			pos = append(pos, s)
+		}
+	}
+	for i, p := range pos {
+		pos[i] = "(" + p + ")"
+	}
+	return strings.Join(append([]string{strings.Join(pos, " AND ")}, neg...), " NOT ")
+}
+
+// websearchQuery writes terms for PostgreSQL's websearch_to_tsquery, each
+// quoted.
+func websearchQuery(terms []term) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		switch {
+		case t.or:
+			b.WriteString("or ")
+		case t.not:
+			b.WriteString("-")
+		}
+		b.WriteString(`"` + strings.Join(t.words, " ") + `"`)
+	}
+	return b.String()
+}
+
+// Snippets mark matches with these characters, which the indexed copies of
+// the texts hold none of.
+const (
+	markStart = "\x02"
+	markEnd   = "\x03"
+)
+
+// fragments splits a marked snippet.
+func fragments(snippet string) []store.Fragment {
+	fs := []store.Fragment{}
+	for snippet != "" {
+		start := strings.Index(snippet, markStart)
+		if start < 0 {
+			start = len(snippet)
+		}
+		if start > 0 {
+			fs = append(fs, store.Fragment{Text: snippet[:start]})
+		}
+		snippet = snippet[start:]
+		if snippet == "" {
+			break
+		}
+		end := strings.Index(snippet, markEnd)
+		if end < 0 {
+			end = len(snippet)
+		}
+		fs = append(fs, store.Fragment{Text: snippet[len(markStart):end], Match: true})
+		snippet = snippet[min(len(snippet), end+len(markEnd)):]
+	}
+	return fs
+}
+
+// visible is what a reader may read among search_docs d, with the
+// contribution c and its window w, and the revision r: $3 is the reader's
+// party, $4 their role and $5 whether they serve the process.
+const visible = `(d.kind = 'contribution' AND ((c.party = $3 AND c.role = $4) OR (w.is_public AND NOT c.withdrawn))
+		OR d.kind <> 'contribution' AND (r.issued_at IS NOT NULL OR $5))`
+
+// hitSources join to search_docs d the contribution c and its window w,
+// or the revision r.
+const hitSources = `
+		LEFT JOIN contributions c ON d.kind = 'contribution' AND c.tracking = d.tracking
+		LEFT JOIN windows w ON w.process_id = c.process_id AND w.stage_id = c.stage_id
+		LEFT JOIN text_revisions r ON d.kind <> 'contribution' AND r.process_id = d.process_id AND r.number = d.revision`
+
+// searches are the queries for each engine that search_engine names: $1
+// the process, $2 the query, $3–$5 the reader (visible), $6 the limit and
+// $7 the offset. Each ranks the matches, takes the page and only then
+// makes the page's snippets.
+var searches = map[string]string{
+	"fts5": `
+		WITH hits AS (
+			SELECT search_fts.rowid AS id, search_fts.rank AS rank
+			FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid` + hitSources + `
+			WHERE search_fts MATCH $2 AND d.process_id = $1 AND ` + visible + `
+			ORDER BY search_fts.rank, search_fts.rowid LIMIT $6 OFFSET $7)
+		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
+			snippet(search_fts, -1, char(2), char(3), '…', 24)
+		FROM hits JOIN search_fts ON search_fts.rowid = hits.id JOIN search_docs d ON d.id = hits.id
+		WHERE search_fts MATCH $2
+		ORDER BY hits.rank, hits.id`,
+	"tsvector": `
+		WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('french', $2)
+				|| websearch_to_tsquery('spanish', $2) || websearch_to_tsquery('russian', $2)
+				|| websearch_to_tsquery('arabic', $2) || websearch_to_tsquery('simple', $2) AS query),
+		hits AS (
+			SELECT d.id, ts_rank(d.tsv, q.query) AS rank FROM q, search_docs d` + hitSources + `
+			WHERE d.tsv @@ q.query AND d.process_id = $1 AND ` + visible + `
+			ORDER BY rank DESC, d.id LIMIT $6 OFFSET $7)
+		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
+			ts_headline(d.config, d.title || ' ' || d.body, q.query,
+				'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…')
+		FROM hits JOIN search_docs d ON d.id = hits.id, q
+		ORDER BY hits.rank DESC, hits.id`,
+}
+
+// Search runs a query on the index the schema has.
+func (db *DB) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage, error) {
+	const op = "store.Search"
+	page := store.SearchPage{Hits: []store.SearchHit{}}
+	limit := q.Limit
+	switch {
+	case q.ProcessID == "":
+		return page, invalid(op, "a search names its process")
+	case strings.TrimSpace(q.Text) == "":
+		return page, invalid(op, "the query is empty")
+	case limit < 0 || limit > store.MaxSearchLimit:
+		return page, invalid(op, "limit %d: from 1 to %d", limit, store.MaxSearchLimit)
+	case q.Offset < 0 || q.Offset > store.MaxSearchOffset:
+		return page, invalid(op, "offset %d: from 0 to %d; narrow the query to go further", q.Offset, store.MaxSearchOffset)
+	}
+	if limit == 0 {
+		limit = 20
+	}
+	terms, err := parseQuery(op, q.Text)
+	if err != nil {
+		return page, err
+	}
+	query := fts5Query(terms)
+	if db.index == "tsvector" {
+		query = websearchQuery(terms)
+	}
+	page.Hits, err = queryAll(ctx, db.read, func(s scanner) (h store.SearchHit, err error) {
+		var snippet string
+		err = s.Scan(&h.Kind, &h.Tracking, &h.Revision, &h.Paragraph, &h.Amendment, &h.Label, &snippet)
+		h.Snippet = fragments(snippet)
+		return h, err
+	}, searches[db.index], q.ProcessID, query, q.Reader.Party, q.Reader.Role, q.Reader.Serves, limit+1, q.Offset)
+	if len(page.Hits) > limit {
+		page.Hits, page.More = page.Hits[:limit], true
+	}
+	return page, db.fail(op, err)
+}
