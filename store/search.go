@@ -5,8 +5,10 @@ import "context"
 // Search finds contributions, paragraphs of every revision and amendments
 // by their words.
 type Search interface {
-	// Search returns a page of what q's words find in a process, best
-	// first, that q.Reader may read. An empty query, or one with no word to
+	// Search returns a page of what q's words find in a process that
+	// q.Reader may read, best first among the 2,000 most recent matches
+	// (the bound keeps a word found everywhere as fast to search as a rare
+	// one). An empty query, or one with no word to
 	// find, is Invalid; one over MaxQueryBytes is TooLarge. No query can
 	// fail otherwise: its words are quoted, never read as SQL or as the
 	// index's syntax.

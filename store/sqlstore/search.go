@@ -165,17 +165,24 @@ const hitSources = `
 		LEFT JOIN windows w ON w.process_id = c.process_id AND w.stage_id = c.stage_id
 		LEFT JOIN text_revisions r ON d.kind <> 'contribution' AND r.process_id = d.process_id AND r.number = d.revision`
 
+// maxRanked bounds the matches a search ranks: the most recent ones, so
+// that a word in most of 100,000 contributions costs what a rarer one does.
+// Every page up to MaxSearchOffset lies within it.
+const maxRanked = 2000
+
 // searches are the queries for each engine that search_engine names: $1
-// the process, $2 the query, $3–$5 the reader (visible), $6 the limit and
-// $7 the offset. Each ranks the matches, takes the page and only then
-// makes the page's snippets.
+// the process, $2 the query, $3–$5 the reader (visible), $6 the limit, $7
+// the offset and $8 maxRanked. Each takes the most recent matches, ranks
+// those the reader may read, takes the page and only then makes the page's
+// snippets.
 var searches = map[string]string{
 	"fts5": `
-		WITH hits AS (
-			SELECT search_fts.rowid AS id, search_fts.rank AS rank
-			FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid` + hitSources + `
-			WHERE search_fts MATCH $2 AND d.process_id = $1 AND ` + visible + `
-			ORDER BY search_fts.rank, search_fts.rowid LIMIT $6 OFFSET $7)
+		WITH recent AS MATERIALIZED (
+			SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH $2 ORDER BY rowid DESC LIMIT $8),
+		hits AS (
+			SELECT recent.id, recent.rank FROM recent JOIN search_docs d ON d.id = recent.id` + hitSources + `
+			WHERE d.process_id = $1 AND ` + visible + `
+			ORDER BY recent.rank, recent.id LIMIT $6 OFFSET $7)
 		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
 			snippet(search_fts, -1, char(2), char(3), '…', 24)
 		FROM hits JOIN search_fts ON search_fts.rowid = hits.id JOIN search_docs d ON d.id = hits.id
@@ -185,9 +192,11 @@ var searches = map[string]string{
 		WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('french', $2)
 				|| websearch_to_tsquery('spanish', $2) || websearch_to_tsquery('russian', $2)
 				|| websearch_to_tsquery('arabic', $2) || websearch_to_tsquery('simple', $2) AS query),
+		recent AS MATERIALIZED (
+			SELECT d.id FROM search_docs d, q WHERE d.tsv @@ q.query AND d.process_id = $1 ORDER BY d.id DESC LIMIT $8),
 		hits AS (
-			SELECT d.id, ts_rank(d.tsv, q.query) AS rank FROM q, search_docs d` + hitSources + `
-			WHERE d.tsv @@ q.query AND d.process_id = $1 AND ` + visible + `
+			SELECT d.id, ts_rank(d.tsv, q.query) AS rank FROM q, recent JOIN search_docs d ON d.id = recent.id` + hitSources + `
+			WHERE ` + visible + `
 			ORDER BY rank DESC, d.id LIMIT $6 OFFSET $7)
 		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
 			ts_headline(d.config, d.title || ' ' || d.body, q.query,
@@ -227,7 +236,7 @@ func (db *DB) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage
 		err = s.Scan(&h.Kind, &h.Tracking, &h.Revision, &h.Paragraph, &h.Amendment, &h.Label, &snippet)
 		h.Snippet = fragments(snippet)
 		return h, err
-	}, searches[db.index], q.ProcessID, query, q.Reader.Party, q.Reader.Role, q.Reader.Serves, limit+1, q.Offset)
+	}, searches[db.index], q.ProcessID, query, q.Reader.Party, q.Reader.Role, q.Reader.Serves, limit+1, q.Offset, maxRanked)
 	if len(page.Hits) > limit {
 		page.Hits, page.More = page.Hits[:limit], true
 	}
