@@ -6,7 +6,7 @@ import "context"
 // by their words.
 type Search interface {
 	// Search returns a page of what q's words find in a process that
-	// q.Reader may read, best first among the 2,000 most recent matches
+	// q.Reader may read, best first among the 501 most recent matches
 	// (the bound keeps a word found everywhere as fast to search as a rare
 	// one). An empty query, or one with no word to
 	// find, is Invalid; one over MaxQueryBytes is TooLarge. No query can
@@ -40,7 +40,7 @@ type Reader struct {
 const (
 	MaxQueryBytes   = 512
 	MaxQueryTerms   = 16
-	MaxSearchOffset = 1000
+	MaxSearchOffset = 400
 	MaxSearchLimit  = 100
 )
 

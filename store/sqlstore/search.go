@@ -167,8 +167,8 @@ const hitSources = `
 
 // maxRanked bounds the matches a search ranks: the most recent ones, so
 // that a word in most of 100,000 contributions costs what a rarer one does.
-// Every page up to MaxSearchOffset lies within it.
-const maxRanked = 2000
+// The deepest page lies within it.
+const maxRanked = store.MaxSearchOffset + store.MaxSearchLimit + 1
 
 // searches are the queries for each engine that search_engine names: $1
 // the process, $2 the query, $3–$5 the reader (visible), $6 the limit, $7

@@ -170,4 +170,3 @@ func loadCorpus(b *testing.B, db *sqlstore.DB) {
 		check(err)
 	}
 }
-
