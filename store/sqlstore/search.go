@@ -165,6 +165,13 @@ const hitSources = `
 		LEFT JOIN windows w ON w.process_id = c.process_id AND w.stage_id = c.stage_id
 		LEFT JOIN text_revisions r ON d.kind <> 'contribution' AND r.process_id = d.process_id AND r.number = d.revision`
 
+// tsquery is the query $2 read under every configuration the index uses
+// (search_query, in the PostgreSQL migrations). It is written out where it
+// is used, not taken from a CTE, so that the planner sees its lexemes and
+// estimates how many rows match: walking the most recent rows for a common
+// word, the GIN index for a rare one.
+const tsquery = `search_query($2)`
+
 // maxRanked bounds the matches a search ranks: the most recent ones, so
 // that a word in most of 100,000 contributions costs what a rarer one does.
 // The deepest page lies within it.
@@ -185,23 +192,20 @@ var searches = map[string]string{
 			ORDER BY recent.rank, recent.id LIMIT $6 OFFSET $7)
 		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
 			snippet(search_fts, -1, char(2), char(3), '…', 24)
-		FROM hits JOIN search_fts ON search_fts.rowid = hits.id JOIN search_docs d ON d.id = hits.id
-		WHERE search_fts MATCH $2
+		FROM hits CROSS JOIN search_fts CROSS JOIN search_docs d -- CROSS: from the page, not from every match
+		WHERE search_fts MATCH $2 AND search_fts.rowid = hits.id AND d.id = hits.id
 		ORDER BY hits.rank, hits.id`,
 	"tsvector": `
-		WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('french', $2)
-				|| websearch_to_tsquery('spanish', $2) || websearch_to_tsquery('russian', $2)
-				|| websearch_to_tsquery('arabic', $2) || websearch_to_tsquery('simple', $2) AS query),
-		recent AS MATERIALIZED (
-			SELECT d.id FROM search_docs d, q WHERE d.tsv @@ q.query AND d.process_id = $1 ORDER BY d.id DESC LIMIT $8),
+		WITH recent AS MATERIALIZED (
+			SELECT d.id FROM search_docs d WHERE d.tsv @@ ` + tsquery + ` AND d.process_id = $1 ORDER BY d.id DESC LIMIT $8),
 		hits AS (
-			SELECT d.id, ts_rank(d.tsv, q.query) AS rank FROM q, recent JOIN search_docs d ON d.id = recent.id` + hitSources + `
+			SELECT d.id, ts_rank(d.tsv, ` + tsquery + `) AS rank FROM recent JOIN search_docs d ON d.id = recent.id` + hitSources + `
 			WHERE ` + visible + `
 			ORDER BY rank DESC, d.id LIMIT $6 OFFSET $7)
 		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
-			ts_headline(d.config, d.title || ' ' || d.body, q.query,
+			ts_headline(d.config, d.title || ' ' || d.body, ` + tsquery + `,
 				'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…')
-		FROM hits JOIN search_docs d ON d.id = hits.id, q
+		FROM hits JOIN search_docs d ON d.id = hits.id
 		ORDER BY hits.rank DESC, hits.id`,
 }
 
