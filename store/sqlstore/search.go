@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -231,18 +232,28 @@ func (db *DB) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage
 	if err != nil {
 		return page, err
 	}
-	query := fts5Query(terms)
+	query, prepare := fts5Query(terms), ""
 	if db.index == "tsvector" {
-		query = websearchQuery(terms)
+		// A prepared statement's generic plan would not see the query's
+		// lexemes: plan each search on its own.
+		query, prepare = websearchQuery(terms), `SET LOCAL plan_cache_mode = force_custom_plan`
 	}
-	page.Hits, err = queryAll(ctx, db.read, func(s scanner) (h store.SearchHit, err error) {
-		var snippet string
-		err = s.Scan(&h.Kind, &h.Tracking, &h.Revision, &h.Paragraph, &h.Amendment, &h.Label, &snippet)
-		h.Snippet = fragments(snippet)
-		return h, err
-	}, searches[db.index], q.ProcessID, query, q.Reader.Party, q.Reader.Role, q.Reader.Serves, limit+1, q.Offset, maxRanked)
+	err = db.inReadTx(ctx, op, func(tx *sql.Tx) (err error) {
+		if prepare != "" {
+			if _, err := tx.ExecContext(ctx, prepare); err != nil {
+				return err
+			}
+		}
+		page.Hits, err = queryAll(ctx, tx, func(s scanner) (h store.SearchHit, err error) {
+			var snippet string
+			err = s.Scan(&h.Kind, &h.Tracking, &h.Revision, &h.Paragraph, &h.Amendment, &h.Label, &snippet)
+			h.Snippet = fragments(snippet)
+			return h, err
+		}, searches[db.index], q.ProcessID, query, q.Reader.Party, q.Reader.Role, q.Reader.Serves, limit+1, q.Offset, maxRanked)
+		return err
+	})
 	if len(page.Hits) > limit {
 		page.Hits, page.More = page.Hits[:limit], true
 	}
-	return page, db.fail(op, err)
+	return page, err
 }
