@@ -25,6 +25,8 @@ type Store interface {
 	Record
 	Outbox
 	Tokens
+	Texts
+	Search
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -19,7 +19,7 @@ import (
 
 // server returns a pool on the server that COMPACT_TEST_POSTGRES names and
 // that URL, or skips the test when it is unset; CI must not skip.
-func server(t *testing.T) (*sql.DB, *url.URL) {
+func server(t testing.TB) (*sql.DB, *url.URL) {
 	raw := os.Getenv("COMPACT_TEST_POSTGRES")
 	if raw == "" {
 		const hint = `COMPACT_TEST_POSTGRES is not set; start a server with eval "$(scripts/pg.sh start)" or run scripts/pg.sh run go test ./store/...`
@@ -42,7 +42,7 @@ func server(t *testing.T) (*sql.DB, *url.URL) {
 
 // freshDatabase creates a database for one test, drops it when the test
 // ends, and returns its URL.
-func freshDatabase(t *testing.T, admin *sql.DB, server *url.URL) string {
+func freshDatabase(t testing.TB, admin *sql.DB, server *url.URL) string {
 	name := "compact_test_" + strings.ToLower(rand.Text()[:16]) // unquoted names fold to lower case
 	ctx := context.Background()
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {

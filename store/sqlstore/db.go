@@ -35,6 +35,8 @@ type Dialect struct {
 // DB is a store.Store over a SQL database. Writes go through write and
 // reads through read, which may be the same pool.
 type DB struct {
+	index string // the full-text index the schema built: "fts5" or "tsvector" (search.go)
+
 	write, read *sql.DB
 	dialect     Dialect
 	intake      batcher // Submit's group commit
@@ -50,9 +52,13 @@ var _ store.Store = (*DB)(nil)
 // failed New.
 func New(ctx context.Context, write, read *sql.DB, d Dialect) (*DB, error) {
 	db := &DB{write: write, read: read, dialect: d}
-	if err := db.migrate(ctx); err != nil {
+	err := db.migrate(ctx)
+	if err == nil {
+		err = db.read.QueryRowContext(ctx, `SELECT name FROM search_engine`).Scan(&db.index)
+	}
+	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, db.fail("store.New", err)
 	}
 	return db, nil
 }

@@ -54,6 +54,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Subscriptions", testSubscriptions},
 		{"Digests", testDigests},
 		{"DeliveryReport", testDeliveryReport},
+		{"Revisions", testRevisions},
+		{"TextAmendments", testTextAmendments},
+		{"Positions", testPositions},
+		{"NextRevision", testNextRevision},
+		{"Search", testSearch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +83,7 @@ func window(stageID, code string) process.ContributionWindow {
 }
 
 // seed stores the GCM process and an open window for stage ts1, coded TS1.
-func seed(t *testing.T, s store.Store) process.ContributionWindow {
+func seed(t testing.TB, s store.Store) process.ContributionWindow {
 	t.Helper()
 	check(t, s.PutProcess(t.Context(), gcm()))
 	w := window("ts1", "TS1")
@@ -100,7 +105,7 @@ func contentSHA256(s process.Submission) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func check(t *testing.T, err error) {
+func check(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
