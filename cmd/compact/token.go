@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -54,12 +56,13 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 
 func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("token create", "Makes an API token and prints its secret, which is shown this once: store it now.", stderr)
-	db := dbFlag(fs)
+	sf := addStoreFlags(fs)
 	role := fs.String("role", "", "pga-office, co-facilitator, member-state or stakeholder (required)")
 	party := fs.String("party", "", "whom the token acts for: the organisation, the State's ISO 3166 alpha-3 code, or the office (required)")
 	processID := fs.String("process", "", "the process a co-facilitator serves")
 	label := fs.String("label", "", "a note on whom the token was given to")
-	if code, ok := parseStoreFlags(fs, args); !ok {
+	db, code, ok := parseStoreFlags(fs, args, sf)
+	if !ok {
 		return code
 	}
 	secret, t, err := api.NewToken(api.Role(*role), *party, *processID, *label, time.Now())
@@ -67,7 +70,7 @@ func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "compact token create: %s\n", domain.Message(err))
 		return 2
 	}
-	err = withStore(*db, func(ctx context.Context, st store.Store) error {
+	err = withStore(db, func(ctx context.Context, st store.Store) error {
 		if t.ProcessID != "" {
 			if _, err := st.GetProcess(ctx, t.ProcessID); err != nil {
 				return err
@@ -86,13 +89,14 @@ func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 
 func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("token list", "Lists the API's tokens, revoked ones too, without their secrets.", stderr)
-	db := dbFlag(fs)
+	sf := addStoreFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON rather than a table")
-	if code, ok := parseStoreFlags(fs, args); !ok {
+	db, code, ok := parseStoreFlags(fs, args, sf)
+	if !ok {
 		return code
 	}
 	var ts []store.Token
-	err := withStore(*db, func(ctx context.Context, st store.Store) (err error) {
+	err := withStore(db, func(ctx context.Context, st store.Store) (err error) {
 		ts, err = st.ListTokens(ctx)
 		return err
 	})
@@ -131,16 +135,17 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 
 func tokenRevokeCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("token revoke", "Revokes an API token: the API refuses it from then on.", stderr)
-	db := dbFlag(fs)
+	sf := addStoreFlags(fs)
 	id := fs.String("id", "", "the token's ID, as token list shows it (required)")
-	if code, ok := parseStoreFlags(fs, args); !ok {
+	db, code, ok := parseStoreFlags(fs, args, sf)
+	if !ok {
 		return code
 	}
 	if *id == "" {
 		fmt.Fprintln(stderr, "compact token revoke: --id is required")
 		return 2
 	}
-	err := withStore(*db, func(ctx context.Context, st store.Store) error {
+	err := withStore(db, func(ctx context.Context, st store.Store) error {
 		return st.RevokeToken(ctx, *id, time.Now())
 	})
 	if err != nil {
@@ -151,22 +156,34 @@ func tokenRevokeCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "", "record store: a postgres:// URL or a SQLite file path, e.g. ./data/compact.db for serve (required)")
+// storeFlags name the record store a token command works on: --db, or
+// else the SQLite file that serve keeps in --data-dir.
+type storeFlags struct{ db, dataDir *string }
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		db:      fs.String("db", "", "record store: a postgres:// URL or a SQLite file path; default: serve's, in --data-dir"),
+		dataDir: fs.String("data-dir", "./data", "serve's --data-dir, whose compact.db is the record store when --db is not given"),
+	}
 }
 
-// parseStoreFlags parses a token command's flags, which must name the
-// store with --db.
-func parseStoreFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	code, ok := parse(fs, args)
-	if !ok {
-		return code, false
+// parseStoreFlags parses a token command's flags and names the store they
+// point at. A missing SQLite file is refused rather than made: a token in a
+// store no server reads would be lost.
+func parseStoreFlags(fs *flag.FlagSet, args []string, f storeFlags) (db string, code int, ok bool) {
+	if code, ok := parse(fs, args); !ok {
+		return "", code, false
 	}
-	if fs.Lookup("db").Value.String() == "" {
-		fmt.Fprintf(fs.Output(), "compact %s: --db is required\n", fs.Name())
-		return 2, false
+	if *f.db != "" {
+		return *f.db, 0, true
 	}
-	return 0, true
+	db = filepath.Join(*f.dataDir, "compact.db")
+	if _, err := os.Stat(db); err != nil {
+		fmt.Fprintf(fs.Output(), "compact %s: no record store at %s: start 'compact serve --data-dir %s' once, or give --db (a postgres:// URL or a SQLite file)\n",
+			fs.Name(), db, *f.dataDir)
+		return "", 2, false
+	}
+	return db, 0, true
 }
 
 // withStore opens the record store db names, runs f on it and closes it.

@@ -56,6 +56,11 @@ func TestTokenBootstrap(t *testing.T) {
 		listed[0].ID != tok.ID || listed[0].RevokedAt.IsZero() || strings.Contains(out, "hash") {
 		t.Fatalf("list --json = %d %v\n%s", code, err, out)
 	}
+
+	// Without --db it finds the store serve keeps in its --data-dir.
+	if code, table, stderr := compact("token", "list", "--data-dir", filepath.Dir(db)); code != 0 || !strings.Contains(table, tok.ID) {
+		t.Fatalf("list --data-dir = %d\n%s%s", code, table, stderr)
+	}
 }
 
 func TestTokenMisuse(t *testing.T) {
@@ -67,7 +72,7 @@ func TestTokenMisuse(t *testing.T) {
 	}{
 		{[]string{"token"}, 2, "Usage: compact token"},
 		{[]string{"token", "mint"}, 2, `unknown command "mint"`},
-		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA"}, 2, "--db is required"},
+		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA", "--data-dir", t.TempDir()}, 2, "no record store at"},
 		{[]string{"token", "create", "--role", "observer", "--party", "PGA", "--db", db}, 2, `role "observer"`},
 		{[]string{"token", "create", "--role", "member-state", "--party", "XXX", "--db", db}, 2, "not a Member State"},
 		{[]string{"token", "create", "--role", "co-facilitator", "--party", "IRL", "--process", "gcm-2018", "--db", db}, 1, "not found"},
