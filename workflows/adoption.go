@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -167,7 +168,8 @@ func (ad *adoption) validateOutcome(ctx workflow.Context, req RecordOutcomeReque
 		if req.AdoptedBy != 0 {
 			return process.Errorf(op, process.Invalid, "a recorded vote counts its votes, not adoptedBy")
 		}
-		for code, v := range req.Votes {
+		for _, code := range slices.Sorted(maps.Keys(req.Votes)) { // the first error is the same on every replay
+			v := req.Votes[code]
 			if !process.IsMemberState(code) {
 				return process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", code)
 			}

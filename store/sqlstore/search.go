@@ -186,10 +186,11 @@ const maxRanked = store.MaxSearchOffset + store.MaxSearchLimit + 1
 var searches = map[string]string{
 	"fts5": `
 		WITH recent AS MATERIALIZED (
-			SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH $2 ORDER BY rowid DESC LIMIT $8),
+			SELECT search_fts.rowid AS id, search_fts.rank AS rank FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+			WHERE search_fts MATCH $2 AND d.process_id = $1 ORDER BY search_fts.rowid DESC LIMIT $8),
 		hits AS (
 			SELECT recent.id, recent.rank FROM recent JOIN search_docs d ON d.id = recent.id` + hitSources + `
-			WHERE d.process_id = $1 AND ` + visible + `
+			WHERE ` + visible + `
 			ORDER BY recent.rank, recent.id LIMIT $6 OFFSET $7)
 		SELECT d.kind, d.tracking, d.revision, d.paragraph_id, d.amendment_id, d.label,
 			snippet(search_fts, -1, char(2), char(3), '…', 24)
