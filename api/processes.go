@@ -507,8 +507,7 @@ func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var o process.Outcome
-	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateRecordOutcome, workflows.RecordOutcomeRequest{Method: req.Method, AdoptedBy: req.AdoptedBy, Votes: req.Votes,
-		Counts: (*workflows.VoteCounts)(req.Counts), Document: req.Document}, &o); err != nil {
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateRecordOutcome, workflows.RecordOutcomeRequest(req), &o); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -195,6 +195,15 @@ type Document struct {
 	Unconfirmed bool   `json:"unconfirmed,omitempty"`
 }
 
+// VoteCounts are a recorded vote's totals; Absent is nil where the sources
+// do not give the number not voting.
+type VoteCounts struct {
+	Yes     int  `json:"yes"`
+	No      int  `json:"no"`
+	Abstain int  `json:"abstain"`
+	Absent  *int `json:"absent,omitempty"`
+}
+
 // Outcome is the historical result a conference or endorsement reached;
 // simulations replay it. A recorded vote names the States the sources name
 // and counts the rest: Yes, No, Abstain and Absent are the totals.

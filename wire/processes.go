@@ -131,21 +131,12 @@ type WindowMove struct {
 // vote. Votes map ISO codes to yes, no, abstain; States not named are absent.
 type RecordOutcomeRequest struct {
 	Method    string            `json:"method"`              // consensus, acclamation, recorded-vote
-	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting by consensus or acclamation
+	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting without a vote, where counted
 	Votes     map[string]string `json:"votes,omitempty"`
 	// Counts are a recorded vote's totals where the votes by State are not
 	// all known: the States named in Votes must fit within them.
-	Counts   *VoteCounts `json:"counts,omitempty"`
-	Document string      `json:"document,omitempty"` // the outcome's symbol
-}
-
-// VoteCounts are a recorded vote's totals; Absent is nil where the sources
-// do not give the number not voting.
-type VoteCounts struct {
-	Yes     int  `json:"yes"`
-	No      int  `json:"no"`
-	Abstain int  `json:"abstain"`
-	Absent  *int `json:"absent,omitempty"`
+	Counts   *process.VoteCounts `json:"counts,omitempty"`
+	Document string              `json:"document,omitempty"` // the outcome's symbol
 }
 
 // AppointRequest appoints a co-facilitator or a chair: a State's representative.

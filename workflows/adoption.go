@@ -111,7 +111,7 @@ func recordedRequest(o process.Outcome) RecordOutcomeRequest {
 	for _, code := range o.AbstainVotes {
 		req.Votes[code] = VoteAbstain
 	}
-	req.Counts = &VoteCounts{Yes: o.Yes, No: o.No, Abstain: o.Abstain}
+	req.Counts = &process.VoteCounts{Yes: o.Yes, No: o.No, Abstain: o.Abstain}
 	if o.Absent > 0 {
 		req.Counts.Absent = &o.Absent
 	}
@@ -296,7 +296,7 @@ func tally(req RecordOutcomeRequest) process.Outcome {
 // outcomeParagraph states an outcome for its document: a vote by its
 // counts (the number not voting where known), a decision without a vote by
 // its method and, where counted, the States that took it.
-func outcomeParagraph(o process.Outcome, counts *VoteCounts) string {
+func outcomeParagraph(o process.Outcome, counts *process.VoteCounts) string {
 	switch {
 	case o.Method == "recorded-vote" && (counts == nil || counts.Absent != nil):
 		return fmt.Sprintf("Recorded vote: %d in favour, %d against, %d abstentions, %d not voting.", o.Yes, o.No, o.Abstain, o.Absent)

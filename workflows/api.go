@@ -342,18 +342,9 @@ type PublishRevisionRequest struct {
 // named are absent. With Counts, the vote is known by its totals and Votes
 // names only the States the sources name.
 type RecordOutcomeRequest struct {
-	Method    string            `json:"method"`              // consensus, acclamation, recorded-vote
-	AdoptedBy int               `json:"adoptedBy,omitempty"` // States adopting without a vote, where counted
-	Votes     map[string]string `json:"votes,omitempty"`
-	Counts    *VoteCounts       `json:"counts,omitempty"`
-	Document  string            `json:"document,omitempty"` // the outcome's symbol
-}
-
-// VoteCounts are a recorded vote's totals; Absent is nil where the sources
-// do not give the number not voting.
-type VoteCounts struct {
-	Yes     int  `json:"yes"`
-	No      int  `json:"no"`
-	Abstain int  `json:"abstain"`
-	Absent  *int `json:"absent,omitempty"`
+	Method    string              `json:"method"`              // consensus, acclamation, recorded-vote
+	AdoptedBy int                 `json:"adoptedBy,omitempty"` // States adopting without a vote, where counted
+	Votes     map[string]string   `json:"votes,omitempty"`
+	Counts    *process.VoteCounts `json:"counts,omitempty"`
+	Document  string              `json:"document,omitempty"` // the outcome's symbol
 }
