@@ -22,6 +22,9 @@ func FuzzRequestBodies(f *testing.F) {
 		{PGAOffice, "/v1/processes/{p}/stages/ts1/reschedule"},
 		{PGAOffice, "/v1/processes/{p}/stages/ts1/cancel"},
 		{PGAOffice, "/v1/processes/{p}/stages/ts1/window"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/move"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/extend"},
+		{PGAOffice, "/v1/processes/{p}/stages/ts1/venue"},
 		{PGAOffice, "/v1/processes/{p}/stages/conference/outcome"},
 		{PGAOffice, "/v1/processes/{p}/co-facilitators"},
 		{PGAOffice, "/v1/processes/{p}/stages/acc/circulate"},
@@ -38,6 +41,7 @@ func FuzzRequestBodies(f *testing.F) {
 	for i := range routes {
 		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`, `{"open":true}`, `{"opens":"2031-01-01T00:00:00Z","close":true}`,
 			`{"method":"recorded-vote","votes":{"MEX":"yes"}}`, `{"state":"MEX"}`, `{"title":"t","body":"b"}`,
+			`{"days":2,"reason":"r"}`, `{"place":"Vienna","timeZone":"Europe/Vienna","reason":"r"}`,
 			`{"role":"stakeholder","party":"x"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00",
 			`{"address":"fp@mission.example","language":"fr","mode":"daily","topics":["windows"]}`,
 			`{"channel":"webhook","address":"https://ngo.example/hook","ownerEmail":"it@ngo.example"}`} {
