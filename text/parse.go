@@ -94,7 +94,10 @@ func (p *parser) take(line string) error {
 		if len(m[1]) == 1 {
 			return p.title(m[2])
 		}
-		return p.heading(m[2], labelled)
+		if err := p.heading(m[2], labelled); err != nil {
+			return err
+		}
+		return p.end() // a Markdown heading is one line: the next is not its text
 	}
 	if m := plainHeading.FindStringSubmatch(trimmed); m != nil {
 		return p.heading(trimmed, plainHeading)
