@@ -37,10 +37,6 @@ func (s *Server) processRoutes(mux *http.ServeMux) {
 	s.tokenRoutes(mux)
 }
 
-// statusStarting marks a process row written before its workflow starts;
-// the workflow's RegisterProcess activity replaces it with "running".
-const statusStarting = "starting"
-
 // requestedTemplate is the template the request names, shifted and recoded, with
 // the process ID to run it under.
 func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string, error) {
@@ -108,9 +104,11 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 	}
 	p := process.Process{
 		ID: id, TemplateID: t.ID, Title: t.Title, Code: t.Code, Phase: t.Phases[0].ID,
-		Status: statusStarting, CreatedAt: time.Now().UTC(),
+		Status: process.ProcessStarting, CreatedAt: time.Now().UTC(),
 	}
-	if err := s.reserveProcess(r.Context(), p); err != nil {
+	// A row still starting is a create whose workflow may have failed to
+	// start: it may be taken again, and Temporal's workflow ID then decides.
+	if err := s.store.ReserveProcess(r.Context(), p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -128,20 +126,6 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/v1/processes/"+id)
 	writeJSON(w, http.StatusCreated, p)
-}
-
-// reserveProcess writes a new process's row, refusing an ID or a code in
-// use. A row still "starting" is a create whose workflow may have failed to
-// start: it may be taken again, and Temporal's workflow ID then decides.
-func (s *Server) reserveProcess(ctx context.Context, p process.Process) error {
-	old, err := s.store.GetProcess(ctx, p.ID)
-	switch {
-	case err == nil && old.Status != statusStarting:
-		return process.Errorf("api.createProcess", process.Conflict, "process %q exists already", p.ID)
-	case err != nil && process.KindOf(err) != process.NotFound:
-		return err
-	}
-	return s.store.PutProcess(ctx, p)
 }
 
 func (s *Server) statusView(ctx context.Context, p process.Process) (wire.ProcessStatus, error) {
@@ -240,7 +224,7 @@ func (s *Server) processClock(ctx context.Context, p process.Process) *process.C
 	if c, ok := s.clocks.Load(p.ID); ok {
 		return c.(*process.Clock)
 	}
-	if p.Status == statusStarting {
+	if p.Status == process.ProcessStarting {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, clockTimeout)

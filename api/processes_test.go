@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,6 +99,47 @@ func changeEvents(t *testing.T, a *apiServer, processID string) []string {
 	return out
 }
 
+// Two offices creating one process at once: exactly one creates it, the
+// others are told it exists, and the row stays the winner's.
+func TestCreateProcessRace(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("race")
+	body := inlineProcess(testTemplate(id, code, time.Now().Add(5*24*time.Hour)))
+	statuses := make(chan int, 6)
+	var wg sync.WaitGroup
+	for range cap(statuses) {
+		wg.Go(func() { statuses <- a.do("POST", "/v1/processes", pga, body).Status })
+	}
+	wg.Wait()
+	close(statuses)
+	var created, conflicts int
+	for st := range statuses {
+		switch st {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+			conflicts++
+		default:
+			t.Fatalf("create answered %d", st)
+		}
+	}
+	if created != 1 || conflicts != cap(statuses)-1 {
+		t.Fatalf("%d created, %d conflicts; want 1 and %d", created, conflicts, cap(statuses)-1)
+	}
+	awaitRegistered(t, id)
+	if res := a.do("POST", "/v1/processes", pga, body); res.Status != http.StatusConflict {
+		t.Fatalf("create again: %d %s", res.Status, res.Body)
+	}
+	res := a.do("GET", "/v1/processes/"+id, "", nil)
+	var st wire.ProcessStatus
+	res.JSON(t, &st)
+	if res.Status != http.StatusOK || st.Status != "running" {
+		t.Fatalf("after the race: %d %s", res.Status, res.Body)
+	}
+}
+
 func TestCreateProcess(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
@@ -111,7 +153,7 @@ func TestCreateProcess(t *testing.T) {
 	}
 	var created process.Process
 	res.JSON(t, &created)
-	if created.ID != id || created.Code != code || created.Status != statusStarting || created.TemplateID != id {
+	if created.ID != id || created.Code != code || created.Status != process.ProcessStarting || created.TemplateID != id {
 		t.Fatalf("created %+v", created)
 	}
 	awaitRegistered(t, id)

@@ -11,9 +11,13 @@ type Process struct {
 	Title      string    `json:"title"`
 	Code       string    `json:"code"` // tracking-number prefix, e.g. "GCM"
 	Phase      string    `json:"phase"`
-	Status     string    `json:"status"` // running, completed, cancelled
+	Status     string    `json:"status"` // starting, running, completed, cancelled
 	CreatedAt  time.Time `json:"createdAt"`
 }
+
+// ProcessStarting marks a process row written before its workflow starts;
+// the workflow's first activity replaces it with "running".
+const ProcessStarting = "starting"
 
 // StageStatus is where a stage stands.
 type StageStatus string

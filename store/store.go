@@ -35,6 +35,11 @@ type Store interface {
 type Processes interface {
 	// PutProcess creates or replaces a process row.
 	PutProcess(ctx context.Context, p process.Process) error
+	// ReserveProcess writes a new process's row with status
+	// ProcessStarting, in one transaction that refuses (Conflict) an ID
+	// whose row is past starting or a code another process holds: of two
+	// creates with one ID racing, the later cannot undo the earlier's start.
+	ReserveProcess(ctx context.Context, p process.Process) error
 	GetProcess(ctx context.Context, id string) (process.Process, error)
 	ListProcesses(ctx context.Context) ([]process.Process, error)
 	// PutStages replaces the given stages' rows (by process and stage ID).

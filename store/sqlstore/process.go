@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,7 +13,19 @@ import (
 // PutProcess creates or replaces a process. Its code must be unique among
 // processes: tracking numbers start with it and name a contribution alone.
 func (db *DB) PutProcess(ctx context.Context, p process.Process) error {
-	const op = "store.PutProcess"
+	return db.writeProcess(ctx, "store.PutProcess", p, "")
+}
+
+// ReserveProcess writes a starting process's row unless one past starting
+// holds its ID.
+func (db *DB) ReserveProcess(ctx context.Context, p process.Process) error {
+	p.Status = process.ProcessStarting
+	return db.writeProcess(ctx, "store.ReserveProcess", p, process.ProcessStarting)
+}
+
+// writeProcess inserts p or replaces its row; with onlyIf set, only a row
+// whose status is onlyIf is replaced, and another is a Conflict.
+func (db *DB) writeProcess(ctx context.Context, op string, p process.Process, onlyIf string) error {
 	if err := required(op, "id", p.ID, "code", p.Code); err != nil {
 		return err
 	}
@@ -25,14 +38,21 @@ func (db *DB) PutProcess(ctx context.Context, p process.Process) error {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(ctx, `
 			INSERT INTO processes (id, template_id, title, code, phase, status, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (id) DO UPDATE SET
 				template_id = excluded.template_id, title = excluded.title, code = excluded.code,
-				phase = excluded.phase, status = excluded.status, created_at = excluded.created_at`,
-			p.ID, p.TemplateID, p.Title, p.Code, p.Phase, p.Status, stamp(p.CreatedAt))
-		return err
+				phase = excluded.phase, status = excluded.status, created_at = excluded.created_at
+			WHERE $8 = '' OR processes.status = $8`,
+			p.ID, p.TemplateID, p.Title, p.Code, p.Phase, p.Status, stamp(p.CreatedAt), onlyIf)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, process.Errorf(op, process.Conflict, "process %q exists already", p.ID))
+		}
+		return nil
 	})
 }
 

@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		test func(t *testing.T, s store.Store)
 	}{
 		{"Processes", testProcesses},
+		{"ReserveProcess", testReserveProcess},
+		{"ReserveProcessConcurrent", testReserveProcessConcurrent},
 		{"Stages", testStages},
 		{"Windows", testWindows},
 		{"WindowPurpose", testWindowPurpose},
@@ -163,6 +165,60 @@ func testProcesses(t *testing.T, s store.Store) {
 	wantKind(t, s.PutProcess(ctx, process.Process{ID: "x"}), process.Invalid)
 	// Tracking numbers start with the code: two processes cannot share it.
 	wantKind(t, s.PutProcess(ctx, process.Process{ID: "gcm-sim", Code: "GCM"}), process.Conflict)
+}
+
+// A reservation takes a new ID or one still starting, never one running.
+func testReserveProcess(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	p := gcm()
+	check(t, s.ReserveProcess(ctx, p))
+	got, err := s.GetProcess(ctx, p.ID)
+	check(t, err)
+	if got.Status != process.ProcessStarting {
+		t.Fatalf("reserved as %q, want %q", got.Status, process.ProcessStarting)
+	}
+	check(t, s.ReserveProcess(ctx, p)) // its workflow failed to start: taken again
+
+	p.Status = "running"
+	check(t, s.PutProcess(ctx, p))
+	wantKind(t, s.ReserveProcess(ctx, p), process.Conflict)
+	got, err = s.GetProcess(ctx, p.ID)
+	check(t, err)
+	equal(t, got, p)
+
+	other := process.Process{ID: "other", Code: p.Code, Title: "Another"}
+	wantKind(t, s.ReserveProcess(ctx, other), process.Conflict)
+}
+
+// Of reservations racing once the first has started, none undoes it.
+func testReserveProcessConcurrent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	p := gcm()
+	check(t, s.ReserveProcess(ctx, p))
+	started := p
+	started.Status = "running"
+	errs := make(chan error, 9)
+	var wg sync.WaitGroup
+	for i := range 9 {
+		wg.Go(func() {
+			if i == 4 {
+				errs <- s.PutProcess(ctx, started)
+				return
+			}
+			errs <- s.ReserveProcess(ctx, p)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && process.KindOf(err) != process.Conflict {
+			t.Fatalf("reserve: %v", err)
+		}
+	}
+	got, err := s.GetProcess(ctx, p.ID)
+	check(t, err)
+	equal(t, got, started)
+	wantKind(t, s.ReserveProcess(ctx, p), process.Conflict)
 }
 
 func testStages(t *testing.T, s store.Store) {
