@@ -76,16 +76,29 @@ func scheduleChanges(entries []process.RecordEntry) map[string]*stageChanges {
 // calendar writes the VCALENDAR: one VEVENT per stage, UID stable across
 // moves, and one per contribution window's deadline.
 func calendar(p process.Process, stages []process.Stage, entries []process.RecordEntry, kind process.StageKind) []byte {
-	changes := scheduleChanges(entries)
 	var c icsWriter
+	c.begin(p.Title)
+	c.events(p, stages, entries, func(spec process.StageSpec) bool { return kind == "" || spec.Kind == kind })
+	c.prop("END", "VCALENDAR")
+	return c.buf.Bytes()
+}
+
+// begin opens a VCALENDAR named name.
+func (c *icsWriter) begin(name string) {
 	c.prop("BEGIN", "VCALENDAR")
 	c.prop("VERSION", "2.0")
 	c.prop("PRODID", "-//Compact//Compact process calendar//EN")
 	c.prop("CALSCALE", "GREGORIAN")
-	c.text("X-WR-CALNAME", p.Title)
+	c.text("X-WR-CALNAME", name)
+}
+
+// events writes a VEVENT for each of a process's stages that keep takes,
+// and one for its window's deadline.
+func (c *icsWriter) events(p process.Process, stages []process.Stage, entries []process.RecordEntry, keep func(process.StageSpec) bool) {
+	changes := scheduleChanges(entries)
 	for _, st := range stages {
 		spec := st.Spec
-		if spec.Start.IsZero() || (kind != "" && spec.Kind != kind) {
+		if spec.Start.IsZero() || !keep(spec) {
 			continue
 		}
 		ch := changes[spec.ID]
@@ -145,8 +158,6 @@ func calendar(p process.Process, stages []process.Stage, entries []process.Recor
 			formatDate(spec.Window.Opens.Time), closes.UTC().Format(time.RFC3339)))
 		c.prop("END", "VEVENT")
 	}
-	c.prop("END", "VCALENDAR")
-	return c.buf.Bytes()
 }
 
 // describeStage is a VEVENT's DESCRIPTION: the theme, the documents, the

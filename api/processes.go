@@ -350,7 +350,7 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/v1/processes/"+id+"/stages/"+st.Spec.ID)
-	writeJSON(w, http.StatusCreated, readModelStage(id, st))
+	writeJSON(w, http.StatusCreated, s.scheduled(r.Context(), id, st))
 }
 
 func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
@@ -370,7 +370,7 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, readModelStage(id, st))
+	writeJSON(w, http.StatusOK, s.scheduled(r.Context(), id, st))
 }
 
 func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {

@@ -55,7 +55,7 @@ func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, re
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, readModelStage(id, st))
+	writeJSON(w, http.StatusOK, s.scheduled(r.Context(), id, st))
 }
 
 // by names who in the office made a change, for the record: the token's

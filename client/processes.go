@@ -40,13 +40,13 @@ func (c *Client) Changes(ctx context.Context, id string) ([]wire.ScheduleChange,
 }
 
 // AddStage adds a stage to a phase.
-func (c *Client) AddStage(ctx context.Context, id string, in wire.AddStageRequest) (process.Stage, error) {
-	return post[process.Stage](ctx, c, ProcessPath(id, "stages"), in)
+func (c *Client) AddStage(ctx context.Context, id string, in wire.AddStageRequest) (wire.ScheduledStage, error) {
+	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages"), in)
 }
 
 // Reschedule moves a stage that has not started.
-func (c *Client) Reschedule(ctx context.Context, id, stage string, in wire.RescheduleRequest) (process.Stage, error) {
-	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "reschedule"), in)
+func (c *Client) Reschedule(ctx context.Context, id, stage string, in wire.RescheduleRequest) (wire.ScheduledStage, error) {
+	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages", stage, "reschedule"), in)
 }
 
 // CancelStage cancels a stage that has not started.
@@ -55,19 +55,19 @@ func (c *Client) CancelStage(ctx context.Context, id, stage string, in wire.Reas
 }
 
 // MoveStage postpones or advances a stage that has not ended.
-func (c *Client) MoveStage(ctx context.Context, id, stage string, in wire.MoveStageRequest) (process.Stage, error) {
-	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "move"), in)
+func (c *Client) MoveStage(ctx context.Context, id, stage string, in wire.MoveStageRequest) (wire.ScheduledStage, error) {
+	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages", stage, "move"), in)
 }
 
 // ExtendStage lengthens or shortens a stage that has not ended, or ends a
 // running one now.
-func (c *Client) ExtendStage(ctx context.Context, id, stage string, in wire.ExtendStageRequest) (process.Stage, error) {
-	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "extend"), in)
+func (c *Client) ExtendStage(ctx context.Context, id, stage string, in wire.ExtendStageRequest) (wire.ScheduledStage, error) {
+	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages", stage, "extend"), in)
 }
 
 // SetVenue moves a stage to another place and time zone.
-func (c *Client) SetVenue(ctx context.Context, id, stage string, in wire.VenueRequest) (process.Stage, error) {
-	return post[process.Stage](ctx, c, ProcessPath(id, "stages", stage, "venue"), in)
+func (c *Client) SetVenue(ctx context.Context, id, stage string, in wire.VenueRequest) (wire.ScheduledStage, error) {
+	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages", stage, "venue"), in)
 }
 
 // MoveWindow moves a window's opening or deadline, or opens or closes it now.
@@ -133,4 +133,17 @@ func (c *Client) RevokeToken(ctx context.Context, tokenID string) error {
 // Session is who the client's token speaks for.
 func (c *Client) Session(ctx context.Context) (wire.Session, error) {
 	return get[wire.Session](ctx, c, "/v1/session", nil)
+}
+
+// OfficeCalendar lists every process's meetings from one date to another
+// (YYYY-MM-DD; empty for the API's default span), each with the meetings of
+// other processes it clashes with at its venue.
+func (c *Client) OfficeCalendar(ctx context.Context, from, to string) (wire.OfficeCalendar, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"from": from, "to": to} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return get[wire.OfficeCalendar](ctx, c, "/v1/calendar", q)
 }

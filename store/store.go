@@ -46,6 +46,9 @@ type Processes interface {
 	PutStages(ctx context.Context, stages []process.Stage) error
 	// ListStages returns a process's stages in their order.
 	ListStages(ctx context.Context, processID string) ([]process.Stage, error)
+	// AllStages returns every process's stages, by process and then in
+	// their order: the office's calendar across processes, in one query.
+	AllStages(ctx context.Context) ([]process.Stage, error)
 }
 
 // Windows publish contribution windows to the intake.

@@ -62,6 +62,7 @@ func (s *Site) routes() {
 	s.mux.HandleFunc("POST /signin", s.signIn)
 	s.mux.HandleFunc("POST /signout", s.signOut)
 	s.publicRoutes(s.mux)
+	s.calendarsRoutes(s.mux)
 	s.stakeholderRoutes(s.mux)
 	s.officeRoutes(s.mux)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })

@@ -152,3 +152,19 @@ type AppointRequest struct {
 type CoFacilitators struct {
 	CoFacilitators []string `json:"coFacilitators"`
 }
+
+// ScheduledStage is a stage as a scheduling change left it (add, reschedule,
+// move, extend, venue), with the meetings of other processes it clashes
+// with: a warning for the office, which may go on.
+type ScheduledStage struct {
+	process.Stage
+	Clashes []process.Clash `json:"clashes,omitempty"`
+}
+
+// OfficeCalendar is every process's meetings over a span, in the order they
+// begin (GET /v1/calendar).
+type OfficeCalendar struct {
+	From     time.Time        `json:"from"`
+	To       time.Time        `json:"to"`
+	Meetings []ScheduledStage `json:"meetings"`
+}

@@ -282,9 +282,9 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ScheduledStage, error) {
 		return c.Reschedule(ctx, pos[0], pos[1], body)
-	}, func(sg domain.Stage) error { return printStages(stdout, []domain.Stage{sg}) })
+	}, printStageAnswer(stdout, stderr))
 }
 
 func windowOpenCmd(args []string, stdout, stderr io.Writer) int {

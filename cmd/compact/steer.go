@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/compact-un/compact/client"
 	domain "github.com/compact-un/compact/process"
@@ -31,7 +32,7 @@ func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
 			req.End, err = flagDate("end", *end, true)
 		}
 		return err
-	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
 		req.Reason = reason
 		return c.MoveStage(ctx, id, stage, req)
 	})
@@ -48,7 +49,7 @@ func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
 			return fmt.Errorf("give --days N or --end-now")
 		}
 		return nil
-	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
 		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason})
 	})
 }
@@ -67,7 +68,7 @@ func stageVenueCmd(args []string, stdout, stderr io.Writer) int {
 			return fmt.Errorf("--tz: %w", err)
 		}
 		return nil
-	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
+	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
 		return c.SetVenue(ctx, id, stage, wire.VenueRequest{Place: *place, TimeZone: *zone, Reason: reason})
 	})
 }
@@ -77,8 +78,9 @@ func stageCancelCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact stage cancel"
 	fs := newFlags("stage cancel ID STAGE", "Cancels a stage that has not started, and its window; the PGA office's token.", stderr)
 	return steerCmd(prefix, fs, args, stdout, stderr, func() error { return nil },
-		func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error) {
-			return c.CancelStage(ctx, id, stage, wire.ReasonRequest{Reason: reason})
+		func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
+			st, err := c.CancelStage(ctx, id, stage, wire.ReasonRequest{Reason: reason})
+			return wire.ScheduledStage{Stage: st}, err
 		})
 }
 
@@ -86,7 +88,7 @@ func stageCancelCmd(args []string, stdout, stderr io.Writer) int {
 // holds, checks them, and sends the change, printing the stage as it now
 // stands.
 func steerCmd(prefix string, fs *flag.FlagSet, args []string, stdout, stderr io.Writer, check func() error,
-	send func(ctx context.Context, c *client.Client, id, stage, reason string) (domain.Stage, error)) int {
+	send func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error)) int {
 	var o opsFlags
 	o.register(fs)
 	reason := fs.String("reason", "", "why, for the public list of schedule changes (required)")
@@ -102,25 +104,43 @@ func steerCmd(prefix string, fs *flag.FlagSet, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ScheduledStage, error) {
 		return send(ctx, c, pos[0], pos[1], *reason)
-	}, printStageAnswer(stdout))
+	}, printStageAnswer(stdout, stderr))
 }
 
-// printStageAnswer prints a stage the API answered with, and its window's
-// times in its venue's zone.
-func printStageAnswer(stdout io.Writer) func(domain.Stage) error {
-	return func(sg domain.Stage) error {
-		if err := printStages(stdout, []domain.Stage{sg}); err != nil {
+// printStageAnswer prints a stage the API answered with, its window's
+// times in its venue's zone, and a warning for each meeting of another
+// process it clashes with.
+func printStageAnswer(stdout, stderr io.Writer) func(wire.ScheduledStage) error {
+	return func(sg wire.ScheduledStage) error {
+		if err := printStages(stdout, []domain.Stage{sg.Stage}); err != nil {
 			return err
 		}
 		if w := sg.Spec.Window; w != nil {
 			loc := sg.Spec.Location()
-			_, err := fmt.Fprintf(stdout, "window opens %s, closes %s\n", domain.FormatInstant(w.Opens.Time, loc), domain.FormatDeadline(w.Closes.Time, loc))
-			return err
+			if _, err := fmt.Fprintf(stdout, "window opens %s, closes %s\n", domain.FormatInstant(w.Opens.Time, loc), domain.FormatDeadline(w.Closes.Time, loc)); err != nil {
+				return err
+			}
+		}
+		for _, c := range sg.Clashes {
+			fmt.Fprintf(stderr, "warning: %s\n", describeClash(c))
 		}
 		return nil
 	}
+}
+
+// describeClash says what a clash is, in one line.
+func describeClash(c domain.Clash) string {
+	var why []string
+	if c.SameVenue {
+		why = append(why, "also in "+c.Place)
+	}
+	if len(c.CoFacilitators) > 0 {
+		why = append(why, "same co-facilitators ("+strings.Join(c.CoFacilitators, ", ")+")")
+	}
+	return fmt.Sprintf("overlaps %s %q of %s, %s to %s: %s", c.StageID, c.Title, c.ProcessID,
+		c.Start.UTC().Format(time.DateOnly), c.Finish.Add(-time.Nanosecond).UTC().Format(time.DateOnly), strings.Join(why, "; "))
 }
 
 // stageAddCmd adds a stage to a phase: an extra round, hearing or
@@ -154,9 +174,9 @@ func stageAddCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.Stage, error) {
+	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ScheduledStage, error) {
 		return c.AddStage(ctx, pos[0], req)
-	}, printStageAnswer(stdout))
+	}, printStageAnswer(stdout, stderr))
 }
 
 // addedStage completes a stage from stage add's flags, or says what is wrong.

@@ -111,15 +111,26 @@ func (db *DB) PutStages(ctx context.Context, stages []process.Stage) error {
 }
 
 func (db *DB) ListStages(ctx context.Context, processID string) ([]process.Stage, error) {
-	stages, err := queryAll(ctx, db.read, func(s scanner) (process.Stage, error) {
-		st := process.Stage{ProcessID: processID}
-		var spec string
-		if err := s.Scan(&st.Phase, &st.Seq, &spec, &st.Status, &st.Moved); err != nil {
-			return st, err
-		}
-		return st, json.Unmarshal([]byte(spec), &st.Spec)
-	}, `SELECT phase, seq, spec, status, moved FROM stages WHERE process_id = $1 ORDER BY seq, stage_id`, processID)
+	stages, err := queryAll(ctx, db.read, scanStage, `SELECT `+stageColumns+` FROM stages
+		WHERE process_id = $1 ORDER BY seq, stage_id`, processID)
 	return stages, db.fail("store.ListStages", err)
+}
+
+func (db *DB) AllStages(ctx context.Context) ([]process.Stage, error) {
+	stages, err := queryAll(ctx, db.read, scanStage, `SELECT `+stageColumns+` FROM stages
+		ORDER BY process_id, seq, stage_id`)
+	return stages, db.fail("store.AllStages", err)
+}
+
+const stageColumns = `process_id, phase, seq, spec, status, moved`
+
+func scanStage(s scanner) (process.Stage, error) {
+	var st process.Stage
+	var spec string
+	if err := s.Scan(&st.ProcessID, &st.Phase, &st.Seq, &spec, &st.Status, &st.Moved); err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal([]byte(spec), &st.Spec)
 }
 
 // processExists returns NotFound unless the process is stored.

@@ -247,6 +247,14 @@ func testStages(t *testing.T, s store.Store) {
 	check(t, err)
 	equal(t, got, []process.Stage{stages[1], stages[0], moved})
 
+	check(t, s.PutProcess(ctx, process.Process{ID: "gcr-2018", Code: "GCR", Title: "Global Compact on Refugees"}))
+	refugees := process.Stage{ProcessID: "gcr-2018", Phase: "consultations", Seq: 1, Status: process.Scheduled,
+		Spec: process.StageSpec{ID: "ts1", Kind: process.ThematicSession, Title: "Past and current burden- and responsibility-sharing", Start: day(10)}}
+	check(t, s.PutStages(ctx, []process.Stage{refugees}))
+	all, err := s.AllStages(ctx)
+	check(t, err)
+	equal(t, all, []process.Stage{stages[1], stages[0], moved, refugees})
+
 	// One stage of an unknown process fails the whole call.
 	ts3 := process.Stage{ProcessID: "gcm-2018", Seq: 4, Spec: process.StageSpec{ID: "ts3"}}
 	stray := process.Stage{ProcessID: "nope", Seq: 1, Spec: process.StageSpec{ID: "ts1"}}

@@ -41,6 +41,7 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "diff", path: h + "/documents/" + url.PathEscape(doc) + "/diff?from=1&to=2"},
 		{name: "record", path: h + "/record"},
 		{name: "data", path: h + "/data"},
+		{name: "calendars", path: "/calendar"},
 		{name: "signin", path: "/signin"},
 		{name: "not-found", path: "/processes/no-such-process", status: http.StatusNotFound},
 	}
