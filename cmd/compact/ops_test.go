@@ -84,6 +84,11 @@ const (
 	movedOut = "SEQ  START       END         STAGE  KIND              STATUS   MOVED  PLACE\n" +
 		"2    2027-03-08  2027-03-09  ts2    thematic-session  running  yes    Vienna\n" +
 		"window opens 2027-02-01 00:00 Europe/Vienna (2027-01-31T23:00:00Z), closes 2027-03-07 24:00 Europe/Vienna (2027-03-07T23:00:00Z)\n"
+	// clashBody is movedBody with another process's meeting in Vienna on the same days.
+	clashBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
+		`"title":"Thematic session 2","place":"Vienna","timeZone":"Europe/Vienna","start":"2027-03-08","end":"2027-03-09",` +
+		`"window":{"opens":"2027-01-31T23:00:00Z","closes":"2027-03-07T23:00:00Z"}},"status":"running","moved":true` + `,"clashes":[{"processId":"imrf-2026","stageId":"round2","title":"Second round",` +
+		`"place":"Vienna","start":"2027-03-09T00:00:00Z","finish":"2027-03-11T00:00:00Z","sameVenue":true,"coFacilitators":["ESP"]}]}` + "\n"
 	conflictBody = `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
 		`"detail":"stage ts2 has not started: its window cannot close now"}` + "\n"
 )
@@ -114,7 +119,7 @@ func TestOpsCommands(t *testing.T) {
 		"POST /v1/processes/gcm-2027/stages/ts5/window":     {200, `{"stageId":"ts5","closes":"2027-03-01T23:00:00Z","timeZone":"Europe/Zurich"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/ts2/move":       {200, movedBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/extend":     {200, movedBody},
-		"POST /v1/processes/gcm-2027/stages/ts2/venue":      {200, movedBody},
+		"POST /v1/processes/gcm-2027/stages/ts2/venue":      {200, clashBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/cancel": {400, `{"type":"urn:compact:problem:invalid","title":"Bad Request","status":400,` +
 			`"detail":"reason is required: a cancellation is shown, with why, on the public list of schedule changes"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages":            {201, movedBody},
@@ -215,8 +220,9 @@ func TestOpsCommands(t *testing.T) {
 		name:   "stage venue",
 		args:   []string{"stage", "venue", "gcm-2027", "ts2", server, token, "--place", "Vienna", "--tz", "Europe/Vienna", "--reason", "host"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/venue", auth: "Bearer cpt_secret",
-		body: map[string]any{"place": "Vienna", "timeZone": "Europe/Vienna", "reason": "host"},
-		out:  movedOut,
+		body:   map[string]any{"place": "Vienna", "timeZone": "Europe/Vienna", "reason": "host"},
+		out:    movedOut,
+		errOut: `warning: overlaps round2 "Second round" of imrf-2026, 2027-03-09 to 2027-03-10: also in Vienna; same co-facilitators (ESP)`,
 	}, {
 		name:   "stage cancel refused",
 		args:   []string{"stage", "cancel", "gcm-2027", "ts2", server, token, "--reason", " x"},
