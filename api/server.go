@@ -39,6 +39,10 @@ type Options struct {
 	Links Links
 	// Limits bound slow and greedy clients; zero fields take defaults.
 	Limits Limits
+	// AllowPrivateWebhooks lets webhooks be registered at loopback and
+	// private addresses, for a receiver inside the operator's network (as
+	// --webhook-allow-private lets the workers deliver there).
+	AllowPrivateWebhooks bool
 	// Pages, when set and the API's routes are served, serves every path
 	// outside the API's own (/v1/, /healthz, /readyz) on the same
 	// address. It is given the API's handler to build on, so that pages call
@@ -59,9 +63,11 @@ type Server struct {
 	links    links       // signs and checks the links in messages
 	patterns []string    // the API's routes, as registered
 	checks   []Check
-	handler  http.Handler
-	http     *http.Server
-	admin    *http.Server // metrics and profiler
+	// allowPrivateWebhooks: Options.AllowPrivateWebhooks.
+	allowPrivateWebhooks bool
+	handler              http.Handler
+	http                 *http.Server
+	admin                *http.Server // metrics and profiler
 }
 
 // New builds a Server; it serves nothing until Serve or ListenAndServe.
@@ -73,7 +79,7 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		links: newLinks(o.Links), limits: o.Limits.withDefaults()}
+		links: newLinks(o.Links), limits: o.Limits.withDefaults(), allowPrivateWebhooks: o.AllowPrivateWebhooks}
 	s.streams = newStreams(s.limits)
 	if !s.limits.NoRateLimits {
 		s.quotas = newQuotas(s.limits.Rates)

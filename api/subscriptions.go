@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	htmltemplate "html/template"
+	"net"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -97,6 +98,12 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	var secret string
 	if sub.Channel == notify.ChannelWebhook {
+		if !s.allowPrivateWebhooks {
+			if err := notify.CheckWebhookTarget(r.Context(), net.DefaultResolver, sub.Recipient); err != nil {
+				s.fail(w, r, process.AtField("/address", err))
+				return
+			}
+		}
 		owners, err := s.store.EndpointOwners(r.Context(), sub.Channel, sub.Recipient)
 		if err != nil {
 			s.fail(w, r, err)

@@ -319,3 +319,41 @@ func TestContributorsGetTheirReceipts(t *testing.T) {
 		t.Fatalf("the delivery report lists receipts %v, want %v", receipts, want)
 	}
 }
+
+// TestWebhookTargetsArePublic registers webhooks on a server that, as by
+// default, does not let them reach into the operator's network: a URL at
+// the loopback, a private or link-local (cloud metadata) address, or a name
+// that resolves to one, is refused with the reason and nothing is stored.
+func TestWebhookTargetsArePublic(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	a.s.allowPrivateWebhooks = false
+	id, code := uniqueID("targets")
+	launchProcess(t, a, a.token(PGAOffice, "PGA", ""), inlineProcess(testTemplate(id, code, time.Now().Add(time.Hour))))
+	state := a.token(MemberState, "MEX", "")
+	path := "/v1/processes/" + id + "/subscriptions"
+	for _, target := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/hook",
+		"http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data", "http://[fd00::1]/hook", "http://0.0.0.0/hook"} {
+		res := a.do("POST", path, state, map[string]any{"channel": "webhook", "address": target})
+		var p wire.Problem
+		res.JSON(t, &p)
+		if res.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Pointer != "/address" ||
+			!strings.Contains(p.Detail, "not a public address") {
+			t.Errorf("%s: %d %s", target, res.Status, res.Body)
+		}
+		if _, err := stack.store.GetEndpoint(context.Background(), "webhook", target); process.KindOf(err) != process.NotFound {
+			t.Errorf("%s: stored after its refusal (%v)", target, err)
+		}
+	}
+	// A public address is taken (TEST-NET-1, which no one answers); the
+	// workers check again the address they dial.
+	res := a.do("POST", path, state, map[string]any{"channel": "webhook", "address": "https://192.0.2.10/compact"})
+	var sub wire.Subscribed
+	res.JSON(t, &sub)
+	if res.Status != http.StatusCreated {
+		t.Fatalf("public target: %d %s", res.Status, res.Body)
+	}
+	if res := a.do("DELETE", "/v1/subscriptions/"+sub.Subscription.ID, state, nil); res.Status != http.StatusNoContent {
+		t.Fatalf("unsubscribe: %d %s", res.Status, res.Body)
+	}
+}

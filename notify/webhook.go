@@ -143,8 +143,58 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return err
 	}
-	if ip = ip.Unmap(); !ip.IsGlobalUnicast() || ip.IsPrivate() {
-		return fmt.Errorf("%s: %w", ip, errNotPublic)
+	if !Public(ip) {
+		return fmt.Errorf("%s: %w", ip.Unmap(), errNotPublic)
+	}
+	return nil
+}
+
+// Public says whether ip is a public address: not loopback, private,
+// link-local (cloud metadata), unique-local, multicast or unspecified.
+func Public(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsGlobalUnicast() && !ip.IsPrivate()
+}
+
+// resolveTimeout bounds the lookup of a webhook's host at subscription.
+const resolveTimeout = 5 * time.Second
+
+// CheckWebhookTarget refuses, when a webhook is registered, a URL whose
+// host is or resolves to an address that is not Public (Rule), or does not
+// resolve (Invalid). The check at delivery, on the address dialled, stays:
+// a name may resolve elsewhere later.
+func CheckWebhookTarget(ctx context.Context, r *net.Resolver, rawURL string) error {
+	const op = "notify.CheckWebhookTarget"
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return process.Errorf(op, process.Invalid, "webhook URL %q has no host", rawURL)
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if ip, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{ip}
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+		defer cancel()
+		addrs, err = r.LookupNetIP(ctx, "ip", host)
+		var dnsErr *net.DNSError
+		switch {
+		case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+			return process.Errorf(op, process.Invalid, "webhook host %s does not resolve", host)
+		case err != nil:
+			return process.E(op, process.Unavailable, err)
+		}
+	}
+	for _, ip := range addrs {
+		if Public(ip) {
+			continue
+		}
+		what := host
+		if ip.Unmap().String() != host {
+			what = fmt.Sprintf("%s (%s)", host, ip.Unmap())
+		}
+		return process.Errorf(op, process.Rule, "webhook host %s is not a public address: webhooks reach public addresses only "+
+			"unless the operator allows private ones (--webhook-allow-private)", what)
 	}
 	return nil
 }

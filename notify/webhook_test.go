@@ -3,6 +3,7 @@ package notify_test
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -159,5 +160,32 @@ func TestWebhookFailures(t *testing.T) {
 	err := loopback.Send(t.Context(), hook(t, r.URL, "", "window.opened"))
 	if _, ok := errors.AsType[*notify.EndpointError](err); ok || process.KindOf(err) != process.Invalid {
 		t.Errorf("no secret: got %v, want an invalid error of ours", err)
+	}
+}
+
+// TestCheckWebhookTarget refuses at registration a URL that is, or whose
+// name resolves to, an address inside the network, and says which.
+func TestCheckWebhookTarget(t *testing.T) {
+	for _, public := range []string{"https://192.0.2.10/hook", "https://[2001:db8::1]/hook"} {
+		if err := notify.CheckWebhookTarget(t.Context(), net.DefaultResolver, public); err != nil {
+			t.Errorf("%s: %v", public, err)
+		}
+	}
+	for _, tc := range []struct {
+		url  string
+		kind process.Kind
+		says string
+	}{
+		{"http://127.0.0.1:9/hook", process.Rule, "webhook host 127.0.0.1 is not a public address"},
+		{"http://localhost/hook", process.Rule, "webhook host localhost (127.0.0.1) is not a public address"},
+		{"http://169.254.169.254/latest", process.Rule, "169.254.169.254 is not a public address"},
+		{"http://[::ffff:10.0.0.1]/hook", process.Rule, "not a public address"},
+		{"http://[fe80::1]/hook", process.Rule, "not a public address"},
+		{"http:///hook", process.Invalid, "has no host"},
+	} {
+		err := notify.CheckWebhookTarget(t.Context(), net.DefaultResolver, tc.url)
+		if process.KindOf(err) != tc.kind || !strings.Contains(process.Message(err), tc.says) {
+			t.Errorf("%s: %v, want %s saying %q", tc.url, err, tc.kind, tc.says)
+		}
 	}
 }

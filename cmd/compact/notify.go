@@ -149,8 +149,8 @@ func (s *sendFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.smtpFrom, "smtp-from", "", `sender of the messages, e.g. "Compact <noreply@compact.example>" (required with --smtp-addr)`)
 	fs.StringVar(&s.smtpHello, "smtp-hello", "", "name to greet the mail server with (EHLO); default localhost")
 	fs.StringVar(&s.smtpCA, "smtp-ca", "", "CA certificates (PEM) that sign the mail server's certificate; default the system's")
-	fs.BoolVar(&s.allowPrivate, "webhook-allow-private", false, "let webhooks reach loopback and private addresses (a receiver inside "+
-		"the network); by default a registered URL cannot reach into it")
+	fs.BoolVar(&s.allowPrivate, "webhook-allow-private", false, "let webhooks be registered at and reach loopback and private addresses "+
+		"(a receiver inside the network); by default a registered URL cannot reach into it")
 }
 
 // senders are the channels' senders: email through --smtp-addr, whose

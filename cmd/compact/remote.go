@@ -59,6 +59,8 @@ func apiCmd(args []string, stderr io.Writer) int {
 	var limits limitFlags
 	links.register(fs)
 	limits.register(fs)
+	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhooks be registered at loopback and private addresses, "+
+		"for a receiver inside the network; give the workers the same flag")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -87,7 +89,8 @@ func apiCmd(args []string, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks, Limits: lim})
+		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks, Limits: lim,
+			AllowPrivateWebhooks: *allowPrivate})
 	})
 }
 

@@ -86,6 +86,8 @@ func serveCmd(args []string, stderr io.Writer) int {
 			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
 			Pages:    pages,
 			Limits:   lim,
+			// The workers deliver where the API registers.
+			AllowPrivateWebhooks: send.allowPrivate,
 		})
 	})
 }
