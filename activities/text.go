@@ -54,21 +54,15 @@ func CompiledRevision(ctx context.Context, s store.Texts, processID string, numb
 	return c.Next()
 }
 
-// DisplayLines are a text revision's paragraphs as a draft's lines, each
-// with its number or label, so that pages and diffs of drafts published as
-// lines read it too.
+// DisplayLines are a text revision's paragraphs as a draft's lines: a
+// heading with its label, other paragraphs without their numbers, so that
+// the diff of drafts as lines shows what changed, not what was renumbered.
 func DisplayLines(rev *text.Revision) []string {
 	lines := make([]string, len(rev.Paragraphs))
 	for i, p := range rev.Paragraphs {
-		switch {
-		case p.Part == text.Title || p.Num == "":
-			lines[i] = p.Text
-		case p.Part == text.Heading:
+		lines[i] = p.Text
+		if p.Part == text.Heading && p.Num != "" {
 			lines[i] = p.Num + ": " + p.Text
-		case p.Level > 0:
-			lines[i] = p.Num + " " + p.Text
-		default:
-			lines[i] = p.Num + ". " + p.Text
 		}
 	}
 	return lines
