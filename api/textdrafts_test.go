@@ -46,6 +46,14 @@ func TestPublishTextDrafts(t *testing.T) {
 		t.Fatalf("an unreadable text was stored as a document: %v", err)
 	}
 
+	res = post("zero", map[string]any{"revision": 0, "format": "akn", "text": "<akomaNtoso>\n<doc>\n</akomaNtoso>"})
+	wantStatus(t, "malformed Akoma Ntoso", res, http.StatusBadRequest)
+	problem = wire.Problem{}
+	res.JSON(t, &problem)
+	if len(problem.Errors) != 1 || problem.Errors[0].Pointer != "/text" || problem.Errors[0].Line != 3 {
+		t.Fatalf("malformed Akoma Ntoso: %+v", problem)
+	}
+
 	zero := "# A compact on data\n\nRecalling our earlier commitments,\n\n## Objective 1: Data\n\n1. We commit to cooperate on data.\n\n2. We commit to save lives.\n"
 	res = post("zero", map[string]any{"revision": 0, "format": "markdown", "text": zero})
 	wantStatus(t, "publish the zero draft as text", res, http.StatusCreated)

@@ -94,6 +94,7 @@ func TestSimulateGCM2018(t *testing.T) {
 		"2017-05-08  ts1                    session.opened          (Geneva)",
 		"(Puerto Vallarta",
 		"2018-02-05  zero-draft             draft.published",
+		"changes=", // a revision's changes, traced to amendments
 		"2018-07-13  agreed-text            draft.published",
 		"2018-12-10  marrakech              conference.adopted",
 		"2018-12-19  ga-endorsement         endorsement.adopted",
