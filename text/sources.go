@@ -27,7 +27,7 @@ func (c *Compilation) SourcesOf(next *Revision) []Source {
 			out = append(out, s)
 			continue
 		}
-		s := Source{ID: ch.ID, Change: ch.Op, Amendments: []string{}}
+		s := Source{ID: ch.ID, Change: ch.Op}
 		if i := c.Revision.Index(ch.ID); i >= 0 {
 			for _, p := range c.Entries[i].Proposals {
 				if p.Decision.Outcome == Incorporated || p.Decision.Outcome == Merged {
