@@ -10,6 +10,7 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
 )
 
@@ -100,4 +101,33 @@ func TestSimulatedTextRound(t *testing.T) {
 
 	// A draft published as lines only has no text to issue.
 	require.False(t, issue(5).Issued)
+}
+
+// A revision typed by the co-facilitators, with a change no amendment
+// explains, is stored with its sources and issued as stored.
+func TestTypedRevisionIsIssuedAsStored(t *testing.T) {
+	e, db := env(t)
+	ctx := context.Background()
+	put := func(src string, number int) store.Revision {
+		rev, err := text.Parse(src)
+		require.NoError(t, err)
+		rev.Number = number
+		sources, err := activities.IdentifyRevision(ctx, db, "p", rev)
+		require.NoError(t, err)
+		stored, err := db.PutRevision(ctx, store.Revision{ProcessID: "p", Revision: *rev, Language: "en", Sources: sources})
+		require.NoError(t, err)
+		return stored
+	}
+	zero := put("# A compact\n\n1. We commit to cooperate on data.\n\n2. We commit to save lives.", 0)
+	one := put("# A compact\n\n1. We commit to cooperate on data and research.\n\n2. We commit to save lives.", 1)
+	require.Len(t, one.Sources, 1)
+	require.Equal(t, zero.Paragraphs[1].ID, one.Sources[0].ID)
+	require.Empty(t, one.Sources[0].Amendments)
+
+	v, err := e.ExecuteActivity(a.IssueRevision, activities.IssueRevisionInput{ProcessID: "p", Revision: 1, IssuedAt: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	var issued activities.IssuedRevision
+	require.NoError(t, v.Get(&issued))
+	require.Equal(t, one.SHA256, issued.SHA256)
+	require.Equal(t, one.Sources, issued.Sources)
 }
