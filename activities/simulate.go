@@ -93,11 +93,19 @@ type SimulateAmendmentsInput struct {
 	Revision   int    `json:"revision"`
 	Paragraphs int    `json:"paragraphs"`
 	Count      int    `json:"count"`
+	// Text: amendments to the revision's negotiated text, co-sponsored
+	// and with positions, rather than to its lines.
+	Text bool      `json:"text,omitempty"`
+	At   time.Time `json:"at,omitzero"` // process time: when they are proposed
 }
 
 // SimulateAmendments has Member States propose amendments to a draft's
 // paragraphs.
 func (a *Activities) SimulateAmendments(ctx context.Context, in SimulateAmendmentsInput) (int, error) {
+	if in.Text {
+		n, err := a.simulateTextAmendments(ctx, in)
+		return n, Classify(err)
+	}
 	states := process.MemberStates()
 	for i := range in.Count {
 		p := i%max(in.Paragraphs, 1) + 1
@@ -120,6 +128,9 @@ type SimulateDraftInput struct {
 	// this one takes up; empty for the first.
 	AmendedFrom string `json:"amendedFrom,omitempty"`
 	Paragraphs  int    `json:"paragraphs"`
+	// Text: the revision is a negotiated text (simulate_text.go), stored
+	// with the lines of the draft.
+	Text bool `json:"text,omitempty"`
 }
 
 // SimulateDraft writes a revision: the previous revision's paragraphs with
@@ -127,6 +138,16 @@ type SimulateDraftInput struct {
 // the stored version without its text.
 func (a *Activities) SimulateDraft(ctx context.Context, in SimulateDraftInput) (process.DocumentVersion, error) {
 	d := in.Document
+	if in.Text {
+		rev, err := a.simulateTextDraft(ctx, d, in.Paragraphs)
+		if err != nil {
+			return process.DocumentVersion{}, Classify(err)
+		}
+		d.Paragraphs = DisplayLines(rev)
+		stored, err := a.Store.PutDocument(ctx, d)
+		stored.Paragraphs = nil
+		return stored, Classify(err)
+	}
 	paras := make([]string, in.Paragraphs)
 	for i := range paras {
 		paras[i] = fmt.Sprintf("Paragraph %d of the zero draft.", i+1)

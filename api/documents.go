@@ -17,6 +17,8 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
@@ -200,8 +202,26 @@ func decodeDraft(w http.ResponseWriter, r *http.Request) (wire.DraftRequest, err
 		return bad("/title", process.Invalid, "title must be one line of at most %d bytes", maxTitleBytes)
 	case len(req.Symbol) > maxSymbolBytes || hasControl(req.Symbol):
 		return bad("/symbol", process.Invalid, "symbol must be one line of at most %d bytes", maxSymbolBytes)
+	case len(req.Language) > 0 && !slices.Contains(store.Languages, req.Language):
+		return bad("/language", process.Invalid, "language %q: one of %v", req.Language, store.Languages)
+	}
+	forms := 0
+	for _, given := range []bool{req.Paragraphs != nil, req.Text != "", req.FromCompilation} {
+		if given {
+			forms++
+		}
+	}
+	switch {
+	case forms > 1:
+		return bad("/paragraphs", process.Invalid, "give one of paragraphs, text or fromCompilation")
+	case req.Text != "" && !slices.Contains([]string{"", wire.DraftPlain, wire.DraftMarkdown, wire.DraftAkomaNtoso}, req.Format):
+		return bad("/format", process.Invalid, "format %q: plain, markdown or akn", req.Format)
+	case req.Text == "" && req.Format != "":
+		return bad("/format", process.Invalid, "format is the text's: give text")
+	case req.Text != "" || req.FromCompilation:
+		return req, nil // parsed and checked as a negotiated text (draftText)
 	case len(req.Paragraphs) == 0:
-		return bad("/paragraphs", process.Invalid, "paragraphs is empty: a draft has at least one paragraph")
+		return bad("/paragraphs", process.Invalid, "paragraphs is empty: a draft has at least one paragraph (or give text, or fromCompilation)")
 	case len(req.Paragraphs) > maxParagraphs:
 		return bad("/paragraphs", process.TooLarge, "%d paragraphs: a draft has at most %d", len(req.Paragraphs), maxParagraphs)
 	}
@@ -247,6 +267,14 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	var tr *store.Revision // the negotiated text, when the draft is one
+	if req.Paragraphs == nil {
+		if tr, err = s.draftText(ctx, id, req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		req.Paragraphs = activities.DisplayLines(&tr.Revision)
+	}
 	entries, err := s.store.Entries(ctx, id, 0)
 	if err != nil {
 		s.fail(w, r, err)
@@ -273,6 +301,16 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 	case in.Drafting.Revision != rev:
 		s.fail(w, r, process.AtField("/revision", process.Errorf(op, process.Rule, "stage %s publishes revision %d, not %d", stageID, in.Drafting.Revision, rev)))
 		return
+	}
+	if tr != nil {
+		tr.Symbol = cmp.Or(req.Symbol, firstSymbol(in.Stage))
+		if _, err := s.store.PutRevision(ctx, *tr); err != nil {
+			if process.KindOf(err) == process.Conflict {
+				err = process.E(op, process.Conflict, err)
+			}
+			s.fail(w, r, err)
+			return
+		}
 	}
 	doc, err := s.store.PutDocument(ctx, process.DocumentVersion{
 		ProcessID: id, StageID: stageID, Name: workflows.DraftName, Revision: rev, Kind: "draft",
@@ -310,6 +348,46 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", fmt.Sprintf("/v1/processes/%s/documents/%s/%d", id, workflows.DraftName, rev))
 	writeJSON(w, status, v)
+}
+
+// draftText reads a draft given as a negotiated text, typed or compiled,
+// and gives it the previous text revision's paragraph IDs and the sources
+// of its changes; it stores nothing. A text that cannot be read is refused
+// with the line and the reason, at /text.
+func (s *Server) draftText(ctx context.Context, id string, req wire.DraftRequest) (*store.Revision, error) {
+	const op = "api.draftText"
+	number := *req.Revision
+	tr := &store.Revision{ProcessID: id, Language: cmp.Or(req.Language, "en")}
+	if req.FromCompilation {
+		if number == 0 {
+			return nil, process.AtField("/fromCompilation", process.Errorf(op, process.Invalid, "revision 0 is not compiled from another"))
+		}
+		rev, sources, err := activities.CompiledRevision(ctx, s.store, id, number)
+		if process.KindOf(err) == process.NotFound {
+			err = process.Errorf(op, process.Rule, "revision %d is not stored as a negotiated text, so there is no compilation to make revision %d from", number-1, number)
+		}
+		if err != nil {
+			return nil, process.AtField("/fromCompilation", err)
+		}
+		tr.Revision, tr.Sources = *rev, sources
+		return tr, nil
+	}
+	var rev *text.Revision
+	var err error
+	if req.Format == wire.DraftAkomaNtoso {
+		rev, err = text.ImportRevision([]byte(req.Text))
+	} else {
+		rev, err = text.Parse(req.Text)
+	}
+	if err != nil {
+		return nil, process.AtField("/text", err)
+	}
+	rev.Number = number // the request's, whatever an Akoma Ntoso version number says
+	if tr.Sources, err = activities.IdentifyRevision(ctx, s.store, id, rev); err != nil {
+		return nil, err
+	}
+	tr.Revision = *rev
+	return tr, nil
 }
 
 // publishOnce runs the publish-revision update under an ID made of the

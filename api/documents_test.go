@@ -297,6 +297,14 @@ func TestDecodeDraft(t *testing.T) {
 		{`{"revision":0,"paragraphs":["` + long + `"]}`, process.TooLarge},
 		{`{"revision":0,"paragraphs":` + string(many) + `}`, process.TooLarge},
 		{`{"revision":0,"paragraphs":["One."],"extra":1}`, process.Invalid},
+		{`{"revision":0,"text":"1. One.","format":"markdown","language":"fr"}`, process.Internal},
+		{`{"revision":0,"text":"<akomaNtoso/>","format":"akn"}`, process.Internal},
+		{`{"revision":1,"fromCompilation":true}`, process.Internal},
+		{`{"revision":0,"text":"1. One.","format":"docx"}`, process.Invalid},
+		{`{"revision":0,"format":"plain","paragraphs":["One."]}`, process.Invalid},
+		{`{"revision":0,"text":"1. One.","paragraphs":["One."]}`, process.Invalid},
+		{`{"revision":1,"text":"1. One.","fromCompilation":true}`, process.Invalid},
+		{`{"revision":0,"text":"1. One.","language":"de"}`, process.Invalid},
 		{`{"revision":0,"paragraphs":["One."]} {}`, process.Invalid},
 		{`not json`, process.Invalid},
 	} {
@@ -327,7 +335,8 @@ func FuzzDecodeDraft(f *testing.F) {
 			}
 			return
 		}
-		if req.Revision == nil || *req.Revision < 0 || len(req.Paragraphs) == 0 || len(req.Paragraphs) > maxParagraphs {
+		if req.Revision == nil || *req.Revision < 0 || len(req.Paragraphs) == 0 && req.Text == "" && !req.FromCompilation ||
+			len(req.Paragraphs) > maxParagraphs {
 			t.Fatalf("accepted %+v", req)
 		}
 		for _, p := range req.Paragraphs {

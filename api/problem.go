@@ -2,12 +2,14 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"go.uber.org/zap"
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -36,7 +38,11 @@ func (s *Server) problemFor(r *http.Request, err error) wire.Problem {
 	}
 	p := wire.Problem{Type: wire.ProblemTypePrefix + kind.String(), Title: http.StatusText(status), Status: status, Detail: process.Message(err)}
 	for _, f := range process.Fields(err) {
-		p.Errors = append(p.Errors, wire.FieldError{Pointer: f.Pointer, Detail: process.Message(f.Err)})
+		fe := wire.FieldError{Pointer: f.Pointer, Detail: process.Message(f.Err)}
+		if le := (*text.LineError)(nil); errors.As(f.Err, &le) {
+			fe.Line = le.Line
+		}
+		p.Errors = append(p.Errors, fe)
 	}
 	if kind == process.Internal || kind == process.Unavailable {
 		s.log.Error("request failed", zap.String("method", r.Method), zap.String("path", r.URL.Path), zap.Error(err))

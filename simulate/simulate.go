@@ -188,6 +188,10 @@ func Line(e process.RecordEntry) string {
 			fmt.Fprintf(&b, "  %s=%d", k, int(v))
 		}
 	}
+	if sources, ok := data["sources"].([]any); ok {
+		more, _ := data["moreSources"].(float64)
+		fmt.Fprintf(&b, "  changes=%d", len(sources)+int(more))
+	}
 	if e.Event == "endorsement.adopted" || e.Event == "conference.adopted" {
 		fmt.Fprintf(&b, "  %s", tallyOf(data))
 		if named := namedVotes(data, e.At); named != "" {

@@ -3,7 +3,9 @@ package simulate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"os"
@@ -25,6 +27,7 @@ import (
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/store/sqlite"
 	"github.com/compact-un/compact/temporal/embedded"
+	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/worker"
 	"github.com/compact-un/compact/workflows"
 )
@@ -91,6 +94,7 @@ func TestSimulateGCM2018(t *testing.T) {
 		"2017-05-08  ts1                    session.opened          (Geneva)",
 		"(Puerto Vallarta",
 		"2018-02-05  zero-draft             draft.published",
+		"changes=", // a revision's changes, traced to amendments
 		"2018-07-13  agreed-text            draft.published",
 		"2018-12-10  marrakech              conference.adopted",
 		"2018-12-19  ga-endorsement         endorsement.adopted",
@@ -99,6 +103,7 @@ func TestSimulateGCM2018(t *testing.T) {
 		require.Contains(t, printed, want)
 	}
 	require.Equal(t, 152, res.Outcome.Yes)
+	checkNegotiatedText(t, ctx, db)
 
 	largest, name := 0, ""
 	for _, id := range workflowIDs(tmpl) {
@@ -138,6 +143,65 @@ func TestSimulateGCM2018(t *testing.T) {
 	if *recordHistories {
 		writeHistories(t, ctx, c, tmpl.ID)
 	}
+}
+
+// checkNegotiatedText checks what a reader of the drafts finds: every
+// revision a structured text under the objectives' real titles, each after
+// the zero draft compiled from simulated amendments, and the record naming,
+// for every paragraph changed, the amendments it came from.
+func checkNegotiatedText(t *testing.T, ctx context.Context, db store.Store) {
+	t.Helper()
+	entries, err := db.Entries(ctx, "gcm-2018", 0)
+	require.NoError(t, err)
+	revisions, traced := 0, 0
+	for _, e := range entries {
+		var data struct {
+			Revision   int           `json:"revision"`
+			Amendments int           `json:"amendments"`
+			Simulated  bool          `json:"simulated"`
+			Sources    []text.Source `json:"sources"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(e.Data), &data))
+		switch e.Event {
+		case "draft.published":
+			revisions++
+			rev, err := db.GetRevision(ctx, "gcm-2018", data.Revision)
+			require.NoError(t, err)
+			require.False(t, rev.IssuedAt.IsZero(), "revision %d is published but not issued", data.Revision)
+			require.Equal(t, "Global Compact for Safe, Orderly and Regular Migration", rev.Paragraphs[0].Text)
+			var headings []string
+			for _, p := range rev.Paragraphs {
+				if p.Part == text.Heading {
+					headings = append(headings, p.Num+": "+p.Text)
+				}
+			}
+			require.Len(t, headings, 23)
+			require.Equal(t, "Objective 20: Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of migrants", headings[19])
+			require.Equal(t, rev.Sources, data.Sources, "the record's sources of revision %d", data.Revision)
+			if data.Revision == 0 {
+				continue
+			}
+			require.NotEmpty(t, data.Sources, "revision %d changed nothing", data.Revision)
+			for _, src := range data.Sources {
+				require.NotEmpty(t, src.Amendments, "paragraph %s of revision %d", src.ID, data.Revision)
+				for _, am := range src.Amendments {
+					require.True(t, strings.HasPrefix(am, fmt.Sprintf("SIM-R%d-", data.Revision-1)), am)
+				}
+				if len(src.Contributions) > 0 {
+					traced++
+				}
+			}
+		case "amendments.closed":
+			require.True(t, data.Simulated)
+			n, err := db.Negotiation(ctx, "gcm-2018", data.Revision)
+			require.NoError(t, err)
+			require.NotEmpty(t, n.Amendments)
+			require.Equal(t, len(n.Amendments), data.Amendments, "amendments to revision %d", data.Revision)
+			require.NotEmpty(t, n.Positions)
+		}
+	}
+	require.GreaterOrEqual(t, revisions, 2)
+	require.Positive(t, traced, "no change traced to a contribution")
 }
 
 // waitFor polls cond until it holds, failing the test when ctx ends.

@@ -53,9 +53,26 @@ type DiffSide struct {
 
 // DraftRequest is the body of POST …/stages/{stage}/drafts. Revision is
 // required so that a client states which revision it means to publish.
+// The draft is one of: Paragraphs, lines as they are; Text, a negotiated
+// text typed in Format; or FromCompilation, the previous revision's
+// compilation made the next revision.
 type DraftRequest struct {
 	Revision   *int     `json:"revision"`
 	Title      string   `json:"title,omitempty"`
 	Symbol     string   `json:"symbol,omitempty"`
-	Paragraphs []string `json:"paragraphs"`
+	Paragraphs []string `json:"paragraphs,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	// Format is how Text is written: DraftPlain (the default) or
+	// DraftMarkdown, read alike, or DraftAkomaNtoso.
+	Format          string `json:"format,omitempty"`
+	FromCompilation bool   `json:"fromCompilation,omitempty"`
+	// Language is the one the text is negotiated in; default "en".
+	Language string `json:"language,omitempty"`
 }
+
+// The formats of a DraftRequest's Text.
+const (
+	DraftPlain      = "plain"
+	DraftMarkdown   = "markdown"
+	DraftAkomaNtoso = "akn"
+)

@@ -17,6 +17,8 @@ type Problem struct {
 type FieldError struct {
 	Pointer string `json:"pointer"` // RFC 6901, e.g. "/stage/start"
 	Detail  string `json:"detail"`
+	// Line is the line of a text field at fault (1-based), when known.
+	Line int `json:"line,omitempty"`
 }
 
 // ProblemTypePrefix starts every problem type; the error kind's name ends it.

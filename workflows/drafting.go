@@ -18,6 +18,13 @@ const DraftName = "draft"
 // simulatedParagraphs is the length of a simulated draft.
 const simulatedParagraphs = 24
 
+// negotiatedText is the version under which a draft is also a negotiated
+// text (package text): publishing issues its text revision and records
+// what its changes came from, the amendments counted at the window's close
+// include those on the text, and a simulation drafts, amends and decides
+// on the text.
+const negotiatedText = "negotiated-text"
+
 // DraftingRound publishes one revision of the draft on its date, recorded
 // with a diff against the previous revision, then takes Member States'
 // amendments to it until the next revision is due. The co-facilitators
@@ -27,6 +34,7 @@ func DraftingRound(ctx workflow.Context, in StageInput) (StageResult, error) {
 		return StageResult{}, process.Errorf("workflows.DraftingRound", process.Invalid, "stage %s: no drafting context", in.Stage.ID)
 	}
 	d := &drafting{stage: newStage(in), dc: *in.Drafting}
+	d.negotiated = workflow.GetVersion(ctx, negotiatedText, workflow.DefaultVersion, 1) == 1
 	if !d.dc.Final {
 		d.opens, d.closes, d.purpose = in.Stage.Start.Time, d.dc.AmendUntil, process.ForAmendments
 	}
@@ -50,6 +58,7 @@ type drafting struct {
 	dc         DraftingContext
 	published  bool
 	publishing bool
+	negotiated bool // under negotiatedText
 	result     StageResult
 }
 
@@ -86,6 +95,7 @@ func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
 		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateAmendments, activities.SimulateAmendmentsInput{
 			ProcessID: d.in.ProcessID, StageID: spec.ID, Revision: d.dc.Revision,
 			Paragraphs: simulatedParagraphs, Count: sim.AmendmentsPerRound,
+			Text: d.negotiated, At: spec.Start.Time,
 		}).Get(ctx, nil)
 		if err != nil {
 			return d.result, err
@@ -111,7 +121,7 @@ func (d *drafting) document() process.DocumentVersion {
 func (d *drafting) simulateDraft(ctx workflow.Context) (process.DocumentVersion, error) {
 	var ref process.DocumentVersion
 	err := d.storeActivity(ctx, a.SimulateDraft, activities.SimulateDraftInput{
-		Document: d.document(), AmendedFrom: d.dc.Previous, Paragraphs: simulatedParagraphs,
+		Document: d.document(), AmendedFrom: d.dc.Previous, Paragraphs: simulatedParagraphs, Text: d.negotiated,
 	}).Get(ctx, &ref)
 	return ref, err
 }
@@ -132,10 +142,34 @@ func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) er
 	if res.Diff != nil {
 		data["diff"] = res.Diff
 	}
+	if d.negotiated {
+		if err := d.issueText(ctx, data); err != nil {
+			return err
+		}
+	}
 	if err := d.record(ctx, "draft.published", d.in.Stage.Start.Time, data); err != nil {
 		return err
 	}
 	d.published, d.result.DocumentHash = true, res.Document.SHA256
+	return nil
+}
+
+// issueText issues the draft's text revision, if it has one, and adds to
+// the draft.published entry's data its hash and what each of its changes
+// came from (IDs only, at most activities.MaxRecordedSources).
+func (d *drafting) issueText(ctx workflow.Context, data map[string]any) error {
+	var issued activities.IssuedRevision
+	err := d.storeActivity(ctx, a.IssueRevision, activities.IssueRevisionInput{
+		ProcessID: d.in.ProcessID, Revision: d.dc.Revision, IssuedAt: d.in.Stage.Start.Time,
+	}).Get(ctx, &issued)
+	if err != nil || !issued.Issued {
+		return err
+	}
+	data["textSha256"] = issued.SHA256
+	data["sources"] = issued.Sources
+	if issued.MoreSources > 0 {
+		data["moreSources"] = issued.MoreSources
+	}
 	return nil
 }
 
@@ -144,8 +178,15 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 		return err
 	}
 	var n int
-	err := d.storeActivity(ctx, a.CountAmendments,
-		activities.SealInput{ProcessID: d.in.ProcessID, StageID: d.in.Stage.ID}).Get(ctx, &n)
+	var err error
+	if d.negotiated {
+		err = d.storeActivity(ctx, a.CountDraftAmendments, activities.CountDraftAmendmentsInput{
+			ProcessID: d.in.ProcessID, StageID: d.in.Stage.ID, Revision: d.dc.Revision,
+		}).Get(ctx, &n)
+	} else {
+		err = d.storeActivity(ctx, a.CountAmendments,
+			activities.SealInput{ProcessID: d.in.ProcessID, StageID: d.in.Stage.ID}).Get(ctx, &n)
+	}
 	if err != nil {
 		return err
 	}
