@@ -23,7 +23,11 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf("api.getCalendar", process.Invalid, "kind=%q is not a stage kind", kind))
 		return
 	}
-	p, stages, entries, err := s.processRecord(ctx, id)
+	p, stages, err := s.processStages(ctx, id)
+	var entries []process.RecordEntry
+	if err == nil {
+		entries, err = s.store.EntriesOf(ctx, id, calendarEvents)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -32,6 +36,9 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", id+".ics"))
 	_, _ = w.Write(calendar(p, stages, entries, kind))
 }
+
+// calendarEvents are the record's events that change a calendar's events.
+var calendarEvents = []string{"stage.rescheduled", "stage.cancelled", "venue.changed", "deadline.moved", "window.moved", "stage.added"}
 
 // stageChanges is what the record says about one stage's schedule.
 type stageChanges struct {

@@ -155,7 +155,7 @@ func (s *Server) getOfficeICS(w http.ResponseWriter, r *http.Request) {
 		if len(stages) == 0 {
 			continue // its record, read for the SEQUENCE of each event, is not needed
 		}
-		entries, err := s.store.Entries(ctx, p.ID, 0)
+		entries, err := s.store.EntriesOf(ctx, p.ID, calendarEvents)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -47,6 +47,10 @@ func newDocumentView(d process.DocumentVersion, pubs map[string]int64) wire.Docu
 	}
 }
 
+// publishingEvents are the record's events that publish a document.
+var publishingEvents = []string{"draft.published", "summary.recorded",
+	"conference.adopted", "conference.rejected", "endorsement.adopted", "endorsement.rejected"}
+
 // publications maps "stage/sha256" to the seq of the first record entry of
 // that stage that carries that hash: draft.published for drafts,
 // summary.recorded and the adoptions for the workflows' own documents.
@@ -100,7 +104,7 @@ func (s *Server) processPublications(ctx context.Context, id string) (map[string
 	if _, err := s.store.GetProcess(ctx, id); err != nil {
 		return nil, err
 	}
-	entries, err := s.store.Entries(ctx, id, 0)
+	entries, err := s.store.EntriesOf(ctx, id, publishingEvents)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +279,7 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Paragraphs = activities.DisplayLines(&tr.Revision)
 	}
-	entries, err := s.store.Entries(ctx, id, 0)
+	entries, err := s.store.EntriesOf(ctx, id, []string{"draft.published"})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -328,7 +332,7 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 	updateErr := s.publishOnce(ctx, id, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256})
 	// The record, not the update's answer, says whether the text is
 	// published: an earlier request may have published this very text.
-	e, ok, err := s.publication(ctx, doc, entries)
+	e, ok, err := s.publication(ctx, doc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -399,14 +403,9 @@ func (s *Server) publishOnce(ctx context.Context, id, stageID string, req workfl
 	return s.updateOnce(ctx, workflows.StageWorkflowID(id, stageID), updateID, workflows.UpdatePublishRevision, req, nil)
 }
 
-// publication finds the draft.published entry that publishes doc among
-// the entries recorded after those already read.
-func (s *Server) publication(ctx context.Context, doc process.DocumentVersion, read []process.RecordEntry) (process.RecordEntry, bool, error) {
-	after := int64(0)
-	if len(read) > 0 {
-		after = read[len(read)-1].Seq
-	}
-	entries, err := s.store.Entries(ctx, doc.ProcessID, after)
+// publication finds the draft.published entry that publishes doc.
+func (s *Server) publication(ctx context.Context, doc process.DocumentVersion) (process.RecordEntry, bool, error) {
+	entries, err := s.store.EntriesOf(ctx, doc.ProcessID, []string{"draft.published"})
 	if err != nil {
 		return process.RecordEntry{}, false, err
 	}

@@ -17,7 +17,8 @@ import (
 	"github.com/compact-un/compact/wire"
 )
 
-// exportPage is how many contributions an export reads at a time.
+// exportPage is how many contributions or record entries an export reads
+// at a time: an export of any length streams in bounded memory.
 const exportPage = 100
 
 // exportRoutes serve the open data: downloads anyone may take and check,
@@ -158,7 +159,9 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	entries, err := s.store.Entries(r.Context(), processID, 0)
+	// The first page is read before the answer starts, so that a failing
+	// store still gets a problem; the rest stream, a page at a time.
+	entries, err := s.store.EntriesPage(r.Context(), processID, 0, exportPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -166,9 +169,18 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 	download(w, "text/csv; charset=utf-8; header=present", processID+"-record.csv")
 	cw := sheetWriter{csv.NewWriter(w)}
 	_ = cw.Write([]string{"seq", "key", "stage", "event", "at", "data", "prevHash", "hash"})
-	for _, e := range entries {
-		_ = cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.Key, e.StageID, e.Event,
-			e.At.UTC().Format(time.RFC3339Nano), e.Data, e.PrevHash, e.Hash})
+	for len(entries) > 0 {
+		for _, e := range entries {
+			_ = cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.Key, e.StageID, e.Event,
+				e.At.UTC().Format(time.RFC3339Nano), e.Data, e.PrevHash, e.Hash})
+		}
+		if len(entries) < exportPage {
+			break
+		}
+		if entries, err = s.store.EntriesPage(r.Context(), processID, entries[len(entries)-1].Seq, exportPage); err != nil {
+			s.abort(r, err)
+			return
+		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -67,7 +67,11 @@ type atomText struct {
 // a Host header.
 func (s *Server) getAtomFeed(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), r.PathValue("id")
-	p, stages, entries, err := s.processRecord(ctx, id)
+	p, stages, err := s.processStages(ctx, id)
+	var entries []process.RecordEntry
+	if err == nil {
+		entries, err = s.store.LastEntries(ctx, id, atomEntries)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -88,7 +92,7 @@ func (s *Server) getAtomFeed(w http.ResponseWriter, r *http.Request) {
 	if len(entries) > 0 {
 		feed.Updated = atomTime(entries[len(entries)-1].RecordedAt)
 	}
-	for i := len(entries) - 1; i >= max(0, len(entries)-atomEntries); i-- {
+	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:    fmt.Sprintf("urn:compact:process:%s:record:%d", id, e.Seq),

@@ -306,17 +306,15 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	entries, err := s.store.Entries(r.Context(), id, 0)
+	entries, err := s.store.EntriesOf(r.Context(), id, scheduleEvents)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	changes := []wire.ScheduleChange{}
 	for _, e := range entries {
-		if slices.Contains(scheduleEvents, e.Event) {
-			changes = append(changes, wire.ScheduleChange{Seq: e.Seq, Event: e.Event, StageID: e.StageID, At: e.At,
-				RecordedAt: e.RecordedAt, Data: json.RawMessage(e.Data)})
-		}
+		changes = append(changes, wire.ScheduleChange{Seq: e.Seq, Event: e.Event, StageID: e.StageID, At: e.At,
+			RecordedAt: e.RecordedAt, Data: json.RawMessage(e.Data)})
 	}
 	writeJSON(w, http.StatusOK, changes)
 }

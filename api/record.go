@@ -68,24 +68,46 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	entries, err := s.processEntries(r.Context(), id, 0)
+	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.verifyChain(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, verifyEntries(id, entries))
+	writeJSON(w, http.StatusOK, v)
 }
 
-// verifyEntries checks a whole record's chain.
-func verifyEntries(processID string, entries []process.RecordEntry) wire.Verification {
-	v := wire.Verification{ProcessID: processID, Verified: true, Entries: len(entries), Head: process.GenesisHash}
-	if len(entries) > 0 {
-		v.Head = entries[len(entries)-1].Hash
+// verifyPage is how many entries a verification reads at a time: a record
+// of any length is checked in bounded memory.
+const verifyPage = 1000
+
+// verifyChain checks a whole record's chain, a page at a time.
+func (s *Server) verifyChain(ctx context.Context, processID string) (wire.Verification, error) {
+	return verification(processID, func(after int64) ([]process.RecordEntry, error) {
+		return s.store.EntriesPage(ctx, processID, after, verifyPage)
+	})
+}
+
+// verification checks a record that next reads a page at a time (the
+// entries after a seq; an empty page ends it): it counts every entry and
+// names the last, checking the chain until it breaks.
+func verification(processID string, next func(after int64) ([]process.RecordEntry, error)) (wire.Verification, error) {
+	v := wire.Verification{ProcessID: processID, Verified: true, Head: process.GenesisHash}
+	var c process.ChainCheck
+	for after := int64(0); ; {
+		page, err := next(after)
+		if err != nil || len(page) == 0 {
+			return v, err
+		}
+		if err := c.Next(page); err != nil && v.Verified {
+			v.Verified, v.Error = false, process.Message(err)
+		}
+		last := page[len(page)-1]
+		v.Entries, v.Head, after = v.Entries+len(page), last.Hash, last.Seq
 	}
-	if err := process.VerifyChain(entries); err != nil {
-		v.Verified, v.Error = false, process.Message(err)
-	}
-	return v
 }
 
 // nonNegativeParam reads an optional query parameter that counts from 0.
@@ -101,26 +123,12 @@ func nonNegativeParam(r *http.Request, name string, def int64) (int64, error) {
 	return n, nil
 }
 
-// processEntries reads a process's record after seq; an unknown process is
-// NotFound rather than an empty record.
-func (s *Server) processEntries(ctx context.Context, id string, after int64) ([]process.RecordEntry, error) {
-	if _, err := s.store.GetProcess(ctx, id); err != nil {
-		return nil, err
-	}
-	return s.store.Entries(ctx, id, after)
-}
-
-// processRecord reads a process with its stages and its whole record, for
-// the views that tell its story (calendar, feed).
-func (s *Server) processRecord(ctx context.Context, id string) (process.Process, []process.Stage, []process.RecordEntry, error) {
+// processStages reads a process with its stages.
+func (s *Server) processStages(ctx context.Context, id string) (process.Process, []process.Stage, error) {
 	p, err := s.store.GetProcess(ctx, id)
 	if err != nil {
-		return p, nil, nil, err
+		return p, nil, err
 	}
 	stages, err := s.store.ListStages(ctx, id)
-	if err != nil {
-		return p, nil, nil, err
-	}
-	entries, err := s.store.Entries(ctx, id, 0)
-	return p, stages, entries, err
+	return p, stages, err
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -175,7 +176,17 @@ func TestVerifyEntriesDetectsTampering(t *testing.T) {
 			return es
 		}), "entry 3 does not follow entry 2"},
 	} {
-		v := verifyEntries("p", tc.entries)
+		v, err := verification("p", func(after int64) ([]process.RecordEntry, error) {
+			// Pages of two, by position: a tampered record's seqs lie.
+			from := min(int(after), len(tc.entries))
+			if after > 0 {
+				from = slices.IndexFunc(tc.entries, func(e process.RecordEntry) bool { return e.Seq == after }) + 1
+			}
+			return tc.entries[from:min(from+2, len(tc.entries))], nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		head := process.GenesisHash
 		if len(tc.entries) > 0 {
 			head = tc.entries[len(tc.entries)-1].Hash

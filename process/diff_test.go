@@ -97,7 +97,9 @@ func FuzzDiffParagraphs(f *testing.F) {
 // a whole table would take.
 func TestDiffParagraphsMemoryBound(t *testing.T) {
 	const n, bound = 5000, 64 << 20
-	para := func(prefix string, i int) string { return fmt.Sprintf("%s paragraph %d of the draft, as typed.", prefix, i) }
+	para := func(prefix string, i int) string {
+		return fmt.Sprintf("%s paragraph %d of the draft, as typed.", prefix, i)
+	}
 	var a, b, c, edited []string
 	for i := range n {
 		a = append(a, para("A", i))

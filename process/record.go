@@ -1,6 +1,7 @@
 package process
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -64,10 +65,23 @@ func Chain(prev *RecordEntry, ev RecordEvent, recordedAt time.Time) RecordEntry 
 
 // VerifyChain checks that entries form one unbroken chain from the genesis.
 func VerifyChain(entries []RecordEntry) error {
-	prev := GenesisHash
-	for i, e := range entries {
-		if e.Seq != int64(i+1) {
-			return Errorf("process.VerifyChain", Conflict, "entry %d has seq %d", i+1, e.Seq)
+	var c ChainCheck
+	return c.Next(entries)
+}
+
+// ChainCheck verifies a chain a page at a time, from the genesis: a long
+// record is checked without holding it whole.
+type ChainCheck struct {
+	N    int64  // entries checked
+	Head string // the last one's hash; "" before the first
+}
+
+// Next checks the entries that follow those checked.
+func (c *ChainCheck) Next(entries []RecordEntry) error {
+	for _, e := range entries {
+		prev := cmp.Or(c.Head, GenesisHash)
+		if e.Seq != c.N+1 {
+			return Errorf("process.VerifyChain", Conflict, "entry %d has seq %d", c.N+1, e.Seq)
 		}
 		if e.PrevHash != prev {
 			return Errorf("process.VerifyChain", Conflict, "entry %d does not follow entry %d", e.Seq, e.Seq-1)
@@ -75,7 +89,7 @@ func VerifyChain(entries []RecordEntry) error {
 		if got := e.ComputeHash(); got != e.Hash {
 			return Errorf("process.VerifyChain", Conflict, "entry %d: content does not match its hash", e.Seq)
 		}
-		prev = e.Hash
+		c.N, c.Head = e.Seq, e.Hash
 	}
 	return nil
 }

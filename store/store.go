@@ -132,6 +132,12 @@ type Record interface {
 	// EntriesPage returns at most limit entries from seq after+1 on, in
 	// order: a long record read a page at a time.
 	EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error)
+	// EntriesOf returns a process's entries of the given events, in order:
+	// what a view needs of a record that may hold tens of thousands of
+	// positions and amendments.
+	EntriesOf(ctx context.Context, processID string, events []string) ([]process.RecordEntry, error)
+	// LastEntries returns at most n of a process's latest entries, in order.
+	LastEntries(ctx context.Context, processID string, n int) ([]process.RecordEntry, error)
 }
 
 // Token is an API bearer token, stored by the SHA-256 of its secret: the

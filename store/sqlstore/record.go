@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/compact-un/compact/process"
@@ -76,5 +79,31 @@ func (db *DB) EntriesPage(ctx context.Context, processID string, after int64, li
 	}
 	es, err := queryAll(ctx, db.read, scanEntry, `SELECT `+entryColumns+` FROM record
 		WHERE process_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, processID, after, limit)
+	return es, db.fail(op, err)
+}
+
+func (db *DB) EntriesOf(ctx context.Context, processID string, events []string) ([]process.RecordEntry, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	args := []any{processID}
+	marks := make([]string, len(events))
+	for i, e := range events {
+		args = append(args, e)
+		marks[i] = "$" + strconv.Itoa(i+2)
+	}
+	es, err := queryAll(ctx, db.read, scanEntry, `SELECT `+entryColumns+` FROM record
+		WHERE process_id = $1 AND event IN (`+strings.Join(marks, ", ")+`) ORDER BY seq`, args...)
+	return es, db.fail("store.EntriesOf", err)
+}
+
+func (db *DB) LastEntries(ctx context.Context, processID string, n int) ([]process.RecordEntry, error) {
+	const op = "store.LastEntries"
+	if n < 1 {
+		return nil, invalid(op, "n %d: want 1 or more", n)
+	}
+	es, err := queryAll(ctx, db.read, scanEntry, `SELECT `+entryColumns+` FROM record
+		WHERE process_id = $1 ORDER BY seq DESC LIMIT $2`, processID, n)
+	slices.Reverse(es)
 	return es, db.fail(op, err)
 }

@@ -858,7 +858,7 @@ func testAmendments(t *testing.T, s store.Store) {
 func event(processID string, i int) process.RecordEvent {
 	zone := time.FixedZone("CET", 3600)
 	return process.RecordEvent{ProcessID: processID, Key: fmt.Sprintf("event-%d", i), StageID: "ts1",
-		Event: "session.held", At: t0.Add(time.Duration(i)*time.Hour + 987654321).In(zone),
+		Event: []string{"session.held", "window.opened", "window.closed"}[i%3], At: t0.Add(time.Duration(i)*time.Hour + 987654321).In(zone),
 		Data: fmt.Sprintf(`{"n":%d, "note":"spaces and \u00e9 kept"}`, i)}
 }
 
@@ -889,6 +889,20 @@ func testRecord(t *testing.T, s store.Store) {
 	equal(t, last, entries[95:])
 	_, err = s.EntriesPage(ctx, "gcm-2018", 0, 0)
 	wantKind(t, err, process.Invalid)
+	latest, err := s.LastEntries(ctx, "gcm-2018", 3)
+	check(t, err)
+	equal(t, latest, entries[97:])
+	_, err = s.LastEntries(ctx, "gcm-2018", 0)
+	wantKind(t, err, process.Invalid)
+	var want []process.RecordEntry
+	for _, e := range entries {
+		if e.Event == entries[3].Event || e.Event == entries[7].Event {
+			want = append(want, e)
+		}
+	}
+	of, err := s.EntriesOf(ctx, "gcm-2018", []string{entries[7].Event, entries[3].Event, "no.such-event"})
+	check(t, err)
+	equal(t, of, want)
 
 	// Each process has a chain of its own.
 	other, err := s.Append(ctx, event("gcr-2018", 0))
