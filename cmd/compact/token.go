@@ -97,7 +97,7 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var ts []store.Token
 	err := withStore(db, func(ctx context.Context, st store.Store) (err error) {
-		ts, err = st.ListTokens(ctx)
+		ts, err = st.ListTokens(ctx, store.TokenFilter{})
 		return err
 	})
 	if err != nil {
