@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -22,8 +23,8 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 // maxLabelLength bounds a token's label.
 const maxLabelLength = 200
 
-// maxRotationGrace bounds how long a replaced secret keeps working.
-const maxRotationGrace = 30 * 24 * time.Hour
+// MaxRotationGrace bounds how long a replaced secret keeps working.
+const MaxRotationGrace = 30 * 24 * time.Hour
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	const op = "api.createToken"
@@ -124,9 +125,10 @@ func (s *Server) rotateToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if body.GraceSeconds == nil || *body.GraceSeconds < 0 || time.Duration(*body.GraceSeconds)*time.Second > maxRotationGrace {
+	// Bounded before it becomes a Duration, which a huge count would overflow.
+	if g := body.GraceSeconds; g == nil || *g < 0 || *g > int64(MaxRotationGrace/time.Second) {
 		s.fail(w, r, process.AtField("/graceSeconds", process.Errorf(op, process.Invalid,
-			"say how many seconds the replaced secret keeps working: 0 to %d", int64(maxRotationGrace/time.Second))))
+			"say how many seconds the replaced secret keeps working: 0 to %d", int64(MaxRotationGrace/time.Second))))
 		return
 	}
 	t, err := s.ownToken(r, op)
@@ -138,27 +140,38 @@ func (s *Server) rotateToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Forbidden, "a replaced secret cannot rotate its token again: use the new one"))
 		return
 	}
-	now := s.now().UTC()
-	expires := body.ExpiresAt
-	if expires.IsZero() {
-		expires = now.Add(lifetimeOf(t))
-	}
-	if err := CheckExpiry(now, expires); err != nil {
-		s.fail(w, r, process.AtField("/expiresAt", err))
-		return
-	}
-	secret, hash, err := newSecret(op)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err = s.store.RotateToken(r.Context(), t.ID, store.TokenRotation{Hash: hash, At: now,
-		GraceUntil: now.Add(time.Duration(*body.GraceSeconds) * time.Second), ExpiresAt: expires.UTC()})
+	secret, t, err := RotateToken(r.Context(), s.store, t, time.Duration(*body.GraceSeconds)*time.Second, body.ExpiresAt, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, wire.IssuedToken{Secret: secret, Token: tokenView(t)})
+}
+
+// RotateToken gives t a new secret, returned with the rotated token: the
+// secret it replaces keeps working for grace (at most MaxRotationGrace),
+// and the token expires at expires, or when zero, as long after now as its
+// last secret was given for. The API and the CLI rotate here: the same
+// rules.
+func RotateToken(ctx context.Context, st store.Tokens, t store.Token, grace time.Duration, expires, now time.Time) (string, store.Token, error) {
+	const op = "api.RotateToken"
+	if grace < 0 || grace > MaxRotationGrace {
+		return "", t, process.AtField("/graceSeconds", process.Errorf(op, process.Invalid,
+			"the replaced secret keeps working 0 to %d seconds (30 days), not %d", int64(MaxRotationGrace/time.Second), int64(grace/time.Second)))
+	}
+	now = now.UTC()
+	if expires.IsZero() {
+		expires = now.Add(lifetimeOf(t))
+	}
+	if err := CheckExpiry(now, expires); err != nil {
+		return "", t, process.AtField("/expiresAt", err)
+	}
+	secret, hash, err := newSecret(op)
+	if err != nil {
+		return "", t, err
+	}
+	t, err = st.RotateToken(ctx, t.ID, store.TokenRotation{Hash: hash, At: now, GraceUntil: now.Add(grace), ExpiresAt: expires.UTC()})
+	return secret, t, err
 }
 
 // lifetimeOf is how long t's current secret was given for: what a rotation

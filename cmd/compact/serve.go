@@ -23,6 +23,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	level := logLevelFlag(fs)
 	sessionKey := sessionKeyFlag(fs)
+	sessions := sessionTimeoutFlags(fs)
 	var links linkFlags
 	var send sendFlags
 	var limits limitFlags
@@ -86,6 +87,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
 			Pages:    pages,
 			Limits:   lim,
+			Sessions: *sessions,
 		})
 	})
 }
