@@ -39,7 +39,7 @@ type Principal struct {
 	// Replaced: the request came with the secret a rotation replaced, in
 	// its grace period.
 	Replaced bool
-	Token    store.Token
+	Token    store.Token    // its row, as read for this request
 	Session  *store.Session // the web session the request names, live
 }
 
