@@ -121,7 +121,7 @@ func TestAccreditationOverHTTP(t *testing.T) {
 	}
 	legacy := "cpt_legacy-" + id // a token issued before its party was checked
 	if err := stack.store.CreateToken(context.Background(), store.Token{ID: "tok_legacy-" + id, Hash: hashToken(legacy),
-		Role: string(MemberState), Party: "XXX", CreatedAt: time.Now()}); err != nil {
+		Role: string(MemberState), Party: "XXX", CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/wire"
 )
 
 // Role is what a token lets its holder do.
@@ -35,13 +36,28 @@ type Principal struct {
 	Party     string // the organisation, the State's ISO code, or the office
 	ProcessID string // the one process a co-facilitator serves
 	TokenID   string
+	// Replaced: the request came with the secret a rotation replaced, in
+	// its grace period.
+	Replaced bool
+	Token    store.Token    // its row, as read for this request
+	Session  *store.Session // the web session the request names, live
 }
 
 // tokenPrefix marks Compact's tokens, so that a leaked one is recognisable.
 const tokenPrefix = "cpt_"
 
+// Token lifetimes: a token expires DefaultTokenLifetime after it is made
+// unless its maker says otherwise, and at most MaxTokenLifetime after, so
+// that a forgotten token dies.
+const (
+	DefaultTokenLifetime = 90 * 24 * time.Hour
+	MaxTokenLifetime     = 366 * 24 * time.Hour
+)
+
 // NewToken makes a token for a role and party: the secret to hand over once,
-// and the row to store (which holds only the secret's hash).
+// and the row to store (which holds only the secret's hash). It expires
+// DefaultTokenLifetime from now; set ExpiresAt after CheckExpiry for
+// another expiry.
 func NewToken(role Role, party, processID, label string, now time.Time) (secret string, t store.Token, err error) {
 	const op = "api.NewToken"
 	if !slices.Contains(Roles, role) {
@@ -57,20 +73,42 @@ func NewToken(role Role, party, processID, label string, now time.Time) (secret 
 	if role == CoFacilitator && processID == "" {
 		return "", t, process.Errorf(op, process.Invalid, "a co-facilitator's token names its process")
 	}
-	var raw [32]byte
-	var id [6]byte // apart from the secret, so the ID gives none of it away
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", t, process.E(op, process.Internal, err)
+	secret, hash, err := newSecret(op)
+	if err != nil {
+		return "", t, err
 	}
+	var id [6]byte // apart from the secret, so the ID gives none of it away
 	if _, err := rand.Read(id[:]); err != nil {
 		return "", t, process.E(op, process.Internal, err)
 	}
-	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	t = store.Token{
-		ID: "tok_" + hex.EncodeToString(id[:]), Hash: hashToken(secret), Role: string(role), Party: party,
-		ProcessID: processID, Label: label, CreatedAt: now.UTC(),
+		ID: "tok_" + hex.EncodeToString(id[:]), Hash: hash, Role: string(role), Party: party,
+		ProcessID: processID, Label: label, CreatedAt: now.UTC(), ExpiresAt: now.Add(DefaultTokenLifetime).UTC(),
 	}
 	return secret, t, nil
+}
+
+// CheckExpiry refuses a token expiry that is not after now or more than
+// MaxTokenLifetime after it.
+func CheckExpiry(now, expires time.Time) error {
+	const op = "api.CheckExpiry"
+	if !expires.After(now) {
+		return process.Errorf(op, process.Invalid, "the expiry %s is not in the future", expires.UTC().Format(time.RFC3339))
+	}
+	if expires.Sub(now) > MaxTokenLifetime {
+		return process.Errorf(op, process.Invalid, "a token lasts at most %d days", MaxTokenLifetime/(24*time.Hour))
+	}
+	return nil
+}
+
+// newSecret makes a token's secret and its hash.
+func newSecret(op string) (secret, hash string, err error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", "", process.E(op, process.Internal, err)
+	}
+	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	return secret, hashToken(secret), nil
 }
 
 func hashToken(secret string) string {
@@ -79,7 +117,9 @@ func hashToken(secret string) string {
 }
 
 // authenticate finds the request's principal: an observer without a token,
-// the token's holder with a valid one.
+// the token's holder with a valid one. It asks the store every time, so
+// that a token revoked by any process is refused by all at once; and when
+// the request names a web session, that the session is live.
 func (s *Server) authenticate(r *http.Request) (Principal, error) {
 	const op = "api.authenticate"
 	h := r.Header.Get("Authorization")
@@ -90,15 +130,36 @@ func (s *Server) authenticate(r *http.Request) (Principal, error) {
 	if !ok || !strings.HasPrefix(secret, tokenPrefix) {
 		return Principal{}, process.Errorf(op, process.Unauthorized, "the Authorization header must be \"Bearer cpt_…\"")
 	}
-	t, err := s.store.TokenByHash(r.Context(), hashToken(secret))
-	if process.KindOf(err) == process.NotFound || (err == nil && !t.RevokedAt.IsZero()) {
-		return Principal{}, process.Errorf(op, process.Unauthorized, "the token is unknown or revoked")
+	hash := hashToken(secret)
+	t, err := s.store.TokenByHash(r.Context(), hash)
+	if process.KindOf(err) == process.NotFound {
+		return Principal{}, process.Errorf(op, process.Unauthorized, "the token is unknown")
 	}
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{Role: Role(t.Role), Party: t.Party, ProcessID: t.ProcessID, TokenID: t.ID}, nil
+	now := s.now()
+	replaced := t.Hash != hash
+	switch {
+	case !t.RevokedAt.IsZero():
+		return Principal{}, process.Errorf(op, process.Unauthorized, "the token %s was revoked at %s", t.ID, stampOf(t.RevokedAt))
+	case !now.Before(t.ExpiresAt):
+		return Principal{}, process.Errorf(op, process.Unauthorized, "the token %s expired at %s", t.ID, stampOf(t.ExpiresAt))
+	case replaced && !now.Before(t.PreviousUntil):
+		return Principal{}, process.Errorf(op, process.Unauthorized, "this secret of token %s was replaced at %s and taken until %s",
+			t.ID, stampOf(t.RotatedAt), stampOf(t.PreviousUntil))
+	}
+	p := Principal{Role: Role(t.Role), Party: t.Party, ProcessID: t.ProcessID, TokenID: t.ID, Replaced: replaced, Token: t}
+	if id := r.Header.Get(wire.SessionHeader); id != "" {
+		if p.Session, err = s.liveSession(r.Context(), id, t.ID, now); err != nil {
+			return Principal{}, err
+		}
+	}
+	return p, nil
 }
+
+// stampOf is a time as problems say it.
+func stampOf(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 type principalKey struct{}
 

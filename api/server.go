@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -48,6 +49,11 @@ type Options struct {
 	// address. It is given the API's handler to build on, so that pages call
 	// the API in-process.
 	Pages func(api http.Handler) http.Handler
+	// Sessions end the web pages' sessions; zero fields take defaults.
+	Sessions SessionTimeouts
+	// Now is the clock tokens and sessions are checked against; nil is
+	// time.Now. Tests move it on rather than wait.
+	Now func() time.Time
 }
 
 // Server serves Compact's HTTP routes.
@@ -63,6 +69,8 @@ type Server struct {
 	links    links       // signs and checks the links in messages
 	patterns []string    // the API's routes, as registered
 	checks   []Check
+	sessions SessionTimeouts
+	now      func() time.Time
 	// allowPrivateWebhooks: Options.AllowPrivateWebhooks.
 	allowPrivateWebhooks bool
 	handler              http.Handler
@@ -79,7 +87,11 @@ func New(o Options) *Server {
 		o.Metrics = metrics.New()
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
-		links: newLinks(o.Links), limits: o.Limits.withDefaults(), allowPrivateWebhooks: o.AllowPrivateWebhooks}
+		links: newLinks(o.Links), limits: o.Limits.withDefaults(), sessions: o.Sessions.withDefaults(), now: o.Now,
+		allowPrivateWebhooks: o.AllowPrivateWebhooks}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	s.streams = newStreams(s.limits)
 	if !s.limits.NoRateLimits {
 		s.quotas = newQuotas(s.limits.Rates)

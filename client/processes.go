@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/compact-un/compact/process"
@@ -112,27 +111,6 @@ func (c *Client) Circulate(ctx context.Context, id, stage string, in wire.Reason
 // Object objects to an applicant, as the token's Member State.
 func (c *Client) Object(ctx context.Context, id, stage string, in wire.ObjectionRequest) (wire.Objection, error) {
 	return post[wire.Objection](ctx, c, ProcessPath(id, "stages", stage, "objections"), in)
-}
-
-// CreateToken issues a token; its secret is in the answer only.
-func (c *Client) CreateToken(ctx context.Context, in wire.TokenRequest) (wire.IssuedToken, error) {
-	return post[wire.IssuedToken](ctx, c, "/v1/tokens", in)
-}
-
-// Tokens lists every token, without secrets.
-func (c *Client) Tokens(ctx context.Context) ([]wire.Token, error) {
-	return get[[]wire.Token](ctx, c, "/v1/tokens", nil)
-}
-
-// RevokeToken revokes a token by its ID.
-func (c *Client) RevokeToken(ctx context.Context, tokenID string) error {
-	_, err := c.call(ctx, http.MethodDelete, "/v1/tokens/"+url.PathEscape(tokenID), nil, nil)
-	return err
-}
-
-// Session is who the client's token speaks for.
-func (c *Client) Session(ctx context.Context) (wire.Session, error) {
-	return get[wire.Session](ctx, c, "/v1/session", nil)
 }
 
 // OfficeCalendar lists every process's meetings from one date to another

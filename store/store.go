@@ -25,6 +25,7 @@ type Store interface {
 	Record
 	Outbox
 	Tokens
+	Sessions
 	Texts
 	Search
 	Ping(ctx context.Context) error
@@ -141,25 +142,75 @@ type Record interface {
 }
 
 // Token is an API bearer token, stored by the SHA-256 of its secret: the
-// secret itself is shown once, when the token is created, and kept nowhere.
+// secret itself is shown once, when the token is created or rotated, and
+// kept nowhere.
 type Token struct {
-	ID        string    `json:"id"`   // public handle, for listing and revoking
-	Hash      string    `json:"-"`    // hex SHA-256 of the secret
+	ID        string    `json:"id"`   // public handle, for listing, rotating and revoking
+	Hash      string    `json:"-"`    // hex SHA-256 of the current secret
 	Role      string    `json:"role"` // pga-office, co-facilitator, member-state, stakeholder
 	Party     string    `json:"party"`
 	ProcessID string    `json:"processId,omitempty"` // the process a co-facilitator serves
 	Label     string    `json:"label,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"` // no secret of the token is taken from then on
 	RevokedAt time.Time `json:"revokedAt,omitzero"`
+	RotatedAt time.Time `json:"rotatedAt,omitzero"` // when the current secret was issued, if not at creation
+	// PreviousHash is the secret the last rotation replaced, taken until
+	// PreviousUntil so that its holder can switch without downtime.
+	PreviousHash  string    `json:"-"`
+	PreviousUntil time.Time `json:"previousUntil,omitzero"`
+}
+
+// TokenFilter selects tokens; zero fields match all.
+type TokenFilter struct {
+	Role  string
+	Party string
+}
+
+// TokenRotation is a token's new secret.
+type TokenRotation struct {
+	Hash       string    // the new secret's hash
+	At         time.Time // when it was issued
+	GraceUntil time.Time // the replaced secret is taken until then; not after At means not at all
+	ExpiresAt  time.Time // the token's new expiry
 }
 
 // Tokens keep the API's bearer tokens.
 type Tokens interface {
-	// CreateToken stores a token; an ID or hash already present is Conflict.
+	// CreateToken stores a token; an ID or hash already present is Conflict,
+	// a token without an expiry Invalid.
 	CreateToken(ctx context.Context, t Token) error
-	// TokenByHash finds a token by its secret's hash, revoked or not.
+	// TokenByHash finds a token by its current or previous secret's hash,
+	// revoked or expired or not: the caller compares the hash and the times.
 	TokenByHash(ctx context.Context, hash string) (Token, error)
-	ListTokens(ctx context.Context) ([]Token, error)
+	GetToken(ctx context.Context, id string) (Token, error)
+	// ListTokens lists the tokens f selects, oldest first.
+	ListTokens(ctx context.Context, f TokenFilter) ([]Token, error)
 	// RevokeToken revokes a token at the given time; revoking twice is a no-op.
 	RevokeToken(ctx context.Context, id string, at time.Time) error
+	// RotateToken gives a token a new secret and returns it rotated. The
+	// secret it replaces becomes the previous one; a secret an earlier
+	// rotation kept is dropped. A revoked token is Conflict.
+	RotateToken(ctx context.Context, id string, r TokenRotation) (Token, error)
+}
+
+// Session is a web session: a sign-in with a token, kept in the store so
+// that every API process refuses it from the moment it ends.
+type Session struct {
+	ID        string // random, sealed in the browser's cookie
+	TokenID   string
+	StartedAt time.Time
+	SeenAt    time.Time // its last use, to end it when idle
+	EndedAt   time.Time // signed out
+}
+
+// Sessions keep the web sessions.
+type Sessions interface {
+	// StartSession stores a new session; an ID already present is Conflict.
+	StartSession(ctx context.Context, s Session) error
+	GetSession(ctx context.Context, id string) (Session, error)
+	// TouchSession records a use of a session that has not ended.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	// EndSession ends a session; ending it twice keeps the first time.
+	EndSession(ctx context.Context, id string, at time.Time) error
 }

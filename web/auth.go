@@ -17,8 +17,9 @@ func (s *Site) signInPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "signin", p)
 }
 
-// signIn checks the token with the API (GET /v1/session) and keeps it,
-// sealed, in the session cookie. OIDC sign-in is not built yet.
+// signIn starts a session with the API (POST /v1/session), which checks
+// the token, and keeps both, sealed, in the session cookie. OIDC sign-in is
+// not built yet.
 func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r)
 	p.Title = p.T("signin.title")
@@ -32,7 +33,7 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The request carries no session yet: ask as the token's holder.
-	who, err := s.apiAs(r, token).Session(r.Context())
+	who, err := s.apiAs(r, token).StartSession(r.Context())
 	if err != nil {
 		if prob, ok := err.(*Problem); ok && prob.Status == http.StatusUnauthorized {
 			p.Form.Errors["token"] = p.T("signin.token.refused")
@@ -42,14 +43,24 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, "signin", p, err)
 		return
 	}
-	if err := s.startSession(w, r, Session{Token: token, Role: who.Role, Party: who.Party, ProcessID: who.ProcessID}); err != nil {
+	ss := Session{Token: token, Role: who.Role, Party: who.Party, ProcessID: who.ProcessID, ID: who.WebSession.ID, Expires: who.WebSession.ExpiresAt}
+	if err := s.startSession(w, r, ss); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	seeOther(w, r, next)
 }
 
+// signOut ends the session with the API, for every replica, then clears
+// the cookie. When the API cannot end it, the page says so and the cookie
+// stays, for the user to try again.
 func (s *Site) signOut(w http.ResponseWriter, r *http.Request) {
+	if ss := s.session(r); ss != nil {
+		if err := s.apiAs(r, ss.Token).EndSession(r.Context(), ss.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.endSession(w, r)
 	seeOther(w, r, "/")
 }

@@ -111,9 +111,13 @@
 // pages; wantPage checks a page's status and text and that no message is
 // missing.
 //
-// Sessions are stateless: the API token, sealed with AES-256-GCM under a key
-// derived from Options.SessionKey, in an HttpOnly, SameSite=Lax cookie,
-// Secure over TLS. OIDC sign-in is not built yet.
+// Sessions live in the API's store (POST /v1/session at sign-in, DELETE at
+// sign-out): the cookie holds the API token and the session's ID, sealed
+// with AES-256-GCM under a key derived from Options.SessionKey, HttpOnly,
+// SameSite=Lax, Secure over TLS. Every page asks the API whether the
+// session is live (GET /v1/session with the Compact-Session header), so a
+// session signed out, idle or revoked on one replica is refused on all.
+// OIDC sign-in is not built yet.
 //
 // # Stakeholders' and the office's pages
 //

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -11,6 +12,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // Cookies the site sets.
@@ -19,22 +22,19 @@ const (
 	preCookie     = "compact_pre"     // binds an anonymous form's CSRF token
 )
 
-// sessionLifetime bounds a session: the browser forgets the cookie and the
-// site refuses the sealed value after it.
-const sessionLifetime = 12 * time.Hour
-
 // MinSessionKey is the shortest session key New accepts.
 const MinSessionKey = 32
 
 // Session is a signed-in user: the API token they signed in with and who
 // the API said it speaks for. It travels sealed in a cookie, so any replica
-// holding the same key reads it.
+// holding the same key reads it; the API keeps the session itself in the
+// store, so that signing out or idling out ends it on every replica.
 type Session struct {
 	Token     string    `json:"t"`
 	Role      string    `json:"r"` // pga-office, co-facilitator, member-state, stakeholder
 	Party     string    `json:"p"`
 	ProcessID string    `json:"pid,omitempty"` // a co-facilitator's process
-	ID        string    `json:"id"`            // random; binds the session's CSRF tokens
+	ID        string    `json:"id"`            // the API's session ID; binds the session's CSRF tokens
 	Expires   time.Time `json:"exp"`
 }
 
@@ -95,29 +95,55 @@ func (k keys) openValue(name, sealed string, v any) error {
 	return json.Unmarshal(plain, v)
 }
 
-// session reads the request's session; nil when signed out, expired or
-// tampered with.
-func (s *Site) session(r *http.Request) *Session {
+// openSession reads the request's session cookie; nil when there is none,
+// or it expired or was tampered with. Whether the API still takes the
+// session is checkSession's question.
+func (s *Site) openSession(r *http.Request) *Session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
 	var ss Session
-	if s.keys.openValue(sessionCookie, c.Value, &ss) != nil || ss.Token == "" || !time.Now().Before(ss.Expires) {
+	if s.keys.openValue(sessionCookie, c.Value, &ss) != nil || ss.Token == "" || ss.ID == "" || !time.Now().Before(ss.Expires) {
 		return nil
 	}
 	return &ss
 }
 
-// startSession sets the session cookie.
+type sessionKey struct{}
+
+// checkSession asks the API whether the cookie's session is live (which
+// counts as its use) and keeps the answer in the request for session:
+// once signed out, idle or revoked anywhere, the cookie is cleared here.
+func (s *Site) checkSession(w http.ResponseWriter, r *http.Request) *http.Request {
+	ss := s.openSession(r)
+	if ss == nil {
+		return r
+	}
+	if _, err := s.apiAs(r, ss.Token).CheckSession(r.Context(), ss.ID); err != nil {
+		if prob, ok := err.(*Problem); ok && prob.Status == http.StatusUnauthorized {
+			s.endSession(w, r)
+		} else {
+			s.log.Warn("the session could not be checked: treated as signed out", zap.Error(err))
+		}
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss))
+}
+
+// session is the request's live session, nil when signed out.
+func (s *Site) session(r *http.Request) *Session {
+	ss, _ := r.Context().Value(sessionKey{}).(*Session)
+	return ss
+}
+
+// startSession sets the session cookie for a session the API started.
 func (s *Site) startSession(w http.ResponseWriter, r *http.Request, ss Session) error {
-	ss.ID = randomID()
-	ss.Expires = time.Now().Add(sessionLifetime).UTC()
 	v, err := s.keys.sealValue(sessionCookie, ss)
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.cookie(r, sessionCookie, v, sessionLifetime))
+	http.SetCookie(w, s.cookie(r, sessionCookie, v, time.Until(ss.Expires)))
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -70,8 +71,8 @@ func (s *Site) routes() {
 
 type langKey struct{}
 
-// ServeHTTP picks the language, checks every POST's origin and CSRF token,
-// and dispatches.
+// ServeHTTP picks the language, asks the API whether the session is live,
+// checks every POST's origin and CSRF token, and dispatches.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -86,6 +87,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, c)
 	}
 	r = r.WithContext(context.WithValue(r.Context(), langKey{}, lang))
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		r = s.checkSession(w, r)
+	}
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		if err := s.checkCSRF(r); err != nil {

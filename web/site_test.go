@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -112,7 +113,7 @@ func TestSessionSeal(t *testing.T) {
 		v, _ := s.keys.sealValue(sessionCookie, ss)
 		r := httptest.NewRequest("GET", "/", nil)
 		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: v})
-		if got := s.session(r) != nil; got != (name == "valid") {
+		if got := s.openSession(r) != nil; got != (name == "valid") {
 			t.Errorf("%s session: read %v", name, got)
 		}
 	}
@@ -134,7 +135,7 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatal("no session cookie")
 	case !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure:
 		t.Errorf("session cookie over plain HTTP: %s", c)
-	case c.MaxAge <= 0 || c.MaxAge > int(sessionLifetime/time.Second):
+	case c.MaxAge <= 0 || c.MaxAge > int(12*time.Hour/time.Second):
 		t.Errorf("session cookie lifetime %d s", c.MaxAge)
 	case strings.Contains(c.Value, tok):
 		t.Error("the cookie shows the token")
@@ -171,6 +172,24 @@ func TestSignInAndOut(t *testing.T) {
 	}
 	if p := b.get("/"); strings.Contains(p.Body, "org-signin") {
 		t.Error("still signed in after signing out")
+	}
+	// The cookie kept from before signing out is refused on every replica:
+	// the session ended in the store, not just in this browser.
+	for name, site := range map[string]*testSite{"this replica": ts, "another replica": other} {
+		req, _ := http.NewRequest("GET", site.URL()+"/", nil)
+		req.AddCookie(c)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), "org-signin") || strings.Contains(string(body), `action="/signout"`) {
+			t.Errorf("%s: the signed-out cookie still signs in", name)
+		}
+		if c := cookieNamed(res.Header, sessionCookie); c == nil || c.MaxAge >= 0 {
+			t.Errorf("%s: the signed-out cookie is not cleared: %v", name, c)
+		}
 	}
 
 	// Over TLS (here: behind a proxy that says so), the cookie is Secure.

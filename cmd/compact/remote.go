@@ -55,6 +55,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 	fs := newFlags("api", "Runs the HTTP API against a Temporal server.", stderr)
 	r.register(fs, "127.0.0.1:8080", "127.0.0.1:9090")
 	sessionKey := sessionKeyFlag(fs)
+	sessions := sessionTimeoutFlags(fs)
 	var links linkFlags
 	var limits limitFlags
 	links.register(fs)
@@ -90,7 +91,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks, Limits: lim,
-			AllowPrivateWebhooks: *allowPrivate})
+			AllowPrivateWebhooks: *allowPrivate, Sessions: *sessions})
 	})
 }
 

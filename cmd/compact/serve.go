@@ -23,6 +23,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	level := logLevelFlag(fs)
 	sessionKey := sessionKeyFlag(fs)
+	sessions := sessionTimeoutFlags(fs)
 	var links linkFlags
 	var send sendFlags
 	var limits limitFlags
@@ -88,6 +89,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 			Limits:   lim,
 			// The workers deliver where the API registers.
 			AllowPrivateWebhooks: send.allowPrivate,
+			Sessions:             *sessions,
 		})
 	})
 }

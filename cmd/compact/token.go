@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -25,6 +27,7 @@ this is how the first PGA-office token is made.
 Commands:
   create  make a token and print its secret, which is shown this once
   list    list the tokens, without their secrets
+  rotate  give a token a new secret; the old one works on for --grace
   revoke  revoke a token by its ID
 
 Run 'compact token <command> -h' for a command's flags.
@@ -43,6 +46,8 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 		return tokenCreateCmd(rest, stdout, stderr)
 	case "list":
 		return tokenListCmd(rest, stdout, stderr)
+	case "rotate":
+		return tokenRotateCmd(rest, stdout, stderr)
 	case "revoke":
 		return tokenRevokeCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -61,11 +66,16 @@ func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 	party := fs.String("party", "", "whom the token acts for: the organisation, the State's ISO 3166 alpha-3 code, or the office (required)")
 	processID := fs.String("process", "", "the process a co-facilitator serves")
 	label := fs.String("label", "", "a note on whom the token was given to")
+	expires := fs.String("expires", "90d", "how long the token works: days (90d) or a Go duration (12h), at most 366d")
 	db, code, ok := parseStoreFlags(fs, args, sf)
 	if !ok {
 		return code
 	}
-	secret, t, err := api.NewToken(api.Role(*role), *party, *processID, *label, time.Now())
+	now := time.Now()
+	secret, t, err := api.NewToken(api.Role(*role), *party, *processID, *label, now)
+	if err == nil {
+		t.ExpiresAt, err = expiryFlag(now, *expires)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "compact token create: %s\n", domain.Message(err))
 		return 2
@@ -83,7 +93,8 @@ func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintln(stdout, secret)
-	fmt.Fprintf(stderr, "created token %s for %s %s; its secret, above, is not shown again\n", t.ID, t.Role, t.Party)
+	fmt.Fprintf(stderr, "created token %s for %s %s, expiring at %s; its secret, above, is not shown again\n",
+		t.ID, t.Role, t.Party, t.ExpiresAt.Format(time.RFC3339))
 	return 0
 }
 
@@ -97,7 +108,7 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var ts []store.Token
 	err := withStore(db, func(ctx context.Context, st store.Store) (err error) {
-		ts, err = st.ListTokens(ctx)
+		ts, err = st.ListTokens(ctx, store.TokenFilter{})
 		return err
 	})
 	if err != nil {
@@ -117,14 +128,10 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tROLE\tPARTY\tPROCESS\tLABEL\tCREATED\tREVOKED")
+	fmt.Fprintln(tw, "ID\tROLE\tPARTY\tPROCESS\tLABEL\tCREATED\tEXPIRES\tREVOKED\tOLD SECRET UNTIL")
 	for _, t := range ts {
-		revoked := "-"
-		if !t.RevokedAt.IsZero() {
-			revoked = t.RevokedAt.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Party, orDash(t.ProcessID), orDash(t.Label),
-			t.CreatedAt.UTC().Format(time.RFC3339), revoked)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Party, orDash(t.ProcessID), orDash(t.Label),
+			stampOrDash(t.CreatedAt), stampOrDash(t.ExpiresAt), stampOrDash(t.RevokedAt), stampOrDash(t.PreviousUntil))
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "compact token list: %v\n", err)
@@ -133,27 +140,114 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func tokenRevokeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("token revoke", "Revokes an API token: the API refuses it from then on.", stderr)
+func tokenRotateCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("token rotate", "Gives token ID a new secret and prints it, shown this once. "+
+		"The old secret keeps working for --grace, so that its holder can switch without downtime; then the API refuses it.", stderr)
 	sf := addStoreFlags(fs)
-	id := fs.String("id", "", "the token's ID, as token list shows it (required)")
-	db, code, ok := parseStoreFlags(fs, args, sf)
+	grace := fs.Duration("grace", 0, "how long the old secret keeps working, at most 720h (30 days); 0 refuses it at once, after a leak")
+	expires := fs.String("expires", "", "how long the new secret works (90d, 12h); default: as long as the last one was given for")
+	id, db, code, ok := tokenIDArg(fs, args, sf)
 	if !ok {
 		return code
 	}
-	if *id == "" {
-		fmt.Fprintln(stderr, "compact token revoke: --id is required")
-		return 2
+	now := time.Now()
+	var expiresAt time.Time
+	if *expires != "" {
+		var err error
+		if expiresAt, err = expiryFlag(now, *expires); err != nil {
+			fmt.Fprintf(stderr, "compact token rotate: %s\n", domain.Message(err))
+			return 2
+		}
+	}
+	var secret string
+	var t store.Token
+	err := withStore(db, func(ctx context.Context, st store.Store) (err error) {
+		if t, err = st.GetToken(ctx, id); err != nil {
+			return err
+		}
+		secret, t, err = api.RotateToken(ctx, st, t, *grace, expiresAt, now)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "compact token rotate: %s\n", domain.Message(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, secret)
+	old := "the old secret is refused from now on"
+	if !t.PreviousUntil.IsZero() {
+		old = "the old secret works until " + t.PreviousUntil.Format(time.RFC3339)
+	}
+	fmt.Fprintf(stderr, "rotated token %s, expiring at %s; %s; the new secret, above, is not shown again\n",
+		t.ID, t.ExpiresAt.Format(time.RFC3339), old)
+	return 0
+}
+
+func tokenRevokeCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("token revoke", "Revokes token ID: the API refuses it from then on.", stderr)
+	sf := addStoreFlags(fs)
+	id, db, code, ok := tokenIDArg(fs, args, sf)
+	if !ok {
+		return code
 	}
 	err := withStore(db, func(ctx context.Context, st store.Store) error {
-		return st.RevokeToken(ctx, *id, time.Now())
+		return st.RevokeToken(ctx, id, time.Now())
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "compact token revoke: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "revoked %s\n", *id)
+	fmt.Fprintf(stdout, "revoked %s\n", id)
 	return 0
+}
+
+// tokenIDArg parses a command that names one token: "ID [flags]", or the
+// older --id ID.
+func tokenIDArg(fs *flag.FlagSet, args []string, sf storeFlags) (id, db string, code int, ok bool) {
+	idFlag := fs.String("id", "", "the token's ID, as token list shows it; or give it first, before the flags")
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if db, code, ok = parseStoreFlags(fs, args, sf); !ok {
+		return "", "", code, false
+	}
+	if id == "" {
+		id = *idFlag
+	}
+	if id == "" {
+		fmt.Fprintf(fs.Output(), "compact %s: give one token ID: compact %s ID [flags]\n", fs.Name(), fs.Name())
+		return "", "", 2, false
+	}
+	return id, db, 0, true
+}
+
+// expiryFlag is when a token given for lifetime now expires: days ("90d")
+// or a Go duration ("12h"), within the API's bounds.
+func expiryFlag(now time.Time, lifetime string) (time.Time, error) {
+	const op = "compact.expires"
+	bad := domain.Errorf(op, domain.Invalid, "--expires %q: want days such as 90d, or a duration such as 12h, at most 366d", lifetime)
+	var d time.Duration
+	if days, ok := strings.CutSuffix(lifetime, "d"); ok {
+		// Bounded before it becomes a Duration, which a huge count would overflow.
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > int(api.MaxTokenLifetime/(24*time.Hour)) {
+			return time.Time{}, bad
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(lifetime); err != nil {
+			return time.Time{}, bad
+		}
+	}
+	expires := now.Add(d).UTC()
+	return expires, api.CheckExpiry(now, expires)
+}
+
+func stampOrDash(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // storeFlags name the record store a token command works on: --db, or

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/store/sqlite"
@@ -78,7 +79,13 @@ func TestTokenMisuse(t *testing.T) {
 		{[]string{"token", "create", "--role", "co-facilitator", "--party", "IRL", "--process", "gcm-2018", "--db", db}, 1, "not found"},
 		{[]string{"token", "create", "--role", "stakeholder", "--party", "Org\u202Egro", "--db", db}, 2, "party: holds the invisible or reordering character U+202E"},
 		{[]string{"token", "create", "--role", "stakeholder", "--party", "  ", "--db", db}, 2, "party: want 1 to 300 characters"},
-		{[]string{"token", "revoke", "--db", db}, 2, "--id is required"},
+		{[]string{"token", "revoke", "--db", db}, 2, "give one token ID"},
+		{[]string{"token", "rotate", "--db", db}, 2, "give one token ID"},
+		{[]string{"token", "rotate", "tok_none", "--grace", "1h", "--db", db}, 1, "no token"},
+		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA", "--expires", "400d", "--db", db}, 2, "at most 366d"},
+		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA", "--expires", "9999999999999d", "--db", db}, 2, "at most 366d"},
+		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA", "--expires", "-1h", "--db", db}, 2, "not in the future"},
+		{[]string{"token", "create", "--role", "pga-office", "--party", "PGA", "--expires", "soon", "--db", db}, 2, "want days such as 90d"},
 		{[]string{"token", "revoke", "--id", "tok_none", "--db", db}, 1, "no token"},
 		{[]string{"token", "list", "extra", "--db", db}, 2, "unexpected argument"},
 	} {
@@ -89,5 +96,65 @@ func TestTokenMisuse(t *testing.T) {
 	}
 	if code, out, _ := compact("token", "list", "--json", "--db", db); code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Fatalf("refused commands made tokens: %s", out)
+	}
+}
+
+// TestTokenRotate makes a token that expires in 30 days, rotates it with an
+// hour's grace, and finds both secrets taken by the store until then, the
+// new one with a fresh 30 days.
+func TestTokenRotate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "compact.db")
+	code, old, stderr := compact("token", "create", "--role", "member-state", "--party", "CHL", "--expires", "30d", "--db", db)
+	old = strings.TrimSpace(old)
+	if code != 0 || !strings.Contains(stderr, "expiring at") {
+		t.Fatalf("create = %d\nstderr: %s", code, stderr)
+	}
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	byHash := func(secret string) (store.Token, error) {
+		sum := sha256.Sum256([]byte(secret))
+		return st.TokenByHash(context.Background(), hex.EncodeToString(sum[:]))
+	}
+	tok, err := byHash(old)
+	if err != nil || tok.ExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour {
+		t.Fatalf("stored token %+v, %v; want it to expire in 30 days", tok, err)
+	}
+
+	code, secret, stderr := compact("token", "rotate", tok.ID, "--grace", "1h", "--db", db)
+	secret = strings.TrimSpace(secret)
+	if code != 0 || !strings.HasPrefix(secret, "cpt_") || secret == old || !strings.Contains(stderr, "the old secret works until") {
+		t.Fatalf("rotate = %d\nstdout: %s\nstderr: %s", code, secret, stderr)
+	}
+	rotated, err := byHash(secret)
+	if err != nil || rotated.ID != tok.ID || rotated.ExpiresAt.Sub(rotated.RotatedAt) != 30*24*time.Hour ||
+		rotated.PreviousUntil.Sub(rotated.RotatedAt) != time.Hour {
+		t.Fatalf("rotated token %+v, %v; want 30 fresh days and an hour's grace", rotated, err)
+	}
+	if still, err := byHash(old); err != nil || still.ID != tok.ID {
+		t.Fatalf("the old secret during its grace: %+v, %v", still, err)
+	}
+	code, table, _ := compact("token", "list", "--db", db)
+	if code != 0 || !strings.Contains(table, "OLD SECRET UNTIL") || !strings.Contains(table, rotated.PreviousUntil.Format(time.RFC3339)) {
+		t.Fatalf("list = %d\n%s", code, table)
+	}
+
+	// After a leak: no grace, the replaced secret is gone at once.
+	if code, _, stderr := compact("token", "rotate", tok.ID, "--db", db); code != 0 || !strings.Contains(stderr, "refused from now on") {
+		t.Fatalf("rotate without grace = %d\n%s", code, stderr)
+	}
+	if _, err := byHash(secret); err == nil {
+		t.Fatal("the secret replaced without grace is still taken")
+	}
+	if code, _, stderr := compact("token", "rotate", tok.ID, "--grace", "721h", "--db", db); code != 1 || !strings.Contains(stderr, "30 days") {
+		t.Fatalf("rotate with 31 days' grace = %d\n%s", code, stderr)
+	}
+	if code, out, _ := compact("token", "revoke", tok.ID, "--db", db); code != 0 || !strings.Contains(out, "revoked "+tok.ID) {
+		t.Fatalf("revoke ID = %d %s", code, out)
+	}
+	if code, _, stderr := compact("token", "rotate", tok.ID, "--grace", "1h", "--db", db); code != 1 || !strings.Contains(stderr, "was revoked") {
+		t.Fatalf("rotate a revoked token = %d\n%s", code, stderr)
 	}
 }

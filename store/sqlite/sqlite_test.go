@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"testing"
 	"time"
@@ -105,5 +107,50 @@ func TestOpenInvalid(t *testing.T) {
 		if _, err := Open(path); process.KindOf(err) != process.Invalid {
 			t.Errorf("Open(%q): got %v, want an invalid error", path, err)
 		}
+	}
+}
+
+// TestUpgradeGivesTokensAnExpiry: a token made before tokens expired (schema
+// 8) works on after the upgrade, and expires 90 days from it.
+func TestUpgradeGivesTokensAnExpiry(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "compact.db")
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := fs.Glob(migrations, "migrations/000[1-8]_*.sql")
+	if err != nil || len(names) != 8 {
+		t.Fatalf("migrations 1 to 8: %v %v", names, err)
+	}
+	if _, err := old.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range names {
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := old.Exec(string(b)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := old.Exec(`INSERT INTO schema_migrations VALUES ($1, $2, '2026-01-01T00:00:00Z')`, i+1, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := old.Exec(`INSERT INTO tokens (id, hash, role, party, created_at) VALUES ('tok_old', 'h', 'pga-office', 'PGA', '2026-01-01T00:00:00.000000000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tok, err := s.TokenByHash(t.Context(), "h")
+	if want := time.Now().Add(90 * 24 * time.Hour); err != nil || tok.ExpiresAt.Sub(want).Abs() > time.Minute {
+		t.Fatalf("the old token after the upgrade: %+v, %v; want it to expire about %s", tok, err, want)
 	}
 }

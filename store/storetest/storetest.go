@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Outbox", testOutbox},
 		{"Subscribers", testSubscribers},
 		{"Tokens", testTokens},
+		{"TokenRotation", testTokenRotation},
+		{"Sessions", testSessions},
 		{"Ping", testPing},
 		{"Unsubscribe", testUnsubscribe},
 		{"Delivery", testDelivery},
@@ -961,16 +963,18 @@ func testPing(t *testing.T, s store.Store) {
 func testTokens(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	created := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	pga := store.Token{ID: "tok-pga", Hash: strings.Repeat("a", 64), Role: "pga-office", Party: "PGA", Label: "desk", CreatedAt: created}
-	ngo := store.Token{ID: "tok-ngo", Hash: strings.Repeat("b", 64), Role: "stakeholder", Party: "org-1", CreatedAt: created.Add(time.Minute)}
+	expires := created.Add(90 * 24 * time.Hour)
+	pga := store.Token{ID: "tok-pga", Hash: strings.Repeat("a", 64), Role: "pga-office", Party: "PGA", Label: "desk", CreatedAt: created, ExpiresAt: expires}
+	ngo := store.Token{ID: "tok-ngo", Hash: strings.Repeat("b", 64), Role: "stakeholder", Party: "org-1", CreatedAt: created.Add(time.Minute), ExpiresAt: expires}
 	for _, tok := range []store.Token{pga, ngo} {
 		if err := s.CreateToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-pga", Hash: strings.Repeat("c", 64), Role: "pga-office", Party: "PGA"}), process.Conflict)
-	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-x", Hash: pga.Hash, Role: "pga-office", Party: "PGA"}), process.Conflict)
-	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-y", Role: "pga-office", Party: "PGA"}), process.Invalid)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-pga", Hash: strings.Repeat("c", 64), Role: "pga-office", Party: "PGA", ExpiresAt: expires}), process.Conflict)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-x", Hash: pga.Hash, Role: "pga-office", Party: "PGA", ExpiresAt: expires}), process.Conflict)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-y", Role: "pga-office", Party: "PGA", ExpiresAt: expires}), process.Invalid)
+	wantKind(t, s.CreateToken(ctx, store.Token{ID: "tok-z", Hash: strings.Repeat("d", 64), Role: "pga-office", Party: "PGA"}), process.Invalid)
 
 	got, err := s.TokenByHash(ctx, pga.Hash)
 	if err != nil || !reflect.DeepEqual(got, pga) {
@@ -987,13 +991,97 @@ func testTokens(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	wantKind(t, s.RevokeToken(ctx, "tok-none", revoked), process.NotFound)
-	all, err := s.ListTokens(ctx)
+	all, err := s.ListTokens(ctx, store.TokenFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all) != 2 || all[0].ID != "tok-pga" || !all[1].RevokedAt.Equal(revoked) {
 		t.Fatalf("ListTokens = %+v; want pga, then ngo revoked at %s", all, revoked)
 	}
+	if own, err := s.ListTokens(ctx, store.TokenFilter{Role: "stakeholder", Party: "org-1"}); err != nil || len(own) != 1 || own[0].ID != "tok-ngo" {
+		t.Fatalf("ListTokens of org-1 = %+v, %v; want tok-ngo alone", own, err)
+	}
+	if got, err := s.GetToken(ctx, "tok-ngo"); err != nil || got.Hash != ngo.Hash || !got.RevokedAt.Equal(revoked) {
+		t.Fatalf("GetToken = %+v, %v", got, err)
+	}
+	_, err = s.GetToken(ctx, "tok-none")
+	wantKind(t, err, process.NotFound)
+}
+
+// testTokenRotation: a rotated token answers to its new secret, and to the
+// one it replaced until the grace ends; a second rotation drops the first
+// secret; a revoked token is not rotated.
+func testTokenRotation(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	created := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	hash := func(c string) string { return strings.Repeat(c, 64) }
+	tok := store.Token{ID: "tok-fra", Hash: hash("1"), Role: "member-state", Party: "FRA", CreatedAt: created, ExpiresAt: created.Add(90 * 24 * time.Hour)}
+	check(t, s.CreateToken(ctx, tok))
+
+	at := created.Add(24 * time.Hour)
+	rotation := store.TokenRotation{Hash: hash("2"), At: at, GraceUntil: at.Add(time.Hour), ExpiresAt: at.Add(90 * 24 * time.Hour)}
+	got, err := s.RotateToken(ctx, tok.ID, rotation)
+	if err != nil || got.Hash != hash("2") || got.PreviousHash != hash("1") || !got.PreviousUntil.Equal(rotation.GraceUntil) ||
+		!got.RotatedAt.Equal(at) || !got.ExpiresAt.Equal(rotation.ExpiresAt) || !got.CreatedAt.Equal(created) {
+		t.Fatalf("RotateToken = %+v, %v", got, err)
+	}
+	for _, h := range []string{hash("1"), hash("2")} {
+		if byHash, err := s.TokenByHash(ctx, h); err != nil || byHash.ID != tok.ID || byHash.Hash != hash("2") {
+			t.Fatalf("TokenByHash(%.8s…) after rotation = %+v, %v", h, byHash, err)
+		}
+	}
+
+	// Rotated again without grace: only the newest secret is known.
+	got, err = s.RotateToken(ctx, tok.ID, store.TokenRotation{Hash: hash("3"), At: at.Add(time.Minute), ExpiresAt: rotation.ExpiresAt})
+	if err != nil || got.Hash != hash("3") || got.PreviousHash != "" || !got.PreviousUntil.IsZero() {
+		t.Fatalf("RotateToken without grace = %+v, %v", got, err)
+	}
+	for _, h := range []string{hash("1"), hash("2")} {
+		_, err := s.TokenByHash(ctx, h)
+		wantKind(t, err, process.NotFound)
+	}
+
+	_, err = s.RotateToken(ctx, "tok-none", store.TokenRotation{Hash: hash("4"), At: at, ExpiresAt: rotation.ExpiresAt})
+	wantKind(t, err, process.NotFound)
+	check(t, s.RevokeToken(ctx, tok.ID, at.Add(time.Hour)))
+	_, err = s.RotateToken(ctx, tok.ID, store.TokenRotation{Hash: hash("4"), At: at.Add(2 * time.Hour), ExpiresAt: rotation.ExpiresAt})
+	wantKind(t, err, process.Conflict)
+	if _, err := s.TokenByHash(ctx, hash("4")); process.KindOf(err) != process.NotFound {
+		t.Fatalf("a refused rotation stored its secret: %v", err)
+	}
+}
+
+// testSessions: a session is found until it ends, its last use moves
+// forward only, and an ended session stays ended.
+func testSessions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ss := store.Session{ID: "ses-1", TokenID: "tok-1", StartedAt: start}
+	check(t, s.StartSession(ctx, ss))
+	wantKind(t, s.StartSession(ctx, ss), process.Conflict)
+	wantKind(t, s.StartSession(ctx, store.Session{ID: "ses-2", StartedAt: start}), process.Invalid)
+
+	got, err := s.GetSession(ctx, "ses-1")
+	if err != nil || got.TokenID != "tok-1" || !got.StartedAt.Equal(start) || !got.SeenAt.Equal(start) || !got.EndedAt.IsZero() {
+		t.Fatalf("GetSession = %+v, %v", got, err)
+	}
+	check(t, s.TouchSession(ctx, "ses-1", start.Add(10*time.Minute)))
+	check(t, s.TouchSession(ctx, "ses-1", start.Add(5*time.Minute))) // late, from another process
+	if got, err := s.GetSession(ctx, "ses-1"); err != nil || !got.SeenAt.Equal(start.Add(10*time.Minute)) {
+		t.Fatalf("after touches, GetSession = %+v, %v; want seen at +10m", got, err)
+	}
+
+	end := start.Add(20 * time.Minute)
+	check(t, s.EndSession(ctx, "ses-1", end))
+	check(t, s.EndSession(ctx, "ses-1", end.Add(time.Hour)))
+	check(t, s.TouchSession(ctx, "ses-1", end.Add(time.Minute)))
+	if got, err := s.GetSession(ctx, "ses-1"); err != nil || !got.EndedAt.Equal(end) || !got.SeenAt.Equal(start.Add(10*time.Minute)) {
+		t.Fatalf("after the end, GetSession = %+v, %v; want ended at %s, not touched", got, err, end)
+	}
+	_, err = s.GetSession(ctx, "ses-none")
+	wantKind(t, err, process.NotFound)
+	wantKind(t, s.TouchSession(ctx, "ses-none", end), process.NotFound)
+	wantKind(t, s.EndSession(ctx, "ses-none", end), process.NotFound)
 }
 
 func testEndpoints(t *testing.T, s store.Store) {
