@@ -112,6 +112,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET /v1/processes/{id}/record/verify", "/v1/processes/{p}/record/verify", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/calendar.ics", "/v1/processes/{p}/calendar.ics", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/feed.atom", "/v1/processes/{p}/feed.atom", nil, everyone(ok)},
+		{"GET /v1/calendar", "/v1/calendar", nil, everyone(ok)},
+		{"GET /v1/calendar.ics", "/v1/calendar.ics", nil, everyone(ok)},
 		{"POST /v1/processes/{id}/subscriptions", "/v1/processes/{p}/subscriptions", empty, everyone(bad)},
 		{"GET /v1/subscriptions", "/v1/subscriptions", nil, only(ok, asPGA, asCoFac, asState, asStakeholder)},
 		{"DELETE /v1/subscriptions/{sub}", "/v1/subscriptions/sub_nope", nil, only(missing, asPGA, asCoFac, asState, asStakeholder)},
