@@ -91,7 +91,7 @@ func (s *silence) validateBreak(ctx workflow.Context, req BreakSilenceRequest) e
 	case strings.TrimSpace(req.Letter) == "":
 		return process.Errorf(op, process.Invalid, "the letter breaking silence is required")
 	case len(req.Letter) > process.MaxSilenceLetter || len(req.Proposal) > process.MaxSilenceLetter:
-		return process.Errorf(op, process.Invalid, "a letter and a proposal are at most %d bytes each", process.MaxSilenceLetter)
+		return process.Errorf(op, process.TooLarge, "a letter and a proposal are at most %d bytes each", process.MaxSilenceLetter)
 	}
 	return nil
 }

@@ -3,13 +3,17 @@ package itest_test
 import (
 	"context"
 	"errors"
+	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/internal/itest"
@@ -19,6 +23,9 @@ import (
 	"github.com/compact-un/compact/worker"
 	"github.com/compact-un/compact/workflows"
 )
+
+var recordHistories = flag.Bool("record-histories", false,
+	"write the restarted silence's history to ../../workflows/testdata/histories for the replay tests")
 
 // TestASilencePassesAfterARestart places a text under silence, stops the
 // worker and the server while it runs, and starts them again: the
@@ -98,6 +105,24 @@ func TestASilencePassesAfterARestart(t *testing.T) {
 	}
 	if got := silenceEvents(t, db); !slices.Equal(got, []string{"silence.placed", "silence.passed"}) {
 		t.Fatalf("record: %v", got)
+	}
+	if *recordHistories {
+		var events []*historypb.HistoryEvent
+		it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			events = append(events, ev)
+		}
+		b, err := protojson.MarshalOptions{Indent: " "}.Marshal(&historypb.History{Events: events})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", "histories", "silence-passed.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
