@@ -222,8 +222,12 @@ type Outcome struct {
 	Document     string   `json:"document,omitempty"`
 }
 
-// Finish is the end of the stage: the end of its last day.
+// Finish is the end of the stage: the end of its last day; a silence's
+// deadline, by the one deadline rule (SilenceEnds).
 func (s StageSpec) Finish() time.Time {
+	if s.Kind == Silence {
+		return s.SilenceEnds()
+	}
 	end := s.End
 	if end.IsZero() {
 		end = s.Start

@@ -65,8 +65,8 @@ func TestAStateBreaksTheSilence(t *testing.T) {
 	h.run(id, Silence, h.silenceInput())
 	require.NoError(t, h.env.GetWorkflowError())
 
+	require.NoError(t, first.rejected)
 	require.NoError(t, first.err)
-	require.Nil(t, first.rejected)
 	var res StageResult
 	require.NoError(t, h.env.GetWorkflowResult(&res))
 	want := &process.SilenceBreak{State: "HUN", At: breakAt,
@@ -93,6 +93,7 @@ func TestASecondBreakNamesTheFirst(t *testing.T) {
 		second = h.update(id, UpdateBreakSilence, BreakSilenceRequest{State: "USA", Letter: "So do we."})
 	})
 	h.run(id, Silence, h.silenceInput())
+	require.NoError(t, first.rejected)
 	require.NoError(t, first.err)
 	requireKind(t, process.Conflict, second.rejected)
 	require.Contains(t, second.rejected.Error(), "HUN broke the silence")
@@ -117,9 +118,9 @@ func TestABreakAfterTheDeadlineIsRefused(t *testing.T) {
 	require.Contains(t, err.Error(), "the silence ended at its deadline, 2030-01-20 24:00 America/New_York")
 }
 
-// TestTheOfficeExtendsASilence: a silence added at run time, extended by
-// two days while it runs, passes at its new deadline; a break after the
-// old deadline is in time.
+// TestTheOfficeExtendsASilence: a silence added at run time is extended by
+// two days on its last evening in New York; a break after the old deadline
+// is then in time.
 func TestTheOfficeExtendsASilence(t *testing.T) {
 	h := newHarness(t)
 	id := ProcessWorkflowID("test")
@@ -127,7 +128,8 @@ func TestTheOfficeExtendsASilence(t *testing.T) {
 	h.at(day("2030-01-02"), func() {
 		add = h.update(id, UpdateAddStage, AddStageRequest{Phase: "preparation", Stage: silenceSpec(), Reason: "Modalities text circulated"})
 	})
-	h.at(day("2030-01-20").Add(12*time.Hour), func() {
+	// After midnight UTC, before midnight in New York: the silence runs.
+	h.at(day("2030-01-21").Add(2*time.Hour), func() {
 		extend = h.update(id, UpdateExtendStage, ExtendStageRequest{StageID: "silence", Days: 2, Reason: "Delegations asked for the weekend"})
 	})
 	h.at(day("2030-01-22").Add(12*time.Hour), func() {
@@ -135,9 +137,11 @@ func TestTheOfficeExtendsASilence(t *testing.T) {
 	})
 	h.run(id, Process, simulatedInput(testTemplate()))
 	require.NoError(t, h.env.GetWorkflowError())
-	require.NoError(t, add.err)
-	require.NoError(t, extend.err)
-	require.NoError(t, late.err)
+	for _, u := range []*updateOutcome{add, extend, late} {
+		require.True(t, u.done)
+		require.NoError(t, u.rejected)
+		require.NoError(t, u.err)
+	}
 
 	var res ProcessResult
 	require.NoError(t, h.env.GetWorkflowResult(&res))
