@@ -87,6 +87,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET /v1/processes/{id}/applications/{party}", "/v1/processes/{p}/applications/nobody", nil, everyone(missing)},
 		{"POST /v1/processes/{id}/stages/{stage}/circulate", "/v1/processes/{p}/stages/acc/circulate", empty, only(conflict, asPGA)},
 		{"POST /v1/processes/{id}/stages/{stage}/objections", "/v1/processes/{p}/stages/acc/objections", empty, only(bad, asState)},
+		{"POST /v1/processes/{id}/stages/{stage}/silence/break", "/v1/processes/{p}/stages/acc/silence/break", empty, only(bad, asState)},
 		{"POST /v1/tokens", "/v1/tokens", empty, only(bad, asPGA)},
 		{"GET /v1/tokens", "/v1/tokens", nil, only(ok, asPGA, asCoFac, asState, asStakeholder)},
 		{"DELETE /v1/tokens/{id}", "/v1/tokens/tok_nope", nil, only(missing, asPGA, asCoFac, asState, asStakeholder)},

@@ -279,6 +279,12 @@ func (s *Server) getStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if sg.Spec.Kind == process.Silence {
+		if d.Silence, err = s.silenceOf(r.Context(), sg); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, d)
 }
 

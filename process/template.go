@@ -30,10 +30,13 @@ const (
 	NegotiationRound   StageKind = "negotiation-round" // Member States amend the current draft
 	Conference         StageKind = "conference"        // adoption of the outcome
 	Endorsement        StageKind = "endorsement"       // the General Assembly's vote
+	// Silence: a text placed under silence until a deadline; a Member
+	// State's letter breaks it, or it passes (process/silence.go).
+	Silence StageKind = "silence"
 )
 
 var stageKinds = []StageKind{Milestone, AccreditationWindow, ThematicSession, RegionalConsultation,
-	Hearing, Stocktaking, FormalConsultation, Draft, NegotiationRound, Conference, Endorsement}
+	Hearing, Stocktaking, FormalConsultation, Draft, NegotiationRound, Conference, Endorsement, Silence}
 
 // Valid reports whether k is a known kind.
 func (k StageKind) Valid() bool { return slices.Contains(stageKinds, k) }
@@ -51,7 +54,7 @@ func (k StageKind) Consultative() bool {
 // lengthen or change venue: its workflow follows the office's changes, as a
 // session's or a round's does.
 func (k StageKind) Steerable() bool {
-	return k.Consultative() || k == NegotiationRound
+	return k.Consultative() || k == NegotiationRound || k == Silence
 }
 
 // Date is a calendar date or a date and time, written as "2006-01-02" or
@@ -219,8 +222,12 @@ type Outcome struct {
 	Document     string   `json:"document,omitempty"`
 }
 
-// Finish is the end of the stage: the end of its last day.
+// Finish is the end of the stage: the end of its last day; a silence's
+// deadline, by the one deadline rule (SilenceEnds).
 func (s StageSpec) Finish() time.Time {
+	if s.Kind == Silence {
+		return s.SilenceEnds()
+	}
 	end := s.End
 	if end.IsZero() {
 		end = s.Start

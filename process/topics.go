@@ -13,7 +13,7 @@ var Topics = map[string][]string{
 		"endorsement.opened", "endorsement.closed", "endorsement.adopted", "endorsement.rejected"},
 	"windows": {"window.opened", "window.closed", "window.moved", "window.reminder", "opening.moved",
 		"deadline.moved", "amendments.closed"},
-	"drafts":        {"draft.published"},
+	"drafts":        {"draft.published", "silence.placed", "silence.broken", "silence.passed", "silence.ended"},
 	"accreditation": {"list.circulated", "list.decided", "objection.recorded"},
 	// Receipts reach only the party whose contribution it is.
 	"receipts": {"contribution.received"},

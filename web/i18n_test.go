@@ -62,7 +62,7 @@ var dynamic = map[string][]string{
 	"date.monthname.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"stage.kind.": {string(process.Milestone), string(process.AccreditationWindow), string(process.ThematicSession),
 		string(process.RegionalConsultation), string(process.Hearing), string(process.Stocktaking), string(process.FormalConsultation), string(process.Draft),
-		string(process.NegotiationRound), string(process.Conference), string(process.Endorsement)},
+		string(process.NegotiationRound), string(process.Conference), string(process.Endorsement), string(process.Silence)},
 	"stage.status.": {string(process.Scheduled), string(process.Running), string(process.Completed),
 		string(process.Cancelled), string(process.Failed)},
 	"window.state.": {string(process.WindowScheduled), string(process.WindowPending), string(process.WindowOpen),

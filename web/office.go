@@ -456,7 +456,7 @@ func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	}
 	for _, k := range []process.StageKind{process.ThematicSession, process.RegionalConsultation, process.Hearing,
 		process.Stocktaking, process.AccreditationWindow, process.Milestone, process.Draft, process.NegotiationRound,
-		process.Conference, process.Endorsement} {
+		process.Conference, process.Endorsement, process.Silence} {
 		d.Kinds = append(d.Kinds, option{string(k), p.StageKind(k)})
 	}
 	p.Title = p.T("office.add.title", "process", proc.Title)

@@ -60,6 +60,9 @@ type OpenWindow struct {
 type StageDetail struct {
 	process.Stage
 	Window *process.ContributionWindow `json:"window,omitempty"`
+	// Silence is a silence stage's procedure as the record has it: its
+	// deadline as now scheduled, and its outcome once it ended.
+	Silence *process.SilenceResult `json:"silence,omitempty"`
 }
 
 // ScheduleChange is one change to the schedule as the record holds it.

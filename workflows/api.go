@@ -26,6 +26,7 @@ func Register(w interface{ RegisterWorkflow(any) }) {
 	w.RegisterWorkflow(DraftingRound)
 	w.RegisterWorkflow(Conference)
 	w.RegisterWorkflow(Endorsement)
+	w.RegisterWorkflow(Silence)
 	w.RegisterWorkflow(Delivery)
 	w.RegisterWorkflow(Notifications)
 }
@@ -82,6 +83,7 @@ const (
 	UpdateSetDeadline     = "set-deadline"     // Consultation, DraftingRound: extend or close a window
 	UpdatePublishRevision = "publish-revision" // DraftingRound: co-facilitators publish
 	UpdateRecordOutcome   = "record-outcome"   // Conference, Endorsement: the result
+	UpdateBreakSilence    = "break-silence"    // Silence: a Member State's letter
 )
 
 // ProcessInput starts a process from a template.
@@ -288,15 +290,16 @@ type DraftingContext struct {
 
 // StageResult is what a stage workflow returns.
 type StageResult struct {
-	Stage         string           `json:"stage"`
-	Contributions int              `json:"contributions,omitempty"`
-	Digest        string           `json:"digest,omitempty"`
-	Approved      int              `json:"approved,omitempty"`
-	Rejected      int              `json:"rejected,omitempty"`
-	Amendments    int              `json:"amendments,omitempty"`
-	Revision      int              `json:"revision,omitempty"`
-	DocumentHash  string           `json:"documentHash,omitempty"`
-	Outcome       *process.Outcome `json:"outcome,omitempty"`
+	Stage         string                 `json:"stage"`
+	Contributions int                    `json:"contributions,omitempty"`
+	Digest        string                 `json:"digest,omitempty"`
+	Approved      int                    `json:"approved,omitempty"`
+	Rejected      int                    `json:"rejected,omitempty"`
+	Amendments    int                    `json:"amendments,omitempty"`
+	Revision      int                    `json:"revision,omitempty"`
+	DocumentHash  string                 `json:"documentHash,omitempty"`
+	Outcome       *process.Outcome       `json:"outcome,omitempty"`
+	Silence       *process.SilenceResult `json:"silence,omitempty"` // how a silence procedure ended
 	// EndedAt is the process time of the stage's last event as scheduled:
 	// on a scaled clock the wall's delays would blur it.
 	EndedAt time.Time `json:"endedAt,omitzero"`
@@ -327,6 +330,14 @@ type CirculateResult struct {
 	List         string    `json:"list"`
 	Applications int       `json:"applications"`
 	Until        time.Time `json:"until"` // process time the non-objection period ends
+}
+
+// BreakSilenceRequest is a Member State's letter breaking a silence, with
+// the text it proposes instead, if any.
+type BreakSilenceRequest struct {
+	State    string `json:"state"` // ISO 3166 alpha-3
+	Letter   string `json:"letter"`
+	Proposal string `json:"proposal,omitempty"`
 }
 
 // PublishRevisionRequest publishes a revision the co-facilitators stored

@@ -298,6 +298,10 @@ func stageWorkflow(kind process.StageKind) any {
 		return Conference
 	case process.Endorsement:
 		return Endorsement
+	case process.Silence:
+		// No history holds a silence stage that ran as a milestone: the
+		// kind did not exist, and the Process refuses unknown kinds.
+		return Silence
 	default:
 		return Milestone
 	}

@@ -159,8 +159,8 @@ func stageAddCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&spec.Code, "code", "", "its tracking-number code, for a stage with a window, e.g. TS7")
 	fs.StringVar(&spec.Place, "place", "", "where it meets")
 	fs.StringVar(&spec.TimeZone, "tz", "", "the venue's IANA time zone, e.g. America/New_York")
-	start := fs.String("start", "", "its first day, YYYY-MM-DD (required)")
-	end := fs.String("end", "", "its last day, YYYY-MM-DD")
+	start := fs.String("start", "", "its first day, YYYY-MM-DD (required); a silence's may be an RFC 3339 time, when it is placed")
+	end := fs.String("end", "", "its last day, YYYY-MM-DD; a silence's deadline: that day's end at the venue, or an RFC 3339 time")
 	opens := fs.String("opens", "", "its window's opening: YYYY-MM-DD (that day's start at the venue) or RFC 3339")
 	closes := fs.String("closes", "", "its window's deadline: YYYY-MM-DD (that day's end at the venue) or RFC 3339")
 	reason := fs.String("reason", "", "why, for the public list of schedule changes")
@@ -195,7 +195,8 @@ func addedStage(spec *domain.StageSpec, phase, start, end, opens, closes string)
 		if f.value == "" {
 			continue
 		}
-		d, err := flagDate(f.name, f.value, true)
+		// A silence is placed, and ends, at a time of day as often as on a day.
+		d, err := flagDate(f.name, f.value, spec.Kind != domain.Silence)
 		if err != nil {
 			return err
 		}
