@@ -319,6 +319,20 @@ func TestScaleOut(t *testing.T) {
 	t.Logf("two API processes: %d in %s = %.0f contributions/s (api #1 %d, api #2 %d)",
 		both, (killedAt - scaleOutSolo).Round(time.Millisecond), bothRate, perAPI[0], perAPI[1])
 	t.Logf("after the kill (one API, one worker): %d = %.0f contributions/s", after, afterRate)
+	// The longest the fleet went without acknowledging anything: the kill
+	// and the restart each stall it.
+	ackTimes := make([]time.Duration, len(acks))
+	for i, a := range acks {
+		ackTimes[i] = a.at
+	}
+	slices.Sort(ackTimes)
+	var stall, stallAt time.Duration
+	for i := 1; i < len(ackTimes); i++ {
+		if gap := ackTimes[i] - ackTimes[i-1]; gap > stall {
+			stall, stallAt = gap, ackTimes[i-1]
+		}
+	}
+	t.Logf("longest pause in acknowledgements: %s, from %s into the window", stall.Round(time.Millisecond), stallAt.Round(time.Millisecond))
 	if soloRate > 0 {
 		t.Logf("scale-out ratio, two APIs / one API: %.2f", bothRate/soloRate)
 	}
@@ -484,9 +498,9 @@ func TestScaleOut(t *testing.T) {
 		t.Errorf("record/verify: %+v, with %d entries read", v, entries)
 	}
 	t.Logf("fleet on PostgreSQL-backed Temporal: %d submitters, acknowledged %d, lost %d, duplicated %d, "+
-		"window sealed %s after its deadline, record of %d entries verified %t, PostgreSQL restart %s, wall time %s",
+		"window sealed %s after its deadline, record of %d entries verified %t, PostgreSQL restart %s, longest pause in acknowledgements %s, wall time %s",
 		len(parties), len(acks), lost, duplicated, sealLate.Round(time.Millisecond), v.Entries, v.Verified,
-		restartTook.Round(time.Millisecond), time.Since(began).Round(time.Second))
+		restartTook.Round(time.Millisecond), stall.Round(time.Millisecond), time.Since(began).Round(time.Second))
 
 	// The survivors stop cleanly.
 	for _, p := range []*itest.Proc{apis[0], workers[1]} {
