@@ -6,6 +6,7 @@
 #
 #   eval "$(scripts/pg.sh start)"   # exports COMPACT_TEST_POSTGRES and COMPACT_TEST_POSTGRES_DIR
 #   scripts/pg.sh stop [dir]        # stops the server and deletes its directory
+#   scripts/pg.sh restart [dir]     # restarts the server (fast shutdown), keeping its data
 #   scripts/pg.sh run CMD...        # runs CMD with the server up, then stops it
 #   source scripts/pg.sh            # starts it, exports, and stops it when the shell exits
 #
@@ -112,6 +113,19 @@ pg_stop() {
 	rm -rf "$dir"
 }
 
+# pg_restart stops the server in dir, as a fast shutdown does (open
+# connections are cut), and starts it again on the same port and data.
+pg_restart() {
+	local dir=${1:-${COMPACT_TEST_POSTGRES_DIR:-}} bin
+	if [[ -z $dir || ! -d $dir/data ]]; then
+		pg_log "usage: pg.sh restart DIR (a directory pg.sh start made)"
+		return 2
+	fi
+	bin=$(pg_bindir) || return 1
+	# pg_ctl restart keeps the options of the first start (postmaster.opts).
+	pg_as "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --mode=fast --wait --timeout=60 restart >&2
+}
+
 if [[ ${BASH_SOURCE[0]} != "$0" ]]; then
 	# Sourced: start a server for this shell's lifetime.
 	if ! pg_env=$(pg_start); then
@@ -132,6 +146,9 @@ start)
 stop)
 	pg_stop "${2:-}"
 	;;
+restart)
+	pg_restart "${2:-}"
+	;;
 run)
 	shift
 	env=$(pg_start)
@@ -141,7 +158,7 @@ run)
 	"$@"
 	;;
 *)
-	echo "usage: $0 start | stop DIR | run CMD..." >&2
+	echo "usage: $0 start | stop DIR | restart DIR | run CMD..." >&2
 	exit 2
 	;;
 esac

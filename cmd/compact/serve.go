@@ -66,7 +66,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 			return fmt.Errorf("record store: %w", err)
 		}
 		p.onStop("record store", st.Close)
-		srv, err := startTemporal(p, filepath.Join(*dataDir, "temporal"), "", *port, *namespace)
+		srv, err := startTemporal(p, embedded.Options{DataDir: filepath.Join(*dataDir, "temporal"), Port: *port, Namespace: *namespace})
 		if err != nil {
 			return err
 		}
@@ -94,21 +94,21 @@ func serveCmd(args []string, stderr io.Writer) int {
 	})
 }
 
-// startTemporal starts an embedded Temporal server on a SQLite file in dir.
-func startTemporal(p *process, dir, ip string, port int, namespace string) (*embedded.Server, error) {
-	srv, err := embedded.Start(embedded.Options{
-		DataDir:          dir,
-		IP:               ip,
-		Port:             port,
-		Namespace:        namespace,
-		SearchAttributes: searchAttributes,
-		Logger:           p.log.Named("temporal-server"),
-	})
+// startTemporal starts an embedded Temporal server, with Compact's search
+// attributes and logger, on the store opts names.
+func startTemporal(p *process, opts embedded.Options) (*embedded.Server, error) {
+	opts.SearchAttributes = searchAttributes
+	opts.Logger = p.log.Named("temporal-server")
+	srv, err := embedded.Start(opts)
 	if err != nil {
 		return nil, err
 	}
 	p.onStop("temporal server", srv.Stop)
+	store := zap.String("data_dir", opts.DataDir)
+	if opts.Postgres != "" {
+		store = zap.String("store", "postgres")
+	}
 	p.log.Info("temporal server listening", zap.String("address", srv.Address()),
-		zap.String("namespace", namespace), zap.String("data_dir", dir))
+		zap.String("namespace", opts.Namespace), store)
 	return srv, nil
 }

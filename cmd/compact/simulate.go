@@ -13,6 +13,7 @@ import (
 
 	domain "github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/simulate"
+	"github.com/compact-un/compact/temporal/embedded"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -71,7 +72,7 @@ func runSimulation(ctx context.Context, p *process, tmpl *domain.Template, opts 
 		return fmt.Errorf("record store: %w", err)
 	}
 	p.onStop("record store", st.Close)
-	srv, err := startTemporal(p, filepath.Join(dir, "temporal"), "", 0, "default")
+	srv, err := startTemporal(p, embedded.Options{DataDir: filepath.Join(dir, "temporal"), Namespace: "default"})
 	if err != nil {
 		return err
 	}

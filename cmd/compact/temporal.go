@@ -4,11 +4,15 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+
+	"github.com/compact-un/compact/temporal/embedded"
 )
 
 func temporalCmd(args []string, stderr io.Writer) int {
-	fs := newFlags("temporal", "Runs a standalone Temporal server on a SQLite file in --data-dir, for workers and APIs in other processes.", stderr)
+	fs := newFlags("temporal", "Runs a standalone Temporal server, on a SQLite file in --data-dir or on PostgreSQL (--db), for workers and APIs in other processes.", stderr)
 	dataDir := fs.String("data-dir", "./data", "directory of Temporal's SQLite file (in its temporal/ subdirectory, as serve keeps it); created on first start")
+	db := fs.String("db", "", "persist Temporal on PostgreSQL instead of SQLite: a postgres:// URL naming a database of Temporal's own, not the record store's; "+
+		"Temporal's visibility store goes in the database of that name with _visibility appended; both are created, and their schemas set up or upgraded, at start")
 	port := fs.Int("temporal-port", 7233, "port of the Temporal frontend")
 	ip := fs.String("ip", "127.0.0.1", "IP address the Temporal services bind to")
 	namespace := fs.String("namespace", "default", "Temporal namespace to register")
@@ -17,10 +21,14 @@ func temporalCmd(args []string, stderr io.Writer) int {
 		return code
 	}
 	return runProcess("temporal", *level, stderr, func(_ context.Context, p *process) error {
-		if err := privateDir(*dataDir); err != nil {
-			return err
+		opts := embedded.Options{Postgres: *db, IP: *ip, Port: *port, Namespace: *namespace}
+		if *db == "" {
+			if err := privateDir(*dataDir); err != nil {
+				return err
+			}
+			opts.DataDir = filepath.Join(*dataDir, "temporal")
 		}
-		_, err := startTemporal(p, filepath.Join(*dataDir, "temporal"), *ip, *port, *namespace)
+		_, err := startTemporal(p, opts)
 		return err
 	})
 }

@@ -1,9 +1,11 @@
-// Package embedded runs Temporal's own server in-process on a SQLite file.
+// Package embedded runs Temporal's own server in-process, persisted on a
+// SQLite file or on PostgreSQL.
 // It is the only package that imports go.temporal.io/server, so that the rest
 // of Compact links without it.
 package embedded
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -32,7 +35,13 @@ const clusterName = "active"
 // Namespace has a usable default.
 type Options struct {
 	// DataDir holds temporal.db; empty means in memory (lost at Stop).
+	// Unused with Postgres.
 	DataDir string
+	// Postgres, a postgres:// URL, persists Temporal on PostgreSQL instead:
+	// its main store in the URL's database, its visibility store in the
+	// database of that name with VisibilitySuffix, both created and brought
+	// to this server's schema versions at Start.
+	Postgres string
 	// IP the services bind on; default 127.0.0.1.
 	IP string
 	// Port of the frontend's gRPC service; 0 picks a free one.
@@ -67,11 +76,7 @@ func Start(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	sqlConf, clusterID, err := prepareDatabase(opts)
-	if err != nil {
-		return nil, err
-	}
-	conf, err := serverConfig(opts, sqlConf, clusterID)
+	conf, err := persistence(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +118,43 @@ func (s *Server) Address() string { return s.address }
 // Stop stops every service; the SQLite file stays for the next Start.
 func (s *Server) Stop() error { return s.server.Stop() }
 
+// persistence prepares the stores and returns the server's configuration.
+func persistence(opts Options) (*config.Config, error) {
+	if opts.Postgres == "" {
+		sqlConf, clusterID, err := prepareDatabase(opts)
+		if err != nil {
+			return nil, err
+		}
+		return serverConfig(opts, clusterID, 1, map[string]*config.SQL{"sqlite": sqlConf}, "sqlite", "sqlite")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	main, visibility, err := preparePostgres(ctx, opts.Postgres)
+	if err != nil {
+		return nil, err
+	}
+	// The namespace row goes through Temporal's generic SQL persistence,
+	// which the SQLite helper uses whatever the plugin.
+	if err := createNamespace(main, opts); err != nil {
+		return nil, err
+	}
+	// The cluster ID is generated at the first start and kept in the
+	// database, which overrides the configuration's from then on. More
+	// shards than SQLite's one let history work in parallel.
+	return serverConfig(opts, "", 4, map[string]*config.SQL{"postgres": main, "visibility": visibility}, "postgres", "visibility")
+}
+
+func createNamespace(conf *config.SQL, opts Options) error {
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
+	if err != nil {
+		return fmt.Errorf("embedded: namespace: %w", err)
+	}
+	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
+		return fmt.Errorf("embedded: create namespace: %w", err)
+	}
+	return nil
+}
+
 // prepareDatabase creates the schema the first time and the namespace every
 // time (it is a no-op when present). The cluster ID is kept beside the
 // database so a restart finds the same cluster.
@@ -147,12 +189,8 @@ func prepareDatabase(opts Options) (*config.SQL, string, error) {
 			return nil, "", fmt.Errorf("embedded: set up schema: %w", err)
 		}
 	}
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
-	if err != nil {
-		return nil, "", fmt.Errorf("embedded: namespace: %w", err)
-	}
-	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
-		return nil, "", fmt.Errorf("embedded: create namespace: %w", err)
+	if err := createNamespace(conf, opts); err != nil {
+		return nil, "", err
 	}
 	return conf, clusterID, nil
 }
@@ -172,7 +210,7 @@ func persistedClusterID(dir, fresh string) (string, error) {
 	return fresh, nil
 }
 
-func serverConfig(opts Options, sqlConf *config.SQL, clusterID string) (*config.Config, error) {
+func serverConfig(opts Options, clusterID string, shards int32, stores map[string]*config.SQL, main, visibility string) (*config.Config, error) {
 	frontend := net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port))
 	httpPort, err := freePort(opts.IP)
 	if err != nil {
@@ -181,10 +219,13 @@ func serverConfig(opts Options, sqlConf *config.SQL, clusterID string) (*config.
 	var conf config.Config
 	conf.Global.Membership.MaxJoinDuration = 30e9
 	conf.Global.Membership.BroadcastAddress = opts.IP
-	conf.Persistence.DefaultStore = "sqlite"
-	conf.Persistence.VisibilityStore = "sqlite"
-	conf.Persistence.NumHistoryShards = 1
-	conf.Persistence.DataStores = map[string]config.DataStore{"sqlite": {SQL: sqlConf}}
+	conf.Persistence.DefaultStore = main
+	conf.Persistence.VisibilityStore = visibility
+	conf.Persistence.NumHistoryShards = shards
+	conf.Persistence.DataStores = map[string]config.DataStore{}
+	for name, sqlConf := range stores {
+		conf.Persistence.DataStores[name] = config.DataStore{SQL: sqlConf}
+	}
 	conf.ClusterMetadata = &cluster.Config{
 		FailoverVersionIncrement: 10,
 		MasterClusterName:        clusterName,
