@@ -9,5 +9,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.steeringRoutes(mux)
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)
+	s.negotiationRoutes(mux)
 	s.subscriptionRoutes(mux)
 }

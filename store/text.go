@@ -20,6 +20,9 @@ type Texts interface {
 	// latest. The same content again is a no-op and may issue a draft
 	// stored unissued (IssuedAt set); other content is a Conflict.
 	PutRevision(ctx context.Context, r Revision) (Revision, error)
+	// LatestRevision is the number of the process's latest revision, the
+	// one delegations amend; NotFound when it has none.
+	LatestRevision(ctx context.Context, processID string) (int, error)
 	// GetRevision returns a revision with its paragraphs and sources.
 	GetRevision(ctx context.Context, processID string, number int) (Revision, error)
 	// ProposeAmendment stores an amendment on the latest revision; the same

@@ -236,6 +236,19 @@ func (s scanJSON) Scan(src any) error {
 	return json.Unmarshal(b, s.v)
 }
 
+// LatestRevision is the number of the process's latest revision.
+func (db *DB) LatestRevision(ctx context.Context, processID string) (int, error) {
+	const op = "store.LatestRevision"
+	var latest sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(number) FROM text_revisions WHERE process_id = $1`, processID).Scan(&latest); err != nil {
+		return 0, db.fail(op, err)
+	}
+	if !latest.Valid {
+		return 0, notFound(op, "%s has no revision of its text", processID)
+	}
+	return int(latest.Int64), nil
+}
+
 // GetRevision returns a revision with its paragraphs and sources.
 func (db *DB) GetRevision(ctx context.Context, processID string, number int) (store.Revision, error) {
 	const op = "store.GetRevision"

@@ -92,10 +92,15 @@ func recorded(t *testing.T, s store.Store) int64 {
 
 func testRevisions(t *testing.T, s store.Store) {
 	ctx := t.Context()
+	_, err := s.LatestRevision(ctx, "gcm-2018")
+	wantKind(t, err, process.NotFound)
 	n := newNegotiation(t, s)
 	got, err := s.GetRevision(ctx, "gcm-2018", 0)
 	check(t, err)
 	equal(t, got, n.zero)
+	latest, err := s.LatestRevision(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, latest, 0)
 
 	// Storing it again is a no-op; with a date it issues the draft, once.
 	issued := t0.Add(48 * time.Hour)
@@ -330,6 +335,9 @@ func testNextRevision(t *testing.T, s store.Store) {
 	got, err := s.GetRevision(ctx, "gcm-2018", 1)
 	check(t, err)
 	equal(t, got, rev1)
+	latest, err := s.LatestRevision(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, latest, 1)
 
 	// The revision before is closed.
 	_, err = s.ProposeAmendment(ctx, "gcm-2018", text.Amendment{ID: "A4", Kind: text.Delete, Paragraph: n.op2, Sponsor: "USA"}, actOf("USA"))
