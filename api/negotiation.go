@@ -219,7 +219,7 @@ func (s *Server) proposeTextAmendment(w http.ResponseWriter, r *http.Request) {
 	const op = "api.proposeTextAmendment"
 	key, err := idempotencyKey(r)
 	if err != nil {
-		s.fail(w, r, process.AtField("/headers/Idempotency-Key", err))
+		s.fail(w, r, err)
 		return
 	}
 	var in wire.TextAmendmentRequest
