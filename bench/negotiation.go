@@ -57,7 +57,7 @@ func (b *bench) negotiation(ctx context.Context) (Figures, error) {
 			return err
 		}
 		in := wire.TextAmendmentRequest{Kind: text.Replace, Paragraph: fmt.Sprintf("OP%d", 1+i%(negotiationParagraphs-1)),
-			Text: fmt.Sprintf("Amendment %d: the Member States commit to cooperate on safe, orderly and regular migration.", i),
+			Text:    fmt.Sprintf("Amendment %d: the Member States commit to cooperate on safe, orderly and regular migration.", i),
 			Sponsor: states[c%len(states)].Code}
 		var a wire.TextAmendment
 		if err := b.call(ctx, "POST", amendments, tokens[c], fmt.Sprint("bench-", i), in, http.StatusCreated, &a); err != nil {
