@@ -117,6 +117,9 @@ func TestNegotiation(t *testing.T) {
 	if res.Status != http.StatusOK || again.ID != got.ID {
 		t.Fatalf("a retry: %d %s, want 200 with %s", res.Status, res.Body, got.ID)
 	}
+	other := a1
+	other.Text = "Another text."
+	problem(t, a.do("POST", amendments, mex, other, "Idempotency-Key", "a1"), http.StatusConflict, "")
 	// A group's member proposes for the group.
 	res = a.do("POST", amendments, fra, wire.TextAmendmentRequest{Kind: text.NewParagraph, Part: text.Operative,
 		Text: "We will review progress every four years.", Sponsor: "EU"}, "Idempotency-Key", "a2")

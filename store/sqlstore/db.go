@@ -39,7 +39,8 @@ type DB struct {
 
 	write, read *sql.DB
 	dialect     Dialect
-	intake      batcher // Submit's group commit
+	intake      batcher     // Submit's group commit
+	texts       textBatcher // the text's writes' group commit
 	// Statements prepared on each pool (prepared.go).
 	writeStmts, readStmts statements
 	quiet                 quietReceipts

@@ -351,7 +351,7 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 	}
 	sum := contentHash(a)
 	var stored store.Amendment
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -473,12 +473,12 @@ func readCosponsors(ctx context.Context, q querier, processID string, as []store
 // changeAmendment runs change on an amendment of the latest revision under
 // the process's text lock and returns the amendment as it then stands.
 func (db *DB) changeAmendment(ctx context.Context, op, processID, id string, act store.Act,
-	change func(tx *sql.Tx, a store.Amendment) error) (store.Amendment, error) {
+	change func(ctx context.Context, tx *sql.Tx, a store.Amendment) error) (store.Amendment, error) {
 	var a store.Amendment
 	if err := validateAct(op, act); err != nil {
 		return a, err
 	}
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -489,7 +489,7 @@ func (db *DB) changeAmendment(ctx context.Context, op, processID, id string, act
 		if err := onLatest(ctx, tx, op, processID, a.Revision); err != nil {
 			return err
 		}
-		if err := change(tx, a); err != nil {
+		if err := change(ctx, tx, a); err != nil {
 			return err
 		}
 		a, _, err = readAmendment(ctx, tx, op, processID, id)
@@ -504,7 +504,7 @@ func (db *DB) Cosponsor(ctx context.Context, processID, amendmentID, party strin
 	if err := required(op, "party", party); err != nil {
 		return store.Amendment{}, err
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(tx *sql.Tx, a store.Amendment) error {
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx *sql.Tx, a store.Amendment) error {
 		switch {
 		case party == a.Sponsor:
 			return invalid(op, "%s sponsors amendment %s", party, a.ID)
@@ -534,7 +534,7 @@ func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string
 	case (d.Outcome == text.Merged) != (d.Text != ""):
 		return store.Amendment{}, invalid(op, "a merged amendment, and only one, carries the wording it is merged into")
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(tx *sql.Tx, a store.Amendment) error {
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx *sql.Tx, a store.Amendment) error {
 		if a.Decision == d {
 			return nil
 		}
@@ -562,7 +562,7 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 		}
 	}
 	taken := make([]store.PositionTaken, len(ps))
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -630,7 +630,7 @@ func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int,
 	if err := validateAct(op, act); err != nil {
 		return err
 	}
-	return db.inTx(ctx, op, func(tx *sql.Tx) error {
+	return db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -368,4 +370,40 @@ func testNextRevision(t *testing.T, s store.Store) {
 	equal(t, len(informed), 1)
 	_, err = s.Informed(ctx, "GCM-TS1-999999")
 	wantKind(t, err, process.NotFound)
+}
+
+// testTextConcurrent: delegations write at once, each write with its record
+// entry; a refused write among them records nothing and fails alone.
+func testTextConcurrent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	n := newNegotiation(t, s)
+	before := recorded(t, s)
+	states := process.MemberStates()
+	const writers = 20
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			party := states[w].Code
+			id := fmt.Sprint("A", w)
+			a := text.Amendment{ID: id, Kind: text.Replace, Paragraph: n.op1, Text: "Text " + id, Sponsor: party}
+			if _, err := s.ProposeAmendment(ctx, "gcm-2018", a, actOf(party)); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := s.TakePositions(ctx, "gcm-2018", []text.Position{{Party: party, Amendment: id, Stance: text.Support}}, actOf(party)); err != nil {
+				t.Error(err)
+			}
+			_, err := s.TakePositions(ctx, "gcm-2018", []text.Position{{Party: party, Amendment: "A-none", Stance: text.Support}}, actOf(party))
+			if process.KindOf(err) != process.NotFound {
+				t.Errorf("a position on no amendment: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	lines := textRecord(t, s, before)
+	equal(t, len(lines), 2*writers)
+	neg, err := s.Negotiation(ctx, "gcm-2018", 0)
+	check(t, err)
+	equal(t, len(neg.Amendments), writers)
+	equal(t, len(neg.Positions), writers)
 }
