@@ -28,7 +28,7 @@ func (db *DB) Append(ctx context.Context, ev process.RecordEvent) (process.Recor
 // appendTx appends ev in tx, so that a write and its record entry commit
 // together. With keyAt, ev's key is keyAt(the entry's seq): for changes
 // whose retries the caller tells apart itself, each recorded anew.
-func (db *DB) appendTx(ctx context.Context, tx *sql.Tx, ev process.RecordEvent, keyAt func(seq int64) string) (process.RecordEntry, error) {
+func (db *DB) appendTx(ctx context.Context, tx execer, ev process.RecordEvent, keyAt func(seq int64) string) (process.RecordEntry, error) {
 	// What is hashed must be what is stored: UTC, without a monotonic reading.
 	ev.At = ev.At.UTC()
 	if err := db.lock(ctx, tx, "record/"+ev.ProcessID); err != nil {

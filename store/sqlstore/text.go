@@ -308,7 +308,7 @@ func onLatest(ctx context.Context, q querier, op, processID string, number int) 
 // payload as its data. An event that happens once per subject is keyed by
 // it; any other is keyed by its place in the chain too, since its writer
 // records it only when it changes something.
-func (db *DB) recordText(ctx context.Context, tx *sql.Tx, processID string, act store.Act, event, subject string, once bool,
+func (db *DB) recordText(ctx context.Context, tx execer, processID string, act store.Act, event, subject string, once bool,
 	payload any) error {
 	data, err := json.Marshal(payload)
 	if err != nil {
@@ -351,7 +351,7 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 	}
 	sum := contentHash(a)
 	var stored store.Amendment
-	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -407,7 +407,7 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 	return stored, err
 }
 
-func setCosponsor(ctx context.Context, tx *sql.Tx, processID, amendmentID, party string, joins bool) error {
+func setCosponsor(ctx context.Context, tx execer, processID, amendmentID, party string, joins bool) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO text_cosponsors (process_id, amendment_id, party, withdrawn) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (process_id, amendment_id, party) DO UPDATE SET withdrawn = excluded.withdrawn`,
 		processID, amendmentID, party, !joins)
@@ -473,12 +473,12 @@ func readCosponsors(ctx context.Context, q querier, processID string, as []store
 // changeAmendment runs change on an amendment of the latest revision under
 // the process's text lock and returns the amendment as it then stands.
 func (db *DB) changeAmendment(ctx context.Context, op, processID, id string, act store.Act,
-	change func(ctx context.Context, tx *sql.Tx, a store.Amendment) error) (store.Amendment, error) {
+	change func(ctx context.Context, tx execer, a store.Amendment) error) (store.Amendment, error) {
 	var a store.Amendment
 	if err := validateAct(op, act); err != nil {
 		return a, err
 	}
-	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -504,7 +504,7 @@ func (db *DB) Cosponsor(ctx context.Context, processID, amendmentID, party strin
 	if err := required(op, "party", party); err != nil {
 		return store.Amendment{}, err
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx *sql.Tx, a store.Amendment) error {
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx execer, a store.Amendment) error {
 		switch {
 		case party == a.Sponsor:
 			return invalid(op, "%s sponsors amendment %s", party, a.ID)
@@ -534,7 +534,7 @@ func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string
 	case (d.Outcome == text.Merged) != (d.Text != ""):
 		return store.Amendment{}, invalid(op, "a merged amendment, and only one, carries the wording it is merged into")
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx *sql.Tx, a store.Amendment) error {
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx execer, a store.Amendment) error {
 		if a.Decision == d {
 			return nil
 		}
@@ -562,7 +562,7 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 		}
 	}
 	taken := make([]store.PositionTaken, len(ps))
-	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -601,7 +601,7 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 }
 
 // takePosition stores p and says whether that changed anything.
-func takePosition(ctx context.Context, tx *sql.Tx, processID string, p text.Position) (store.PositionTaken, bool, error) {
+func takePosition(ctx context.Context, tx execer, processID string, p text.Position) (store.PositionTaken, bool, error) {
 	t := store.PositionTaken{Position: p}
 	var stance text.Stance
 	var statement string
@@ -630,7 +630,7 @@ func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int,
 	if err := validateAct(op, act); err != nil {
 		return err
 	}
-	return db.inTextTx(ctx, op, processID, func(ctx context.Context, tx *sql.Tx) error {
+	return db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}

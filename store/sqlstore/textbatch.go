@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -31,7 +32,7 @@ type textBatcher struct {
 type textWrite struct {
 	ctx       context.Context
 	processID string
-	write     func(ctx context.Context, tx *sql.Tx) error
+	write     func(ctx context.Context, tx execer) error
 	err       error
 	done      chan struct{}
 }
@@ -40,7 +41,7 @@ type textWrite struct {
 // its own, and returns once that transaction has committed (or failed).
 // A caller whose ctx ends before its batch starts is not written; write
 // gets the batch's context, which no one caller's may cancel.
-func (db *DB) inTextTx(ctx context.Context, op, processID string, write func(ctx context.Context, tx *sql.Tx) error) error {
+func (db *DB) inTextTx(ctx context.Context, op, processID string, write func(ctx context.Context, tx execer) error) error {
 	w := &textWrite{ctx: ctx, processID: processID, write: write, done: make(chan struct{})}
 	b := &db.texts
 	b.mu.Lock()
@@ -103,25 +104,78 @@ func (db *DB) commitTextBatch(batch []*textWrite) {
 }
 
 func (db *DB) runTextBatch(ctx context.Context, live []*textWrite) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &textTx{preparedTx: preparedTx{sqlTx, &db.writeStmts}, missed: map[string]bool{}}
+	if err := tx.run(ctx, live); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	// Prepared outside the transaction: on SQLite's one writer connection a
+	// statement prepared inside it would wait for the transaction forever.
+	if len(tx.missed) > 0 {
+		_ = db.writeStmts.prepare(ctx, db.write, slices.Sorted(maps.Keys(tx.missed))...)
+	}
+	return nil
+}
+
+// run runs each write in its savepoint.
+func (tx *textTx) run(ctx context.Context, live []*textWrite) error {
 	for _, w := range live {
 		if _, err := tx.ExecContext(ctx, textSavepoint); err != nil {
-			tx.Rollback()
 			return err
 		}
 		if w.err = w.write(ctx, tx); w.err != nil {
 			if _, err := tx.ExecContext(ctx, rollbackTextSavepoint); err != nil {
-				tx.Rollback()
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, releaseTextSavepoint); err != nil {
-			tx.Rollback()
 			return err
 		}
 	}
-	return tx.Commit()
+	return nil
+}
+
+// execer is a transaction that writes.
+type execer interface {
+	querier
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// textTx is a batch's transaction: a statement prepared on the writer runs
+// prepared, and one that is not yet is parsed and noted, to be prepared
+// once the batch has committed.
+type textTx struct {
+	preparedTx
+	missed map[string]bool
+}
+
+func (tx *textTx) miss(query string) {
+	if tx.stmts.lookup(query) == nil {
+		tx.missed[query] = true
+	}
+}
+
+func (tx *textTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.miss(query)
+	return tx.preparedTx.QueryRowContext(ctx, query, args...)
+}
+
+func (tx *textTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := tx.stmts.lookup(query); s != nil {
+		return tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	tx.missed[query] = true
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+func (tx *textTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.miss(query)
+	return tx.preparedTx.ExecContext(ctx, query, args...)
 }
