@@ -288,6 +288,9 @@ func (n *negotiation) amendment(op string, rev *text.Revision, state, id string,
 				in.Paragraph, rev.Number)
 		}
 		a.Paragraph = rev.Paragraphs[i].ID
+		if rev.Paragraphs[i].Part == text.Title && (in.Kind == text.Delete || in.Kind == text.InsertBefore) {
+			return at("/kind", process.Invalid, "the title can be replaced or edited, or have a paragraph inserted after it; not %s", in.Kind)
+		}
 	case text.NewParagraph:
 		if in.Paragraph != "" {
 			return at("/paragraph", process.Invalid, "a new paragraph goes at the end of its part: name the part, "+
@@ -306,23 +309,29 @@ func (n *negotiation) amendment(op string, rev *text.Revision, state, id string,
 		return at("/sponsor", process.Forbidden, "%s sponsors as itself or as a group it belongs to (%s), not as %q",
 			state, n.delegations.groupsOf(state), in.Sponsor)
 	}
+	named := map[string]bool{in.Sponsor: true}
 	for i, c := range in.CoSponsors {
-		if !n.delegations.Speaks(c) {
-			return at(fmt.Sprintf("/coSponsors/%d", i), process.Rule,
-				"co-sponsor %q is neither a Member State (ISO 3166-1 alpha-3) nor a group of this process", c)
+		pointer := fmt.Sprintf("/coSponsors/%d", i)
+		switch {
+		case !n.delegations.Speaks(c):
+			return at(pointer, process.Rule, "co-sponsor %q is neither a Member State (ISO 3166-1 alpha-3) nor a group of this process", c)
+		case named[c]:
+			return at(pointer, process.Invalid, "%s is named twice among the sponsors", c)
+		case slices.Contains(n.delegations.members[in.Sponsor], c):
+			return at(pointer, process.Invalid, "%s sponsors it already, as a member of %s", c, in.Sponsor)
+		}
+		named[c] = true
+	}
+	for i, c := range in.Cites {
+		if strings.TrimSpace(c) == "" {
+			return at(fmt.Sprintf("/cites/%d", i), process.Invalid, "a citation is a contribution's tracking number")
 		}
 	}
+	// What is left to check is the wording.
 	if err := n.delegations.ValidateAmendment(rev, &a); err != nil {
 		pointer := "/text"
-		switch {
-		case in.Kind == text.EditWords:
+		if in.Kind == text.EditWords {
 			pointer = "/edits"
-		case strings.Contains(err.Error(), "sponsor"):
-			pointer = "/coSponsors"
-		case strings.Contains(err.Error(), "cites"):
-			pointer = "/cites"
-		case strings.Contains(err.Error(), "the title"):
-			pointer = "/kind"
 		}
 		return text.Amendment{}, process.AtField(pointer, err)
 	}

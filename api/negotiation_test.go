@@ -146,6 +146,12 @@ func TestNegotiation(t *testing.T) {
 		{"no text", mex, wire.TextAmendmentRequest{Kind: text.Replace, Paragraph: op2, Sponsor: "MEX"}, http.StatusBadRequest, "/text"},
 		{"a new paragraph in the title", mex, wire.TextAmendmentRequest{Kind: text.NewParagraph, Part: text.Title, Text: "T", Sponsor: "MEX"},
 			http.StatusBadRequest, "/part"},
+		{"a co-sponsor twice", mex, wire.TextAmendmentRequest{Kind: text.Delete, Paragraph: op2, Sponsor: "MEX", CoSponsors: []string{"ARG", "ARG"}},
+			http.StatusBadRequest, "/coSponsors/1"},
+		{"deleting the title", mex, wire.TextAmendmentRequest{Kind: text.Delete, Paragraph: rev.Paragraphs[0].ID, Sponsor: "MEX"},
+			http.StatusBadRequest, "/kind"},
+		{"an edit of words not there", mex, wire.TextAmendmentRequest{Kind: text.EditWords, Paragraph: "OP2", Sponsor: "MEX",
+			Edits: []text.Edit{{Old: "the Charter", New: "the Charter of the United Nations"}}}, http.StatusBadRequest, "/edits"},
 		{"a stakeholder", ngo, wire.TextAmendmentRequest{Kind: text.Delete, Paragraph: op2, Sponsor: "MEX"}, http.StatusForbidden, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
