@@ -69,8 +69,9 @@ func DisplayLines(rev *text.Revision) []string {
 }
 
 // textActs is the one place activities write delegations' and the
-// co-facilitators' acts on the text, so that what the store asks of each
-// act (who acted, in what role, when, in which stage) is given here.
+// co-facilitators' acts on the text (the replay's, all simulated), so that
+// what the store asks of each act (who acted, in what role, when, in which
+// stage) is given here.
 type textActs struct {
 	store     store.Texts
 	processID string
@@ -78,23 +79,34 @@ type textActs struct {
 	at        time.Time // process time
 }
 
+// act is who acted: a simulated delegation, or for decisions the
+// simulated co-facilitators; the record marks every one simulated.
+func (t textActs) act(by, role string) store.Act {
+	return store.Act{By: by, Role: role, At: t.at, StageID: t.stageID, Simulated: true}
+}
+
 func (t textActs) propose(ctx context.Context, a text.Amendment) (store.Amendment, error) {
-	return t.store.ProposeAmendment(ctx, t.processID, a, t.at)
+	return t.store.ProposeAmendment(ctx, t.processID, a, t.act(a.Sponsor, "member-state"))
 }
 
 func (t textActs) cosponsor(ctx context.Context, amendmentID, party string) error {
-	_, err := t.store.Cosponsor(ctx, t.processID, amendmentID, party, true)
+	_, err := t.store.Cosponsor(ctx, t.processID, amendmentID, party, true, t.act(party, "member-state"))
 	return err
 }
 
 func (t textActs) decide(ctx context.Context, amendmentID string, d text.Decision) error {
-	_, err := t.store.DecideAmendment(ctx, t.processID, amendmentID, d)
+	_, err := t.store.DecideAmendment(ctx, t.processID, amendmentID, d, t.act("co-facilitators", "co-facilitator"))
 	return err
 }
 
+// takePositions records each delegation's positions as its own act.
 func (t textActs) takePositions(ctx context.Context, ps []text.Position) error {
-	_, err := t.store.TakePositions(ctx, t.processID, ps)
-	return err
+	for _, p := range ps {
+		if _, err := t.store.TakePositions(ctx, t.processID, []text.Position{p}, t.act(p.Party, "member-state")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MaxRecordedSources bounds the sources a draft.published entry carries;

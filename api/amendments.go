@@ -1,11 +1,14 @@
 package api
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
@@ -30,7 +33,14 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
 	processID, stageID := r.PathValue("id"), r.PathValue("stage")
 	err := validateAmendment(in)
 	if err == nil {
-		err = s.amendable(r, processID, stageID, in)
+		_, err = s.store.LatestRevision(r.Context(), processID)
+		switch {
+		case err == nil:
+			s.proposeOnText(w, r, processID, stageID, in)
+			return
+		case process.KindOf(err) == process.NotFound: // no text yet: the draft's documents
+			err = s.amendable(r, processID, stageID, in)
+		}
 	}
 	a := process.Amendment{ProcessID: processID, StageID: stageID, State: principal(r.Context()).Party,
 		Revision: in.Revision, Paragraph: in.Paragraph, Text: in.Text}
@@ -42,6 +52,40 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, a)
+}
+
+// proposeOnText takes the amendment onto the process's negotiated text, as
+// a replacement of the revision's Nth stored paragraph, and answers as
+// this route always has.
+func (s *Server) proposeOnText(w http.ResponseWriter, r *http.Request, processID, stageID string, in wire.AmendmentRequest) {
+	const op = "api.proposeAmendment"
+	ctx := r.Context()
+	n, err := s.negotiation(ctx, op, processID)
+	var rev *text.Revision
+	switch {
+	case err != nil:
+	case stageID != n.stageID || in.Revision != n.revision:
+		err = process.Errorf(op, process.Rule, "stage %s did not publish revision %d: the latest is revision %d, of stage %s",
+			stageID, in.Revision, n.revision, n.stageID)
+	default:
+		rev, err = s.textRevision(ctx, processID, n.revision)
+	}
+	if err == nil && in.Paragraph > len(rev.Paragraphs) {
+		err = process.AtField("/paragraph", process.Errorf(op, process.Rule, "revision %d has %d paragraphs", in.Revision, len(rev.Paragraphs)))
+	}
+	state := principal(ctx).Party
+	if err == nil {
+		sum := sha256.Sum256([]byte(in.Text))
+		key := fmt.Sprintf("stage-route/%d/%d/%x", in.Revision, in.Paragraph, sum)
+		_, _, err = s.propose(ctx, n, amendmentID(state, key), wire.TextAmendmentRequest{Kind: text.Replace,
+			Paragraph: rev.Paragraphs[in.Paragraph-1].ID, Text: in.Text, Sponsor: state})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, process.Amendment{ProcessID: processID, StageID: stageID, State: state,
+		Revision: in.Revision, Paragraph: in.Paragraph, Text: in.Text})
 }
 
 func validateAmendment(in wire.AmendmentRequest) error {

@@ -27,9 +27,17 @@ func openDraft(t *testing.T) string {
 			{ID: "rev1", Kind: process.Draft, Title: "Revision 1", Start: process.Date{Time: now.Add(time.Hour)}},
 		}}},
 	})
+	publishZeroDraft(t, id, []string{"One.", "Two.", "Three."})
+	return id
+}
+
+// publishZeroDraft stores a zero draft of paragraphs, publishes it as the
+// co-facilitators would and waits for its amendment window to open.
+func publishZeroDraft(t *testing.T, id string, paragraphs []string) {
+	t.Helper()
 	ctx := t.Context()
 	doc, err := stack.store.PutDocument(ctx, process.DocumentVersion{ProcessID: id, StageID: "zero", Name: workflows.DraftName,
-		Title: "Zero draft", Kind: "draft", Paragraphs: []string{"One.", "Two.", "Three."}, IssuedAt: now})
+		Title: "Zero draft", Kind: "draft", Paragraphs: paragraphs, IssuedAt: time.Now().UTC()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +58,6 @@ func openDraft(t *testing.T) string {
 		}
 	}
 	waitWindow(t, id, "zero", process.WindowOpen)
-	return id
 }
 
 func TestAmendments(t *testing.T) {

@@ -443,26 +443,33 @@ func (s *Server) checkDraftStage(ctx context.Context, id, stageID string) error 
 func (s *Server) stageInput(ctx context.Context, id, stageID string) (workflows.StageInput, error) {
 	const op = "api.stageInput"
 	var in workflows.StageInput
-	it := s.temporal.GetWorkflowHistory(ctx, workflows.StageWorkflowID(id, stageID), "", false,
-		enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	if !it.HasNext() {
-		return in, process.Errorf(op, process.Conflict, "stage %s has not started yet; try again in a moment", stageID)
-	}
-	ev, err := it.Next()
-	if err != nil {
-		return in, temporalError(op, err)
-	}
-	attrs := ev.GetWorkflowExecutionStartedEventAttributes()
-	if attrs == nil {
-		return in, process.Errorf(op, process.Internal, "the history of stage %s starts with %s", stageID, ev.GetEventType())
-	}
-	if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), &in); err != nil {
-		return in, process.E(op, process.Internal, err)
+	if err := s.workflowInput(ctx, op, workflows.StageWorkflowID(id, stageID), &in); err != nil {
+		return in, err
 	}
 	if in.Drafting == nil {
 		return in, process.Errorf(op, process.Internal, "stage %s started without a drafting context", stageID)
 	}
 	return in, nil
+}
+
+// workflowInput reads what a workflow's latest run was started with into v.
+func (s *Server) workflowInput(ctx context.Context, op, workflowID string, v any) error {
+	it := s.temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	if !it.HasNext() {
+		return process.Errorf(op, process.Conflict, "%s has not started yet; try again in a moment", workflowID)
+	}
+	ev, err := it.Next()
+	if err != nil {
+		return temporalError(op, err)
+	}
+	attrs := ev.GetWorkflowExecutionStartedEventAttributes()
+	if attrs == nil {
+		return process.Errorf(op, process.Internal, "the history of %s starts with %s", workflowID, ev.GetEventType())
+	}
+	if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), v); err != nil {
+		return process.E(op, process.Internal, err)
+	}
+	return nil
 }
 
 // draftPublished finds the draft.published entry of a stage.

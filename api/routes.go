@@ -10,6 +10,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.officeCalendarRoutes(mux)
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)
+	s.negotiationRoutes(mux)
 	s.subscriptionRoutes(mux)
 	s.silenceRoutes(mux)
 }

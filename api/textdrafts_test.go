@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -73,11 +74,13 @@ func TestPublishTextDrafts(t *testing.T) {
 	// A delegation's amendment to OP2, which the co-facilitators take.
 	op2 := rev0.Paragraphs[4].ID
 	_, err = stack.store.ProposeAmendment(ctx, id, text.Amendment{ID: "A1", Revision: 0, Kind: text.Replace,
-		Paragraph: op2, Text: "We commit to save lives at sea.", Sponsor: "MEX"}, now)
+		Paragraph: op2, Text: "We commit to save lives at sea.", Sponsor: "MEX"},
+		store.Act{By: "MEX", Role: string(MemberState), At: now, StageID: "zero"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stack.store.DecideAmendment(ctx, id, "A1", text.Decision{Outcome: text.Incorporated}); err != nil {
+	if _, err := stack.store.DecideAmendment(ctx, id, "A1", text.Decision{Outcome: text.Incorporated},
+		store.Act{By: "PGA", Role: string(PGAOffice), At: now, StageID: "zero"}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -60,6 +60,9 @@ type Options struct {
 	// Updates is how many contributions the naive run sends as Temporal
 	// updates [3000].
 	Updates int
+	// Negotiation is how many amendments and positions the negotiation
+	// run sends, half each [10000].
+	Negotiation int
 	// Reads is how long each read run lasts [5s].
 	Reads time.Duration
 	// BodyBytes is each contribution's body text [2048].
@@ -97,6 +100,7 @@ func (o Options) withDefaults() Options {
 	def(&o.Concurrency, 64)
 	def(&o.Contributions, 20000)
 	def(&o.Updates, 3000)
+	def(&o.Negotiation, 10000)
 	def(&o.BodyBytes, 2048)
 	if o.Reads <= 0 {
 		o.Reads = 5 * time.Second
@@ -140,6 +144,7 @@ type Report struct {
 	Naive       Figures // one Temporal update per contribution
 	Observer    Figures // an observer's status read through the API
 	Bare        Figures // a bare net/http handler serving a body of the same size
+	Negotiation Figures // Member States' amendments and positions on the text, each recorded
 	Process     simulate.Options
 	Whole       simulate.Figures // the whole process on a scaled clock
 	WholeCPU    time.Duration    // CPU time of the run while the whole process ran
@@ -205,6 +210,7 @@ func (r Report) Targets() []Target {
 		{"intake p99", "≤ 20ms", ms(r.Intake.P99), r.Intake.P99 > 0 && r.Intake.P99 <= 20*time.Millisecond},
 		{"observer ÷ bare net/http", "≥ 90%", fmt.Sprintf("%.0f%%", 100*r.ObserverShare()), r.ObserverShare() >= 0.9},
 		{"observer p99", "≤ 20ms", ms(r.Observer.P99), r.Observer.P99 > 0 && r.Observer.P99 <= 20*time.Millisecond},
+		{"amendments and positions", "≥ 1000/s", fmt.Sprintf("%.0f/s", r.Negotiation.PerSecond), r.Negotiation.PerSecond >= 1000},
 		{"whole process", "≤ 10s", w.Wall.Round(100 * time.Millisecond).String(), w.Wall > 0 && w.Wall <= 10*time.Second},
 		{"largest history", "≤ 10000 events", fmt.Sprint(w.Largest), w.Largest > 0 && w.Largest <= 10000},
 		{"replay of the largest", "≤ 1s", ms(w.Replay), w.Replay > 0 && w.Replay <= time.Second},
@@ -267,7 +273,9 @@ func (r Report) Write(out io.Writer) error {
 }
 
 // runs are the request runs in the order they ran.
-func (r Report) runs() []Figures { return []Figures{r.Intake, r.Limit, r.Naive, r.Observer, r.Bare} }
+func (r Report) runs() []Figures {
+	return []Figures{r.Intake, r.Limit, r.Naive, r.Observer, r.Bare, r.Negotiation}
+}
 
 func negotiationRounds(t *process.Template) int {
 	n := 0
@@ -460,6 +468,10 @@ func (b *bench) run(ctx context.Context) (Report, error) {
 	}
 	fmt.Fprintf(b.o.Progress, "bench: reads, %s each\n", b.o.Reads)
 	if r.Observer, r.Bare, err = b.reads(ctx); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(b.o.Progress, "bench: negotiation, %d amendments and positions\n", b.o.Negotiation)
+	if r.Negotiation, err = b.negotiation(ctx); err != nil {
 		return r, err
 	}
 	r.Process = b.o.Process

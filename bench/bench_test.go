@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded stack")
 	}
-	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Reads: 300 * time.Millisecond,
+	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Negotiation: 100, Reads: 300 * time.Millisecond,
 		Process: simulate.Options{Simulation: workflows.Simulation{Stakeholders: 20, ContributionsPerWindow: 5, AmendmentsPerRound: 2}}})
 	if err != nil {
 		t.Fatal(err)
@@ -30,8 +30,8 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s: %+v", f.Name, f)
 		}
 	}
-	if r.Intake.OK != 200 || r.Limit.OK != 200 || r.Naive.OK != 40 {
-		t.Errorf("intake %d, bare intake %d, naive %d requests", r.Intake.OK, r.Limit.OK, r.Naive.OK)
+	if r.Intake.OK != 200 || r.Limit.OK != 200 || r.Naive.OK != 40 || r.Negotiation.OK != 100 {
+		t.Errorf("intake %d, bare intake %d, naive %d, negotiation %d requests", r.Intake.OK, r.Limit.OK, r.Naive.OK, r.Negotiation.OK)
 	}
 	if r.Store != "sqlite" || r.LimitShare() <= 0 {
 		t.Errorf("store %q, intake ÷ bare intake %.2f", r.Store, r.LimitShare())
@@ -66,6 +66,7 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(r.Naive.PerSecond, "naive/s")
 		b.ReportMetric(r.Speedup(), "speedup")
 		b.ReportMetric(100*r.ObserverShare(), "observer-%")
+		b.ReportMetric(r.Negotiation.PerSecond, "negotiation/s")
 		b.ReportMetric(r.Whole.Wall.Seconds(), "process-s")
 		b.ReportMetric(float64(r.Whole.Largest), "largest-events")
 		b.ReportMetric(float64(r.Whole.Replay)/1e6, "replay-ms")

@@ -109,6 +109,44 @@ type Template struct {
 	// Appointments are the co-facilitators and chairs as the sources name
 	// them; the office appoints others as the process runs.
 	Appointments []Appointment `json:"appointments,omitempty"`
+	// Groups are the groups of States that negotiate the text with one
+	// voice, with their members as a public source lists them.
+	Groups []Group `json:"groups,omitempty"`
+}
+
+// Group is a group of Member States that sponsors amendments and takes
+// positions on the text as one delegation.
+type Group struct {
+	ID      string   `json:"id"` // e.g. "EU"; not a Member State's code
+	Name    string   `json:"name"`
+	Members []string `json:"members"` // ISO 3166-1 alpha-3
+	Source  string   `json:"source"`  // where the membership is public
+	AsOf    Date     `json:"asOf"`    // when the source's membership held
+}
+
+// Validate checks a group on its own.
+func (g Group) Validate() error {
+	bad := func(format string, args ...any) error {
+		return Errorf("process.Group.Validate", Invalid, "group %q: "+format, append([]any{g.ID}, args...)...)
+	}
+	switch {
+	case g.ID == "" || IsMemberState(g.ID):
+		return bad("its ID must be set and not a Member State's code")
+	case strings.TrimSpace(g.Name) == "":
+		return bad("no name")
+	case len(g.Members) == 0:
+		return bad("no members")
+	case strings.TrimSpace(g.Source) == "" || g.AsOf.IsZero():
+		return bad("a group's membership needs its source and the date it held (asOf)")
+	}
+	seen := make(map[string]bool, len(g.Members))
+	for _, m := range g.Members {
+		if !IsMemberState(m) || seen[m] {
+			return bad("member %q is not a Member State's ISO 3166-1 alpha-3 code or is listed twice", m)
+		}
+		seen[m] = true
+	}
+	return nil
 }
 
 // Appointment is a person the PGA appoints to lead a process: a
@@ -310,6 +348,15 @@ func (t *Template) Validate() error {
 		if err := a.Validate(); err != nil {
 			errs = append(errs, errors.Unwrap(err))
 		}
+	}
+	groups := map[string]bool{}
+	for _, g := range t.Groups {
+		if err := g.Validate(); err != nil {
+			errs = append(errs, errors.Unwrap(err))
+		} else if groups[g.ID] {
+			bad("group %s is declared twice", g.ID)
+		}
+		groups[g.ID] = true
 	}
 	seen := map[string]bool{}
 	for i, p := range t.Phases {

@@ -505,6 +505,15 @@ func TestValidateRejects(t *testing.T) {
 			s := stage(t, "conference")
 			s.Kind, s.Outcome = process.Endorsement, nil
 		}, "endorsement needs an outcome"},
+		{"group member not a State", func(t *process.Template) {
+			t.Groups = []process.Group{{ID: "EU", Name: "European Union", Members: []string{"FRA", "EUR"}, Source: "s", AsOf: process.Date{Time: day("2018-01-01")}}}
+		}, `group "EU": member "EUR" is not a Member State`},
+		{"group without source", func(t *process.Template) {
+			t.Groups = []process.Group{{ID: "EU", Name: "European Union", Members: []string{"FRA"}}}
+		}, `group "EU": a group's membership needs its source`},
+		{"group named as a State", func(t *process.Template) {
+			t.Groups = []process.Group{{ID: "FRA", Name: "France", Members: []string{"FRA"}, Source: "s", AsOf: process.Date{Time: day("2018-01-01")}}}
+		}, `group "FRA": its ID must be set and not a Member State's code`},
 		{"document without title", func(t *process.Template) {
 			stage(t, "launch").Documents = []process.Document{{Symbol: "A/1", Kind: "resolution"}}
 		}, "stage launch: a document has no title"},

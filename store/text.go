@@ -20,26 +20,32 @@ type Texts interface {
 	// latest. The same content again is a no-op and may issue a draft
 	// stored unissued (IssuedAt set); other content is a Conflict.
 	PutRevision(ctx context.Context, r Revision) (Revision, error)
+	// LatestRevision is the number of the process's latest revision, the
+	// one delegations amend; NotFound when it has none.
+	LatestRevision(ctx context.Context, processID string) (int, error)
 	// GetRevision returns a revision with its paragraphs and sources.
 	GetRevision(ctx context.Context, processID string, number int) (Revision, error)
 	// ProposeAmendment stores an amendment on the latest revision; the same
 	// amendment (process, ID, content) again returns the stored one.
-	ProposeAmendment(ctx context.Context, processID string, a text.Amendment, at time.Time) (Amendment, error)
+	// Each write below records what it changed in the process's record
+	// (TextEvents), in its own transaction; a write that changes nothing
+	// records nothing.
+	ProposeAmendment(ctx context.Context, processID string, a text.Amendment, act Act) (Amendment, error)
 	// Cosponsor adds party to an amendment's co-sponsors, or with joins
 	// false withdraws it; doing either twice is a no-op.
-	Cosponsor(ctx context.Context, processID, amendmentID, party string, joins bool) (Amendment, error)
+	Cosponsor(ctx context.Context, processID, amendmentID, party string, joins bool, act Act) (Amendment, error)
 	// DecideAmendment records the co-facilitators' decision, replacing an
 	// earlier one until the next revision is stored.
-	DecideAmendment(ctx context.Context, processID, amendmentID string, d text.Decision) (Amendment, error)
+	DecideAmendment(ctx context.Context, processID, amendmentID string, d text.Decision, act Act) (Amendment, error)
 	// TakePositions stores positions in one transaction: one per party and
 	// amendment, a later one replacing the earlier. Each outcome says
 	// whether that position replaced another; the same position again
 	// gives the outcome it gave first. Positions on a decided amendment
 	// are a Conflict.
-	TakePositions(ctx context.Context, processID string, ps []text.Position) ([]PositionTaken, error)
+	TakePositions(ctx context.Context, processID string, ps []text.Position, act Act) ([]PositionTaken, error)
 	// MarkParagraph marks a paragraph of the latest revision agreed ad
 	// ref, agreed or open, with a note; a later mark replaces it.
-	MarkParagraph(ctx context.Context, processID string, revision int, m ParagraphMark) error
+	MarkParagraph(ctx context.Context, processID string, revision int, m ParagraphMark, act Act) error
 	// Negotiation reads a revision with everything on it, in one
 	// transaction: what text.Compile takes (Negotiation.Compile).
 	Negotiation(ctx context.Context, processID string, revision int) (Negotiation, error)
@@ -50,6 +56,19 @@ type Texts interface {
 	// revision and then in revision order.
 	Informed(ctx context.Context, tracking string) ([]ParagraphVersion, error)
 }
+
+// Act is who changed the text and when: what the record says of a write.
+type Act struct {
+	By      string    // the party acting: a Member State, or whoever serves the process
+	Role    string    // the role of the token it acted with
+	At      time.Time // process time
+	StageID string    // the draft stage whose revision the change is on
+	// Simulated: a replay's simulated delegation acted, not the State named.
+	Simulated bool
+}
+
+// Actor is who acted, as the record says it.
+func (a Act) Actor() Actor { return Actor{By: a.By, Role: a.Role, Simulated: a.Simulated} }
 
 // Revision is a stored revision of a process's draft.
 type Revision struct {

@@ -39,7 +39,8 @@ type DB struct {
 
 	write, read *sql.DB
 	dialect     Dialect
-	intake      batcher // Submit's group commit
+	intake      batcher     // Submit's group commit
+	texts       textBatcher // the text's writes' group commit
 	// Statements prepared on each pool (prepared.go).
 	writeStmts, readStmts statements
 	quiet                 quietReceipts
@@ -128,7 +129,7 @@ func (db *DB) updateOne(ctx context.Context, op string, missing error, query str
 
 // lock holds the dialect's lock on key until tx ends. Every writer that
 // reads a row and writes depending on it takes the lock for that row first.
-func (db *DB) lock(ctx context.Context, tx *sql.Tx, key string) error {
+func (db *DB) lock(ctx context.Context, tx execer, key string) error {
 	if db.dialect.Lock == "" {
 		return nil
 	}

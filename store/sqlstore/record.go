@@ -20,38 +20,50 @@ func (db *DB) Append(ctx context.Context, ev process.RecordEvent) (process.Recor
 	if err := required(op, "process id", ev.ProcessID, "key", ev.Key, "event", ev.Event); err != nil {
 		return process.RecordEntry{}, err
 	}
+	var e process.RecordEntry
+	err := db.inTx(ctx, op, func(tx *sql.Tx) (err error) {
+		e, err = db.appendTx(ctx, tx, ev, nil)
+		return err
+	})
+	return e, err
+}
+
+// appendTx appends ev in tx, so that a write and its record entry commit
+// together. With keyAt, ev's key is keyAt(the entry's seq): for changes
+// whose retries the caller tells apart itself, each recorded anew.
+func (db *DB) appendTx(ctx context.Context, tx execer, ev process.RecordEvent, keyAt func(seq int64) string) (process.RecordEntry, error) {
 	// What is hashed must be what is stored: UTC, without a monotonic reading.
 	ev.At = ev.At.UTC()
-	var e process.RecordEntry
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
-		if err := db.lock(ctx, tx, "record/"+ev.ProcessID); err != nil {
-			return err
-		}
+	if err := db.lock(ctx, tx, "record/"+ev.ProcessID); err != nil {
+		return process.RecordEntry{}, err
+	}
+	if keyAt == nil {
 		stored, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM record
 			WHERE process_id = $1 AND event_key = $2`, ev.ProcessID, ev.Key))
 		switch {
 		case err == nil:
-			e = stored
-			return nil
+			return stored, nil
 		case !errors.Is(err, sql.ErrNoRows):
-			return err
+			return stored, err
 		}
-		var prev *process.RecordEntry
-		last, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM record
-			WHERE process_id = $1 ORDER BY seq DESC LIMIT 1`, ev.ProcessID))
-		switch {
-		case err == nil:
-			prev = &last
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		e = process.Chain(prev, ev, time.Now().UTC())
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO record (process_id, seq, event_key, stage_id, event, event_at, data, recorded_at, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			e.ProcessID, e.Seq, e.Key, e.StageID, e.Event, stamp(e.At), e.Data, stamp(e.RecordedAt), e.PrevHash, e.Hash)
-		return err
-	})
+	}
+	var prev *process.RecordEntry
+	last, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM record
+		WHERE process_id = $1 ORDER BY seq DESC LIMIT 1`, ev.ProcessID))
+	switch {
+	case err == nil:
+		prev = &last
+	case !errors.Is(err, sql.ErrNoRows):
+		return last, err
+	}
+	if keyAt != nil {
+		ev.Key = keyAt(last.Seq + 1)
+	}
+	e := process.Chain(prev, ev, time.Now().UTC())
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO record (process_id, seq, event_key, stage_id, event, event_at, data, recorded_at, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.ProcessID, e.Seq, e.Key, e.StageID, e.Event, stamp(e.At), e.Data, stamp(e.RecordedAt), e.PrevHash, e.Hash)
 	return e, err
 }
 

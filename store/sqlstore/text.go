@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -235,6 +236,19 @@ func (s scanJSON) Scan(src any) error {
 	return json.Unmarshal(b, s.v)
 }
 
+// LatestRevision is the number of the process's latest revision.
+func (db *DB) LatestRevision(ctx context.Context, processID string) (int, error) {
+	const op = "store.LatestRevision"
+	var latest sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(number) FROM text_revisions WHERE process_id = $1`, processID).Scan(&latest); err != nil {
+		return 0, db.fail(op, err)
+	}
+	if !latest.Valid {
+		return 0, notFound(op, "%s has no revision of its text", processID)
+	}
+	return int(latest.Int64), nil
+}
+
 // GetRevision returns a revision with its paragraphs and sources.
 func (db *DB) GetRevision(ctx context.Context, processID string, number int) (store.Revision, error) {
 	const op = "store.GetRevision"
@@ -290,15 +304,54 @@ func onLatest(ctx context.Context, q querier, op, processID string, number int) 
 	return nil
 }
 
+// recordText appends a text event to the process's record in tx, with
+// payload as its data. An event that happens once per subject is keyed by
+// it; any other is keyed by its place in the chain too, since its writer
+// records it only when it changes something.
+func (db *DB) recordText(ctx context.Context, tx execer, processID string, act store.Act, event, subject string, once bool,
+	payload any) error {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	ev := process.RecordEvent{ProcessID: processID, Key: event + "/" + subject, StageID: act.StageID, Event: event,
+		At: act.At, Data: string(data)}
+	var keyAt func(int64) string
+	if !once {
+		keyAt = func(seq int64) string { return fmt.Sprintf("%s/%s@%d", event, subject, seq) }
+	}
+	_, err = db.appendTx(ctx, tx, ev, keyAt)
+	return err
+}
+
+func validateAct(op string, act store.Act) error {
+	if act.At.IsZero() {
+		return invalid(op, "the act has no time")
+	}
+	return required(op, "acting party", act.By)
+}
+
+// sha256Hex is the hex SHA-256 of s, or empty for an empty s.
+func sha256Hex(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
 // ProposeAmendment stores an amendment on the latest revision.
-func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Amendment, at time.Time) (store.Amendment, error) {
+func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Amendment, act store.Act) (store.Amendment, error) {
 	const op = "store.ProposeAmendment"
 	if err := required(op, "process id", processID, "amendment id", a.ID, "sponsor", a.Sponsor, "kind", string(a.Kind)); err != nil {
 		return store.Amendment{}, err
 	}
+	if err := validateAct(op, act); err != nil {
+		return store.Amendment{}, err
+	}
 	sum := contentHash(a)
 	var stored store.Amendment
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -330,7 +383,7 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 				part, text, edits, sponsor, cites, sha256, proposed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			processID, a.ID, a.Revision, a.Kind, a.Paragraph, a.Part, a.Text, jsonList(a.Edits), a.Sponsor, jsonList(a.Cites),
-			sum, stamp(at)); err != nil {
+			sum, stamp(act.At)); err != nil {
 			return err
 		}
 		for _, c := range a.CoSponsors {
@@ -338,13 +391,23 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 				return err
 			}
 		}
+		var edits string
+		if len(a.Edits) > 0 {
+			edits = sha256Hex(jsonList(a.Edits))
+		}
+		if err := db.recordText(ctx, tx, processID, act, store.EventAmendmentProposed, a.ID, true, store.AmendmentProposed{
+			Actor: act.Actor(), Amendment: a.ID, Revision: a.Revision, Kind: a.Kind, Paragraph: a.Paragraph, Part: a.Part,
+			Sponsor: a.Sponsor, CoSponsors: a.CoSponsors, Cites: a.Cites, TextSHA256: sha256Hex(a.Text), EditsSHA256: edits,
+		}); err != nil {
+			return err
+		}
 		stored, _, err = readAmendment(ctx, tx, op, processID, a.ID)
 		return err
 	})
 	return stored, err
 }
 
-func setCosponsor(ctx context.Context, tx *sql.Tx, processID, amendmentID, party string, joins bool) error {
+func setCosponsor(ctx context.Context, tx execer, processID, amendmentID, party string, joins bool) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO text_cosponsors (process_id, amendment_id, party, withdrawn) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (process_id, amendment_id, party) DO UPDATE SET withdrawn = excluded.withdrawn`,
 		processID, amendmentID, party, !joins)
@@ -409,10 +472,13 @@ func readCosponsors(ctx context.Context, q querier, processID string, as []store
 
 // changeAmendment runs change on an amendment of the latest revision under
 // the process's text lock and returns the amendment as it then stands.
-func (db *DB) changeAmendment(ctx context.Context, op, processID, id string,
-	change func(tx *sql.Tx, a store.Amendment) error) (store.Amendment, error) {
+func (db *DB) changeAmendment(ctx context.Context, op, processID, id string, act store.Act,
+	change func(ctx context.Context, tx execer, a store.Amendment) error) (store.Amendment, error) {
 	var a store.Amendment
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	if err := validateAct(op, act); err != nil {
+		return a, err
+	}
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -423,7 +489,7 @@ func (db *DB) changeAmendment(ctx context.Context, op, processID, id string,
 		if err := onLatest(ctx, tx, op, processID, a.Revision); err != nil {
 			return err
 		}
-		if err := change(tx, a); err != nil {
+		if err := change(ctx, tx, a); err != nil {
 			return err
 		}
 		a, _, err = readAmendment(ctx, tx, op, processID, id)
@@ -433,24 +499,34 @@ func (db *DB) changeAmendment(ctx context.Context, op, processID, id string,
 }
 
 // Cosponsor adds or withdraws a co-sponsor.
-func (db *DB) Cosponsor(ctx context.Context, processID, amendmentID, party string, joins bool) (store.Amendment, error) {
+func (db *DB) Cosponsor(ctx context.Context, processID, amendmentID, party string, joins bool, act store.Act) (store.Amendment, error) {
 	const op = "store.Cosponsor"
 	if err := required(op, "party", party); err != nil {
 		return store.Amendment{}, err
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, func(tx *sql.Tx, a store.Amendment) error {
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx execer, a store.Amendment) error {
 		switch {
 		case party == a.Sponsor:
 			return invalid(op, "%s sponsors amendment %s", party, a.ID)
 		case !joins && !slices.Contains(a.CoSponsors, party) && !slices.Contains(a.Withdrawn, party):
 			return invalid(op, "%s does not co-sponsor amendment %s", party, a.ID)
+		case joins && slices.Contains(a.CoSponsors, party), !joins && slices.Contains(a.Withdrawn, party):
+			return nil
 		}
-		return setCosponsor(ctx, tx, processID, a.ID, party, joins)
+		if err := setCosponsor(ctx, tx, processID, a.ID, party, joins); err != nil {
+			return err
+		}
+		event := store.EventCosponsorJoined
+		if !joins {
+			event = store.EventCosponsorWithdrew
+		}
+		return db.recordText(ctx, tx, processID, act, event, a.ID+"/"+party, false,
+			store.CosponsorChanged{Actor: act.Actor(), Amendment: a.ID, Party: party})
 	})
 }
 
 // DecideAmendment records the co-facilitators' decision.
-func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string, d text.Decision) (store.Amendment, error) {
+func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string, d text.Decision, act store.Act) (store.Amendment, error) {
 	const op = "store.DecideAmendment"
 	switch {
 	case d.Outcome != text.Pending && d.Outcome != text.Incorporated && d.Outcome != text.Merged && d.Outcome != text.NotRetained:
@@ -458,16 +534,25 @@ func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string
 	case (d.Outcome == text.Merged) != (d.Text != ""):
 		return store.Amendment{}, invalid(op, "a merged amendment, and only one, carries the wording it is merged into")
 	}
-	return db.changeAmendment(ctx, op, processID, amendmentID, func(tx *sql.Tx, a store.Amendment) error {
-		_, err := tx.ExecContext(ctx, `UPDATE text_amendments SET outcome = $1, note = $2, merged_text = $3
-			WHERE process_id = $4 AND amendment_id = $5`, d.Outcome, d.Note, d.Text, processID, a.ID)
-		return err
+	return db.changeAmendment(ctx, op, processID, amendmentID, act, func(ctx context.Context, tx execer, a store.Amendment) error {
+		if a.Decision == d {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE text_amendments SET outcome = $1, note = $2, merged_text = $3
+			WHERE process_id = $4 AND amendment_id = $5`, d.Outcome, d.Note, d.Text, processID, a.ID); err != nil {
+			return err
+		}
+		return db.recordText(ctx, tx, processID, act, store.EventAmendmentDecided, a.ID, false, store.AmendmentDecided{
+			Actor: act.Actor(), Amendment: a.ID, Outcome: d.Outcome, Note: d.Note, TextSHA256: sha256Hex(d.Text)})
 	})
 }
 
 // TakePositions stores positions in one transaction.
-func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Position) ([]store.PositionTaken, error) {
+func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Position, act store.Act) ([]store.PositionTaken, error) {
 	const op = "store.TakePositions"
+	if err := validateAct(op, act); err != nil {
+		return nil, err
+	}
 	for i, p := range ps {
 		switch {
 		case p.Party == "" || p.Amendment == "":
@@ -477,7 +562,7 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 		}
 	}
 	taken := make([]store.PositionTaken, len(ps))
-	err := db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err := db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -496,8 +581,14 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 				}
 				open[p.Amendment] = true
 			}
+			var changed bool
 			var err error
-			if taken[i], err = takePosition(ctx, tx, processID, p); err != nil {
+			if taken[i], changed, err = takePosition(ctx, tx, processID, p); err != nil || !changed {
+				return err
+			}
+			if err := db.recordText(ctx, tx, processID, act, store.EventPositionTaken, p.Amendment+"/"+p.Party, false,
+				store.PositionTakenEvent{Actor: act.Actor(), Amendment: p.Amendment, Party: p.Party, Stance: p.Stance,
+					StatementSHA256: sha256Hex(p.Statement), Replaces: taken[i].Replaced}); err != nil {
 				return err
 			}
 		}
@@ -509,7 +600,8 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 	return taken, nil
 }
 
-func takePosition(ctx context.Context, tx *sql.Tx, processID string, p text.Position) (store.PositionTaken, error) {
+// takePosition stores p and says whether that changed anything.
+func takePosition(ctx context.Context, tx execer, processID string, p text.Position) (store.PositionTaken, bool, error) {
 	t := store.PositionTaken{Position: p}
 	var stance text.Stance
 	var statement string
@@ -517,7 +609,7 @@ func takePosition(ctx context.Context, tx *sql.Tx, processID string, p text.Posi
 		WHERE process_id = $1 AND amendment_id = $2 AND party = $3`, processID, p.Amendment, p.Party).Scan(&stance, &statement, &t.Replaced)
 	switch {
 	case err == nil && stance == p.Stance && statement == p.Statement:
-		return t, nil // a retry: the outcome it had
+		return t, false, nil // a retry: the outcome it had
 	case err == nil:
 		t.Replaced = true
 		_, err = tx.ExecContext(ctx, `UPDATE text_positions SET stance = $1, statement = $2, replaced = $3
@@ -526,16 +618,19 @@ func takePosition(ctx context.Context, tx *sql.Tx, processID string, p text.Posi
 		_, err = tx.ExecContext(ctx, `INSERT INTO text_positions (process_id, amendment_id, party, stance, statement, replaced)
 			VALUES ($1, $2, $3, $4, $5, $6)`, processID, p.Amendment, p.Party, p.Stance, p.Statement, false)
 	}
-	return t, err
+	return t, true, err
 }
 
 // MarkParagraph marks a paragraph of the latest revision.
-func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int, m store.ParagraphMark) error {
+func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int, m store.ParagraphMark, act store.Act) error {
 	const op = "store.MarkParagraph"
 	if m.Status != text.Open && m.Status != text.AgreedAdRef && m.Status != text.Agreed {
 		return invalid(op, "status %q: open, agreed ad ref or agreed", m.Status)
 	}
-	return db.inTx(ctx, op, func(tx *sql.Tx) error {
+	if err := validateAct(op, act); err != nil {
+		return err
+	}
+	return db.inTextTx(ctx, op, processID, func(ctx context.Context, tx execer) error {
 		if err := db.lock(ctx, tx, textLock(processID)); err != nil {
 			return err
 		}
@@ -547,11 +642,23 @@ func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int,
 			processID, revision, m.Paragraph); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO text_marks (process_id, revision, paragraph_id, status, note)
+		var was store.ParagraphMark
+		err := tx.QueryRowContext(ctx, `SELECT paragraph_id, status, note FROM text_marks
+			WHERE process_id = $1 AND revision = $2 AND paragraph_id = $3`, processID, revision, m.Paragraph).Scan(&was.Paragraph, &was.Status, &was.Note)
+		switch {
+		case err == nil && was == m:
+			return nil
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO text_marks (process_id, revision, paragraph_id, status, note)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (process_id, revision, paragraph_id) DO UPDATE SET status = excluded.status, note = excluded.note`,
-			processID, revision, m.Paragraph, m.Status, m.Note)
-		return err
+			processID, revision, m.Paragraph, m.Status, m.Note); err != nil {
+			return err
+		}
+		return db.recordText(ctx, tx, processID, act, store.EventParagraphMarked, fmt.Sprintf("%d/%s", revision, m.Paragraph), false,
+			store.ParagraphMarked{Actor: act.Actor(), Revision: revision, Paragraph: m.Paragraph, Status: m.Status, Note: m.Note})
 	})
 }
 

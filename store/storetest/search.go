@@ -33,7 +33,7 @@ func searchFixture(t testing.TB, s store.Store) *negotiation {
 		}
 	}
 	_, err := s.ProposeAmendment(ctx, "gcm-2018", text.Amendment{ID: "A1", Kind: text.EditWords, Paragraph: n.op2,
-		Edits: []text.Edit{{Old: "strengthen", New: "strengthen, with data on remittances,"}}, Sponsor: "PHL"}, during)
+		Edits: []text.Edit{{Old: "strengthen", New: "strengthen, with data on remittances,"}}, Sponsor: "PHL"}, actOf("PHL"))
 	check(t, err)
 	return n
 }

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Revisions", testRevisions},
 		{"TextAmendments", testTextAmendments},
 		{"Positions", testPositions},
+		{"TextConcurrent", testTextConcurrent},
 		{"NextRevision", testNextRevision},
 		{"Search", testSearch},
 	}

@@ -1,0 +1,75 @@
+package store
+
+import "github.com/compact-un/compact/text"
+
+// The record's events of the negotiated text, each with its payload below.
+// Payloads carry IDs, kinds and parties, and the SHA-256 of long wording
+// rather than the wording, which the text store keeps.
+const (
+	EventAmendmentProposed = "amendment.proposed"
+	EventCosponsorJoined   = "amendment.cosponsor-joined"
+	EventCosponsorWithdrew = "amendment.cosponsor-withdrew"
+	EventAmendmentDecided  = "amendment.decided"
+	EventPositionTaken     = "position.taken"
+	EventParagraphMarked   = "paragraph.marked"
+)
+
+// Actor is who made a change to the text, as each payload says it; a
+// replay's simulated delegations are marked so.
+type Actor struct {
+	By        string `json:"by"`
+	Role      string `json:"role"`
+	Simulated bool   `json:"simulated,omitempty"`
+}
+
+// AmendmentProposed is the payload of amendment.proposed.
+type AmendmentProposed struct {
+	Actor
+	Amendment   string             `json:"amendment"`
+	Revision    int                `json:"revision"`
+	Kind        text.AmendmentKind `json:"kind"`
+	Paragraph   string             `json:"paragraph,omitempty"`
+	Part        text.Part          `json:"part,omitempty"`
+	Sponsor     string             `json:"sponsor"`
+	CoSponsors  []string           `json:"coSponsors,omitempty"`
+	Cites       []string           `json:"cites,omitempty"`
+	TextSHA256  string             `json:"textSha256,omitempty"`  // of the text it proposes
+	EditsSHA256 string             `json:"editsSha256,omitempty"` // of its edits' JSON
+}
+
+// CosponsorChanged is the payload of amendment.cosponsor-joined and
+// amendment.cosponsor-withdrew.
+type CosponsorChanged struct {
+	Actor
+	Amendment string `json:"amendment"`
+	Party     string `json:"party"`
+}
+
+// AmendmentDecided is the payload of amendment.decided.
+type AmendmentDecided struct {
+	Actor
+	Amendment  string       `json:"amendment"`
+	Outcome    text.Outcome `json:"outcome"`
+	Note       string       `json:"note,omitempty"`
+	TextSHA256 string       `json:"textSha256,omitempty"` // of the wording it is merged into
+}
+
+// PositionTakenEvent is the payload of position.taken.
+type PositionTakenEvent struct {
+	Actor
+	Amendment       string      `json:"amendment"`
+	Party           string      `json:"party"`
+	Stance          text.Stance `json:"stance"`
+	StatementSHA256 string      `json:"statementSha256,omitempty"`
+	// Replaces: the party's earlier position on the amendment no longer stands.
+	Replaces bool `json:"replaces,omitempty"`
+}
+
+// ParagraphMarked is the payload of paragraph.marked.
+type ParagraphMarked struct {
+	Actor
+	Revision  int         `json:"revision"`
+	Paragraph string      `json:"paragraph"`
+	Status    text.Status `json:"status"`
+	Note      string      `json:"note,omitempty"`
+}
