@@ -14,6 +14,13 @@ const (
 	EventParagraphMarked   = "paragraph.marked"
 )
 
+// TextEvents are the negotiated text's events. The store records them with
+// each write, by the thousand in a round: observers follow them in the
+// record, its feed and its event stream; they are not sent to subscribers
+// as messages, as the workflows' events are.
+var TextEvents = []string{EventAmendmentProposed, EventCosponsorJoined, EventCosponsorWithdrew,
+	EventAmendmentDecided, EventPositionTaken, EventParagraphMarked}
+
 // Actor is who made a change to the text, as each payload says it; a
 // replay's simulated delegations are marked so.
 type Actor struct {
