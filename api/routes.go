@@ -10,4 +10,5 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)
 	s.subscriptionRoutes(mux)
+	s.textRoutes(mux)
 }

@@ -1,0 +1,506 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/text"
+	"github.com/compact-un/compact/wire"
+)
+
+const textZeroDraft = `# Global compact for safe, orderly and regular migration
+
+PP1. Reaffirming the New York Declaration for Refugees and Migrants,
+
+1. This Global Compact rests on the purposes and principles of the Charter.
+
+2. We commit to strengthen the global evidence base on international migration.
+(a) Elaborate a comprehensive strategy for improving migration data;
+
+3. We commit to save lives and establish coordinated international efforts on missing migrants.
+`
+
+// textFixture is a negotiation written straight to the store: revision 0
+// issued, amended (A1 to A3) and decided; revision 1 made from it, issued,
+// with amendment B1 on it; revision 2, a draft not yet issued, with OP1 and
+// OP2 swapped. MEX's contribution informs OP1; BRA's was withdrawn.
+type textFixture struct {
+	id              string
+	mex, bra        string // contributions' tracking numbers
+	title, op1, op2 string // paragraph IDs
+	op2a, op3       string
+}
+
+// putTextFixture is the one place the tests write the text, through the
+// store's write methods.
+func putTextFixture(t *testing.T) textFixture {
+	t.Helper()
+	ctx := context.Background()
+	st := stack.store
+	id, code := uniqueID("text")
+	f := textFixture{id: id}
+	now := time.Now().UTC()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(st.PutProcess(ctx, process.Process{ID: id, TemplateID: "test", Title: "Text " + id, Code: code,
+		Phase: "negotiations", Status: "running", CreatedAt: now}))
+	check(st.PutWindow(ctx, process.ContributionWindow{ProcessID: id, StageID: "ts1", Code: "TS1", State: process.WindowOpen,
+		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour), Public: true, Purpose: process.ForContributions}))
+	for _, party := range []string{"MEX", "BRA"} {
+		r, err := st.Submit(ctx, process.Submission{ProcessID: id, StageID: "ts1", Party: party, Role: "member-state",
+			IdempotencyKey: newKey(), Title: "Contribution of " + party,
+			Body: "Remittances matter to " + party + "; cheaper remittances save families money."}, now)
+		check(err)
+		if party == "MEX" {
+			f.mex = r.Tracking
+		} else {
+			f.bra = r.Tracking
+		}
+	}
+	check(st.Withdraw(ctx, f.bra, "BRA"))
+
+	zero, err := text.Parse(textZeroDraft)
+	check(err)
+	text.Identify(nil, zero)
+	f.title, f.op1, f.op2, f.op2a, f.op3 = zero.Paragraphs[0].ID, zero.Paragraphs[2].ID, zero.Paragraphs[3].ID,
+		zero.Paragraphs[4].ID, zero.Paragraphs[5].ID
+	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: *zero, Language: "en", IssuedAt: now,
+		Sources: []text.Source{{ID: f.op1, Change: text.Added, Contributions: []string{f.mex}}}})
+	check(err)
+	for _, a := range []text.Amendment{
+		{ID: "A1", Kind: text.Replace, Paragraph: f.op1, Text: "This Compact rests on the Charter of the United Nations.",
+			Sponsor: "MEX", CoSponsors: []string{"ARG"}, Cites: []string{f.mex}},
+		{ID: "A2", Kind: text.Delete, Paragraph: f.op1, Sponsor: "USA"},
+		{ID: "A3", Kind: text.EditWords, Paragraph: f.op3, Edits: []text.Edit{{Old: "save lives", New: "save lives at sea"}}, Sponsor: "ITA"},
+	} {
+		_, err := st.ProposeAmendment(ctx, id, a, now)
+		check(err)
+	}
+	_, err = st.TakePositions(ctx, id, []text.Position{
+		{Party: "ARG", Amendment: "A1", Stance: text.Support},
+		{Party: "USA", Amendment: "A1", Stance: text.Oppose, Statement: "The Charter needs no restating."},
+		{Party: "CHN", Amendment: "A2", Stance: text.Reservation},
+	})
+	check(err)
+	check(st.MarkParagraph(ctx, id, 0, store.ParagraphMark{Paragraph: f.op2, Status: text.AgreedAdRef, Note: "subject to capitals"}))
+	_, err = st.DecideAmendment(ctx, id, "A1", text.Decision{Outcome: text.Incorporated})
+	check(err)
+	_, err = st.DecideAmendment(ctx, id, "A2", text.Decision{Outcome: text.NotRetained, Note: "no support"})
+	check(err)
+	_, err = st.DecideAmendment(ctx, id, "A3", text.Decision{Outcome: text.Incorporated})
+	check(err)
+
+	neg, err := st.Negotiation(ctx, id, 0)
+	check(err)
+	c, err := neg.Compile()
+	check(err)
+	one, sources, err := c.Next()
+	check(err)
+	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: *one, Language: "en", IssuedAt: now, Sources: sources})
+	check(err)
+	_, err = st.ProposeAmendment(ctx, id, text.Amendment{ID: "B1", Revision: 1, Kind: text.InsertAfter, Paragraph: f.op3,
+		Text: "We commit to dignified return and readmission.", Sponsor: "EGY", CoSponsors: []string{"MAR"}}, now)
+	check(err)
+	_, err = st.Cosponsor(ctx, id, "B1", "MAR", false)
+	check(err)
+	_, err = st.TakePositions(ctx, id, []text.Position{{Party: "FRA", Amendment: "B1", Stance: text.Support}})
+	check(err)
+
+	two := text.Revision{Number: 2, Paragraphs: slices.Clone(one.Paragraphs)}
+	i, j := two.Index(f.op1), two.Index(f.op2)
+	two.Paragraphs[i], two.Paragraphs[j] = two.Paragraphs[j], two.Paragraphs[i]
+	two.Paragraphs[len(two.Paragraphs)-1].Text += " Unissued zanzibar wording."
+	two.Renumber()
+	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: two, Language: "en"})
+	check(err)
+	return f
+}
+
+// newUnlimitedAPIServer is the API without its rate limits, for tests
+// that read more than a client may.
+func newUnlimitedAPIServer(t testing.TB) *apiServer {
+	t.Helper()
+	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks, Limits: Limits{NoRateLimits: true}})
+	hs := httptest.NewServer(traffic.Check(s.Handler()))
+	t.Cleanup(hs.Close)
+	return &apiServer{t: t, hs: hs, s: s}
+}
+
+// wellFormed reads an XML document through.
+func wellFormed(t *testing.T, b []byte) {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v\n%s", err, b)
+		}
+	}
+}
+
+func wantDetail(t *testing.T, what string, res response, status int, detail string) {
+	t.Helper()
+	wantStatus(t, what, res, status)
+	var p wire.Problem
+	res.JSON(t, &p)
+	if !strings.Contains(res.Header.Get("Content-Type"), "application/problem+json") || !strings.Contains(p.Detail, detail) {
+		t.Errorf("%s: %s %q, want problem+json saying %q", what, res.Header.Get("Content-Type"), p.Detail, detail)
+	}
+}
+
+func TestTextRevisions(t *testing.T) {
+	a := newAPIServer(t)
+	f := putTextFixture(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	base := "/v1/processes/" + f.id + "/text/revisions/"
+
+	res := a.do("GET", base+"1", "", nil)
+	wantStatus(t, "revision 1", res, http.StatusOK)
+	one := jsonOf[wire.TextRevision](t, res)
+	rev := one
+	if rev.Number != 1 || rev.IssuedAt.IsZero() || rev.Language != "en" || len(rev.Paragraphs) != 6 {
+		t.Fatalf("revision 1: %+v", rev)
+	}
+	if p := rev.Paragraphs[2]; p.ID != f.op1 || p.Label != "OP1" || p.Text != "This Compact rests on the Charter of the United Nations." {
+		t.Errorf("OP1 of revision 1: %+v", p)
+	}
+	if i := slices.IndexFunc(rev.Sources, func(s text.Source) bool { return s.ID == f.op1 }); i < 0 ||
+		!slices.Equal(rev.Sources[i].Amendments, []string{"A1"}) || !slices.Equal(rev.Sources[i].Contributions, []string{f.mex}) {
+		t.Errorf("sources of revision 1: %+v", rev.Sources)
+	}
+
+	// Revision 2 is a draft: not found but by those who serve the process.
+	wantStatus(t, "unissued draft, observer", a.do("GET", base+"2", "", nil), http.StatusNotFound)
+	res = a.do("GET", base+"2", pga, nil)
+	wantStatus(t, "unissued draft, PGA", res, http.StatusOK)
+	rev = jsonOf[wire.TextRevision](t, res)
+	if !rev.IssuedAt.IsZero() || rev.Paragraphs[2].ID != f.op2 {
+		t.Errorf("revision 2 for the PGA: %+v", rev)
+	}
+
+	// Markdown and Akoma Ntoso give the same paragraphs back.
+	res = a.do("GET", base+"1?format=markdown", "", nil)
+	wantStatus(t, "markdown", res, http.StatusOK)
+	md, err := text.Parse(string(res.Body))
+	if err != nil || len(md.Paragraphs) != 6 || md.Paragraphs[2].Text != "This Compact rests on the Charter of the United Nations." {
+		t.Errorf("markdown read back: %v %+v\n%s", err, md, res.Body)
+	}
+	for _, how := range []struct{ query, accept string }{{"?format=akn", ""}, {"", "application/akn+xml"}} {
+		res = a.do("GET", base+"1"+how.query, "", nil, "Accept", how.accept)
+		wantStatus(t, "akn "+how.query+how.accept, res, http.StatusOK)
+		if ct := res.Header.Get("Content-Type"); ct != "application/akn+xml" {
+			t.Errorf("akn: Content-Type %q", ct)
+		}
+		wellFormed(t, res.Body)
+		back, err := text.ImportRevision(res.Body)
+		if err != nil {
+			t.Fatalf("ImportRevision: %v\n%s", err, res.Body)
+		}
+		if back.Number != 1 || len(back.Paragraphs) != 6 {
+			t.Fatalf("read back: %+v", back)
+		}
+		for i, p := range back.Paragraphs {
+			if q := one.Paragraphs[i]; p.ID != q.ID || p.Text != q.Text || p.Num != q.Num {
+				t.Errorf("paragraph %d read back %+v, want %+v", i, p, q)
+			}
+		}
+		if !bytes.Contains(res.Body, []byte("/akn/un/doc/draft/unga/")) {
+			t.Errorf("no AKN4UN work IRI in\n%s", res.Body)
+		}
+	}
+
+	wantDetail(t, "format", a.do("GET", base+"1?format=pdf", "", nil), http.StatusBadRequest, `format="pdf"`)
+	wantDetail(t, "revision", a.do("GET", base+"first", "", nil), http.StatusBadRequest, `revision="first"`)
+	wantStatus(t, "revision 9", a.do("GET", base+"9", "", nil), http.StatusNotFound)
+	wantStatus(t, "no process", a.do("GET", "/v1/processes/no-such-process/text/revisions/0", "", nil), http.StatusNotFound)
+}
+
+func TestTextCompilation(t *testing.T) {
+	a := newAPIServer(t)
+	f := putTextFixture(t)
+	cofac := a.token(CoFacilitator, "MEX", f.id)
+	path := "/v1/processes/" + f.id + "/text/compilation"
+
+	res := a.do("GET", path+"?revision=0", "", nil)
+	wantStatus(t, "compilation 0", res, http.StatusOK)
+	c := jsonOf[wire.TextCompilation](t, res)
+	op1 := c.Entries[2]
+	if op1.Paragraph.ID != f.op1 || len(op1.Proposals) != 2 {
+		t.Fatalf("OP1 of compilation 0: %+v", op1)
+	}
+	a1, a2 := op1.Proposals[0], op1.Proposals[1]
+	if a1.Amendment.ID != "A1" || a1.Alt != 1 || a1.Decision.Outcome != text.Incorporated ||
+		!slices.Equal(a1.Support, []string{"ARG"}) || !slices.Equal(a1.Oppose, []string{"USA"}) ||
+		a2.Amendment.ID != "A2" || a2.Alt != 0 || !slices.Equal(a2.Reservation, []string{"CHN"}) {
+		t.Errorf("OP1's proposals: %+v", op1.Proposals)
+	}
+	if e := c.Entries[3]; e.Status != text.AgreedAdRef || e.Note != "subject to capitals" {
+		t.Errorf("OP2's mark: %+v", e)
+	}
+
+	// The latest: revision 1 for an observer, the draft for the co-facilitator.
+	res = a.do("GET", path, "", nil)
+	wantStatus(t, "latest, observer", res, http.StatusOK)
+	c = jsonOf[wire.TextCompilation](t, res)
+	if c.Revision != 1 || len(c.Entries[5].Proposals) != 1 || c.Entries[5].Proposals[0].Amendment.ID != "B1" {
+		t.Errorf("latest compilation for an observer: revision %d, %+v", c.Revision, c.Entries)
+	}
+	res = a.do("GET", path, cofac, nil)
+	c = jsonOf[wire.TextCompilation](t, res)
+	if c.Revision != 2 {
+		t.Errorf("latest compilation for the co-facilitator: revision %d", c.Revision)
+	}
+
+	res = a.do("GET", path+"?revision=0&format=text", "", nil)
+	wantStatus(t, "text", res, http.StatusOK)
+	for _, want := range []string{
+		"    Alt 1: [This Compact rests on the Charter of the United Nations.] — MEX, ARG (A1; support 1, oppose 1, reservations 0) — incorporated\n",
+		"    [delete] — USA (A2; support 0, oppose 0, reservations 1) — not retained: no support\n",
+		"2. [agreed ad ref] We commit",
+	} {
+		if !strings.Contains(string(res.Body), want) {
+			t.Errorf("rolling text lacks %q:\n%s", want, res.Body)
+		}
+	}
+	res = a.do("GET", path+"?revision=0&format=akn", "", nil)
+	wantStatus(t, "akn", res, http.StatusOK)
+	wellFormed(t, res.Body)
+	if !bytes.Contains(res.Body, []byte(`eId="amdt_A1"`)) {
+		t.Errorf("the compilation's AKN has no proposal A1:\n%s", res.Body)
+	}
+
+	wantStatus(t, "draft's compilation, observer", a.do("GET", path+"?revision=2", "", nil), http.StatusNotFound)
+	wantDetail(t, "revision=-1", a.do("GET", path+"?revision=-1", "", nil), http.StatusBadRequest, `revision="-1"`)
+	wantDetail(t, "format=markdown", a.do("GET", path+"?format=markdown", "", nil), http.StatusBadRequest, "want json or akn or text")
+	id, _ := uniqueID("textless")
+	if err := stack.store.PutProcess(context.Background(), process.Process{ID: id, TemplateID: "test", Title: id, Code: "X",
+		Phase: "negotiations", Status: "running", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	wantDetail(t, "no text yet", a.do("GET", "/v1/processes/"+id+"/text/compilation", "", nil), http.StatusNotFound, "no revision of its text yet")
+}
+
+func TestTextAmendments(t *testing.T) {
+	a := newAPIServer(t)
+	f := putTextFixture(t)
+	path := "/v1/processes/" + f.id + "/text/amendments"
+
+	res := a.do("GET", path+"?revision=0&limit=2", "", nil)
+	wantStatus(t, "page 1", res, http.StatusOK)
+	page := jsonOf[wire.TextAmendmentPage](t, res)
+	if len(page.Amendments) != 2 || !page.More || page.Amendments[0].ID != "A1" || len(page.Amendments[0].Positions) != 2 {
+		t.Fatalf("page 1: %+v", page)
+	}
+	res = a.do("GET", path+"?revision=0&limit=2&offset=2", "", nil)
+	page = jsonOf[wire.TextAmendmentPage](t, res)
+	if len(page.Amendments) != 1 || page.More || page.Amendments[0].ID != "A3" {
+		t.Errorf("page 2: %+v", page)
+	}
+	res = a.do("GET", path, "", nil)
+	page = jsonOf[wire.TextAmendmentPage](t, res)
+	if page.Revision != 1 || len(page.Amendments) != 1 || page.Amendments[0].ID != "B1" {
+		t.Errorf("the latest's: %+v", page)
+	}
+
+	res = a.do("GET", path+"/A1", "", nil)
+	wantStatus(t, "A1", res, http.StatusOK)
+	am := jsonOf[wire.TextAmendment](t, res)
+	if am.Decision.Outcome != text.Incorporated || !slices.Equal(am.CoSponsors, []string{"ARG"}) || len(am.Positions) != 2 ||
+		am.Positions[1].Statement != "The Charter needs no restating." {
+		t.Errorf("A1: %+v", am)
+	}
+	res = a.do("GET", path+"/B1", "", nil)
+	am = jsonOf[wire.TextAmendment](t, res)
+	if len(am.CoSponsors) != 0 || !slices.Equal(am.Withdrawn, []string{"MAR"}) || am.Decision.Outcome != text.Pending {
+		t.Errorf("B1: %+v", am)
+	}
+	res = a.do("GET", path+"/A3?format=akn", "", nil)
+	wantStatus(t, "A3 akn", res, http.StatusOK)
+	wellFormed(t, res.Body)
+	if !bytes.Contains(res.Body, []byte("<amendment")) || !bytes.Contains(res.Body, []byte("save lives at sea")) {
+		t.Errorf("A3 in AKN:\n%s", res.Body)
+	}
+
+	wantDetail(t, "unknown", a.do("GET", path+"/Z9", "", nil), http.StatusNotFound, `no amendment "Z9"`)
+	wantStatus(t, "not on revision 1", a.do("GET", path+"/A1?revision=1", "", nil), http.StatusNotFound)
+	wantDetail(t, "limit", a.do("GET", path+"?limit=0", "", nil), http.StatusBadRequest, "limit")
+	wantDetail(t, "offset", a.do("GET", path+"?offset=-3", "", nil), http.StatusBadRequest, `offset="-3"`)
+}
+
+func TestParagraphHistoryAndInformed(t *testing.T) {
+	a := newAPIServer(t)
+	f := putTextFixture(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	path := "/v1/processes/" + f.id + "/text/paragraphs/" + f.op1
+
+	res := a.do("GET", path, "", nil)
+	wantStatus(t, "history", res, http.StatusOK)
+	h := jsonOf[wire.ParagraphHistory](t, res)
+	if len(h.Versions) != 2 {
+		t.Fatalf("OP1 for an observer: %+v", h.Versions)
+	}
+	v := h.Versions[1]
+	if v.Revision != 1 || v.Change != text.Edited || !slices.Equal(v.Amendments, []string{"A1"}) ||
+		!slices.Equal(v.Contributions, []string{f.mex}) || len(v.Words) == 0 {
+		t.Errorf("OP1 in revision 1: %+v", v)
+	}
+	res = a.do("GET", path, pga, nil)
+	h = jsonOf[wire.ParagraphHistory](t, res)
+	if len(h.Versions) != 3 || h.Versions[2].Paragraph.Num != "2" {
+		t.Errorf("OP1 for the PGA: %+v", h.Versions)
+	}
+	wantStatus(t, "unknown paragraph", a.do("GET", "/v1/processes/"+f.id+"/text/paragraphs/r7-7", "", nil), http.StatusNotFound)
+
+	res = a.do("GET", "/v1/contributions/"+f.mex+"/informed", "", nil)
+	wantStatus(t, "informed", res, http.StatusOK)
+	inf := jsonOf[wire.Informed](t, res)
+	if inf.Withheld || len(inf.Paragraphs) != 2 || inf.Paragraphs[0].Revision != 0 || inf.Paragraphs[1].Paragraph.ID != f.op1 {
+		t.Errorf("what MEX's contribution informed: %+v", inf)
+	}
+	// BRA withdrew its contribution: withheld, as its text is, but from BRA.
+	res = a.do("GET", "/v1/contributions/"+f.bra+"/informed", "", nil)
+	inf = jsonOf[wire.Informed](t, res)
+	if !inf.Withheld || len(inf.Paragraphs) != 0 {
+		t.Errorf("a withdrawn contribution, to an observer: %+v", inf)
+	}
+	res = a.do("GET", "/v1/contributions/"+f.bra+"/informed", a.token(MemberState, "BRA", ""), nil)
+	inf = jsonOf[wire.Informed](t, res)
+	if inf.Withheld {
+		t.Errorf("a withdrawn contribution, to its submitter: %+v", inf)
+	}
+	wantStatus(t, "unknown contribution", a.do("GET", "/v1/contributions/XX-TS1-999999/informed", "", nil), http.StatusNotFound)
+}
+
+func TestTextDiff(t *testing.T) {
+	a := newAPIServer(t)
+	f := putTextFixture(t)
+	cofac := a.token(CoFacilitator, "MEX", f.id)
+	path := "/v1/processes/" + f.id + "/text/diff"
+
+	res := a.do("GET", path+"?from=0&to=1", "", nil)
+	wantStatus(t, "0 to 1", res, http.StatusOK)
+	d := jsonOf[wire.TextDiff](t, res)
+	byID := map[string]text.Change{}
+	for _, c := range d.Changes {
+		byID[c.ID] = c
+	}
+	op1, op3 := byID[f.op1], byID[f.op3]
+	if op1.Op != text.Edited || op3.Op != text.Edited || !slices.Contains(op3.Words, text.Span{Op: "+", Text: "at sea"}) ||
+		byID[f.title].Op != text.Kept {
+		t.Errorf("0 to 1: %+v", d.Changes)
+	}
+
+	res = a.do("GET", path+"?from=1&to=2", cofac, nil)
+	wantStatus(t, "1 to 2", res, http.StatusOK)
+	d = jsonOf[wire.TextDiff](t, res)
+	moved := 0
+	for _, c := range d.Changes {
+		if c.Moved {
+			moved++
+		}
+	}
+	if moved != 1 {
+		t.Errorf("1 to 2: %d moved, want 1: %+v", moved, d.Changes)
+	}
+	wantStatus(t, "to a draft, observer", a.do("GET", path+"?from=1&to=2", "", nil), http.StatusNotFound)
+	wantDetail(t, "no from", a.do("GET", path+"?to=1", "", nil), http.StatusBadRequest, `from=""`)
+	wantDetail(t, "bad to", a.do("GET", path+"?from=0&to=x", "", nil), http.StatusBadRequest, `to="x"`)
+}
+
+func TestSearchText(t *testing.T) {
+	a := newUnlimitedAPIServer(t) // more searches than an observer's burst of costly reads
+	f := putTextFixture(t)
+	path := "/v1/processes/" + f.id + "/search"
+	search := func(query, token string) wire.SearchPage {
+		t.Helper()
+		res := a.do("GET", path+"?"+query, token, nil)
+		wantStatus(t, query, res, http.StatusOK)
+		var p wire.SearchPage
+		res.JSON(t, &p)
+		return p
+	}
+	tracking := func(p wire.SearchPage) []string {
+		var out []string
+		for _, h := range p.Hits {
+			if h.Kind == store.HitContribution {
+				out = append(out, h.Tracking)
+			}
+		}
+		return out
+	}
+
+	// BRA's contribution is withdrawn: found by BRA only.
+	p := search("q=remittances", "")
+	if !slices.Equal(tracking(p), []string{f.mex}) {
+		t.Errorf("remittances, observer: %+v", p.Hits)
+	}
+	if !slices.ContainsFunc(p.Hits[0].Snippet, func(fr wire.Fragment) bool { return fr.Match && strings.EqualFold(fr.Text, "remittances") }) {
+		t.Errorf("snippet without its match marked: %+v", p.Hits[0].Snippet)
+	}
+	if got := tracking(search("q=remittances", a.token(MemberState, "BRA", ""))); len(got) != 2 {
+		t.Errorf("remittances, BRA: %v", got)
+	}
+
+	// A word only the unissued draft holds.
+	if p := search("q=zanzibar", ""); len(p.Hits) != 0 {
+		t.Errorf("zanzibar, observer: %+v", p.Hits)
+	}
+	if p := search("q=zanzibar", a.token(PGAOffice, "PGA", "")); len(p.Hits) != 1 || p.Hits[0].Kind != store.HitParagraph || p.Hits[0].Revision != 2 {
+		t.Errorf("zanzibar, PGA: %+v", p.Hits)
+	}
+
+	// Pages.
+	all := search("q=Charter", "")
+	if len(all.Hits) < 3 {
+		t.Fatalf("Charter: %+v", all.Hits)
+	}
+	first, second := search("q=Charter&limit=1", ""), search("q=Charter&limit=1&offset=1", "")
+	if len(first.Hits) != 1 || !first.More || second.Offset != 1 || len(second.Hits) != 1 || second.Hits[0].Label+second.Hits[0].Kind == first.Hits[0].Label+first.Hits[0].Kind {
+		t.Errorf("pages: %+v then %+v", first, second)
+	}
+
+	wantDetail(t, "empty q", a.do("GET", path+"?q=", "", nil), http.StatusBadRequest, "q is empty")
+	wantDetail(t, "no q", a.do("GET", path, "", nil), http.StatusBadRequest, "q is empty")
+	wantDetail(t, "10 kB q", a.do("GET", path+"?q="+url.QueryEscape(strings.Repeat("migration ", 1024)), "", nil),
+		http.StatusRequestEntityTooLarge, "q is 10240 bytes: at most 512")
+	wantDetail(t, "wordless q", a.do("GET", path+"?q=%21%21", "", nil), http.StatusBadRequest, "no word to look for")
+	wantDetail(t, "offset", a.do("GET", path+"?q=Charter&offset=401", "", nil), http.StatusBadRequest, `offset="401"`)
+	wantDetail(t, "limit", a.do("GET", path+"?q=Charter&limit=101", "", nil), http.StatusBadRequest, `limit="101"`)
+	wantStatus(t, "no process", a.do("GET", "/v1/processes/no-such-process/search?q=Charter", "", nil), http.StatusNotFound)
+	if costOf(textSearchPattern, httptestRequest(path)) != costlyRead || costOf(textDiffPattern, httptestRequest(path)) != costlyRead {
+		t.Error("the text's search and diff are not costly reads")
+	}
+}
+
+func httptestRequest(path string) *http.Request {
+	r, _ := http.NewRequest("GET", path, nil)
+	return r
+}
+
+// jsonOf decodes the body into a new T: decoding into a used one would
+// keep the fields the body leaves out.
+func jsonOf[T any](t *testing.T, res response) T {
+	t.Helper()
+	var v T
+	res.JSON(t, &v)
+	return v
+}
