@@ -14,122 +14,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 )
 
-const textZeroDraft = `# Global compact for safe, orderly and regular migration
-
-PP1. Reaffirming the New York Declaration for Refugees and Migrants,
-
-1. This Global Compact rests on the purposes and principles of the Charter.
-
-2. We commit to strengthen the global evidence base on international migration.
-(a) Elaborate a comprehensive strategy for improving migration data;
-
-3. We commit to save lives and establish coordinated international efforts on missing migrants.
-`
-
-// textFixture is a negotiation written straight to the store: revision 0
-// issued, amended (A1 to A3) and decided; revision 1 made from it, issued,
-// with amendment B1 on it; revision 2, a draft not yet issued, with OP1 and
-// OP2 swapped. MEX's contribution informs OP1; BRA's was withdrawn.
-type textFixture struct {
-	id              string
-	mex, bra        string // contributions' tracking numbers
-	title, op1, op2 string // paragraph IDs
-	op2a, op3       string
-}
-
-// putTextFixture is the one place the tests write the text, through the
-// store's write methods.
-func putTextFixture(t *testing.T) textFixture {
+// putTextFixture stores a process and its negotiated text
+// (stacktest.PutText).
+func putTextFixture(t *testing.T) stacktest.Text {
 	t.Helper()
-	ctx := context.Background()
-	st := stack.store
 	id, code := uniqueID("text")
-	f := textFixture{id: id}
-	now := time.Now().UTC()
-	check := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := stack.store.PutProcess(context.Background(), process.Process{ID: id, TemplateID: "test", Title: "Text " + id,
+		Code: code, Phase: "negotiations", Status: "running", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
 	}
-	check(st.PutProcess(ctx, process.Process{ID: id, TemplateID: "test", Title: "Text " + id, Code: code,
-		Phase: "negotiations", Status: "running", CreatedAt: now}))
-	check(st.PutWindow(ctx, process.ContributionWindow{ProcessID: id, StageID: "ts1", Code: "TS1", State: process.WindowOpen,
-		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour), Public: true, Purpose: process.ForContributions}))
-	for _, party := range []string{"MEX", "BRA"} {
-		r, err := st.Submit(ctx, process.Submission{ProcessID: id, StageID: "ts1", Party: party, Role: "member-state",
-			IdempotencyKey: newKey(), Title: "Contribution of " + party,
-			Body: "Remittances matter to " + party + "; cheaper remittances save families money."}, now)
-		check(err)
-		if party == "MEX" {
-			f.mex = r.Tracking
-		} else {
-			f.bra = r.Tracking
-		}
-	}
-	check(st.Withdraw(ctx, f.bra, "BRA"))
-
-	zero, err := text.Parse(textZeroDraft)
-	check(err)
-	text.Identify(nil, zero)
-	f.title, f.op1, f.op2, f.op2a, f.op3 = zero.Paragraphs[0].ID, zero.Paragraphs[2].ID, zero.Paragraphs[3].ID,
-		zero.Paragraphs[4].ID, zero.Paragraphs[5].ID
-	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: *zero, Language: "en", IssuedAt: now,
-		Sources: []text.Source{{ID: f.op1, Change: text.Added, Contributions: []string{f.mex}}}})
-	check(err)
-	for _, a := range []text.Amendment{
-		{ID: "A1", Kind: text.Replace, Paragraph: f.op1, Text: "This Compact rests on the Charter of the United Nations.",
-			Sponsor: "MEX", CoSponsors: []string{"ARG"}, Cites: []string{f.mex}},
-		{ID: "A2", Kind: text.Delete, Paragraph: f.op1, Sponsor: "USA"},
-		{ID: "A3", Kind: text.EditWords, Paragraph: f.op3, Edits: []text.Edit{{Old: "save lives", New: "save lives at sea"}}, Sponsor: "ITA"},
-	} {
-		_, err := st.ProposeAmendment(ctx, id, a, now)
-		check(err)
-	}
-	_, err = st.TakePositions(ctx, id, []text.Position{
-		{Party: "ARG", Amendment: "A1", Stance: text.Support},
-		{Party: "USA", Amendment: "A1", Stance: text.Oppose, Statement: "The Charter needs no restating."},
-		{Party: "CHN", Amendment: "A2", Stance: text.Reservation},
-	})
-	check(err)
-	check(st.MarkParagraph(ctx, id, 0, store.ParagraphMark{Paragraph: f.op2, Status: text.AgreedAdRef, Note: "subject to capitals"}))
-	_, err = st.DecideAmendment(ctx, id, "A1", text.Decision{Outcome: text.Incorporated})
-	check(err)
-	_, err = st.DecideAmendment(ctx, id, "A2", text.Decision{Outcome: text.NotRetained, Note: "no support"})
-	check(err)
-	_, err = st.DecideAmendment(ctx, id, "A3", text.Decision{Outcome: text.Incorporated})
-	check(err)
-
-	neg, err := st.Negotiation(ctx, id, 0)
-	check(err)
-	c, err := neg.Compile()
-	check(err)
-	one, sources, err := c.Next()
-	check(err)
-	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: *one, Language: "en", IssuedAt: now, Sources: sources})
-	check(err)
-	_, err = st.ProposeAmendment(ctx, id, text.Amendment{ID: "B1", Revision: 1, Kind: text.InsertAfter, Paragraph: f.op3,
-		Text: "We commit to dignified return and readmission.", Sponsor: "EGY", CoSponsors: []string{"MAR"}}, now)
-	check(err)
-	_, err = st.Cosponsor(ctx, id, "B1", "MAR", false)
-	check(err)
-	_, err = st.TakePositions(ctx, id, []text.Position{{Party: "FRA", Amendment: "B1", Stance: text.Support}})
-	check(err)
-
-	two := text.Revision{Number: 2, Paragraphs: slices.Clone(one.Paragraphs)}
-	i, j := two.Index(f.op1), two.Index(f.op2)
-	two.Paragraphs[i], two.Paragraphs[j] = two.Paragraphs[j], two.Paragraphs[i]
-	two.Paragraphs[len(two.Paragraphs)-1].Text += " Unissued zanzibar wording."
-	two.Renumber()
-	_, err = st.PutRevision(ctx, store.Revision{ProcessID: id, Revision: two, Language: "en"})
-	check(err)
-	return f
+	return stacktest.PutText(t, stack.store, id)
 }
 
 // newUnlimitedAPIServer is the API without its rate limits, for tests
@@ -171,7 +72,7 @@ func TestTextRevisions(t *testing.T) {
 	a := newAPIServer(t)
 	f := putTextFixture(t)
 	pga := a.token(PGAOffice, "PGA", "")
-	base := "/v1/processes/" + f.id + "/text/revisions/"
+	base := "/v1/processes/" + f.ID + "/text/revisions/"
 
 	res := a.do("GET", base+"1", "", nil)
 	wantStatus(t, "revision 1", res, http.StatusOK)
@@ -180,11 +81,11 @@ func TestTextRevisions(t *testing.T) {
 	if rev.Number != 1 || rev.IssuedAt.IsZero() || rev.Language != "en" || len(rev.Paragraphs) != 6 {
 		t.Fatalf("revision 1: %+v", rev)
 	}
-	if p := rev.Paragraphs[2]; p.ID != f.op1 || p.Label != "OP1" || p.Text != "This Compact rests on the Charter of the United Nations." {
+	if p := rev.Paragraphs[2]; p.ID != f.OP1 || p.Label != "OP1" || p.Text != "This Compact rests on the Charter of the United Nations." {
 		t.Errorf("OP1 of revision 1: %+v", p)
 	}
-	if i := slices.IndexFunc(rev.Sources, func(s text.Source) bool { return s.ID == f.op1 }); i < 0 ||
-		!slices.Equal(rev.Sources[i].Amendments, []string{"A1"}) || !slices.Equal(rev.Sources[i].Contributions, []string{f.mex}) {
+	if i := slices.IndexFunc(rev.Sources, func(s text.Source) bool { return s.ID == f.OP1 }); i < 0 ||
+		!slices.Equal(rev.Sources[i].Amendments, []string{"A1"}) || !slices.Equal(rev.Sources[i].Contributions, []string{f.MEX}) {
 		t.Errorf("sources of revision 1: %+v", rev.Sources)
 	}
 
@@ -193,7 +94,7 @@ func TestTextRevisions(t *testing.T) {
 	res = a.do("GET", base+"2", pga, nil)
 	wantStatus(t, "unissued draft, PGA", res, http.StatusOK)
 	rev = jsonOf[wire.TextRevision](t, res)
-	if !rev.IssuedAt.IsZero() || rev.Paragraphs[2].ID != f.op2 {
+	if !rev.IssuedAt.IsZero() || rev.Paragraphs[2].ID != f.OP2 {
 		t.Errorf("revision 2 for the PGA: %+v", rev)
 	}
 
@@ -237,14 +138,14 @@ func TestTextRevisions(t *testing.T) {
 func TestTextCompilation(t *testing.T) {
 	a := newAPIServer(t)
 	f := putTextFixture(t)
-	cofac := a.token(CoFacilitator, "MEX", f.id)
-	path := "/v1/processes/" + f.id + "/text/compilation"
+	cofac := a.token(CoFacilitator, "MEX", f.ID)
+	path := "/v1/processes/" + f.ID + "/text/compilation"
 
 	res := a.do("GET", path+"?revision=0", "", nil)
 	wantStatus(t, "compilation 0", res, http.StatusOK)
 	c := jsonOf[wire.TextCompilation](t, res)
 	op1 := c.Entries[2]
-	if op1.Paragraph.ID != f.op1 || len(op1.Proposals) != 2 {
+	if op1.Paragraph.ID != f.OP1 || len(op1.Proposals) != 2 {
 		t.Fatalf("OP1 of compilation 0: %+v", op1)
 	}
 	a1, a2 := op1.Proposals[0], op1.Proposals[1]
@@ -302,7 +203,7 @@ func TestTextCompilation(t *testing.T) {
 func TestTextAmendments(t *testing.T) {
 	a := newAPIServer(t)
 	f := putTextFixture(t)
-	path := "/v1/processes/" + f.id + "/text/amendments"
+	path := "/v1/processes/" + f.ID + "/text/amendments"
 
 	res := a.do("GET", path+"?revision=0&limit=2", "", nil)
 	wantStatus(t, "page 1", res, http.StatusOK)
@@ -350,7 +251,7 @@ func TestParagraphHistoryAndInformed(t *testing.T) {
 	a := newAPIServer(t)
 	f := putTextFixture(t)
 	pga := a.token(PGAOffice, "PGA", "")
-	path := "/v1/processes/" + f.id + "/text/paragraphs/" + f.op1
+	path := "/v1/processes/" + f.ID + "/text/paragraphs/" + f.OP1
 
 	res := a.do("GET", path, "", nil)
 	wantStatus(t, "history", res, http.StatusOK)
@@ -360,7 +261,7 @@ func TestParagraphHistoryAndInformed(t *testing.T) {
 	}
 	v := h.Versions[1]
 	if v.Revision != 1 || v.Change != text.Edited || !slices.Equal(v.Amendments, []string{"A1"}) ||
-		!slices.Equal(v.Contributions, []string{f.mex}) || len(v.Words) == 0 {
+		!slices.Equal(v.Contributions, []string{f.MEX}) || len(v.Words) == 0 {
 		t.Errorf("OP1 in revision 1: %+v", v)
 	}
 	res = a.do("GET", path, pga, nil)
@@ -368,21 +269,21 @@ func TestParagraphHistoryAndInformed(t *testing.T) {
 	if len(h.Versions) != 3 || h.Versions[2].Paragraph.Num != "2" {
 		t.Errorf("OP1 for the PGA: %+v", h.Versions)
 	}
-	wantStatus(t, "unknown paragraph", a.do("GET", "/v1/processes/"+f.id+"/text/paragraphs/r7-7", "", nil), http.StatusNotFound)
+	wantStatus(t, "unknown paragraph", a.do("GET", "/v1/processes/"+f.ID+"/text/paragraphs/r7-7", "", nil), http.StatusNotFound)
 
-	res = a.do("GET", "/v1/contributions/"+f.mex+"/informed", "", nil)
+	res = a.do("GET", "/v1/contributions/"+f.MEX+"/informed", "", nil)
 	wantStatus(t, "informed", res, http.StatusOK)
 	inf := jsonOf[wire.Informed](t, res)
-	if inf.Withheld || len(inf.Paragraphs) != 2 || inf.Paragraphs[0].Revision != 0 || inf.Paragraphs[1].Paragraph.ID != f.op1 {
+	if inf.Withheld || len(inf.Paragraphs) != 2 || inf.Paragraphs[0].Revision != 0 || inf.Paragraphs[1].Paragraph.ID != f.OP1 {
 		t.Errorf("what MEX's contribution informed: %+v", inf)
 	}
 	// BRA withdrew its contribution: withheld, as its text is, but from BRA.
-	res = a.do("GET", "/v1/contributions/"+f.bra+"/informed", "", nil)
+	res = a.do("GET", "/v1/contributions/"+f.BRA+"/informed", "", nil)
 	inf = jsonOf[wire.Informed](t, res)
 	if !inf.Withheld || len(inf.Paragraphs) != 0 {
 		t.Errorf("a withdrawn contribution, to an observer: %+v", inf)
 	}
-	res = a.do("GET", "/v1/contributions/"+f.bra+"/informed", a.token(MemberState, "BRA", ""), nil)
+	res = a.do("GET", "/v1/contributions/"+f.BRA+"/informed", a.token(MemberState, "BRA", ""), nil)
 	inf = jsonOf[wire.Informed](t, res)
 	if inf.Withheld {
 		t.Errorf("a withdrawn contribution, to its submitter: %+v", inf)
@@ -393,8 +294,8 @@ func TestParagraphHistoryAndInformed(t *testing.T) {
 func TestTextDiff(t *testing.T) {
 	a := newAPIServer(t)
 	f := putTextFixture(t)
-	cofac := a.token(CoFacilitator, "MEX", f.id)
-	path := "/v1/processes/" + f.id + "/text/diff"
+	cofac := a.token(CoFacilitator, "MEX", f.ID)
+	path := "/v1/processes/" + f.ID + "/text/diff"
 
 	res := a.do("GET", path+"?from=0&to=1", "", nil)
 	wantStatus(t, "0 to 1", res, http.StatusOK)
@@ -403,9 +304,9 @@ func TestTextDiff(t *testing.T) {
 	for _, c := range d.Changes {
 		byID[c.ID] = c
 	}
-	op1, op3 := byID[f.op1], byID[f.op3]
+	op1, op3 := byID[f.OP1], byID[f.OP3]
 	if op1.Op != text.Edited || op3.Op != text.Edited || !slices.Contains(op3.Words, text.Span{Op: "+", Text: "at sea"}) ||
-		byID[f.title].Op != text.Kept {
+		byID[f.Title].Op != text.Kept {
 		t.Errorf("0 to 1: %+v", d.Changes)
 	}
 
@@ -429,7 +330,7 @@ func TestTextDiff(t *testing.T) {
 func TestSearchText(t *testing.T) {
 	a := newUnlimitedAPIServer(t) // more searches than an observer's burst of costly reads
 	f := putTextFixture(t)
-	path := "/v1/processes/" + f.id + "/search"
+	path := "/v1/processes/" + f.ID + "/search"
 	search := func(query, token string) wire.SearchPage {
 		t.Helper()
 		res := a.do("GET", path+"?"+query, token, nil)
@@ -450,7 +351,7 @@ func TestSearchText(t *testing.T) {
 
 	// BRA's contribution is withdrawn: found by BRA only.
 	p := search("q=remittances", "")
-	if !slices.Equal(tracking(p), []string{f.mex}) {
+	if !slices.Equal(tracking(p), []string{f.MEX}) {
 		t.Errorf("remittances, observer: %+v", p.Hits)
 	}
 	if !slices.ContainsFunc(p.Hits[0].Snippet, func(fr wire.Fragment) bool { return fr.Match && strings.EqualFold(fr.Text, "remittances") }) {
