@@ -79,7 +79,11 @@ func (s *Site) compilationPage(r *http.Request) (*Page, error) {
 	v := compilationView{processRef: refOf(proc)}
 	revision := client.Latest
 	if raw := r.URL.Query().Get("revision"); raw != "" {
-		revision = revisionParam(raw)
+		// One that is no revision goes to the API to refuse: -1 would be
+		// client.Latest.
+		if revision = revisionParam(raw); revision < 0 {
+			revision = -2
+		}
 	}
 	v.C, err = s.api(r).Compilation(r.Context(), id, revision)
 	var prob *Problem

@@ -35,6 +35,7 @@ func TestTextPages(t *testing.T) {
 		`id="mark-`+f.OP2+`">[agreed ad ref]</span>`, "USA: The Charter needs no restating.",
 		`«<del lang="en" dir="auto">save lives</del>» → «<ins lang="en" dir="auto">save lives at sea</ins>»`)
 	wantPage(t, "an unissued draft's compilation", b.get(base+"/text?revision=2"), http.StatusNotFound)
+	wantPage(t, "no revision", b.get(base+"/text?revision=first"), http.StatusBadRequest, `id="problem"`)
 
 	wantPage(t, "history", b.get(base+"/text/paragraphs/"+f.OP1), http.StatusOK,
 		"<h1>History of paragraph 1</h1>", `id="version-0"`, `id="version-1"`, "<del>Global</del>",
