@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -125,7 +126,8 @@ func (s *Site) paragraphPage(r *http.Request) (*Page, error) {
 	if v.H, err = s.api(r).ParagraphHistory(r.Context(), id, r.PathValue("paragraph")); err != nil {
 		return nil, err
 	}
-	p.Title = p.T("text.history.title", "paragraph", v.H.Versions[len(v.H.Versions)-1].Paragraph.Num)
+	last := v.H.Versions[len(v.H.Versions)-1].Paragraph
+	p.Title = p.T("text.history.title", "paragraph", cmp.Or(last.Num, last.ID)) // the title has no number
 	p.Data = v
 	return p, nil
 }

@@ -38,7 +38,7 @@ func TestTextPages(t *testing.T) {
 	wantPage(t, "no revision", b.get(base+"/text?revision=first"), http.StatusBadRequest, `id="problem"`)
 
 	wantPage(t, "history", b.get(base+"/text/paragraphs/"+f.OP1), http.StatusOK,
-		"<h1>History of paragraph 1</h1>", `id="version-0"`, `id="version-1"`, "<del>Global</del>",
+		"<h1>History of paragraph 1</h1>", `id="version-0"`, `id="version-1"`, `<del><span class="visually-hidden">Removed: </span>Global</del>`,
 		`<bdi class="amendment">A1</bdi>`, `<bdi class="contribution">`+f.MEX+`</bdi>`)
 	if p := b.get(base + "/text/paragraphs/" + f.OP1); strings.Contains(p.Body, `id="version-2"`) {
 		t.Error("an observer sees the unissued revision in a paragraph's history")
@@ -46,7 +46,7 @@ func TestTextPages(t *testing.T) {
 	wantPage(t, "history of no paragraph", b.get(base+"/text/paragraphs/r9-9"), http.StatusNotFound)
 
 	wantPage(t, "diff", b.get(base+"/text/diff"), http.StatusOK, "<h1>Revision 0 and revision 1, word by word</h1>",
-		"4 kept, 2 edited, 0 moved, 0 added, 0 removed", "<ins>at sea</ins>", `id="change-`+f.OP3+`"`)
+		"4 kept, 2 edited, 0 moved, 0 added, 0 removed", `<ins><span class="visually-hidden">Added: </span>at sea</ins>`, `id="change-`+f.OP3+`"`)
 	wantPage(t, "diff to a draft", b.get(base+"/text/diff?from=1&to=2"), http.StatusNotFound)
 	cofac := ts.browser()
 	cofac.signIn(ts.token(api.CoFacilitator, "MEX", id))
