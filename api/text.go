@@ -211,7 +211,7 @@ func (s *Server) getTextRevision(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, wire.TextRevision{
 			ProcessID: id, Number: rev.Number, Symbol: rev.Symbol, Language: rev.Language, IssuedAt: rev.IssuedAt,
-			SHA256: rev.SHA256, Paragraphs: paragraphs(&rev.Revision), Sources: nonNil(rev.Sources),
+			SHA256: rev.SHA256, Paragraphs: paragraphs(&rev.Revision), Sources: sources(rev.Sources),
 		})
 	}
 }
@@ -265,6 +265,17 @@ func (s *Server) getCompilation(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// sources are a revision's sources with every list a list: revision 0's
+// name contributions and no amendments.
+func sources(in []text.Source) []text.Source {
+	out := make([]text.Source, len(in))
+	for i, src := range in {
+		src.Amendments = nonNil(src.Amendments)
+		out[i] = src
+	}
+	return out
 }
 
 // textAmendments are a negotiation's amendments as the API shows them,

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
@@ -404,4 +405,67 @@ func jsonOf[T any](t *testing.T, res response) T {
 	var v T
 	res.JSON(t, &v)
 	return v
+}
+
+// TestTextClient reads the text through package client, as the pages and
+// the commands do: every method of client/text.go once.
+func TestTextClient(t *testing.T) {
+	a := newUnlimitedAPIServer(t)
+	f := putTextFixture(t)
+	ctx := context.Background()
+	c := &client.Client{BaseURL: a.hs.URL, HTTP: a.hs.Client()}
+	pga := &client.Client{BaseURL: a.hs.URL, HTTP: a.hs.Client(), Token: a.token(PGAOffice, "PGA", "")}
+
+	rev, err := c.TextRevision(ctx, f.ID, 0)
+	if err != nil || rev.Number != 0 || rev.Paragraphs[2].ID != f.OP1 {
+		t.Errorf("TextRevision: %+v, %v", rev, err)
+	}
+	md, err := c.ExportTextRevision(ctx, f.ID, 0, wire.FormatMarkdown)
+	if err != nil || !strings.HasPrefix(string(md), "# Global compact") {
+		t.Errorf("ExportTextRevision markdown: %q, %v", md, err)
+	}
+	if _, err := c.ExportTextRevision(ctx, f.ID, 2, wire.FormatAKN); !isStatus(err, http.StatusNotFound) {
+		t.Errorf("ExportTextRevision of a draft, observer: %v", err)
+	}
+	if b, err := pga.ExportTextRevision(ctx, f.ID, 2, wire.FormatAKN); err != nil || !bytes.Contains(b, []byte("zanzibar")) {
+		t.Errorf("ExportTextRevision of a draft, PGA: %v", err)
+	}
+	comp, err := c.Compilation(ctx, f.ID, client.Latest)
+	if err != nil || comp.Revision != 1 {
+		t.Errorf("Compilation: %+v, %v", comp, err)
+	}
+	plain, err := c.ExportCompilation(ctx, f.ID, 0, wire.FormatText)
+	if err != nil || !strings.Contains(string(plain), "— MEX, ARG (A1;") {
+		t.Errorf("ExportCompilation: %q, %v", plain, err)
+	}
+	page, err := c.TextAmendments(ctx, f.ID, 0, 1, 1)
+	if err != nil || len(page.Amendments) != 1 || page.Amendments[0].ID != "A2" || !page.More {
+		t.Errorf("TextAmendments: %+v, %v", page, err)
+	}
+	am, err := c.TextAmendment(ctx, f.ID, "A3")
+	if err != nil || am.Decision.Outcome != text.Incorporated {
+		t.Errorf("TextAmendment: %+v, %v", am, err)
+	}
+	if b, err := c.ExportTextAmendment(ctx, f.ID, "A3"); err != nil || !bytes.Contains(b, []byte("<amendment")) {
+		t.Errorf("ExportTextAmendment: %s, %v", b, err)
+	}
+	h, err := c.ParagraphHistory(ctx, f.ID, f.OP3)
+	if err != nil || len(h.Versions) != 2 {
+		t.Errorf("ParagraphHistory: %+v, %v", h, err)
+	}
+	inf, err := c.Informed(ctx, f.MEX)
+	if err != nil || len(inf.Paragraphs) != 2 {
+		t.Errorf("Informed: %+v, %v", inf, err)
+	}
+	d, err := c.TextDiff(ctx, f.ID, 0, 1)
+	if err != nil || len(d.Changes) != 6 {
+		t.Errorf("TextDiff: %+v, %v", d, err)
+	}
+	found, err := c.Search(ctx, f.ID, `"rests on the Charter"`, 0, 5)
+	if err != nil || len(found.Hits) == 0 {
+		t.Errorf("Search: %+v, %v", found, err)
+	}
+	if _, err := c.Search(ctx, f.ID, "", 0, 0); !isStatus(err, http.StatusBadRequest) {
+		t.Errorf("Search without words: %v", err)
+	}
 }
