@@ -50,7 +50,7 @@ func only(status int, roles ...matrixRole) map[matrixRole]int {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
-	a := newAPIServer(t)
+	a := newUnlimitedAPIServer(t) // every role's costly reads come from one address
 	id, code := uniqueID("matrix")
 	start := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
 	launchProcess(t, a, a.token(PGAOffice, "PGA", ""), inlineProcess(testTemplate(id, code, start)))
@@ -114,6 +114,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET /v1/processes/{id}/documents", "/v1/processes/{p}/documents", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/documents/{name}/{revision}", "/v1/processes/{p}/documents/draft/0", nil, everyone(missing)},
 		{"GET /v1/processes/{id}/documents/{name}/diff", "/v1/processes/{p}/documents/draft/diff", nil, everyone(bad)},
+		{"GET /v1/processes/{id}/text/revisions/{revision}", "/v1/processes/{p}/text/revisions/0", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/text/compilation", "/v1/processes/{p}/text/compilation", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/text/amendments", "/v1/processes/{p}/text/amendments", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/text/amendments/{amendment}", "/v1/processes/{p}/text/amendments/A1", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/text/paragraphs/{paragraph}", "/v1/processes/{p}/text/paragraphs/r0-1", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/text/diff", "/v1/processes/{p}/text/diff", nil, everyone(bad)},
+		{"GET /v1/contributions/{tracking}/informed", "/v1/contributions/NOPE-TS1-000001/informed", nil, everyone(missing)},
+		{"GET /v1/processes/{id}/search", "/v1/processes/{p}/search", nil, everyone(bad)},
 		{"POST /v1/processes/{id}/stages/{stage}/drafts", "/v1/processes/{p}/stages/zero/drafts", empty, only(bad, asPGA, asCoFac)},
 		{"GET /v1/processes/{id}/record", "/v1/processes/{p}/record", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/record/verify", "/v1/processes/{p}/record/verify", nil, everyone(ok)},

@@ -520,14 +520,13 @@ func (s *Server) markParagraph(w http.ResponseWriter, r *http.Request) {
 // amendmentView is an amendment on the wire.
 func amendmentView(n *negotiation, a store.Amendment) wire.TextAmendment {
 	return wire.TextAmendment{ProcessID: n.processID, StageID: n.stageID, Amendment: a.Amendment, Withdrawn: a.Withdrawn,
-		Decision:   wire.Decision{Outcome: outcomeName(a.Decision.Outcome), Note: a.Decision.Note, Text: a.Decision.Text},
-		ProposedAt: a.ProposedAt}
+		Decision: decisionView(a.Decision), ProposedAt: a.ProposedAt}
+}
+
+// decisionView is a decision on the wire.
+func decisionView(d text.Decision) wire.Decision {
+	return wire.Decision{Outcome: outcomeName(d.Outcome), Note: d.Note, Text: d.Text}
 }
 
 // outcomeName is an outcome as the wire spells it.
-func outcomeName(o text.Outcome) string {
-	if o == text.Pending {
-		return "pending"
-	}
-	return strings.ReplaceAll(string(o), " ", "-")
-}
+func outcomeName(o text.Outcome) string { return cmp.Or(string(o), "pending") }

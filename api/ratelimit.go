@@ -43,6 +43,8 @@ var costlyReads = []string{
 	"GET /v1/processes/{id}/documents/{name}/diff",
 	streamPattern,
 	searchPattern,
+	textDiffPattern,
+	textSearchPattern,
 }
 
 // searchPattern lists contributions, and with q searches their text.

@@ -13,4 +13,5 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.negotiationRoutes(mux)
 	s.subscriptionRoutes(mux)
 	s.silenceRoutes(mux)
+	s.textRoutes(mux)
 }

@@ -82,6 +82,10 @@ func (c *Client) send(ctx context.Context, rq request, out any) (int, error) {
 	if res.StatusCode >= 400 {
 		return res.StatusCode, problemOf(res.StatusCode, b)
 	}
+	if raw, ok := out.(*[]byte); ok { // a body that is not JSON, as it came
+		*raw = b
+		return res.StatusCode, nil
+	}
 	if out != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, out); err != nil {
 			return res.StatusCode, fmt.Errorf("%s %s: unexpected answer: %w", rq.method, rq.path, err)

@@ -9,24 +9,28 @@ import (
 	"github.com/compact-un/compact/process"
 )
 
-// Status is how far the co-facilitators mark a paragraph agreed.
+// Status is how far the co-facilitators mark a paragraph agreed. Its
+// value is the API's and the record's name for it.
 type Status string
 
 const (
 	Open        Status = "open"
-	AgreedAdRef Status = "agreed ad ref" // agreed ad referendum, subject to capitals
+	AgreedAdRef Status = "agreed-ad-ref" // agreed ad referendum, subject to capitals
 	Agreed      Status = "agreed"
 )
 
+// words is a name as the compilation's text writes it: "agreed ad ref".
+func words[T ~string](name T) string { return strings.ReplaceAll(string(name), "-", " ") }
+
 // Outcome is what the co-facilitators did with an amendment; pending
-// until they decide.
+// until they decide. Its value is the API's and the record's name for it.
 type Outcome string
 
 const (
 	Pending      Outcome = ""
 	Incorporated Outcome = "incorporated" // taken into the next revision as proposed
 	Merged       Outcome = "merged"       // taken in with others, in Decision.Text
-	NotRetained  Outcome = "not retained"
+	NotRetained  Outcome = "not-retained"
 )
 
 // Decision is the co-facilitators' mark on an amendment.
@@ -172,7 +176,7 @@ func (c *Compilation) Text() string {
 		}
 		b.WriteString(rev.marker(e.Paragraph))
 		if e.Status != Open {
-			fmt.Fprintf(&b, "[%s] ", e.Status)
+			fmt.Fprintf(&b, "[%s] ", words(e.Status))
 		}
 		b.WriteString(rev.Paragraphs[e.Paragraph].Text)
 		b.WriteString("\n")
@@ -222,7 +226,7 @@ func (p *Proposal) attribution() string {
 	s := fmt.Sprintf(" — %s (%s; support %d, oppose %d, reservations %d)",
 		strings.Join(a.Proponents(), ", "), a.ID, len(p.Support), len(p.Oppose), len(p.Reservation))
 	if p.Decision.Outcome != Pending {
-		s += " — " + string(p.Decision.Outcome)
+		s += " — " + words(p.Decision.Outcome)
 		if p.Decision.Note != "" {
 			s += ": " + p.Decision.Note
 		}

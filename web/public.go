@@ -28,6 +28,7 @@ func (s *Site) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /processes/{id}/documents/{name}/{revision}", s.show("public_document", s.documentPage))
 	mux.HandleFunc("GET /processes/{id}/record", s.show("public_record", s.recordPage))
 	mux.HandleFunc("GET /processes/{id}/data", s.show("public_data", s.dataPage))
+	s.textRoutes(mux)
 }
 
 // processRef names the process a page is about, for its crumb and its

@@ -50,14 +50,16 @@ type (
 )
 
 // TextAmendment is an amendment as it stands: its co-sponsors now, those
-// who withdrew, and the decision on it.
+// who withdrew, the decision on it, and, when read, every delegation's
+// latest position.
 type TextAmendment struct {
 	ProcessID string `json:"processId"`
-	StageID   string `json:"stageId"` // the draft stage whose revision it amends
+	StageID   string `json:"stageId,omitempty"` // the draft stage whose revision it amends, in a write's answer
 	text.Amendment
-	Withdrawn  []string  `json:"withdrawn,omitempty"`
-	Decision   Decision  `json:"decision"`
-	ProposedAt time.Time `json:"proposedAt"` // process time
+	Withdrawn  []string        `json:"withdrawn,omitempty"`
+	Decision   Decision        `json:"decision"`
+	ProposedAt time.Time       `json:"proposedAt"` // process time
+	Positions  []text.Position `json:"positions,omitempty"`
 }
 
 // Decision is what the co-facilitators did with an amendment.

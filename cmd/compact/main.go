@@ -29,7 +29,8 @@ Operators' commands, against a running API (--server, --token):
   window    extend or close a stage's contribution window
   draft     publish a draft stage's revision from a text file
   silence   break a silence procedure with a Member State's letter
-  text      decide amendments and mark paragraphs of the negotiated text
+  text      the negotiated text: export, compile, diff; decide amendments, mark paragraphs
+  search    search a process's contributions, text and amendments
 
 Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
 on the command line wins. Run 'compact <command> -h' for a command's flags.
@@ -76,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return silenceCmd(rest, stdout, stderr)
 	case "text":
 		return textCmd(rest, stdout, stderr)
+	case "search":
+		return searchCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -14,21 +14,6 @@ import (
 // Those who serve a process decide the delegations' amendments and mark
 // the paragraphs of the text from the command line.
 
-const textUsage = `Usage: compact text <command> [flags]
-
-Commands:
-  decide  decide an amendment of the latest revision:
-          compact text decide ID AMENDMENT --outcome incorporated|merged|not-retained [--note TEXT] [--text TEXT]
-  mark    mark a paragraph of the latest revision, by its ID or its label (OP12, PP3):
-          compact text mark ID REVISION PARAGRAPH --status agreed-ad-ref|agreed|open [--note TEXT]
-
-Run 'compact text <command> -h' for a command's flags.
-`
-
-func textCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("text", textUsage, map[string]opsCommand{"decide": textDecideCmd, "mark": textMarkCmd}, args, stdout, stderr)
-}
-
 // textDecideCmd records the co-facilitators' decision on an amendment.
 func textDecideCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact text decide"

@@ -45,7 +45,7 @@ func New(document []byte) (*Contract, error) {
 	}
 	// The feeds', the exports' and the links' pages' bodies are text: checked as strings.
 	for _, t := range []string{"text/csv", "text/html", "text/calendar", "application/atom+xml", "text/event-stream", "application/pdf",
-		"application/vnd.openxmlformats-officedocument.wordprocessingml.document"} {
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/akn+xml", "text/markdown"} {
 		openapi3filter.RegisterBodyDecoder(t, openapi3filter.FileBodyDecoder)
 	}
 	router, err := gorillamux.NewRouter(doc)

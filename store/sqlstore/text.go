@@ -530,7 +530,7 @@ func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string
 	const op = "store.DecideAmendment"
 	switch {
 	case d.Outcome != text.Pending && d.Outcome != text.Incorporated && d.Outcome != text.Merged && d.Outcome != text.NotRetained:
-		return store.Amendment{}, invalid(op, "outcome %q: incorporated, merged or not retained", d.Outcome)
+		return store.Amendment{}, invalid(op, "outcome %q: incorporated, merged or not-retained", d.Outcome)
 	case (d.Outcome == text.Merged) != (d.Text != ""):
 		return store.Amendment{}, invalid(op, "a merged amendment, and only one, carries the wording it is merged into")
 	}
@@ -625,7 +625,7 @@ func takePosition(ctx context.Context, tx execer, processID string, p text.Posit
 func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int, m store.ParagraphMark, act store.Act) error {
 	const op = "store.MarkParagraph"
 	if m.Status != text.Open && m.Status != text.AgreedAdRef && m.Status != text.Agreed {
-		return invalid(op, "status %q: open, agreed ad ref or agreed", m.Status)
+		return invalid(op, "status %q: open, agreed-ad-ref or agreed", m.Status)
 	}
 	if err := validateAct(op, act); err != nil {
 		return err

@@ -216,9 +216,9 @@ func testTextAmendments(t *testing.T, s store.Store) {
 			`"textSha256":"336e38a6f5517074bd9104704b51f4dbe6764d74861ee8e7377ec7b6929abf27"}`,
 		`amendment.cosponsor-joined amendment.cosponsor-joined/A1/CHL@` + seq(before+2) + ` {"by":"CHL","role":"member-state","amendment":"A1","party":"CHL"}`,
 		`amendment.cosponsor-withdrew amendment.cosponsor-withdrew/A1/ARG@` + seq(before+3) + ` {"by":"ARG","role":"member-state","amendment":"A1","party":"ARG"}`,
-		`amendment.decided amendment.decided/A1@` + seq(before+4) + ` {"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"not retained","note":"too short"}`,
+		`amendment.decided amendment.decided/A1@` + seq(before+4) + ` {"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"not-retained","note":"too short"}`,
 		`amendment.decided amendment.decided/A1@` + seq(before+5) + ` {"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"incorporated"}`,
-		`amendment.decided amendment.decided/A1@` + seq(before+6) + ` {"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"not retained","note":"too short"}`,
+		`amendment.decided amendment.decided/A1@` + seq(before+6) + ` {"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"not-retained","note":"too short"}`,
 	})
 	es, err := s.Entries(ctx, "gcm-2018", before)
 	check(t, err)
@@ -319,7 +319,7 @@ func testNextRevision(t *testing.T, s store.Store) {
 		`paragraph.marked paragraph.marked/0/` + n.title + `@` + seq(before+1) +
 			` {"by":"co-facilitators","role":"co-facilitator","revision":0,"paragraph":"` + n.title + `","status":"agreed"}`,
 		`paragraph.marked paragraph.marked/0/` + n.op2 + `@` + seq(before+2) +
-			` {"by":"co-facilitators","role":"co-facilitator","revision":0,"paragraph":"` + n.op2 + `","status":"agreed ad ref","note":"subject to capitals"}`,
+			` {"by":"co-facilitators","role":"co-facilitator","revision":0,"paragraph":"` + n.op2 + `","status":"agreed-ad-ref","note":"subject to capitals"}`,
 	})
 
 	neg, err := s.Negotiation(ctx, "gcm-2018", 0)

@@ -30,6 +30,7 @@ func TestPagesAccessible(t *testing.T) {
 	hist := historyProcess(t)
 	h := "/processes/" + url.PathEscape(hist)
 	doc := revisedDocument(t, hist)
+	tp, text := textProcess(t)
 	pages := []sitePage{
 		{name: "processes", path: "/"},
 		{name: "overview", path: h},
@@ -42,6 +43,10 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "record", path: h + "/record"},
 		{name: "data", path: h + "/data"},
 		{name: "calendars", path: "/calendar"},
+		{name: "compilation", path: tp + "/text?revision=0"},
+		{name: "paragraph-history", path: tp + "/text/paragraphs/" + url.PathEscape(text.OP1)},
+		{name: "text-diff", path: tp + "/text/diff"},
+		{name: "search", path: tp + "/search?q=Charter"},
 		{name: "signin", path: "/signin"},
 		{name: "not-found", path: "/processes/no-such-process", status: http.StatusNotFound},
 	}
@@ -59,6 +64,15 @@ func TestPagesAccessible(t *testing.T) {
 			})
 		}
 	}
+}
+
+// textProcess is a process with a negotiated text (stacktest.PutText),
+// as the path of its pages.
+func textProcess(t *testing.T) (string, stacktest.Text) {
+	t.Helper()
+	id, code := stacktest.UniqueID("text")
+	launch(t, map[string]any{"templateBody": stacktest.Template(id, code, time.Now().Add(time.Hour)), "id": id, "code": code})
+	return "/processes/" + url.PathEscape(id), stacktest.PutText(t, stack.Store, id)
 }
 
 // revisedDocument is a document of the process with at least two

@@ -64,7 +64,7 @@ CREATE TABLE text_amendments (
 	sponsor      TEXT NOT NULL,
 	cites        TEXT NOT NULL, -- JSON array of tracking numbers
 	sha256       TEXT NOT NULL, -- of the amendment as proposed
-	outcome      TEXT NOT NULL DEFAULT '', -- '' pending, incorporated, merged, not retained
+	outcome      TEXT NOT NULL DEFAULT '', -- '' pending, incorporated, merged, not-retained
 	note         TEXT NOT NULL DEFAULT '',
 	merged_text  TEXT NOT NULL DEFAULT '',
 	proposed_at  TEXT NOT NULL,
