@@ -28,6 +28,7 @@ Operators' commands, against a running API (--server, --token):
   stage     reschedule a stage
   window    extend or close a stage's contribution window
   draft     publish a draft stage's revision from a text file
+  ecosoc    load the list of organisations in ECOSOC consultative status
 
 Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
 on the command line wins. Run 'compact <command> -h' for a command's flags.
@@ -70,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return windowCmd(rest, stdout, stderr)
 	case "draft":
 		return draftCmd(rest, stdout, stderr)
+	case "ecosoc":
+		return ecosocCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
