@@ -143,7 +143,7 @@ type accreditationData struct {
 	StateHelp   string
 	ECOSOCText  string    // the check of a claim of ECOSOC status
 	PeriodEnds  time.Time // of its list's non-objection period, once circulated
-	Applied     bool // just now: the page says so
+	Applied     bool      // just now: the page says so
 	Categories  []option
 }
 
