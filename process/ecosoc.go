@@ -140,16 +140,29 @@ func abs(n int) int {
 }
 
 // editDistance is the Levenshtein distance between a and b, or limit+1
-// once it is known to exceed limit.
+// once it is known to exceed limit. Only the cells within limit of the
+// diagonal are computed: a list of thousands of names is checked at each
+// application.
 func editDistance(a, b []rune, limit int) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	const far = 1 << 30 // outside the band
+	if abs(len(a)-len(b)) > limit {
+		return limit + 1
+	}
+	prev, cur := make([]int, len(b)+2), make([]int, len(b)+2)
 	for j := range prev {
-		prev[j] = j
+		prev[j] = far
+		if j <= limit {
+			prev[j] = j
+		}
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
+		lo, hi := max(1, i-limit), min(len(b), i+limit)
+		cur[lo-1] = far
+		if lo == 1 && i <= limit {
+			cur[0] = i
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
@@ -157,12 +170,13 @@ func editDistance(a, b []rune, limit int) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			rowMin = min(rowMin, cur[j])
 		}
+		cur[hi+1] = far
 		if rowMin > limit {
 			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit+1)
 }
 
 // legalSuffixes are the legal forms dropped from a name's end: the NGO

@@ -1,6 +1,7 @@
 package process_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,6 +93,26 @@ func TestParseECOSOCList(t *testing.T) {
 	for _, in := range []string{"", "name,status,year\n", "organisation,kind\nA,Special\n"} {
 		if _, err := process.ParseECOSOCList([]byte(in)); process.KindOf(err) != process.Invalid || len(process.Fields(err)) != 1 {
 			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
+
+// BenchmarkECOSOCMatch checks a claim against a list as long as the NGO
+// Branch's (6,494 organisations), for a near match: the whole list is read.
+func BenchmarkECOSOCMatch(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("Organization's name,Consultative status,ECOSOC accreditation year\n")
+	for i := range 6494 {
+		fmt.Fprintf(&csv, "Organisation for Migrants and Development number %d,Special,2010\n", i)
+	}
+	entries, err := process.ParseECOSOCList([]byte(csv.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := process.ECOSOCList{Entries: entries}
+	for b.Loop() {
+		if m := l.Match("Organisation for Migrant and Development number 17"); m.Result != process.MatchNear {
+			b.Fatalf("%+v", m)
 		}
 	}
 }
