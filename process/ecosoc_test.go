@@ -116,3 +116,41 @@ func BenchmarkECOSOCMatch(b *testing.B) {
 		}
 	}
 }
+
+func FuzzParseECOSOCList(f *testing.F) {
+	for _, s := range []string{
+		"Organization's name,Consultative status,ECOSOC accreditation year\nA Forum,Special,2010\n",
+		"\uFEFFname,status,year\r\n\"B, Forum\",general consultative status,1946\r\n",
+		"name,status,year\nA,Observer,x\n\"C,Roster,2001\nThe A Inc.,Roster,2001\n",
+		"status,year\n", "", "\n\n", "name,status,year\n\xff,Special,2000\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := process.ParseECOSOCList(data)
+		if err != nil {
+			if process.KindOf(err) != process.Invalid {
+				t.Fatalf("%q: %v is not Invalid", data, err)
+			}
+			lines := strings.Count(string(data), "\n") + 1
+			for _, fe := range process.Fields(err) {
+				var n int
+				if _, err := fmt.Sscanf(fe.Pointer, "/lines/%d", &n); err != nil || n < 1 || n > lines {
+					t.Fatalf("%q: pointer %q outside its %d lines", data, fe.Pointer, lines)
+				}
+			}
+			return
+		}
+		if len(entries) == 0 {
+			t.Fatalf("%q: a list without entries", data)
+		}
+		keys := map[string]bool{}
+		for _, e := range entries {
+			if e.Key == "" || e.Key != process.NormaliseOrgName(e.Name) || keys[e.Key] ||
+				(e.Status != process.ECOSOCGeneral && e.Status != process.ECOSOCSpecial && e.Status != process.ECOSOCRoster) {
+				t.Fatalf("%q: entry %+v", data, e)
+			}
+			keys[e.Key] = true
+		}
+	})
+}
