@@ -179,6 +179,10 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.AtField("/party", process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required")))
 		return
 	}
+	if err := s.objectionsClosed(r.Context(), r.PathValue("id"), r.PathValue("stage"), body.Party); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
 	if err != nil {
 		s.fail(w, r, err)

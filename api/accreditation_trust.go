@@ -117,6 +117,29 @@ func (s *Server) accreditationWindows(ctx context.Context, processID string, now
 	return false, "the special accreditation window runs " + strings.Join(dates, "; "), nil
 }
 
+// objectionsClosed refuses an objection to an application whose list was
+// decided, saying when its non-objection period ended, where the workflow
+// could only say that no list is under circulation.
+func (s *Server) objectionsClosed(ctx context.Context, processID, stageID, party string) error {
+	a, err := s.store.GetApplication(ctx, processID, party)
+	if process.KindOf(err) == process.NotFound || (err == nil && (a.List == "" || a.DecidedAt.IsZero())) {
+		return nil // the workflow judges
+	}
+	if err != nil {
+		return err
+	}
+	ended, err := s.periodEnds(ctx, processID, a.List)
+	if err != nil {
+		return err
+	}
+	loc := time.UTC
+	if sg, err := s.findStage(ctx, processID, stageID); err == nil {
+		loc = sg.Spec.Location()
+	}
+	return process.Errorf("api.object", process.Conflict, "the non-objection period of list %s ended at %s: %s's application is %s",
+		a.List, process.FormatDeadline(ended, loc), party, a.State)
+}
+
 // periodEnds is when the non-objection period of a process's list ends, as
 // its circulation was recorded; zero when it is not recorded.
 func (s *Server) periodEnds(ctx context.Context, processID, list string) (time.Time, error) {
