@@ -32,11 +32,15 @@ type SimulateApplicationsInput struct {
 // filed (those filed by an earlier try included).
 func (a *Activities) SimulateApplications(ctx context.Context, in SimulateApplicationsInput) (int, error) {
 	for n := 1; n <= in.Count; n++ {
-		_, err := a.Store.Apply(ctx, process.Application{
+		app := process.Application{
 			ProcessID: in.ProcessID, Party: SimulatedParty(n), Name: fmt.Sprintf("Simulated organisation %d", n),
 			Category: categories[n%len(categories)], ECOSOC: in.ECOSOC > 0 && n%in.ECOSOC == 0,
 			AppliedAt: in.At.UTC(),
-		})
+		}
+		if app.ECOSOC {
+			app.Match = process.SimulatedECOSOCMatch()
+		}
+		_, err := a.Store.Apply(ctx, app)
 		if err != nil && process.KindOf(err) != process.Conflict {
 			return 0, Classify(err)
 		}

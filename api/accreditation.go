@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,6 +16,8 @@ func (s *Server) accreditationRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /v1/processes/{id}/applications", s.apply, Stakeholder)
 	s.handle(mux, "GET /v1/processes/{id}/applications", s.listApplications)
 	s.handle(mux, "GET /v1/processes/{id}/applications/{party}", s.getApplication)
+	s.handle(mux, "POST /v1/processes/{id}/applications/{party}/ecosoc", s.reviewECOSOC, PGAOffice)
+	s.handle(mux, "PUT /v1/ecosoc-list", s.putECOSOCList, PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/circulate", s.circulate, PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/objections", s.object, MemberState)
 }
@@ -27,9 +28,12 @@ var applicantCategories = []string{"civil-society", "diaspora", "migrant-organis
 // maxNameLength bounds an applicant's name.
 const maxNameLength = 300
 
-// apply records the token's organisation's application while an
-// accreditation window is open; an organisation in ECOSOC consultative
-// status registers at any time, and is approved at once.
+// apply records the token's organisation's application while the special
+// accreditation window is open. A claim of ECOSOC consultative status is
+// checked against the list the office loaded: matched exactly, the
+// organisation is approved at once, and registers outside the window too
+// (docs/accreditation.md says why); a near match waits for the office's
+// review; an unmatched claim goes on a non-objection basis like any other.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	const op = "api.apply"
 	var body wire.ApplyRequest
@@ -52,20 +56,31 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	if !body.ECOSOC {
-		open, err := s.accreditationOpen(r.Context(), id, now)
+	open, dates, err := s.accreditationWindows(r.Context(), id, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var match *process.ECOSOCMatch
+	if body.ECOSOC {
+		m, err := s.ecosocMatch(r.Context(), body.Name)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if !open {
-			s.fail(w, r, process.Errorf(op, process.Conflict, "no accreditation window of %s is open", id))
-			return
+		match = &m
+	}
+	if !open && !match.Verified() {
+		msg := "no accreditation window of %s is open: %s"
+		if body.ECOSOC {
+			msg += "; outside it, a claim of ECOSOC status registers only under its name on the list of organisations in consultative status"
 		}
+		s.fail(w, r, process.Errorf(op, process.Conflict, msg, id, dates))
+		return
 	}
 	a, err := s.store.Apply(r.Context(), process.Application{
 		ProcessID: id, Party: principal(r.Context()).Party, Name: body.Name, Category: body.Category,
-		ECOSOC: body.ECOSOC, AppliedAt: now,
+		ECOSOC: body.ECOSOC, Match: match, AppliedAt: now,
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -75,39 +90,14 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, a)
 }
 
-// accreditationOpen reports whether one of the process's accreditation
-// windows is open at now, as its workflow last published it.
-func (s *Server) accreditationOpen(ctx context.Context, processID string, now time.Time) (bool, error) {
-	stages, err := s.store.ListStages(ctx, processID)
-	if err != nil {
-		return false, err
-	}
-	for _, sg := range stages {
-		if sg.Spec.Kind != process.AccreditationWindow {
-			continue
-		}
-		win, err := s.store.GetWindow(ctx, processID, sg.Spec.ID)
-		if process.KindOf(err) == process.NotFound {
-			continue // not opened, and the template gave it no window to register
-		}
-		if err != nil {
-			return false, err
-		}
-		if win.TakesAt(now) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	state := process.ApplicationState(r.URL.Query().Get("state"))
 	switch state {
-	case "", process.Applied, process.Circulated, process.Approved, process.Rejected:
+	case "", process.Applied, process.Review, process.Circulated, process.Approved, process.Rejected:
 	default:
 		s.fail(w, r, process.Errorf("api.listApplications", process.Invalid,
-			"state %q: want applied, circulated, approved or rejected", state))
+			"state %q: want applied, review, circulated, approved or rejected", state))
 		return
 	}
 	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
@@ -126,13 +116,22 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, shown)
 }
 
+// getApplication shows where an application stands, with the end of its
+// list's non-objection period once circulated.
 func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
 	a, err := s.store.GetApplication(r.Context(), r.PathValue("id"), r.PathValue("party"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, shownTo(principal(r.Context()), a))
+	res := wire.ApplicationStanding{Application: shownTo(principal(r.Context()), a)}
+	if a.List != "" {
+		if res.PeriodEnds, err = s.periodEnds(r.Context(), a.ProcessID, a.List); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 // shownTo is an application as p may see it: which States objected is
@@ -178,6 +177,10 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.Party == "" {
 		s.fail(w, r, process.AtField("/party", process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required")))
+		return
+	}
+	if err := s.objectionsClosed(r.Context(), r.PathValue("id"), r.PathValue("stage"), body.Party); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)

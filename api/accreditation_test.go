@@ -44,6 +44,7 @@ func TestAccreditationOverHTTP(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
 	pga := a.token(PGAOffice, "PGA", "")
+	loadECOSOCList(t, a, pga)
 	id, code := uniqueID("accreditation")
 	launchProcess(t, a, pga, mergeBody(inlineProcess(accreditationTemplate(id, code)), map[string]any{"scale": accreditationScale}))
 	apps := "/v1/processes/" + id + "/applications"
@@ -51,7 +52,7 @@ func TestAccreditationOverHTTP(t *testing.T) {
 	mexico := a.token(MemberState, "MEX", "")
 	application := map[string]any{"name": "Migrants Forum", "category": "civil-society"}
 
-	// Before the window opens only an organisation in ECOSOC status registers.
+	// Before the window opens only an organisation on the ECOSOC list registers.
 	wantProblem(t, "apply before the window", a.do("POST", apps, ngoA, application), http.StatusConflict)
 	res := a.do("POST", apps, a.token(Stakeholder, "ecosoc-org", ""),
 		map[string]any{"name": "Ecosoc Org", "category": "academia", "ecosoc": true})

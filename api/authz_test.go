@@ -85,6 +85,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST /v1/processes/{id}/applications", "/v1/processes/{p}/applications", empty, only(bad, asStakeholder)},
 		{"GET /v1/processes/{id}/applications", "/v1/processes/{p}/applications", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/applications/{party}", "/v1/processes/{p}/applications/nobody", nil, everyone(missing)},
+		{"POST /v1/processes/{id}/applications/{party}/ecosoc", "/v1/processes/{p}/applications/nobody/ecosoc", empty, only(bad, asPGA)},
+		{"PUT /v1/ecosoc-list", "/v1/ecosoc-list", empty, only(http.StatusUnsupportedMediaType, asPGA)}, // a JSON body: nothing loaded
 		{"POST /v1/processes/{id}/stages/{stage}/circulate", "/v1/processes/{p}/stages/acc/circulate", empty, only(conflict, asPGA)},
 		{"POST /v1/processes/{id}/stages/{stage}/objections", "/v1/processes/{p}/stages/acc/objections", empty, only(bad, asState)},
 		{"POST /v1/processes/{id}/stages/{stage}/silence/break", "/v1/processes/{p}/stages/acc/silence/break", empty, only(bad, asState)},

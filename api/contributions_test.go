@@ -68,7 +68,8 @@ func openConsultation(t *testing.T) string {
 func accredit(t *testing.T, processID, party string) {
 	t.Helper()
 	_, err := stack.store.Apply(context.Background(), process.Application{ProcessID: processID, Party: party,
-		Name: "Organisation " + party, Category: "civil-society", ECOSOC: true, AppliedAt: time.Now()})
+		Name: "Organisation " + party, Category: "civil-society", ECOSOC: true, AppliedAt: time.Now(),
+		Match: &process.ECOSOCMatch{Result: process.MatchExact, Note: "test: taken as verified"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,12 +38,13 @@ func FuzzRequestBodies(f *testing.F) {
 		{PGAOffice, "/v1/processes/{p}/subscriptions"},
 		{PGAOffice, "/v1/unsubscribe"},
 		{PGAOffice, "/v1/tokens/tok_none/rotate"},
+		{PGAOffice, "/v1/processes/{p}/applications/org-fuzz/ecosoc"},
 	}
 	for i := range routes {
 		for _, seed := range []string{`{}`, `{"start":"2031-01-01"}`, `{"closes":"2031-01-01T00:00:00Z"}`, `{"open":true}`, `{"opens":"2031-01-01T00:00:00Z","close":true}`,
 			`{"method":"recorded-vote","votes":{"MEX":"yes"}}`, `{"state":"MEX"}`, `{"title":"t","body":"b"}`,
 			`{"days":2,"reason":"r"}`, `{"place":"Vienna","timeZone":"Europe/Vienna","reason":"r"}`,
-			`{"role":"stakeholder","party":"x"}`, `{"graceSeconds":60,"expiresAt":"2031-01-01T00:00:00Z"}`, `{"revision":0,"paragraphs":["a"]}`, `[]`, `null`, `{"a":`, "\x00",
+			`{"role":"stakeholder","party":"x"}`, `{"graceSeconds":60,"expiresAt":"2031-01-01T00:00:00Z"}`, `{"revision":0,"paragraphs":["a"]}`, `{"match":true}`, `[]`, `null`, `{"a":`, "\x00",
 			`{"address":"fp@mission.example","language":"fr","mode":"daily","topics":["windows"]}`,
 			`{"channel":"webhook","address":"https://ngo.example/hook","ownerEmail":"it@ngo.example"}`} {
 			f.Add(uint8(i), []byte(seed))

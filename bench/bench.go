@@ -529,7 +529,8 @@ func (b *bench) issueTokens(ctx context.Context) error {
 	for i := range b.o.Concurrency {
 		party := fmt.Sprintf("bench-org-%03d", i)
 		_, err := b.stack.store.Apply(ctx, process.Application{ProcessID: b.processID, Party: party, Name: party,
-			Category: "civil-society", ECOSOC: true, AppliedAt: time.Now()})
+			Category: "civil-society", ECOSOC: true, Match: &process.ECOSOCMatch{Result: process.MatchExact, Note: "bench: taken as verified"},
+			AppliedAt: time.Now()})
 		if err != nil {
 			return err
 		}

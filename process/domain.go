@@ -129,6 +129,7 @@ type ApplicationState string
 
 const (
 	Applied    ApplicationState = "applied"
+	Review     ApplicationState = "review" // a claim of ECOSOC status the office checks
 	Circulated ApplicationState = "circulated"
 	Approved   ApplicationState = "approved"
 	Rejected   ApplicationState = "rejected" // a State objected
@@ -139,8 +140,9 @@ type Application struct {
 	ProcessID  string           `json:"processId"`
 	Party      string           `json:"party"` // organisation
 	Name       string           `json:"name"`
-	Category   string           `json:"category"` // civil-society, diaspora, migrant-organisation, private-sector, academia
-	ECOSOC     bool             `json:"ecosoc"`   // in consultative status: registers directly
+	Category   string           `json:"category"`              // civil-society, diaspora, migrant-organisation, private-sector, academia
+	ECOSOC     bool             `json:"ecosoc"`                // claims consultative status: registers directly once verified
+	Match      *ECOSOCMatch     `json:"ecosocMatch,omitempty"` // the claim checked against the list
 	State      ApplicationState `json:"state"`
 	List       string           `json:"list,omitempty"` // the circulated list it was on
 	AppliedAt  time.Time        `json:"appliedAt"`

@@ -96,8 +96,9 @@ type ContributionFilter struct {
 // Accreditations keep stakeholders' applications and Member States'
 // objections.
 type Accreditations interface {
-	// Apply records an application; an ECOSOC-status organisation is
-	// approved at once. Applying twice returns Conflict.
+	// Apply records an application: approved at once when its claim of
+	// ECOSOC status is verified (a.Match), in review when the list holds a
+	// near match, applied otherwise. Applying twice returns Conflict.
 	Apply(ctx context.Context, a process.Application) (process.Application, error)
 	GetApplication(ctx context.Context, processID, party string) (process.Application, error)
 	ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error)
@@ -110,6 +111,15 @@ type Accreditations interface {
 	// Decide closes a list: applications with no objection are approved, the
 	// rest rejected. Deciding a decided list returns the same outcome.
 	Decide(ctx context.Context, processID, list string, at time.Time) ([]process.Application, error)
+	// PutECOSOCList replaces the list of organisations in ECOSOC
+	// consultative status, whole, in one transaction.
+	PutECOSOCList(ctx context.Context, l process.ECOSOCList) error
+	// ECOSOCList is the list loaded last (NotFound before any).
+	ECOSOCList(ctx context.Context) (process.ECOSOCList, error)
+	// ReviewECOSOCMatch records the office's review of an application in
+	// review: confirmed, it is approved at at; refused, it waits to be
+	// circulated. Conflict for an application not in review.
+	ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, by string, at time.Time) (process.Application, error)
 }
 
 // Documents are content-addressed document versions and amendments.

@@ -24,6 +24,7 @@ func (s *Site) officeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /office/processes/{id}/stages/new", s.addStage)
 	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.show("office_appoint", s.appointForm, rolePGAOffice))
 	mux.HandleFunc("POST /office/processes/{id}/co-facilitators", s.appoint)
+	mux.HandleFunc("POST /office/processes/{id}/stages/{stage}/circulate/ecosoc", s.reviewECOSOC)
 	for _, f := range stageForms {
 		mux.HandleFunc("GET /office/processes/{id}/stages/{stage}/"+f.name, s.show("office_"+f.name, s.stageFormPage(f), f.roles...))
 		mux.HandleFunc("POST /office/processes/{id}/stages/{stage}/"+f.name, func(w http.ResponseWriter, r *http.Request) {
@@ -75,17 +76,19 @@ type officeData struct {
 
 // notices say what a form did, by the form's name.
 var notices = map[string]string{
-	"add":        "office.done.add",
-	"appoint":    "office.done.appoint",
-	"reschedule": "office.done.reschedule",
-	"move":       "office.done.move",
-	"extend":     "office.done.extend",
-	"venue":      "office.done.venue",
-	"cancel":     "office.done.cancel",
-	"window":     "office.done.window",
-	"circulate":  "office.done.circulate",
-	"draft":      "office.done.draft",
-	"outcome":    "office.done.outcome",
+	"add":              "office.done.add",
+	"appoint":          "office.done.appoint",
+	"reschedule":       "office.done.reschedule",
+	"move":             "office.done.move",
+	"extend":           "office.done.extend",
+	"venue":            "office.done.venue",
+	"cancel":           "office.done.cancel",
+	"window":           "office.done.window",
+	"circulate":        "office.done.circulate",
+	"draft":            "office.done.draft",
+	"outcome":          "office.done.outcome",
+	"ecosoc-confirmed": "office.done.ecosoc-confirmed",
+	"ecosoc-refused":   "office.done.ecosoc-refused",
 }
 
 // officePageOn starts an office page about process id, for a user who acts
@@ -136,7 +139,7 @@ func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 	}
 	if key, ok := notices[r.URL.Query().Get("done")]; ok {
 		q := r.URL.Query()
-		d.Notice = p.T(key, "stage", q.Get("stage"), "state", q.Get("state"), "list", q.Get("list"))
+		d.Notice = p.T(key, "stage", q.Get("stage"), "state", q.Get("state"), "list", q.Get("list"), "party", q.Get("party"))
 	}
 	p.Title = p.T("office.process.title", "process", proc.Title)
 	p.Data = d
@@ -199,6 +202,7 @@ type stageFormData struct {
 	Process      wire.ProcessStatus
 	Stage        wire.StageDetail
 	Applications []process.Application // circulate: those waiting
+	Reviews      []process.Application // circulate: claims of ECOSOC status the office reviews
 	States       []process.MemberState // outcome: the recorded vote
 	Revision     int                   // draft: the revision this stage publishes, by the schedule
 }
@@ -290,7 +294,10 @@ var stageForms = []stageForm{
 		fields: []string{"reason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			var err error
-			d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied)
+			if d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied); err != nil {
+				return err
+			}
+			d.Reviews, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Review)
 			return err
 		},
 		body: func(r *http.Request, p *Page) (any, bool) {

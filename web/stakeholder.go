@@ -141,7 +141,9 @@ type accreditationData struct {
 	Application *process.Application // nil before applying
 	StateText   string
 	StateHelp   string
-	Applied     bool // just now: the page says so
+	ECOSOCText  string    // the check of a claim of ECOSOC status
+	PeriodEnds  time.Time // of its list's non-objection period, once circulated
+	Applied     bool      // just now: the page says so
 	Categories  []option
 }
 
@@ -160,6 +162,7 @@ var applicantCategories = []struct{ value, label string }{
 
 var applicationStates = map[process.ApplicationState]string{
 	process.Applied:    "stakeholder.accreditation.applied",
+	process.Review:     "stakeholder.accreditation.review",
 	process.Circulated: "stakeholder.accreditation.circulated",
 	process.Approved:   "stakeholder.accreditation.approved",
 	process.Rejected:   "stakeholder.accreditation.rejected",
@@ -167,9 +170,19 @@ var applicationStates = map[process.ApplicationState]string{
 
 var applicationHelp = map[process.ApplicationState]string{
 	process.Applied:    "stakeholder.accreditation.applied.help",
+	process.Review:     "stakeholder.accreditation.review.help",
 	process.Circulated: "stakeholder.accreditation.circulated.help",
 	process.Approved:   "stakeholder.accreditation.approved.help",
 	process.Rejected:   "stakeholder.accreditation.rejected.help",
+}
+
+// matchResults say what the check of a claim of ECOSOC status found.
+var matchResults = map[process.MatchResult]string{
+	process.MatchExact:     "stakeholder.ecosoc.exact",
+	process.MatchNear:      "stakeholder.ecosoc.near",
+	process.MatchConfirmed: "stakeholder.ecosoc.confirmed",
+	process.MatchRefused:   "stakeholder.ecosoc.refused",
+	process.MatchNone:      "stakeholder.ecosoc.none",
 }
 
 // applyFields are the accreditation form's controls.
@@ -184,9 +197,17 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &accreditationData{Process: proc}
-	switch a, err := s.api(r).Application(r.Context(), id, p.Session.Party); {
+	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, p.Session.Party); {
 	case err == nil:
-		d.Application, d.StateText, d.StateHelp = &a, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
+		d.Application, d.StateText, d.StateHelp = &a.Application, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
+		d.PeriodEnds = a.PeriodEnds
+		if m := a.Match; m != nil {
+			entry := ""
+			if m.Entry != nil {
+				entry = m.Entry.Name
+			}
+			d.ECOSOCText = p.T(matchResults[m.Result], "entry", entry, "date", p.Date(m.ListLoadedAt))
+		}
 	case !isStatus(err, http.StatusNotFound):
 		return nil, err
 	}

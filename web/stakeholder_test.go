@@ -146,7 +146,8 @@ func TestStakeholderPages(t *testing.T) {
 		t.Fatalf("a refused contribution was stored: %+v", cs)
 	}
 
-	// An organisation in ECOSOC status is accredited at once and contributes.
+	// An organisation on the ECOSOC list is accredited at once and contributes.
+	loadECOSOCList(t)
 	party := "ecosoc-" + id
 	org := ts.browser()
 	org.signIn(ts.token(api.Stakeholder, party, ""))

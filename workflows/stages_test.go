@@ -130,8 +130,12 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 	ctx := context.Background()
 	id := StageWorkflowID("test", "acc")
 	apply := func(party string, ecosoc bool) {
-		_, err := h.store.Apply(ctx, process.Application{ProcessID: "test", Party: party, Name: party,
-			Category: "civil-society", ECOSOC: ecosoc, AppliedAt: h.env.Now()})
+		a := process.Application{ProcessID: "test", Party: party, Name: party,
+			Category: "civil-society", ECOSOC: ecosoc, AppliedAt: h.env.Now()}
+		if ecosoc { // verified against the list, as the API does
+			a.Match = &process.ECOSOCMatch{Result: process.MatchExact}
+		}
+		_, err := h.store.Apply(ctx, a)
 		require.NoError(t, err)
 	}
 	var circulate, again, objection, badState, notListed, late *updateOutcome

@@ -31,6 +31,7 @@ Operators' commands, against a running API (--server, --token):
   silence   break a silence procedure with a Member State's letter
   text      the negotiated text: export, compile, diff; decide amendments, mark paragraphs
   search    search a process's contributions, text and amendments
+  ecosoc    load the list of organisations in ECOSOC consultative status
 
 Every flag has an environment twin: --http-addr is COMPACT_HTTP_ADDR; a flag
 on the command line wins. Run 'compact <command> -h' for a command's flags.
@@ -79,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return textCmd(rest, stdout, stderr)
 	case "search":
 		return searchCmd(rest, stdout, stderr)
+	case "ecosoc":
+		return ecosocCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -63,6 +63,14 @@ func TestCrashCycles(t *testing.T) {
 	id, code := fmt.Sprintf("crash-%x", s), fmt.Sprintf("CR%04d", rng.IntN(10000))
 	c.must(t, "POST", "/v1/processes", pga, map[string]any{"templateBody": template(id, code), "scale": scale}, http.StatusCreated)
 	clk := awaitClock(t, c, id, template(id, code))
+	// The stakeholders register as organisations on the ECOSOC list.
+	ecosoc := "Organization's name,Consultative status,ECOSOC accreditation year\n"
+	for _, org := range stakeholders {
+		ecosoc += "Crash suite " + org + ",Special,2010\n"
+	}
+	if r := c.do(context.Background(), "PUT", "/v1/ecosoc-list", pga, []byte(ecosoc), "Content-Type", "text/csv"); r.err != nil || r.status != http.StatusOK {
+		t.Fatalf("load the ECOSOC list: %s", r)
+	}
 	for _, p := range parties {
 		if p.role == "stakeholder" {
 			c.must(t, "POST", "/v1/processes/"+id+"/applications", p.token,

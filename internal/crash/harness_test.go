@@ -213,7 +213,9 @@ func (r response) decode(t testing.TB, v any) {
 
 func (c *client) do(ctx context.Context, method, path, token string, body any, header ...string) response {
 	var rd io.Reader
-	if body != nil {
+	if b, ok := body.([]byte); ok { // sent as is, its Content-Type in header
+		rd = bytes.NewReader(b)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return response{err: err}

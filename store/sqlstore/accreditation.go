@@ -13,8 +13,9 @@ import (
 // lists, so that a Decide cannot miss an objection being recorded.
 func accreditationLock(processID string) string { return "accreditation/" + processID }
 
-// Apply records an application at a.AppliedAt (now when zero); an
-// organisation in ECOSOC status is approved then.
+// Apply records an application at a.AppliedAt (now when zero): approved
+// then when its claim of ECOSOC status matched the list exactly, in review
+// when the list holds a near match, applied otherwise.
 func (db *DB) Apply(ctx context.Context, a process.Application) (process.Application, error) {
 	const op = "store.Apply"
 	if err := required(op, "process id", a.ProcessID, "party", a.Party); err != nil {
@@ -25,14 +26,21 @@ func (db *DB) Apply(ctx context.Context, a process.Application) (process.Applica
 		a.AppliedAt = time.Now().UTC()
 	}
 	a.State, a.List, a.DecidedAt, a.Objections = process.Applied, "", time.Time{}, nil
-	if a.ECOSOC {
+	switch {
+	case a.Match.Verified():
 		a.State, a.DecidedAt = process.Approved, a.AppliedAt
+	case a.Match != nil && a.Match.Result == process.MatchNear:
+		a.State = process.Review
+	}
+	match, err := matchColumn(a.Match)
+	if err != nil {
+		return process.Application{}, db.fail(op, err)
 	}
 	res, err := db.write.ExecContext(ctx, `
-		INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at)
-		VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)
+		INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match)
+		VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)
 		ON CONFLICT (process_id, party) DO NOTHING`,
-		a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt))
+		a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt), match)
 	if err != nil {
 		return process.Application{}, db.fail(op, err)
 	}
@@ -45,12 +53,12 @@ func (db *DB) Apply(ctx context.Context, a process.Application) (process.Applica
 	return a, nil
 }
 
-const applicationColumns = `process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at`
+const applicationColumns = `process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match`
 
 func scanApplication(s scanner) (process.Application, error) {
 	var a process.Application
 	err := s.Scan(&a.ProcessID, &a.Party, &a.Name, &a.Category, &a.ECOSOC, &a.State, &a.List,
-		scanStamp{&a.AppliedAt}, scanStamp{&a.DecidedAt})
+		scanStamp{&a.AppliedAt}, scanStamp{&a.DecidedAt}, scanMatch{&a.Match})
 	return a, err
 }
 

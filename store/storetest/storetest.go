@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListContributions", testListContributions},
 		{"Withdraw", testWithdraw},
 		{"Accreditation", testAccreditation},
+		{"ECOSOCList", testECOSOCList},
+		{"ECOSOCReview", testECOSOCReview},
 		{"Documents", testDocuments},
 		{"Amendments", testAmendments},
 		{"Record", testRecord},
@@ -369,7 +371,7 @@ func testSubmit(t *testing.T, s store.Store) {
 	equal(t, listed, []process.Contribution{{Submission: sub, Receipt: r, AttachmentSize: len(got.Attachment)}})
 
 	// An accredited stakeholder may contribute too.
-	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, AppliedAt: t0})
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, Match: verified(), AppliedAt: t0})
 	check(t, err)
 	ngo := submission("ngo-1", "k1")
 	ngo.Role = "stakeholder"
@@ -632,7 +634,7 @@ func testSealWindow(t *testing.T, s store.Store) {
 	for _, party := range []string{"MEX", "CHE", "ngo-1"} {
 		sub := submission(party, "k")
 		if party == "ngo-1" {
-			_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, ECOSOC: true, AppliedAt: t0})
+			_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, ECOSOC: true, Match: verified(), AppliedAt: t0})
 			check(t, err)
 			sub.Role = "stakeholder"
 		}
@@ -719,8 +721,12 @@ func testAccreditation(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	apply := func(party string, ecosoc bool, at time.Time) process.Application {
 		t.Helper()
-		a, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, Name: "Org " + party,
-			Category: "civil-society", ECOSOC: ecosoc, AppliedAt: at})
+		a := process.Application{ProcessID: "gcm-2018", Party: party, Name: "Org " + party,
+			Category: "civil-society", ECOSOC: ecosoc, AppliedAt: at}
+		if ecosoc {
+			a.Match = verified()
+		}
+		a, err := s.Apply(ctx, a)
 		check(t, err)
 		return a
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/stacktest"
+	"github.com/compact-un/compact/process"
 )
 
 // minimalPDF is an attachment the intake takes as a PDF.
@@ -36,7 +37,12 @@ func TestStakeholderContributes(t *testing.T) {
 			party := "org-" + id
 			b.signIn(token(t, api.Stakeholder, party))
 
-			// Apply, in consultative status: accredited at once.
+			// Apply, in consultative status and on the ECOSOC list: accredited at once.
+			l := process.ECOSOCList{LoadedAt: time.Now(), LoadedBy: "PGA",
+				Entries: []process.ECOSOCEntry{{Name: "Migrant Rights Network", Status: process.ECOSOCSpecial, Year: 2010}}}
+			if err := stack.Store.PutECOSOCList(t.Context(), l); err != nil {
+				t.Fatal(err)
+			}
 			b.open("/processes/" + id + "/accreditation")
 			b.check("accreditation-form")
 			b.tabTo("#name")
