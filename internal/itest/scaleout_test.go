@@ -131,6 +131,14 @@ func TestScaleOut(t *testing.T) {
 	if err != nil || code != http.StatusCreated {
 		t.Fatalf("create the process through API #1: %d %s %v", code, body, err)
 	}
+	// The stakeholders register as organisations on the ECOSOC list.
+	ecosoc := "Organization's name,Consultative status,ECOSOC accreditation year\n"
+	for _, org := range scaleOutStakeholders {
+		ecosoc += "Fleet test " + org + ",Special,2010\n"
+	}
+	if code, body, err := c.do("PUT", api1+"/v1/ecosoc-list", pga, "", []byte(ecosoc)); err != nil || code != http.StatusOK {
+		t.Fatalf("load the ECOSOC list through API #1: %d %s %v", code, body, err)
+	}
 	for i, org := range scaleOutStakeholders {
 		tok := tokens[len(scaleOutStates)+i]
 		code, body, err := c.do("POST", api2+"/v1/processes/"+id+"/applications", tok, "",
@@ -631,19 +639,24 @@ type scaleOutClient struct{ http *http.Client }
 // Idempotency-Key; an error means no answer.
 func (c *scaleOutClient) do(method, url, token, key string, body any) (int, []byte, error) {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case []byte: // the ECOSOC list
+		rd, contentType = bytes.NewReader(b), "text/csv"
+	default:
+		j, err := json.Marshal(b)
 		if err != nil {
 			return 0, nil, err
 		}
-		rd = bytes.NewReader(b)
+		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
 		return 0, nil, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
