@@ -1,12 +1,13 @@
 // Package event is the catalogue of the events a process records: each
 // event's name as a constant and the shape of its data as a struct.
 //
-// The record stores an event's data as canonical JSON, and a chain verifies
-// only if those bytes never change. The data used to be written as maps,
-// whose keys encoding/json sorts; so every struct here declares its fields in
+// The record stores an event's data as canonical JSON (Canonical), and its
+// hashes cover those bytes. The workflows used to write the data as maps,
+// whose keys encoding/json sorts; every struct here declares its fields in
 // their JSON keys' alphabetical order, omits a field exactly when the map
-// left the key out, and encodes to the bytes the map did (event_test.go holds
-// those bytes). A new field goes in its key's alphabetical place.
+// left the key out, and so encodes to the bytes the map did (event_test.go
+// holds those bytes): the activities' inputs and the record's entries are
+// what they were. A new field goes in its key's alphabetical place.
 //
 // Two meanings of the JSON key "seq" have distinct names here: Sequence, a
 // count of the changes made so far, which is also an iCalendar SEQUENCE; and
@@ -15,7 +16,6 @@
 package event
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -208,16 +208,27 @@ func Encode(data any) (json.RawMessage, error) {
 	return json.Marshal(data)
 }
 
+// Canonical is data as the record stores it: decoded and encoded again, so
+// that an object's keys sort at every depth (a nested struct's too) and a
+// number reads as a float64 prints. The record has stored this form since
+// its first entry, when the activity re-encoded the map it received.
+func Canonical(data []byte) ([]byte, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
 // Occurrence is what tells apart the recordings of a repeated event: the
-// data's "seq" (a Sequence or an Occurrence), as text, a number as written;
-// false without one.
+// data's "seq" (a Sequence or an Occurrence), as text, a number as the
+// record's keys have always printed it (1e+06 for a million); false without
+// one.
 func Occurrence(data []byte) (string, bool) {
 	var d struct {
 		Seq any `json:"seq"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if len(data) == 0 || dec.Decode(&d) != nil || d.Seq == nil {
+	if len(data) == 0 || json.Unmarshal(data, &d) != nil || d.Seq == nil {
 		return "", false
 	}
 	return fmt.Sprint(d.Seq), true

@@ -180,7 +180,7 @@ func TestEveryTopicsEventIsCatalogued(t *testing.T) {
 func TestOccurrence(t *testing.T) {
 	for data, want := range map[string]string{
 		`{"reason":"r","seq":3}`:    "3",
-		`{"seq":1000000}`:           "1000000",
+		`{"seq":1000000}`:           "1e+06",
 		`{"seq":"ngo-2/USA"}`:       "ngo-2/USA",
 		`{"count":1,"digest":"ab"}`: "",
 		``:                          "",
@@ -189,5 +189,22 @@ func TestOccurrence(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("Occurrence(%s) = %q, %v; want %q", data, got, ok, want)
 		}
+	}
+}
+
+// TestCanonicalSortsNestedKeys: the activity that records an event has
+// always received its data decoded and encoded it again, so a nested
+// struct's keys sort too.
+func TestCanonicalSortsNestedKeys(t *testing.T) {
+	data, err := Encode(DraftPublishedData{Revision: 2, Title: "Rev 1", SHA256: "cc", Diff: &process.DiffStats{Kept: 3, Removed: 1, Added: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Canonical(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"diff":{"added":2,"kept":3,"removed":1},"revision":2,"sha256":"cc","title":"Rev 1"}`; string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
 	}
 }
