@@ -168,6 +168,15 @@ func Names() []Name {
 	return names
 }
 
+// Strings are names as the store takes them.
+func Strings(names ...Name) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return out
+}
+
 // Known reports whether the catalogue has the event.
 func Known(name Name) bool {
 	_, ok := catalogue[name]
