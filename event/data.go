@@ -288,6 +288,14 @@ type ObjectionData struct {
 	State      string `json:"state"`
 }
 
+// ReceiptData is contribution.received's.
+type ReceiptData struct {
+	SHA256      string    `json:"sha256"`
+	SubmittedAt time.Time `json:"submittedAt"`
+	Title       string    `json:"title"`
+	Tracking    string    `json:"tracking"`
+}
+
 // EndpointDisabledData is endpoint.disabled's.
 type EndpointDisabledData struct {
 	Channel    string    `json:"channel"`

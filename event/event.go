@@ -91,9 +91,9 @@ const (
 
 // Events that are notified but not recorded by a workflow.
 const (
-	// ContributionReceived is the store's receipt (store.ReceiptEvent),
-	// sent to the contribution's party only.
-	ContributionReceived Name = "contribution.received"
+	// ContributionReceived is the store's receipt (store.ReceiptEvent,
+	// which writes ReceiptData as a map), sent to its submitter only.
+	ContributionReceived Name = "contribution.received" // ReceiptData
 	// EndpointDisabled tells an endpoint's owner it was disabled.
 	EndpointDisabled Name = "endpoint.disabled" // EndpointDisabledData
 )
@@ -155,7 +155,7 @@ var catalogue = map[Name]func() any{
 	ListCirculated:         func() any { return new(ListCirculatedData) },
 	ListDecided:            func() any { return new(ListDecidedData) },
 	ObjectionRecorded:      func() any { return new(ObjectionData) },
-	ContributionReceived:   func() any { return new(map[string]any) }, // the store's to shape
+	ContributionReceived:   func() any { return new(ReceiptData) },
 	EndpointDisabled:       func() any { return new(EndpointDisabledData) },
 }
 
