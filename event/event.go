@@ -7,7 +7,9 @@
 // their JSON keys' alphabetical order, omits a field exactly when the map
 // left the key out, and so encodes to the bytes the map did (event_test.go
 // holds those bytes): the activities' inputs and the record's entries are
-// what they were. A new field goes in its key's alphabetical place.
+// what they were. A new field goes in its key's alphabetical place. The
+// recording activity then stores the data Canonical, nested objects' keys
+// sorted too, as it always has.
 //
 // Two meanings of the JSON key "seq" have distinct names here: Sequence, a
 // count of the changes made so far, which is also an iCalendar SEQUENCE; and
@@ -98,8 +100,10 @@ const (
 	EndpointDisabled Name = "endpoint.disabled" // EndpointDisabledData
 )
 
-// The negotiated text's events go here, with their payloads in text.go of
-// this package, once the text records its own.
+// The negotiated text's events (amendment filed, revision issued, …) go in
+// a const block of their own here, their data in text.go of this package
+// and their entries in the catalogue below; a test fails for an event in
+// process.Topics without one.
 
 // Meeting names the events of one kind of meeting that adopts or rejects.
 type Meeting struct{ Opened, Closed, Adopted, Rejected Name }
@@ -157,6 +161,7 @@ var catalogue = map[Name]func() any{
 	ObjectionRecorded:      func() any { return new(ObjectionData) },
 	ContributionReceived:   func() any { return new(ReceiptData) },
 	EndpointDisabled:       func() any { return new(EndpointDisabledData) },
+	// The negotiated text's events.
 }
 
 // Names are the catalogue's events.
