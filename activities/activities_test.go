@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/store/sqlite"
@@ -38,7 +40,7 @@ var a *activities.Activities
 func TestRecordStageRecordsARetryOnce(t *testing.T) {
 	e, db := env(t)
 	ev := activities.StageEvent{ProcessID: "p", StageID: "ts1", Event: "window.opened",
-		At: time.Date(2017, 4, 8, 0, 0, 0, 0, time.UTC), Data: map[string]any{"code": "TS1"}}
+		At: time.Date(2017, 4, 8, 0, 0, 0, 0, time.UTC), Data: json.RawMessage(`{"code":"TS1"}`)}
 	var first, retry process.RecordEntry
 	v, err := e.ExecuteActivity(a.RecordStage, ev)
 	require.NoError(t, err)
@@ -62,9 +64,11 @@ func TestRecordStageRecordsARetryOnce(t *testing.T) {
 func TestRecordStageKeysRepeatedEventsBySeq(t *testing.T) {
 	e, db := env(t)
 	for seq := 1; seq <= 2; seq++ {
+		data, err := event.Encode(event.ScheduleChange{Sequence: seq})
+		require.NoError(t, err)
 		for range 2 { // each a retry too
 			_, err := e.ExecuteActivity(a.RecordStage, activities.StageEvent{ProcessID: "p", StageID: "ts1",
-				Event: "stage.rescheduled", Data: map[string]any{"seq": seq}})
+				Event: event.StageRescheduled, Data: data})
 			require.NoError(t, err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
@@ -172,16 +173,15 @@ func (d *Deliverer) tellOwner(ctx context.Context, n store.Notification, ep stor
 	if ep.Owner == "" || (ep.Channel == notify.ChannelEmail && ep.Owner == ep.Recipient) {
 		return nil
 	}
-	const event = "endpoint.disabled"
-	payload, err := json.Marshal(map[string]any{"processId": n.ProcessID, "event": event, "data": map[string]any{
-		"channel": ep.Channel, "endpoint": ep.Recipient, "reason": ep.DisabledReason, "disabledAt": ep.DisabledAt,
+	payload, err := json.Marshal(map[string]any{"processId": n.ProcessID, "event": event.EndpointDisabled, "data": event.EndpointDisabledData{
+		Channel: ep.Channel, Endpoint: ep.Recipient, Reason: ep.DisabledReason, DisabledAt: ep.DisabledAt,
 	}})
 	if err != nil {
 		return process.E("activities.Deliver", process.Internal, err)
 	}
 	key := fmt.Sprintf("endpoint/%s/%s/disabled/%d", ep.Channel, ep.Recipient, ep.DisabledAt.UnixNano())
 	if err := d.Store.Enqueue(ctx, []store.Notification{{
-		Key: key + "|" + ep.Owner + "|" + notify.ChannelEmail, EventKey: key, ProcessID: n.ProcessID, Event: event,
+		Key: key + "|" + ep.Owner + "|" + notify.ChannelEmail, EventKey: key, ProcessID: n.ProcessID, Event: string(event.EndpointDisabled),
 		Recipient: ep.Owner, Channel: notify.ChannelEmail, Language: ep.Language, Payload: string(payload), CreatedAt: ep.DisabledAt,
 	}}); err != nil {
 		return err

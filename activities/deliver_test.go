@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
@@ -68,12 +69,14 @@ func (x *delivery) subscribe(t *testing.T, e store.Endpoint) {
 
 // event records an event's notifications as the recorder does, with
 // Notify, and returns their keys by channel.
-func (x *delivery) event(t *testing.T, name string, data map[string]any) map[string]string {
+func (x *delivery) event(t *testing.T, name event.Name, v any) map[string]string {
 	t.Helper()
 	acts := activities.New(x.db)
 	acts.Now = x.d.Now
+	data, err := event.Encode(v)
+	require.NoError(t, err)
 	key := activities.StageEvent{ProcessID: "p", StageID: "ts1", Event: name, Data: data}.Key()
-	_, err := acts.Notify(t.Context(), activities.NotifyInput{ProcessID: "p", Key: key, StageID: "ts1", Event: name, Data: data})
+	_, err = acts.Notify(t.Context(), activities.NotifyInput{ProcessID: "p", Key: key, StageID: "ts1", Event: name, Data: data})
 	require.NoError(t, err)
 	ns, err := x.db.ListOutbox(t.Context(), "p", "")
 	require.NoError(t, err)

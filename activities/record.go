@@ -3,20 +3,22 @@ package activities
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
 // StageEvent is a stage event to record, with the read-model rows it
 // changes.
 type StageEvent struct {
-	ProcessID string         `json:"processId"`
-	StageID   string         `json:"stageId"`
-	Event     string         `json:"event"`
-	At        time.Time      `json:"at"` // process time
-	Data      map[string]any `json:"data,omitempty"`
+	ProcessID string     `json:"processId"`
+	StageID   string     `json:"stageId"`
+	Event     event.Name `json:"event"`
+	At        time.Time  `json:"at"` // process time
+	// Data is the event's data as the record stores it (event.Encode of
+	// its type in the catalogue); none is {}.
+	Data json.RawMessage `json:"data,omitempty"`
 	// Stages are read-model rows to write with the event.
 	Stages []process.Stage `json:"stages,omitempty"`
 	// Windows are the intake's windows as the schedule now has them.
@@ -28,12 +30,12 @@ type StageEvent struct {
 }
 
 // Key identifies the event: recording it again is a no-op. A stage's events
-// are unique by name, except where Data carries a "seq" (repeated events
-// such as reschedules), which the key includes.
+// are unique by name, except repeated ones (such as reschedules), whose
+// occurrence (event.Occurrence) the key includes.
 func (e StageEvent) Key() string {
-	key := e.ProcessID + "/" + e.StageID + "/" + e.Event
-	if seq, ok := e.Data["seq"]; ok {
-		key += fmt.Sprintf("/%v", seq)
+	key := e.ProcessID + "/" + e.StageID + "/" + string(e.Event)
+	if occ, ok := event.Occurrence(e.Data); ok {
+		key += "/" + occ
 	}
 	return key
 }
@@ -41,12 +43,12 @@ func (e StageEvent) Key() string {
 // RecordStage appends the event to the process's hash-chained record and
 // updates the observers' read model.
 func (a *Activities) RecordStage(ctx context.Context, ev StageEvent) (process.RecordEntry, error) {
-	data, err := json.Marshal(ev.Data) // map keys sort: canonical
-	if err != nil {
-		return process.RecordEntry{}, Classify(process.E("activities.RecordStage", process.Invalid, err))
-	}
-	if ev.Data == nil {
-		data = []byte("{}")
+	data := []byte("{}")
+	if len(ev.Data) > 0 {
+		var err error
+		if data, err = event.Canonical(ev.Data); err != nil {
+			return process.RecordEntry{}, Classify(process.E("activities.RecordStage", process.Invalid, err))
+		}
 	}
 	if len(ev.Stages) > 0 {
 		if err := a.Store.PutStages(ctx, ev.Stages); err != nil {
@@ -64,7 +66,7 @@ func (a *Activities) RecordStage(ctx context.Context, ev StageEvent) (process.Re
 		}
 	}
 	entry, err := a.Store.Append(ctx, process.RecordEvent{
-		ProcessID: ev.ProcessID, Key: ev.Key(), StageID: ev.StageID, Event: ev.Event,
+		ProcessID: ev.ProcessID, Key: ev.Key(), StageID: ev.StageID, Event: string(ev.Event),
 		At: ev.At.UTC(), Data: string(data),
 	})
 	return entry, Classify(err)

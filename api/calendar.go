@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -38,7 +38,7 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 }
 
 // calendarEvents are the record's events that change a calendar's events.
-var calendarEvents = []string{"stage.rescheduled", "stage.cancelled", "venue.changed", "deadline.moved", "window.moved", "stage.added"}
+var calendarEvents = event.Strings(event.StageRescheduled, event.StageCancelled, event.VenueChanged, event.DeadlineMoved, event.WindowMoved, event.StageAdded)
 
 // stageChanges is what the record says about one stage's schedule.
 type stageChanges struct {
@@ -56,22 +56,19 @@ func scheduleChanges(entries []process.RecordEntry) map[string]*stageChanges {
 			c = &stageChanges{}
 			changes[e.StageID] = c
 		}
-		switch e.Event {
+		switch event.Name(e.Event) {
 		// A calendar client applies an update only when SEQUENCE rises,
 		// so a cancellation and a new venue count as well as a move.
-		case "stage.rescheduled", "stage.cancelled", "venue.changed":
+		case event.StageRescheduled, event.StageCancelled, event.VenueChanged:
 			c.moves++
-		case "deadline.moved":
+		case event.DeadlineMoved:
 			c.deadlineMoves++
-		case "window.moved": // an open window's close; the stage's row keeps the old one
+		case event.WindowMoved: // an open window's close; the stage's row keeps the old one
 			c.deadlineMoves++
-			var d struct {
-				To time.Time `json:"to"`
-			}
-			if json.Unmarshal([]byte(e.Data), &d) == nil {
+			if d, err := event.DecodeAs[event.WindowMovedData]([]byte(e.Data)); err == nil {
 				c.closes = d.To
 			}
-		case "stage.added":
+		case event.StageAdded:
 		default:
 			continue
 		}

@@ -3,7 +3,6 @@ package api
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
@@ -48,8 +48,8 @@ func newDocumentView(d process.DocumentVersion, pubs map[string]int64) wire.Docu
 }
 
 // publishingEvents are the record's events that publish a document.
-var publishingEvents = []string{"draft.published", "summary.recorded",
-	"conference.adopted", "conference.rejected", "endorsement.adopted", "endorsement.rejected"}
+var publishingEvents = event.Strings(event.DraftPublished, event.SummaryRecorded,
+	event.ConferenceAdopted, event.ConferenceRejected, event.EndorsementAdopted, event.EndorsementRejected)
 
 // publications maps "stage/sha256" to the seq of the first record entry of
 // that stage that carries that hash: draft.published for drafts,
@@ -60,17 +60,29 @@ func publications(entries []process.RecordEntry) map[string]int64 {
 		if !strings.Contains(e.Data, `"sha256"`) { // most entries carry none: spare parsing them
 			continue
 		}
-		var d struct {
-			SHA256 string `json:"sha256"`
-		}
-		if json.Unmarshal([]byte(e.Data), &d) != nil || d.SHA256 == "" {
+		hash := publishedHash(e)
+		if hash == "" {
 			continue
 		}
-		if k := e.StageID + "/" + d.SHA256; pubs[k] == 0 {
+		if k := e.StageID + "/" + hash; pubs[k] == 0 {
 			pubs[k] = e.Seq
 		}
 	}
 	return pubs
+}
+
+// publishedHash is the hash of the document an entry publishes, if any.
+func publishedHash(e process.RecordEntry) string {
+	data, _ := event.Decode(event.Name(e.Event), []byte(e.Data))
+	switch d := data.(type) {
+	case *event.DraftPublishedData:
+		return d.SHA256
+	case *event.SummaryData:
+		return d.SHA256
+	case *event.OutcomeData:
+		return d.SHA256
+	}
+	return ""
 }
 
 // listDocuments lists the versions without their text. Versions stored but
@@ -279,7 +291,7 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Paragraphs = activities.DisplayLines(&tr.Revision)
 	}
-	entries, err := s.store.EntriesOf(ctx, id, []string{"draft.published"})
+	entries, err := s.store.EntriesOf(ctx, id, event.Strings(event.DraftPublished))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -405,7 +417,7 @@ func (s *Server) publishOnce(ctx context.Context, id, stageID string, req workfl
 
 // publication finds the draft.published entry that publishes doc.
 func (s *Server) publication(ctx context.Context, doc process.DocumentVersion) (process.RecordEntry, bool, error) {
-	entries, err := s.store.EntriesOf(ctx, doc.ProcessID, []string{"draft.published"})
+	entries, err := s.store.EntriesOf(ctx, doc.ProcessID, event.Strings(event.DraftPublished))
 	if err != nil {
 		return process.RecordEntry{}, false, err
 	}
@@ -475,7 +487,7 @@ func (s *Server) workflowInput(ctx context.Context, op, workflowID string, v any
 // draftPublished finds the draft.published entry of a stage.
 func draftPublished(entries []process.RecordEntry, stageID string) (process.RecordEntry, bool) {
 	i := slices.IndexFunc(entries, func(e process.RecordEntry) bool {
-		return e.StageID == stageID && e.Event == "draft.published"
+		return e.StageID == stageID && event.Name(e.Event) == event.DraftPublished
 	})
 	if i < 0 {
 		return process.RecordEntry{}, false
@@ -500,16 +512,8 @@ func (s *Server) publishedDraft(ctx context.Context, e process.RecordEntry, req 
 	return v, nil
 }
 
-// draftData is what a draft.published entry records.
-type draftData struct {
-	Revision int                `json:"revision"`
-	SHA256   string             `json:"sha256"`
-	Diff     *process.DiffStats `json:"diff"` // against the previous revision
-}
-
-func parseDraftData(e process.RecordEntry) draftData {
-	var d draftData
-	_ = json.Unmarshal([]byte(e.Data), &d) // the workflow wrote it; were it unreadable, it would publish nothing
+func parseDraftData(e process.RecordEntry) event.DraftPublishedData {
+	d, _ := event.DecodeAs[event.DraftPublishedData]([]byte(e.Data)) // the workflow wrote it; were it unreadable, it would publish nothing
 	return d
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
@@ -118,15 +119,28 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // rescheduled from 2018-05-22 to 2018-05-24".
 func describeEvent(e process.RecordEntry, title string) string {
 	var d struct {
-		Revision   *int   `json:"revision"`
-		From       string `json:"from"`
-		To         string `json:"to"`
-		Count      *int   `json:"count"`
-		Amendments *int   `json:"amendments"`
-		State      string `json:"state"`
-		Reason     string `json:"reason"`
+		Revision, Count, Amendments *int
+		From, To, State, Reason     string
 	}
-	_ = json.Unmarshal([]byte(e.Data), &d) // data it cannot read leaves the event's name alone
+	data, _ := event.Decode(event.Name(e.Event), []byte(e.Data)) // data it cannot read leaves the event's name alone
+	switch v := data.(type) {
+	case *event.DraftPublishedData:
+		d.Revision = &v.Revision
+	case *event.AmendmentsClosedData:
+		d.Revision, d.Amendments = &v.Revision, &v.Amendments
+	case *event.Seal:
+		d.Count = &v.Count
+	case *event.ScheduleChange:
+		d.From, d.To, d.Reason = v.From, v.To, v.Reason
+	case *event.WindowMovedData:
+		d.From, d.To, d.Reason = v.From.Format(time.RFC3339Nano), v.To.Format(time.RFC3339Nano), v.Reason
+	case *event.Appointment:
+		d.State, d.Reason = v.State, v.Reason
+	case *event.SilenceBrokenData:
+		d.State = v.State
+	case *event.ObjectionData:
+		d.State = v.State
+	}
 	what, verb, found := strings.Cut(e.Event, ".")
 	if found && (what == "stage" || what == "process") {
 		what = verb // "stage.started" is "started"

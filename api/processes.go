@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -303,8 +304,8 @@ func (s *Server) findStage(ctx context.Context, processID, stageID string) (proc
 }
 
 // scheduleEvents are the record's events that change the schedule.
-var scheduleEvents = []string{"stage.rescheduled", "stage.added", "stage.cancelled", "opening.moved",
-	"deadline.moved", "window.moved", "co-facilitator.appointed", "chair.appointed", "venue.changed"}
+var scheduleEvents = event.Strings(event.StageRescheduled, event.StageAdded, event.StageCancelled, event.OpeningMoved,
+	event.DeadlineMoved, event.WindowMoved, event.CoFacilitatorAppointed, event.ChairAppointed, event.VenueChanged)
 
 func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")

@@ -2,10 +2,10 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -74,26 +74,19 @@ func (s *Server) silenceOf(ctx context.Context, sg process.Stage) (*process.Sile
 	}
 	res := &process.SilenceResult{Deadline: sg.Spec.SilenceEnds()}
 	for _, e := range entries {
-		if e.StageID != sg.Spec.ID {
+		name := event.Name(e.Event)
+		if e.StageID != sg.Spec.ID || (name != event.SilenceBroken && name != event.SilencePassed && name != event.SilenceEnded) {
 			continue
 		}
-		var d struct {
-			State          string                 `json:"state"`
-			LetterSHA256   string                 `json:"letterSha256"`
-			ProposalSHA256 string                 `json:"proposalSha256"`
-			Outcome        process.SilenceOutcome `json:"outcome"`
+		data, err := event.Decode(name, []byte(e.Data))
+		if err != nil {
+			return nil, process.E("api.silenceOf", process.Internal, err)
 		}
-		switch e.Event {
-		case "silence.broken", "silence.passed", "silence.ended":
-			if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
-				return nil, process.E("api.silenceOf", process.Internal, err)
-			}
-		}
-		switch e.Event {
-		case "silence.broken":
+		switch d := data.(type) {
+		case *event.SilenceBrokenData:
 			res.Outcome = process.SilenceBroken
 			res.Break = &process.SilenceBreak{State: d.State, At: e.At, LetterSHA256: d.LetterSHA256, ProposalSHA256: d.ProposalSHA256}
-		case "silence.passed", "silence.ended":
+		case *event.SilenceEndedData:
 			res.Outcome = d.Outcome
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/compact-un/compact/event"
 )
 
 // invitation is an iCalendar (RFC 5545) event sent with iTIP's (RFC 5546)
@@ -26,39 +28,42 @@ type invitation struct {
 }
 
 // invitationFor is the calendar entry an event changes, if any: a window's
-// deadline, or the day a stage starts.
-func invitationFor(ev event, summary, text string) (invitation, bool) {
-	inv := invitation{Method: "REQUEST", Summary: summary, Text: text, Sequence: seq(ev.Data["seq"])}
-	deadline := calendarUID(ev.ProcessID, ev.StageID, "deadline")
-	stage := calendarUID(ev.ProcessID, ev.StageID, "stage")
-	var err error
-	switch ev.Event {
-	case "window.opened":
-		inv.UID = deadline
-		inv.Start, err = time.Parse(time.RFC3339Nano, str(ev.Data["closes"]))
-	case "window.moved":
-		inv.UID = deadline
-		inv.Start, err = time.Parse(time.RFC3339Nano, str(ev.Data["to"]))
-	case "stage.rescheduled":
-		inv.UID, inv.AllDay = stage, true
-		inv.Start, err = time.Parse(time.DateOnly, str(ev.Data["to"]))
-	case "stage.cancelled":
-		inv.UID, inv.Method = stage, "CANCEL"
+// deadline, or the day a stage starts. A moved date's SEQUENCE is the
+// number of changes its event counts.
+func invitationFor(n notice, summary, text string) (invitation, bool) {
+	inv := invitation{Method: "REQUEST", Summary: summary, Text: text}
+	deadline := calendarUID(n.ProcessID, n.StageID, "deadline")
+	stage := calendarUID(n.ProcessID, n.StageID, "stage")
+	data, err := event.Decode(n.Event, n.Data)
+	if err != nil {
+		return inv, false
+	}
+	switch d := data.(type) {
+	case *event.WindowOpenedData:
+		inv.UID, inv.Start = deadline, d.Closes
+	case *event.WindowMovedData:
+		inv.UID, inv.Start, inv.Sequence = deadline, d.To, d.Sequence
+	case *event.ScheduleChange:
+		inv.UID, inv.Sequence = stage, d.Sequence
+		switch n.Event {
+		case event.StageRescheduled:
+			inv.AllDay = true
+			inv.Start, err = time.Parse(time.DateOnly, d.To)
+			return inv, err == nil
+		case event.StageCancelled:
+			inv.Method = "CANCEL"
+			return inv, true
+		}
+		return inv, false
 	default:
 		return inv, false
 	}
-	return inv, err == nil
+	return inv, !inv.Start.IsZero()
 }
 
 func calendarUID(processID, stageID, what string) string {
 	sum := sha256.Sum256([]byte(processID + "/" + stageID + "/" + what))
 	return hex.EncodeToString(sum[:16]) + "@compact"
-}
-
-// seq reads an event's "seq", which counts the changes made to it.
-func seq(v any) int {
-	n, _ := strconv.Atoi(str(v))
-	return n
 }
 
 // ics writes the invitation from organizer to attendee, stamped at stamp.

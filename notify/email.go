@@ -67,7 +67,7 @@ func (e *Email) Send(ctx context.Context, m Message) error {
 // invitation. It depends only on m, so a resend is the same message.
 func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	const op = "notify.Email.compose"
-	ev, err := decodeEvent(m.Payload)
+	ev, err := decodeNotice(m.Payload)
 	if err != nil {
 		return nil, process.E(op, process.Invalid, err)
 	}
@@ -76,7 +76,7 @@ func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := renderContent(lang, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.Data}, unsubscribe)
+	c, err := renderContent(lang, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.fields}, unsubscribe)
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}

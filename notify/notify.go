@@ -17,6 +17,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/compact-un/compact/event"
 )
 
 // Channels a subscription can name.
@@ -70,20 +72,25 @@ func MessageID(key string) string { return "<" + id(key) + "@compact>" }
 // WebhookID is the webhook-id of the webhook for a notification key.
 func WebhookID(key string) string { return "msg_" + id(key) }
 
-// event is a notification's payload, as activities.Notify writes it.
-type event struct {
-	ProcessID string         `json:"processId"`
-	StageID   string         `json:"stageId"`
-	Event     string         `json:"event"`
-	Data      map[string]any `json:"data"`
+// notice is a notification's payload, as activities.Notify writes it.
+type notice struct {
+	ProcessID string          `json:"processId"`
+	StageID   string          `json:"stageId"`
+	Event     event.Name      `json:"event"`
+	Data      json.RawMessage `json:"data"` // of the event's type in the catalogue
+	// fields are Data by JSON key, which the messages' templates read.
+	fields map[string]any
 }
 
-func decodeEvent(payload []byte) (event, error) {
-	var ev event
+func decodeNotice(payload []byte) (notice, error) {
+	var n notice
 	if len(payload) == 0 {
-		return ev, nil
+		return n, nil
 	}
-	d := json.NewDecoder(bytes.NewReader(payload))
+	if err := json.Unmarshal(payload, &n); err != nil || len(n.Data) == 0 {
+		return n, err
+	}
+	d := json.NewDecoder(bytes.NewReader(n.Data))
 	d.UseNumber() // numbers print as sent: 3, not 3.0e+00
-	return ev, d.Decode(&ev)
+	return n, d.Decode(&n.fields)
 }

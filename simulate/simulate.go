@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/workflows"
@@ -174,7 +175,7 @@ func Line(e process.RecordEntry) string {
 	_ = json.Unmarshal([]byte(e.Data), &data)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %-22s %-22s", e.At.Format(time.DateOnly), e.StageID, e.Event)
-	if title, ok := data["title"].(string); ok && e.Event != "stage.started" {
+	if title, ok := data["title"].(string); ok && event.Name(e.Event) != event.StageStarted {
 		fmt.Fprintf(&b, "  %s", title)
 	}
 	if place, ok := data["place"].(string); ok && place != "" {
@@ -192,7 +193,7 @@ func Line(e process.RecordEntry) string {
 		more, _ := data["moreSources"].(float64)
 		fmt.Fprintf(&b, "  changes=%d", len(sources)+int(more))
 	}
-	if e.Event == "endorsement.adopted" || e.Event == "conference.adopted" {
+	if name := event.Name(e.Event); name == event.EndorsementAdopted || name == event.ConferenceAdopted {
 		fmt.Fprintf(&b, "  %s", tallyOf(data))
 		if named := namedVotes(data, e.At); named != "" {
 			fmt.Fprintf(&b, "  (%s)", named)

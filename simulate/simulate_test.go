@@ -36,6 +36,9 @@ import (
 var recordHistories = flag.Bool("record-histories", false,
 	"write this run's workflow histories to ../workflows/testdata/histories for the replay tests")
 
+var recordChain = flag.String("record-chain", "",
+	"write this run's record, as the store holds it, to this JSON file (event/testdata keeps one for the old chains' test)")
+
 // TestSimulateGCM2018 replays the migration compact on a real, embedded
 // Temporal server and checks what a user of `compact simulate` reads.
 func TestSimulateGCM2018(t *testing.T) {
@@ -145,6 +148,11 @@ func TestSimulateGCM2018(t *testing.T) {
 
 	if *recordHistories {
 		writeHistories(t, ctx, c, tmpl.ID)
+	}
+	if *recordChain != "" {
+		b, err := json.MarshalIndent(entries, "", " ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(*recordChain, b, 0o644))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 )
@@ -110,7 +111,7 @@ func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, erro
 	var out []string
 	for _, c := range changes {
 		switch d := c.Details(); {
-		case c.Event != "co-facilitator.appointed" || d.State == "":
+		case event.Name(c.Event) != event.CoFacilitatorAppointed || d.State == "":
 		case d.Person != "":
 			out = append(out, d.Person+" ("+d.State+")")
 		default:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 )
@@ -115,7 +116,7 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 				continue
 			}
 			row.Changes = append(row.Changes, c)
-			if c.Event == "stage.rescheduled" && row.MovedFrom.IsZero() {
+			if event.Name(c.Event) == event.StageRescheduled && row.MovedFrom.IsZero() {
 				row.MovedFrom, _ = time.Parse(time.DateOnly, c.Details().From)
 			}
 		}
@@ -201,25 +202,25 @@ type liveData struct {
 }
 
 // liveMessages are the events the overview announces, with their message.
-var liveMessages = map[string]string{
-	"window.opened":     "live.window-opened",
-	"window.closed":     "live.window-closed",
-	"window.moved":      "live.window-moved",
-	"deadline.moved":    "live.window-moved",
-	"opening.moved":     "live.opening-moved",
-	"stage.started":     "live.stage-started",
-	"stage.completed":   "live.stage-completed",
-	"stage.rescheduled": "live.stage-rescheduled",
-	"stage.cancelled":   "live.stage-cancelled",
-	"stage.added":       "live.stage-added",
-	"draft.published":   "live.draft-published",
-	"process.completed": "live.process-completed",
+var liveMessages = map[event.Name]string{
+	event.WindowOpened:     "live.window-opened",
+	event.WindowClosed:     "live.window-closed",
+	event.WindowMoved:      "live.window-moved",
+	event.DeadlineMoved:    "live.window-moved",
+	event.OpeningMoved:     "live.opening-moved",
+	event.StageStarted:     "live.stage-started",
+	event.StageCompleted:   "live.stage-completed",
+	event.StageRescheduled: "live.stage-rescheduled",
+	event.StageCancelled:   "live.stage-cancelled",
+	event.StageAdded:       "live.stage-added",
+	event.DraftPublished:   "live.draft-published",
+	event.ProcessCompleted: "live.process-completed",
 }
 
 func newLiveData(p *Page, titles map[string]string) liveData {
 	d := liveData{Messages: map[string]string{}, Stages: titles}
 	for ev, id := range liveMessages {
-		d.Messages[ev] = p.T(id)
+		d.Messages[string(ev)] = p.T(id)
 	}
 	return d
 }
@@ -610,46 +611,46 @@ func (s *Site) recordPage(r *http.Request) (*Page, error) {
 
 // EventName is an event in the page's language, or as recorded when it has
 // no message.
-func (p *Page) EventName(event string) string {
-	if id, ok := eventMessages[event]; ok {
+func (p *Page) EventName(name string) string {
+	if id, ok := eventMessages[event.Name(name)]; ok {
 		return p.T(id)
 	}
-	return event
+	return name
 }
 
 // eventMessages name the record's events.
-var eventMessages = map[string]string{
-	"process.created":          "event.process-created",
-	"process.completed":        "event.process-completed",
-	"stage.announced":          "event.stage-announced",
-	"stage.started":            "event.stage-started",
-	"stage.completed":          "event.stage-completed",
-	"stage.failed":             "event.stage-failed",
-	"stage.rescheduled":        "event.stage-rescheduled",
-	"stage.cancelled":          "event.stage-cancelled",
-	"stage.added":              "event.stage-added",
-	"window.opened":            "event.window-opened",
-	"window.closed":            "event.window-closed",
-	"window.moved":             "event.window-moved",
-	"window.reminder":          "event.window-reminder",
-	"deadline.moved":           "event.deadline-moved",
-	"opening.moved":            "event.opening-moved",
-	"draft.published":          "event.draft-published",
-	"silence.placed":           "event.silence-placed",
-	"silence.broken":           "event.silence-broken",
-	"silence.passed":           "event.silence-passed",
-	"silence.ended":            "event.silence-ended",
-	"amendments.closed":        "event.amendments-closed",
-	"summary.recorded":         "event.summary-recorded",
-	"session.opened":           "event.session-opened",
-	"session.held":             "event.session-held",
-	"milestone.reached":        "event.milestone-reached",
-	"list.circulated":          "event.list-circulated",
-	"list.decided":             "event.list-decided",
-	"objection.recorded":       "event.objection-recorded",
-	"co-facilitator.appointed": "event.co-facilitator-appointed",
-	"chair.appointed":          "event.chair-appointed",
-	"venue.changed":            "event.venue-changed",
+var eventMessages = map[event.Name]string{
+	event.ProcessCreated:         "event.process-created",
+	event.ProcessCompleted:       "event.process-completed",
+	event.StageAnnounced:         "event.stage-announced",
+	event.StageStarted:           "event.stage-started",
+	event.StageCompleted:         "event.stage-completed",
+	event.StageFailed:            "event.stage-failed",
+	event.StageRescheduled:       "event.stage-rescheduled",
+	event.StageCancelled:         "event.stage-cancelled",
+	event.StageAdded:             "event.stage-added",
+	event.WindowOpened:           "event.window-opened",
+	event.WindowClosed:           "event.window-closed",
+	event.WindowMoved:            "event.window-moved",
+	event.WindowReminder:         "event.window-reminder",
+	event.DeadlineMoved:          "event.deadline-moved",
+	event.OpeningMoved:           "event.opening-moved",
+	event.DraftPublished:         "event.draft-published",
+	event.SilencePlaced:          "event.silence-placed",
+	event.SilenceBroken:          "event.silence-broken",
+	event.SilencePassed:          "event.silence-passed",
+	event.SilenceEnded:           "event.silence-ended",
+	event.AmendmentsClosed:       "event.amendments-closed",
+	event.SummaryRecorded:        "event.summary-recorded",
+	event.SessionOpened:          "event.session-opened",
+	event.SessionHeld:            "event.session-held",
+	event.MilestoneReached:       "event.milestone-reached",
+	event.ListCirculated:         "event.list-circulated",
+	event.ListDecided:            "event.list-decided",
+	event.ObjectionRecorded:      "event.objection-recorded",
+	event.CoFacilitatorAppointed: "event.co-facilitator-appointed",
+	event.ChairAppointed:         "event.chair-appointed",
+	event.VenueChanged:           "event.venue-changed",
 }
 
 type dataView struct {

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -139,7 +140,7 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 }
 
 func (ac *accreditation) close(ctx workflow.Context) error {
-	if _, err := sealWindow(ctx, ac.stage, &ac.win, "window.closed"); err != nil {
+	if _, err := sealWindow(ctx, ac.stage, &ac.win); err != nil {
 		return err
 	}
 	ac.Closed, ac.Ended = true, ac.closes
@@ -158,9 +159,9 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 		return CirculateResult{}, err
 	}
 	until := at.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
-	if err := ac.record(ctx, "list.circulated", at, ac.simulated(map[string]any{
-		"seq": list, "list": list, "applications": len(parties), "parties": parties, "until": until,
-	})); err != nil {
+	if err := ac.record(ctx, event.ListCirculated, at, event.ListCirculatedData{
+		Occurrence: list, List: list, Applications: len(parties), Parties: parties, Until: until, Simulated: ac.simulated(),
+	}); err != nil {
 		return CirculateResult{}, err
 	}
 	ac.Lists++
@@ -184,9 +185,9 @@ func (ac *accreditation) decide(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := ac.record(ctx, "list.decided", ac.Until, ac.simulated(map[string]any{
-		"seq": ac.Current, "list": ac.Current, "approved": d.Approved, "rejected": d.Rejected,
-	})); err != nil {
+	if err := ac.record(ctx, event.ListDecided, ac.Until, event.ListDecidedData{
+		Occurrence: ac.Current, List: ac.Current, Approved: d.Approved, Rejected: d.Rejected, Simulated: ac.simulated(),
+	}); err != nil {
 		return err
 	}
 	ac.Approved += len(d.Approved)
@@ -252,7 +253,7 @@ func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at ti
 		return "", err
 	}
 	ac.Objections++
-	return ac.Current, ac.record(ctx, "objection.recorded", at, ac.simulated(map[string]any{
-		"seq": req.Party + "/" + req.State, "list": ac.Current, "party": req.Party, "state": req.State,
-	}))
+	return ac.Current, ac.record(ctx, event.ObjectionRecorded, at, event.ObjectionData{
+		Occurrence: req.Party + "/" + req.State, List: ac.Current, Party: req.Party, State: req.State, Simulated: ac.simulated(),
+	})
 }

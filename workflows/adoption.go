@@ -9,18 +9,19 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
 // Conference runs the intergovernmental conference that adopts the outcome,
 // by consensus or by recorded vote.
 func Conference(ctx workflow.Context, in StageInput) (StageResult, error) {
-	return adopt(ctx, in, "conference")
+	return adopt(ctx, in, event.Conference)
 }
 
 // Endorsement runs the General Assembly's endorsement of the outcome.
 func Endorsement(ctx workflow.Context, in StageInput) (StageResult, error) {
-	return adopt(ctx, in, "endorsement")
+	return adopt(ctx, in, event.Endorsement)
 }
 
 // Vote values in a recorded vote; States not named are absent.
@@ -32,7 +33,7 @@ const (
 
 type adoption struct {
 	*stage
-	event     string
+	meeting   event.Meeting
 	outcome   *process.Outcome
 	recording bool
 }
@@ -40,8 +41,8 @@ type adoption struct {
 // adopt opens the meeting, waits for its outcome (recorded by the PGA's
 // office, or the template's history in a simulation), publishes the outcome
 // document and closes the meeting at its end.
-func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, error) {
-	ad := &adoption{stage: newStage(in), event: event}
+func adopt(ctx workflow.Context, in StageInput, meeting event.Meeting) (StageResult, error) {
+	ad := &adoption{stage: newStage(in), meeting: meeting}
 	if err := setUpdate(ctx, UpdateRecordOutcome, ad.recordOutcome, ad.validateOutcome); err != nil {
 		return StageResult{}, err
 	}
@@ -49,8 +50,8 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 	if _, err := ad.clk.wait(ctx, spec.Start.Time, nil); err != nil {
 		return StageResult{}, err
 	}
-	if err := ad.record(ctx, event+".opened", spec.Start.Time, map[string]any{
-		"title": spec.Title, "place": spec.Place, "documents": documentsData(spec.Documents),
+	if err := ad.record(ctx, meeting.Opened, spec.Start.Time, event.MeetingData{
+		Title: spec.Title, Place: spec.Place, Documents: event.Documents(spec.Documents),
 	}); err != nil {
 		return StageResult{}, err
 	}
@@ -77,7 +78,7 @@ func adopt(ctx workflow.Context, in StageInput, event string) (StageResult, erro
 	if _, err := ad.clk.wait(ctx, closes, nil); err != nil {
 		return StageResult{}, err
 	}
-	if err := ad.record(ctx, event+".closed", closes, nil); err != nil {
+	if err := ad.record(ctx, meeting.Closed, closes, nil); err != nil {
 		return StageResult{}, err
 	}
 	return StageResult{Stage: spec.ID, Outcome: ad.outcome, EndedAt: closes}, nil
@@ -223,36 +224,31 @@ func (ad *adoption) recordOutcome(ctx workflow.Context, req RecordOutcomeRequest
 	if err != nil {
 		return o, err
 	}
-	data := map[string]any{"method": o.Method, "adopted": adopted, "sha256": res.Document.SHA256}
+	data := event.OutcomeData{Method: o.Method, Adopted: adopted, SHA256: res.Document.SHA256, Document: o.Document, Votes: req.Votes}
 	switch {
 	case o.Method != "recorded-vote":
 		if o.Adopted > 0 {
-			data["adoptedBy"] = o.Adopted
+			data.AdoptedBy = &o.Adopted
 		}
 	case req.Counts != nil: // named where the sources name them, counted otherwise
-		data["yes"], data["no"], data["abstain"] = o.Yes, o.No, o.Abstain
+		data.Yes, data.No, data.Abstain = &o.Yes, &o.No, &o.Abstain
 		if req.Counts.Absent != nil {
-			data["absent"] = o.Absent
+			data.Absent = &o.Absent
 		}
-		data["named"] = len(req.Votes)
+		named := len(req.Votes)
+		data.Named = &named
 	default:
-		data["yes"], data["no"], data["abstain"], data["absent"], data["adoptedBy"] = o.Yes, o.No, o.Abstain, o.Absent, o.Adopted
+		data.Yes, data.No, data.Abstain, data.Absent, data.AdoptedBy = &o.Yes, &o.No, &o.Abstain, &o.Absent, &o.Adopted
 	}
-	if o.Document != "" {
-		data["document"] = o.Document
-	}
-	if len(req.Votes) > 0 {
-		data["votes"] = req.Votes
-	}
-	event := ad.event + ".adopted"
+	name := ad.meeting.Adopted
 	if !adopted {
-		event = ad.event + ".rejected"
+		name = ad.meeting.Rejected
 	}
 	at := ad.clk.now(ctx)
 	if ad.in.Simulation != nil || at.Before(spec.Start.Time) {
 		at = spec.Start.Time
 	}
-	if err := ad.record(ctx, event, at, data); err != nil {
+	if err := ad.record(ctx, name, at, data); err != nil {
 		return o, err
 	}
 	ad.outcome = &o

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -55,9 +56,9 @@ func (w *window) has() bool { return !w.opens.IsZero() }
 func (c *consultation) run(ctx workflow.Context) (StageResult, error) {
 	spec := c.in.Stage
 	c.result.Stage = spec.ID
-	if err := c.record(ctx, "stage.announced", spec.Begins(), map[string]any{
-		"title": spec.Title, "kind": string(spec.Kind), "theme": spec.Theme, "place": spec.Place,
-		"start": spec.Start.Time, "end": spec.Finish(), "documents": documentsData(spec.Documents),
+	if err := c.record(ctx, event.StageAnnounced, spec.Begins(), event.StageAnnouncedData{
+		Title: spec.Title, Kind: string(spec.Kind), Theme: spec.Theme, Place: spec.Place,
+		Start: spec.Start.Time, End: spec.Finish(), Documents: event.Documents(spec.Documents),
 	}); err != nil {
 		return c.result, err
 	}
@@ -144,8 +145,8 @@ func (c *consultation) reminders() []step {
 			if !c.opened || c.sealed || at().Before(c.opens) {
 				return nil
 			}
-			return c.record(ctx, "window.reminder", at(), map[string]any{
-				"seq": fmt.Sprintf("%d-%d", days, c.moves), "days": days, "closes": c.closes, "timeZone": c.zone(),
+			return c.record(ctx, event.WindowReminder, at(), event.ReminderData{
+				Occurrence: fmt.Sprintf("%d-%d", days, c.moves), Days: days, Closes: c.closes, TimeZone: c.zone(),
 			})
 		}})
 	}
@@ -153,11 +154,11 @@ func (c *consultation) reminders() []step {
 }
 
 func (c *consultation) sessionOpened(ctx workflow.Context) error {
-	return c.record(ctx, "session.opened", c.in.Stage.Start.Time, map[string]any{"place": c.in.Stage.Place})
+	return c.record(ctx, event.SessionOpened, c.in.Stage.Start.Time, event.SessionData{Place: c.in.Stage.Place})
 }
 
 func (c *consultation) sessionHeld(ctx workflow.Context) error {
-	return c.record(ctx, "session.held", c.in.Stage.Finish(), map[string]any{"place": c.in.Stage.Place})
+	return c.record(ctx, event.SessionHeld, c.in.Stage.Finish(), event.SessionData{Place: c.in.Stage.Place})
 }
 
 func (c *consultation) openWindow(ctx workflow.Context) error {
@@ -179,7 +180,7 @@ func (c *consultation) openWindow(ctx workflow.Context) error {
 }
 
 func (c *consultation) closeWindow(ctx workflow.Context) error {
-	seal, err := sealWindow(ctx, c.stage, &c.window, "window.closed")
+	seal, err := sealWindow(ctx, c.stage, &c.window)
 	c.result.Contributions, c.result.Digest = seal.Count, seal.Digest
 	return err
 }
@@ -197,11 +198,11 @@ func openWindow(ctx workflow.Context, s *stage, code string, w *window) error {
 		return err
 	}
 	w.opened = true
-	return s.record(ctx, "window.opened", w.opens, map[string]any{"code": code, "opens": w.opens, "closes": w.closes, "timeZone": s.zone()})
+	return s.record(ctx, event.WindowOpened, w.opens, event.WindowOpenedData{Code: code, Opens: w.opens, Closes: w.closes, TimeZone: s.zone()})
 }
 
 // sealWindow seals a stage's window in the store and records what it got.
-func sealWindow(ctx workflow.Context, s *stage, w *window, event string) (process.Seal, error) {
+func sealWindow(ctx workflow.Context, s *stage, w *window) (process.Seal, error) {
 	var seal process.Seal
 	err := s.storeActivity(ctx, a.SealWindow,
 		activities.SealInput{ProcessID: s.in.ProcessID, StageID: s.in.Stage.ID}).Get(ctx, &seal)
@@ -209,7 +210,7 @@ func sealWindow(ctx workflow.Context, s *stage, w *window, event string) (proces
 		return seal, err
 	}
 	w.sealed = true
-	return seal, s.record(ctx, event, w.closes, s.simulated(map[string]any{"count": seal.Count, "digest": seal.Digest}))
+	return seal, s.record(ctx, event.WindowClosed, w.closes, event.Seal{Count: seal.Count, Digest: seal.Digest, Simulated: s.simulated()})
 }
 
 func (c *consultation) summarise(ctx workflow.Context) error {
@@ -233,10 +234,10 @@ func (c *consultation) summarise(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.record(ctx, "summary.recorded", spec.Finish(), c.simulated(map[string]any{
-		"document": res.Document.Name, "sha256": res.Document.SHA256,
-		"contributions": c.result.Contributions, "digest": c.result.Digest,
-	}))
+	return c.record(ctx, event.SummaryRecorded, spec.Finish(), event.SummaryData{
+		Document: res.Document.Name, SHA256: res.Document.SHA256,
+		Contributions: c.result.Contributions, Digest: c.result.Digest, Simulated: c.simulated(),
+	})
 }
 
 func (c *consultation) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {
@@ -289,13 +290,13 @@ func setDeadline(ctx workflow.Context, s *stage, code string, w *window, req Set
 	}
 	w.closes, w.moved = to, true
 	w.moves++
-	ev := activities.StageEvent{StageID: s.in.Stage.ID, Event: "window.moved", At: s.clk.now(ctx), Data: map[string]any{
-		"seq": w.moves, "from": from, "to": to, "reason": req.Reason, "timeZone": s.zone(),
-	}}
+	ev := activities.StageEvent{StageID: s.in.Stage.ID, Event: event.WindowMoved, At: s.clk.now(ctx)}
 	if !w.opened && w.scheduled {
 		// Opened from now on, it opens with the new close; until then the
 		// store's schedule moves with the record.
 		ev.Windows = []process.ContributionWindow{row}
 	}
-	return to, s.rec.record(ctx, ev)
+	return to, s.rec.record(ctx, ev, event.WindowMovedData{
+		Sequence: w.moves, From: from, To: to, Reason: req.Reason, TimeZone: s.zone(),
+	})
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
@@ -66,10 +68,10 @@ func TestDeliveryRetriesAWebhookThatFailsThreeTimes(t *testing.T) {
 	subscribe(t, h.store, "p", r)
 	acts := activities.New(h.store)
 	var events []string
-	for _, ev := range []string{"window.opened", "window.moved"} {
-		key := "p/ts1/" + ev
+	for _, ev := range []event.Name{event.WindowOpened, event.WindowMoved} {
+		key := "p/ts1/" + string(ev)
 		_, err := acts.Notify(context.Background(), activities.NotifyInput{ProcessID: "p", Key: key, StageID: "ts1", Event: ev,
-			Data: map[string]any{"code": "TS1", "seq": 1}})
+			Data: json.RawMessage(`{"code":"TS1","seq":1}`)})
 		require.NoError(t, err)
 		events = append(events, key)
 	}
@@ -143,8 +145,8 @@ func TestNotificationsSendsDigestsAtEachDaysEnd(t *testing.T) {
 		require.NoError(t, err)
 	}
 	acts := &activities.Activities{Store: h.store, Now: func() time.Time { return start }}
-	for _, ev := range []string{"window.opened", "draft.published"} {
-		n, err := acts.Notify(ctx, activities.NotifyInput{ProcessID: "p", Key: "p/ts1/" + ev, StageID: "ts1", Event: ev})
+	for _, ev := range []event.Name{event.WindowOpened, event.DraftPublished} {
+		n, err := acts.Notify(ctx, activities.NotifyInput{ProcessID: "p", Key: "p/ts1/" + string(ev), StageID: "ts1", Event: ev})
 		require.NoError(t, err)
 		require.Zero(t, n, "nothing to send at once")
 	}

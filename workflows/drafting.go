@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -135,19 +136,14 @@ func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) er
 	if err != nil {
 		return err
 	}
-	data := d.simulated(map[string]any{"revision": d.dc.Revision, "title": res.Document.Title, "sha256": res.Document.SHA256})
-	if res.Document.Symbol != "" {
-		data["symbol"] = res.Document.Symbol
-	}
-	if res.Diff != nil {
-		data["diff"] = res.Diff
-	}
+	data := event.DraftPublishedData{Revision: d.dc.Revision, Title: res.Document.Title, SHA256: res.Document.SHA256,
+		Symbol: res.Document.Symbol, Diff: res.Diff, Simulated: d.simulated()}
 	if d.negotiated {
-		if err := d.issueText(ctx, data); err != nil {
+		if err := d.issueText(ctx, &data); err != nil {
 			return err
 		}
 	}
-	if err := d.record(ctx, "draft.published", d.in.Stage.Start.Time, data); err != nil {
+	if err := d.record(ctx, event.DraftPublished, d.in.Stage.Start.Time, data); err != nil {
 		return err
 	}
 	d.published, d.result.DocumentHash = true, res.Document.SHA256
@@ -157,7 +153,7 @@ func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) er
 // issueText issues the draft's text revision, if it has one, and adds to
 // the draft.published entry's data its hash and what each of its changes
 // came from (IDs only, at most activities.MaxRecordedSources).
-func (d *drafting) issueText(ctx workflow.Context, data map[string]any) error {
+func (d *drafting) issueText(ctx workflow.Context, data *event.DraftPublishedData) error {
 	var issued activities.IssuedRevision
 	err := d.storeActivity(ctx, a.IssueRevision, activities.IssueRevisionInput{
 		ProcessID: d.in.ProcessID, Revision: d.dc.Revision, IssuedAt: d.in.Stage.Start.Time,
@@ -165,16 +161,13 @@ func (d *drafting) issueText(ctx workflow.Context, data map[string]any) error {
 	if err != nil || !issued.Issued {
 		return err
 	}
-	data["textSha256"] = issued.SHA256
-	data["sources"] = issued.Sources
-	if issued.MoreSources > 0 {
-		data["moreSources"] = issued.MoreSources
-	}
-	return nil
+	data.TextSHA256, data.MoreSources = issued.SHA256, issued.MoreSources
+	data.Sources, err = event.Encode(issued.Sources)
+	return err
 }
 
 func (d *drafting) closeAmendments(ctx workflow.Context) error {
-	if _, err := sealWindow(ctx, d.stage, &d.window, "window.closed"); err != nil {
+	if _, err := sealWindow(ctx, d.stage, &d.window); err != nil {
 		return err
 	}
 	var n int
@@ -191,7 +184,7 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 		return err
 	}
 	d.result.Amendments = n
-	return d.record(ctx, "amendments.closed", d.closes, d.simulated(map[string]any{"revision": d.dc.Revision, "amendments": n}))
+	return d.record(ctx, event.AmendmentsClosed, d.closes, event.AmendmentsClosedData{Revision: d.dc.Revision, Amendments: n, Simulated: d.simulated()})
 }
 
 func (d *drafting) validatePublish(ctx workflow.Context, req PublishRevisionRequest) error {

@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/compact-un/compact/event"
 )
 
 // Milestone records a dated fact of the process (a resolution adopted, a
@@ -11,17 +13,8 @@ func Milestone(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if _, err := s.clk.wait(ctx, in.Stage.Start.Time, nil); err != nil {
 		return StageResult{}, err
 	}
-	data := map[string]any{"title": in.Stage.Title}
-	if in.Stage.Place != "" {
-		data["place"] = in.Stage.Place
-	}
-	if docs := documentsData(in.Stage.Documents); docs != nil {
-		data["documents"] = docs
-	}
-	if in.Stage.Unconfirmed {
-		data["unconfirmed"] = true
-	}
-	if err := s.record(ctx, "milestone.reached", in.Stage.Start.Time, data); err != nil {
+	data := event.MilestoneData{Title: in.Stage.Title, Place: in.Stage.Place, Documents: event.Documents(in.Stage.Documents), Unconfirmed: in.Stage.Unconfirmed}
+	if err := s.record(ctx, event.MilestoneReached, in.Stage.Start.Time, data); err != nil {
 		return StageResult{}, err
 	}
 	return StageResult{Stage: in.Stage.ID, EndedAt: in.Stage.Start.Time}, nil

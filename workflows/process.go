@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -133,8 +134,8 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		return ProcessResult{}, err
 	}
 	if err := p.rec.record(ctx, activities.StageEvent{
-		Event: "process.completed", At: p.ended(ctx), Status: "completed",
-	}); err != nil {
+		Event: event.ProcessCompleted, At: p.ended(ctx), Status: "completed",
+	}, nil); err != nil {
 		return ProcessResult{}, err
 	}
 	return p.result(), nil
@@ -164,16 +165,18 @@ func (p *processRun) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := p.rec.record(ctx, activities.StageEvent{Event: "process.created", At: p.Clock.Origin, Data: map[string]any{
-		"template": t.ID, "title": t.Title, "mandate": t.Mandate, "stages": len(p.Stages),
-		"clock": map[string]any{"origin": p.Clock.Origin, "scale": p.Clock.Scale},
-	}}); err != nil || !p.steer || workflow.GetVersion(ctx, recordedAppointments, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if err := p.rec.record(ctx, activities.StageEvent{Event: event.ProcessCreated, At: p.Clock.Origin}, event.ProcessCreatedData{
+		Template: t.ID, Title: t.Title, Mandate: t.Mandate, Stages: len(p.Stages),
+		Clock: event.Clock{Origin: p.Clock.Origin, Scale: p.Clock.Scale},
+	}); err != nil || !p.steer || workflow.GetVersion(ctx, recordedAppointments, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return err
 	}
 	// The people the template names lead the process from its start: the
 	// record, and the office's overview, list them as appointed.
 	for _, app := range p.Appointments {
-		if err := p.recordAppointment(ctx, app, p.Clock.Origin, map[string]any{"source": app.Source}); err != nil {
+		if err := p.recordAppointment(ctx, app, p.Clock.Origin, event.TemplateAppointment{
+			Occurrence: app.State, State: app.State, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly), Source: app.Source,
+		}); err != nil {
 			return err
 		}
 	}
@@ -197,14 +200,13 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	phase := p.currentPhase()
 	s.Status = process.Running
 	ev := activities.StageEvent{
-		StageID: s.Spec.ID, Event: "stage.started", At: s.Spec.Begins(),
-		Data:   map[string]any{"phase": s.Phase, "kind": string(s.Spec.Kind), "title": s.Spec.Title},
+		StageID: s.Spec.ID, Event: event.StageStarted, At: s.Spec.Begins(),
 		Stages: []process.Stage{stageRow(p.in.ProcessID, *s)},
 	}
 	if now := p.currentPhase(); now != phase {
 		ev.Phase = now
 	}
-	if err := p.rec.record(ctx, ev); err != nil {
+	if err := p.rec.record(ctx, ev, event.StageStartedData{Phase: s.Phase, Kind: string(s.Spec.Kind), Title: s.Spec.Title}); err != nil {
 		return err
 	}
 	in := StageInput{
@@ -249,15 +251,21 @@ func (p *processRun) stageEnded(ctx workflow.Context, id string, res StageResult
 	if res.EndedAt.Before(ev.At) && !res.EndedAt.IsZero() {
 		ev.At = res.EndedAt
 	}
+	var data any
 	if err != nil {
 		s.Status = process.Failed
-		ev.Event, ev.Data = "stage.failed", map[string]any{"error": err.Error()}
+		ev.Event, data = event.StageFailed, event.StageFailedData{Error: err.Error()}
 	} else {
 		s.Status, s.Result = process.Completed, &res
-		ev.Event, ev.Data = "stage.completed", map[string]any{"result": res}
+		result, rerr := event.Encode(res)
+		if rerr != nil {
+			workflow.GetLogger(ctx).Error("recording a stage's end failed", "stage", id, "error", rerr)
+			return
+		}
+		ev.Event, data = event.StageCompleted, event.StageCompletedData{Result: result}
 	}
 	ev.Stages = []process.Stage{stageRow(p.in.ProcessID, *s)}
-	if rerr := p.rec.record(ctx, ev); rerr != nil {
+	if rerr := p.rec.record(ctx, ev, data); rerr != nil {
 		workflow.GetLogger(ctx).Error("recording a stage's end failed", "stage", id, "error", rerr)
 	}
 }

@@ -1,12 +1,12 @@
 package workflows
 
 import (
-	"maps"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -91,7 +91,7 @@ func (p *processRun) reschedule(ctx workflow.Context, req RescheduleRequest) (St
 	s := &p.Stages[p.index(req.StageID)]
 	from := s.Spec.Start.Format(time.DateOnly)
 	s.Spec, s.Moved = rescheduled(s.Spec, req), true
-	return *s, p.changed(ctx, change{kind: "stage.rescheduled", stage: *s, reason: req.Reason, by: req.By, from: from, to: s.Spec.Start.Format(time.DateOnly)})
+	return *s, p.changed(ctx, change{kind: event.StageRescheduled, stage: *s, reason: req.Reason, by: req.By, from: from, to: s.Spec.Start.Format(time.DateOnly)})
 }
 
 func (p *processRun) validateAddStage(ctx workflow.Context, req AddStageRequest) error {
@@ -124,13 +124,13 @@ func (p *processRun) hasPhase(id string) bool {
 func (p *processRun) addStage(ctx workflow.Context, req AddStageRequest) (StageState, error) {
 	s := StageState{Phase: req.Phase, Seq: len(p.Stages) + 1, Spec: req.Stage, Status: process.Scheduled}
 	p.Stages = append(p.Stages, s)
-	return s, p.changed(ctx, change{kind: "stage.added", stage: s, reason: req.Reason, by: req.By, to: s.Spec.Start.Format(time.DateOnly)})
+	return s, p.changed(ctx, change{kind: event.StageAdded, stage: s, reason: req.Reason, by: req.By, to: s.Spec.Start.Format(time.DateOnly)})
 }
 
 func (p *processRun) cancelStage(ctx workflow.Context, req CancelStageRequest) (StageState, error) {
 	s := &p.Stages[p.index(req.StageID)]
 	s.Status = process.Cancelled
-	return *s, p.changed(ctx, change{kind: "stage.cancelled", stage: *s, reason: req.Reason, by: req.By})
+	return *s, p.changed(ctx, change{kind: event.StageCancelled, stage: *s, reason: req.Reason, by: req.By})
 }
 
 func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadlineRequest) error {
@@ -199,13 +199,13 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 	if req.Open || !req.Opens.IsZero() {
 		p.opening++
 		defer func() { p.opening--; p.dirty = true }()
-		if err := p.changed(ctx, change{kind: "opening.moved", stage: *s, reason: req.Reason, by: req.By,
+		if err := p.changed(ctx, change{kind: event.OpeningMoved, stage: *s, reason: req.Reason, by: req.By,
 			from: old.Opens.Format(time.RFC3339), to: w.Opens.Format(time.RFC3339), data: zoneData(s.Spec)}); err != nil {
 			return *s, err
 		}
 	}
 	if !req.Closes.IsZero() {
-		return *s, p.changed(ctx, change{kind: "deadline.moved", stage: *s, reason: req.Reason, by: req.By,
+		return *s, p.changed(ctx, change{kind: event.DeadlineMoved, stage: *s, reason: req.Reason, by: req.By,
 			from: old.Closes.Format(time.RFC3339), to: w.Closes.Format(time.RFC3339), data: zoneData(s.Spec)})
 	}
 	return *s, nil
@@ -213,18 +213,18 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 
 // zoneData names a stage's venue time zone, in which messages show its
 // deadlines.
-func zoneData(spec process.StageSpec) map[string]any {
-	return map[string]any{"timeZone": spec.Location().String()}
+func zoneData(spec process.StageSpec) event.ScheduleChange {
+	return event.ScheduleChange{TimeZone: spec.Location().String()}
 }
 
 // change is one change to the schedule, for the record: its event, the
 // stage as it now stands, who made it and why, what it was and is.
 type change struct {
-	kind       string
+	kind       event.Name
 	stage      StageState
 	reason, by string
 	from, to   string
-	data       map[string]any // more of what changed
+	data       event.ScheduleChange // more of what changed
 }
 
 // changed wakes the scheduler, keeps the change in the schedule's history
@@ -239,23 +239,14 @@ func (p *processRun) changed(ctx workflow.Context, ch change) error {
 	p.dirty = true
 	now := p.clk.now(ctx)
 	s := ch.stage
-	p.Changes = append(p.Changes, ScheduleChange{At: now, Kind: ch.kind, StageID: s.Spec.ID, Reason: ch.reason, From: ch.from, To: ch.to, By: ch.by})
-	data := map[string]any{"seq": len(p.Changes), "reason": ch.reason}
-	maps.Copy(data, ch.data)
-	if ch.from != "" {
-		data["from"] = ch.from
-	}
-	if ch.to != "" {
-		data["to"] = ch.to
-	}
-	if ch.by != "" {
-		data["by"] = ch.by
-	}
+	p.Changes = append(p.Changes, ScheduleChange{At: now, Kind: string(ch.kind), StageID: s.Spec.ID, Reason: ch.reason, From: ch.from, To: ch.to, By: ch.by})
+	data := ch.data
+	data.Sequence, data.Reason, data.From, data.To, data.By = len(p.Changes), ch.reason, ch.from, ch.to, ch.by
 	ev := activities.StageEvent{
-		StageID: s.Spec.ID, Event: ch.kind, At: now, Data: data, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
+		StageID: s.Spec.ID, Event: ch.kind, At: now, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
 	}
 	if w := p.windowRow(s); p.publish && w != nil && s.Status != process.Running {
 		ev.Windows = []process.ContributionWindow{*w}
 	}
-	return p.rec.record(ctx, ev)
+	return p.rec.record(ctx, ev, data)
 }

@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -43,8 +44,8 @@ func (s *silence) run(ctx workflow.Context) (StageResult, error) {
 	if _, err := s.clk.wait(ctx, spec.Start.Time, nil); err != nil {
 		return StageResult{}, err
 	}
-	if err := s.record(ctx, "silence.placed", spec.Start.Time, map[string]any{
-		"title": spec.Title, "deadline": spec.SilenceEnds(), "timeZone": s.zone(), "documents": documentsData(spec.Documents),
+	if err := s.record(ctx, event.SilencePlaced, spec.Start.Time, event.SilencePlacedData{
+		Title: spec.Title, Deadline: spec.SilenceEnds(), TimeZone: s.zone(), Documents: event.Documents(spec.Documents),
 	}); err != nil {
 		return StageResult{}, err
 	}
@@ -70,12 +71,12 @@ func (s *silence) run(ctx workflow.Context) (StageResult, error) {
 	}
 	s.over = true
 	res.EndedAt = res.Silence.Deadline
-	event := "silence.passed"
+	name := event.SilencePassed
 	res.Silence.Outcome = process.SilencePassed
 	if s.in.Simulation != nil {
-		event, res.Silence.Outcome = "silence.ended", process.SilenceNotInSources
+		name, res.Silence.Outcome = event.SilenceEnded, process.SilenceNotInSources
 	}
-	return res, s.record(ctx, event, res.EndedAt, map[string]any{"outcome": res.Silence.Outcome, "deadline": res.EndedAt, "timeZone": s.zone()})
+	return res, s.record(ctx, name, res.EndedAt, event.SilenceEndedData{Outcome: res.Silence.Outcome, Deadline: res.EndedAt, TimeZone: s.zone()})
 }
 
 func (s *silence) validateBreak(ctx workflow.Context, req BreakSilenceRequest) error {
@@ -113,11 +114,9 @@ func (s *silence) breakSilence(ctx workflow.Context, req BreakSilenceRequest) (p
 	if err := workflow.Await(ctx, func() bool { return s.placed }); err != nil {
 		return b, err
 	}
-	data := map[string]any{"state": b.State, "letterSha256": b.LetterSHA256, "deadline": s.in.Stage.SilenceEnds(), "timeZone": s.zone()}
-	if b.ProposalSHA256 != "" {
-		data["proposalSha256"] = b.ProposalSHA256
-	}
-	return b, s.record(ctx, "silence.broken", b.At, data)
+	return b, s.record(ctx, event.SilenceBroken, b.At, event.SilenceBrokenData{
+		State: b.State, LetterSHA256: b.LetterSHA256, ProposalSHA256: b.ProposalSHA256, Deadline: s.in.Stage.SilenceEnds(), TimeZone: s.zone(),
+	})
 }
 
 func sha256Hex(s string) string {

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -101,10 +102,15 @@ type recorder struct {
 	local bool
 }
 
-// record appends the event to the record, then queues its notifications
-// and starts the Delivery of those to send now.
-func (r recorder) record(ctx workflow.Context, ev activities.StageEvent) error {
+// record appends the event, with data of its type in the event catalogue
+// (nil for none), to the record, then queues its notifications and starts
+// the Delivery of those to send now.
+func (r recorder) record(ctx workflow.Context, ev activities.StageEvent, data any) error {
 	ev.ProcessID = r.processID
+	var err error
+	if ev.Data, err = event.Encode(data); err != nil {
+		return err
+	}
 	var entry process.RecordEntry
 	if err := storeActivity(ctx, r.local, a.RecordStage, ev).Get(ctx, &entry); err != nil {
 		return err
@@ -137,38 +143,17 @@ func newStage(in StageInput) *stage {
 	return &stage{in: in, clk: clock{Clock: in.Clock, step: stageLockstep(in)}, rec: recorder{processID: in.ProcessID, local: in.Lockstep}}
 }
 
-// simulated marks an event's data as the simulated participants' doing
-// (their applications, objections, contributions, drafts, amendments) when
-// the stage runs in a simulation.
-func (s *stage) simulated(data map[string]any) map[string]any {
-	if s.in.Simulation != nil {
-		data["simulated"] = true
-	}
-	return data
-}
+// simulated says whether an event's data is the simulated participants'
+// doing (their applications, objections, contributions, drafts,
+// amendments): when the stage runs in a simulation.
+func (s *stage) simulated() bool { return s.in.Simulation != nil }
 
 // zone names the stage's venue time zone, in which its messages show its
 // deadlines.
 func (s *stage) zone() string { return s.in.Stage.Location().String() }
 
-func (s *stage) record(ctx workflow.Context, event string, at time.Time, data map[string]any) error {
-	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: event, At: at, Data: data})
-}
-
-// documentsData lists a stage's documents for its record entries.
-func documentsData(docs []process.Document) []map[string]any {
-	var out []map[string]any
-	for _, d := range docs {
-		m := map[string]any{"title": d.Title, "kind": d.Kind}
-		if d.Symbol != "" {
-			m["symbol"] = d.Symbol
-		}
-		if d.Unconfirmed {
-			m["unconfirmed"] = true
-		}
-		out = append(out, m)
-	}
-	return out
+func (s *stage) record(ctx workflow.Context, name event.Name, at time.Time, data any) error {
+	return s.rec.record(ctx, activities.StageEvent{StageID: s.in.Stage.ID, Event: name, At: at}, data)
 }
 
 // setUpdate registers an update whose validator and handler errors reach the

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -182,8 +182,8 @@ func (p *processRun) setVenue(ctx workflow.Context, req SetVenueRequest) (StageS
 	from := venue(s.Spec)
 	spec := s.Spec
 	spec.Place, spec.TimeZone = req.Place, req.TimeZone
-	return p.moved(ctx, s, spec, 0, change{kind: "venue.changed", reason: req.Reason, by: req.By, from: from, to: venue(spec),
-		data: map[string]any{"place": spec.Place, "timeZone": spec.Location().String(), "fromTimeZone": s.Spec.Location().String()}})
+	return p.moved(ctx, s, spec, 0, change{kind: event.VenueChanged, reason: req.Reason, by: req.By, from: from, to: venue(spec),
+		data: event.ScheduleChange{Place: spec.Place, TimeZone: spec.Location().String(), FromTimeZone: s.Spec.Location().String()}})
 }
 
 func venue(spec process.StageSpec) string {
@@ -195,11 +195,12 @@ func venue(spec process.StageSpec) string {
 // last days and its window's new times beside them.
 func (p *processRun) restage(ctx workflow.Context, s StageState, spec process.StageSpec, reason, by string) (StageState, error) {
 	data := zoneData(spec)
-	data["fromLast"], data["toLast"] = lastDay(s.Spec), lastDay(spec)
+	data.FromLast, data.ToLast = lastDay(s.Spec), lastDay(spec)
 	if w := spec.Window; w != nil {
-		data["opens"], data["closes"] = w.Opens.Time, w.Closes.Time
+		opens, closes := w.Opens.Time, w.Closes.Time
+		data.Opens, data.Closes = &opens, &closes
 	}
-	return p.moved(ctx, s, spec, spec.Start.Sub(s.Spec.Start.Time), change{kind: "stage.rescheduled", reason: reason, by: by,
+	return p.moved(ctx, s, spec, spec.Start.Sub(s.Spec.Start.Time), change{kind: event.StageRescheduled, reason: reason, by: by,
 		from: s.Spec.Start.Format(time.DateOnly), to: spec.Start.Format(time.DateOnly), data: data})
 }
 
@@ -372,22 +373,22 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 	defer func() { p.busy-- }()
 	if !p.steer {
 		p.CoFacilitators = append(p.CoFacilitators, req.State)
-		return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{
-			Event: "co-facilitator.appointed", At: p.clk.now(ctx),
-			Data: map[string]any{"seq": req.State, "state": req.State, "reason": req.Reason},
-		})
+		return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{Event: event.CoFacilitatorAppointed, At: p.clk.now(ctx)},
+			event.StateAppointment{Occurrence: req.State, State: req.State, Reason: req.Reason})
 	}
 	app := p.appointment(ctx, req)
 	p.Appointments = append(p.Appointments, app)
 	if app.Role == "co-facilitator" && !slices.Contains(p.CoFacilitators, app.State) {
 		p.CoFacilitators = append(p.CoFacilitators, app.State)
 	}
-	return p.CoFacilitators, p.recordAppointment(ctx, app, p.clk.now(ctx), map[string]any{"reason": req.Reason, "by": req.By})
+	return p.CoFacilitators, p.recordAppointment(ctx, app, p.clk.now(ctx), event.OfficeAppointment{
+		Occurrence: app.State, State: app.State, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly),
+		Reason: req.Reason, By: req.By,
+	})
 }
 
-// recordAppointment records who was appointed to what, and when.
-func (p *processRun) recordAppointment(ctx workflow.Context, app process.Appointment, at time.Time, data map[string]any) error {
-	maps.Copy(data, map[string]any{"seq": app.State, "state": app.State, "person": app.Person, "role": app.Role,
-		"date": app.Date.Format(time.DateOnly)})
-	return p.rec.record(ctx, activities.StageEvent{Event: app.Role + ".appointed", At: at, Data: data})
+// recordAppointment records who was appointed to what, and when: data is
+// an event.OfficeAppointment or an event.TemplateAppointment.
+func (p *processRun) recordAppointment(ctx workflow.Context, app process.Appointment, at time.Time, data any) error {
+	return p.rec.record(ctx, activities.StageEvent{Event: event.Appointed(app.Role), At: at}, data)
 }

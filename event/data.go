@@ -1,0 +1,305 @@
+package event
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/compact-un/compact/process"
+)
+
+// Fields are declared in their JSON keys' alphabetical order (bytewise, as
+// encoding/json sorts a map's keys): see the package comment.
+
+// Document is a stage's document as its record entries list it.
+type Document struct {
+	Kind        string `json:"kind"`
+	Symbol      string `json:"symbol,omitempty"`
+	Title       string `json:"title"`
+	Unconfirmed bool   `json:"unconfirmed,omitempty"`
+}
+
+// Documents lists a stage's documents; nil for none.
+func Documents(docs []process.Document) []Document {
+	var out []Document
+	for _, d := range docs {
+		out = append(out, Document{Kind: d.Kind, Symbol: d.Symbol, Title: d.Title, Unconfirmed: d.Unconfirmed})
+	}
+	return out
+}
+
+// Clock is the process clock a process was created with.
+type Clock struct {
+	Origin time.Time `json:"origin"`
+	Scale  float64   `json:"scale"`
+}
+
+// ProcessCreatedData is process.created's.
+type ProcessCreatedData struct {
+	Clock    Clock  `json:"clock"`
+	Mandate  string `json:"mandate"`
+	Stages   int    `json:"stages"`
+	Template string `json:"template"`
+	Title    string `json:"title"`
+}
+
+// StageStartedData is stage.started's.
+type StageStartedData struct {
+	Kind  string `json:"kind"`
+	Phase string `json:"phase"`
+	Title string `json:"title"`
+}
+
+// StageCompletedData is stage.completed's: the stage workflow's result
+// (workflows.StageResult) as it encodes, which this package cannot name.
+type StageCompletedData struct {
+	Result json.RawMessage `json:"result"`
+}
+
+// StageFailedData is stage.failed's.
+type StageFailedData struct {
+	Error string `json:"error"`
+}
+
+// MilestoneData is milestone.reached's.
+type MilestoneData struct {
+	Documents   []Document `json:"documents,omitempty"`
+	Place       string     `json:"place,omitempty"`
+	Title       string     `json:"title"`
+	Unconfirmed bool       `json:"unconfirmed,omitempty"`
+}
+
+// Appointment is what <role>.appointed records; it reads every shape
+// written: an office's (OfficeAppointment), a template's
+// (TemplateAppointment) and a process without steering's
+// (StateAppointment).
+type Appointment struct {
+	By         string `json:"by,omitempty"`
+	Date       string `json:"date,omitempty"` // YYYY-MM-DD
+	Person     string `json:"person,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	Role       string `json:"role,omitempty"`
+	Occurrence string `json:"seq"` // the State: one appointment of each
+	Source     string `json:"source,omitempty"`
+	State      string `json:"state"`
+}
+
+// OfficeAppointment is an appointment the office made.
+type OfficeAppointment struct {
+	By         string `json:"by"`
+	Date       string `json:"date"`
+	Person     string `json:"person"`
+	Reason     string `json:"reason"`
+	Role       string `json:"role"`
+	Occurrence string `json:"seq"`
+	State      string `json:"state"`
+}
+
+// TemplateAppointment is an appointment the template names.
+type TemplateAppointment struct {
+	Date       string `json:"date"`
+	Person     string `json:"person"`
+	Role       string `json:"role"`
+	Occurrence string `json:"seq"`
+	Source     string `json:"source"`
+	State      string `json:"state"`
+}
+
+// StateAppointment is a co-facilitator appointed in a process whose
+// workflow predates steering.
+type StateAppointment struct {
+	Reason     string `json:"reason"`
+	Occurrence string `json:"seq"`
+	State      string `json:"state"`
+}
+
+// ScheduleChange is the data of every change to the schedule.
+type ScheduleChange struct {
+	By           string     `json:"by,omitempty"`
+	Closes       *time.Time `json:"closes,omitempty"` // a rescheduled stage's window
+	From         string     `json:"from,omitempty"`
+	FromLast     string     `json:"fromLast,omitempty"`     // a rescheduled stage's last day before
+	FromTimeZone string     `json:"fromTimeZone,omitempty"` // a venue's before
+	Opens        *time.Time `json:"opens,omitempty"`
+	Place        string     `json:"place,omitempty"` // a new venue
+	Reason       string     `json:"reason"`
+	// Sequence counts the process's schedule changes, this one included:
+	// the calendar invitation's SEQUENCE.
+	Sequence int    `json:"seq"`
+	TimeZone string `json:"timeZone,omitempty"`
+	To       string `json:"to,omitempty"`
+	ToLast   string `json:"toLast,omitempty"`
+}
+
+// StageAnnouncedData is stage.announced's.
+type StageAnnouncedData struct {
+	Documents []Document `json:"documents"`
+	End       time.Time  `json:"end"`
+	Kind      string     `json:"kind"`
+	Place     string     `json:"place"`
+	Start     time.Time  `json:"start"`
+	Theme     string     `json:"theme"`
+	Title     string     `json:"title"`
+}
+
+// SessionData is session.opened's and session.held's.
+type SessionData struct {
+	Place string `json:"place"`
+}
+
+// SummaryData is summary.recorded's.
+type SummaryData struct {
+	Contributions int    `json:"contributions"`
+	Digest        string `json:"digest"`
+	Document      string `json:"document"`
+	SHA256        string `json:"sha256"`
+	Simulated     bool   `json:"simulated,omitempty"`
+}
+
+// MeetingData is a meeting's opening's.
+type MeetingData struct {
+	Documents []Document `json:"documents"`
+	Place     string     `json:"place"`
+	Title     string     `json:"title"`
+}
+
+// OutcomeData is a meeting's outcome's. Counts are present as the outcome
+// has them, zero included: the pointers say which.
+type OutcomeData struct {
+	Absent    *int              `json:"absent,omitempty"`
+	Abstain   *int              `json:"abstain,omitempty"`
+	Adopted   bool              `json:"adopted"`
+	AdoptedBy *int              `json:"adoptedBy,omitempty"`
+	Document  string            `json:"document,omitempty"`
+	Method    string            `json:"method"`
+	Named     *int              `json:"named,omitempty"`
+	No        *int              `json:"no,omitempty"`
+	SHA256    string            `json:"sha256"`
+	Votes     map[string]string `json:"votes,omitempty"`
+	Yes       *int              `json:"yes,omitempty"`
+}
+
+// WindowOpenedData is window.opened's.
+type WindowOpenedData struct {
+	Closes   time.Time `json:"closes"`
+	Code     string    `json:"code"`
+	Opens    time.Time `json:"opens"`
+	TimeZone string    `json:"timeZone"`
+}
+
+// Seal is window.closed's: what the window received.
+type Seal struct {
+	Count     int    `json:"count"`
+	Digest    string `json:"digest"`
+	Simulated bool   `json:"simulated,omitempty"`
+}
+
+// WindowMovedData is window.moved's.
+type WindowMovedData struct {
+	From   time.Time `json:"from"`
+	Reason string    `json:"reason"`
+	// Sequence counts the window's moves, this one included: the calendar
+	// invitation's SEQUENCE.
+	Sequence int       `json:"seq"`
+	TimeZone string    `json:"timeZone"`
+	To       time.Time `json:"to"`
+}
+
+// ReminderData is window.reminder's.
+type ReminderData struct {
+	Closes time.Time `json:"closes"`
+	Days   int       `json:"days"`
+	// Occurrence is "<days>-<moves>": a moved deadline reminds again.
+	Occurrence string `json:"seq"`
+	TimeZone   string `json:"timeZone"`
+}
+
+// AmendmentsClosedData is amendments.closed's.
+type AmendmentsClosedData struct {
+	Amendments int  `json:"amendments"`
+	Revision   int  `json:"revision"`
+	Simulated  bool `json:"simulated,omitempty"`
+}
+
+// DraftPublishedData is draft.published's.
+type DraftPublishedData struct {
+	Diff        *process.DiffStats `json:"diff,omitempty"`
+	MoreSources int                `json:"moreSources,omitempty"`
+	Revision    int                `json:"revision"`
+	SHA256      string             `json:"sha256"`
+	Simulated   bool               `json:"simulated,omitempty"`
+	// Sources are the issued text's (text.Source) as they encode: the
+	// text is its own domain.
+	Sources    json.RawMessage `json:"sources,omitempty"`
+	Symbol     string          `json:"symbol,omitempty"`
+	TextSHA256 string          `json:"textSha256,omitempty"`
+	Title      string          `json:"title"`
+}
+
+// SilencePlacedData is silence.placed's.
+type SilencePlacedData struct {
+	Deadline  time.Time  `json:"deadline"`
+	Documents []Document `json:"documents"`
+	TimeZone  string     `json:"timeZone"`
+	Title     string     `json:"title"`
+}
+
+// SilenceBrokenData is silence.broken's.
+type SilenceBrokenData struct {
+	Deadline       time.Time `json:"deadline"`
+	LetterSHA256   string    `json:"letterSha256"`
+	ProposalSHA256 string    `json:"proposalSha256,omitempty"`
+	State          string    `json:"state"`
+	TimeZone       string    `json:"timeZone"`
+}
+
+// SilenceEndedData is silence.passed's and silence.ended's.
+type SilenceEndedData struct {
+	Deadline time.Time              `json:"deadline"`
+	Outcome  process.SilenceOutcome `json:"outcome"`
+	TimeZone string                 `json:"timeZone"`
+}
+
+// ListCirculatedData is list.circulated's.
+type ListCirculatedData struct {
+	Applications int      `json:"applications"`
+	List         string   `json:"list"`
+	Parties      []string `json:"parties"`
+	// Occurrence is the list: each is circulated once.
+	Occurrence string    `json:"seq"`
+	Simulated  bool      `json:"simulated,omitempty"`
+	Until      time.Time `json:"until"`
+}
+
+// ListDecidedData is list.decided's.
+type ListDecidedData struct {
+	Approved   []string `json:"approved"`
+	List       string   `json:"list"`
+	Rejected   []string `json:"rejected"`
+	Occurrence string   `json:"seq"` // the list
+	Simulated  bool     `json:"simulated,omitempty"`
+}
+
+// ObjectionData is objection.recorded's.
+type ObjectionData struct {
+	List       string `json:"list"`
+	Party      string `json:"party"`
+	Occurrence string `json:"seq"` // "<party>/<state>"
+	Simulated  bool   `json:"simulated,omitempty"`
+	State      string `json:"state"`
+}
+
+// ReceiptData is contribution.received's.
+type ReceiptData struct {
+	SHA256      string    `json:"sha256"`
+	SubmittedAt time.Time `json:"submittedAt"`
+	Title       string    `json:"title"`
+	Tracking    string    `json:"tracking"`
+}
+
+// EndpointDisabledData is endpoint.disabled's.
+type EndpointDisabledData struct {
+	Channel    string    `json:"channel"`
+	DisabledAt time.Time `json:"disabledAt"`
+	Endpoint   string    `json:"endpoint"`
+	Reason     string    `json:"reason"`
+}
