@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
@@ -236,15 +237,15 @@ func TestNegotiation(t *testing.T) {
 
 	// The record says each change once, by whom, with hashes for texts.
 	var events []string
-	var proposed store.AmendmentProposed
-	var replaced store.PositionTakenEvent
+	var proposed event.AmendmentProposedData
+	var replaced event.PositionTakenData
 	for _, line := range recordOf(t, id) {
-		event, data, _ := strings.Cut(line, " ")
-		events = append(events, event)
+		name, data, _ := strings.Cut(line, " ")
+		events = append(events, name)
 		switch {
-		case event == store.EventAmendmentProposed && proposed.Amendment == "":
+		case name == string(event.AmendmentProposed) && proposed.Amendment == "":
 			mustUnmarshal(t, data, &proposed)
-		case event == store.EventPositionTaken && strings.Contains(data, `"replaces":true`):
+		case name == string(event.PositionTaken) && strings.Contains(data, `"replaces":true`):
 			mustUnmarshal(t, data, &replaced)
 		}
 	}

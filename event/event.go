@@ -100,11 +100,6 @@ const (
 	EndpointDisabled Name = "endpoint.disabled" // EndpointDisabledData
 )
 
-// The negotiated text's events (amendment filed, revision issued, …) go in
-// a const block of their own here, their data in text.go of this package
-// and their entries in the catalogue below; a test fails for an event in
-// process.Topics without one.
-
 // Meeting names the events of one kind of meeting that adopts or rejects.
 type Meeting struct{ Opened, Closed, Adopted, Rejected Name }
 
@@ -161,7 +156,13 @@ var catalogue = map[Name]func() any{
 	ObjectionRecorded:      func() any { return new(ObjectionData) },
 	ContributionReceived:   func() any { return new(ReceiptData) },
 	EndpointDisabled:       func() any { return new(EndpointDisabledData) },
-	// The negotiated text's events.
+	// The negotiated text's events (text.go).
+	AmendmentProposed: func() any { return new(AmendmentProposedData) },
+	CosponsorJoined:   func() any { return new(CosponsorData) },
+	CosponsorWithdrew: func() any { return new(CosponsorData) },
+	AmendmentDecided:  func() any { return new(AmendmentDecidedData) },
+	PositionTaken:     func() any { return new(PositionTakenData) },
+	ParagraphMarked:   func() any { return new(ParagraphMarkedData) },
 }
 
 // Names are the catalogue's events.

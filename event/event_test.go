@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/text"
 )
 
 // stageResult stands for workflows.StageResult, which this package cannot
@@ -127,6 +128,18 @@ func TestDataEncodesAsTheMapsDid(t *testing.T) {
 			`{"sha256":"ab","submittedAt":"2018-12-10T18:00:00.0000005+01:00","title":"Position \u003cpaper\u003e","tracking":"GCM-TS1-000001"}`},
 		{"endpoint.disabled", EndpointDisabledData{Channel: "webhook", Endpoint: "https://example.org/hook?a=1&b=2", Reason: "410 Gone", DisabledAt: t2},
 			`{"channel":"webhook","disabledAt":"2018-12-10T18:00:00.0000005+01:00","endpoint":"https://example.org/hook?a=1\u0026b=2","reason":"410 Gone"}`},
+		// The text's events, as the store has written them since they began.
+		{"amendment.proposed", AmendmentProposedData{Actor: Actor{By: "MEX", Role: "member-state"}, Amendment: "A1", Kind: text.Replace,
+			Paragraph: "r0-3", Sponsor: "MEX", CoSponsors: []string{"ARG"}, Cites: []string{"GCM-TS1-000001"}, TextSHA256: "ab"},
+			`{"by":"MEX","role":"member-state","amendment":"A1","revision":0,"kind":"replace","paragraph":"r0-3","sponsor":"MEX","coSponsors":["ARG"],"cites":["GCM-TS1-000001"],"textSha256":"ab"}`},
+		{"amendment.cosponsor-joined", CosponsorData{Actor: Actor{By: "ARG", Role: "member-state", Simulated: true}, Amendment: "A1", Party: "ARG"},
+			`{"by":"ARG","role":"member-state","simulated":true,"amendment":"A1","party":"ARG"}`},
+		{"amendment.decided", AmendmentDecidedData{Actor: Actor{By: "co-facilitators", Role: "co-facilitator"}, Amendment: "A1", Outcome: text.NotRetained, Note: "too short"},
+			`{"by":"co-facilitators","role":"co-facilitator","amendment":"A1","outcome":"not-retained","note":"too short"}`},
+		{"position.taken", PositionTakenData{Actor: Actor{By: "USA", Role: "member-state"}, Amendment: "A1", Party: "USA", Stance: text.Oppose, Replaces: true},
+			`{"by":"USA","role":"member-state","amendment":"A1","party":"USA","stance":"oppose","replaces":true}`},
+		{"paragraph.marked", ParagraphMarkedData{Actor: Actor{By: "PGA", Role: "pga-office"}, Paragraph: "r0-4", Status: text.AgreedAdRef, Note: "subject to capitals"},
+			`{"by":"PGA","role":"pga-office","revision":0,"paragraph":"r0-4","status":"agreed-ad-ref","note":"subject to capitals"}`},
 	}
 	seen := map[Name]bool{}
 	for _, c := range cases {

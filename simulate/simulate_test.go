@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
@@ -126,7 +127,7 @@ func TestSimulateGCM2018(t *testing.T) {
 	// At 2e7 the record still follows process time.
 	require.Equal(t, -1, process.OutOfOrder(entries), "an entry recorded out of process time's order")
 	// The text's events are followed in the record, not sent.
-	entries = slices.DeleteFunc(entries, func(e process.RecordEntry) bool { return slices.Contains(store.TextEvents, e.Event) })
+	entries = slices.DeleteFunc(entries, func(e process.RecordEntry) bool { return slices.Contains(event.TextEvents, event.Name(e.Event)) })
 	waitFor(t, ctx, "every notification sent or digested", func() bool {
 		pending, err1 := db.ListOutbox(ctx, "gcm-2018", store.NotificationPending)
 		held, err2 := db.ListOutbox(ctx, "gcm-2018", store.NotificationHeld)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/text"
 )
 
@@ -68,7 +69,7 @@ type Act struct {
 }
 
 // Actor is who acted, as the record says it.
-func (a Act) Actor() Actor { return Actor{By: a.By, Role: a.Role, Simulated: a.Simulated} }
+func (a Act) Actor() event.Actor { return event.Actor{By: a.By, Role: a.Role, Simulated: a.Simulated} }
 
 // Revision is a stored revision of a process's draft.
 type Revision struct {

@@ -112,7 +112,7 @@ func TestRecordedEventsAreDelivered(t *testing.T) {
 	require.NoError(t, h.env.GetWorkflowError())
 
 	ctx := context.Background()
-	entries := slices.DeleteFunc(h.record("test"), func(e process.RecordEntry) bool { return slices.Contains(store.TextEvents, e.Event) })
+	entries := slices.DeleteFunc(h.record("test"), func(e process.RecordEntry) bool { return slices.Contains(event.TextEvents, event.Name(e.Event)) })
 	all, err := h.store.ListOutbox(ctx, "test", "")
 	require.NoError(t, err)
 	require.Len(t, all, 2*len(entries), "each event, to each subscriber")

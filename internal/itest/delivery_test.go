@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,6 +25,7 @@ import (
 	"go.temporal.io/sdk/log"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/internal/itest"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/process"
@@ -95,15 +97,16 @@ func TestDeliveryKilledBetweenSendAndRecord(t *testing.T) {
 	hooks.mu.Unlock()
 
 	for _, tc := range []struct {
-		event, key string
-		sent       <-chan struct{}
+		event event.Name
+		key   string
+		sent  <-chan struct{}
 	}{
-		{"draft.published", "p/zero/draft.published|focal.point@mission.example|email", mailbox.sent},
-		{"window.opened", "p/ts1/window.opened|" + hooks.url + "|webhook", hooks.sent},
+		{event.DraftPublished, "p/zero/draft.published|focal.point@mission.example|email", mailbox.sent},
+		{event.WindowOpened, "p/ts1/window.opened|" + hooks.url + "|webhook", hooks.sent},
 	} {
-		eventKey := "p/" + map[string]string{"draft.published": "zero", "window.opened": "ts1"}[tc.event] + "/" + tc.event
+		eventKey := "p/" + map[event.Name]string{event.DraftPublished: "zero", event.WindowOpened: "ts1"}[tc.event] + "/" + string(tc.event)
 		n, err := activities.New(st).Notify(ctx, activities.NotifyInput{ProcessID: "p", Key: eventKey, StageID: "ts1", Event: tc.event,
-			Data: map[string]any{"revision": 0, "title": "Zero draft", "code": "TS1", "closes": "2030-02-01T12:00:00Z"}})
+			Data: json.RawMessage(`{"closes":"2030-02-01T12:00:00Z","code":"TS1","revision":0,"title":"Zero draft"}`)})
 		if err != nil || n != 1 {
 			t.Fatalf("notify %s: %d, %v", tc.event, n, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
@@ -308,17 +309,17 @@ func onLatest(ctx context.Context, q querier, op, processID string, number int) 
 // payload as its data. An event that happens once per subject is keyed by
 // it; any other is keyed by its place in the chain too, since its writer
 // records it only when it changes something.
-func (db *DB) recordText(ctx context.Context, tx execer, processID string, act store.Act, event, subject string, once bool,
+func (db *DB) recordText(ctx context.Context, tx execer, processID string, act store.Act, name event.Name, subject string, once bool,
 	payload any) error {
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
-	ev := process.RecordEvent{ProcessID: processID, Key: event + "/" + subject, StageID: act.StageID, Event: event,
+	ev := process.RecordEvent{ProcessID: processID, Key: string(name) + "/" + subject, StageID: act.StageID, Event: string(name),
 		At: act.At, Data: string(data)}
 	var keyAt func(int64) string
 	if !once {
-		keyAt = func(seq int64) string { return fmt.Sprintf("%s/%s@%d", event, subject, seq) }
+		keyAt = func(seq int64) string { return fmt.Sprintf("%s/%s@%d", name, subject, seq) }
 	}
 	_, err = db.appendTx(ctx, tx, ev, keyAt)
 	return err
@@ -395,7 +396,7 @@ func (db *DB) ProposeAmendment(ctx context.Context, processID string, a text.Ame
 		if len(a.Edits) > 0 {
 			edits = sha256Hex(jsonList(a.Edits))
 		}
-		if err := db.recordText(ctx, tx, processID, act, store.EventAmendmentProposed, a.ID, true, store.AmendmentProposed{
+		if err := db.recordText(ctx, tx, processID, act, event.AmendmentProposed, a.ID, true, event.AmendmentProposedData{
 			Actor: act.Actor(), Amendment: a.ID, Revision: a.Revision, Kind: a.Kind, Paragraph: a.Paragraph, Part: a.Part,
 			Sponsor: a.Sponsor, CoSponsors: a.CoSponsors, Cites: a.Cites, TextSHA256: sha256Hex(a.Text), EditsSHA256: edits,
 		}); err != nil {
@@ -516,12 +517,12 @@ func (db *DB) Cosponsor(ctx context.Context, processID, amendmentID, party strin
 		if err := setCosponsor(ctx, tx, processID, a.ID, party, joins); err != nil {
 			return err
 		}
-		event := store.EventCosponsorJoined
+		name := event.CosponsorJoined
 		if !joins {
-			event = store.EventCosponsorWithdrew
+			name = event.CosponsorWithdrew
 		}
-		return db.recordText(ctx, tx, processID, act, event, a.ID+"/"+party, false,
-			store.CosponsorChanged{Actor: act.Actor(), Amendment: a.ID, Party: party})
+		return db.recordText(ctx, tx, processID, act, name, a.ID+"/"+party, false,
+			event.CosponsorData{Actor: act.Actor(), Amendment: a.ID, Party: party})
 	})
 }
 
@@ -542,7 +543,7 @@ func (db *DB) DecideAmendment(ctx context.Context, processID, amendmentID string
 			WHERE process_id = $4 AND amendment_id = $5`, d.Outcome, d.Note, d.Text, processID, a.ID); err != nil {
 			return err
 		}
-		return db.recordText(ctx, tx, processID, act, store.EventAmendmentDecided, a.ID, false, store.AmendmentDecided{
+		return db.recordText(ctx, tx, processID, act, event.AmendmentDecided, a.ID, false, event.AmendmentDecidedData{
 			Actor: act.Actor(), Amendment: a.ID, Outcome: d.Outcome, Note: d.Note, TextSHA256: sha256Hex(d.Text)})
 	})
 }
@@ -586,8 +587,8 @@ func (db *DB) TakePositions(ctx context.Context, processID string, ps []text.Pos
 			if taken[i], changed, err = takePosition(ctx, tx, processID, p); err != nil || !changed {
 				return err
 			}
-			if err := db.recordText(ctx, tx, processID, act, store.EventPositionTaken, p.Amendment+"/"+p.Party, false,
-				store.PositionTakenEvent{Actor: act.Actor(), Amendment: p.Amendment, Party: p.Party, Stance: p.Stance,
+			if err := db.recordText(ctx, tx, processID, act, event.PositionTaken, p.Amendment+"/"+p.Party, false,
+				event.PositionTakenData{Actor: act.Actor(), Amendment: p.Amendment, Party: p.Party, Stance: p.Stance,
 					StatementSHA256: sha256Hex(p.Statement), Replaces: taken[i].Replaced}); err != nil {
 				return err
 			}
@@ -657,8 +658,8 @@ func (db *DB) MarkParagraph(ctx context.Context, processID string, revision int,
 			processID, revision, m.Paragraph, m.Status, m.Note); err != nil {
 			return err
 		}
-		return db.recordText(ctx, tx, processID, act, store.EventParagraphMarked, fmt.Sprintf("%d/%s", revision, m.Paragraph), false,
-			store.ParagraphMarked{Actor: act.Actor(), Revision: revision, Paragraph: m.Paragraph, Status: m.Status, Note: m.Note})
+		return db.recordText(ctx, tx, processID, act, event.ParagraphMarked, fmt.Sprintf("%d/%s", revision, m.Paragraph), false,
+			event.ParagraphMarkedData{Actor: act.Actor(), Revision: revision, Paragraph: m.Paragraph, Status: m.Status, Note: m.Note})
 	})
 }
 

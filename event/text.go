@@ -1,25 +1,27 @@
-package store
+package event
 
 import "github.com/compact-un/compact/text"
 
-// The record's events of the negotiated text, each with its payload below.
-// Payloads carry IDs, kinds and parties, and the SHA-256 of long wording
-// rather than the wording, which the text store keeps.
+// The negotiated text's events, each with its data below. The store
+// records them with each write (package store's Texts), not the workflows:
+// their data were structs from the start, so their fields' order is their
+// JSON's. They carry IDs, kinds and parties, and the SHA-256 of long
+// wording rather than the wording, which the text store keeps.
 const (
-	EventAmendmentProposed = "amendment.proposed"
-	EventCosponsorJoined   = "amendment.cosponsor-joined"
-	EventCosponsorWithdrew = "amendment.cosponsor-withdrew"
-	EventAmendmentDecided  = "amendment.decided"
-	EventPositionTaken     = "position.taken"
-	EventParagraphMarked   = "paragraph.marked"
+	AmendmentProposed Name = "amendment.proposed"           // AmendmentProposedData
+	CosponsorJoined   Name = "amendment.cosponsor-joined"   // CosponsorData
+	CosponsorWithdrew Name = "amendment.cosponsor-withdrew" // CosponsorData
+	AmendmentDecided  Name = "amendment.decided"            // AmendmentDecidedData
+	PositionTaken     Name = "position.taken"               // PositionTakenData
+	ParagraphMarked   Name = "paragraph.marked"             // ParagraphMarkedData
 )
 
 // TextEvents are the negotiated text's events. The store records them with
 // each write, by the thousand in a round: observers follow them in the
 // record, its feed and its event stream; they are not sent to subscribers
 // as messages, as the workflows' events are.
-var TextEvents = []string{EventAmendmentProposed, EventCosponsorJoined, EventCosponsorWithdrew,
-	EventAmendmentDecided, EventPositionTaken, EventParagraphMarked}
+var TextEvents = []Name{AmendmentProposed, CosponsorJoined, CosponsorWithdrew,
+	AmendmentDecided, PositionTaken, ParagraphMarked}
 
 // Actor is who made a change to the text, as each payload says it; a
 // replay's simulated delegations are marked so.
@@ -29,8 +31,8 @@ type Actor struct {
 	Simulated bool   `json:"simulated,omitempty"`
 }
 
-// AmendmentProposed is the payload of amendment.proposed.
-type AmendmentProposed struct {
+// AmendmentProposedData is the payload of amendment.proposed.
+type AmendmentProposedData struct {
 	Actor
 	Amendment   string             `json:"amendment"`
 	Revision    int                `json:"revision"`
@@ -44,16 +46,16 @@ type AmendmentProposed struct {
 	EditsSHA256 string             `json:"editsSha256,omitempty"` // of its edits' JSON
 }
 
-// CosponsorChanged is the payload of amendment.cosponsor-joined and
+// CosponsorData is the payload of amendment.cosponsor-joined and
 // amendment.cosponsor-withdrew.
-type CosponsorChanged struct {
+type CosponsorData struct {
 	Actor
 	Amendment string `json:"amendment"`
 	Party     string `json:"party"`
 }
 
-// AmendmentDecided is the payload of amendment.decided.
-type AmendmentDecided struct {
+// AmendmentDecidedData is the payload of amendment.decided.
+type AmendmentDecidedData struct {
 	Actor
 	Amendment  string       `json:"amendment"`
 	Outcome    text.Outcome `json:"outcome"`
@@ -61,8 +63,8 @@ type AmendmentDecided struct {
 	TextSHA256 string       `json:"textSha256,omitempty"` // of the wording it is merged into
 }
 
-// PositionTakenEvent is the payload of position.taken.
-type PositionTakenEvent struct {
+// PositionTakenData is the payload of position.taken.
+type PositionTakenData struct {
 	Actor
 	Amendment       string      `json:"amendment"`
 	Party           string      `json:"party"`
@@ -72,8 +74,8 @@ type PositionTakenEvent struct {
 	Replaces bool `json:"replaces,omitempty"`
 }
 
-// ParagraphMarked is the payload of paragraph.marked.
-type ParagraphMarked struct {
+// ParagraphMarkedData is the payload of paragraph.marked.
+type ParagraphMarkedData struct {
 	Actor
 	Revision  int         `json:"revision"`
 	Paragraph string      `json:"paragraph"`
