@@ -189,7 +189,7 @@ func (s *Site) amendment(r *http.Request) (*Page, error) {
 	if d.Window, err = s.windowOf(r, id, c.Revision); err != nil {
 		return nil, err
 	}
-	p.Title = p.T("negotiation.amend.title", "paragraph", cmp.Or(d.Paragraph.Num, d.Paragraph.ID))
+	p.Title = p.T("negotiation.amend.title", "paragraph", cmp.Or(d.Paragraph.Num, d.Paragraph.Label, d.Paragraph.ID))
 	p.Data = d
 	return p, nil
 }
@@ -239,6 +239,8 @@ type amendmentData struct {
 	processRef
 	A        wire.TextAmendment
 	Label    string // the paragraph's number in its revision, or its ID
+	Text     string // the paragraph's text in its revision
+	Language string // the revision's
 	Window   amendmentWindow
 	Parties  []option // those the State speaks for
 	Joinable []option // of those, the ones not sponsoring it yet
@@ -311,8 +313,10 @@ func (s *Site) amendmentPage(r *http.Request) (*Page, error) {
 	d.Label = d.A.Paragraph
 	if rev, err := a.TextRevision(r.Context(), id, d.A.Revision); err == nil {
 		if i := slices.IndexFunc(rev.Paragraphs, func(tp wire.TextParagraph) bool { return tp.ID == d.A.Paragraph }); i >= 0 {
-			d.Label = cmp.Or(rev.Paragraphs[i].Num, d.Label)
+			d.Label = cmp.Or(rev.Paragraphs[i].Num, rev.Paragraphs[i].Label, d.Label)
+			d.Text = rev.Paragraphs[i].Text
 		}
+		d.Language = rev.Language
 	} else if !isStatus(err, http.StatusNotFound) {
 		return nil, err
 	}
@@ -435,7 +439,7 @@ func (s *Site) marking(r *http.Request) (*Page, error) {
 			Detail: "paragraph " + r.PathValue("paragraph") + " is not in revision " + strconv.Itoa(c.Revision)}
 	}
 	d.Paragraph, d.Status, d.Note = c.Entries[i].Paragraph, c.Entries[i].Status, c.Entries[i].Note
-	p.Title = p.T("negotiation.mark.title", "paragraph", cmp.Or(d.Paragraph.Num, d.Paragraph.ID))
+	p.Title = p.T("negotiation.mark.title", "paragraph", cmp.Or(d.Paragraph.Num, d.Paragraph.Label, d.Paragraph.ID))
 	p.Data = d
 	return p, nil
 }

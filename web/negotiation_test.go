@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +100,8 @@ func TestNegotiationForms(t *testing.T) {
 	loc := wantRedirect(t, "propose", fra.post(amend, form), base+"/text/amendments/")
 	amendment := strings.TrimSuffix(strings.TrimPrefix(loc, base+"/text/amendments/"), "?done=proposed")
 	wantPage(t, "proposed", fra.get(loc), http.StatusOK, `id="negotiation-notice"`, "Your amendment is recorded.",
-		`<dd id="amendment-sponsor"><bdi>FRA</bdi></dd>`, `id="position-form"`)
+		`<dd id="amendment-sponsor"><bdi>FRA</bdi></dd>`, `id="position-form"`,
+		`<dd id="paragraph-text"><span lang="en" dir="auto">This Global Compact rests on the Charter.</span></dd>`)
 	fra.get(amend)
 	if again := wantRedirect(t, "the same form again", fra.post(amend, form), base+"/text/amendments/"); again != loc {
 		t.Errorf("the same form again went to %s, want %s", again, loc)
@@ -159,7 +161,16 @@ func TestNegotiationForms(t *testing.T) {
 	wantPage(t, "decided", pga.get(wantRedirect(t, "decide", pga.post(page+"/decision",
 		url.Values{"outcome": {"not-retained"}, "note": {"no consensus"}}), page+"?done=decided")), http.StatusOK,
 		"The decision is recorded.", `Not retained: <span lang="en" dir="auto">no consensus</span>`)
-	mark := base + "/text/revisions/0/paragraphs/" + op2 + "/mark"
+	cofac, elsewhere := ts.browser(), ts.browser()
+	cofac.signIn(ts.token(api.CoFacilitator, "IRL", id))
+	elsewhere.signIn(ts.token(api.CoFacilitator, "NAM", "another-process"))
+	wantPage(t, "a co-facilitator's decision form", cofac.get(page), http.StatusOK, `id="decision-form"`)
+	if p := elsewhere.get(page); p.Status != http.StatusOK || strings.Contains(p.Body, `id="decision-form"`) {
+		t.Errorf("another process's co-facilitator: %d, offered the decision form", p.Status)
+	}
+	wantPage(t, "another process's co-facilitator decides", elsewhere.post(page+"/decision", url.Values{"outcome": {"incorporated"}}),
+		http.StatusForbidden)
+		mark := base + "/text/revisions/0/paragraphs/" + op2 + "/mark"
 	wantPage(t, "mark form", pga.get(mark), http.StatusOK, `id="mark-form"`, `id="status-open" name="status" value="open" checked`)
 	wantPage(t, "no such mark", pga.post(mark, url.Values{"status": {"closed"}}), http.StatusUnprocessableEntity, `id="status-error" lang="en"`)
 	wantPage(t, "marked", pga.get(wantRedirect(t, "mark", pga.post(mark, url.Values{"status": {"agreed-ad-ref"}, "note": {"subject to capitals"}}),
@@ -197,5 +208,19 @@ func TestNegotiationForms(t *testing.T) {
 		http.StatusConflict, "closed at "+deadline, `id="position-form"`)
 	if n := amendmentsOn(t, ts, id); n != 1 {
 		t.Fatalf("a late amendment was stored: %d", n)
+	}
+}
+
+// TestParties: a State speaks for itself and the groups of its process's
+// built-in template it belongs to.
+func TestParties(t *testing.T) {
+	gcm := wire.ProcessStatus{Process: process.Process{TemplateID: "gcm-2018"}}
+	for state, want := range map[string][]string{"FRA": {"FRA", "EU"}, "KEN": {"KEN", "African-Group"}, "MEX": {"MEX"}} {
+		if got := parties(state, gcm); !slices.Equal(got, want) {
+			t.Errorf("%s speaks for %v, want %v", state, got, want)
+		}
+	}
+	if got := parties("FRA", wire.ProcessStatus{Process: process.Process{TemplateID: "a-template-of-its-own"}}); !slices.Equal(got, []string{"FRA"}) {
+		t.Errorf("FRA in a process of its own template speaks for %v", got)
 	}
 }
