@@ -170,7 +170,7 @@ func TestNegotiationForms(t *testing.T) {
 	}
 	wantPage(t, "another process's co-facilitator decides", elsewhere.post(page+"/decision", url.Values{"outcome": {"incorporated"}}),
 		http.StatusForbidden)
-		mark := base + "/text/revisions/0/paragraphs/" + op2 + "/mark"
+	mark := base + "/text/revisions/0/paragraphs/" + op2 + "/mark"
 	wantPage(t, "mark form", pga.get(mark), http.StatusOK, `id="mark-form"`, `id="status-open" name="status" value="open" checked`)
 	wantPage(t, "no such mark", pga.post(mark, url.Values{"status": {"closed"}}), http.StatusUnprocessableEntity, `id="status-error" lang="en"`)
 	wantPage(t, "marked", pga.get(wantRedirect(t, "mark", pga.post(mark, url.Values{"status": {"agreed-ad-ref"}, "note": {"subject to capitals"}}),
