@@ -105,8 +105,8 @@ func partyOptions(parties []string) []option {
 	return out
 }
 
-// renamed is prob with its field pointers' last segments renamed, for a
-// page where two forms have a field of the same name.
+// renamed is err's problem with its field pointers' last segments renamed
+// by names, for a page where two forms would have a field of one name.
 func renamed(err error, names map[string]string) error {
 	var prob *Problem
 	if !errors.As(err, &prob) {
@@ -135,7 +135,7 @@ type amendData struct {
 }
 
 // amendFields are the amendment form's controls.
-var amendFields = []string{"kind", "text", "old", "new", "sponsor", "cites", "paragraph", "part", "edits"}
+var amendFields = []string{"kind", "text", "old", "new", "sponsor", "cites"}
 
 // amendmentKinds are the kinds a delegation proposes from a paragraph.
 var amendmentKinds = []struct{ value, label string }{
