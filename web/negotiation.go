@@ -224,7 +224,7 @@ func (s *Site) amend(w http.ResponseWriter, r *http.Request) {
 	}
 	a, _, err := s.api(r).ProposeTextAmendment(r.Context(), d.ProcessID, d.Key, in)
 	if err != nil {
-		s.refuse(w, "negotiation_amend", p, err, amendFields...)
+		s.refuse(w, "negotiation_amend", p, renamed(err, map[string]string{"edits": "old"}), amendFields...) // the form has one edit
 		return
 	}
 	seeOther(w, r, amendmentPath(d.ProcessID, a.ID)+"?done=proposed")

@@ -93,6 +93,9 @@ func TestNegotiationForms(t *testing.T) {
 	bad := url.Values{"idempotencyKey": {key[1]}, "kind": {"delete"}, "sponsor": {"G77"}}
 	wantPage(t, "another's group", fra.post(amend, bad), http.StatusForbidden, `id="error-summary"`, `id="sponsor-error" lang="en"`,
 		"sponsors as itself or as a group it belongs to (EU)")
+	edit := url.Values{"idempotencyKey": {key[1]}, "kind": {"edit"}, "old": {"the Covenant"}, "new": {"the Charter"}, "sponsor": {"FRA"}}
+	wantPage(t, "words not in the paragraph", fra.post(amend, edit), http.StatusUnprocessableEntity, `id="old-error" lang="en"`,
+		`value="the Covenant"`)
 	if n := amendmentsOn(t, ts, id); n != 0 {
 		t.Fatalf("a refused amendment was stored: %d", n)
 	}
