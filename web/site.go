@@ -65,6 +65,7 @@ func (s *Site) routes() {
 	s.publicRoutes(s.mux)
 	s.calendarsRoutes(s.mux)
 	s.stakeholderRoutes(s.mux)
+	s.negotiationRoutes(s.mux)
 	s.officeRoutes(s.mux)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 }

@@ -129,7 +129,10 @@ func (p *Page) NavLinks() []actionLink {
 	switch p.Session.Role {
 	case rolePGAOffice:
 		return []actionLink{{"nav-office", p.T("office.nav"), "/office"}}
-	case roleStakeholder, roleMemberState:
+	case roleMemberState:
+		return []actionLink{{"nav-my-contributions", p.T("stakeholder.nav"), "/my/contributions"},
+			{"nav-my-text", p.T("negotiation.nav"), "/my/text"}}
+	case roleStakeholder:
 		return []actionLink{{"nav-my-contributions", p.T("stakeholder.nav"), "/my/contributions"}}
 	}
 	return nil

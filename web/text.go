@@ -69,6 +69,11 @@ type compilationView struct {
 	C         wire.TextCompilation
 	Empty     bool  // the process has no text yet
 	Revisions []int // 0 to the revision shown, for the chooser
+	// Amends: the signed-in Member State may amend the revision shown, the
+	// latest, whose amendment window is open.
+	Amends bool
+	Window amendmentWindow // the latest revision's, for a Member State
+	Marked string          // the paragraph just marked, for the notice
 }
 
 func (s *Site) compilationPage(r *http.Request) (*Page, error) {
@@ -97,6 +102,13 @@ func (s *Site) compilationPage(r *http.Request) (*Page, error) {
 	default:
 		v.Revisions = upTo(v.C.Revision)
 		p.Title = p.T("text.title", "revision", v.C.Revision)
+		v.Marked = r.URL.Query().Get("marked")
+		if p.Negotiates() {
+			if v.Window, err = s.windowOf(r, id, v.C.Revision); err != nil {
+				return nil, err
+			}
+			v.Amends = v.Window.Open
+		}
 	}
 	p.Data = v
 	return p, nil

@@ -55,6 +55,10 @@ func TestPagesAccessible(t *testing.T) {
 			t.Parallel()
 			officeForms(t, lang)
 		})
+		t.Run("negotiation-forms/"+lang, func(t *testing.T) {
+			t.Parallel()
+			negotiationForms(t, lang)
+		})
 		for _, pg := range pages {
 			t.Run(pg.name+"/"+lang, func(t *testing.T) {
 				t.Parallel()
