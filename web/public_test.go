@@ -12,6 +12,7 @@ import (
 	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // publicTemplate is a process whose thematic session's window opens at
@@ -244,6 +245,12 @@ func TestProcessClock(t *testing.T) {
 		t.Fatalf("create process: %d", st)
 	}
 	ts.await("the accreditation window to open", func() bool { return recorded(id, "acc", "window.opened") })
+	// The API learns a process's clock from its workflow, which a loaded
+	// machine may keep from answering in time: until then pages show wall time.
+	ts.await("the API to know the process's clock", func() bool {
+		var st wire.ProcessStatus
+		return ts.apiCall("GET", "/v1/processes/"+id, "", nil, &st) == http.StatusOK && st.Clock != nil
+	})
 
 	b := ts.browser()
 	overview := b.get("/processes/" + id)
