@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -244,7 +245,14 @@ func processTimelineCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) ([]domain.Stage, error) {
 		return c.Stages(ctx, pos[0])
-	}, func(stages []domain.Stage) error { return printStages(stdout, stages) })
+	}, func(stages []domain.Stage) error {
+		// The API lists stages in the order they were added: one added at
+		// run time comes last whatever its date.
+		slices.SortStableFunc(stages, func(a, b domain.Stage) int {
+			return cmp.Or(a.Spec.Start.Compare(b.Spec.Start.Time), cmp.Compare(a.Seq, b.Seq))
+		})
+		return printStages(stdout, stages)
+	})
 }
 
 func printStages(w io.Writer, stages []domain.Stage) error {
