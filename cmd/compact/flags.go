@@ -39,7 +39,7 @@ func newFlags(cmd, summary string, stderr io.Writer) *flag.FlagSet {
 // when it is its type's zero value.
 func showDefault(f *flag.Flag) bool {
 	switch f.DefValue {
-	case "", "0", "false":
+	case "", "0", "0s", "false":
 		return false
 	}
 	return !strings.Contains(f.Usage, "(required") && !strings.Contains(f.Usage, "default")

@@ -37,7 +37,7 @@ func TestEveryHelpShowsRequiredFlagsAsRequired(t *testing.T) {
 				text = help(args...)
 			}
 			leaves++
-			for _, placeholder := range []string{`(default "-1")`, `(default "0")`, `(default "false")`, `(default "")`} {
+			for _, placeholder := range []string{`(default "-1")`, `(default "0")`, `(default "0s")`, `(default "false")`, `(default "")`} {
 				if strings.Contains(text, placeholder) {
 					t.Errorf("compact %s -h shows %s:\n%s", strings.Join(args, " "), placeholder, text)
 				}

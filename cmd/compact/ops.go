@@ -136,8 +136,8 @@ func processCreateCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("process create", "Starts a process from a built-in template (--template) or a template file (--template-file); the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
-	template := fs.String("template", "", "a built-in template's ID, e.g. gcm-2018")
-	templateFile := fs.String("template-file", "", "a template as a JSON file, sent as templateBody")
+	template := fs.String("template", "", "a built-in template's ID, e.g. gcm-2018 (required, or --template-file)")
+	templateFile := fs.String("template-file", "", "a template as a JSON file, sent as templateBody (required, or --template)")
 	id := fs.String("id", "", "the process's ID; default the template's")
 	code := fs.String("code", "", "tracking-number prefix; default the template's")
 	startsOn := fs.String("starts-on", "", "YYYY-MM-DD: shifts the template's calendar to begin that day")
