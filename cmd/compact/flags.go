@@ -24,13 +24,25 @@ func newFlags(cmd, summary string, stderr io.Writer) *flag.FlagSet {
 		fmt.Fprintf(stderr, "Usage: compact %s [flags]\n\n%s\n\nFlags (environment twin in brackets):\n", cmd, summary)
 		fs.VisitAll(func(f *flag.Flag) {
 			fmt.Fprintf(stderr, "  --%s [%s]\n    \t%s", f.Name, config.EnvName(f.Name), f.Usage)
-			if f.DefValue != "" {
+			if showDefault(f) {
 				fmt.Fprintf(stderr, " (default %q)", f.DefValue)
 			}
 			fmt.Fprintln(stderr)
 		})
 	}
 	return fs
+}
+
+// showDefault reports whether a flag's help shows its default: not when
+// the flag is required or its usage says what leaving it out does (the
+// value is then a placeholder, such as -1 for "no revision given"), nor
+// when it is its type's zero value.
+func showDefault(f *flag.Flag) bool {
+	switch f.DefValue {
+	case "", "0", "0s", "false":
+		return false
+	}
+	return !strings.Contains(f.Usage, "(required") && !strings.Contains(f.Usage, "default")
 }
 
 // parse parses args and the environment; ok is false when the command must

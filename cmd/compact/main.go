@@ -25,8 +25,8 @@ Commands:
 
 Operators' commands, against a running API (--server, --token):
   process   create a process; show its status or timeline
-  stage     reschedule a stage
-  window    extend or close a stage's contribution window
+  stage     add, cancel, move, extend or reschedule a stage, or change its venue
+  window    open, extend or close a stage's contribution window
   draft     publish a draft stage's revision from a text file
   silence   break a silence procedure with a Member State's letter
   text      the negotiated text: export, compile, diff; decide amendments, mark paragraphs

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -135,8 +136,8 @@ func processCreateCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("process create", "Starts a process from a built-in template (--template) or a template file (--template-file); the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
-	template := fs.String("template", "", "a built-in template's ID, e.g. gcm-2018")
-	templateFile := fs.String("template-file", "", "a template as a JSON file, sent as templateBody")
+	template := fs.String("template", "", "a built-in template's ID, e.g. gcm-2018 (required, or --template-file)")
+	templateFile := fs.String("template-file", "", "a template as a JSON file, sent as templateBody (required, or --template)")
 	id := fs.String("id", "", "the process's ID; default the template's")
 	code := fs.String("code", "", "tracking-number prefix; default the template's")
 	startsOn := fs.String("starts-on", "", "YYYY-MM-DD: shifts the template's calendar to begin that day")
@@ -244,7 +245,14 @@ func processTimelineCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) ([]domain.Stage, error) {
 		return c.Stages(ctx, pos[0])
-	}, func(stages []domain.Stage) error { return printStages(stdout, stages) })
+	}, func(stages []domain.Stage) error {
+		// The API lists stages in the order they were added: one added at
+		// run time comes last whatever its date.
+		slices.SortStableFunc(stages, func(a, b domain.Stage) int {
+			return cmp.Or(a.Spec.Start.Compare(b.Spec.Start.Time), cmp.Compare(a.Seq, b.Seq))
+		})
+		return printStages(stdout, stages)
+	})
 }
 
 func printStages(w io.Writer, stages []domain.Stage) error {

@@ -75,7 +75,9 @@ const (
 	stagesBody = `[{"processId":"gcm-2027","phase":"consultations","seq":1,"spec":{"id":"ts1","kind":"thematic-session",` +
 		`"title":"Thematic session 1","place":"New York","start":"2027-01-11","end":"2027-01-12"},"status":"completed","moved":false},` +
 		`{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
-		`"title":"Thematic session 2","start":"2027-02-20"},"status":"scheduled","moved":true}]` + "\n"
+		`"title":"Thematic session 2","start":"2027-02-20"},"status":"scheduled","moved":true},` +
+		`{"processId":"gcm-2027","phase":"consultations","seq":3,"spec":{"id":"hearing","kind":"hearing",` +
+		`"title":"Hearing added at run time","start":"2027-02-01"},"status":"scheduled","moved":false}]` + "\n"
 	stageBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
 		`"title":"Thematic session 2","place":"Geneva","start":"2027-03-01","end":"2027-03-02"},"status":"scheduled","moved":true}` + "\n"
 	movedBody = `{"processId":"gcm-2027","phase":"consultations","seq":2,"spec":{"id":"ts2","kind":"thematic-session",` +
@@ -175,9 +177,10 @@ func TestOpsCommands(t *testing.T) {
 		name:   "process timeline",
 		args:   []string{"process", "timeline", "gcm-2027", server, token},
 		method: "GET", path: "/v1/processes/gcm-2027/stages", auth: "Bearer cpt_secret",
-		out: "SEQ  START       END         STAGE  KIND              STATUS     MOVED  PLACE\n" +
-			"1    2027-01-11  2027-01-12  ts1    thematic-session  completed  no     New York\n" +
-			"2    2027-02-20  -           ts2    thematic-session  scheduled  yes    -\n",
+		out: "SEQ  START       END         STAGE    KIND              STATUS     MOVED  PLACE\n" +
+			"1    2027-01-11  2027-01-12  ts1      thematic-session  completed  no     New York\n" +
+			"3    2027-02-01  -           hearing  hearing           scheduled  no     -\n" +
+			"2    2027-02-20  -           ts2      thematic-session  scheduled  yes    -\n",
 	}, {
 		name: "stage reschedule",
 		args: []string{"stage", "reschedule", "gcm-2027", "ts2", server, token,

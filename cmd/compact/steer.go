@@ -42,8 +42,8 @@ func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
 func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact stage extend"
 	fs := newFlags("stage extend ID STAGE", "Extends a stage that has not ended by --days (shortens it when negative), or ends a running session or round now with --end-now; the PGA office's token.", stderr)
-	days := fs.Int("days", 0, "days to add to its last day; negative to shorten")
-	endNow := fs.Bool("end-now", false, "end the running session or round now")
+	days := fs.Int("days", 0, "days to add to its last day; negative to shorten (required, or --end-now)")
+	endNow := fs.Bool("end-now", false, "end the running session or round now (required, or --days)")
 	return steerCmd(prefix, fs, args, stdout, stderr, func() error {
 		if (*days == 0) == !*endNow {
 			return fmt.Errorf("give --days N or --end-now")

@@ -93,15 +93,22 @@ type Proc struct {
 	done    chan struct{} // closed when the process has exited
 }
 
-// StartProcess runs the compact binary with args, its output captured and
-// printed if the test fails. Cleanup kills it if it is still running.
-func StartProcess(t testing.TB, args ...string) *Proc {
+// Binary is the path of the compact binary Main built; it skips the test
+// when there is none.
+func Binary(t testing.TB) string {
 	t.Helper()
 	if binary == "" {
 		t.Skip("no compact binary: -short, or the test package has no TestMain calling itest.Main")
 	}
+	return binary
+}
+
+// StartProcess runs the compact binary with args, its output captured and
+// printed if the test fails. Cleanup kills it if it is still running.
+func StartProcess(t testing.TB, args ...string) *Proc {
+	t.Helper()
 	p := &Proc{Args: args, out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(binary, args...)
+	p.cmd = exec.Command(Binary(t), args...)
 	p.cmd.Env = environ()
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.Started = time.Now()
