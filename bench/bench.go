@@ -271,8 +271,8 @@ func (r Report) Write(out io.Writer) error {
 		fmt.Fprintf(tw, "  after the request that caused it: p50 %s, p99 %s, max %s (the request took %s)\n",
 			ms(o.FromRequest.P50), ms(o.FromRequest.P99), ms(o.FromRequest.Max), ms(o.Request))
 		fmt.Fprintf(tw, "  after its record time: p50 %s, p99 %s, max %s\n", ms(o.FromRecord.P50), ms(o.FromRecord.P99), ms(o.FromRecord.Max))
-		fmt.Fprintf(tw, "  API process RSS %.0f MiB before, %.0f MiB with the streams open; %.1f KiB heap and stack a stream; %d goroutines\n",
-			float64(o.RSSBefore)/(1<<20), float64(o.RSSDuring)/(1<<20), float64(o.HeapPerObserver)/(1<<10), o.Goroutines)
+		fmt.Fprintf(tw, "  API process RSS %.0f MiB before, %.0f MiB with the streams open; %.1f KiB heap and %.1f KiB stacks a stream; %d goroutines\n",
+			float64(o.RSSBefore)/(1<<20), float64(o.RSSDuring)/(1<<20), float64(o.HeapPerObserver)/(1<<10), float64(o.StackPerObserver)/(1<<10), o.Goroutines)
 	}
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "target\twant\tgot\tmet\t")

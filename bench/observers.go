@@ -38,9 +38,9 @@ type Observers struct {
 	// RSS of the API process (the stack included, the observers' clients
 	// not) before the streams opened and while they were all open.
 	RSSBefore, RSSDuring int64
-	// HeapPerObserver is the heap and goroutine stacks the API process
-	// holds for each open stream, after a collection.
-	HeapPerObserver int64
+	// HeapPerObserver and StackPerObserver are the heap and goroutine
+	// stacks the API process holds for each open stream, after a collection.
+	HeapPerObserver, StackPerObserver int64
 	Goroutines      int // the API process's, while the streams were open
 	FirstError      string
 }
@@ -172,7 +172,9 @@ func (b *bench) observers(ctx context.Context, n int) (Observers, error) {
 	}
 	o.Connect = time.Since(start)
 	o.RSSDuring = rssOf(os.Getpid())
-	o.HeapPerObserver = (heapNow() - heapBefore) / int64(n)
+	heapDuring := heapNow()
+	o.HeapPerObserver = int64(heapDuring.HeapInuse-heapBefore.HeapInuse) / int64(n)
+	o.StackPerObserver = int64(heapDuring.StackInuse-heapBefore.StackInuse) / int64(n)
 	o.Goroutines = runtime.NumGoroutine()
 
 	// The deadline moves an hour on: the window stays open for a next run.
@@ -215,12 +217,12 @@ func (b *bench) observers(ctx context.Context, n int) (Observers, error) {
 	return o, nil
 }
 
-// heapNow is the heap and stacks in use after a collection.
-func heapNow() int64 {
+// heapNow is the memory in use after a collection.
+func heapNow() runtime.MemStats {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return int64(m.HeapInuse + m.StackInuse)
+	return m
 }
 
 // observe is the child's work: it opens the spec's streams, says
