@@ -41,8 +41,8 @@ type Observers struct {
 	// HeapPerObserver and StackPerObserver are the heap and goroutine
 	// stacks the API process holds for each open stream, after a collection.
 	HeapPerObserver, StackPerObserver int64
-	Goroutines      int // the API process's, while the streams were open
-	FirstError      string
+	Goroutines                        int // the API process's, while the streams were open
+	FirstError                        string
 }
 
 // Percentiles are a run's delays.
