@@ -173,8 +173,8 @@ func (b *bench) observers(ctx context.Context, n int) (Observers, error) {
 	o.Connect = time.Since(start)
 	o.RSSDuring = rssOf(os.Getpid())
 	heapDuring := heapNow()
-	o.HeapPerObserver = int64(heapDuring.HeapInuse-heapBefore.HeapInuse) / int64(n)
-	o.StackPerObserver = int64(heapDuring.StackInuse-heapBefore.StackInuse) / int64(n)
+	o.HeapPerObserver = (int64(heapDuring.HeapInuse) - int64(heapBefore.HeapInuse)) / int64(n)
+	o.StackPerObserver = (int64(heapDuring.StackInuse) - int64(heapBefore.StackInuse)) / int64(n)
 	o.Goroutines = runtime.NumGoroutine()
 
 	// The deadline moves an hour on: the window stays open for a next run.
@@ -182,20 +182,29 @@ func (b *bench) observers(ctx context.Context, n int) (Observers, error) {
 	if err != nil {
 		return o, err
 	}
-	caused := time.Now()
-	err = b.call(ctx, "POST", base+"/stages/hearing/window", secret, "",
-		wire.WindowRequest{Closes: w.ClosesAt.Add(time.Hour).Format(time.RFC3339), Reason: "bench: observers"}, http.StatusOK, nil)
-	o.Request = time.Since(caused)
+	// The profile, with --profile, is of the API process from the request
+	// until every stream has the event.
+	var caused time.Time
+	var res observerResult
+	err = profiled(b.o.ProfileDir, "observers", func() error {
+		caused = time.Now()
+		err := b.call(ctx, "POST", base+"/stages/hearing/window", secret, "",
+			wire.WindowRequest{Closes: w.ClosesAt.Add(time.Hour).Format(time.RFC3339), Reason: "bench: observers"}, http.StatusOK, nil)
+		o.Request = time.Since(caused)
+		if err != nil {
+			return err
+		}
+		// The child answers once every stream has the event, or when told
+		// to stop: a stream without it after 10 s has not received it.
+		stop := time.AfterFunc(10*time.Second, func() { _ = stdin.Close() })
+		defer stop.Stop()
+		if err := json.NewDecoder(answers).Decode(&res); err != nil {
+			return fmt.Errorf("the observers' answer: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return o, err
-	}
-	// The child answers once every stream has the event, or when told to
-	// stop: a stream that has it not in 10 s is counted as not received.
-	stop := time.AfterFunc(10*time.Second, func() { _ = stdin.Close() })
-	defer stop.Stop()
-	var res observerResult
-	if err := json.NewDecoder(answers).Decode(&res); err != nil {
-		return o, fmt.Errorf("the observers' answer: %w", err)
 	}
 	o.FirstError = res.Error
 	entries, err := b.stack.store.EntriesPage(ctx, b.processID, head[0].Seq, 1)
