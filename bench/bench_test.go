@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 16*5 { // gcm-2018's 16 consultation windows
 		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
 	}
-	if o := r.Observers; o.N != 200 || o.Received != 200 || o.FromRequest.P99 <= 0 || o.RSSDuring <= 0 || o.HeapPerObserver <= 0 {
+	if o := r.Observers; o.N != 200 || o.Received != 200 || o.FromRequest.P99 <= 0 || o.FromRecord.P99 <= 0 || o.RSSBefore <= 0 || o.RSSDuring <= 0 {
 		t.Errorf("observers: %+v", o)
 	}
 	if r.Usage.PeakRSS <= 0 || r.Usage.CPU() <= 0 || r.WholeCPU <= 0 {
