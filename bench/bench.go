@@ -321,6 +321,11 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float6
 // stops the stack.
 func Run(ctx context.Context, o Options) (Report, error) {
 	o = o.withDefaults()
+	if o.Observers > 0 { // refused before the rush rather than after it
+		if err := descriptorsFor(o.Observers); err != nil {
+			return Report{}, err
+		}
+	}
 	if o.Dir == "" {
 		dir, err := os.MkdirTemp("", "compact-bench-")
 		if err != nil {

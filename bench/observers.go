@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/compact-un/compact/api"
@@ -86,34 +85,13 @@ type observerResult struct {
 	Error    string
 }
 
-// descriptorsFor raises this process's open-file limit to what n streams
-// and the stack need, as far as the hard limit allows.
-func descriptorsFor(n int) error {
-	need := uint64(n) + 1024 // the stack's databases, Temporal's listeners and clients
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return err
-	}
-	if lim.Cur >= need {
-		return nil
-	}
-	if lim.Max < need {
-		return fmt.Errorf("%d observers need %d open files, and the hard limit (ulimit -Hn) is %d: raise it or ask for fewer observers", n, need, lim.Max)
-	}
-	lim.Cur = need
-	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-}
-
 // observers opens n event streams on an API process of its own over the
 // stack, with stream limits raised to n (the defaults, 1,000 in all and 8
-// per address, stay the production ones), then moves the hearing's
-// deadline through the API and times the window.moved event's arrival on
-// every stream.
+// per address, stay the production ones; Run has raised the open-file
+// limit), then moves the hearing's deadline through the API and times the
+// window.moved event's arrival on every stream.
 func (b *bench) observers(ctx context.Context, n int) (Observers, error) {
 	o := Observers{N: n}
-	if err := descriptorsFor(n); err != nil {
-		return o, err
-	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return o, err
