@@ -75,5 +75,7 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(float64(r.Whole.Replay)/1e6, "replay-ms")
 		b.ReportMetric(float64(r.Usage.PeakRSS)/(1<<20), "peak-MiB")
 		b.ReportMetric(r.Usage.CPU().Seconds(), "cpu-s")
+		b.ReportMetric(float64(r.Observers.FromRequest.P99)/1e6, "observers-p99-ms")
+		b.ReportMetric(float64(r.Observers.RSSDuring-r.Observers.RSSBefore)/(1<<20), "observers-MiB")
 	}
 }
