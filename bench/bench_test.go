@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded stack")
 	}
-	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Negotiation: 100, Reads: 300 * time.Millisecond,
+	r, err := Run(t.Context(), Options{Concurrency: 8, Contributions: 200, Updates: 40, Negotiation: 100, Reads: 300 * time.Millisecond, Observers: 200,
 		Process: simulate.Options{Simulation: workflows.Simulation{Stakeholders: 20, ContributionsPerWindow: 5, AmendmentsPerRound: 2}}})
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +38,9 @@ func TestRun(t *testing.T) {
 	}
 	if w := r.Whole; w.Result.Outcome == nil || w.Largest == 0 || w.Replay <= 0 || r.received() != 16*5 { // gcm-2018's 16 consultation windows
 		t.Errorf("whole process: %+v, %d contributions sealed", w, r.received())
+	}
+	if o := r.Observers; o.N != 200 || o.Received != 200 || o.FromRequest.P99 <= 0 || o.FromRecord.P99 <= 0 || o.RSSBefore <= 0 || o.RSSDuring <= 0 {
+		t.Errorf("observers: %+v", o)
 	}
 	if r.Usage.PeakRSS <= 0 || r.Usage.CPU() <= 0 || r.WholeCPU <= 0 {
 		t.Errorf("usage %+v, whole process CPU %s", r.Usage, r.WholeCPU)
@@ -72,5 +75,7 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(float64(r.Whole.Replay)/1e6, "replay-ms")
 		b.ReportMetric(float64(r.Usage.PeakRSS)/(1<<20), "peak-MiB")
 		b.ReportMetric(r.Usage.CPU().Seconds(), "cpu-s")
+		b.ReportMetric(float64(r.Observers.FromRequest.P99)/1e6, "observers-p99-ms")
+		b.ReportMetric(float64(r.Observers.RSSDuring-r.Observers.RSSBefore)/(1<<20), "observers-MiB")
 	}
 }
