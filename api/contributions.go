@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -46,13 +47,18 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	now := time.Now()
 	in, err := decodeContribution(w, r)
 	if err != nil {
+		// A window that takes nothing says so first: what the body lacks
+		// would not help.
+		if win, werr := s.store.GetWindow(r.Context(), r.PathValue("id"), r.PathValue("stage")); werr == nil {
+			err = cmp.Or(win.RefusesContributions("api.submitContribution", now), err)
+		}
 		s.fail(w, r, err)
 		return
 	}
 	p := principal(r.Context())
-	now := time.Now()
 	submission := process.Submission{
 		ProcessID: r.PathValue("id"), StageID: r.PathValue("stage"), Party: p.Party, Role: string(p.Role),
 		IdempotencyKey: key, Title: in.Title, Body: in.Body, Attachment: in.Attachment, AttachmentType: in.AttachmentType,

@@ -284,6 +284,11 @@ func TestSubmitAfterTheDeadline(t *testing.T) {
 	if p.Type != wire.ProblemTypePrefix+"conflict" || !strings.Contains(p.Detail, "closed") {
 		t.Errorf("problem %+v", p)
 	}
+	// Without a body either, it is told the window is closed, not what it lacks.
+	res = a.do("POST", contributionsPath(id, "ts1"), fra, map[string]string{"title": "France"}, "Idempotency-Key", newKey())
+	if res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "closed at") {
+		t.Errorf("an empty body after the seal: %d %s, want 409 closed", res.Status, res.Body)
+	}
 	cs, err := stack.store.ListContributions(t.Context(), store.ContributionFilter{ProcessID: id})
 	if err != nil {
 		t.Fatal(err)

@@ -78,6 +78,23 @@ func (w ContributionWindow) TakesAt(now time.Time) bool {
 	return (w.State == WindowOpen || w.State == WindowScheduled) && !now.Before(w.OpensAt) && now.Before(w.ClosesAt)
 }
 
+// RefusesContributions says why the window takes no contribution at now, or
+// nil when it takes them: the intake's one answer, which the API also gives
+// before a body's faults when the window is closed anyway.
+func (w ContributionWindow) RefusesContributions(op string, now time.Time) error {
+	switch {
+	case w.Purpose != ForContributions:
+		return Errorf(op, Conflict, "stage %s takes %s, not contributions", w.StageID, w.Purpose)
+	case w.State == WindowCancelled:
+		return Errorf(op, Conflict, "window %s was cancelled with its stage", w.Code)
+	case w.State == WindowSealed || !now.Before(w.ClosesAt):
+		return Errorf(op, Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
+	case !w.TakesAt(now):
+		return Errorf(op, Conflict, "window %s not open", w.Code)
+	}
+	return nil
+}
+
 // WindowPurpose says what a window takes: the intake accepts contributions
 // only into a contributions window.
 type WindowPurpose string

@@ -89,15 +89,8 @@ func (db *DB) submit(ctx context.Context, tx *sql.Tx, s process.Submission, now 
 		return first.Receipt, nil
 	}
 
-	switch {
-	case w.Purpose != process.ForContributions:
-		return process.Receipt{}, process.Errorf(op, process.Conflict, "stage %s takes %s, not contributions", s.StageID, w.Purpose)
-	case w.State == process.WindowCancelled:
-		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s was cancelled with its stage", w.Code)
-	case w.State == process.WindowSealed || !now.Before(w.ClosesAt):
-		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
-	case !w.TakesAt(now):
-		return process.Receipt{}, process.Errorf(op, process.Conflict, "window %s not open", w.Code)
+	if err := w.RefusesContributions(op, now); err != nil {
+		return process.Receipt{}, err
 	}
 	if s.Role == stakeholder {
 		switch state, ok := read.accreditations[[2]string{s.ProcessID, s.Party}]; {
