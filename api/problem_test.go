@@ -121,9 +121,57 @@ func TestClientSubscriptions(t *testing.T) {
 	if _, err := observer.Confirm(ctx, "not-a-token"); !isStatus(err, http.StatusUnauthorized) {
 		t.Fatalf("a made-up link: %v", err)
 	}
+	if _, err := observer.Unsubscribe(ctx, "not-a-token"); !isStatus(err, http.StatusUnauthorized) {
+		t.Fatalf("a made-up unsubscribe link: %v", err)
+	}
+	// What observers read of a process that has received nothing yet.
+	if rows, err := observer.ExportContributions(ctx, id); err != nil || len(rows) != 0 {
+		t.Fatalf("open data: %+v, %v", rows, err)
+	}
+	if list, err := observer.Amendments(ctx, id, "zero"); err != nil || len(list.Amendments) != 0 {
+		t.Fatalf("amendments: %+v, %v", list, err)
+	}
+	if _, err := observer.Application(ctx, id, "org-"+id); !isStatus(err, http.StatusNotFound) {
+		t.Fatalf("an application never made: %v", err)
+	}
 }
 
 func isStatus(err error, status int) bool {
 	prob, ok := errors.AsType[*client.Problem](err)
 	return ok && prob.Status == status
+}
+
+// TestClientTokens: the office issues a token through the Go client, its
+// holder reads who it speaks for and rotates it, and the office revokes it.
+func TestClientTokens(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	ctx := context.Background()
+	office := &client.Client{BaseURL: a.hs.URL, Token: a.token(PGAOffice, "PGA", "")}
+	issued, err := office.CreateToken(ctx, wire.TokenRequest{Role: string(MemberState), Party: "MEX", Label: "client test"})
+	if err != nil || issued.Secret == "" || issued.Party != "MEX" {
+		t.Fatalf("create: %+v, %v", issued, err)
+	}
+	mexico := &client.Client{BaseURL: a.hs.URL, Token: issued.Secret}
+	if who, err := mexico.Session(ctx); err != nil || who.Party != "MEX" || who.TokenID != issued.ID {
+		t.Fatalf("session: %+v, %v", who, err)
+	}
+	if own, err := mexico.Tokens(ctx); err != nil || len(own) != 1 || own[0].ID != issued.ID {
+		t.Fatalf("its own tokens: %+v, %v", own, err)
+	}
+	grace := int64(0)
+	rotated, err := mexico.RotateToken(ctx, issued.ID, wire.RotateTokenRequest{GraceSeconds: &grace})
+	if err != nil || rotated.Secret == "" || rotated.Secret == issued.Secret {
+		t.Fatalf("rotate: %+v, %v", rotated, err)
+	}
+	if _, err := mexico.Session(ctx); !isStatus(err, http.StatusUnauthorized) {
+		t.Fatalf("the replaced secret with no grace: %v", err)
+	}
+	mexico.Token = rotated.Secret
+	if err := office.RevokeToken(ctx, issued.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mexico.Session(ctx); !isStatus(err, http.StatusUnauthorized) {
+		t.Fatalf("after revocation: %v", err)
+	}
 }
