@@ -86,29 +86,27 @@ func (s *Server) revision(ctx context.Context, processID string, n int) (store.R
 	return rev, err
 }
 
-// revisions reads which revisions the caller may read, by number, and the
-// latest of them. The store lists no revisions: they are read in turn from
-// 0, as numbered without gaps (a negotiation has a handful).
-func (s *Server) revisions(ctx context.Context, processID string) (readableByNumber []bool, latest store.Revision, err error) {
+// revisions says which revisions the caller may read, by number, and the
+// latest of them, from the revisions' heads (not their text).
+func (s *Server) revisions(ctx context.Context, processID string) (readableByNumber []bool, latest int, err error) {
 	if _, err := s.store.GetProcess(ctx, processID); err != nil {
-		return nil, latest, err
+		return nil, 0, err
 	}
-	for n := 0; ; n++ {
-		rev, err := s.store.GetRevision(ctx, processID, n)
-		if process.KindOf(err) == process.NotFound {
-			break
-		}
-		if err != nil {
-			return nil, latest, err
-		}
-		ok := readable(ctx, rev)
+	heads, err := s.store.RevisionHeads(ctx, processID)
+	if err != nil {
+		return nil, 0, err
+	}
+	serves := principal(ctx).serves(processID)
+	latest = -1
+	for _, h := range heads {
+		ok := serves || !h.IssuedAt.IsZero()
 		readableByNumber = append(readableByNumber, ok)
 		if ok {
-			latest = rev
+			latest = h.Number
 		}
 	}
-	if !slices.Contains(readableByNumber, true) {
-		return nil, latest, process.Errorf("api.revisions", process.NotFound, "process %s has no revision of its text yet", processID)
+	if latest < 0 {
+		return nil, 0, process.Errorf("api.revisions", process.NotFound, "process %s has no revision of its text yet", processID)
 	}
 	return readableByNumber, latest, nil
 }
@@ -118,7 +116,7 @@ func (s *Server) chosenRevision(r *http.Request, processID string) (int, error) 
 	raw := r.URL.Query().Get("revision")
 	if raw == "" {
 		_, latest, err := s.revisions(r.Context(), processID)
-		return latest.Number, err
+		return latest, err
 	}
 	n, err := revisionParam("revision", raw)
 	if err == nil {

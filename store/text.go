@@ -26,6 +26,9 @@ type Texts interface {
 	LatestRevision(ctx context.Context, processID string) (int, error)
 	// GetRevision returns a revision with its paragraphs and sources.
 	GetRevision(ctx context.Context, processID string, number int) (Revision, error)
+	// RevisionHeads lists a process's revisions without their paragraphs,
+	// in order: which exist and which are issued, for what a reader may see.
+	RevisionHeads(ctx context.Context, processID string) ([]RevisionHead, error)
 	// ProposeAmendment stores an amendment on the latest revision; the same
 	// amendment (process, ID, content) again returns the stored one.
 	// Each write below records what it changed in the process's record
@@ -83,6 +86,12 @@ type Revision struct {
 	Sources  []text.Source `json:"sources,omitempty"`
 	SHA256   string        `json:"sha256"`            // of the content; the store sets it
 	IssuedAt time.Time     `json:"issuedAt,omitzero"` // zero for a draft only those who serve the process read
+}
+
+// RevisionHead is a revision without its text.
+type RevisionHead struct {
+	Number   int
+	IssuedAt time.Time // zero for a draft not yet issued
 }
 
 // Languages are the official languages of the United Nations, in which a

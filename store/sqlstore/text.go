@@ -251,6 +251,14 @@ func (db *DB) LatestRevision(ctx context.Context, processID string) (int, error)
 }
 
 // GetRevision returns a revision with its paragraphs and sources.
+func (db *DB) RevisionHeads(ctx context.Context, processID string) ([]store.RevisionHead, error) {
+	heads, err := queryAll(ctx, db.read, func(s scanner) (h store.RevisionHead, err error) {
+		err = s.Scan(&h.Number, scanStamp{&h.IssuedAt})
+		return h, err
+	}, `SELECT number, issued_at FROM text_revisions WHERE process_id = $1 ORDER BY number`, processID)
+	return heads, db.fail("store.RevisionHeads", err)
+}
+
 func (db *DB) GetRevision(ctx context.Context, processID string, number int) (store.Revision, error) {
 	const op = "store.GetRevision"
 	var r store.Revision

@@ -113,6 +113,12 @@ func testRevisions(t *testing.T, s store.Store) {
 		check(t, err)
 	}
 	equal(t, got.IssuedAt, issued)
+	heads, err := s.RevisionHeads(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, heads, []store.RevisionHead{{Number: 0, IssuedAt: issued}})
+	none, err := s.RevisionHeads(ctx, "no-such-process")
+	check(t, err)
+	equal(t, len(none), 0)
 
 	other := n.zero
 	other.Symbol = "A/CONF.231/3"
