@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,9 +137,44 @@ func (s *Server) listAmendments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	as, err := s.store.ListAmendments(r.Context(), processID, r.PathValue("stage"))
+	if err == nil {
+		var onText []process.Amendment
+		onText, err = s.stageTextAmendments(r.Context(), processID, r.PathValue("stage"))
+		as = append(as, onText...)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, wire.AmendmentList{Amendments: as})
+}
+
+// stageTextAmendments are the replacements proposed on the text revision a
+// stage published, in this route's shape (paragraph N of the revision):
+// what the route takes onto the text, it lists. The other kinds are read
+// at /v1/processes/{id}/text/amendments.
+func (s *Server) stageTextAmendments(ctx context.Context, processID, stageID string) ([]process.Amendment, error) {
+	docs, err := s.store.ListDocuments(ctx, processID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(docs, func(d process.DocumentVersion) bool { return d.Name == workflows.DraftName && d.StageID == stageID })
+	if i < 0 {
+		return nil, nil
+	}
+	neg, err := s.readableNegotiation(ctx, processID, docs[i].Revision)
+	if process.KindOf(err) == process.NotFound { // a draft of lines, not a text; or not issued
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []process.Amendment
+	for _, a := range neg.Amendments {
+		if a.Kind == text.Replace {
+			out = append(out, process.Amendment{ProcessID: processID, StageID: stageID, State: a.Sponsor,
+				Revision: a.Revision, Paragraph: neg.Revision.Index(a.Paragraph) + 1, Text: a.Text})
+		}
+	}
+	return out, nil
 }

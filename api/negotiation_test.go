@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func openText(t *testing.T) (string, *text.Revision) {
 		paragraphs[i] = p.Text
 	}
 	publishZeroDraft(t, id, paragraphs)
-	if _, err := stack.store.PutRevision(t.Context(), store.Revision{ProcessID: id, Revision: *rev, Language: "en"}); err != nil {
+	if _, err := stack.store.PutRevision(t.Context(), store.Revision{ProcessID: id, Revision: *rev, Language: "en", IssuedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	return id, rev
@@ -234,6 +235,15 @@ func TestNegotiation(t *testing.T) {
 	}
 	problem(t, a.do("POST", "/v1/processes/"+id+"/stages/zero/amendments", ken, wire.AmendmentRequest{Revision: 0, Paragraph: 5, Text: "Five."}),
 		http.StatusUnprocessableEntity, "/paragraph")
+	// And lists it there, as it was sent.
+	var listed wire.AmendmentList
+	res = a.do("GET", "/v1/processes/"+id+"/stages/zero/amendments", "", nil)
+	res.JSON(t, &listed)
+	if !slices.ContainsFunc(listed.Amendments, func(am process.Amendment) bool {
+		return am.State == "KEN" && am.Paragraph == 4 && am.Text == "We commit to data." && am.StageID == "zero"
+	}) {
+		t.Fatalf("the stage route's list: %d %s", res.Status, res.Body)
+	}
 
 	// The record says each change once, by whom, with hashes for texts.
 	var events []string
