@@ -35,6 +35,27 @@ func (s *Server) negotiationRoutes(mux *http.ServeMux) {
 	s.handle(mux, "PUT /v1/processes/{id}/text/amendments/{amendment}/decision", s.decideAmendment, PGAOffice, CoFacilitator)
 	s.handle(mux, "PUT /v1/processes/{id}/text/revisions/{revision}/paragraphs/{paragraph}/mark", s.markParagraph,
 		PGAOffice, CoFacilitator)
+	s.handle(mux, "GET /v1/processes/{id}/groups", s.listGroups)
+}
+
+// listGroups lists the groups of States that negotiate in a process with
+// one voice, as its template declares them, with their sources.
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	_, err := s.store.GetProcess(r.Context(), id)
+	var d *delegations
+	if err == nil {
+		d, err = s.delegations(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := wire.Groups{ProcessID: id, Groups: d.groups}
+	if out.Groups == nil {
+		out.Groups = []process.Group{}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // textCache keeps what every write reads and nothing changes: a stored
@@ -50,6 +71,7 @@ type textCache struct {
 type delegations struct {
 	*text.Delegations
 	members map[string][]string // group ID → its Member States
+	groups  []process.Group     // as the template declares them
 }
 
 // actsFor reports whether a token of state may speak as party: as itself
@@ -157,7 +179,7 @@ func (s *Server) delegations(ctx context.Context, processID string) (*delegation
 	if err := s.workflowInput(ctx, op, workflows.ProcessWorkflowID(processID), &in); err != nil {
 		return nil, err
 	}
-	d := &delegations{members: make(map[string][]string, len(in.Template.Groups))}
+	d := &delegations{members: make(map[string][]string, len(in.Template.Groups)), groups: in.Template.Groups}
 	groups := make([]text.Group, len(in.Template.Groups))
 	for i, g := range in.Template.Groups {
 		groups[i] = text.Group{ID: g.ID, Name: g.Name, Members: g.Members}

@@ -235,6 +235,14 @@ func TestNegotiation(t *testing.T) {
 	}
 	problem(t, a.do("POST", "/v1/processes/"+id+"/stages/zero/amendments", ken, wire.AmendmentRequest{Revision: 0, Paragraph: 5, Text: "Five."}),
 		http.StatusUnprocessableEntity, "/paragraph")
+	// The groups a State may speak for are the template's.
+	var groups wire.Groups
+	res = a.do("GET", "/v1/processes/"+id+"/groups", "", nil)
+	res.JSON(t, &groups)
+	if res.Status != http.StatusOK || len(groups.Groups) != 1 || groups.Groups[0].ID != "EU" ||
+		!slices.Equal(groups.Groups[0].Members, []string{"DEU", "FRA", "ITA"}) || groups.Groups[0].Source == "" {
+		t.Fatalf("groups: %d %s", res.Status, res.Body)
+	}
 	// And lists it there, as it was sent.
 	var listed wire.AmendmentList
 	res = a.do("GET", "/v1/processes/"+id+"/stages/zero/amendments", "", nil)

@@ -62,3 +62,9 @@ func (c *Client) MarkParagraph(ctx context.Context, id string, revision int, par
 	_, err := c.call(ctx, http.MethodPut, ProcessPath(id, "text", "revisions", strconv.Itoa(revision), "paragraphs", paragraph, "mark"), in, &m)
 	return m, err
 }
+
+// Groups lists the groups of States that negotiate in a process with one
+// voice, with their members and sources.
+func (c *Client) Groups(ctx context.Context, id string) (wire.Groups, error) {
+	return get[wire.Groups](ctx, c, ProcessPath(id, "groups"), nil)
+}

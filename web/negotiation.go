@@ -80,20 +80,22 @@ func (s *Site) windowOf(r *http.Request, processID string, revision int) (amendm
 }
 
 // parties are those a Member State speaks for: itself, then the groups of
-// the process's template it belongs to. A process made from a template of
-// its own shows the State alone; the API knows its groups and decides.
-func parties(state string, proc wire.ProcessStatus) []string {
+// the process it belongs to.
+func parties(state string, groups []process.Group) []string {
 	out := []string{state}
-	t, err := process.LookupTemplate(proc.TemplateID)
-	if err != nil {
-		return out
-	}
-	for _, g := range t.Groups {
+	for _, g := range groups {
 		if slices.Contains(g.Members, state) {
 			out = append(out, g.ID)
 		}
 	}
 	return out
+}
+
+// partiesIn are those a Member State speaks for in a process, by the
+// groups the API says its template declares.
+func (s *Site) partiesIn(r *http.Request, state, processID string) ([]string, error) {
+	gs, err := s.api(r).Groups(r.Context(), processID)
+	return parties(state, gs.Groups), err
 }
 
 // partyOptions are parties as a select's options.
@@ -178,8 +180,11 @@ func (s *Site) amendment(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &amendData{processRef: refOf(proc), Revision: c.Revision, Language: c.Language,
-		Sponsors: partyOptions(parties(p.Session.Party, proc))}
+	speaks, err := s.partiesIn(r, p.Session.Party, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &amendData{processRef: refOf(proc), Revision: c.Revision, Language: c.Language, Sponsors: partyOptions(speaks)}
 	i := slices.IndexFunc(c.Entries, func(e wire.CompilationEntry) bool { return e.Paragraph.ID == r.PathValue("paragraph") })
 	if i < 0 {
 		return nil, &Problem{Status: http.StatusNotFound, Title: http.StatusText(http.StatusNotFound),
@@ -324,7 +329,10 @@ func (s *Site) amendmentPage(r *http.Request) (*Page, error) {
 		if d.Window, err = s.windowOf(r, id, d.A.Revision); err != nil {
 			return nil, err
 		}
-		speaks := parties(p.Session.Party, proc)
+		speaks, err := s.partiesIn(r, p.Session.Party, id)
+		if err != nil {
+			return nil, err
+		}
 		d.Parties = partyOptions(speaks)
 		for _, party := range speaks {
 			switch {
@@ -504,7 +512,10 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		speaks := parties(ss.Party, pr)
+		speaks, err := s.partiesIn(r, ss.Party, pr.ID)
+		if err != nil {
+			return nil, err
+		}
 		for rev := 0; rev <= latest.Revision; rev++ {
 			for offset := 0; ; {
 				page, err := a.TextAmendments(r.Context(), pr.ID, rev, offset, 500)

@@ -214,16 +214,18 @@ func TestNegotiationForms(t *testing.T) {
 	}
 }
 
-// TestParties: a State speaks for itself and the groups of its process's
-// built-in template it belongs to.
+// TestParties: a State speaks for itself and the groups it belongs to.
 func TestParties(t *testing.T) {
-	gcm := wire.ProcessStatus{Process: process.Process{TemplateID: "gcm-2018"}}
+	gcm, err := process.LookupTemplate("gcm-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for state, want := range map[string][]string{"FRA": {"FRA", "EU"}, "KEN": {"KEN", "African-Group"}, "MEX": {"MEX"}} {
-		if got := parties(state, gcm); !slices.Equal(got, want) {
+		if got := parties(state, gcm.Groups); !slices.Equal(got, want) {
 			t.Errorf("%s speaks for %v, want %v", state, got, want)
 		}
 	}
-	if got := parties("FRA", wire.ProcessStatus{Process: process.Process{TemplateID: "a-template-of-its-own"}}); !slices.Equal(got, []string{"FRA"}) {
-		t.Errorf("FRA in a process of its own template speaks for %v", got)
+	if got := parties("FRA", nil); !slices.Equal(got, []string{"FRA"}) {
+		t.Errorf("FRA in a process without groups speaks for %v", got)
 	}
 }

@@ -3,6 +3,7 @@ package wire
 import (
 	"time"
 
+	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/text"
 )
 
@@ -91,3 +92,10 @@ var (
 		"not-retained": text.NotRetained}
 	Statuses = map[string]text.Status{"agreed-ad-ref": text.AgreedAdRef, "agreed": text.Agreed, "open": text.Open}
 )
+
+// Groups are the groups of States that negotiate in a process with one
+// voice, as its template declares them (GET /v1/processes/{id}/groups).
+type Groups struct {
+	ProcessID string          `json:"processId"`
+	Groups    []process.Group `json:"groups"`
+}
