@@ -51,19 +51,7 @@ func TestEmbeddedPostgresRestartKeepsTimers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
-		events := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for events.HasNext() {
-			ev, err := events.Next()
-			if err != nil {
-				return err
-			}
-			if ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
-				return nil
-			}
-		}
-		return errors.New("no TimerStarted event yet")
-	})
+	awaitTimerStarted(t, c, run)
 	w.Stop()
 	c.Close()
 	if err := srv.Stop(); err != nil {

@@ -141,19 +141,7 @@ func TestEmbeddedRestartKeepsTimers(t *testing.T) {
 	}
 	// Stop only once the timer is in the history, so that it is the
 	// restarted server that fires it.
-	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
-		events := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for events.HasNext() {
-			ev, err := events.Next()
-			if err != nil {
-				return err
-			}
-			if ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
-				return nil
-			}
-		}
-		return errors.New("no TimerStarted event yet")
-	})
+	awaitTimerStarted(t, c, run)
 	w.Stop()
 	c.Close()
 	if err := srv.Stop(); err != nil {
@@ -172,4 +160,23 @@ func TestEmbeddedRestartKeepsTimers(t *testing.T) {
 	if got != "slept 3s" {
 		t.Fatalf("got %q", got)
 	}
+}
+
+// awaitTimerStarted waits until run's history holds a started timer: a
+// server stopped then leaves the firing to the restarted one.
+func awaitTimerStarted(t *testing.T, c client.Client, run client.WorkflowRun) {
+	t.Helper()
+	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
+		events := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for events.HasNext() {
+			ev, err := events.Next()
+			if err != nil {
+				return err
+			}
+			if ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
+				return nil
+			}
+		}
+		return errors.New("no TimerStarted event yet")
+	})
 }
