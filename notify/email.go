@@ -14,10 +14,13 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
 
 	"github.com/compact-un/compact/process"
 )
@@ -168,8 +171,8 @@ func encodeWords(s string) string {
 	return strings.ReplaceAll(mime.BEncoding.Encode("utf-8", s), "?= =?", "?=\r\n =?")
 }
 
-// submit sends msg to one recipient. net/smtp takes no context, so the
-// connection closes when ctx ends.
+// submit sends msg to one recipient. The connection closes when ctx ends,
+// so every step of the session is bounded by the one deadline.
 func (e *Email) submit(ctx context.Context, to string, msg []byte) error {
 	const op = "notify.Email.Send"
 	host, _, err := net.SplitHostPort(e.Addr)
@@ -178,46 +181,24 @@ func (e *Email) submit(ctx context.Context, to string, msg []byte) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(e.Timeout, time.Minute))
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", e.Addr)
+	c, err := e.open(ctx, host)
 	if err != nil {
-		return process.E(op, process.Unavailable, err)
-	}
-	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	c, err := smtp.NewClient(conn, host)
-	if err != nil {
-		conn.Close()
-		return relayError(op, err)
+		return err
 	}
 	defer c.Close()
-	if err := c.Hello(cmp.Or(e.Hello, "localhost")); err != nil {
-		return relayError(op, err)
-	}
-	if e.TLS != StartTLSNone {
-		if ok, _ := c.Extension("STARTTLS"); ok {
-			cfg := &tls.Config{}
-			if e.TLSConfig != nil {
-				cfg = e.TLSConfig.Clone()
-			}
-			cfg.ServerName = cmp.Or(cfg.ServerName, host)
-			if err := c.StartTLS(cfg); err != nil {
-				return relayError(op, err)
-			}
-		} else if e.TLS == StartTLSRequired {
-			return process.Errorf(op, process.Internal, "%s does not offer STARTTLS", e.Addr)
-		}
-	}
 	if e.Username != "" {
-		// PlainAuth refuses to send the password in the clear except to
-		// localhost.
-		if err := c.Auth(smtp.PlainAuth("", e.Username, e.Password, host)); err != nil {
+		// As net/smtp did: no password in the clear except to this host.
+		if _, secure := c.TLSConnectionState(); !secure && !slices.Contains([]string{"localhost", "127.0.0.1", "::1"}, host) {
+			return process.Errorf(op, process.Internal, "refusing to send the password to %s unencrypted", e.Addr)
+		}
+		if err := c.Auth(sasl.NewPlainClient("", e.Username, e.Password)); err != nil {
 			return relayError(op, err)
 		}
 	}
-	if err := c.Mail(e.From.Address); err != nil {
+	if err := c.Mail(e.From.Address, nil); err != nil {
 		return relayError(op, err)
 	}
-	if err := c.Rcpt(to); err != nil {
+	if err := c.Rcpt(to, nil); err != nil {
 		return recipientError(op, err)
 	}
 	w, err := c.Data()
@@ -234,10 +215,57 @@ func (e *Email) submit(ctx context.Context, to string, msg []byte) error {
 	return nil
 }
 
+// open connects and says hello, over TLS as e.TLS asks. go-smtp upgrades a
+// connection only as it opens it, so the opportunistic mode asks in the
+// clear first and, when the server offers STARTTLS, connects again.
+func (e *Email) open(ctx context.Context, host string) (*smtp.Client, error) {
+	const op = "notify.Email.Send"
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", e.Addr)
+	if err != nil {
+		return nil, process.E(op, process.Unavailable, err)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	fail := func(err error) (*smtp.Client, error) {
+		stop()
+		conn.Close()
+		return nil, relayError(op, err)
+	}
+	hello := cmp.Or(e.Hello, "localhost")
+	if e.TLS != StartTLSRequired {
+		c := smtp.NewClient(conn)
+		if err := c.Hello(hello); err != nil {
+			return fail(err)
+		}
+		if offered, _ := c.Extension("STARTTLS"); e.TLS == StartTLSNone || !offered {
+			return c, nil
+		}
+		c.Quit()
+		stop()
+		if conn, err = d.DialContext(ctx, "tcp", e.Addr); err != nil {
+			return nil, process.E(op, process.Unavailable, err)
+		}
+		stop = context.AfterFunc(ctx, func() { conn.Close() })
+	}
+	cfg := &tls.Config{}
+	if e.TLSConfig != nil {
+		cfg = e.TLSConfig.Clone()
+	}
+	cfg.ServerName = cmp.Or(cfg.ServerName, host)
+	c, err := smtp.NewClientStartTLS(conn, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	if err := c.Hello(hello); err != nil { // the EHLO after the upgrade
+		return fail(err)
+	}
+	return c, nil
+}
+
 // relayError is a failure of our mail server or of our configuration of
 // it: retryable, and not the recipient's.
 func relayError(op string, err error) error {
-	if tp, ok := errors.AsType[*textproto.Error](err); ok && tp.Code >= 500 {
+	if reply, ok := errors.AsType[*smtp.SMTPError](err); ok && reply.Code >= 500 {
 		return process.E(op, process.Internal, err) // refused credentials, sender, TLS: ours to fix
 	}
 	return process.E(op, process.Unavailable, err)
@@ -246,12 +274,12 @@ func relayError(op string, err error) error {
 // recipientError is the server's answer about the recipient or the
 // message: a 5xx refuses them for good, anything else is passing.
 func recipientError(op string, err error) error {
-	tp, ok := errors.AsType[*textproto.Error](err)
-	if !ok || tp.Code < 500 {
+	reply, ok := errors.AsType[*smtp.SMTPError](err)
+	if !ok || reply.Code < 500 {
 		return process.E(op, process.Unavailable, err)
 	}
 	kind := process.Forbidden
-	switch tp.Code {
+	switch reply.Code {
 	case 550, 551: // no such mailbox
 		kind = process.NotFound
 	case 552:
