@@ -1,15 +1,14 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/compact-un/compact/event"
+	"github.com/compact-un/compact/internal/ical"
 	"github.com/compact-un/compact/process"
 )
 
@@ -80,25 +79,25 @@ func scheduleChanges(entries []process.RecordEntry) map[string]*stageChanges {
 // calendar writes the VCALENDAR: one VEVENT per stage, UID stable across
 // moves, and one per contribution window's deadline.
 func calendar(p process.Process, stages []process.Stage, entries []process.RecordEntry, kind process.StageKind) []byte {
-	var c icsWriter
-	c.begin(p.Title)
+	var c calendarWriter
+	c.beginCalendar(p.Title)
 	c.events(p, stages, entries, func(spec process.StageSpec) bool { return kind == "" || spec.Kind == kind })
-	c.prop("END", "VCALENDAR")
-	return c.buf.Bytes()
+	c.End("VCALENDAR")
+	return c.Bytes()
 }
 
-// begin opens a VCALENDAR named name.
-func (c *icsWriter) begin(name string) {
-	c.prop("BEGIN", "VCALENDAR")
-	c.prop("VERSION", "2.0")
-	c.prop("PRODID", "-//Compact//Compact process calendar//EN")
-	c.prop("CALSCALE", "GREGORIAN")
-	c.text("X-WR-CALNAME", name)
+// beginCalendar opens a VCALENDAR named name.
+func (c *calendarWriter) beginCalendar(name string) {
+	c.Begin("VCALENDAR")
+	c.Prop("VERSION", "2.0")
+	c.Prop("PRODID", "-//Compact//Compact process calendar//EN")
+	c.Prop("CALSCALE", "GREGORIAN")
+	c.Text("X-WR-CALNAME", name)
 }
 
 // events writes a VEVENT for each of a process's stages that keep takes,
 // and one for its window's deadline.
-func (c *icsWriter) events(p process.Process, stages []process.Stage, entries []process.RecordEntry, keep func(process.StageSpec) bool) {
+func (c *calendarWriter) events(p process.Process, stages []process.Stage, entries []process.RecordEntry, keep func(process.StageSpec) bool) {
 	changes := scheduleChanges(entries)
 	for _, st := range stages {
 		spec := st.Spec
@@ -109,9 +108,9 @@ func (c *icsWriter) events(p process.Process, stages []process.Stage, entries []
 		if ch == nil {
 			ch = &stageChanges{}
 		}
-		stamp := utcStamp(ch.changed)
-		if ch.changed.IsZero() {
-			stamp = utcStamp(p.CreatedAt)
+		stamp := ch.changed
+		if stamp.IsZero() {
+			stamp = p.CreatedAt
 		}
 		status := "CONFIRMED"
 		switch {
@@ -121,23 +120,23 @@ func (c *icsWriter) events(p process.Process, stages []process.Stage, entries []
 			status = "TENTATIVE"
 		}
 
-		c.prop("BEGIN", "VEVENT")
-		c.prop("UID", spec.ID+"@"+p.ID+".compact")
-		c.prop("DTSTAMP", stamp)
-		c.prop("LAST-MODIFIED", stamp)
+		c.Begin("VEVENT")
+		c.Prop("UID", spec.ID+"@"+p.ID+".compact")
+		c.DateTime("DTSTAMP", stamp)
+		c.DateTime("LAST-MODIFIED", stamp)
 		c.when("DTSTART", spec.Start.Time, spec.Finish())
 		if spec.Finish().After(spec.Start.Time) { // DTEND must be later; without it the event is an instant
 			c.when("DTEND", spec.Finish(), spec.Start.Time)
 		}
-		c.prop("SEQUENCE", strconv.Itoa(ch.moves))
-		c.prop("STATUS", status)
-		c.text("SUMMARY", spec.Title)
+		c.Prop("SEQUENCE", strconv.Itoa(ch.moves))
+		c.Prop("STATUS", status)
+		c.Text("SUMMARY", spec.Title)
 		if spec.Place != "" {
-			c.text("LOCATION", spec.Place)
+			c.Text("LOCATION", spec.Place)
 		}
-		c.text("CATEGORIES", string(spec.Kind))
-		c.text("DESCRIPTION", describeStage(st))
-		c.prop("END", "VEVENT")
+		c.Text("CATEGORIES", string(spec.Kind))
+		c.Text("DESCRIPTION", describeStage(st))
+		c.End("VEVENT")
 
 		if spec.Window == nil {
 			continue
@@ -150,17 +149,17 @@ func (c *icsWriter) events(p process.Process, stages []process.Stage, entries []
 		if spec.Kind == process.AccreditationWindow {
 			what = "applications for "
 		}
-		c.prop("BEGIN", "VEVENT")
-		c.prop("UID", spec.ID+".deadline@"+p.ID+".compact") // stage IDs hold no dot: no clash
-		c.prop("DTSTAMP", stamp)
-		c.prop("DTSTART", utcStamp(closes)) // an instant: no DTEND
-		c.prop("SEQUENCE", strconv.Itoa(ch.moves+ch.deadlineMoves))
-		c.prop("STATUS", status)
-		c.prop("TRANSP", "TRANSPARENT")
-		c.text("SUMMARY", "Deadline: "+what+spec.Title)
-		c.text("DESCRIPTION", fmt.Sprintf("The window opened %s and closes %s (UTC).",
+		c.Begin("VEVENT")
+		c.Prop("UID", spec.ID+".deadline@"+p.ID+".compact") // stage IDs hold no dot: no clash
+		c.DateTime("DTSTAMP", stamp)
+		c.DateTime("DTSTART", closes) // an instant: no DTEND
+		c.Prop("SEQUENCE", strconv.Itoa(ch.moves+ch.deadlineMoves))
+		c.Prop("STATUS", status)
+		c.Prop("TRANSP", "TRANSPARENT")
+		c.Text("SUMMARY", "Deadline: "+what+spec.Title)
+		c.Text("DESCRIPTION", fmt.Sprintf("The window opened %s and closes %s (UTC).",
 			formatDate(spec.Window.Opens.Time), closes.UTC().Format(time.RFC3339)))
-		c.prop("END", "VEVENT")
+		c.End("VEVENT")
 	}
 }
 
@@ -194,41 +193,17 @@ func describeStage(st process.Stage) string {
 	return strings.Join(lines, "\n")
 }
 
-// icsWriter writes iCalendar content lines.
-type icsWriter struct{ buf bytes.Buffer }
-
-// prop writes a content line, folded so that no line is over 75 octets
-// (RFC 5545 §3.1) without splitting a UTF-8 sequence, each ended by CRLF.
-func (w *icsWriter) prop(name, value string) {
-	line, limit := name+":"+value, 75
-	for len(line) > limit {
-		cut := limit
-		for !utf8.RuneStart(line[cut]) {
-			cut--
-		}
-		w.buf.WriteString(line[:cut])
-		w.buf.WriteString("\r\n ")
-		line, limit = line[cut:], 74 // the continuation's space counts
-	}
-	w.buf.WriteString(line)
-	w.buf.WriteString("\r\n")
-}
-
-var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
-
-// text writes a TEXT value, escaped.
-func (w *icsWriter) text(name, value string) { w.prop(name, icsEscaper.Replace(value)) }
+// calendarWriter writes a process's schedule as iCalendar components.
+type calendarWriter struct{ ical.Writer }
 
 // when writes a DATE when both ends of the stage fall on midnight UTC (the
 // template gave bare dates), a UTC DATE-TIME otherwise.
-func (w *icsWriter) when(name string, t, other time.Time) {
+func (w *calendarWriter) when(name string, t, other time.Time) {
 	if midnight(t) && midnight(other) {
-		w.prop(name+";VALUE=DATE", t.UTC().Format("20060102"))
+		w.Date(name, t)
 		return
 	}
-	w.prop(name, utcStamp(t))
+	w.DateTime(name, t)
 }
 
 func midnight(t time.Time) bool { return t.Equal(t.Truncate(24 * time.Hour)) }
-
-func utcStamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }

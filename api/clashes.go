@@ -148,8 +148,8 @@ func (s *Server) getOfficeICS(w http.ResponseWriter, r *http.Request) {
 			byProcess[st.ProcessID] = append(byProcess[st.ProcessID], st)
 		}
 	}
-	var c icsWriter
-	c.begin("Compact: every process")
+	var c calendarWriter
+	c.beginCalendar("Compact: every process")
 	for _, p := range processes {
 		stages := byProcess[p.ID]
 		if len(stages) == 0 {
@@ -162,10 +162,10 @@ func (s *Server) getOfficeICS(w http.ResponseWriter, r *http.Request) {
 		}
 		c.events(p, stages, entries, inSpan)
 	}
-	c.prop("END", "VCALENDAR")
+	c.End("VCALENDAR")
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="compact.ics"`)
-	_, _ = w.Write(c.buf.Bytes())
+	_, _ = w.Write(c.Bytes())
 }
 
 // maxCalendarSpan bounds what one calendar request reads.

@@ -5,11 +5,10 @@ import (
 	"encoding/hex"
 	"net/mail"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/compact-un/compact/event"
+	"github.com/compact-un/compact/internal/ical"
 )
 
 // invitation is an iCalendar (RFC 5545) event sent with iTIP's (RFC 5546)
@@ -68,62 +67,33 @@ func calendarUID(processID, stageID, what string) string {
 
 // ics writes the invitation from organizer to attendee, stamped at stamp.
 func (inv invitation) ics(organizer, attendee mail.Address, stamp time.Time) []byte {
-	var b strings.Builder
-	line := func(name, value string) { fold(&b, name+":"+value) }
-	line("BEGIN", "VCALENDAR")
-	line("PRODID", "-//Compact//Notifications//EN")
-	line("VERSION", "2.0")
-	line("METHOD", inv.Method)
-	line("BEGIN", "VEVENT")
-	line("UID", inv.UID)
-	line("SEQUENCE", strconv.Itoa(inv.Sequence))
-	line("DTSTAMP", utc(stamp))
+	var w ical.Writer
+	w.Begin("VCALENDAR")
+	w.Prop("PRODID", "-//Compact//Notifications//EN")
+	w.Prop("VERSION", "2.0")
+	w.Prop("METHOD", inv.Method)
+	w.Begin("VEVENT")
+	w.Prop("UID", inv.UID)
+	w.Prop("SEQUENCE", strconv.Itoa(inv.Sequence))
+	w.DateTime("DTSTAMP", stamp)
 	switch {
 	case inv.Start.IsZero():
 	case inv.AllDay:
-		line("DTSTART;VALUE=DATE", inv.Start.Format("20060102"))
+		w.Date("DTSTART", inv.Start)
 	default:
-		line("DTSTART", utc(inv.Start)) // no DTEND: a deadline is a moment
+		w.DateTime("DTSTART", inv.Start) // no DTEND: a deadline is a moment
 	}
-	line("SUMMARY", escapeText(inv.Summary))
-	line("DESCRIPTION", escapeText(inv.Text))
-	line("ORGANIZER;CN="+param(organizer.Name), "mailto:"+organizer.Address)
-	line("ATTENDEE;RSVP=FALSE", "mailto:"+attendee.Address)
+	w.Text("SUMMARY", inv.Summary)
+	w.Text("DESCRIPTION", inv.Text)
+	w.Prop("ORGANIZER;CN="+ical.Param(organizer.Name), "mailto:"+organizer.Address)
+	w.Prop("ATTENDEE;RSVP=FALSE", "mailto:"+attendee.Address)
 	if inv.Method == "CANCEL" {
-		line("STATUS", "CANCELLED")
+		w.Prop("STATUS", "CANCELLED")
 	} else {
-		line("STATUS", "CONFIRMED")
-		line("TRANSP", "TRANSPARENT") // a deadline does not make anyone busy
+		w.Prop("STATUS", "CONFIRMED")
+		w.Prop("TRANSP", "TRANSPARENT") // a deadline does not make anyone busy
 	}
-	line("END", "VEVENT")
-	line("END", "VCALENDAR")
-	return []byte(b.String())
-}
-
-func utc(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
-
-// escapeText escapes a TEXT value (RFC 5545, 3.3.11).
-var escapeText = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`).Replace
-
-// param quotes a parameter value, which may not hold a double quote.
-func param(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, "'") + `"`
-}
-
-// fold writes a content line folded at 75 octets, never inside a UTF-8
-// sequence, and ended with CRLF (RFC 5545, 3.1).
-func fold(b *strings.Builder, s string) {
-	limit := 75
-	for len(s) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		b.WriteString(s[:cut])
-		b.WriteString("\r\n ")
-		s = s[cut:]
-		limit = 74 // the leading space counts
-	}
-	b.WriteString(s)
-	b.WriteString("\r\n")
+	w.End("VEVENT")
+	w.End("VCALENDAR")
+	return w.Bytes()
 }
