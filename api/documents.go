@@ -16,6 +16,7 @@ import (
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/event"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
@@ -218,8 +219,8 @@ func decodeDraft(w http.ResponseWriter, r *http.Request) (wire.DraftRequest, err
 		return bad("/title", process.Invalid, "title must be one line of at most %d bytes", maxTitleBytes)
 	case len(req.Symbol) > maxSymbolBytes || hasControl(req.Symbol):
 		return bad("/symbol", process.Invalid, "symbol must be one line of at most %d bytes", maxSymbolBytes)
-	case len(req.Language) > 0 && !slices.Contains(store.Languages, req.Language):
-		return bad("/language", process.Invalid, "language %q: one of %v", req.Language, store.Languages)
+	case len(req.Language) > 0 && !slices.Contains(lang.All, req.Language):
+		return bad("/language", process.Invalid, "language %q: one of %v", req.Language, lang.All)
 	}
 	forms := 0
 	for _, given := range []bool{req.Paragraphs != nil, req.Text != "", req.FromCompilation} {

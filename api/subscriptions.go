@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
@@ -135,7 +136,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 func newSubscription(req wire.SubscribeRequest, processID string, p Principal, acceptLanguage string) (store.Subscription, error) {
 	const op = "api.subscribe"
 	sub := store.Subscription{ProcessID: processID, Channel: cmp.Or(req.Channel, notify.ChannelEmail), Mode: cmp.Or(req.Mode, store.ModeImmediate),
-		Language: cmp.Or(req.Language, preferredLanguage(acceptLanguage))}
+		Language: cmp.Or(req.Language, lang.Match(acceptLanguage))}
 	if p.Role != Observer {
 		sub.Owner = string(p.Role) + ":" + p.Party
 	}
@@ -169,8 +170,8 @@ func newSubscription(req wire.SubscribeRequest, processID string, p Principal, a
 		return sub, process.Errorf(op, process.Invalid, "ownerEmail is a webhook's")
 	}
 	sub.Recipient = address
-	if !slices.Contains(notify.Languages, sub.Language) {
-		return sub, process.Errorf(op, process.Invalid, "language %q: want one of %s", req.Language, strings.Join(notify.Languages, ", "))
+	if !slices.Contains(lang.All, sub.Language) {
+		return sub, process.Errorf(op, process.Invalid, "language %q: want one of %s", req.Language, strings.Join(lang.All, ", "))
 	}
 	if !slices.Contains([]string{store.ModeImmediate, store.ModeDaily, store.ModeWeekly}, sub.Mode) {
 		return sub, process.Errorf(op, process.Invalid, "mode %q: want immediate, daily or weekly", req.Mode)
@@ -194,19 +195,6 @@ func newSubscription(req wire.SubscribeRequest, processID string, p Principal, a
 		return sub, process.Errorf(op, process.Invalid, "receipts are for those who contribute: Member States and stakeholders")
 	}
 	return sub, nil
-}
-
-// preferredLanguage is the first UN language an Accept-Language header
-// names, or English.
-func preferredLanguage(header string) string {
-	for _, tag := range strings.Split(header, ",") {
-		tag, _, _ = strings.Cut(strings.TrimSpace(tag), ";")
-		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if slices.Contains(notify.Languages, primary) {
-			return primary
-		}
-	}
-	return "en"
 }
 
 // sendConfirmation queues the confirmation an observer's subscription

@@ -55,7 +55,7 @@ func TestSubscriptionsOfTokenHolders(t *testing.T) {
 	path := "/v1/processes/" + id + "/subscriptions"
 
 	res := a.do("POST", path, ngo, map[string]any{"address": "it@" + id + ".example", "topics": []string{"windows", "receipts"}},
-		"Accept-Language", "de-CH, es;q=0.8, en;q=0.5")
+		"Accept-Language", "de-CH, en;q=0.5, es-419;q=0.8") // the weights, not the order
 	var email wire.Subscribed
 	res.JSON(t, &email)
 	if res.Status != http.StatusCreated || email.Subscription.Language != "es" || email.Subscription.Mode != "immediate" ||

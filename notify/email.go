@@ -22,6 +22,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 )
 
@@ -74,12 +75,12 @@ func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	if err != nil {
 		return nil, process.E(op, process.Invalid, err)
 	}
-	lang := languageOf(m.Language)
+	language := lang.Match(m.Language) // a stored tag such as "fr-CH" or "zh_Hans"
 	unsubscribe, err := e.Unsubscribe.Link(Claims{Recipient: to.Address, ProcessID: m.ProcessID, Channel: ChannelEmail}, m.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
-	c, err := renderContent(lang, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.fields}, unsubscribe)
+	c, err := renderContent(language, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.fields}, unsubscribe)
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}
@@ -127,7 +128,7 @@ func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	header("Subject", encodeWords(c.Subject))
 	header("Message-ID", MessageID(m.Key))
 	header("MIME-Version", "1.0")
-	header("Content-Language", lang)
+	header("Content-Language", language)
 	header("List-Unsubscribe", "<"+unsubscribe+">")
 	header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click") // RFC 8058: one click, no page
 	header("Auto-Submitted", "auto-generated")                    // RFC 3834: no auto-replies, please

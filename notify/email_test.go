@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/notify"
 	"github.com/compact-un/compact/notify/notifytest"
 	"github.com/compact-un/compact/process"
@@ -345,7 +346,7 @@ func TestEmailLanguages(t *testing.T) {
 			"L’échéance des contributions à l’étape ts1 passe du 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z) au 2017-06-14 18:00 UTC (2017-06-14T18:00:00Z).", "ltr"},
 		{"ar", "ar", "window.opened", "Global Compact for Migration: باب تقديم المساهمات مفتوح (TS1)",
 			"تُقبل المساهمات حتى 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z).", "rtl"},
-		{"zh-Hans", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017-06-07 09:00 UTC (2017-06-07T09:00:00Z)。", "ltr"},
+		{"zh_Hant", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017-06-07 09:00 UTC (2017-06-07T09:00:00Z)。", "ltr"},
 		{"de", "en", "window.opened", "Global Compact for Migration: contributions open (TS1)", "Contributions are accepted until", "ltr"},
 	} {
 		rcpt := "delegate." + tt.lang + "@mission.example"
@@ -398,7 +399,7 @@ func rawHeader(t *testing.T, raw []byte, name string) string {
 // TestEmailEveryLanguage renders every kind in every language.
 func TestEmailEveryLanguage(t *testing.T) {
 	e := &notify.Email{From: mail.Address{Address: "noreply@compact.example"}, Unsubscribe: unsubscribe}
-	for _, lang := range notify.Languages {
+	for _, lang := range lang.All {
 		for event := range events {
 			raw, err := e.Compose(message(t, event, "a@example.org", lang))
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/notify"
 )
 
@@ -37,7 +38,7 @@ func TestSilenceMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, lang := range notify.Languages {
+		for _, lang := range lang.All {
 			raw, err := e.Compose(notify.Message{Key: "gcm-2018/silence/" + event + "|a@example.org|email", ProcessID: "gcm-2018",
 				Process: "Global Compact for Migration", Event: event, Recipient: "a@example.org", Language: lang,
 				Payload: payload, CreatedAt: created})

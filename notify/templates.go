@@ -5,17 +5,15 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"github.com/compact-un/compact/process"
 	htmltemplate "html/template"
 	"path"
 	"strings"
 	"text/template"
 	"time"
-)
 
-// Languages are the UN's six official languages, in which every event has
-// a message.
-var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
+	"github.com/compact-un/compact/internal/lang"
+	"github.com/compact-un/compact/process"
+)
 
 // fallback is the event kind of the message for events with none of their
 // own.
@@ -55,8 +53,8 @@ type view struct {
 var catalog = mustLoadCatalog()
 
 func mustLoadCatalog() map[string]*language {
-	c := make(map[string]*language, len(Languages))
-	for _, code := range Languages {
+	c := make(map[string]*language, len(lang.All))
+	for _, code := range lang.All {
 		l, err := loadLanguage(code)
 		if err != nil {
 			panic(fmt.Sprintf("notify: messages/%s.json: %v", code, err))
@@ -116,16 +114,6 @@ func (l *language) render(part string, v view) (string, error) {
 	var b strings.Builder
 	err := l.tmpl.ExecuteTemplate(&b, kind+"/"+part, v)
 	return b.String(), err
-}
-
-// languageOf picks the catalog's language for a tag such as "fr-CH" or
-// "zh_Hans", falling back to English.
-func languageOf(tag string) string {
-	code, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-	if _, ok := catalog[code]; ok {
-		return code
-	}
-	return "en"
 }
 
 // content is a message rendered in a language.

@@ -94,10 +94,6 @@ type RevisionHead struct {
 	IssuedAt time.Time // zero for a draft not yet issued
 }
 
-// Languages are the official languages of the United Nations, in which a
-// revision may be negotiated.
-var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
-
 // Amendment is a stored amendment: as proposed, with the co-sponsors who
 // joined it since and those who withdrew, and the co-facilitators'
 // decision.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/internal/stacktest"
 )
 
@@ -25,7 +26,7 @@ func TestCalendarOfEveryProcess(t *testing.T) {
 	wantPage(t, "calendar", b.get(path), http.StatusOK, "Calendar of every process", "webcal://", "/v1/calendar.ics",
 		`id="meeting-`+ids[0]+`-ts1"`, `id="meeting-`+ids[1]+`-round1"`, "Test process "+ids[1],
 		"Same venue, same days as Thematic session 1 (Test process "+ids[0]+")")
-	for _, lang := range Languages {
+	for _, lang := range lang.All {
 		wantPage(t, "calendar in "+lang, b.get(path, "Accept-Language", lang), http.StatusOK,
 			`<html lang="`+lang+`" dir="`+locales[lang].Dir+`">`, locales[lang].T("calendars.title"))
 	}

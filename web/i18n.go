@@ -10,15 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
+	"github.com/compact-un/compact/internal/lang"
 )
-
-// Languages are the UN's six official languages, in the UN's order; the
-// interface speaks each of them.
-var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
-
-// defaultLanguage answers when nothing else matches.
-const defaultLanguage = "en"
 
 // langCookie remembers the language picked with ?lang=.
 const langCookie = "compact_lang"
@@ -36,60 +29,38 @@ type locale struct {
 	messages map[string]string
 }
 
-var (
-	locales = mustLoadLocales()
-	matcher = language.NewMatcher(languageTags())
-)
-
-func languageTags() []language.Tag {
-	// The default first: the matcher falls back to the first tag.
-	tags := []language.Tag{language.MustParse(defaultLanguage)}
-	for _, l := range Languages {
-		if l != defaultLanguage {
-			tags = append(tags, language.MustParse(l))
-		}
-	}
-	return tags
-}
+// locales are the interface's catalogs, one for each of lang.All.
+var locales = mustLoadLocales()
 
 func mustLoadLocales() map[string]*locale {
-	out := make(map[string]*locale, len(Languages))
-	for _, lang := range Languages {
-		b, err := localeFiles.ReadFile(path.Join("locales", lang+".json"))
+	out := make(map[string]*locale, len(lang.All))
+	for _, code := range lang.All {
+		b, err := localeFiles.ReadFile(path.Join("locales", code+".json"))
 		if err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		l := &locale{Lang: lang, Dir: "ltr"}
+		l := &locale{Lang: code, Dir: "ltr"}
 		if err := json.Unmarshal(b, &l.messages); err != nil {
-			panic(fmt.Sprintf("web: locales/%s.json: %v", lang, err))
+			panic(fmt.Sprintf("web: locales/%s.json: %v", code, err))
 		}
-		if lang == "ar" {
+		if code == "ar" {
 			l.Dir = "rtl"
 		}
-		out[lang] = l
+		out[code] = l
 	}
 	return out
 }
 
 // negotiate picks the request's language: ?lang= (remembered in a cookie
 // by the caller), the cookie, Accept-Language, then English.
-func negotiate(r *http.Request) (lang string, fromQuery bool) {
+func negotiate(r *http.Request) (code string, fromQuery bool) {
 	if q := r.URL.Query().Get("lang"); locales[q] != nil {
 		return q, true
 	}
 	if c, err := r.Cookie(langCookie); err == nil && locales[c.Value] != nil {
 		return c.Value, false
 	}
-	if al := r.Header.Get("Accept-Language"); al != "" {
-		tags, _, err := language.ParseAcceptLanguage(al)
-		if err == nil && len(tags) > 0 {
-			_, i, conf := matcher.Match(tags...)
-			if conf != language.No {
-				return languageTags()[i].String(), false
-			}
-		}
-	}
-	return defaultLanguage, false
+	return lang.Match(r.Header.Get("Accept-Language")), false
 }
 
 // missingMarker wraps a message ID with no text, so that tests and readers
@@ -102,7 +73,7 @@ func missingMarker(id string) string { return "[[" + id + "]]" }
 func (l *locale) T(id string, args ...any) string {
 	msg, ok := l.messages[id]
 	if !ok {
-		if msg, ok = locales[defaultLanguage].messages[id]; !ok {
+		if msg, ok = locales[lang.Default].messages[id]; !ok {
 			return missingMarker(id)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 )
 
@@ -85,7 +86,7 @@ func TestCatalogs(t *testing.T) {
 	}
 	sort.Strings(ids)
 	placeholders := regexp.MustCompile(`\{[a-zA-Z]+\}`)
-	for _, lang := range Languages {
+	for _, lang := range lang.All {
 		m := locales[lang].messages
 		for _, id := range ids {
 			msg, ok := m[id]

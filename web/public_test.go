@@ -10,6 +10,7 @@ import (
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
@@ -119,7 +120,7 @@ func TestPublicPages(t *testing.T) {
 		`/v1/processes/`+id+`/contributions.json`, `/v1/processes/`+id+`/record.csv`)
 
 	// Every page in every language: whole, with its language and direction.
-	for _, lang := range Languages {
+	for _, lang := range lang.All {
 		for _, path := range []string{"/", base, base + "/status", base + "/calendar", base + "/stages/ts1", base + "/stages/round1",
 			base + "/documents", base + "/documents/draft/0", base + "/documents/draft/diff?from=0&to=1", base + "/record", base + "/data"} {
 			p := b.get(path, "Accept-Language", lang)

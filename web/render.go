@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 )
@@ -227,8 +228,8 @@ var autonyms = map[string]string{"ar": "العربية", "zh": "中文", "en": "
 
 // Languages is the language switch: this page in each language.
 func (p *Page) Languages() []langLink {
-	out := make([]langLink, 0, len(Languages))
-	for _, code := range Languages {
+	out := make([]langLink, 0, len(lang.All))
+	for _, code := range lang.All {
 		q := p.r.URL.Query()
 		q.Set("lang", code)
 		out = append(out, langLink{Code: code, Name: autonyms[code], URL: p.r.URL.Path + "?" + q.Encode(), Current: code == p.Lang})

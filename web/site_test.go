@@ -12,6 +12,7 @@ import (
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 )
 
@@ -28,6 +29,11 @@ func TestLanguageNegotiation(t *testing.T) {
 		{"zh-CN", "", "zh", "ltr"},
 		{"ru", "", "ru", "ltr"},
 		{"de", "", "en", "ltr"},
+		{"zh-Hant-TW", "", "zh", "ltr"},
+		{"es-419", "", "es", "ltr"},
+		{"fr;q=0.5, ru;q=0.9", "", "ru", "ltr"},
+		{"*", "", "en", "ltr"},
+		{"fr;q=oui", "", "en", "ltr"}, // malformed: ignored
 		{"ar", "?lang=es", "es", "ltr"},
 		{"en", "?lang=xx", "en", "ltr"},
 	} {
@@ -46,7 +52,7 @@ func TestLanguageNegotiation(t *testing.T) {
 	wantPage(t, "after ?lang=ru", p, http.StatusOK, `<html lang="ru" dir="ltr">`, "Вход")
 
 	// Every page says the same in each language, and none lacks a message.
-	for _, lang := range Languages {
+	for _, lang := range lang.All {
 		p := ts.browser().get("/signin?lang=" + lang)
 		wantPage(t, "sign-in in "+lang, p, http.StatusOK, locales[lang].T("signin.token.label"), `hreflang="ar"`)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/internal/stacktest"
 )
 
@@ -68,7 +69,7 @@ func TestTextPages(t *testing.T) {
 	// Every language, and Arabic right to left with the symbols and IDs
 	// isolated. The diff and the search are costly reads: Arabic only,
 	// within an observer's burst.
-	for _, lang := range Languages {
+	for _, lang := range lang.All {
 		paths := []string{base + "/text?revision=0", base + "/text/paragraphs/" + f.OP1}
 		if lang == "ar" {
 			paths = append(paths, base+"/text/diff", base+"/search?q=Charter")

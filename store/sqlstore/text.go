@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/event"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/text"
@@ -70,8 +71,8 @@ func validateRevision(op string, r store.Revision) error {
 	switch {
 	case r.Number < 0:
 		return invalid(op, "revision %d is negative", r.Number)
-	case !slices.Contains(store.Languages, r.Language):
-		return invalid(op, "language %q: want one of %v", r.Language, store.Languages)
+	case !slices.Contains(lang.All, r.Language):
+		return invalid(op, "language %q: want one of %v", r.Language, lang.All)
 	case len(r.Paragraphs) == 0:
 		return invalid(op, "revision %d has no paragraphs", r.Number)
 	case len(r.Paragraphs) > text.MaxParagraphs:
