@@ -117,7 +117,12 @@ func TestEmbeddedTimerWorkflow(t *testing.T) {
 		t.Fatal("WorkerCheck passed for an identity that never polled")
 	}
 	_, body := serve(probed.AdminHandler(), "/metrics")
-	for _, want := range []string{"temporal_request{", "temporal_workflow_completed{", "temporal_workflow_endtoend_latency_bucket{", `http_requests_total{code="200",method="GET",pattern="GET /readyz"} 1`} {
+	// The SDK's metrics, the worker's among them, under the names
+	// docs/operations.md tells operators to watch.
+	for _, want := range []string{"# TYPE temporal_request counter", "temporal_request{", "temporal_workflow_completed{",
+		"# TYPE temporal_workflow_endtoend_latency histogram", "temporal_workflow_endtoend_latency_bucket{",
+		"temporal_workflow_task_schedule_to_start_latency_bucket{", "temporal_worker_task_slots_available{",
+		`http_requests_total{code="200",method="GET",pattern="GET /readyz"} 1`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}

@@ -17,7 +17,7 @@ import (
 // Prometheus's global one, keeps tests and in-process servers apart.
 type Registry struct {
 	reg      *prometheus.Registry
-	sdk      *sdkMetrics
+	temporal client.MetricsHandler
 	requests *prometheus.CounterVec
 }
 
@@ -25,7 +25,6 @@ type Registry struct {
 func New() *Registry {
 	r := &Registry{
 		reg: prometheus.NewRegistry(),
-		sdk: newSDKMetrics(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total",
 			Help: "HTTP requests served, by method, route pattern and status code.",
@@ -34,9 +33,12 @@ func New() *Registry {
 	r.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		r.sdk,
 		r.requests,
 	)
+	var err error
+	if r.temporal, err = temporalHandler(r.reg); err != nil {
+		panic(err) // a fresh registry holds no clashing collector
+	}
 	return r
 }
 
@@ -48,7 +50,7 @@ func (r *Registry) Handler() http.Handler {
 
 // Temporal is the SDK client's MetricsHandler (client.Options.MetricsHandler).
 func (r *Registry) Temporal() client.MetricsHandler {
-	return sdkHandler{m: r.sdk}
+	return r.temporal
 }
 
 // Instrument counts every request next serves in http_requests_total. next

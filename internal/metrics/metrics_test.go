@@ -28,11 +28,14 @@ func wantLines(t *testing.T, body string, lines ...string) {
 	}
 }
 
+// TestSDKMetrics: what the SDK reports shows under its own names, counters
+// as counters and timers as histograms in seconds.
 func TestSDKMetrics(t *testing.T) {
 	r := New()
 	h := r.Temporal().WithTags(map[string]string{"namespace": "default"})
 	h.Counter("temporal_request").Inc(2)
-	// The same name with another tag set: one family, the union of labels.
+	// The same name with another tag set: one family, each series with its
+	// own labels (to Prometheus, a missing label is an empty one).
 	h.WithTags(map[string]string{"operation": "Poll"}).Counter("temporal_request").Inc(1)
 	h.Gauge("temporal_num_pollers").Update(3)
 	h.Timer("temporal_request_latency").Record(20 * time.Millisecond)
@@ -41,7 +44,7 @@ func TestSDKMetrics(t *testing.T) {
 
 	wantLines(t, scrape(t, r),
 		"# TYPE temporal_request counter",
-		`temporal_request{namespace="default",operation=""} 2`,
+		`temporal_request{namespace="default"} 2`,
 		`temporal_request{namespace="default",operation="Poll"} 1`,
 		`temporal_num_pollers{namespace="default"} 3`,
 		"# TYPE temporal_request_latency histogram",
