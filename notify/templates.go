@@ -84,6 +84,7 @@ func loadLanguage(code string) (*language, error) {
 		"deadline": formatDeadline,
 		"join":     join,
 		"count":    count,
+		"plural":   func(n any, forms ...string) (string, error) { return plural(code, n, forms) },
 		// title renders a digest's item, {"event", "stageId", "data"}, as
 		// its own event's title.
 		"title": func(item map[string]any) (string, error) {
@@ -215,6 +216,33 @@ func join(v any) string {
 func count(v any) int {
 	items, _ := v.([]any)
 	return len(items)
+}
+
+// plural words a count by its CLDR plural category in the language code,
+// from category and text pairs, # standing for the number:
+// {{plural .Data.days "one" "# day" "other" "# days"}}. A category the
+// pairs lack takes "other"; TestPluralFormsComplete sees that none lacks
+// one.
+func plural(code string, n any, forms []string) (string, error) {
+	i, ok := n.(int)
+	if f, isFloat := n.(float64); isFloat { // a number from JSON
+		i, ok = int(f), true
+	}
+	category := "other"
+	if ok {
+		category = lang.Plural(code, i)
+	}
+	text := map[string]string{}
+	for k := 0; k+1 < len(forms); k += 2 {
+		text[forms[k]] = forms[k+1]
+	}
+	t, found := text[category]
+	if !found {
+		if t, found = text["other"]; !found {
+			return "", fmt.Errorf("plural: no %q or \"other\" form in %q", category, forms)
+		}
+	}
+	return strings.ReplaceAll(t, "#", str(n)), nil
 }
 
 // str is v as text; nil is empty.

@@ -1,9 +1,12 @@
-// Package lang holds the UN's six official languages and the one way to
+// Package lang holds the UN's six official languages, the one way to
 // choose among them, for a page's reader, a subscriber and a message's
-// recipient alike.
+// recipient alike, and their plural rules.
 package lang
 
-import "golang.org/x/text/language"
+import (
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+)
 
 // All are the UN's six official languages, in the UN's order.
 var All = []string{"ar", "zh", "en", "fr", "ru", "es"}
@@ -38,4 +41,16 @@ func Match(accept string) string {
 		return Default
 	}
 	return All[i]
+}
+
+// categories are CLDR's plural categories, by x/text's plural.Form.
+var categories = map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two",
+	plural.Few: "few", plural.Many: "many", plural.Other: "other"}
+
+// Plural is the CLDR plural category of the whole number n in the language
+// code (one of All): "zero", "one", "two", "few", "many" or "other". A
+// message picks its wording by it, so that English says "1 day" and
+// Russian "2 дня".
+func Plural(code string, n int) string {
+	return categories[plural.Cardinal.MatchPlural(language.Make(code), n, 0, 0, 0, 0)]
 }

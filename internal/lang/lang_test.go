@@ -36,3 +36,22 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		code string
+		n    int
+		want string
+	}{
+		{"en", 1, "one"}, {"en", 0, "other"}, {"en", 21, "other"},
+		{"fr", 0, "one"}, {"fr", 1, "one"}, {"fr", 2, "other"},
+		{"es", 1, "one"}, {"es", 1000000, "other"},
+		{"ru", 1, "one"}, {"ru", 21, "one"}, {"ru", 3, "few"}, {"ru", 11, "many"}, {"ru", 25, "many"},
+		{"ar", 0, "zero"}, {"ar", 1, "one"}, {"ar", 2, "two"}, {"ar", 7, "few"}, {"ar", 11, "many"}, {"ar", 100, "other"},
+		{"zh", 1, "other"},
+	} {
+		if got := lang.Plural(tt.code, tt.n); got != tt.want {
+			t.Errorf("Plural(%s, %d) = %q, want %q", tt.code, tt.n, got, tt.want)
+		}
+	}
+}
