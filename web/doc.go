@@ -90,7 +90,11 @@
 // catalog is added to all six; TestCatalogs fails on a key missing from a
 // catalog, used but not defined, or defined but not used. A key built at
 // run time ((print "role." .Role)) is listed with its values in
-// i18n_test.go's dynamic map. The API's own reasons (Problem.Detail) are
+// i18n_test.go's dynamic map. A message that counts is an object of
+// wordings by CLDR plural category where the language's wording changes
+// with the count ({"one": …, "other": …}; Russian adds few and many), looked
+// up with N; TestPluralCatalogs checks each language has the forms its
+// rules need. The API's own reasons (Problem.Detail) are
 // English and shown with lang="en".
 //
 // Layout and accessibility: landmarks come from the layout; use <h2>… below

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -17,7 +18,10 @@ import (
 const langCookie = "compact_lang"
 
 // locales/<lang>.json map message IDs ("process.timeline.title") to text
-// with {name} placeholders.
+// with {name} placeholders. A message that counts something may instead be
+// an object of its wordings by CLDR plural category ({"one": …, "other":
+// …}), as many as the language's rules have; a language whose wording does
+// not change with the count keeps a string.
 //
 //go:embed locales/*.json
 var localeFiles embed.FS
@@ -25,8 +29,9 @@ var localeFiles embed.FS
 // locale is one language's catalog.
 type locale struct {
 	Lang     string
-	Dir      string // rtl for Arabic
-	messages map[string]string
+	Dir      string                       // rtl for Arabic
+	messages map[string]string            // a plural message's "other" form
+	plurals  map[string]map[string]string // by id, then category
 }
 
 // locales are the interface's catalogs, one for each of lang.All.
@@ -39,16 +44,43 @@ func mustLoadLocales() map[string]*locale {
 		if err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		l := &locale{Lang: code, Dir: "ltr"}
-		if err := json.Unmarshal(b, &l.messages); err != nil {
+		l, err := parseLocale(code, b)
+		if err != nil {
 			panic(fmt.Sprintf("web: locales/%s.json: %v", code, err))
-		}
-		if code == "ar" {
-			l.Dir = "rtl"
 		}
 		out[code] = l
 	}
 	return out
+}
+
+func parseLocale(code string, b []byte) (*locale, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	l := &locale{Lang: code, Dir: "ltr", messages: make(map[string]string, len(raw)), plurals: map[string]map[string]string{}}
+	if code == "ar" {
+		l.Dir = "rtl"
+	}
+	for id, v := range raw {
+		if bytes.HasPrefix(v, []byte("{")) {
+			var forms map[string]string
+			if err := json.Unmarshal(v, &forms); err != nil {
+				return nil, fmt.Errorf("%s: %w", id, err)
+			}
+			if _, ok := forms["other"]; !ok {
+				return nil, fmt.Errorf("%s: no \"other\" form", id)
+			}
+			l.plurals[id], l.messages[id] = forms, forms["other"]
+			continue
+		}
+		var msg string
+		if err := json.Unmarshal(v, &msg); err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		l.messages[id] = msg
+	}
+	return l, nil
 }
 
 // negotiate picks the request's language: ?lang= (remembered in a cookie
@@ -77,6 +109,20 @@ func (l *locale) T(id string, args ...any) string {
 			return missingMarker(id)
 		}
 	}
+	return fill(msg, args)
+}
+
+// N is T for a message that counts n: the wording for n's plural category
+// in this language.
+func (l *locale) N(id string, n int, args ...any) string {
+	if form, ok := l.plurals[id][lang.Plural(l.Lang, n)]; ok {
+		return fill(form, args)
+	}
+	return l.T(id, args...)
+}
+
+// fill fills msg's {name} placeholders from name, value pairs.
+func fill(msg string, args []any) string {
 	if len(args) == 0 {
 		return msg
 	}

@@ -44,6 +44,7 @@ var (
 	// and hints, the error pages' IDs.
 	lookups = []*regexp.Regexp{
 		regexp.MustCompile(`\bT\s+"([a-z0-9_.-]+)"`),
+		regexp.MustCompile(`\bN\s+"([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`\bT\("([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`\(field [$.]\w* "[^"]+" "([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`WithHint "([a-z0-9_.-]+)"`),
@@ -144,6 +145,57 @@ func TestCatalogs(t *testing.T) {
 	for _, id := range ids {
 		if !used[id] {
 			t.Errorf("%s is in the catalogs but no page uses it", id)
+		}
+	}
+}
+
+// TestPluralCatalogs: a message that counts has, in each language that
+// words it by the count, a form for every plural category the language's
+// CLDR rules give a whole number, and no other but "other"; the pages look
+// it up with N, and in each language a count agrees with its noun.
+func TestPluralCatalogs(t *testing.T) {
+	placeholders := regexp.MustCompile(`\{[a-zA-Z]+\}`)
+	for _, code := range lang.All {
+		needed := map[string]bool{}
+		for n := range 10_001 {
+			needed[lang.Plural(code, n)] = true
+		}
+		for id, forms := range locales[code].plurals {
+			if locales["en"].plurals[id] == nil {
+				t.Errorf("%s.json: %s has plural forms, en.json a string", code, id)
+			}
+			for category := range needed {
+				if _, ok := forms[category]; !ok {
+					t.Errorf("%s.json: %s lacks the %q form", code, id, category)
+				}
+			}
+			want := placeholders.FindAllString(locales["en"].messages[id], -1)
+			slices.Sort(want)
+			for category, text := range forms {
+				if !needed[category] && category != "other" {
+					t.Errorf("%s.json: %s has a %q form the language never uses", code, id, category)
+				}
+				got := placeholders.FindAllString(text, -1)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s.json: %s %s has placeholders %v, English %v", code, id, category, got, want)
+				}
+			}
+		}
+	}
+	for _, tt := range []struct {
+		code string
+		n    int
+		want string
+	}{
+		{"en", 1, "Attachment (1 byte)"}, {"en", 2, "Attachment (2 bytes)"},
+		{"fr", 0, "Pièce jointe (0 octet)"}, {"fr", 2048, "Pièce jointe (2048 octets)"},
+		{"es", 1, "Archivo adjunto (1 byte)"},
+		{"ru", 21, "Вложение (21 байт)"}, {"ru", 3, "Вложение (3 байта)"}, {"ru", 11, "Вложение (11 байт)"},
+		{"zh", 1, "附件（1 字节）"},
+	} {
+		if got := locales[tt.code].N("contribution.attachment", tt.n, "size", tt.n); got != tt.want {
+			t.Errorf("%s %d: %q, want %q", tt.code, tt.n, got, tt.want)
 		}
 	}
 }

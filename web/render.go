@@ -175,6 +175,9 @@ func (p *Page) ProcessTime(wall time.Time) time.Time {
 // T translates message id; args are name, value pairs for its placeholders.
 func (p *Page) T(id string, args ...any) string { return p.loc.T(id, args...) }
 
+// N translates message id worded for the count n (1 byte, 2 bytes).
+func (p *Page) N(id string, n int, args ...any) string { return p.loc.N(id, n, args...) }
+
 // Date formats a day in the page's language; it takes a time.Time or
 // anything with one embedded (process.Date).
 func (p *Page) Date(t any) string { return p.loc.Date(asTime(t)) }
