@@ -47,7 +47,6 @@ type processRun struct {
 	running int  // child workflows in flight
 	dirty   bool // the schedule or a stage's status changed: look again
 	opening int  // handlers recording a moved opening: no stage starts meanwhile
-	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
 	steer   bool // the office moves stages that have begun, extends them and changes venues
 	// children are the running stages' workflows, to tell of a move.
@@ -108,7 +107,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			}
 			continue
 		}
-		if p.running == 0 && p.busy == 0 && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if p.running == 0 && workflow.AllHandlersFinished(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			in := p.in
 			state := p.ProcessState
 			if p.clk.step != nil {
@@ -130,7 +129,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			return ProcessResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return p.busy == 0 }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return ProcessResult{}, err
 	}
 	if err := p.rec.record(ctx, activities.StageEvent{
