@@ -27,6 +27,10 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	p.clk = clock{Clock: p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
 	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
+	// The stages' short task timeout shipped with the published schedule:
+	// a Process started before it had a version of its own has it exactly
+	// when it has that one.
+	p.stageTimeout = workflow.GetVersion(ctx, stageTaskTimeout, workflow.DefaultVersion, 1) == 1 || p.publish
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -49,6 +53,9 @@ type processRun struct {
 	opening int  // handlers recording a moved opening: no stage starts meanwhile
 	publish bool // the store's windows follow every change of the schedule
 	steer   bool // the office moves stages that have begun, extends them and changes venues
+	// stageTimeout: the stages' workflow tasks time out after
+	// WorkflowTaskTimeout, as the Process's own do, not Temporal's 10 s.
+	stageTimeout bool
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
 }
@@ -57,6 +64,10 @@ type processRun struct {
 // windows the exact schedule, so that the intake opens them on time even
 // when a stage's workflow starts late.
 const publishedSchedule = "published-schedule"
+
+// stageTaskTimeout versions the Process that gives its stages' workflows
+// its own short workflow task timeout, apart from the published schedule.
+const stageTaskTimeout = "stage-task-timeout"
 
 // recordedAppointments versions the Process that records the template's
 // appointments when it starts.
@@ -217,7 +228,7 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 		in.Drafting = p.draftingContext(i)
 	}
 	opts := workflow.ChildWorkflowOptions{WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID), TaskQueue: TaskQueue}
-	if p.publish {
+	if p.stageTimeout {
 		opts.WorkflowTaskTimeout = WorkflowTaskTimeout
 	}
 	cctx := workflow.WithChildOptions(ctx, opts)
