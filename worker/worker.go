@@ -15,12 +15,13 @@ import (
 	"github.com/compact-un/compact/workflows"
 )
 
-// Slots per worker. The critical worker's activities are a few store
-// transactions each; the slow worker's hold a slot for as long as a webhook
-// or a mail server makes them wait, or the simulated participants' bulk
-// work takes, and may fill every one of them without holding a deadline up.
+// Activity slots per worker. The critical worker's activities are a few
+// store transactions each: as many slots as a PostgreSQL store's
+// connections. The slow worker's hold a slot for as long as a webhook or a
+// mail server makes them wait, or the simulated participants' bulk work
+// takes, and may fill every one of them without holding a deadline up.
 const (
-	criticalActivities = 64
+	criticalActivities = 32
 	slowActivities     = 16
 )
 
