@@ -82,10 +82,16 @@ type apiServer struct {
 	s  *Server
 }
 
-func newAPIServer(t testing.TB) *apiServer {
+// newAPIServer serves the API over the shared stack; opts change its
+// options.
+func newAPIServer(t testing.TB, opts ...func(*Options)) *apiServer {
 	t.Helper()
 	// The tests' webhook receivers listen on the loopback.
-	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks, AllowPrivateWebhooks: true})
+	o := Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks, AllowPrivateWebhooks: true}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := New(o)
 	hs := httptest.NewServer(traffic.Check(s.Handler()))
 	t.Cleanup(hs.Close)
 	return &apiServer{t: t, hs: hs, s: s}

@@ -44,22 +44,31 @@ func StoreCheck(s store.Store) Check {
 	return Check{Name: "store", Run: s.Ping}
 }
 
-// WorkerCheck holds when Temporal has seen the worker with this identity
-// (client.Options.Identity) poll workflows.TaskQueue lately: it proves the
-// worker is started and reaches the server, not merely that it was built.
+// WorkerCheck holds when Temporal has seen the workers with this identity
+// (client.Options.Identity) poll lately, workflows.TaskQueue for workflow
+// tasks and workflows.SlowTaskQueue for activities: it proves both are
+// started and reach the server, not merely that they were built.
 func WorkerCheck(c client.Client, identity string) Check {
 	return Check{Name: "worker", Run: func(ctx context.Context) error {
-		res, err := c.DescribeTaskQueue(ctx, workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
-		if err != nil {
+		if err := polled(ctx, c, identity, workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW); err != nil {
 			return err
 		}
-		for _, p := range res.GetPollers() {
-			if p.GetIdentity() == identity && time.Since(p.GetLastAccessTime().AsTime()) < pollerFreshness {
-				return nil
-			}
-		}
-		return fmt.Errorf("no poll from %q on task queue %q in the last %s", identity, workflows.TaskQueue, pollerFreshness)
+		return polled(ctx, c, identity, workflows.SlowTaskQueue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
 	}}
+}
+
+// polled says whether the worker with this identity polled queue lately.
+func polled(ctx context.Context, c client.Client, identity, queue string, typ enumspb.TaskQueueType) error {
+	res, err := c.DescribeTaskQueue(ctx, queue, typ)
+	if err != nil {
+		return err
+	}
+	for _, p := range res.GetPollers() {
+		if p.GetIdentity() == identity && time.Since(p.GetLastAccessTime().AsTime()) < pollerFreshness {
+			return nil
+		}
+	}
+	return fmt.Errorf("no poll from %q on task queue %q in the last %s", identity, queue, pollerFreshness)
 }
 
 // CheckResult is one check's outcome in the /readyz body.

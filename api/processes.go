@@ -98,6 +98,10 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if req.Simulation != nil && !s.simulation {
+		s.fail(w, r, process.AtField("/simulation", process.Errorf(op, process.Forbidden, "simulation is off on this server: its operator enables it with --enable-simulation")))
+		return
+	}
 	t, id, err := requestedTemplate(req)
 	if err != nil {
 		s.fail(w, r, err)

@@ -215,7 +215,7 @@ func TestCreateProcess(t *testing.T) {
 		{"unknown template field", pga, fresh(map[string]any{"templateBody": map[string]any{"id": "x", "colour": "blue"}}), nil, http.StatusBadRequest},
 		{"bad date", pga, fresh(map[string]any{"template": "gcm-2018", "startsOn": "next week"}), nil, http.StatusBadRequest},
 		{"slow clock", pga, fresh(map[string]any{"template": "gcm-2018", "scale": 0.5}), nil, http.StatusBadRequest},
-		{"negative simulation", pga, fresh(map[string]any{"template": "gcm-2018", "simulation": map[string]any{"stakeholders": -1}}), nil, http.StatusBadRequest},
+		{"simulation off", pga, fresh(map[string]any{"template": "gcm-2018", "scale": 2e7, "simulation": map[string]any{"stakeholders": 2}}), nil, http.StatusForbidden},
 		{"invalid template", pga, fresh(map[string]any{"templateBody": badTemplate}), nil, http.StatusUnprocessableEntity},
 		{"history in real time", pga, fresh(map[string]any{"template": "gcm-2018"}), nil, http.StatusUnprocessableEntity},
 		{"unknown template", pga, fresh(map[string]any{"template": "kyoto-1997"}), nil, http.StatusUnprocessableEntity},
@@ -246,6 +246,41 @@ func mergeBody(base, extra map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// TestSimulationIsTheOperatorsChoice: a process with simulated participants
+// starts only on a server whose operator enabled simulation; elsewhere the
+// create is refused at its simulation field and nothing starts.
+func TestSimulationIsTheOperatorsChoice(t *testing.T) {
+	t.Parallel()
+	off := newAPIServer(t)
+	on := newAPIServer(t, func(o *Options) { o.EnableSimulation = true })
+	pga := off.token(PGAOffice, "PGA", "")
+	simulated := func(sim map[string]any) map[string]any {
+		id, code := uniqueID("sim")
+		body := inlineProcess(testTemplate(id, code, time.Now().Add(5*24*time.Hour)))
+		body["simulation"] = sim
+		return body
+	}
+
+	body := simulated(map[string]any{"stakeholders": 2, "contributionsPerWindow": 1})
+	res := off.do("POST", "/v1/processes", pga, body)
+	wantProblem(t, "simulation off", res, http.StatusForbidden)
+	var p wire.Problem
+	res.JSON(t, &p)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/simulation" {
+		t.Errorf("simulation off: errors %+v, want one at /simulation", p.Errors)
+	}
+	if _, err := stack.store.GetProcess(context.Background(), body["id"].(string)); process.KindOf(err) != process.NotFound {
+		t.Errorf("a refused simulation left process %v: %v", body["id"], err)
+	}
+
+	wantProblem(t, "negative simulation", on.do("POST", "/v1/processes", pga, simulated(map[string]any{"stakeholders": -1})), http.StatusBadRequest)
+	body = simulated(map[string]any{"stakeholders": 2, "contributionsPerWindow": 1})
+	if res := on.do("POST", "/v1/processes", pga, body); res.Status != http.StatusCreated {
+		t.Fatalf("simulation on: %d %s", res.Status, res.Body)
+	}
+	awaitRegistered(t, body["id"].(string))
 }
 
 func TestProcessReadsNotFound(t *testing.T) {

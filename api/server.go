@@ -44,6 +44,12 @@ type Options struct {
 	// private addresses, for a receiver inside the operator's network (as
 	// --webhook-allow-private lets the workers deliver there).
 	AllowPrivateWebhooks bool
+	// EnableSimulation lets POST /v1/processes start a process whose
+	// participants are simulated (its simulation field): a replay for a
+	// demonstration, never a real negotiation's. Off, such a create is
+	// refused (403) and nothing starts; the operator turns it on with
+	// --enable-simulation.
+	EnableSimulation bool
 	// Pages, when set and the API's routes are served, serves every path
 	// outside the API's own (/v1/, /healthz, /readyz) on the same
 	// address. It is given the API's handler to build on, so that pages call
@@ -74,6 +80,7 @@ type Server struct {
 	now      func() time.Time
 	// allowPrivateWebhooks: Options.AllowPrivateWebhooks.
 	allowPrivateWebhooks bool
+	simulation           bool // Options.EnableSimulation
 	handler              http.Handler
 	http                 *http.Server
 	admin                *http.Server // metrics and profiler
@@ -89,7 +96,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{log: o.Logger, temporal: o.Temporal, store: o.Store,
 		links: newLinks(o.Links), limits: o.Limits.withDefaults(), sessions: o.Sessions.withDefaults(), now: o.Now,
-		allowPrivateWebhooks: o.AllowPrivateWebhooks}
+		allowPrivateWebhooks: o.AllowPrivateWebhooks, simulation: o.EnableSimulation}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -396,7 +396,8 @@ func startStack(ctx context.Context, dir, pgURL string) (st *stack, err error) {
 	}
 	naive := sdkworker.New(st.client, naiveQueue, sdkworker.Options{})
 	naive.RegisterWorkflowWithOptions(naiveIntake, workflow.RegisterOptions{Name: "bench.NaiveIntake"})
-	for _, w := range []sdkworker.Worker{worker.New(st.client, activities.New(st.store)), naive} {
+	ws := worker.New(st.client, activities.New(st.store))
+	for _, w := range []sdkworker.Worker{ws.Critical, ws.Slow, naive} {
 		if err := w.Start(); err != nil {
 			return st, fmt.Errorf("worker: %w", err)
 		}

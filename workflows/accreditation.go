@@ -58,7 +58,6 @@ type accreditation struct {
 	AccreditationCarry
 	opens, closes time.Time
 	win           window // open as soon as the store takes applications
-	busy          int    // update handlers in flight
 }
 
 func (ac *accreditation) code() string {
@@ -79,7 +78,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 		}
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return ac.busy == 0 }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return ac.result(), err
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
@@ -90,7 +89,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 		}
 		switch {
 		case ac.Current != "":
-			woke, err := ac.clk.wait(ctx, ac.Until, func() bool { return ac.busy > 0 })
+			woke, err := ac.clk.wait(ctx, ac.Until, func() bool { return !workflow.AllHandlersFinished(ctx) })
 			if err != nil {
 				return ac.result(), err
 			}
@@ -101,7 +100,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 				return ac.result(), err
 			}
 		case !ac.Closed:
-			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || ac.busy > 0 })
+			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || !workflow.AllHandlersFinished(ctx) })
 			if err != nil {
 				return ac.result(), err
 			}
@@ -210,8 +209,6 @@ func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequ
 }
 
 func (ac *accreditation) circulateUpdate(ctx workflow.Context, _ CirculateRequest) (CirculateResult, error) {
-	ac.busy++
-	defer func() { ac.busy-- }()
 	res, err := ac.circulate(ctx, ac.clk.now(ctx))
 	if err == nil && res.List == "" {
 		err = process.Errorf("workflows.Circulate", process.Conflict, "no application waits to be circulated")
@@ -243,8 +240,6 @@ func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string
 }
 
 func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at time.Time) (string, error) {
-	ac.busy++
-	defer func() { ac.busy-- }()
 	err := ac.storeActivity(ctx, a.RecordObjection, activities.ObjectionInput{
 		ProcessID: ac.in.ProcessID, Party: req.Party,
 		Objection: process.Objection{State: req.State, Reason: req.Reason},

@@ -1,6 +1,6 @@
 // Package workflows models an intergovernmental process as Temporal
 // workflows. This file is the contract shared with the API and the worker:
-// the task queue, workflow IDs, update and query names, inputs and results.
+// the task queues, workflow IDs, update and query names, inputs and results.
 package workflows
 
 import (
@@ -9,8 +9,16 @@ import (
 	"github.com/compact-un/compact/process"
 )
 
-// TaskQueue is where Compact's workflows and activities run.
-const TaskQueue = "compact"
+// Compact's task queues, each with a worker of its own (package worker), so
+// that slow work filling its worker never holds a deadline up.
+const (
+	// TaskQueue runs the workflows and their deadline-critical activities:
+	// the record, the windows, the read model.
+	TaskQueue = "compact"
+	// SlowTaskQueue runs the slow activities: deliveries, digests, the
+	// outbox's sweep and the simulated participants (slowWork routes them).
+	SlowTaskQueue = "compact-slow"
+)
 
 // WorkflowTaskTimeout is how long a worker may hold a workflow task (Temporal
 // defaults to 10 s): a task lost with a killed worker holds its workflow up

@@ -22,7 +22,7 @@ import (
 // is sent, skipped or given up on (an endpoint failing for days is
 // disabled). Its history stays a dozen events however many recipients.
 func Delivery(ctx workflow.Context, in DeliveryInput) (activities.DeliverEventResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	ctx = slowWork(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Hour,
 		// A worker killed mid-delivery is noticed this soon; the activity
 		// heartbeats every activities.HeartbeatEvery, even during a send.
@@ -83,7 +83,7 @@ func Notifications(ctx workflow.Context, in NotificationsInput) error {
 	if in.LastDigest.IsZero() {
 		in.LastDigest = boundary(workflow.Now(ctx), day)
 	}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	actx := slowWork(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Hour,
 		HeartbeatTimeout:    10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},

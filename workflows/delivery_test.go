@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/mail"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
@@ -185,4 +188,33 @@ func TestDigestBoundaries(t *testing.T) {
 	}
 	require.Equal(t, []string{"Monday"}, weekEnd)
 	require.True(t, slices.Contains(process.Topics["windows"], "window.reminder"))
+}
+
+// TestSlowWorkRunsOnTheSlowQueue runs a simulated process whose events are
+// delivered: the deliveries and the simulated participants' work go to
+// SlowTaskQueue, the record's and the windows' activities stay on
+// TaskQueue.
+func TestSlowWorkRunsOnTheSlowQueue(t *testing.T) {
+	h, r := newDeliveryHarness(t)
+	subscribe(t, h.store, "test", r)
+	slow := []string{"DeliverEvent", "SimulateApplications", "SimulateContributions", "SimulateAmendments"}
+	var mu sync.Mutex
+	queues := map[string]string{}
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		mu.Lock()
+		defer mu.Unlock()
+		queues[info.ActivityType.Name] = info.TaskQueue
+	})
+	h.run(ProcessWorkflowID("test"), Process, simulatedInput(testTemplate()))
+	require.NoError(t, h.env.GetWorkflowError())
+	onSlow := 0
+	for name, queue := range queues {
+		want := TaskQueue
+		if slices.Contains(slow, name) {
+			want, onSlow = SlowTaskQueue, onSlow+1
+		}
+		require.Equal(t, want, queue, name)
+	}
+	require.Equal(t, len(slow), onSlow, "every kind of slow work ran: %v", queues)
+	require.Contains(t, queues, "RegisterProcess")
 }

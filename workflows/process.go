@@ -27,6 +27,10 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	p.clk = clock{Clock: p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
 	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
+	// The stages' short task timeout shipped with the published schedule:
+	// a Process started before it had a version of its own has it exactly
+	// when it has that one.
+	p.stageTimeout = workflow.GetVersion(ctx, stageTaskTimeout, workflow.DefaultVersion, 1) == 1 || p.publish
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -47,9 +51,11 @@ type processRun struct {
 	running int  // child workflows in flight
 	dirty   bool // the schedule or a stage's status changed: look again
 	opening int  // handlers recording a moved opening: no stage starts meanwhile
-	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
 	steer   bool // the office moves stages that have begun, extends them and changes venues
+	// stageTimeout: the stages' workflow tasks time out after
+	// WorkflowTaskTimeout, as the Process's own do, not Temporal's 10 s.
+	stageTimeout bool
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
 }
@@ -58,6 +64,10 @@ type processRun struct {
 // windows the exact schedule, so that the intake opens them on time even
 // when a stage's workflow starts late.
 const publishedSchedule = "published-schedule"
+
+// stageTaskTimeout versions the Process that gives its stages' workflows
+// its own short workflow task timeout, apart from the published schedule.
+const stageTaskTimeout = "stage-task-timeout"
 
 // recordedAppointments versions the Process that records the template's
 // appointments when it starts.
@@ -108,7 +118,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			}
 			continue
 		}
-		if p.running == 0 && p.busy == 0 && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if p.running == 0 && workflow.AllHandlersFinished(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			in := p.in
 			state := p.ProcessState
 			if p.clk.step != nil {
@@ -130,7 +140,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			return ProcessResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return p.busy == 0 }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return ProcessResult{}, err
 	}
 	if err := p.rec.record(ctx, activities.StageEvent{
@@ -218,7 +228,7 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 		in.Drafting = p.draftingContext(i)
 	}
 	opts := workflow.ChildWorkflowOptions{WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID), TaskQueue: TaskQueue}
-	if p.publish {
+	if p.stageTimeout {
 		opts.WorkflowTaskTimeout = WorkflowTaskTimeout
 	}
 	cctx := workflow.WithChildOptions(ctx, opts)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
@@ -279,4 +280,22 @@ func TestProcessContinuesAsNewBetweenStages(t *testing.T) {
 			require.Equal(t, day("2030-01-07"), e.At)
 		}
 	}
+}
+
+// TestStagesTimeOutTheirTasksAsTheProcessDoes: a stage's workflow task
+// times out after WorkflowTaskTimeout, not Temporal's 10 s, so that a task
+// lost with a killed worker holds a deadline up as briefly as possible.
+func TestStagesTimeOutTheirTasksAsTheProcessDoes(t *testing.T) {
+	h := newHarness(t)
+	tmpl := testTemplate()
+	tmpl.Phases = tmpl.Phases[:1]
+	tmpl.Phases[0].Stages = tmpl.Phases[0].Stages[:1] // the milestone
+	var timeout time.Duration
+	h.env.OnWorkflow(Milestone, mock.Anything, mock.Anything).Return(func(ctx workflow.Context, in StageInput) (StageResult, error) {
+		timeout = workflow.GetInfo(ctx).WorkflowTaskTimeout
+		return StageResult{Stage: in.Stage.ID}, nil
+	})
+	h.run(ProcessWorkflowID("test"), Process, ProcessInput{ProcessID: "test", Template: tmpl, Clock: testClock()})
+	require.NoError(t, h.env.GetWorkflowError())
+	require.Equal(t, WorkflowTaskTimeout, timeout)
 }

@@ -32,11 +32,10 @@ type silence struct {
 	*stage
 	// moves has no window: followMoves sets its moved flag, which wakes
 	// the wait for the deadline when the office moves or extends the stage.
-	moves    window
-	placed   bool // silence.placed is recorded
-	over     bool // the deadline passed unbroken: nothing breaks it now
-	breaking int  // break handlers recording
-	broken   *process.SilenceBreak
+	moves  window
+	placed bool // silence.placed is recorded
+	over   bool // the deadline passed unbroken: nothing breaks it now
+	broken *process.SilenceBreak
 }
 
 func (s *silence) run(ctx workflow.Context) (StageResult, error) {
@@ -63,7 +62,7 @@ func (s *silence) run(ctx workflow.Context) (StageResult, error) {
 	}
 	res := StageResult{Stage: spec.ID, Silence: &process.SilenceResult{Deadline: s.in.Stage.SilenceEnds()}}
 	if s.broken != nil {
-		if err := workflow.Await(ctx, func() bool { return s.breaking == 0 }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return StageResult{}, err
 		}
 		res.Silence.Outcome, res.Silence.Break, res.EndedAt = process.SilenceBroken, s.broken, s.broken.At
@@ -108,8 +107,6 @@ func (s *silence) breakSilence(ctx workflow.Context, req BreakSilenceRequest) (p
 		b.ProposalSHA256 = sha256Hex(req.Proposal)
 	}
 	s.broken = &b
-	s.breaking++
-	defer func() { s.breaking-- }()
 	// A break that arrives as the stage starts waits for the placing.
 	if err := workflow.Await(ctx, func() bool { return s.placed }); err != nil {
 		return b, err

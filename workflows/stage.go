@@ -51,10 +51,24 @@ var storeRetries = &temporal.RetryPolicy{
 
 // withSimulationOptions allows the simulated participants' bulk work longer.
 func withSimulationOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return slowWork(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
+}
+
+// taskQueuesVersion marks the change that moved the slow activities to
+// SlowTaskQueue: a task queue is part of the command that schedules one.
+const taskQueuesVersion = "task-queues"
+
+// slowWork runs the activities of ctx with opts on SlowTaskQueue: the one
+// place an activity's task queue is chosen. Every other activity runs on
+// its workflow's, TaskQueue, as do those of runs recorded before the change.
+func slowWork(ctx workflow.Context, opts workflow.ActivityOptions) workflow.Context {
+	if workflow.GetVersion(ctx, taskQueuesVersion, workflow.DefaultVersion, 1) == 1 {
+		opts.TaskQueue = SlowTaskQueue
+	}
+	return workflow.WithActivityOptions(ctx, opts)
 }
 
 // clock reads process time inside a workflow: the wall's, scaled, or in

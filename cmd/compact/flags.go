@@ -71,6 +71,12 @@ func adminAddrFlag(fs *flag.FlagSet, addr string) *string {
 		"apart from the public one; keep it off the public network")
 }
 
+// simulationFlag lets the API start simulated processes (api.Options.EnableSimulation).
+func simulationFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("enable-simulation", false, "let POST /v1/processes start processes with simulated participants "+
+		"(its simulation field), for demonstrations; off, such a create is refused")
+}
+
 // limitFlags bound the API's clients beyond api.Limits' defaults.
 type limitFlags struct {
 	trustedProxies string

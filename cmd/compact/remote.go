@@ -56,6 +56,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 	r.register(fs, "127.0.0.1:8080", "127.0.0.1:9090")
 	sessionKey := sessionKeyFlag(fs)
 	sessions := sessionTimeoutFlags(fs)
+	simulation := simulationFlag(fs)
 	var links linkFlags
 	var limits limitFlags
 	links.register(fs)
@@ -91,7 +92,7 @@ func apiCmd(args []string, stderr io.Writer) int {
 			return err
 		}
 		return p.serveHTTP(r.httpAddr, *r.adminAddr, api.Options{Temporal: c, Store: st, Pages: pages, Links: apiLinks, Limits: lim,
-			AllowPrivateWebhooks: *allowPrivate, Sessions: *sessions})
+			AllowPrivateWebhooks: *allowPrivate, Sessions: *sessions, EnableSimulation: *simulation})
 	})
 }
 

@@ -180,17 +180,20 @@ func (p *process) dial(ctx context.Context, opts client.Options) (client.Client,
 	}
 }
 
-// startWorker starts polling workflows.TaskQueue with activities over st,
+// startWorker starts the workers of workflows.TaskQueue and
+// workflows.SlowTaskQueue with activities over st,
 // delivering notifications with senders (nil: worker.New's).
 func (p *process) startWorker(c client.Client, st store.Store, senders notify.Senders) error {
-	w := worker.New(c, activities.New(st))
-	if senders != nil {
+	var w worker.Workers
+	if senders == nil {
+		w = worker.New(c, activities.New(st))
+	} else {
 		w = worker.NewWith(c, activities.New(st), &activities.Deliverer{Store: st, Senders: senders})
 	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	// Run (Start is idempotent) returns the cause if the worker dies, which
+	// Run (Start is idempotent) returns the cause if a worker dies, which
 	// must stop the process; stopping through Run's interrupt rather than
 	// Stop keeps the two from racing.
 	interrupt, done := make(chan any), make(chan struct{})
@@ -201,7 +204,7 @@ func (p *process) startWorker(c client.Client, st store.Store, senders notify.Se
 		}
 	}()
 	p.onStop("worker", func() error { close(interrupt); <-done; return nil })
-	p.log.Info("worker polling", zap.String("task_queue", workflows.TaskQueue), zap.String("identity", p.identity))
+	p.log.Info("workers polling", zap.Strings("task_queues", []string{workflows.TaskQueue, workflows.SlowTaskQueue}), zap.String("identity", p.identity))
 	return nil
 }
 

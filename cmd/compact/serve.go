@@ -24,6 +24,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 	level := logLevelFlag(fs)
 	sessionKey := sessionKeyFlag(fs)
 	sessions := sessionTimeoutFlags(fs)
+	simulation := simulationFlag(fs)
 	var links linkFlags
 	var send sendFlags
 	var limits limitFlags
@@ -90,6 +91,7 @@ func serveCmd(args []string, stderr io.Writer) int {
 			// The workers deliver where the API registers.
 			AllowPrivateWebhooks: send.allowPrivate,
 			Sessions:             *sessions,
+			EnableSimulation:     *simulation,
 		})
 	})
 }

@@ -12,14 +12,15 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/itest"
 	"github.com/compact-un/compact/internal/logging"
 	"github.com/compact-un/compact/internal/metrics"
 	"github.com/compact-un/compact/temporal/embedded"
+	"github.com/compact-un/compact/worker"
 	"github.com/compact-un/compact/workflows"
 )
 
@@ -60,11 +61,11 @@ func dial(t *testing.T, srv *embedded.Server, reg *metrics.Registry) client.Clie
 	return c
 }
 
-// startWorker polls workflows.TaskQueue with sleeper registered.
-func startWorker(t *testing.T, c client.Client) sdkworker.Worker {
+// startWorker starts Compact's workers, with sleeper registered.
+func startWorker(t *testing.T, c client.Client) worker.Workers {
 	t.Helper()
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
-	w.RegisterWorkflow(sleeper)
+	w := worker.New(c, activities.New(nil))
+	w.Critical.RegisterWorkflow(sleeper)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

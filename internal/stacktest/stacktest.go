@@ -20,7 +20,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/notify"
@@ -79,7 +78,7 @@ func Start(o Options) (_ *Stack, err error) {
 	}
 	s.Store = db
 	s.stops = append(s.stops, func() { _ = db.Close() })
-	var w sdkworker.Worker
+	var w worker.Workers
 	if o.Senders == nil {
 		w = worker.New(s.Temporal, activities.New(db))
 	} else {

@@ -69,8 +69,9 @@ func runMain(m *testing.M) int {
 	defer st.Close()
 	stack.Stack = st
 
-	// The API with the pages mounted on it, as compact serve mounts them.
-	a := api.New(api.Options{Temporal: st.Temporal, Store: st.Store, Pages: func(h http.Handler) http.Handler {
+	// The API with the pages mounted on it, as compact serve mounts them;
+	// the fixtures replay a history with simulated participants.
+	a := api.New(api.Options{Temporal: st.Temporal, Store: st.Store, EnableSimulation: true, Pages: func(h http.Handler) http.Handler {
 		return web.New(web.Options{API: h})
 	}})
 	hs := httptest.NewServer(a.Handler())
