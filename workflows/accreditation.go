@@ -44,6 +44,10 @@ func Accreditation(ctx workflow.Context, in StageInput) (StageResult, error) {
 		ac.opens, ac.closes = w.Opens.Time, w.Closes.Time
 	}
 	ac.win = window{opens: ac.opens, closes: ac.closes, opened: ac.Opened, purpose: process.ForApplications}
+	if workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1 {
+		ac.steerable = true
+		ac.followSteering(ctx)
+	}
 	if err := setUpdate(ctx, UpdateCirculate, ac.circulateUpdate, ac.validateCirculate); err != nil {
 		return StageResult{}, err
 	}
@@ -59,6 +63,33 @@ type accreditation struct {
 	opens, closes time.Time
 	win           window // open as soon as the store takes applications
 	busy          int    // update handlers in flight
+	steerable     bool   // it follows the office's changes to its window
+	steered       bool   // the office moved the window: look again
+}
+
+// followSteering follows the office's changes to the window, which the
+// Process has recorded and published to the intake: an opening that has
+// not come and a close that has not passed take their new times.
+func (ac *accreditation) followSteering(ctx workflow.Context) {
+	moves := workflow.GetSignalChannel(ctx, SignalStageMoved)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var mv StageMove
+			moves.Receive(ctx, &mv)
+			w := mv.Spec.Window
+			if w == nil {
+				continue
+			}
+			ac.in.Stage = mv.Spec
+			if !ac.Opened && !ac.win.opening {
+				ac.opens, ac.win.opens = w.Opens.Time, w.Opens.Time
+			}
+			if !ac.Closed {
+				ac.closes, ac.win.closes = w.Closes.Time, w.Closes.Time
+			}
+			ac.steered = true
+		}
+	})
 }
 
 func (ac *accreditation) code() string {
@@ -101,11 +132,12 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 				return ac.result(), err
 			}
 		case !ac.Closed:
-			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || ac.busy > 0 })
+			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || ac.busy > 0 || ac.steered })
 			if err != nil {
 				return ac.result(), err
 			}
 			if woke {
+				ac.steered = false
 				continue
 			}
 			if err := ac.close(ctx); err != nil {
@@ -121,8 +153,15 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 }
 
 func (ac *accreditation) open(ctx workflow.Context) error {
-	if _, err := ac.clk.wait(ctx, ac.opens, nil); err != nil {
-		return err
+	for {
+		woke, err := ac.clk.wait(ctx, ac.opens, ac.steeredCond())
+		if err != nil {
+			return err
+		}
+		if !woke {
+			break
+		}
+		ac.steered = false
 	}
 	if err := openWindow(ctx, ac.stage, ac.code(), &ac.win); err != nil {
 		return err
@@ -135,6 +174,15 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// steeredCond wakes the wait for the opening when the office moves it; nil,
+// as before, when the workflow predates steering (a nil condition sleeps).
+func (ac *accreditation) steeredCond() func() bool {
+	if ac.steerable {
+		return func() bool { return ac.steered }
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	p.clk = clock{Clock: p.Clock}
 	p.publish = workflow.GetVersion(ctx, publishedSchedule, workflow.DefaultVersion, 1) == 1
 	p.steer = workflow.GetVersion(ctx, steering, workflow.DefaultVersion, 1) == 1
+	p.steerAccreditation = workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -50,6 +51,9 @@ type processRun struct {
 	busy    int  // update handlers in flight
 	publish bool // the store's windows follow every change of the schedule
 	steer   bool // the office moves stages that have begun, extends them and changes venues
+	// steerAccreditation: the office opens, moves and closes a running
+	// accreditation stage's window.
+	steerAccreditation bool
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
 }
