@@ -27,6 +27,10 @@ type AccreditationCarry struct {
 	Ended      time.Time `json:"ended,omitzero"` // process time of the last decision or the close
 }
 
+// ecosocInChain versions the Accreditation whose simulated applicants'
+// ECOSOC checks go into the record at the window's opening, process time.
+const ecosocInChain = "ecosoc-in-chain"
+
 // Accreditation runs an accreditation window on a non-objection basis:
 // stakeholders apply while it is open (organisations in ECOSOC status are
 // registered at once); the PGA's office circulates the list of applicants
@@ -168,10 +172,11 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 	}
 	ac.Opened = true
 	if sim := ac.in.Simulation; sim != nil && sim.Stakeholders > 0 {
-		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateApplications, activities.SimulateApplicationsInput{
-			ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens),
-		}).Get(ctx, nil)
-		if err != nil {
+		in := activities.SimulateApplicationsInput{ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens)}
+		if workflow.GetVersion(ctx, ecosocInChain, workflow.DefaultVersion, 1) == 1 {
+			in.StageID, in.RecordAt = ac.in.Stage.ID, ac.opens
+		}
+		if err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateApplications, in).Get(ctx, nil); err != nil {
 			return err
 		}
 	}

@@ -48,7 +48,7 @@ func TestTheOfficeOpensAndClosesAnAccreditationWindowEarly(t *testing.T) {
 		openRow, err = h.store.GetWindow(ctx, "test", "acc")
 		require.NoError(t, err)
 		_, applyErr = h.store.Apply(ctx, process.Application{ProcessID: "test", Party: "ngo-early", Name: "Early Forum",
-			Category: "civil-society", AppliedAt: h.env.Now()})
+			Category: "civil-society", AppliedAt: h.env.Now()}, nil)
 		refused["open-again"] = h.update(id, UpdateMoveDeadline, MoveDeadlineRequest{StageID: "acc", Open: true, Reason: "r"})
 		refused["past-deadline"] = h.update(id, UpdateMoveDeadline, MoveDeadlineRequest{StageID: "acc", Closes: date("2030-01-12"), Reason: "r"})
 	})
@@ -104,4 +104,33 @@ func TestTheOfficeOpensAndClosesAnAccreditationWindowEarly(t *testing.T) {
 	a, err := h.store.GetApplication(ctx, "test", "ngo-early")
 	require.NoError(t, err)
 	require.Equal(t, process.Approved, a.State, "circulated at the early close, not objected to")
+}
+
+// TestSimulatedECOSOCChecksAreRecordedInProcessTime: the simulated
+// organisations in ECOSOC status are recorded as checked, at the window's
+// opening in process time (not the wall time the store files them at),
+// marked simulated, before the list that leaves them out.
+func TestSimulatedECOSOCChecksAreRecordedInProcessTime(t *testing.T) {
+	h := newHarness(t)
+	h.registered()
+	in := h.stageInput("acc")
+	in.Clock.Start = h.env.Now().Add(-3 * 24 * time.Hour) // the wall runs three days behind process time
+	in.Simulation = &Simulation{Stakeholders: 10}
+	h.run(StageWorkflowID("test", "acc"), Accreditation, in)
+	require.NoError(t, h.env.GetWorkflowError())
+
+	var checked []string
+	for _, e := range h.record("test") {
+		switch e.Event {
+		case "ecosoc.checked":
+			require.Equal(t, "acc", e.StageID)
+			require.Equal(t, day("2030-01-10"), e.At, "the window's opening, process time")
+			require.Contains(t, e.Data, `"result":"exact"`)
+			require.Contains(t, e.Data, `"simulated":true`)
+			checked = append(checked, e.Key)
+		case "list.circulated":
+			require.NotContains(t, e.Data, "org-0005", "verified, not circulated")
+		}
+	}
+	require.Equal(t, []string{"ecosoc.checked/org-0005", "ecosoc.checked/org-0010"}, checked)
 }
