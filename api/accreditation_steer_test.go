@@ -10,6 +10,7 @@ import (
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
+	"github.com/compact-un/compact/workflows"
 )
 
 // TestTheOfficeOpensAndClosesTheAccreditationWindowEarly: the office opens
@@ -92,5 +93,11 @@ func TestTheOfficeOpensAndClosesTheAccreditationWindowEarly(t *testing.T) {
 	circulated := awaitRecord(t, id, "acc", "list.circulated")
 	if !strings.Contains(circulated.Data, `"parties":["early"]`) {
 		t.Errorf("the list circulated at the early close: %s", circulated.Data)
+	}
+
+	if *recordHistories {
+		awaitRecord(t, id, "", "process.completed")
+		writeHistory(t, workflows.ProcessWorkflowID(id), "accreditation-steered-process.json")
+		writeHistory(t, workflows.StageWorkflowID(id, "acc"), "accreditation-steered-accreditation.json")
 	}
 }
