@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 )
 
 // The Simulate activities play a process's participants through the same
@@ -26,6 +27,11 @@ type SimulateApplicationsInput struct {
 	Count     int       `json:"count"`
 	ECOSOC    int       `json:"ecosocEvery"` // every n-th is in ECOSOC status; 0: none
 	At        time.Time `json:"at"`          // wall time
+	// StageID and RecordAt, the process time of the window's opening, put
+	// each ECOSOC check in the record with its application; a zero
+	// RecordAt (workflows before ecosoc-in-chain) leaves it out.
+	StageID  string    `json:"stageId,omitempty"`
+	RecordAt time.Time `json:"recordAt,omitzero"`
 }
 
 // SimulateApplications files the applications and returns how many are
@@ -40,7 +46,11 @@ func (a *Activities) SimulateApplications(ctx context.Context, in SimulateApplic
 		if app.ECOSOC {
 			app.Match = process.SimulatedECOSOCMatch()
 		}
-		_, err := a.Store.Apply(ctx, app)
+		var act *store.Act
+		if !in.RecordAt.IsZero() {
+			act = &store.Act{By: app.Party, Role: "stakeholder", At: in.RecordAt, StageID: in.StageID, Simulated: true}
+		}
+		_, err := a.Store.Apply(ctx, app, act)
 		if err != nil && process.KindOf(err) != process.Conflict {
 			return 0, Classify(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
 )
@@ -51,12 +52,13 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
+	p, err := s.store.GetProcess(r.Context(), id)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	now := time.Now()
-	open, dates, err := s.accreditationWindows(r.Context(), id, now)
+	open, stage, dates, err := s.accreditationWindows(r.Context(), id, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,10 +80,11 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Conflict, msg, id, dates))
 		return
 	}
+	party := principal(r.Context()).Party
 	a, err := s.store.Apply(r.Context(), process.Application{
-		ProcessID: id, Party: principal(r.Context()).Party, Name: body.Name, Category: body.Category,
+		ProcessID: id, Party: party, Name: body.Name, Category: body.Category,
 		ECOSOC: body.ECOSOC, Match: match, AppliedAt: now,
-	})
+	}, &store.Act{By: party, Role: string(Stakeholder), At: s.processNow(r.Context(), p, now), StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
 		return

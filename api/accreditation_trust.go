@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -72,8 +73,20 @@ func (s *Server) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
 			"match is required: true if the applicant is the organisation on the list, false if not")))
 		return
 	}
-	a, err := s.store.ReviewECOSOCMatch(r.Context(), r.PathValue("id"), r.PathValue("party"), *body.Match,
-		principal(r.Context()).Party, time.Now())
+	id := r.PathValue("id")
+	p, err := s.store.GetProcess(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, stage, _, err := s.accreditationWindows(r.Context(), id, time.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pr := principal(r.Context())
+	a, err := s.store.ReviewECOSOCMatch(r.Context(), id, r.PathValue("party"), *body.Match,
+		store.Act{By: pr.Party, Role: string(pr.Role), At: s.processNow(r.Context(), p, time.Now()), StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,18 +94,33 @@ func (s *Server) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a)
 }
 
+// processNow is the process time at wall time now, for the record; the
+// wall's when the process's clock is unknown.
+func (s *Server) processNow(ctx context.Context, p process.Process, now time.Time) time.Time {
+	if c := s.processClock(ctx, p); c != nil {
+		return c.ProcessTime(now).UTC()
+	}
+	return now.UTC()
+}
+
 // accreditationWindows reports whether one of the process's accreditation
 // windows takes applications at now, and otherwise their dates, each in
-// its venue's time zone, for the refusal.
-func (s *Server) accreditationWindows(ctx context.Context, processID string, now time.Time) (bool, string, error) {
+// its venue's time zone, for the refusal; and the stage whose window is
+// open, or the first accreditation stage, where the record puts a check
+// of ECOSOC status.
+func (s *Server) accreditationWindows(ctx context.Context, processID string, now time.Time) (bool, string, string, error) {
 	stages, err := s.store.ListStages(ctx, processID)
 	if err != nil {
-		return false, "", err
+		return false, "", "", err
 	}
 	var dates []string
+	first := ""
 	for _, sg := range stages {
 		if sg.Spec.Kind != process.AccreditationWindow {
 			continue
+		}
+		if first == "" {
+			first = sg.Spec.ID
 		}
 		opens, closes := sg.Spec.Start.Time, sg.Spec.Finish()
 		if w := sg.Spec.Window; w != nil {
@@ -102,19 +130,19 @@ func (s *Server) accreditationWindows(ctx context.Context, processID string, now
 		switch {
 		case err == nil:
 			if win.TakesAt(now) {
-				return true, "", nil
+				return true, sg.Spec.ID, "", nil
 			}
 			opens, closes = win.OpensAt, win.ClosesAt
 		case process.KindOf(err) != process.NotFound: // not published yet: the template's dates
-			return false, "", err
+			return false, "", "", err
 		}
 		loc := sg.Spec.Location()
 		dates = append(dates, fmt.Sprintf("%s from %s to %s", sg.Spec.ID, process.FormatInstant(opens, loc), process.FormatDeadline(closes, loc)))
 	}
 	if len(dates) == 0 {
-		return false, "the process has no special accreditation window", nil
+		return false, "", "the process has no special accreditation window", nil
 	}
-	return false, "the special accreditation window runs " + strings.Join(dates, "; "), nil
+	return false, first, "the special accreditation window runs " + strings.Join(dates, "; "), nil
 }
 
 // objectionsClosed refuses an objection to an application whose list was

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -219,5 +220,37 @@ func TestAccreditationTrust(t *testing.T) {
 	}
 	if s := standing("near-other"); s.State != process.Approved || s.Match.Result != process.MatchRefused {
 		t.Errorf("a refused match, not objected to: %+v", s)
+	}
+
+	// Every check and review is in the record, in process time; the claim
+	// refused outside the window left nothing there.
+	entries, err := stack.store.Entries(context.Background(), id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checks []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Event, "ecosoc.") {
+			continue
+		}
+		var d struct{ Party, Result, Entry, By string }
+		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+			t.Fatal(err)
+		}
+		if e.At.Year() != 2031 {
+			t.Errorf("%s of %s at %s, not in process time", e.Event, d.Party, e.At)
+		}
+		checks = append(checks, fmt.Sprintf("%s %s %s %s %s", e.Event, d.Party, d.Result, d.Entry, d.By))
+	}
+	want := []string{
+		"ecosoc.checked exact exact International Migrants Forum ",
+		"ecosoc.checked near near International Migrants Forum ",
+		"ecosoc.checked near-other near Global Council of Migrant Workers ",
+		"ecosoc.reviewed near confirmed International Migrants Forum PGA",
+		"ecosoc.reviewed near-other refused Global Council of Migrant Workers PGA",
+		"ecosoc.checked false none  ",
+	}
+	if !slices.Equal(checks, want) {
+		t.Errorf("the record's ECOSOC checks:\n%s\nwant\n%s", strings.Join(checks, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -69,7 +69,7 @@ func accredit(t *testing.T, processID, party string) {
 	t.Helper()
 	_, err := stack.store.Apply(context.Background(), process.Application{ProcessID: processID, Party: party,
 		Name: "Organisation " + party, Category: "civil-society", ECOSOC: true, AppliedAt: time.Now(),
-		Match: &process.ECOSOCMatch{Result: process.MatchExact, Note: "test: taken as verified"}})
+		Match: &process.ECOSOCMatch{Result: process.MatchExact, Note: "test: taken as verified"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

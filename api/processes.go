@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -409,19 +410,19 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opening := body.Open || body.Opens != ""
-	var bad string
+	var bad, at string
 	switch {
 	case body.Open && body.Opens != "":
-		bad = `give either "opens" (a new opening) or "open": true, not both`
+		bad, at = `give either "opens" (a new opening) or "open": true, not both`, "/open"
 	case body.Close && body.Closes != "":
-		bad = `give either "closes" (a new deadline) or "close": true, not both`
+		bad, at = `give either "closes" (a new deadline) or "close": true, not both`, "/close"
 	case body.Close && opening:
-		bad = `a window cannot open and close at once: "close": true goes alone`
+		bad, at = `a window cannot open and close at once: "close": true goes alone`, "/close"
 	case !opening && body.Closes == "" && !body.Close:
-		bad = `give "opens" (a new opening), "open": true, "closes" (a new deadline) or "close": true`
+		bad, at = `give "opens" (a new opening), "open": true, "closes" (a new deadline) or "close": true`, ""
 	}
 	if bad != "" {
-		s.fail(w, r, process.Errorf(op, process.Invalid, "%s", bad))
+		s.fail(w, r, process.AtField(at, process.Errorf(op, process.Invalid, "%s", bad)))
 		return
 	}
 	sg, err := s.findStage(r.Context(), r.PathValue("id"), r.PathValue("stage"))
@@ -445,6 +446,8 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
 			res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
 		}
+	case sg.Status == process.Running && sg.Spec.Kind == process.AccreditationWindow:
+		err = s.steerAccreditationWindow(r, sg, body, opens, closes, &res)
 	case sg.Status == process.Running && opening:
 		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
 	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
@@ -462,6 +465,35 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	loc := sg.Spec.Location()
 	res.Opens, res.Closes = inZone(res.Opens, loc), inZone(res.Closes, loc)
 	writeJSON(w, http.StatusOK, res)
+}
+
+// steerAccreditationWindow opens a running accreditation stage's window
+// early, moves it, or closes it early: a Process update, recorded with who
+// and why on the public list of schedule changes. A refusal points at the
+// field that asked for what cannot be done.
+func (s *Server) steerAccreditationWindow(r *http.Request, sg process.Stage, body wire.WindowRequest, opens, closes time.Time, res *wire.WindowMove) error {
+	const op = "api.moveWindow"
+	if strings.TrimSpace(body.Reason) == "" {
+		return process.AtField("/reason", process.Errorf(op, process.Invalid,
+			"reason is required: opening or closing the accreditation window early is shown, with why, on the public list of schedule changes"))
+	}
+	req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: process.Date{Time: opens}, Open: body.Open,
+		Closes: process.Date{Time: closes}, Close: body.Close, Reason: body.Reason, By: by(r)}
+	var st workflows.StageState
+	if err := s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err != nil {
+		pointer := "/closes"
+		switch {
+		case body.Open:
+			pointer = "/open"
+		case body.Opens != "":
+			pointer = "/opens"
+		case body.Close:
+			pointer = "/close"
+		}
+		return process.AtField(pointer, err)
+	}
+	res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
+	return nil
 }
 
 // movesOwnWindow reports whether the workflow of a stage of kind k takes

@@ -487,7 +487,9 @@ func TestRunningStages(t *testing.T) {
 	if w, err := stack.store.GetWindow(context.Background(), id, "ts1"); err != nil || !w.ClosesAt.Equal(closes) {
 		t.Fatalf("intake's window after the extension: %+v %v", w, err)
 	}
-	wantProblem(t, "move an accreditation's open window", a.do("POST", base+"acc/window", pga, map[string]any{"closes": closes}), http.StatusConflict)
+	// An accreditation's open window moves too, with a reason for the public
+	// list of changes (accreditation_steer_test.go).
+	wantProblem(t, "move an accreditation's open window without a reason", a.do("POST", base+"acc/window", pga, map[string]any{"closes": closes}), http.StatusBadRequest)
 	wantProblem(t, "reschedule a running stage", a.do("POST", base+"ts1/reschedule", pga, map[string]any{"start": closes}), http.StatusConflict)
 	wantProblem(t, "cancel a running stage", a.do("POST", base+"ts1/cancel", pga, nil), http.StatusConflict)
 	wantProblem(t, "shorten into the past", a.do("POST", base+"ts1/window", pga,

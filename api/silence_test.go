@@ -21,8 +21,8 @@ import (
 	"github.com/compact-un/compact/workflows"
 )
 
-var recordSilenceHistory = flag.Bool("record-histories", false,
-	"write the silence workflow's history to ../workflows/testdata/histories for the replay tests")
+var recordHistories = flag.Bool("record-histories", false,
+	"write the silence and the steered accreditation workflows' histories to ../workflows/testdata/histories for the replay tests")
 
 // TestAStateBreaksSilence: the office places a text under silence at run
 // time; a stakeholder cannot break it, Mexico does with a letter and a
@@ -92,7 +92,7 @@ func TestAStateBreaksSilence(t *testing.T) {
 		t.Fatalf("after the break: %s %+v", ended.Status, s)
 	}
 
-	if *recordSilenceHistory {
+	if *recordHistories {
 		writeHistory(t, workflows.StageWorkflowID(id, "silence"), "silence-broken.json")
 	}
 }

@@ -570,7 +570,7 @@ func (b *bench) issueTokens(ctx context.Context) error {
 		party := fmt.Sprintf("bench-org-%03d", i)
 		_, err := b.stack.store.Apply(ctx, process.Application{ProcessID: b.processID, Party: party, Name: party,
 			Category: "civil-society", ECOSOC: true, Match: &process.ECOSOCMatch{Result: process.MatchExact, Note: "bench: taken as verified"},
-			AppliedAt: time.Now()})
+			AppliedAt: time.Now()}, nil)
 		if err != nil {
 			return err
 		}

@@ -288,6 +288,29 @@ type ObjectionData struct {
 	State      string `json:"state"`
 }
 
+// ECOSOCCheckData is ecosoc.checked's: an applicant's claim of ECOSOC
+// consultative status as the list checked it.
+type ECOSOCCheckData struct {
+	Distance     int       `json:"distance,omitempty"` // edits between the normalised names
+	Entry        string    `json:"entry,omitempty"`    // the list's organisation, matched or closest
+	ListLoadedAt time.Time `json:"listLoadedAt,omitzero"`
+	Name         string    `json:"name"` // as the applicant gave it
+	Party        string    `json:"party"`
+	Result       string    `json:"result"` // exact, near or none
+	Occurrence   string    `json:"seq"`    // the party: one check per application
+	Simulated    bool      `json:"simulated,omitempty"`
+}
+
+// ECOSOCReviewData is ecosoc.reviewed's: the office's review of a near
+// match.
+type ECOSOCReviewData struct {
+	By         string `json:"by"`
+	Entry      string `json:"entry"`
+	Party      string `json:"party"`
+	Result     string `json:"result"` // confirmed or refused
+	Occurrence string `json:"seq"`    // the party: one review per application
+}
+
 // ReceiptData is contribution.received's.
 type ReceiptData struct {
 	SHA256      string    `json:"sha256"`

@@ -89,7 +89,16 @@ const (
 	ListCirculated    Name = "list.circulated"    // ListCirculatedData
 	ListDecided       Name = "list.decided"       // ListDecidedData
 	ObjectionRecorded Name = "objection.recorded" // ObjectionData
+	// The check of a claim of ECOSOC consultative status against the list
+	// the office loaded, and the office's review of a near match: the
+	// store records them with the application.
+	ECOSOCChecked  Name = "ecosoc.checked"  // ECOSOCCheckData
+	ECOSOCReviewed Name = "ecosoc.reviewed" // ECOSOCReviewData
 )
+
+// ECOSOCEvents are recorded by the store with the application, like the
+// text's events (TextEvents): followed in the record, not sent as messages.
+var ECOSOCEvents = []Name{ECOSOCChecked, ECOSOCReviewed}
 
 // Events that are notified but not recorded by a workflow.
 const (
@@ -154,6 +163,8 @@ var catalogue = map[Name]func() any{
 	ListCirculated:         func() any { return new(ListCirculatedData) },
 	ListDecided:            func() any { return new(ListDecidedData) },
 	ObjectionRecorded:      func() any { return new(ObjectionData) },
+	ECOSOCChecked:          func() any { return new(ECOSOCCheckData) },
+	ECOSOCReviewed:         func() any { return new(ECOSOCReviewData) },
 	ContributionReceived:   func() any { return new(ReceiptData) },
 	EndpointDisabled:       func() any { return new(EndpointDisabledData) },
 	// The negotiated text's events (text.go).

@@ -98,8 +98,10 @@ type ContributionFilter struct {
 type Accreditations interface {
 	// Apply records an application: approved at once when its claim of
 	// ECOSOC status is verified (a.Match), in review when the list holds a
-	// near match, applied otherwise. Applying twice returns Conflict.
-	Apply(ctx context.Context, a process.Application) (process.Application, error)
+	// near match, applied otherwise. With act, the claim's check goes into
+	// the process's record with it (ecosoc.checked, at act.At, process
+	// time). Applying twice returns Conflict.
+	Apply(ctx context.Context, a process.Application, act *Act) (process.Application, error)
 	GetApplication(ctx context.Context, processID, party string) (process.Application, error)
 	ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error)
 	// Circulate puts every application still "applied" on the named list and
@@ -116,10 +118,11 @@ type Accreditations interface {
 	PutECOSOCList(ctx context.Context, l process.ECOSOCList) error
 	// ECOSOCList is the list loaded last (NotFound before any).
 	ECOSOCList(ctx context.Context) (process.ECOSOCList, error)
-	// ReviewECOSOCMatch records the office's review of an application in
-	// review: confirmed, it is approved at at; refused, it waits to be
+	// ReviewECOSOCMatch records the office's review (act.By, at act.At) of
+	// an application in review, in the process's record too
+	// (ecosoc.reviewed): confirmed, it is approved; refused, it waits to be
 	// circulated. Conflict for an application not in review.
-	ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, by string, at time.Time) (process.Application, error)
+	ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, act Act) (process.Application, error)
 }
 
 // Documents are content-addressed document versions and amendments.

@@ -208,6 +208,19 @@ type stageFormData struct {
 	Revision     int                   // draft: the revision this stage publishes, by the schedule
 }
 
+// WindowCanOpen says whether the window form offers to open the window or
+// move its opening: a scheduled stage's, or a running accreditation
+// stage's that has not opened yet.
+func (d stageFormData) WindowCanOpen() bool {
+	switch {
+	case d.Stage.Status == process.Scheduled:
+		return true
+	case d.Stage.Status == process.Running && d.Stage.Spec.Kind == process.AccreditationWindow:
+		return d.Stage.Window == nil || d.Stage.Window.State == process.WindowScheduled
+	}
+	return false
+}
+
 var stageForms = []stageForm{
 	{
 		name: "move", title: "office.move.title", link: "office.move.link", api: "move",

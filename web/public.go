@@ -648,6 +648,8 @@ var eventMessages = map[event.Name]string{
 	event.ListCirculated:         "event.list-circulated",
 	event.ListDecided:            "event.list-decided",
 	event.ObjectionRecorded:      "event.objection-recorded",
+	event.ECOSOCChecked:          "event.ecosoc-checked",
+	event.ECOSOCReviewed:         "event.ecosoc-reviewed",
 	event.CoFacilitatorAppointed: "event.co-facilitator-appointed",
 	event.ChairAppointed:         "event.chair-appointed",
 	event.VenueChanged:           "event.venue-changed",

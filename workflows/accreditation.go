@@ -27,6 +27,10 @@ type AccreditationCarry struct {
 	Ended      time.Time `json:"ended,omitzero"` // process time of the last decision or the close
 }
 
+// ecosocInChain versions the Accreditation whose simulated applicants'
+// ECOSOC checks go into the record at the window's opening, process time.
+const ecosocInChain = "ecosoc-in-chain"
+
 // Accreditation runs an accreditation window on a non-objection basis:
 // stakeholders apply while it is open (organisations in ECOSOC status are
 // registered at once); the PGA's office circulates the list of applicants
@@ -44,6 +48,10 @@ func Accreditation(ctx workflow.Context, in StageInput) (StageResult, error) {
 		ac.opens, ac.closes = w.Opens.Time, w.Closes.Time
 	}
 	ac.win = window{opens: ac.opens, closes: ac.closes, opened: ac.Opened, purpose: process.ForApplications}
+	if workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1 {
+		ac.steerable = true
+		ac.followSteering(ctx)
+	}
 	if err := setUpdate(ctx, UpdateCirculate, ac.circulateUpdate, ac.validateCirculate); err != nil {
 		return StageResult{}, err
 	}
@@ -58,6 +66,33 @@ type accreditation struct {
 	AccreditationCarry
 	opens, closes time.Time
 	win           window // open as soon as the store takes applications
+	steerable     bool   // it follows the office's changes to its window
+	steered       bool   // the office moved the window: look again
+}
+
+// followSteering follows the office's changes to the window, which the
+// Process has recorded and published to the intake: an opening that has
+// not come and a close that has not passed take their new times.
+func (ac *accreditation) followSteering(ctx workflow.Context) {
+	moves := workflow.GetSignalChannel(ctx, SignalStageMoved)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var mv StageMove
+			moves.Receive(ctx, &mv)
+			w := mv.Spec.Window
+			if w == nil {
+				continue
+			}
+			ac.in.Stage = mv.Spec
+			if !ac.Opened && !ac.win.opening {
+				ac.opens, ac.win.opens = w.Opens.Time, w.Opens.Time
+			}
+			if !ac.Closed {
+				ac.closes, ac.win.closes = w.Closes.Time, w.Closes.Time
+			}
+			ac.steered = true
+		}
+	})
 }
 
 func (ac *accreditation) code() string {
@@ -100,11 +135,14 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 				return ac.result(), err
 			}
 		case !ac.Closed:
-			woke, err := ac.clk.wait(ctx, ac.closes, func() bool { return ac.Current != "" || !workflow.AllHandlersFinished(ctx) })
+			woke, err := ac.clk.wait(ctx, ac.closes, func() bool {
+				return ac.Current != "" || !workflow.AllHandlersFinished(ctx) || ac.steered
+			})
 			if err != nil {
 				return ac.result(), err
 			}
 			if woke {
+				ac.steered = false
 				continue
 			}
 			if err := ac.close(ctx); err != nil {
@@ -120,20 +158,37 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 }
 
 func (ac *accreditation) open(ctx workflow.Context) error {
-	if _, err := ac.clk.wait(ctx, ac.opens, nil); err != nil {
-		return err
+	for {
+		woke, err := ac.clk.wait(ctx, ac.opens, ac.steeredCond())
+		if err != nil {
+			return err
+		}
+		if !woke {
+			break
+		}
+		ac.steered = false
 	}
 	if err := openWindow(ctx, ac.stage, ac.code(), &ac.win); err != nil {
 		return err
 	}
 	ac.Opened = true
 	if sim := ac.in.Simulation; sim != nil && sim.Stakeholders > 0 {
-		err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateApplications, activities.SimulateApplicationsInput{
-			ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens),
-		}).Get(ctx, nil)
-		if err != nil {
+		in := activities.SimulateApplicationsInput{ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens)}
+		if workflow.GetVersion(ctx, ecosocInChain, workflow.DefaultVersion, 1) == 1 {
+			in.StageID, in.RecordAt = ac.in.Stage.ID, ac.opens
+		}
+		if err := workflow.ExecuteActivity(withSimulationOptions(ctx), a.SimulateApplications, in).Get(ctx, nil); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// steeredCond wakes the wait for the opening when the office moves it; nil,
+// as before, when the workflow predates steering (a nil condition sleeps).
+func (ac *accreditation) steeredCond() func() bool {
+	if ac.steerable {
+		return func() bool { return ac.steered }
 	}
 	return nil
 }

@@ -207,12 +207,15 @@ type CancelStageRequest struct {
 
 // MoveDeadlineRequest moves the opening or the close of a stage's window
 // before it opens, or opens it now; a zero time leaves it as it is. An open
-// window is moved with its stage's UpdateSetDeadline.
+// window is moved with its stage's UpdateSetDeadline, except a running
+// accreditation stage's: the Process moves it, opens it now or closes it
+// now, and tells the stage's workflow.
 type MoveDeadlineRequest struct {
 	StageID string       `json:"stageId"`
 	Opens   process.Date `json:"opens,omitzero"`
-	Open    bool         `json:"open,omitempty"` // open it now: its stage starts at once
+	Open    bool         `json:"open,omitempty"` // open it now: a scheduled stage starts at once
 	Closes  process.Date `json:"closes,omitzero"`
+	Close   bool         `json:"close,omitempty"` // close it now: a running accreditation window
 	Reason  string       `json:"reason,omitempty"`
 	By      string       `json:"by,omitempty"`
 }

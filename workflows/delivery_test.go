@@ -106,8 +106,8 @@ func TestDeliveryRetriesAWebhookThatFailsThreeTimes(t *testing.T) {
 }
 
 // TestRecordedEventsAreDelivered runs a process with subscribers: every
-// stage event they take reaches them, each once (the text's events are
-// followed in the record, not sent).
+// stage event they take reaches them, each once (the text's events and the
+// ECOSOC checks are followed in the record, not sent).
 func TestRecordedEventsAreDelivered(t *testing.T) {
 	h, r := newDeliveryHarness(t)
 	subscribe(t, h.store, "test", r)
@@ -115,7 +115,9 @@ func TestRecordedEventsAreDelivered(t *testing.T) {
 	require.NoError(t, h.env.GetWorkflowError())
 
 	ctx := context.Background()
-	entries := slices.DeleteFunc(h.record("test"), func(e process.RecordEntry) bool { return slices.Contains(event.TextEvents, event.Name(e.Event)) })
+	entries := slices.DeleteFunc(h.record("test"), func(e process.RecordEntry) bool {
+		return slices.Contains(event.TextEvents, event.Name(e.Event)) || slices.Contains(event.ECOSOCEvents, event.Name(e.Event))
+	})
 	all, err := h.store.ListOutbox(ctx, "test", "")
 	require.NoError(t, err)
 	require.Len(t, all, 2*len(entries), "each event, to each subscriber")

@@ -31,6 +31,7 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	// a Process started before it had a version of its own has it exactly
 	// when it has that one.
 	p.stageTimeout = workflow.GetVersion(ctx, stageTaskTimeout, workflow.DefaultVersion, 1) == 1 || p.publish
+	p.steerAccreditation = workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -56,6 +57,9 @@ type processRun struct {
 	// stageTimeout: the stages' workflow tasks time out after
 	// WorkflowTaskTimeout, as the Process's own do, not Temporal's 10 s.
 	stageTimeout bool
+	// steerAccreditation: the office opens, moves and closes a running
+	// accreditation stage's window.
+	steerAccreditation bool
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
 }

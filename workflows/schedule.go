@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -137,12 +138,18 @@ func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadline
 	const op = "workflows.MoveDeadline"
 	i := p.index(req.StageID)
 	if i >= 0 && p.Stages[i].Status == process.Running {
+		if p.steerAccreditation && p.Stages[i].Spec.Kind == process.AccreditationWindow {
+			return p.validateSteerAccreditation(ctx, p.Stages[i], req)
+		}
 		return process.Errorf(op, process.Conflict,
 			"stage %s is running: move its open window with the stage's own %s update", req.StageID, UpdateSetDeadline)
 	}
 	s, err := p.scheduled(ctx, op, req.StageID)
 	if err != nil {
 		return err
+	}
+	if req.Close {
+		return process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", req.StageID)
 	}
 	if s.Spec.Window == nil {
 		return process.Errorf(op, process.Conflict, "stage %s has no contribution window", req.StageID)
@@ -174,7 +181,7 @@ func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadline
 }
 
 // movedWindow is a window with the request's opening and close, now for an
-// opening now.
+// opening or a close now.
 func movedWindow(w process.Window, req MoveDeadlineRequest, now time.Time) process.Window {
 	switch {
 	case req.Open:
@@ -182,10 +189,59 @@ func movedWindow(w process.Window, req MoveDeadlineRequest, now time.Time) proce
 	case !req.Opens.IsZero():
 		w.Opens = req.Opens
 	}
-	if !req.Closes.IsZero() {
+	switch {
+	case req.Close:
+		w.Closes = process.Date{Time: now}
+	case !req.Closes.IsZero():
 		w.Closes = req.Closes
 	}
 	return w
+}
+
+// accreditationWindowSteer versions the Process in which the office opens
+// a running accreditation stage's window early, moves it or closes it
+// early, and the Accreditation workflow that follows.
+const accreditationWindowSteer = "accreditation-window-steer"
+
+// validateSteerAccreditation checks a change to a running accreditation
+// stage's window: an opening that has not come, a close that has not
+// passed, with the reason shown on the public list of schedule changes.
+func (p *processRun) validateSteerAccreditation(ctx workflow.Context, s StageState, req MoveDeadlineRequest) error {
+	const op = "workflows.MoveDeadline"
+	if s.Spec.Window == nil {
+		return process.Errorf(op, process.Conflict, "stage %s has no window of its own: it takes applications while it runs", s.Spec.ID)
+	}
+	now := p.clk.now(ctx)
+	w := *s.Spec.Window
+	opening := req.Open || !req.Opens.IsZero()
+	switch {
+	case req.Open && !req.Opens.IsZero():
+		return process.Errorf(op, process.Invalid, "give a new opening or open the window now, not both")
+	case req.Close && !req.Closes.IsZero():
+		return process.Errorf(op, process.Invalid, "give a new deadline or close the window now, not both")
+	case req.Close && opening:
+		return process.Errorf(op, process.Invalid, "a window cannot open and close at once")
+	case !opening && !req.Close && req.Closes.IsZero():
+		return process.Errorf(op, process.Invalid, "give a new opening, a new deadline, or open or close the window now")
+	case !now.Before(w.Closes.Time):
+		return process.Errorf(op, process.Conflict, "stage %s's accreditation window closed at %s", s.Spec.ID, w.Closes.Format(time.RFC3339))
+	case opening && !now.Before(w.Opens.Time):
+		return process.Errorf(op, process.Conflict, "stage %s's accreditation window opened at %s", s.Spec.ID, w.Opens.Format(time.RFC3339))
+	case req.Close && now.Before(w.Opens.Time):
+		return process.Errorf(op, process.Conflict, "stage %s's accreditation window has not opened (it opens %s): move its opening or its deadline instead",
+			s.Spec.ID, w.Opens.Format(time.RFC3339))
+	case strings.TrimSpace(req.Reason) == "":
+		return process.Errorf(op, process.Invalid, "reason is required: it is shown on the public list of schedule changes")
+	case !req.Opens.IsZero() && !req.Opens.After(now):
+		return process.Errorf(op, process.Rule, "the opening %s is not in the future: open the window now instead", req.Opens.Format(time.RFC3339))
+	case !req.Closes.IsZero() && !req.Closes.After(now):
+		return process.Errorf(op, process.Rule, "the deadline %s is not in the future: close the window now instead", req.Closes.Format(time.RFC3339))
+	}
+	if moved := movedWindow(w, req, now); !moved.Closes.After(moved.Opens.Time) {
+		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
+			moved.Closes.Format(time.RFC3339), moved.Opens.Format(time.RFC3339))
+	}
+	return nil
 }
 
 // moveDeadline records a moved opening and a moved close as a change each.
@@ -193,6 +249,9 @@ func movedWindow(w process.Window, req MoveDeadlineRequest, now time.Time) proce
 // its start cannot overtake the stage's and the window's rows as scheduled.
 func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest) (StageState, error) {
 	s := &p.Stages[p.index(req.StageID)]
+	if s.Status == process.Running {
+		return p.steerAccreditationWindow(ctx, req)
+	}
 	old := *s.Spec.Window
 	w := movedWindow(old, req, p.clk.now(ctx))
 	s.Spec.Window, s.Moved = &w, true
@@ -211,6 +270,30 @@ func (p *processRun) moveDeadline(ctx workflow.Context, req MoveDeadlineRequest)
 	return *s, nil
 }
 
+// steerAccreditationWindow opens, moves or closes a running accreditation
+// stage's window. The change is recorded first, with the window's new
+// times, which the intake follows at once; then the stage's workflow is
+// told, and follows.
+func (p *processRun) steerAccreditationWindow(ctx workflow.Context, req MoveDeadlineRequest) (StageState, error) {
+	i := p.index(req.StageID)
+	old := *p.Stages[i].Spec.Window
+	w := movedWindow(old, req, p.clk.now(ctx))
+	p.Stages[i].Spec.Window, p.Stages[i].Moved = &w, true
+	if req.Open || !req.Opens.IsZero() {
+		if err := p.changed(ctx, change{kind: event.OpeningMoved, stage: p.Stages[i], reason: req.Reason, by: req.By, publish: true,
+			from: old.Opens.Format(time.RFC3339), to: w.Opens.Format(time.RFC3339), data: zoneData(p.Stages[i].Spec)}); err != nil {
+			return p.Stages[i], err
+		}
+	}
+	if req.Close || !req.Closes.IsZero() {
+		if err := p.changed(ctx, change{kind: event.DeadlineMoved, stage: p.Stages[i], reason: req.Reason, by: req.By, publish: true,
+			from: old.Closes.Format(time.RFC3339), to: w.Closes.Format(time.RFC3339), data: zoneData(p.Stages[i].Spec)}); err != nil {
+			return p.Stages[i], err
+		}
+	}
+	return p.Stages[i], p.tell(ctx, req.StageID, StageMove{Spec: p.Stages[i].Spec})
+}
+
 // zoneData names a stage's venue time zone, in which messages show its
 // deadlines.
 func zoneData(spec process.StageSpec) event.ScheduleChange {
@@ -225,6 +308,7 @@ type change struct {
 	reason, by string
 	from, to   string
 	data       event.ScheduleChange // more of what changed
+	publish    bool                 // publish the window of a running stage too
 }
 
 // changed wakes the scheduler, keeps the change in the schedule's history
@@ -243,7 +327,7 @@ func (p *processRun) changed(ctx workflow.Context, ch change) error {
 	ev := activities.StageEvent{
 		StageID: s.Spec.ID, Event: ch.kind, At: now, Stages: []process.Stage{stageRow(p.in.ProcessID, s)},
 	}
-	if w := p.windowRow(s); p.publish && w != nil && s.Status != process.Running {
+	if w := p.windowRow(s); p.publish && w != nil && (s.Status != process.Running || ch.publish) {
 		ev.Windows = []process.ContributionWindow{*w}
 	}
 	return p.rec.record(ctx, ev, data)

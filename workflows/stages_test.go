@@ -135,7 +135,7 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 		if ecosoc { // verified against the list, as the API does
 			a.Match = &process.ECOSOCMatch{Result: process.MatchExact}
 		}
-		_, err := h.store.Apply(ctx, a)
+		_, err := h.store.Apply(ctx, a, nil)
 		require.NoError(t, err)
 	}
 	var circulate, again, objection, badState, notListed, late *updateOutcome
@@ -298,7 +298,7 @@ func TestAccreditationContinuesAsNewWithItsState(t *testing.T) {
 	in := h.stageInput("acc")
 	h.at(day("2030-01-11"), func() {
 		for _, party := range []string{"ngo-a", "ngo-b"} {
-			_, err := h.store.Apply(ctx, process.Application{ProcessID: "test", Party: party, Name: party, Category: "academia", AppliedAt: h.env.Now()})
+			_, err := h.store.Apply(ctx, process.Application{ProcessID: "test", Party: party, Name: party, Category: "academia", AppliedAt: h.env.Now()}, nil)
 			require.NoError(t, err)
 		}
 	})

@@ -297,7 +297,7 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 
 func windowOpenCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact window open"
-	fs := newFlags("window open ID STAGE", "Opens a scheduled stage's contribution window now, or with --at moves its opening, in process time; the PGA office's token.", stderr)
+	fs := newFlags("window open ID STAGE", "Opens a scheduled stage's contribution window now, or a running accreditation stage's window before its date, or with --at moves its opening, in process time; the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
 	at := fs.String("at", "", "the new opening: YYYY-MM-DD or RFC 3339, in process time; default now")
@@ -339,7 +339,7 @@ func windowExtendCmd(args []string, stdout, stderr io.Writer) int {
 
 func windowCloseCmd(args []string, stdout, stderr io.Writer) int {
 	const prefix = "compact window close"
-	fs := newFlags("window close ID STAGE", "Closes a running stage's contribution window now; the PGA office's token.", stderr)
+	fs := newFlags("window close ID STAGE", "Closes a running stage's contribution window now, or its special accreditation window (--reason required: it is shown on the public list of schedule changes); the PGA office's token.", stderr)
 	var o opsFlags
 	o.register(fs)
 	reason := fs.String("reason", "", "why, for the record")

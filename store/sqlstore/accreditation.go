@@ -6,7 +6,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 )
 
 // accreditationLock serialises the writers of a process's applications and
@@ -16,7 +18,7 @@ func accreditationLock(processID string) string { return "accreditation/" + proc
 // Apply records an application at a.AppliedAt (now when zero): approved
 // then when its claim of ECOSOC status matched the list exactly, in review
 // when the list holds a near match, applied otherwise.
-func (db *DB) Apply(ctx context.Context, a process.Application) (process.Application, error) {
+func (db *DB) Apply(ctx context.Context, a process.Application, act *store.Act) (process.Application, error) {
 	const op = "store.Apply"
 	if err := required(op, "process id", a.ProcessID, "party", a.Party); err != nil {
 		return process.Application{}, err
@@ -36,21 +38,50 @@ func (db *DB) Apply(ctx context.Context, a process.Application) (process.Applica
 	if err != nil {
 		return process.Application{}, db.fail(op, err)
 	}
-	res, err := db.write.ExecContext(ctx, `
-		INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match)
-		VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)
-		ON CONFLICT (process_id, party) DO NOTHING`,
-		a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt), match)
+	if act != nil && act.At.IsZero() {
+		return process.Application{}, invalid(op, "the act has no time")
+	}
+	err = db.inTx(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match)
+			VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)
+			ON CONFLICT (process_id, party) DO NOTHING`,
+			a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt), match)
+		if err != nil {
+			return err
+		}
+		switch n, err := res.RowsAffected(); {
+		case err != nil:
+			return err
+		case n == 0:
+			return process.Errorf(op, process.Conflict, "%s has already applied to %s", a.Party, a.ProcessID)
+		}
+		if act == nil || a.Match == nil {
+			return nil
+		}
+		d := event.ECOSOCCheckData{Distance: a.Match.Distance, ListLoadedAt: a.Match.ListLoadedAt, Name: a.Name, Party: a.Party,
+			Result: string(a.Match.Result), Occurrence: a.Party, Simulated: act.Simulated}
+		if e := a.Match.Entry; e != nil {
+			d.Entry = e.Name
+		}
+		return db.recordAct(ctx, tx, a.ProcessID, *act, event.ECOSOCChecked, a.Party, d)
+	})
+	return a, err
+}
+
+// recordAct appends an event that happens once per subject to the
+// process's record in tx, at act.At in act.StageID.
+func (db *DB) recordAct(ctx context.Context, tx execer, processID string, act store.Act, name event.Name, subject string, data any) error {
+	b, err := event.Encode(data)
 	if err != nil {
-		return process.Application{}, db.fail(op, err)
+		return err
 	}
-	switch n, err := res.RowsAffected(); {
-	case err != nil:
-		return process.Application{}, db.fail(op, err)
-	case n == 0:
-		return process.Application{}, process.Errorf(op, process.Conflict, "%s has already applied to %s", a.Party, a.ProcessID)
+	if b, err = event.Canonical(b); err != nil {
+		return err
 	}
-	return a, nil
+	_, err = db.appendTx(ctx, tx, process.RecordEvent{ProcessID: processID, Key: string(name) + "/" + subject, StageID: act.StageID,
+		Event: string(name), At: act.At, Data: string(b)}, nil)
+	return err
 }
 
 const applicationColumns = `process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match`

@@ -5,9 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 )
 
 // ecosocLock serialises the writers of the ECOSOC list.
@@ -76,11 +77,13 @@ func (db *DB) ECOSOCList(ctx context.Context) (process.ECOSOCList, error) {
 	return l, err
 }
 
-// ReviewECOSOCMatch records the office's review of a near match: confirmed,
-// the application is approved at at; refused, it waits to be circulated
-// like any other. Conflict unless the application is in review.
-func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, by string, at time.Time) (process.Application, error) {
+// ReviewECOSOCMatch records the office's review of a near match, and puts
+// it in the record: confirmed, the application is approved at act.At;
+// refused, it waits to be circulated like any other. Conflict unless the
+// application is in review.
+func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, act store.Act) (process.Application, error) {
 	const op = "store.ReviewECOSOCMatch"
+	by, at := act.By, act.At
 	if err := required(op, "process id", processID, "party", party, "reviewer", by); err != nil {
 		return process.Application{}, err
 	}
@@ -113,9 +116,12 @@ func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, co
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE applications SET state = $3, decided_at = $4, ecosoc_match = $5 WHERE process_id = $1 AND party = $2`,
-			processID, party, string(a.State), nullStamp(a.DecidedAt), match)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE applications SET state = $3, decided_at = $4, ecosoc_match = $5 WHERE process_id = $1 AND party = $2`,
+			processID, party, string(a.State), nullStamp(a.DecidedAt), match); err != nil {
+			return err
+		}
+		return db.recordAct(ctx, tx, processID, act, event.ECOSOCReviewed, party, event.ECOSOCReviewData{
+			By: by, Entry: a.Match.Entry.Name, Party: party, Result: string(a.Match.Result), Occurrence: party})
 	})
 	return a, err
 }

@@ -60,7 +60,7 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 		t.Helper()
 		m := list.Match(name)
 		a, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, Name: name,
-			Category: "civil-society", ECOSOC: true, Match: &m, AppliedAt: t0})
+			Category: "civil-society", ECOSOC: true, Match: &m, AppliedAt: t0}, &store.Act{By: party, Role: "stakeholder", At: t0, StageID: "acc"})
 		check(t, err)
 		return a
 	}
@@ -82,7 +82,8 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 	equal(t, len(inReview), 2)
 
 	at := t0.Add(time.Hour)
-	a, err := s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", true, "PGA", at)
+	office := store.Act{By: "PGA", Role: "pga-office", At: at}
+	a, err := s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", true, office)
 	check(t, err)
 	equal(t, a.State, process.Approved)
 	equal(t, a.DecidedAt, at)
@@ -91,7 +92,7 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 	check(t, err)
 	equal(t, got, a)
 
-	a, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "refused", false, "PGA", at)
+	a, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "refused", false, office)
 	check(t, err)
 	equal(t, a.State, process.Applied)
 	equal(t, a.Match.Result, process.MatchRefused)
@@ -104,10 +105,30 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 	}
 	equal(t, parties, []string{"none", "refused"})
 
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", false, "PGA", at)
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", false, office)
 	wantKind(t, err, process.Conflict)
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "nobody", true, "PGA", at)
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "nobody", true, office)
 	wantKind(t, err, process.NotFound)
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "exact", true, "", at)
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "exact", true, store.Act{At: at})
 	wantKind(t, err, process.Invalid)
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "exact", Name: "Again", ECOSOC: true, Match: exact.Match, AppliedAt: t0},
+		&store.Act{By: "exact", At: t0, StageID: "acc"})
+	wantKind(t, err, process.Conflict)
+
+	// Each check and each review is in the record, with the application;
+	// the refused writes left nothing there.
+	entries, err := s.Entries(ctx, "gcm-2018", 0)
+	check(t, err)
+	var recorded []string
+	for _, e := range entries {
+		recorded = append(recorded, e.StageID+" "+e.Event+" "+e.At.Format(time.RFC3339)+" "+e.Data)
+	}
+	equal(t, recorded, []string{
+		`acc ecosoc.checked 2017-05-08T09:00:00Z {"entry":"International Migrants Forum","listLoadedAt":"2017-05-08T09:00:00Z","name":"The International Migrants Forum Inc.","party":"exact","result":"exact","seq":"exact"}`,
+		`acc ecosoc.checked 2017-05-08T09:00:00Z {"distance":1,"entry":"International Migrants Forum","listLoadedAt":"2017-05-08T09:00:00Z","name":"Internacional Migrants Forum","party":"confirmed","result":"near","seq":"confirmed"}`,
+		`acc ecosoc.checked 2017-05-08T09:00:00Z {"distance":2,"entry":"International Migrants Forum","listLoadedAt":"2017-05-08T09:00:00Z","name":"International Migrant Forums","party":"refused","result":"near","seq":"refused"}`,
+		`acc ecosoc.checked 2017-05-08T09:00:00Z {"listLoadedAt":"2017-05-08T09:00:00Z","name":"Something Else Entirely","party":"none","result":"none","seq":"none"}`,
+		` ecosoc.reviewed 2017-05-08T10:00:00Z {"by":"PGA","entry":"International Migrants Forum","party":"confirmed","result":"confirmed","seq":"confirmed"}`,
+		` ecosoc.reviewed 2017-05-08T10:00:00Z {"by":"PGA","entry":"International Migrants Forum","party":"refused","result":"refused","seq":"refused"}`,
+	})
 }

@@ -371,7 +371,7 @@ func testSubmit(t *testing.T, s store.Store) {
 	equal(t, listed, []process.Contribution{{Submission: sub, Receipt: r, AttachmentSize: len(got.Attachment)}})
 
 	// An accredited stakeholder may contribute too.
-	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, Match: verified(), AppliedAt: t0})
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", ECOSOC: true, Match: verified(), AppliedAt: t0}, nil)
 	check(t, err)
 	ngo := submission("ngo-1", "k1")
 	ngo.Role = "stakeholder"
@@ -422,7 +422,7 @@ func testSubmitRefused(t *testing.T, s store.Store) {
 	pending := window("ts2", "TS2")
 	pending.State = process.WindowPending
 	check(t, s.PutWindow(ctx, pending))
-	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0})
+	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0}, nil)
 	check(t, err)
 
 	stakeholder := func(party string) process.Submission {
@@ -529,7 +529,7 @@ func testSubmitConcurrentRefused(t *testing.T, s store.Store) {
 	pending := window("ts2", "TS2")
 	pending.State = process.WindowPending
 	check(t, s.PutWindow(ctx, pending))
-	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0})
+	_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "ngo-1", Name: "NGO", AppliedAt: t0}, nil)
 	check(t, err)
 	first, err := s.Submit(ctx, submission("MEX", "k"), during)
 	check(t, err)
@@ -606,7 +606,7 @@ func testSealWindowByPurpose(t *testing.T, s store.Store) {
 	acc.Purpose, acc.Public = process.ForApplications, false
 	check(t, s.PutWindow(ctx, acc))
 	for i, at := range []time.Time{t0.Add(-time.Hour), t0, during} { // the first applied before it opened
-		_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: fmt.Sprintf("ngo-%d", i), AppliedAt: at})
+		_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: fmt.Sprintf("ngo-%d", i), AppliedAt: at}, nil)
 		check(t, err)
 	}
 	seal, err := s.SealWindow(ctx, "gcm-2018", "accreditation")
@@ -634,7 +634,7 @@ func testSealWindow(t *testing.T, s store.Store) {
 	for _, party := range []string{"MEX", "CHE", "ngo-1"} {
 		sub := submission(party, "k")
 		if party == "ngo-1" {
-			_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, ECOSOC: true, Match: verified(), AppliedAt: t0})
+			_, err := s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: party, ECOSOC: true, Match: verified(), AppliedAt: t0}, nil)
 			check(t, err)
 			sub.Role = "stakeholder"
 		}
@@ -726,7 +726,7 @@ func testAccreditation(t *testing.T, s store.Store) {
 		if ecosoc {
 			a.Match = verified()
 		}
-		a, err := s.Apply(ctx, a)
+		a, err := s.Apply(ctx, a, nil)
 		check(t, err)
 		return a
 	}
@@ -741,9 +741,9 @@ func testAccreditation(t *testing.T, s store.Store) {
 	check(t, err)
 	equal(t, got, b)
 
-	_, err = s.Apply(ctx, b)
+	_, err = s.Apply(ctx, b, nil)
 	wantKind(t, err, process.Conflict)
-	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018"})
+	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018"}, nil)
 	wantKind(t, err, process.Invalid)
 	_, err = s.GetApplication(ctx, "gcm-2018", "org-x")
 	wantKind(t, err, process.NotFound)
