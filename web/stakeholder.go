@@ -460,7 +460,9 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 }
 
 // ApplicationState says where an application stands.
-func (p *Page) ApplicationState(st process.ApplicationState) string { return p.T(applicationStates[st]) }
+func (p *Page) ApplicationState(st process.ApplicationState) string {
+	return p.T(applicationStates[st])
+}
 
 // withdrawData is templates/stakeholder_withdraw.html's.
 type withdrawData struct {
