@@ -157,8 +157,8 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		}
 		if n > 0 {
 			link := listPage
-			if q.objections {
-				link = "/processes/" + url.PathEscape(id) + "/accreditation"
+			if q.objections { // the list under circulation is the process's to follow, not a form's
+				link = officePath(id)
 			}
 			item(q.kind, "", q.msg, time.Time{}, link, "count", n)
 		}

@@ -18,11 +18,13 @@ import (
 
 // TestOfficeDashboard: the office lands on what needs it today, each item
 // linking to where the work is done: a window closing in three days, a
-// draft stored but not issued, a notification that failed.
+// draft stored but not issued, a notification that failed, two meetings
+// at the same venue on the same days.
 func TestOfficeDashboard(t *testing.T) {
 	t.Parallel()
 	ts := newTestSite(t)
-	id := ts.launch("dashboard") // begins in an hour: acc's window closes 3 days later, ts1's 10 days later
+	id := ts.launch("dashboard")          // begins in an hour: acc's window closes 3 days later, ts1's 10 days later
+	other := ts.launch("dashboard-other") // its thematic session meets in Geneva on the same days
 	stacktest.PutText(t, stack.Store, id)
 	ctx := context.Background()
 	hook := "https://hooks.example/" + id
@@ -48,6 +50,10 @@ func TestOfficeDashboard(t *testing.T) {
 	if strings.Contains(p.Body, `id="agenda-window-`+id+`-ts1"`) {
 		t.Error("a window closing in ten days is on this week's agenda")
 	}
+	if !strings.Contains(p.Body, `id="agenda-clash-`+id+`-ts1-`+other+`-ts1"`) && !strings.Contains(p.Body, `id="agenda-clash-`+other+`-ts1-`+id+`-ts1"`) {
+		t.Error("the two thematic sessions in Geneva on the same days are not flagged")
+	}
+	wantPage(t, "a clash", p, http.StatusOK, "Thematic session 1 on ", " clashes with Thematic session 1")
 	wantPage(t, "the window's form", b.get(office+"/stages/acc/window"), http.StatusOK, `id="window-form"`)
 	wantPage(t, "failed deliveries", b.get(office+"/deliveries"), http.StatusOK, `<bdi>`+hook+`</bdi>`, "410 Gone: the endpoint was removed")
 

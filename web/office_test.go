@@ -180,6 +180,10 @@ func TestOfficeRunningStages(t *testing.T) {
 	if st := ts.apiCall("POST", client.ProcessPath(id, "applications"), ngo, map[string]any{"name": "An NGO", "category": "diaspora"}, nil); st != http.StatusCreated {
 		t.Fatalf("apply: %d", st)
 	}
+	// The office's dashboard says the application awaits the list, and
+	// links to the form that circulates it.
+	wantPage(t, "dashboard", b.get("/office"), http.StatusOK, `<li class="agenda-applications" id="agenda-applications-`+id+`">`,
+		`<a href="`+base+`/stages/acc/circulate">Accreditation applications awaiting the list: 1</a>`)
 	wantPage(t, "circulate form", b.get(base+"/stages/acc/circulate"), http.StatusOK, `id="pending-applications"`, "ngo-"+id)
 	doneForm(t, b, base+"/stages/acc/circulate", url.Values{"reason": {"first list"}}, "acc-list-1")
 	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusConflict, "acc-list-1 is under circulation")
