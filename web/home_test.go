@@ -82,7 +82,7 @@ func TestOfficeDashboardEmpty(t *testing.T) {
 	t.Cleanup(func() { _ = db.Close() })
 	ts := &testSite{t: t}
 	a := api.New(api.Options{Temporal: stack.Temporal, Store: db, Pages: func(h http.Handler) http.Handler {
-		ts.site = New(Options{API: h, SessionKey: testKey})
+		ts.site = New(Options{API: traffic.Check(h), SessionKey: testKey})
 		return ts.site
 	}})
 	ts.hs = httptest.NewServer(a.Handler())
