@@ -48,6 +48,9 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if next == "/" { // from the front page, or from nowhere: to the work the role does
+		next = homeOf(ss)
+	}
 	seeOther(w, r, next)
 }
 

@@ -125,6 +125,10 @@
 //
 // # Stakeholders' and the office's pages
 //
+// Signing in lands on the role's home (homeOf) unless next= names a page:
+// the office's dashboard, a co-facilitator's process, a State's /my/text, a
+// stakeholder's /my/contributions.
+//
 // Signed out, each sends to /signin?next=…; with the wrong role it answers
 // 403. Every form is #<name>-form with its button #<name>-submit; a POST
 // that works redirects (303), one refused shows #error-summary, #problem and
@@ -135,17 +139,21 @@
 //	/processes/{id}/accreditation                apply: name, category (radios #category, #category-<value>), ecosoc=true; #application-state[data-state]
 //	/processes/{id}/contribute                   open windows: links #contribute-<stage>
 //	/processes/{id}/stages/{stage}/contribute    contribute (multipart): title, body, attachment (file), idempotencyKey (hidden)
-//	/my/contributions                            table #my-contributions: #receipt-<tracking>, #withdraw-<tracking>
+//	/my/contributions                            home: #my-applications (stakeholder) #application-<process>; table #my-contributions: #receipt-<tracking>, #withdraw-<tracking>
 //	/my/contributions/{tracking}                 receipt: #tracking, #sha256, #submitted-at, #contribution-state[data-withdrawn], #print-receipt
 //	/my/contributions/{tracking}/withdraw        withdraw: (no field) #withdraw-submit, #withdraw-cancel
 //	pga-office (draft: a co-facilitator of the process too):
-//	/office, /office/processes/{id}              schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link
+//	/office                                      dashboard: #agenda-items, each #agenda-<kind>-<process>… linking to its page, or #agenda-none; #office-processes, #create-process-link
+//	/office/processes/new                        create: template (select of built-in templates), id, code, startsOn (date)
+//	/office/processes/{id}/deliveries            failed deliveries: #endpoints, #failed
+//	/office/processes/{id}                       schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link
 //	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
 //	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
 //	…/stages/{stage}/cancel                      cancel: reason
 //	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), opens (scheduled stage), closes (datetime-local, UTC), reason; #window-open (button open=true, scheduled stage)
 //	…/stages/{stage}/circulate                   circulate: reason; #pending-applications
-//	…/stages/{stage}/draft                       draft: revision (number), title, symbol, paragraphs (textarea, one per line)
+//	…/stages/{stage}/draft                       draft: revision (number), title, symbol, paragraphs (textarea, one per line); posted, it shows
+//	                                             #draft-preview (word diff from the latest issued revision) and publishes only with confirm=true (#draft-publish)
 //	…/stages/{stage}/outcome                     outcome: method (radios #method, #method-acclamation, #method-recorded-vote), adoptedBy, document, votes.<ISO3> (selects: "", yes, no, abstain)
 //	/office/processes/{id}/co-facilitators       appoint: state (select of ISO3 codes), reason
 //

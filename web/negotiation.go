@@ -494,8 +494,22 @@ type myAmendment struct {
 	Mine         []text.Position // its own positions, and its groups'
 }
 
-// myTextPage lists, over every process with a text, the amendments the
-// State proposed or co-sponsors and the positions it took.
+// openDraft is a process's latest revision, open to amendments.
+type openDraft struct {
+	ProcessID, ProcessTitle string
+	Revision                int
+	ClosesAt                time.Time // wall-clock, as the intake keeps it
+}
+
+// myTextData is templates/negotiation_mine.html's: a State's home.
+type myTextData struct {
+	Open       []openDraft // the drafts it may amend now, the first to close first
+	Amendments []myAmendment
+}
+
+// myTextPage is a State's home: the drafts open to its amendments, then,
+// over every process with a text, the amendments the State proposed or
+// co-sponsors and the positions it took.
 func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	ss := s.session(r)
 	a := s.api(r)
@@ -503,7 +517,7 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	var mine []myAmendment
+	var d myTextData
 	for _, pr := range processes {
 		latest, err := a.TextAmendments(r.Context(), pr.ID, client.Latest, 0, 1)
 		if isStatus(err, http.StatusNotFound) {
@@ -515,6 +529,13 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 		speaks, err := s.partiesIn(r, ss.Party, pr.ID)
 		if err != nil {
 			return nil, err
+		}
+		w, err := s.windowOf(r, pr.ID, latest.Revision)
+		if err != nil {
+			return nil, err
+		}
+		if w.Open {
+			d.Open = append(d.Open, openDraft{ProcessID: pr.ID, ProcessTitle: pr.Title, Revision: latest.Revision, ClosesAt: w.Window.ClosesAt})
 		}
 		for rev := 0; rev <= latest.Revision; rev++ {
 			for offset := 0; ; {
@@ -531,7 +552,7 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 						}
 					}
 					if m.Proposed || m.CoSponsor || len(m.Mine) > 0 {
-						mine = append(mine, m)
+						d.Amendments = append(d.Amendments, m)
 					}
 				}
 				if !page.More {
@@ -541,9 +562,10 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(mine, func(x, y myAmendment) int { return y.ProposedAt.Compare(x.ProposedAt) })
+	slices.SortStableFunc(d.Amendments, func(x, y myAmendment) int { return y.ProposedAt.Compare(x.ProposedAt) })
+	slices.SortStableFunc(d.Open, func(x, y openDraft) int { return x.ClosesAt.Compare(y.ClosesAt) })
 	p := s.newPage(r)
 	p.Title = p.T("negotiation.mine.title")
-	p.Data = mine
+	p.Data = d
 	return p, nil
 }

@@ -134,9 +134,10 @@ func TestNegotiationForms(t *testing.T) {
 	wantPage(t, "withdrew", deu.get(wantRedirect(t, "withdraw", deu.post(page+"/cosponsors/withdraw", url.Values{"leaveParty": {"DEU"}}),
 		page+"?done=withdrawn")), http.StatusOK, "You no longer co-sponsor this amendment.", `<dd id="amendment-cosponsors">—</dd>`)
 
-	wantPage(t, "my amendments", fra.get("/my/text"), http.StatusOK, `id="mine-`+amendment+`"`, "Sponsor (<bdi>FRA</bdi>)",
+	// A State's home: the drafts open to it, then its amendments.
+	wantPage(t, "my amendments", fra.get("/my/text"), http.StatusOK, `<li id="open-`+id+`"><a href="`+base+`/text">`, `id="mine-`+amendment+`"`, "Sponsor (<bdi>FRA</bdi>)",
 		"<bdi>FRA</bdi>: Oppose — <span dir=\"auto\">On reflection, no.</span>")
-	wantPage(t, "DEU's amendments", deu.get("/my/text"), http.StatusOK, `id="no-amendments"`)
+	wantPage(t, "DEU's amendments", deu.get("/my/text"), http.StatusOK, `id="open-`+id+`"`, `id="no-amendments"`)
 
 	// A stakeholder reads the text, gets no form, and is refused a post.
 	ngo := ts.browser()

@@ -20,7 +20,10 @@ import (
 // the engine's refusal is shown with the form, and nothing changes.
 func (s *Site) officeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /office", s.show("office_home", s.officeHome, rolePGAOffice))
+	mux.HandleFunc("GET /office/processes/new", s.show("office_create", s.createForm, rolePGAOffice))
+	mux.HandleFunc("POST /office/processes/new", s.create)
 	mux.HandleFunc("GET /office/processes/{id}", s.show("office_process", s.officeProcess, rolePGAOffice, roleCoFacilitator))
+	mux.HandleFunc("GET /office/processes/{id}/deliveries", s.show("office_deliveries", s.deliveriesPage, rolePGAOffice))
 	mux.HandleFunc("GET /office/processes/{id}/stages/new", s.show("office_add", s.addStageForm, rolePGAOffice))
 	mux.HandleFunc("POST /office/processes/{id}/stages/new", s.addStage)
 	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.show("office_appoint", s.appointForm, rolePGAOffice))
@@ -47,17 +50,6 @@ func officePath(processID string, segments ...string) string {
 // office for all, a co-facilitator for the one its token names.
 func serves(ss *Session, processID string) bool {
 	return ss.Role == rolePGAOffice || (ss.Role == roleCoFacilitator && ss.ProcessID == processID)
-}
-
-func (s *Site) officeHome(r *http.Request) (*Page, error) {
-	list, err := s.api(r).Processes(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	p := s.newPage(r)
-	p.Title = p.T("office.home.title")
-	p.Data = list
-	return p, nil
 }
 
 // officeStage is one row of the office's schedule, with the forms that may
@@ -90,6 +82,7 @@ var notices = map[string]string{
 	"outcome":          "office.done.outcome",
 	"ecosoc-confirmed": "office.done.ecosoc-confirmed",
 	"ecosoc-refused":   "office.done.ecosoc-refused",
+	"created":          "office.done.created",
 }
 
 // officePageOn starts an office page about process id, for a user who acts
@@ -196,6 +189,9 @@ type stageForm struct {
 	// body is the API's JSON body from the form; false when a check of the
 	// page's own (a number that is none) refused it, in p.Form.Errors.
 	body func(r *http.Request, p *Page) (any, bool)
+	// preview, when set, shows what the form would do first: the form is
+	// sent on only once the user confirms (confirm=true).
+	preview func(s *Site, r *http.Request, d *stageFormData) error
 }
 
 // stageFormData is what every stage form's page gets.
@@ -206,6 +202,7 @@ type stageFormData struct {
 	Reviews      []process.Application // circulate: claims of ECOSOC status the office reviews
 	States       []process.MemberState // outcome: the recorded vote
 	Revision     int                   // draft: the revision this stage publishes, by the schedule
+	Preview      *draftPreview         // draft: the differences the typed draft makes, before it goes out
 }
 
 // WindowCanOpen says whether the window form offers to open the window or
@@ -344,14 +341,9 @@ var stageForms = []stageForm{
 				p.Form.Errors["revision"] = p.T("office.number.invalid", "field", p.T("office.revision.label"))
 				return nil, false
 			}
-			var paragraphs []string
-			for _, line := range strings.Split(strings.ReplaceAll(r.PostFormValue("paragraphs"), "\r\n", "\n"), "\n") {
-				if strings.TrimSpace(line) != "" {
-					paragraphs = append(paragraphs, line)
-				}
-			}
-			return withOptional(map[string]any{"revision": rev, "paragraphs": paragraphs}, r, "title", "symbol"), true
+			return withOptional(map[string]any{"revision": rev, "paragraphs": draftParagraphs(r)}, r, "title", "symbol"), true
 		},
+		preview: previewDraft,
 	},
 	{
 		name: "outcome", title: "office.outcome.title", link: "office.outcome.link", api: "outcome",
@@ -434,6 +426,14 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 		s.render(w, http.StatusUnprocessableEntity, "office_"+f.name, p)
 		return
 	}
+	if f.preview != nil && r.PostFormValue("confirm") != "true" {
+		if err := f.preview(s, r, p.Data.(*stageFormData)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, http.StatusOK, "office_"+f.name, p)
+		return
+	}
 	id, stage := r.PathValue("id"), r.PathValue("stage")
 	var res wire.CirculateResult // a circulation's list; the other forms' answers do not say one
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages", stage, f.api), body, &res); err != nil {
@@ -513,6 +513,43 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"add"}, "stage": {added.Spec.Title}}.Encode())
+}
+
+// createData is templates/office_create.html's: the built-in templates.
+type createData struct {
+	Templates []option
+}
+
+func (s *Site) createForm(r *http.Request) (*Page, error) {
+	all, err := process.Templates()
+	if err != nil {
+		return nil, err
+	}
+	p := s.newPage(r)
+	var d createData
+	for _, t := range all {
+		d.Templates = append(d.Templates, option{Value: t.ID, Label: t.Title})
+	}
+	p.Title = p.T("office.create.title")
+	p.Data = d
+	return p, nil
+}
+
+// create starts a process from a built-in template, on its own calendar
+// or shifted to start on a chosen day.
+func (s *Site) create(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.read(w, r, s.createForm, rolePGAOffice)
+	if !ok {
+		return
+	}
+	p.Form = NewForm(r)
+	body := withOptional(map[string]any{"template": r.PostFormValue("template")}, r, "id", "code", "startsOn")
+	var created process.Process
+	if err := s.api(r).Call(r.Context(), http.MethodPost, "/v1/processes", body, &created); err != nil {
+		s.refuse(w, "office_create", p, err, "template", "id", "code", "startsOn")
+		return
+	}
+	seeOther(w, r, officePath(created.ID)+"?"+url.Values{"done": {"created"}}.Encode())
 }
 
 // appointData is templates/office_appoint.html's.

@@ -147,7 +147,7 @@ func TestOfficeSchedule(t *testing.T) {
 
 	// Stages that have not begun take no circulation, draft or outcome.
 	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusConflict, "stage acc is scheduled, not running")
-	refusedForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {"One."}},
+	refusedForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {"One."}, "confirm": {"true"}},
 		http.StatusUnprocessableEntity, "stage zero is due on")
 	refusedForm(t, b, base+"/stages/conference/outcome", url.Values{"method": {"consensus"}, "adoptedBy": {"150"}},
 		http.StatusConflict, "stage conference is scheduled, not running")
@@ -180,6 +180,10 @@ func TestOfficeRunningStages(t *testing.T) {
 	if st := ts.apiCall("POST", client.ProcessPath(id, "applications"), ngo, map[string]any{"name": "An NGO", "category": "diaspora"}, nil); st != http.StatusCreated {
 		t.Fatalf("apply: %d", st)
 	}
+	// The office's dashboard says the application awaits the list, and
+	// links to the form that circulates it.
+	wantPage(t, "dashboard", b.get("/office"), http.StatusOK, `<li class="agenda-applications" id="agenda-applications-`+id+`">`,
+		`<a href="`+base+`/stages/acc/circulate">Accreditation applications awaiting the list: 1</a>`)
 	wantPage(t, "circulate form", b.get(base+"/stages/acc/circulate"), http.StatusOK, `id="pending-applications"`, "ngo-"+id)
 	doneForm(t, b, base+"/stages/acc/circulate", url.Values{"reason": {"first list"}}, "acc-list-1")
 	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusConflict, "acc-list-1 is under circulation")
@@ -196,9 +200,22 @@ func TestOfficeRunningStages(t *testing.T) {
 	text := "We, the Heads of State and Government,\r\n\r\nCommit to act."
 	p := b.post(base+"/stages/zero/draft", url.Values{"revision": {"zero"}, "paragraphs": {text}})
 	wantPage(t, "draft revision no number", p, http.StatusUnprocessableEntity, `href="#revision"`, locales["en"].T("office.number.invalid", "field", "Revision"))
-	refusedForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"1"}, "paragraphs": {text}}, http.StatusUnprocessableEntity,
+	refusedForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"1"}, "paragraphs": {text}, "confirm": {"true"}}, http.StatusUnprocessableEntity,
 		"publishes revision 0, not 1", `href="#revision" lang="en"`, `id="revision-error" lang="en"`, "Commit to act.")
-	doneForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {text}}, "Zero draft")
+	// The form shows what the draft changes before it goes out: on the
+	// first revision, every word is new; nothing is published yet.
+	p = b.post(base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {text}})
+	wantPage(t, "first draft's preview", p, http.StatusOK, `id="draft-preview"`, locales["en"].T("office.preview.first"),
+		`Added: </span>Commit to act.</ins>`, `id="draft-publish"`, `name="confirm" value="true"`, `id="draft-form"`)
+	if recorded(id, "zero", "draft.published") {
+		t.Fatal("the preview published the draft")
+	}
+	doneForm(t, b, base+"/stages/zero/draft", url.Values{"revision": {"0"}, "paragraphs": {text}, "confirm": {"true"}}, "Zero draft")
+	// The next text is compared with revision 0, word by word.
+	p = b.post(base+"/stages/zero/draft", url.Values{"revision": {"1"}, "paragraphs": {"We, the Heads of State and Government,\nCommit to act now.\nReport yearly."}})
+	wantPage(t, "next draft's preview", p, http.StatusOK, locales["en"].T("office.preview.from", "revision", 0),
+		`<del><span class="visually-hidden">Removed: </span>act.</del>`, `<ins><span class="visually-hidden">Added: </span>act now.</ins>`,
+		`Added: </span>Report yearly.</ins>`, locales["en"].T("office.preview.stats", "kept", 1, "changed", 1, "added", 1, "removed", 0))
 	var doc struct {
 		Published  bool     `json:"published"`
 		Paragraphs []string `json:"paragraphs"`

@@ -162,10 +162,10 @@ func TestSignInAndOut(t *testing.T) {
 		t.Errorf("another replica: %d", res.StatusCode)
 	}
 
-	// Sign-in next= stays on this site.
+	// Sign-in next= stays on this site: the user's home.
 	b2 := ts.browser()
 	b2.get("/signin")
-	if p := b2.post("/signin", url.Values{"token": {tok}, "next": {"https://evil.example/"}}); p.Header.Get("Location") != "/" {
+	if p := b2.post("/signin", url.Values{"token": {tok}, "next": {"https://evil.example/"}}); p.Header.Get("Location") != "/my/contributions" {
 		t.Errorf("next to another site: redirected to %q", p.Header.Get("Location"))
 	}
 

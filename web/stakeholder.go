@@ -402,22 +402,49 @@ type myContribution struct {
 	ProcessTitle string
 }
 
+// myApplication is one of a stakeholder's applications for accreditation.
+type myApplication struct {
+	process.Application
+	ProcessTitle string
+}
+
+// myContributionsData is templates/stakeholder_contributions.html's: a
+// stakeholder's or a State's home.
+type myContributionsData struct {
+	Applications  []myApplication // a stakeholder's, by process
+	Contributions []myContribution
+}
+
+// myContributionsPage is a contributor's home: a stakeholder's
+// applications for accreditation, then the contributions it submitted,
+// each linking to its receipt.
 func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 	ss := s.session(r)
-	processes, err := s.api(r).Processes(r.Context())
+	a := s.api(r)
+	processes, err := a.Processes(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	var mine []myContribution
+	var d myContributionsData
 	for _, pr := range processes {
+		if ss.Role == roleStakeholder {
+			app, err := a.Application(r.Context(), pr.ID, ss.Party)
+			switch {
+			case isStatus(err, http.StatusNotFound): // it has not applied there
+			case err != nil:
+				return nil, err
+			default:
+				d.Applications = append(d.Applications, myApplication{Application: app, ProcessTitle: pr.Title})
+			}
+		}
 		for after := ""; ; {
-			page, err := s.api(r).Contributions(r.Context(), pr.ID, wire.ContributionFilter{Party: ss.Party, After: after, Limit: 500})
+			page, err := a.Contributions(r.Context(), pr.ID, wire.ContributionFilter{Party: ss.Party, After: after, Limit: 500})
 			if err != nil {
 				return nil, err
 			}
 			for _, c := range page.Contributions {
 				if c.Role == ss.Role { // a stakeholder's name may look like a State's code
-					mine = append(mine, myContribution{Contribution: c, ProcessTitle: pr.Title})
+					d.Contributions = append(d.Contributions, myContribution{Contribution: c, ProcessTitle: pr.Title})
 				}
 			}
 			if after = page.Next; after == "" {
@@ -425,11 +452,16 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(mine, func(a, b myContribution) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
+	slices.SortStableFunc(d.Contributions, func(a, b myContribution) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
 	p := s.newPage(r)
 	p.Title = p.T("stakeholder.mine.title")
-	p.Data = mine
+	p.Data = d
 	return p, nil
+}
+
+// ApplicationState says where an application stands.
+func (p *Page) ApplicationState(st process.ApplicationState) string {
+	return p.T(applicationStates[st])
 }
 
 // withdrawData is templates/stakeholder_withdraw.html's.

@@ -133,6 +133,9 @@ func TestStakeholderPages(t *testing.T) {
 	wantRedirect(t, "apply", b.post(accreditation, url.Values{"name": {"Migrants Forum"}, "category": {"civil-society"}}), accreditation)
 	wantPage(t, "application applied", b.get(accreditation+"?applied=1"), http.StatusOK,
 		`id="apply-notice"`, `data-state="applied"`, "Migrants Forum")
+	// The stakeholder's home lists the application, linking to its page.
+	wantPage(t, "stakeholder's home", b.get("/my/contributions"), http.StatusOK,
+		`<li id="application-`+id+`"><a href="`+accreditation+`">`, locales["en"].T("stakeholder.accreditation.applied"), `id="no-contributions"`)
 
 	// Not approved yet: the intake refuses the applicant's contribution.
 	contribute := "/processes/" + id + "/stages/ts1/contribute"

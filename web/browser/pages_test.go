@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/stacktest"
 )
@@ -102,7 +104,8 @@ func revisedDocument(t *testing.T, processID string) string {
 }
 
 // officeForms opens each of the office's forms that the schedule of a
-// process links to, once each, as the PGA's office.
+// process links to, once each, as the PGA's office, and the pages the
+// dashboard links to.
 func officeForms(t *testing.T, lang string) {
 	b := newTab(t, lang)
 	id, code := stacktest.UniqueID("forms-" + lang)
@@ -120,8 +123,16 @@ func officeForms(t *testing.T, lang string) {
 	office := "/office/processes/" + url.PathEscape(id)
 	links["draft"] = cmp.Or(links["draft"], office+"/stages/zero/draft")
 	links["outcome"] = cmp.Or(links["outcome"], office+"/stages/conference/outcome")
+	// The office's pages off the dashboard: failed deliveries, a new process.
+	links["deliveries"] = office + "/deliveries"
+	links["new"] = "/office/processes/new"
 	for _, name := range slices.Sorted(maps.Keys(links)) {
 		b.open(links[name])
 		b.check("office-" + name)
 	}
+	// A draft's preview, word by word, before it is published.
+	b.open(links["draft"])
+	b.do("typing a draft", chromedp.SetValue(chromedp.CSS("#paragraphs"), "We commit to act.\nWe report every year."))
+	b.submit("previewing the draft", http.StatusOK, chromedp.Click(chromedp.CSS("#draft-submit")))
+	b.check("office-draft-preview")
 }

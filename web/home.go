@@ -1,0 +1,273 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+	"github.com/compact-un/compact/workflows"
+)
+
+// homeOf is where a role lands after signing in: the work it does.
+func homeOf(ss Session) string {
+	switch ss.Role {
+	case rolePGAOffice:
+		return "/office"
+	case roleCoFacilitator:
+		return officePath(ss.ProcessID)
+	case roleMemberState:
+		return "/my/text"
+	case roleStakeholder:
+		return "/my/contributions"
+	}
+	return "/"
+}
+
+// notificationFailed is the state of a notification given up on, as the
+// API's delivery report names it.
+const notificationFailed = "failed"
+
+// agendaWeek is how far ahead the office's dashboard looks for deadlines.
+const agendaWeek = 7 * 24 * time.Hour
+
+// The kinds of the office's work, in the order the dashboard lists them.
+const (
+	agendaWindow       = "window"
+	agendaDraft        = "draft"
+	agendaApplications = "applications"
+	agendaReviews      = "reviews"
+	agendaObjections   = "objections"
+	agendaDeliveries   = "deliveries"
+	agendaClash        = "clash"
+)
+
+var agendaOrder = []string{agendaWindow, agendaDraft, agendaApplications, agendaReviews, agendaObjections, agendaDeliveries, agendaClash}
+
+// agendaItem is one thing that needs the office, with the page where it
+// is done.
+type agendaItem struct {
+	Kind    string
+	ID      string // unique on the page
+	Process string // the process's title
+	Text    string
+	URL     string
+	at      time.Time // for the order within a kind
+}
+
+// officeHomeData is templates/office_home.html's.
+type officeHomeData struct {
+	Agenda    []agendaItem
+	Processes []wire.ProcessStatus
+}
+
+// officeHome is the office's dashboard: what needs it today in every
+// process, then the processes themselves.
+func (s *Site) officeHome(r *http.Request) (*Page, error) {
+	a := s.api(r)
+	list, err := a.Processes(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p := s.newPage(r)
+	d := officeHomeData{Processes: list}
+	for _, pr := range list {
+		items, err := s.processAgenda(r, p, pr.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Agenda = append(d.Agenda, items...)
+	}
+	clashes, err := s.clashAgenda(r, p)
+	if err != nil {
+		return nil, err
+	}
+	d.Agenda = append(d.Agenda, clashes...)
+	slices.SortStableFunc(d.Agenda, func(x, y agendaItem) int {
+		return cmp.Or(cmp.Compare(slices.Index(agendaOrder, x.Kind), slices.Index(agendaOrder, y.Kind)), x.at.Compare(y.at))
+	})
+	p.Title = p.T("office.home.title")
+	p.Data = d
+	return p, nil
+}
+
+// processAgenda is what needs the office in one process, read from the
+// API as the office reads it: its stages, applications, text and outbox.
+func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem, error) {
+	a, ctx := s.api(r), r.Context()
+	proc, err := a.Process(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := p.Now
+	if proc.Clock != nil { // the schedule is in the process's time
+		now = proc.Clock.ProcessTime(now)
+	}
+	stages, err := a.Stages(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []agendaItem
+	item := func(kind, key, msg string, at time.Time, link string, args ...any) {
+		out = append(out, agendaItem{Kind: kind, ID: "agenda-" + kind + "-" + id + key, Process: proc.Title,
+			Text: p.T(msg, args...), URL: link, at: at})
+	}
+	var accreditation, draft, draftTitle string // the running stages where applications and drafts are dealt with
+	for _, st := range stages {
+		running := st.Status == process.Running
+		switch {
+		case running && st.Spec.Kind == process.AccreditationWindow:
+			accreditation = st.Spec.ID
+		case running && st.Spec.Kind == process.Draft:
+			draft, draftTitle = st.Spec.ID, st.Spec.Title
+		}
+		if w := st.Spec.Window; w != nil && (running || st.Status == process.Scheduled) &&
+			!w.Closes.Before(now) && w.Closes.Before(now.Add(agendaWeek)) {
+			item(agendaWindow, "-"+st.Spec.ID, "office.agenda.window", w.Closes.Time,
+				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.DateOrTime(w.Closes))
+		}
+	}
+	listPage := officePath(id)
+	if accreditation != "" {
+		listPage = officePath(id, "stages", accreditation, "circulate")
+	}
+	for _, q := range []struct {
+		state      process.ApplicationState
+		kind, msg  string
+		objections bool
+	}{
+		{process.Applied, agendaApplications, "office.agenda.applications", false},
+		{process.Review, agendaReviews, "office.agenda.reviews", false},
+		{process.Circulated, agendaObjections, "office.agenda.objections", true},
+	} {
+		apps, err := a.Applications(ctx, id, q.state)
+		if err != nil {
+			return nil, err
+		}
+		n := len(apps)
+		if q.objections {
+			n = 0
+			for _, app := range apps {
+				n += len(app.Objections)
+			}
+		}
+		if n > 0 {
+			link := listPage
+			if q.objections { // the list under circulation is the process's to follow, not a form's
+				link = officePath(id)
+			}
+			item(q.kind, "", q.msg, time.Time{}, link, "count", n)
+		}
+	}
+	if err := s.draftAgenda(r, id, draft, draftTitle, item); err != nil {
+		return nil, err
+	}
+	rep, err := a.Deliveries(ctx, id, notificationFailed, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	failing := 0
+	for _, e := range rep.Endpoints {
+		if e.Failures > 0 {
+			failing++
+		}
+	}
+	if n := rep.Counts[notificationFailed]; n > 0 || failing > 0 {
+		item(agendaDeliveries, "", "office.agenda.deliveries", time.Time{}, officePath(id, "deliveries"), "count", n, "endpoints", failing)
+	}
+	return out, nil
+}
+
+// draftAgenda adds the draft stored but not yet issued, and a running
+// draft stage with nothing published yet: both wait on the office.
+func (s *Site) draftAgenda(r *http.Request, id, running, title string, item func(kind, key, msg string, at time.Time, link string, args ...any)) error {
+	a, ctx := s.api(r), r.Context()
+	form := officePath(id)
+	if running != "" {
+		form = officePath(id, "stages", running, "draft")
+	}
+	// The latest revision the office reads may be one not issued yet.
+	latest, err := a.TextAmendments(ctx, id, client.Latest, 0, 1)
+	switch {
+	case isStatus(err, http.StatusNotFound): // no text yet
+	case err != nil:
+		return err
+	default:
+		rev, err := a.TextRevision(ctx, id, latest.Revision)
+		if err != nil {
+			return err
+		}
+		if rev.IssuedAt.IsZero() {
+			item(agendaDraft, "-stored", "office.agenda.draft.stored", time.Time{}, form, "revision", rev.Number)
+		}
+	}
+	if running == "" {
+		return nil
+	}
+	docs, err := a.Documents(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(docs.Documents, func(d wire.Document) bool {
+		return d.Name == workflows.DraftName && d.StageID == running && d.Published
+	}) {
+		item(agendaDraft, "-due", "office.agenda.draft.due", time.Time{}, form, "stage", title)
+	}
+	return nil
+}
+
+// clashAgenda lists the meetings of the coming year that clash with
+// another process's, each pair once.
+func (s *Site) clashAgenda(r *http.Request, p *Page) ([]agendaItem, error) {
+	from := p.Now.Truncate(24 * time.Hour)
+	cal, err := s.api(r).OfficeCalendar(r.Context(), from.Format(time.DateOnly), from.AddDate(1, 0, 0).Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []agendaItem
+	for _, m := range cal.Meetings {
+		if m.Status == process.Cancelled || m.Status == process.Completed {
+			continue
+		}
+		for _, c := range m.Clashes {
+			key := m.ProcessID + "/" + m.Spec.ID + "|" + c.ProcessID + "/" + c.StageID
+			if seen[c.ProcessID+"/"+c.StageID+"|"+m.ProcessID+"/"+m.Spec.ID] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, agendaItem{Kind: agendaClash, ID: "agenda-clash-" + m.ProcessID + "-" + m.Spec.ID + "-" + c.ProcessID + "-" + c.StageID,
+				Text: p.T("office.agenda.clash", "stage", m.Spec.Title, "other", c.Title, "date", p.DateOrTime(m.Spec.Start)),
+				URL:  officePath(m.ProcessID) + "#stage-" + url.PathEscape(m.Spec.ID), at: m.Spec.Start.Time})
+		}
+	}
+	return out, nil
+}
+
+// deliveriesData is templates/office_deliveries.html's.
+type deliveriesData struct {
+	Process wire.ProcessStatus
+	Report  wire.DeliveryReport
+}
+
+// deliveriesPage lists a process's notifications that failed and the
+// endpoints that keep failing, for the office to follow up.
+func (s *Site) deliveriesPage(r *http.Request) (*Page, error) {
+	id := r.PathValue("id")
+	p, proc, err := s.officePageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
+	d := deliveriesData{Process: proc}
+	if d.Report, err = s.api(r).Deliveries(r.Context(), id, notificationFailed, r.URL.Query().Get("after"), 100); err != nil {
+		return nil, err
+	}
+	d.Report.Endpoints = slices.DeleteFunc(d.Report.Endpoints, func(e wire.Endpoint) bool { return e.Failures == 0 })
+	p.Title = p.T("office.deliveries.title", "process", proc.Title)
+	p.Data = d
+	return p, nil
+}
