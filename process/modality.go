@@ -172,9 +172,9 @@ const (
 // process's timeline (the acted-on stage as it stands there is replaced
 // by act.Stage): nil, or a Rule error wrapping a *Breach. An override of
 // that rule, with a reason, lets the act through: overridden is then the
-// rule set aside. An override of a rule the act keeps is refused, so that
+// breach of the rule set aside. An override of a rule the act keeps is refused, so that
 // the record holds no override that set nothing aside.
-func CheckModalities(rules []Modality, timeline []Stage, act Act, override *Override) (overridden *Modality, err error) {
+func CheckModalities(rules []Modality, timeline []Stage, act Act, override *Override) (overridden *Breach, err error) {
 	const op = "process.CheckModalities"
 	if override != nil {
 		if err := override.Check(); err != nil {
@@ -184,7 +184,7 @@ func CheckModalities(rules []Modality, timeline []Stage, act Act, override *Over
 			return nil, AtField("/override/rule", Errorf(op, Invalid, "the process has no rule %q", override.Rule))
 		}
 	}
-	for i, m := range rules {
+	for _, m := range rules {
 		if !m.Enforced() {
 			continue
 		}
@@ -193,7 +193,7 @@ func CheckModalities(rules []Modality, timeline []Stage, act Act, override *Over
 			continue
 		}
 		if override != nil && override.Rule == m.ID {
-			overridden = &rules[i]
+			overridden = &Breach{Rule: m, Detail: detail}
 			continue
 		}
 		return nil, E(op, Rule, &Breach{Rule: m, Detail: detail})
@@ -275,6 +275,30 @@ func nextMeeting(timeline []Stage, kinds []StageKind, at time.Time) (StageSpec, 
 		}
 	}
 	return next, found
+}
+
+// Redated is the stage on new dates, as a reschedule gives them.
+func (s StageSpec) Redated(start, end Date) StageSpec {
+	s.Start, s.End = start, end
+	return s
+}
+
+// Moved is the stage moved to start, as long as before unless end is given.
+func (s StageSpec) Moved(start, end Date) StageSpec {
+	if end.IsZero() && !s.End.IsZero() {
+		end = Date{s.End.Add(start.Sub(s.Start.Time))}
+	}
+	return s.Redated(start, end)
+}
+
+// Extended is the stage lengthened by days (shortened when negative).
+func (s StageSpec) Extended(days int) StageSpec {
+	last := s.End
+	if last.IsZero() {
+		last = s.Start
+	}
+	s.End = Date{last.AddDate(0, 0, days)}
+	return s
 }
 
 // Override is the office setting a rule aside for one act, with its reason.

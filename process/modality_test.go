@@ -106,7 +106,7 @@ func TestTheOfficeOverridesARuleWithAReason(t *testing.T) {
 	rules := []process.Modality{orderRule}
 	early := process.Act{Kind: process.ActSchedule, Stage: process.StageSpec{ID: "zero", Kind: process.Draft, Start: on("2030-12-05")}}
 	got, err := process.CheckModalities(rules, modalityTimeline(), early, &process.Override{Rule: "R:order", Reason: "The Assembly agreed orally"})
-	if err != nil || got == nil || got.ID != "R:order" {
+	if err != nil || got == nil || got.Rule.ID != "R:order" || !strings.Contains(got.Detail, "zero") {
 		t.Fatalf("override: %v %v", got, err)
 	}
 	for _, tc := range []struct {

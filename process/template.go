@@ -158,6 +158,7 @@ type Appointment struct {
 	Person string `json:"person,omitempty"` // empty: the State's Permanent Representative
 	State  string `json:"state"`            // ISO 3166 alpha-3
 	Role   string `json:"role"`             // co-facilitator or chair
+	Stage  string `json:"stage,omitempty"`  // the stage a chair chairs; empty: the process
 	Date   Date   `json:"date"`
 	Source string `json:"source,omitempty"` // where the appointment is public
 }
