@@ -12,6 +12,7 @@ import (
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // sources are the package's templates and Go files (tests aside): where
@@ -67,6 +68,8 @@ var dynamic = map[string][]string{
 		string(process.Cancelled), string(process.Failed)},
 	"window.state.": {string(process.WindowScheduled), string(process.WindowPending), string(process.WindowOpen),
 		string(process.WindowSealed), string(process.WindowCancelled)},
+	"modalities.state.":   {wire.ModalityKept, wire.ModalityOverridden, wire.ModalityDeclared},
+	"modalities.wording.": {"quoted", "paraphrased"},
 }
 
 func rolesOf(rs []api.Role) []string {
