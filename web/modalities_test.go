@@ -2,11 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
 	"github.com/compact-un/compact/api"
-	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
@@ -31,14 +31,21 @@ func TestModalitiesPage(t *testing.T) {
 		{ID: "T:lists", Text: "One list for the preparatory process and one for the conference.", Wording: "paraphrased", Source: src, Kind: process.ListsRule},
 	}
 	ts.launchTemplate(tmpl)
-	pga := ts.token(api.PGAOffice, "PGA", "")
 	const why = "Agreed orally by the Assembly"
-	if st := ts.apiCall("POST", client.ProcessPath(id, "stages", "zero", "move"), pga, map[string]any{
-		"start": d(13).Format(time.DateOnly), "reason": "early", "override": map[string]string{"rule": "T:phases", "reason": why}}, nil); st != http.StatusOK {
-		t.Fatalf("move with an override: %d", st)
-	}
 
+	// The office's form names the rule that refuses the move and offers to
+	// set it aside, with a reason.
 	b := ts.browser()
+	b.signIn(ts.token(api.PGAOffice, "PGA", ""))
+	move := "/office/processes/" + id + "/stages/zero/move"
+	early := url.Values{"start": {d(13).Format(time.DateOnly)}, "reason": {"Ready early"}}
+	refusedForm(t, b, move, early, http.StatusUnprocessableEntity, `id="problem-rule"`, "T:phases", "Negotiations follow the stocktaking.",
+		`href="#start"`, `id="override"`, `value="T:phases"`)
+	early.Set("overrideRule", "T:phases")
+	refusedForm(t, b, move, early, http.StatusUnprocessableEntity, `href="#overrideReason"`)
+	early.Set("overrideReason", why)
+	doneForm(t, b, move, early, "Zero draft")
+
 	page := "/processes/" + id + "/modalities"
 	wantPage(t, "modalities", b.get(page), http.StatusOK, `<table id="modalities">`, "Negotiations follow the stocktaking.",
 		"Set aside by the office", why, "Kept", "Declared, not checked", "A/RES/99/1, paragraph 7",

@@ -212,17 +212,17 @@ var stageForms = []stageForm{
 	{
 		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"start", "end", "reason"},
+		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), true
+			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), r), true
 		},
 	},
 	{
 		name: "extend", title: "office.extend.title", link: "office.extend.link", api: "extend",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"days", "endNow", "reason"},
+		fields: []string{"days", "endNow", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			body := map[string]any{"reason": r.PostFormValue("reason")}
+			body := withOverride(map[string]any{"reason": r.PostFormValue("reason")}, r)
 			if r.PostFormValue("endNow") == "true" {
 				body["endNow"] = true
 				return body, true
@@ -248,9 +248,9 @@ var stageForms = []stageForm{
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"start", "end", "reason"},
+		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), true
+			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), r), true
 		},
 	},
 	{
@@ -383,6 +383,16 @@ func withOptional(body map[string]any, r *http.Request, names ...string) map[str
 		if v := strings.TrimSpace(r.PostFormValue(n)); v != "" {
 			body[n] = v
 		}
+	}
+	return body
+}
+
+// withOverride adds the form's override of a rule of the modalities to
+// body, when the office gave one: the API judges it.
+func withOverride(body map[string]any, r *http.Request) map[string]any {
+	rule, reason := strings.TrimSpace(r.PostFormValue("overrideRule")), strings.TrimSpace(r.PostFormValue("overrideReason"))
+	if rule != "" || reason != "" {
+		body["override"] = map[string]string{"rule": rule, "reason": reason}
 	}
 	return body
 }
