@@ -50,6 +50,13 @@ func TestAZeroDraftBeforeTheStocktakingIsRefusedUnlessOverridden(t *testing.T) {
 	if got := timelineStage(t, a, id, "zero"); !got.Spec.Start.Equal(d(20).Time) {
 		t.Fatalf("the refused move moved the zero draft to %s", got.Spec.Start)
 	}
+	added := map[string]any{"phase": "negotiations", "stage": process.StageSpec{ID: "zero-bis", Kind: process.Draft, Title: "Another zero draft", Start: d(13)}}
+	res = a.do("POST", "/v1/processes/"+id+"/stages", pga, added)
+	res.JSON(t, &p)
+	if res.Status != http.StatusUnprocessableEntity || p.Rule == nil || p.Rule.ID != "T:phases" || len(p.Errors) != 1 || p.Errors[0].Pointer != "/stage/start" {
+		t.Errorf("a zero draft added before the stocktaking ends: %d %s", res.Status, res.Body)
+	}
+	wantProblem(t, "the refused stage", a.do("GET", "/v1/processes/"+id+"/stages/zero-bis", "", nil), http.StatusNotFound)
 	wantProblem(t, "an override without a reason", a.do("POST", zero, pga, map[string]any{"start": early, "reason": "Ready early",
 		"override": map[string]any{"rule": "T:phases"}}), http.StatusBadRequest)
 	wantProblem(t, "an override of another rule", a.do("POST", zero, pga, map[string]any{"start": early, "reason": "Ready early",
