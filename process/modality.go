@@ -230,32 +230,50 @@ func (m Modality) breachedBy(timeline []Stage, act Act) string {
 }
 
 // orderBreach checks an order rule over the timeline with the act's stage
-// in its new place, reporting a pair the act's stage is part of.
+// in its new place, reporting a pair the act's stage is part of. A
+// schedule change is refused only for a breach it makes or worsens: one
+// that held before (set aside when it was made) does not stop the stage
+// lengthening or moving the right way.
 func (m Modality) orderBreach(timeline []Stage, act Act) string {
 	stages := make([]StageSpec, 0, len(timeline)+1)
+	var before *StageSpec
 	for _, sg := range timeline {
-		if sg.Status != Cancelled && sg.Spec.ID != act.Stage.ID {
+		switch {
+		case sg.Status == Cancelled:
+		case sg.Spec.ID == act.Stage.ID:
+			before = &sg.Spec
+		default:
 			stages = append(stages, sg.Spec)
 		}
 	}
-	stages = append(stages, act.Stage)
-	for _, later := range stages {
-		if !slices.Contains(m.Stages, later.Kind) {
+	breaks := func(later, first StageSpec) bool {
+		begins := later.Start.Time
+		if act.Kind == ActPublish && later.ID == act.Stage.ID {
+			begins = act.At
+		}
+		return begins.Before(first.Finish())
+	}
+	for _, other := range stages {
+		later, first := act.Stage, other
+		if other.Kind != m.After {
+			later, first = other, act.Stage
+		}
+		if !slices.Contains(m.Stages, later.Kind) || first.Kind != m.After || !breaks(later, first) {
 			continue
+		}
+		if act.Kind == ActSchedule && before != nil {
+			was := *before
+			if later.ID == was.ID && breaks(was, first) && !later.Start.Before(was.Start.Time) ||
+				first.ID == was.ID && breaks(later, was) && !first.Finish().After(was.Finish()) {
+				continue // no worse than it was
+			}
 		}
 		begins := later.Start.Time
 		if act.Kind == ActPublish && later.ID == act.Stage.ID {
 			begins = act.At
 		}
-		for _, first := range stages {
-			if first.Kind != m.After || (later.ID != act.Stage.ID && first.ID != act.Stage.ID) {
-				continue
-			}
-			if begins.Before(first.Finish()) {
-				return fmt.Sprintf("%s (%s) would begin %s, before %s (%s) ends %s", later.ID, later.Kind,
-					begins.Format(time.DateOnly), first.ID, first.Kind, first.Finish().Format(time.RFC3339))
-			}
-		}
+		return fmt.Sprintf("%s (%s) would begin %s, before %s (%s) ends %s", later.ID, later.Kind,
+			begins.Format(time.DateOnly), first.ID, first.Kind, first.Finish().Format(time.RFC3339))
 	}
 	return ""
 }

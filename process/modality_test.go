@@ -93,6 +93,24 @@ func TestAZeroDraftWaitsForTheStocktakingToEnd(t *testing.T) {
 		At: on("2031-02-05").Time}, nil); err != nil {
 		t.Errorf("publication on its day: %v", err)
 	}
+	// A breach set aside before does not stop the draft moving on, only
+	// moving further the wrong way.
+	set := modalityTimeline()
+	set[2].Spec.Start = on("2030-12-05")
+	for _, tc := range []struct {
+		name string
+		spec process.StageSpec
+		want string
+	}{
+		{"lengthened", process.StageSpec{ID: "zero", Kind: process.Draft, Start: on("2030-12-05"), End: on("2030-12-06")}, ""},
+		{"later, still early", process.StageSpec{ID: "zero", Kind: process.Draft, Start: on("2030-12-06")}, ""},
+		{"earlier still", process.StageSpec{ID: "zero", Kind: process.Draft, Start: on("2030-12-01")}, "R:order"},
+	} {
+		_, err := process.CheckModalities(rules, set, process.Act{Kind: process.ActSchedule, Stage: tc.spec}, nil)
+		if got := breach(t, err); got != tc.want {
+			t.Errorf("the zero draft set early by an override, %s: breaks %q, want %q", tc.name, got, tc.want)
+		}
+	}
 	// A cancelled stocktaking holds nothing back.
 	tl := modalityTimeline()
 	tl[0].Status = process.Cancelled
