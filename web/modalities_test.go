@@ -51,6 +51,7 @@ func TestModalitiesPage(t *testing.T) {
 		"Set aside by the office", why, "Kept", "Declared, not checked", "A/RES/99/1, paragraph 7",
 		"paragraph not given by the sources at hand", `id="nav-modalities" aria-current="page"`)
 	wantPage(t, "overview", b.get("/processes/"+id), http.StatusOK, `href="`+page+`"`)
+	wantPage(t, "record", b.get("/processes/"+id+"/record"), http.StatusOK, "Rule of the modalities set aside")
 	for _, lang := range Languages {
 		wantPage(t, "modalities in "+lang, b.get(page, "Accept-Language", lang), http.StatusOK,
 			`<html lang="`+lang+`" dir="`+locales[lang].Dir+`">`, locales[lang].T("modalities.state.overridden"))

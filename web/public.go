@@ -652,6 +652,7 @@ var eventMessages = map[event.Name]string{
 	event.CoFacilitatorAppointed: "event.co-facilitator-appointed",
 	event.ChairAppointed:         "event.chair-appointed",
 	event.VenueChanged:           "event.venue-changed",
+	event.ModalityOverridden:     "event.modality-overridden",
 }
 
 type dataView struct {
