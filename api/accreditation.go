@@ -157,8 +157,9 @@ func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
+	var aside *setAside
 	if err == nil {
-		err = s.keepsModalities(r.Context(), sg.ProcessID, "/override", by(r), process.Act{Kind: process.ActCirculate, Stage: sg.Spec}, req.Override)
+		aside, err = s.keepsModalities(r.Context(), sg.ProcessID, "/override", by(r), process.Act{Kind: process.ActCirculate, Stage: sg.Spec}, req.Override)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -166,6 +167,10 @@ func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
 	}
 	var res wire.CirculateResult
 	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, workflows.CirculateRequest{Reason: req.Reason}, &res); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordOverride(r.Context(), aside, res.List); err != nil {
 		s.fail(w, r, err)
 		return
 	}

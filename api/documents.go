@@ -306,7 +306,8 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
-	if err := s.keepsModalities(ctx, id, "/override", by(r), process.Act{Kind: process.ActPublish, Stage: sg.Spec}, req.Override); err != nil {
+	aside, err := s.keepsModalities(ctx, id, "/override", by(r), process.Act{Kind: process.ActPublish, Stage: sg.Spec}, req.Override)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -359,6 +360,10 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
 		}
 		s.fail(w, r, notPublished(updateErr, doc))
+		return
+	}
+	if err := s.recordOverride(ctx, aside, "revision-"+strconv.Itoa(rev)); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	v := newDocumentView(doc, map[string]int64{doc.StageID + "/" + doc.SHA256: e.Seq})

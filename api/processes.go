@@ -349,12 +349,17 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	add := workflows.AddStageRequest{Phase: req.Phase, Stage: req.Stage, Reason: req.Reason, By: by(r)}
-	if err := s.keepsModalities(r.Context(), id, "/stage/start", add.By, process.Act{Kind: process.ActSchedule, Stage: req.Stage}, req.Override); err != nil {
+	aside, err := s.keepsModalities(r.Context(), id, "/stage/start", add.By, process.Act{Kind: process.ActSchedule, Stage: req.Stage}, req.Override)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -379,13 +384,18 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.keepsModalities(r.Context(), id, "/start", req.By, process.Act{Kind: process.ActSchedule,
-		Stage: sg.Spec.Redated(body.Start, body.End)}, body.Override); err != nil {
+	aside, err := s.keepsModalities(r.Context(), id, "/start", req.By, process.Act{Kind: process.ActSchedule,
+		Stage: sg.Spec.Redated(body.Start, body.End)}, body.Override)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -489,10 +499,11 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var res wire.CoFacilitators
 	appoint := workflows.AppointRequest{State: req.State, Person: req.Person, Role: req.Role, Stage: req.Stage, Date: req.Date, Reason: req.Reason, By: by(r)}
+	var aside *setAside
 	if req.Stage != "" {
 		sg, err := s.findStage(r.Context(), id, req.Stage)
 		if err == nil {
-			err = s.keepsModalities(r.Context(), id, "/stage", appoint.By, process.Act{Kind: process.ActAppoint,
+			aside, err = s.keepsModalities(r.Context(), id, "/stage", appoint.By, process.Act{Kind: process.ActAppoint,
 				Role: cmp.Or(req.Role, "co-facilitator"), Stage: sg.Spec}, req.Override)
 		}
 		if err != nil {
@@ -505,6 +516,11 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The workflow appoints a State to a role once.
+	if err := s.recordOverride(r.Context(), aside, req.State+"-"+cmp.Or(req.Role, "co-facilitator")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

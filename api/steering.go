@@ -55,27 +55,32 @@ func steerWith[B interface{ Check() error }](s *Server, update string, request f
 			s.fail(w, r, err)
 			return
 		}
+		var aside *setAside
 		if dates != nil {
 			id := r.PathValue("id")
 			sg, err := s.findStage(r.Context(), id, r.PathValue("stage"))
 			if err == nil {
 				pointer, moved, o := dates(sg.Spec, body)
-				err = s.keepsModalities(r.Context(), id, pointer, by(r), process.Act{Kind: process.ActSchedule, Stage: moved}, o)
+				aside, err = s.keepsModalities(r.Context(), id, pointer, by(r), process.Act{Kind: process.ActSchedule, Stage: moved}, o)
 			}
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
 		}
-		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body))
+		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body), aside)
 	}
 }
 
 // steer runs a steering update and answers with the stage as it now stands.
-func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any) {
+func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any, aside *setAside) {
 	id := r.PathValue("id")
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, update, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -39,7 +39,7 @@ const (
 
 // ModalityOverridden: the office set a rule of the process's modalities
 // aside for one act, with its reason (ModalityOverriddenData). The API
-// records it before the act, which then runs.
+// records it once the act is done, once for the act.
 const ModalityOverridden Name = "modality.overridden"
 
 // The schedule's changes: all ScheduleChange.

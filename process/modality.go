@@ -156,6 +156,10 @@ type Act struct {
 	Stage StageSpec
 	At    time.Time // process time of the act
 	Role  string    // appoint: the role appointed to
+	// SetAside are the rules an earlier schedule change of the stage was
+	// let through against: publishing its draft on the dates then set
+	// breaks none of them again.
+	SetAside []string
 }
 
 // ActKind names an act the modalities govern.
@@ -190,6 +194,12 @@ func CheckModalities(rules []Modality, timeline []Stage, act Act, override *Over
 		}
 		detail := m.breachedBy(timeline, act)
 		if detail == "" {
+			continue
+		}
+		if act.Kind == ActPublish && slices.Contains(act.SetAside, m.ID) {
+			if override != nil && override.Rule == m.ID {
+				return nil, AtField("/override/rule", Errorf(op, Conflict, "rule %s was set aside already when %s was scheduled: there is nothing to override", m.ID, act.Stage.ID))
+			}
 			continue
 		}
 		if override != nil && override.Rule == m.ID {

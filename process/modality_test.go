@@ -111,6 +111,15 @@ func TestAZeroDraftWaitsForTheStocktakingToEnd(t *testing.T) {
 			t.Errorf("the zero draft set early by an override, %s: breaks %q, want %q", tc.name, got, tc.want)
 		}
 	}
+	// Its draft, published on the early date an override set, needs none
+	// again; an override of the rule set aside already is refused.
+	published := process.Act{Kind: process.ActPublish, Stage: set[2].Spec, At: on("2030-12-05").Time, SetAside: []string{"R:order"}}
+	if _, err := process.CheckModalities(rules, set, published, nil); err != nil {
+		t.Errorf("a draft published on a date an override set: %v", err)
+	}
+	if _, err := process.CheckModalities(rules, set, published, &process.Override{Rule: "R:order", Reason: "again"}); process.KindOf(err) != process.Conflict {
+		t.Errorf("a second override of the draft's date: %v", err)
+	}
 	// A cancelled stocktaking holds nothing back.
 	tl := modalityTimeline()
 	tl[0].Status = process.Cancelled
