@@ -57,7 +57,7 @@ var (
 // dynamic are the IDs built from a prefix and a value, by prefix, with every
 // value they take: each must have its message.
 var dynamic = map[string][]string{
-	"role.":           rolesOf(api.Roles),
+	"role.":           append(rolesOf(api.Roles), process.AppointmentRoles...), // and the roles the office appoints to
 	"date.month.":     {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"process.status.": {"starting", "running", "completed", "cancelled"},
 	"date.monthname.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},

@@ -61,3 +61,60 @@ func TestModalitiesPage(t *testing.T) {
 	ts.launchTemplate(stacktest.Template(other, code, start))
 	wantPage(t, "no rules", b.get("/processes/"+other+"/modalities"), http.StatusOK, `id="modalities-none"`)
 }
+
+// TestOfficeFormsSetARuleAside: the office's forms that add a stage,
+// appoint to a stage, circulate a list and publish a draft name the rule
+// an act breaks, on the field at fault, and offer to set it aside with a
+// reason; with one, the act is done.
+func TestOfficeFormsSetARuleAside(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	seven := 7
+	src := process.ModalitySource{Symbol: "TEST/1"} // a test-only template's rules
+	id, _ := launchNow(t, ts, "modal-forms", func(tmpl *process.Template) {
+		d := stacktest.Days(tmpl.Phases[0].Stages[0].Start.Time)
+		tmpl.Phases[0].Stages = append(tmpl.Phases[0].Stages,
+			process.StageSpec{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: d(0), End: d(2)},
+			process.StageSpec{ID: "msh", Kind: process.Hearing, Title: "Hearing", Start: d(3)})
+		tmpl.Phases[1].Stages[0].Start = d(0) // the zero draft is due now, before the stocktaking ends
+		tmpl.Modalities = []process.Modality{
+			{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased", Source: src,
+				Kind: process.OrderRule, Stages: []process.StageKind{process.Draft}, After: process.Stocktaking},
+			{ID: "T:notice", Text: "The list is circulated seven days before a hearing.", Wording: "paraphrased", Source: src,
+				Kind: process.NoticeRule, Stages: []process.StageKind{process.Hearing}, Days: &seven},
+			{ID: "T:hearings", Text: "The PGA chairs the hearings.", Wording: "paraphrased", Source: src,
+				Kind: process.ActorRule, Stages: []process.StageKind{process.Hearing}, Role: "chair", Holder: process.PGA},
+		}
+	})
+	ts.await("the stages to run", func() bool { return recorded(id, "acc", "window.opened") && stageRuns(id, "zero") })
+	base := "/office/processes/" + id
+	b := ts.browser()
+	b.signIn(ts.token(api.PGAOffice, "PGA", ""))
+	const why = "Agreed orally by the Assembly"
+	setAside := func(form url.Values, rule string) url.Values {
+		form.Set("overrideRule", rule)
+		form.Set("overrideReason", why)
+		return form
+	}
+
+	draft := url.Values{"revision": {"0"}, "paragraphs": {"We commit."}}
+	refusedForm(t, b, base+"/stages/zero/draft", draft, http.StatusUnprocessableEntity, `id="problem-rule"`, "T:phases",
+		`href="#overrideRule"`, `id="overrideRule-error"`, `value="T:phases"`)
+	doneForm(t, b, base+"/stages/zero/draft", setAside(draft, "T:phases"), "Zero draft")
+
+	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	add := url.Values{"phase": {"negotiations"}, "id": {"early"}, "kind": {"draft"}, "title": {"An early draft"}, "start": {tomorrow}}
+	refusedForm(t, b, base+"/stages/new", add, http.StatusUnprocessableEntity, `id="problem-rule"`, "T:phases", `href="#start"`, `id="override"`)
+	doneForm(t, b, base+"/stages/new", setAside(add, "T:phases"), "An early draft")
+
+	wantPage(t, "appoint form", b.get(base+"/co-facilitators"), http.StatusOK, `id="role"`, `<option value="chair"`, `<option value="msh"`)
+	wantPage(t, "appoint form in French", b.get(base+"/co-facilitators", "Accept-Language", "fr"), http.StatusOK,
+		locales["fr"].T("office.appoint.role.label"), locales["fr"].T("office.appoint.stage.none"))
+	appoint := url.Values{"state": {"CHE"}, "role": {"chair"}, "stage": {"msh"}}
+	refusedForm(t, b, base+"/co-facilitators", appoint, http.StatusUnprocessableEntity, `id="problem-rule"`, "T:hearings", `href="#stage"`, `id="override"`)
+	doneForm(t, b, base+"/co-facilitators", setAside(appoint, "T:hearings"), "CHE")
+
+	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusUnprocessableEntity, `id="problem-rule"`, "T:notice",
+		`href="#overrideRule"`, `value="T:notice"`)
+	refusedForm(t, b, base+"/stages/acc/circulate", setAside(url.Values{}, "T:notice"), http.StatusConflict, "no application waits")
+}

@@ -292,7 +292,7 @@ var stageForms = []stageForm{
 	{
 		name: "circulate", title: "office.circulate.title", link: "office.circulate.link", api: "circulate",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"reason"},
+		fields: []string{"reason", "overrideRule", "overrideReason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			var err error
 			if d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied); err != nil {
@@ -302,13 +302,13 @@ var stageForms = []stageForm{
 			return err
 		},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{}, r, "reason"), true
+			return withOverride(withOptional(map[string]any{}, r, "reason"), r), true
 		},
 	},
 	{
 		name: "draft", title: "office.draft.title", link: "office.draft.link", api: "drafts",
 		roles:  []string{rolePGAOffice, roleCoFacilitator},
-		fields: []string{"revision", "paragraphs", "title", "symbol"},
+		fields: []string{"revision", "paragraphs", "title", "symbol", "overrideRule", "overrideReason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			stages, err := s.api(r).Stages(r.Context(), d.Stage.ProcessID)
 			if err != nil {
@@ -337,7 +337,7 @@ var stageForms = []stageForm{
 					paragraphs = append(paragraphs, line)
 				}
 			}
-			return withOptional(map[string]any{"revision": rev, "paragraphs": paragraphs}, r, "title", "symbol"), true
+			return withOverride(withOptional(map[string]any{"revision": rev, "paragraphs": paragraphs}, r, "title", "symbol"), r), true
 		},
 	},
 	{
@@ -452,7 +452,8 @@ type addStageData struct {
 }
 
 // addStageFields are the form's controls: the stage's fields and its window's.
-var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason"}
+var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason",
+	"overrideRule", "overrideReason"}
 
 func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
@@ -502,7 +503,7 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 		}
 		stage["window"] = window
 	}
-	body := withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason")
+	body := withOverride(withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason"), r)
 	id := r.PathValue("id")
 	var added process.Stage
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages"), body, &added); err != nil {
@@ -517,6 +518,7 @@ type appointData struct {
 	Process        wire.ProcessStatus
 	CoFacilitators []string
 	States         []process.MemberState
+	Stages         []option // the stage a chair chairs: none, the process
 }
 
 func (s *Site) appointForm(r *http.Request) (*Page, error) {
@@ -525,9 +527,18 @@ func (s *Site) appointForm(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := appointData{Process: proc, States: process.MemberStates()}
+	d := appointData{Process: proc, States: process.MemberStates(), Stages: []option{{Value: "", Label: p.T("office.appoint.stage.none")}}}
 	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
 		return nil, err
+	}
+	stages, err := s.api(r).Stages(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range stages {
+		if st.Status != process.Cancelled {
+			d.Stages = append(d.Stages, option{Value: st.Spec.ID, Label: st.Spec.Title})
+		}
 	}
 	p.Title = p.T("office.appoint.title", "process", proc.Title)
 	p.Data = d
@@ -541,9 +552,13 @@ func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = NewForm(r)
 	id := r.PathValue("id")
-	body := wire.AppointRequest{State: r.PostFormValue("state"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	body := wire.AppointRequest{State: r.PostFormValue("state"), Role: r.PostFormValue("role"), Stage: r.PostFormValue("stage"),
+		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if rule, reason := strings.TrimSpace(r.PostFormValue("overrideRule")), strings.TrimSpace(r.PostFormValue("overrideReason")); rule != "" || reason != "" {
+		body.Override = &process.Override{Rule: rule, Reason: reason}
+	}
 	if _, err := s.api(r).Appoint(r.Context(), id, body); err != nil {
-		s.refuse(w, "office_appoint", p, err, "state", "reason")
+		s.refuse(w, "office_appoint", p, err, "state", "role", "stage", "reason", "overrideRule", "overrideReason")
 		return
 	}
 	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"appoint"}, "state": {r.PostFormValue("state")}}.Encode())
@@ -633,6 +648,15 @@ func (p *Page) StateOptions() []option {
 	out := []option{{Value: "", Label: p.T("office.state.none")}}
 	for _, st := range process.MemberStates() {
 		out = append(out, option{Value: st.Code, Label: st.Name + " (" + st.Code + ")"})
+	}
+	return out
+}
+
+// RoleOptions are the roles the office appoints a State's representative to.
+func (p *Page) RoleOptions() []option {
+	out := make([]option, len(process.AppointmentRoles))
+	for i, r := range process.AppointmentRoles {
+		out[i] = option{Value: r, Label: p.T("role." + r)}
 	}
 	return out
 }

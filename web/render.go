@@ -255,10 +255,15 @@ func NewForm(r *http.Request) *Form {
 // place puts each of the problem's field errors on the form's control its
 // pointer names: its two segments joined, when a control
 // ("/override/rule" is overrideRule), or else its last segment that is one
-// of controls ("/stage/start" is start, "/paragraphs/3" paragraphs). An
-// error whose pointer names none stays in the problem's summary.
+// of controls ("/stage/start" is start, "/paragraphs/3" paragraphs). The
+// override as a whole, asked for by an act with no field at fault, is its
+// rule's control. An error whose pointer names none stays in the
+// problem's summary.
 func (f *Form) place(prob *Problem, controls []string) {
 	for _, e := range prob.Errors {
+		if e.Pointer == "/override" {
+			e.Pointer = "/override/rule"
+		}
 		segments := strings.Split(strings.TrimPrefix(e.Pointer, "/"), "/")
 		// "/override/rule" is the control overrideRule, when a form has it.
 		if len(segments) == 2 && segments[1] != "" {
