@@ -136,16 +136,17 @@ func (s *Server) recordScheduleOverride(ctx context.Context, a *setAside) error 
 	if a == nil {
 		return nil
 	}
-	change, err := s.changeOf(ctx, a.processID, a.act.Stage.ID)
+	change, err := s.changeOf(ctx, a.processID, a.act.Stage.ID, a.actor.By)
 	if err != nil {
 		return err
 	}
 	return s.recordOverride(ctx, a, change)
 }
 
-// changeOf names the schedule change an act made to a stage: its sequence,
-// as the record's latest addition or move of the stage holds it.
-func (s *Server) changeOf(ctx context.Context, processID, stageID string) (string, error) {
+// changeOf names the schedule change an act by someone made to a stage:
+// its sequence, as the record's latest addition or move of the stage by
+// them holds it.
+func (s *Server) changeOf(ctx context.Context, processID, stageID, by string) (string, error) {
 	entries, err := s.store.EntriesOf(ctx, processID, event.Strings(event.StageAdded, event.StageRescheduled))
 	if err != nil {
 		return "", err
@@ -158,7 +159,9 @@ func (s *Server) changeOf(ctx context.Context, processID, stageID string) (strin
 		if err != nil {
 			return "", process.E("api.changeOf", process.Internal, err)
 		}
-		return "change-" + strconv.Itoa(d.Sequence), nil
+		if d.By == by {
+			return "change-" + strconv.Itoa(d.Sequence), nil
+		}
 	}
 	return "", process.Errorf("api.changeOf", process.Internal, "the record holds no change of stage %s", stageID)
 }
