@@ -154,18 +154,26 @@ func shownTo(p Principal, a process.Application) process.Application {
 // circulate circulates the pending applications to the Member States now,
 // rather than when the window closes.
 func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
-	var req wire.ReasonRequest
+	var req wire.CirculateRequest
 	if err := decodeOptionalJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
+	var aside *setAside
+	if err == nil {
+		aside, err = s.keepsModalities(r.Context(), sg.ProcessID, "/override", by(r), process.Act{Kind: process.ActCirculate, Stage: sg.Spec}, req.Override)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var res wire.CirculateResult
-	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, workflows.CirculateRequest(req), &res); err != nil {
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, workflows.CirculateRequest{Reason: req.Reason}, &res); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordOverride(r.Context(), aside, res.List); err != nil {
 		s.fail(w, r, err)
 		return
 	}

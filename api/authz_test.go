@@ -83,6 +83,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST /v1/processes/{id}/stages/{stage}/outcome", "/v1/processes/{p}/stages/ts1/outcome", empty, only(conflict, asPGA)},
 		{"POST /v1/processes/{id}/co-facilitators", "/v1/processes/{p}/co-facilitators", empty, only(bad, asPGA)},
 		{"GET /v1/processes/{id}/groups", "/v1/processes/{p}/groups", nil, everyone(ok)},
+		{"GET /v1/processes/{id}/modalities", "/v1/processes/{p}/modalities", nil, everyone(ok)},
 		{"POST /v1/processes/{id}/applications", "/v1/processes/{p}/applications", empty, only(bad, asStakeholder)},
 		{"GET /v1/processes/{id}/applications", "/v1/processes/{p}/applications", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/applications/{party}", "/v1/processes/{p}/applications/nobody", nil, everyone(missing)},

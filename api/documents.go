@@ -280,7 +280,8 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rev := *req.Revision
-	if err := s.checkDraftStage(ctx, id, stageID); err != nil {
+	sg, err := s.checkDraftStage(ctx, id, stageID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -304,6 +305,11 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	aside, err := s.keepsModalities(ctx, id, "/override", by(r), process.Act{Kind: process.ActPublish, Stage: sg.Spec}, req.Override)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	in, err := s.stageInput(ctx, id, stageID)
@@ -355,6 +361,10 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
 		}
 		s.fail(w, r, notPublished(updateErr, doc))
+		return
+	}
+	if err := s.recordOverride(ctx, aside, "revision-"+strconv.Itoa(rev)); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	v := newDocumentView(doc, map[string]int64{doc.StageID + "/" + doc.SHA256: e.Seq})
@@ -427,28 +437,28 @@ func (s *Server) publication(ctx context.Context, doc process.DocumentVersion) (
 }
 
 // checkDraftStage checks that the stage is a draft stage that has begun.
-func (s *Server) checkDraftStage(ctx context.Context, id, stageID string) error {
+func (s *Server) checkDraftStage(ctx context.Context, id, stageID string) (process.Stage, error) {
 	const op = "api.checkDraftStage"
 	if _, err := s.store.GetProcess(ctx, id); err != nil {
-		return err
+		return process.Stage{}, err
 	}
 	stages, err := s.store.ListStages(ctx, id)
 	if err != nil {
-		return err
+		return process.Stage{}, err
 	}
 	i := slices.IndexFunc(stages, func(st process.Stage) bool { return st.Spec.ID == stageID })
 	if i < 0 {
-		return process.Errorf(op, process.NotFound, "process %s has no stage %q", id, stageID)
+		return process.Stage{}, process.Errorf(op, process.NotFound, "process %s has no stage %q", id, stageID)
 	}
 	switch st := stages[i]; {
 	case st.Spec.Kind != process.Draft:
-		return process.Errorf(op, process.Rule, "stage %s is a %s: drafts are published on draft stages", stageID, st.Spec.Kind)
+		return st, process.Errorf(op, process.Rule, "stage %s is a %s: drafts are published on draft stages", stageID, st.Spec.Kind)
 	case st.Status == process.Scheduled:
-		return process.Errorf(op, process.Rule, "stage %s is due on %s, not before", stageID, formatDate(st.Spec.Start.Time))
+		return st, process.Errorf(op, process.Rule, "stage %s is due on %s, not before", stageID, formatDate(st.Spec.Start.Time))
 	case st.Status == process.Cancelled:
-		return process.Errorf(op, process.Conflict, "stage %s is cancelled", stageID)
+		return st, process.Errorf(op, process.Conflict, "stage %s is cancelled", stageID)
 	}
-	return nil
+	return stages[i], nil
 }
 
 // stageInput reads what a stage's workflow was started with: its drafting

@@ -44,9 +44,10 @@ func (s *Server) problemFor(r *http.Request, err error) wire.Problem {
 		}
 		p.Errors = append(p.Errors, fe)
 	}
+	p.Rule = ruleOf(err)
 	if kind == process.Internal || kind == process.Unavailable {
 		s.log.Error("request failed", zap.String("method", r.Method), zap.String("path", r.URL.Path), zap.Error(err))
-		p.Detail, p.Errors = "", nil
+		p.Detail, p.Errors, p.Rule = "", nil, nil
 		if kind == process.Unavailable {
 			p.Detail = "a dependency is unavailable; try again shortly"
 		}

@@ -354,8 +354,17 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	add := workflows.AddStageRequest{Phase: req.Phase, Stage: req.Stage, Reason: req.Reason, By: by(r)}
+	aside, err := s.keepsModalities(r.Context(), id, "/stage/start", add.By, process.Act{Kind: process.ActSchedule, Stage: req.Stage}, req.Override)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -375,8 +384,23 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := workflows.RescheduleRequest{StageID: r.PathValue("stage"), Start: body.Start, End: body.End, Reason: body.Reason, By: by(r)}
+	sg, err := s.findStage(r.Context(), id, req.StageID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	aside, err := s.keepsModalities(r.Context(), id, "/start", req.By, process.Act{Kind: process.ActSchedule,
+		Stage: sg.Spec.Redated(body.Start, body.End)}, body.Override)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -508,9 +532,31 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	id := r.PathValue("id")
 	var res wire.CoFacilitators
-	appoint := workflows.AppointRequest{State: req.State, Person: req.Person, Role: req.Role, Date: req.Date, Reason: req.Reason, By: by(r)}
-	if err := s.updateProcess(r.Context(), r.PathValue("id"), workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
+	appoint := workflows.AppointRequest{State: req.State, Person: req.Person, Role: req.Role, Stage: req.Stage, Date: req.Date, Reason: req.Reason, By: by(r)}
+	var aside *setAside
+	if req.Stage != "" {
+		sg, err := s.findStage(r.Context(), id, req.Stage)
+		if err == nil {
+			aside, err = s.keepsModalities(r.Context(), id, "/stage", appoint.By, process.Act{Kind: process.ActAppoint,
+				Role: cmp.Or(req.Role, "co-facilitator"), Stage: sg.Spec}, req.Override)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	} else if req.Override != nil {
+		s.fail(w, r, process.AtField("/override", process.Errorf("api.appoint", process.Invalid,
+			"an appointment to no stage breaks no rule: there is nothing to override")))
+		return
+	}
+	if err := s.updateProcess(r.Context(), id, workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The workflow appoints a State to a role once.
+	if err := s.recordOverride(r.Context(), aside, req.State+"-"+cmp.Or(req.Role, "co-facilitator")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

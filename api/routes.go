@@ -7,6 +7,7 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	s.processRoutes(mux)
 	s.steeringRoutes(mux)
+	s.modalityRoutes(mux)
 	s.officeCalendarRoutes(mux)
 	s.contributionRoutes(mux)
 	s.documentRoutes(mux)

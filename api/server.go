@@ -72,6 +72,7 @@ type Server struct {
 	streams  *streams    // the event streams open
 	statuses statusCache // observers' process status, briefly
 	clocks   sync.Map    // process ID → *process.Clock, which never changes
+	modals   sync.Map    // process ID → []process.Modality, its template's, which never change
 	texts    textCache   // what the negotiation routes read and nothing changes
 	links    links       // signs and checks the links in messages
 	patterns []string    // the API's routes, as registered

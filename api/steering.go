@@ -19,20 +19,32 @@ func (s *Server) steeringRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/move", steerWith(s, workflows.UpdateMoveStage,
 		func(stage, by string, b wire.MoveStageRequest) any {
 			return workflows.MoveStageRequest{StageID: stage, Start: b.Start, End: b.End, Reason: b.Reason, By: by}
+		}, func(spec process.StageSpec, b wire.MoveStageRequest) (string, process.StageSpec, *process.Override) {
+			return "/start", spec.Moved(b.Start, b.End), b.Override
 		}), PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/extend", steerWith(s, workflows.UpdateExtendStage,
 		func(stage, by string, b wire.ExtendStageRequest) any {
 			return workflows.ExtendStageRequest{StageID: stage, Days: b.Days, EndNow: b.EndNow, Reason: b.Reason, By: by}
+		}, func(spec process.StageSpec, b wire.ExtendStageRequest) (string, process.StageSpec, *process.Override) {
+			if b.EndNow { // ends earlier than planned: no later stage waits longer
+				return "/endNow", spec, b.Override
+			}
+			return "/days", spec.Extended(b.Days), b.Override
 		}), PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/venue", steerWith(s, workflows.UpdateSetVenue,
 		func(stage, by string, b wire.VenueRequest) any {
 			return workflows.SetVenueRequest{StageID: stage, Place: b.Place, TimeZone: b.TimeZone, Reason: b.Reason, By: by}
-		}), PGAOffice)
+		}, nil), PGAOffice)
 }
 
+// redated is a steering body's stage with its new dates, for the
+// modalities' check: the field at fault, the stage, and the body's override.
+type redated[B any] func(spec process.StageSpec, body B) (pointer string, moved process.StageSpec, o *process.Override)
+
 // steerWith is a route that decodes and checks a body B and runs the update request
-// makes of it, for the stage in the path, by the caller.
-func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B) any) http.HandlerFunc {
+// makes of it, for the stage in the path, by the caller; with dates, the
+// stage's new dates first keep the process's modalities.
+func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B) any, dates redated[B]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body B
 		if err := decodeJSON(w, r, &body); err != nil {
@@ -43,15 +55,32 @@ func steerWith[B interface{ Check() error }](s *Server, update string, request f
 			s.fail(w, r, err)
 			return
 		}
-		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body))
+		var aside *setAside
+		if dates != nil {
+			id := r.PathValue("id")
+			sg, err := s.findStage(r.Context(), id, r.PathValue("stage"))
+			if err == nil {
+				pointer, moved, o := dates(sg.Spec, body)
+				aside, err = s.keepsModalities(r.Context(), id, pointer, by(r), process.Act{Kind: process.ActSchedule, Stage: moved}, o)
+			}
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body), aside)
 	}
 }
 
 // steer runs a steering update and answers with the stage as it now stands.
-func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any) {
+func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any, aside *setAside) {
 	id := r.PathValue("id")
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, update, req, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -38,6 +38,12 @@ func (c *Client) Changes(ctx context.Context, id string) ([]wire.ScheduleChange,
 	return get[[]wire.ScheduleChange](ctx, c, ProcessPath(id, "changes"), nil)
 }
 
+// Modalities are a process's rules, each with its state and the office's
+// overrides of it.
+func (c *Client) Modalities(ctx context.Context, id string) (wire.Modalities, error) {
+	return get[wire.Modalities](ctx, c, ProcessPath(id, "modalities"), nil)
+}
+
 // AddStage adds a stage to a phase.
 func (c *Client) AddStage(ctx context.Context, id string, in wire.AddStageRequest) (wire.ScheduledStage, error) {
 	return post[wire.ScheduledStage](ctx, c, ProcessPath(id, "stages"), in)
@@ -104,7 +110,7 @@ func (c *Client) Application(ctx context.Context, id, party string) (process.App
 }
 
 // Circulate circulates the pending applications to the Member States now.
-func (c *Client) Circulate(ctx context.Context, id, stage string, in wire.ReasonRequest) (wire.CirculateResult, error) {
+func (c *Client) Circulate(ctx context.Context, id, stage string, in wire.CirculateRequest) (wire.CirculateResult, error) {
 	return post[wire.CirculateResult](ctx, c, ProcessPath(id, "stages", stage, "circulate"), in)
 }
 

@@ -80,6 +80,7 @@ type Appointment struct {
 	Role       string `json:"role,omitempty"`
 	Occurrence string `json:"seq"` // the State: one appointment of each
 	Source     string `json:"source,omitempty"`
+	Stage      string `json:"stage,omitempty"`
 	State      string `json:"state"`
 }
 
@@ -91,6 +92,7 @@ type OfficeAppointment struct {
 	Reason     string `json:"reason"`
 	Role       string `json:"role"`
 	Occurrence string `json:"seq"`
+	Stage      string `json:"stage,omitempty"` // the stage a chair chairs, when named
 	State      string `json:"state"`
 }
 
@@ -110,6 +112,18 @@ type StateAppointment struct {
 	Reason     string `json:"reason"`
 	Occurrence string `json:"seq"`
 	State      string `json:"state"`
+}
+
+// ModalityOverriddenData is modality.overridden's: who set which rule
+// aside, for what act on which stage, what the act broke and why.
+type ModalityOverriddenData struct {
+	Act string `json:"act"` // schedule, publish, circulate, appoint
+	Actor
+	Breach string `json:"breach"` // what in the act breaks the rule
+	Reason string `json:"reason"`
+	Rule   string `json:"rule"`
+	Source string `json:"source"` // the rule's, cited
+	Stage  string `json:"stage"`
 }
 
 // ScheduleChange is the data of every change to the schedule.

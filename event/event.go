@@ -37,6 +37,11 @@ const (
 	ChairAppointed         Name = "chair.appointed" // both Appointment
 )
 
+// ModalityOverridden: the office set a rule of the process's modalities
+// aside for one act, with its reason (ModalityOverriddenData). The API
+// records it once the act is done, once for the act.
+const ModalityOverridden Name = "modality.overridden"
+
 // The schedule's changes: all ScheduleChange.
 const (
 	StageRescheduled Name = "stage.rescheduled"
@@ -132,6 +137,7 @@ var catalogue = map[Name]func() any{
 	MilestoneReached:       func() any { return new(MilestoneData) },
 	CoFacilitatorAppointed: func() any { return new(Appointment) },
 	ChairAppointed:         func() any { return new(Appointment) },
+	ModalityOverridden:     func() any { return new(ModalityOverriddenData) },
 	StageRescheduled:       func() any { return new(ScheduleChange) },
 	StageAdded:             func() any { return new(ScheduleChange) },
 	StageCancelled:         func() any { return new(ScheduleChange) },

@@ -112,6 +112,9 @@ type Template struct {
 	// Groups are the groups of States that negotiate the text with one
 	// voice, with their members as a public source lists them.
 	Groups []Group `json:"groups,omitempty"`
+	// Modalities are the rules the process runs under, as its sources
+	// give them (modality.go).
+	Modalities []Modality `json:"modalities,omitempty"`
 }
 
 // Group is a group of Member States that sponsors amendments and takes
@@ -155,6 +158,7 @@ type Appointment struct {
 	Person string `json:"person,omitempty"` // empty: the State's Permanent Representative
 	State  string `json:"state"`            // ISO 3166 alpha-3
 	Role   string `json:"role"`             // co-facilitator or chair
+	Stage  string `json:"stage,omitempty"`  // the stage a chair chairs; empty: the process
 	Date   Date   `json:"date"`
 	Source string `json:"source,omitempty"` // where the appointment is public
 }
@@ -357,6 +361,15 @@ func (t *Template) Validate() error {
 			bad("group %s is declared twice", g.ID)
 		}
 		groups[g.ID] = true
+	}
+	rules := map[string]bool{}
+	for _, m := range t.Modalities {
+		if err := m.Validate(); err != nil {
+			errs = append(errs, errors.Unwrap(err))
+		} else if rules[m.ID] {
+			bad("rule %s is declared twice", m.ID)
+		}
+		rules[m.ID] = true
 	}
 	seen := map[string]bool{}
 	for i, p := range t.Phases {

@@ -13,6 +13,7 @@ import (
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // sources are the package's templates and Go files (tests aside): where
@@ -58,7 +59,7 @@ var (
 // dynamic are the IDs built from a prefix and a value, by prefix, with every
 // value they take: each must have its message.
 var dynamic = map[string][]string{
-	"role.":           rolesOf(api.Roles),
+	"role.":           append(rolesOf(api.Roles), process.AppointmentRoles...), // and the roles the office appoints to
 	"date.month.":     {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"process.status.": {"starting", "running", "completed", "cancelled"},
 	"date.monthname.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
@@ -69,6 +70,8 @@ var dynamic = map[string][]string{
 		string(process.Cancelled), string(process.Failed)},
 	"window.state.": {string(process.WindowScheduled), string(process.WindowPending), string(process.WindowOpen),
 		string(process.WindowSealed), string(process.WindowCancelled)},
+	"modalities.state.":   {wire.ModalityKept, wire.ModalityOverridden, wire.ModalityDeclared},
+	"modalities.wording.": {"quoted", "paraphrased"},
 }
 
 func rolesOf(rs []api.Role) []string {

@@ -222,17 +222,17 @@ var stageForms = []stageForm{
 	{
 		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"start", "end", "reason"},
+		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), true
+			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), r), true
 		},
 	},
 	{
 		name: "extend", title: "office.extend.title", link: "office.extend.link", api: "extend",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"days", "endNow", "reason"},
+		fields: []string{"days", "endNow", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			body := map[string]any{"reason": r.PostFormValue("reason")}
+			body := withOverride(map[string]any{"reason": r.PostFormValue("reason")}, r)
 			if r.PostFormValue("endNow") == "true" {
 				body["endNow"] = true
 				return body, true
@@ -258,9 +258,9 @@ var stageForms = []stageForm{
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"start", "end", "reason"},
+		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), true
+			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), r), true
 		},
 	},
 	{
@@ -302,7 +302,7 @@ var stageForms = []stageForm{
 	{
 		name: "circulate", title: "office.circulate.title", link: "office.circulate.link", api: "circulate",
 		roles:  []string{rolePGAOffice},
-		fields: []string{"reason"},
+		fields: []string{"reason", "overrideRule", "overrideReason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			var err error
 			if d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied); err != nil {
@@ -312,13 +312,13 @@ var stageForms = []stageForm{
 			return err
 		},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			return withOptional(map[string]any{}, r, "reason"), true
+			return withOverride(withOptional(map[string]any{}, r, "reason"), r), true
 		},
 	},
 	{
 		name: "draft", title: "office.draft.title", link: "office.draft.link", api: "drafts",
 		roles:  []string{rolePGAOffice, roleCoFacilitator},
-		fields: []string{"revision", "paragraphs", "title", "symbol"},
+		fields: []string{"revision", "paragraphs", "title", "symbol", "overrideRule", "overrideReason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			stages, err := s.api(r).Stages(r.Context(), d.Stage.ProcessID)
 			if err != nil {
@@ -341,7 +341,7 @@ var stageForms = []stageForm{
 				p.Form.Errors["revision"] = p.T("office.number.invalid", "field", p.T("office.revision.label"))
 				return nil, false
 			}
-			return withOptional(map[string]any{"revision": rev, "paragraphs": draftParagraphs(r)}, r, "title", "symbol"), true
+			return withOverride(withOptional(map[string]any{"revision": rev, "paragraphs": draftParagraphs(r)}, r, "title", "symbol"), r), true
 		},
 		preview: previewDraft,
 	},
@@ -388,6 +388,16 @@ func withOptional(body map[string]any, r *http.Request, names ...string) map[str
 		if v := strings.TrimSpace(r.PostFormValue(n)); v != "" {
 			body[n] = v
 		}
+	}
+	return body
+}
+
+// withOverride adds the form's override of a rule of the modalities to
+// body, when the office gave one: the API judges it.
+func withOverride(body map[string]any, r *http.Request) map[string]any {
+	rule, reason := strings.TrimSpace(r.PostFormValue("overrideRule")), strings.TrimSpace(r.PostFormValue("overrideReason"))
+	if rule != "" || reason != "" {
+		body["override"] = map[string]string{"rule": rule, "reason": reason}
 	}
 	return body
 }
@@ -455,7 +465,8 @@ type addStageData struct {
 }
 
 // addStageFields are the form's controls: the stage's fields and its window's.
-var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason"}
+var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason",
+	"overrideRule", "overrideReason"}
 
 func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	id := r.PathValue("id")
@@ -505,7 +516,7 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 		}
 		stage["window"] = window
 	}
-	body := withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason")
+	body := withOverride(withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason"), r)
 	id := r.PathValue("id")
 	var added process.Stage
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages"), body, &added); err != nil {
@@ -557,6 +568,7 @@ type appointData struct {
 	Process        wire.ProcessStatus
 	CoFacilitators []string
 	States         []process.MemberState
+	Stages         []option // the stage a chair chairs: none, the process
 }
 
 func (s *Site) appointForm(r *http.Request) (*Page, error) {
@@ -565,9 +577,18 @@ func (s *Site) appointForm(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := appointData{Process: proc, States: process.MemberStates()}
+	d := appointData{Process: proc, States: process.MemberStates(), Stages: []option{{Value: "", Label: p.T("office.appoint.stage.none")}}}
 	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
 		return nil, err
+	}
+	stages, err := s.api(r).Stages(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range stages {
+		if st.Status != process.Cancelled {
+			d.Stages = append(d.Stages, option{Value: st.Spec.ID, Label: st.Spec.Title})
+		}
 	}
 	p.Title = p.T("office.appoint.title", "process", proc.Title)
 	p.Data = d
@@ -581,9 +602,13 @@ func (s *Site) appoint(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = NewForm(r)
 	id := r.PathValue("id")
-	body := wire.AppointRequest{State: r.PostFormValue("state"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	body := wire.AppointRequest{State: r.PostFormValue("state"), Role: r.PostFormValue("role"), Stage: r.PostFormValue("stage"),
+		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if rule, reason := strings.TrimSpace(r.PostFormValue("overrideRule")), strings.TrimSpace(r.PostFormValue("overrideReason")); rule != "" || reason != "" {
+		body.Override = &process.Override{Rule: rule, Reason: reason}
+	}
 	if _, err := s.api(r).Appoint(r.Context(), id, body); err != nil {
-		s.refuse(w, "office_appoint", p, err, "state", "reason")
+		s.refuse(w, "office_appoint", p, err, "state", "role", "stage", "reason", "overrideRule", "overrideReason")
 		return
 	}
 	seeOther(w, r, officePath(id)+"?"+url.Values{"done": {"appoint"}, "state": {r.PostFormValue("state")}}.Encode())
@@ -673,6 +698,15 @@ func (p *Page) StateOptions() []option {
 	out := []option{{Value: "", Label: p.T("office.state.none")}}
 	for _, st := range process.MemberStates() {
 		out = append(out, option{Value: st.Code, Label: st.Name + " (" + st.Code + ")"})
+	}
+	return out
+}
+
+// RoleOptions are the roles the office appoints a State's representative to.
+func (p *Page) RoleOptions() []option {
+	out := make([]option, len(process.AppointmentRoles))
+	for i, r := range process.AppointmentRoles {
+		out[i] = option{Value: r, Label: p.T("role." + r)}
 	}
 	return out
 }

@@ -29,6 +29,7 @@ func (s *Site) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /processes/{id}/documents/{name}/{revision}", s.show("public_document", s.documentPage))
 	mux.HandleFunc("GET /processes/{id}/record", s.show("public_record", s.recordPage))
 	mux.HandleFunc("GET /processes/{id}/data", s.show("public_data", s.dataPage))
+	mux.HandleFunc("GET /processes/{id}/modalities", s.show("public_modalities", s.modalitiesPage))
 	s.textRoutes(mux)
 }
 
@@ -653,6 +654,7 @@ var eventMessages = map[event.Name]string{
 	event.CoFacilitatorAppointed: "event.co-facilitator-appointed",
 	event.ChairAppointed:         "event.chair-appointed",
 	event.VenueChanged:           "event.venue-changed",
+	event.ModalityOverridden:     "event.modality-overridden",
 }
 
 type dataView struct {
@@ -672,6 +674,28 @@ func (s *Site) dataPage(r *http.Request) (*Page, error) {
 	}
 	p.Title = p.T("data.title", "process", proc.Title)
 	p.Data = v
+	return p, nil
+}
+
+type modalitiesView struct {
+	processRef
+	Rules []wire.Modality
+}
+
+// modalitiesPage shows the rules the process runs under, each with its
+// source and whether it was kept, set aside (and why) or only declared.
+func (s *Site) modalitiesPage(r *http.Request) (*Page, error) {
+	id := r.PathValue("id")
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.api(r).Modalities(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p.Title = p.T("modalities.title", "process", proc.Title)
+	p.Data = modalitiesView{processRef: refOf(proc), Rules: m.Rules}
 	return p, nil
 }
 

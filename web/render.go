@@ -257,12 +257,27 @@ func NewForm(r *http.Request) *Form {
 }
 
 // place puts each of the problem's field errors on the form's control its
-// pointer names: the pointer's last segment that is one of controls
-// ("/stage/start" is start, "/paragraphs/3" paragraphs). An error whose
-// pointer names none stays in the problem's summary.
+// pointer names: its two segments joined, when a control
+// ("/override/rule" is overrideRule), or else its last segment that is one
+// of controls ("/stage/start" is start, "/paragraphs/3" paragraphs). The
+// override as a whole, asked for by an act with no field at fault, is its
+// rule's control. An error whose pointer names none stays in the
+// problem's summary.
 func (f *Form) place(prob *Problem, controls []string) {
 	for _, e := range prob.Errors {
+		if e.Pointer == "/override" {
+			e.Pointer = "/override/rule"
+		}
 		segments := strings.Split(strings.TrimPrefix(e.Pointer, "/"), "/")
+		// "/override/rule" is the control overrideRule, when a form has it.
+		if len(segments) == 2 && segments[1] != "" {
+			if name := segments[0] + strings.ToUpper(segments[1][:1]) + segments[1][1:]; slices.Contains(controls, name) {
+				if _, ok := f.Fields[name]; !ok {
+					f.Fields[name] = e.Detail
+				}
+				continue
+			}
+		}
 		for i := len(segments) - 1; i >= 0; i-- {
 			name := strings.NewReplacer("~1", "/", "~0", "~").Replace(segments[i])
 			if slices.Contains(controls, name) {

@@ -68,6 +68,9 @@ type DraftRequest struct {
 	FromCompilation bool   `json:"fromCompilation,omitempty"`
 	// Language is the one the text is negotiated in; default "en".
 	Language string `json:"language,omitempty"`
+	// Override sets a rule of the modalities aside for this act, with a
+	// reason the record keeps.
+	Override *process.Override `json:"override,omitempty"`
 }
 
 // The formats of a DraftRequest's Text.

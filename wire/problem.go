@@ -11,6 +11,9 @@ type Problem struct {
 	// Errors name the fields at fault, when the refusal is about fields of
 	// the body (an extension member, RFC 9457 section 3.2).
 	Errors []FieldError `json:"errors,omitempty"`
+	// Rule is the rule of the process's modalities the request breaks,
+	// when one does; an override naming it lets the act through.
+	Rule *ProblemRule `json:"rule,omitempty"`
 }
 
 // FieldError is what is wrong with one field of the request's body.

@@ -96,6 +96,9 @@ type AddStageRequest struct {
 	Phase  string            `json:"phase"`
 	Stage  process.StageSpec `json:"stage"`
 	Reason string            `json:"reason,omitempty"`
+	// Override sets a rule of the modalities aside for this act, with a
+	// reason the record keeps.
+	Override *process.Override `json:"override,omitempty"`
 }
 
 // RescheduleRequest moves a stage that has not started.
@@ -103,12 +106,24 @@ type RescheduleRequest struct {
 	Start  process.Date `json:"start"`
 	End    process.Date `json:"end,omitzero"`
 	Reason string       `json:"reason,omitempty"`
+	// Override sets a rule of the modalities aside for this act, with a
+	// reason the record keeps.
+	Override *process.Override `json:"override,omitempty"`
 }
 
 // ReasonRequest is a body that gives only a reason, for the record: a
 // cancellation, a circulation. It may be left out.
 type ReasonRequest struct {
 	Reason string `json:"reason,omitempty"`
+}
+
+// CirculateRequest circulates an accreditation list now, with a reason
+// for the record; it may be left out.
+type CirculateRequest struct {
+	Reason string `json:"reason,omitempty"`
+	// Override sets a rule of the modalities aside for this act, with a
+	// reason the record keeps.
+	Override *process.Override `json:"override,omitempty"`
 }
 
 // WindowRequest moves a window's opening or deadline, in process time, or
@@ -149,6 +164,11 @@ type AppointRequest struct {
 	Role   string       `json:"role,omitempty"`   // co-facilitator (default) or chair
 	Date   process.Date `json:"date,omitzero"`    // default: today
 	Reason string       `json:"reason,omitempty"`
+	// Stage is the stage a chair chairs; empty: the process.
+	Stage string `json:"stage,omitempty"`
+	// Override sets a rule of the modalities aside for this act, with a
+	// reason the record keeps.
+	Override *process.Override `json:"override,omitempty"`
 }
 
 // CoFacilitators are the States whose representatives co-facilitate.

@@ -16,6 +16,9 @@ type (
 		Start  process.Date `json:"start"`
 		End    process.Date `json:"end,omitzero"` // default: as long as before
 		Reason string       `json:"reason"`
+		// Override sets a rule of the modalities aside for this act, with a
+		// reason the record keeps.
+		Override *process.Override `json:"override,omitempty"`
 	}
 	// ExtendStageRequest lengthens a stage by days (shortens it when
 	// negative), or ends a running one now.
@@ -23,6 +26,9 @@ type (
 		Days   int    `json:"days,omitempty"`
 		EndNow bool   `json:"endNow,omitempty"`
 		Reason string `json:"reason"`
+		// Override sets a rule of the modalities aside for this act, with a
+		// reason the record keeps.
+		Override *process.Override `json:"override,omitempty"`
 	}
 	// VenueRequest moves a stage to another place and IANA time zone.
 	VenueRequest struct {

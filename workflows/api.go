@@ -226,6 +226,7 @@ type AppointRequest struct {
 	State  string       `json:"state"`            // ISO 3166 alpha-3
 	Person string       `json:"person,omitempty"` // default: the State's Permanent Representative, unnamed
 	Role   string       `json:"role,omitempty"`   // co-facilitator (default) or chair
+	Stage  string       `json:"stage,omitempty"`  // the stage a chair chairs, when named
 	Date   process.Date `json:"date,omitzero"`    // default: today
 	Reason string       `json:"reason,omitempty"`
 	By     string       `json:"by,omitempty"`

@@ -358,7 +358,7 @@ func (p *processRun) validateAppointState(op string, req AppointRequest) error {
 // appointment is the appointment a request makes: a co-facilitator, today,
 // unless it says otherwise.
 func (p *processRun) appointment(ctx workflow.Context, req AppointRequest) process.Appointment {
-	app := process.Appointment{Person: strings.TrimSpace(req.Person), State: req.State, Role: cmp.Or(req.Role, "co-facilitator"), Date: req.Date}
+	app := process.Appointment{Person: strings.TrimSpace(req.Person), State: req.State, Role: cmp.Or(req.Role, "co-facilitator"), Stage: req.Stage, Date: req.Date}
 	if app.Date.IsZero() {
 		now := p.clk.now(ctx)
 		app.Date = process.Date{Time: now.Truncate(24 * time.Hour)}
@@ -378,7 +378,7 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 		p.CoFacilitators = append(p.CoFacilitators, app.State)
 	}
 	return p.CoFacilitators, p.recordAppointment(ctx, app, p.clk.now(ctx), event.OfficeAppointment{
-		Occurrence: app.State, State: app.State, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly),
+		Occurrence: app.State, State: app.State, Stage: app.Stage, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly),
 		Reason: req.Reason, By: req.By,
 	})
 }

@@ -214,6 +214,14 @@ func TestOpsCommands(t *testing.T) {
 		body: map[string]any{"start": "2027-03-08", "reason": "postponed"},
 		out:  movedOut,
 	}, {
+		name: "stage move against a rule, set aside",
+		args: []string{"stage", "move", "gcm-2027", "ts2", server, token, "--start", "2027-03-08", "--reason", "postponed",
+			"--override-rule", "A/RES/71/280:phases", "--override-reason", "agreed orally"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/move", auth: "Bearer cpt_secret",
+		body: map[string]any{"start": "2027-03-08", "reason": "postponed",
+			"override": map[string]any{"rule": "A/RES/71/280:phases", "reason": "agreed orally"}},
+		out: movedOut,
+	}, {
 		name:   "stage extend",
 		args:   []string{"stage", "extend", "gcm-2027", "ts2", server, token, "--days", "1", "--reason", "more panels"},
 		method: "POST", path: "/v1/processes/gcm-2027/stages/ts2/extend", auth: "Bearer cpt_secret",
@@ -322,6 +330,7 @@ func TestOpsMisuse(t *testing.T) {
 		{[]string{"stage", "move", "p", "s", server, "--start", "2027-03-08"}, 2, "--reason is required"},
 		{[]string{"stage", "move", "p", "s", server, "--reason", "r"}, 2, "--start is required"},
 		{[]string{"stage", "extend", "p", "s", server, "--reason", "r"}, 2, "give --days N or --end-now"},
+		{[]string{"stage", "extend", "p", "s", server, "--days", "2", "--reason", "r", "--override-rule", "x"}, 2, "override.reason is required"},
 		{[]string{"stage", "extend", "p", "s", server, "--days", "2", "--end-now", "--reason", "r"}, 2, "give --days N or --end-now"},
 		{[]string{"stage", "venue", "p", "s", server, "--place", "Geneva", "--tz", "Europe/Geneva", "--reason", "r"}, 2, `time zone "Europe/Geneva"`},
 		{[]string{"stage", "cancel", "p", "s", server}, 2, "--reason is required"},

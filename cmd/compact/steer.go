@@ -23,6 +23,7 @@ func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("stage move ID STAGE", "Postpones or advances a stage that has not ended, also one whose window is open: what it received stays, its deadline follows; the PGA office's token.", stderr)
 	start := fs.String("start", "", "the stage's new first day, YYYY-MM-DD (required)")
 	end := fs.String("end", "", "the stage's new last day, YYYY-MM-DD; default: as long as before")
+	override := overrideFlags(fs)
 	var req wire.MoveStageRequest
 	return steerCmd(prefix, fs, args, stdout, stderr, func() (err error) {
 		if *start == "" {
@@ -30,6 +31,9 @@ func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		if req.Start, err = flagDate("start", *start, true); err == nil {
 			req.End, err = flagDate("end", *end, true)
+		}
+		if err == nil {
+			req.Override, err = override()
 		}
 		return err
 	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
@@ -44,13 +48,16 @@ func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("stage extend ID STAGE", "Extends a stage that has not ended by --days (shortens it when negative), or ends a running session or round now with --end-now; the PGA office's token.", stderr)
 	days := fs.Int("days", 0, "days to add to its last day; negative to shorten (required, or --end-now)")
 	endNow := fs.Bool("end-now", false, "end the running session or round now (required, or --days)")
-	return steerCmd(prefix, fs, args, stdout, stderr, func() error {
+	override := overrideFlags(fs)
+	var o *domain.Override
+	return steerCmd(prefix, fs, args, stdout, stderr, func() (err error) {
 		if (*days == 0) == !*endNow {
 			return fmt.Errorf("give --days N or --end-now")
 		}
-		return nil
+		o, err = override()
+		return err
 	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
-		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason})
+		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason, Override: o})
 	})
 }
 
@@ -143,6 +150,24 @@ func describeClash(c domain.Clash) string {
 		c.Start.UTC().Format(time.DateOnly), c.Finish.Add(-time.Nanosecond).UTC().Format(time.DateOnly), strings.Join(why, "; "))
 }
 
+// overrideFlags registers --override-rule and --override-reason: a rule of
+// the process's modalities set aside for this act, with the reason the
+// record keeps. It reads them: nil when neither is given.
+func overrideFlags(fs *flag.FlagSet) func() (*domain.Override, error) {
+	rule := fs.String("override-rule", "", "set this rule of the process's modalities aside for this act, e.g. A/RES/71/280:phases (with --override-reason)")
+	reason := fs.String("override-reason", "", "why the rule is set aside, kept in the record (required with --override-rule)")
+	return func() (*domain.Override, error) {
+		if *rule == "" && *reason == "" {
+			return nil, nil
+		}
+		o := &domain.Override{Rule: *rule, Reason: *reason}
+		if err := o.Check(); err != nil {
+			return nil, fmt.Errorf("--override-rule and --override-reason go together: %s", domain.Message(err))
+		}
+		return o, nil
+	}
+}
+
 // stageAddCmd adds a stage to a phase: an extra round, hearing or
 // intersessional meeting. Its window's dates given alone follow the one
 // deadline rule in its venue's zone.
@@ -164,16 +189,21 @@ func stageAddCmd(args []string, stdout, stderr io.Writer) int {
 	opens := fs.String("opens", "", "its window's opening: YYYY-MM-DD (that day's start at the venue) or RFC 3339")
 	closes := fs.String("closes", "", "its window's deadline: YYYY-MM-DD (that day's end at the venue) or RFC 3339")
 	reason := fs.String("reason", "", "why, for the public list of schedule changes")
+	override := overrideFlags(fs)
 	pos, code, ok := parseOps(fs, prefix, args, "ID")
 	if !ok {
 		return code
 	}
 	spec.Kind = domain.StageKind(*kind)
-	if err := addedStage(&spec, *phase, *start, *end, *opens, *closes); err != nil {
+	err := addedStage(&spec, *phase, *start, *end, *opens, *closes)
+	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason}
+	if err == nil {
+		req.Override, err = override()
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return 2
 	}
-	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason}
 	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ScheduledStage, error) {
 		return c.AddStage(ctx, pos[0], req)
 	}, printStageAnswer(stdout, stderr))

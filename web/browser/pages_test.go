@@ -44,6 +44,7 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "diff", path: h + "/documents/" + url.PathEscape(doc) + "/diff?from=1&to=2"},
 		{name: "record", path: h + "/record"},
 		{name: "data", path: h + "/data"},
+		{name: "modalities", path: h + "/modalities"},
 		{name: "calendars", path: "/calendar"},
 		{name: "compilation", path: tp + "/text?revision=0"},
 		{name: "paragraph-history", path: tp + "/text/paragraphs/" + url.PathEscape(text.OP1)},

@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compact-un/compact/event"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
+	"github.com/compact-un/compact/workflows"
+)
+
+// A process's modalities are its template's rules. The office's acts are
+// checked against them here, where the act is taken, by one domain check
+// (process.CheckModalities); the workflows keep their own state. An
+// override of a rule is recorded in the process's record once the act is
+// done, under a key the act names, so that the record holds no override
+// of an act refused and one of an act retried.
+
+func (s *Server) modalityRoutes(mux *http.ServeMux) {
+	s.handle(mux, "GET /v1/processes/{id}/modalities", s.listModalities)
+}
+
+// modalities are the rules of a process's template, read from its
+// workflow's input once: they never change.
+func (s *Server) modalities(ctx context.Context, processID string) ([]process.Modality, error) {
+	if m, ok := s.modals.Load(processID); ok {
+		return m.([]process.Modality), nil
+	}
+	var in workflows.ProcessInput
+	if err := s.workflowInput(ctx, "api.modalities", workflows.ProcessWorkflowID(processID), &in); err != nil {
+		return nil, err
+	}
+	s.modals.Store(processID, in.Template.Modalities)
+	return in.Template.Modalities, nil
+}
+
+// setAside is a rule the office set aside for an act, to be recorded once
+// the act is done.
+type setAside struct {
+	processID string
+	act       process.Act
+	breach    *process.Breach
+	reason    string
+	actor     event.Actor
+}
+
+// keepsModalities refuses an act of the office that breaks a rule of the
+// process's modalities, with the rule, at the field pointer names. An
+// override naming the rule, with a reason, lets it through: the rule set
+// aside is returned, for record once the act is done; nil when none is.
+func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by string, act process.Act, o *process.Override) (*setAside, error) {
+	rules, err := s.modalities(ctx, processID)
+	if err != nil || (len(rules) == 0 && o == nil) {
+		return nil, err
+	}
+	p, err := s.store.GetProcess(ctx, processID)
+	if err != nil {
+		return nil, err
+	}
+	if act.At.IsZero() {
+		act.At = time.Now()
+		if c := s.processClock(ctx, p); c != nil {
+			act.At = c.ProcessTime(act.At)
+		}
+	}
+	timeline, err := s.timeline(ctx, processID)
+	if err != nil {
+		return nil, err
+	}
+	if act.Kind == process.ActPublish {
+		if act.SetAside, err = s.setAsideFor(ctx, processID, act.Stage.ID); err != nil {
+			return nil, err
+		}
+	}
+	b, err := process.CheckModalities(rules, timeline, act, o)
+	if process.KindOf(err) == process.Rule {
+		return nil, process.AtField(pointer, err)
+	}
+	if err != nil || b == nil {
+		return nil, err
+	}
+	return &setAside{processID: processID, act: act, breach: b, reason: o.Reason,
+		actor: event.Actor{By: by, Role: string(principal(ctx).Role)}}, nil
+}
+
+// setAsideFor are the rules a schedule change of the stage was let
+// through against: its draft, published on the dates set, needs no second
+// override.
+func (s *Server) setAsideFor(ctx context.Context, processID, stageID string) ([]string, error) {
+	entries, err := s.store.EntriesOf(ctx, processID, event.Strings(event.ModalityOverridden))
+	if err != nil {
+		return nil, err
+	}
+	var rules []string
+	for _, e := range entries {
+		d, err := event.DecodeAs[event.ModalityOverriddenData]([]byte(e.Data))
+		if err != nil {
+			return nil, process.E("api.setAsideFor", process.Internal, err)
+		}
+		if d.Stage == stageID && d.Act == string(process.ActSchedule) {
+			rules = append(rules, d.Rule)
+		}
+	}
+	return rules, nil
+}
+
+// recordOverride records the rule set aside for an act that was done: once
+// for the act, which occurrence names (a schedule change's sequence, a
+// list, a revision), however often the request is retried.
+func (s *Server) recordOverride(ctx context.Context, a *setAside, occurrence string) error {
+	if a == nil {
+		return nil
+	}
+	data, err := event.Encode(event.ModalityOverriddenData{Act: string(a.act.Kind), Actor: a.actor, Breach: a.breach.Detail,
+		Reason: a.reason, Rule: a.breach.Rule.ID, Source: a.breach.Rule.Source.String(), Stage: a.act.Stage.ID})
+	if err == nil {
+		data, err = event.Canonical(data)
+	}
+	if err != nil {
+		return process.E("api.recordOverride", process.Internal, err)
+	}
+	_, err = s.store.Append(ctx, process.RecordEvent{ProcessID: a.processID, StageID: a.act.Stage.ID, Event: string(event.ModalityOverridden),
+		Key: strings.Join([]string{string(event.ModalityOverridden), a.act.Stage.ID, string(a.act.Kind), a.breach.Rule.ID, occurrence}, "/"),
+		At:  a.act.At.UTC(), Data: string(data)})
+	return err
+}
+
+// recordScheduleOverride records the rule a schedule change was let
+// through against, once for the change.
+func (s *Server) recordScheduleOverride(ctx context.Context, a *setAside) error {
+	if a == nil {
+		return nil
+	}
+	change, err := s.changeOf(ctx, a.processID, a.act.Stage.ID, a.actor.By)
+	if err != nil {
+		return err
+	}
+	return s.recordOverride(ctx, a, change)
+}
+
+// changeOf names the schedule change an act by someone made to a stage:
+// its sequence, as the record's latest addition or move of the stage by
+// them holds it.
+func (s *Server) changeOf(ctx context.Context, processID, stageID, by string) (string, error) {
+	entries, err := s.store.EntriesOf(ctx, processID, event.Strings(event.StageAdded, event.StageRescheduled))
+	if err != nil {
+		return "", err
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].StageID != stageID {
+			continue
+		}
+		d, err := event.DecodeAs[event.ScheduleChange]([]byte(entries[i].Data))
+		if err != nil {
+			return "", process.E("api.changeOf", process.Internal, err)
+		}
+		if d.By == by {
+			return "change-" + strconv.Itoa(d.Sequence), nil
+		}
+	}
+	return "", process.Errorf("api.changeOf", process.Internal, "the record holds no change of stage %s", stageID)
+}
+
+// ruleOf is the rule an error says the request breaks, for its problem.
+func ruleOf(err error) *wire.ProblemRule {
+	var b *process.Breach
+	if !errors.As(err, &b) {
+		return nil
+	}
+	return &wire.ProblemRule{ID: b.Rule.ID, Text: b.Rule.Text, Source: b.Rule.Source.String()}
+}
+
+func (s *Server) listModalities(w http.ResponseWriter, r *http.Request) {
+	ctx, id := r.Context(), r.PathValue("id")
+	if _, err := s.store.GetProcess(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rules, err := s.modalities(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.store.EntriesOf(ctx, id, event.Strings(event.ModalityOverridden))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	overrides := map[string][]wire.ModalityOverride{}
+	for _, e := range entries {
+		d, err := event.DecodeAs[event.ModalityOverriddenData]([]byte(e.Data))
+		if err != nil {
+			s.fail(w, r, process.E("api.listModalities", process.Internal, err))
+			return
+		}
+		overrides[d.Rule] = append(overrides[d.Rule], wire.ModalityOverride{Seq: e.Seq, At: e.At, By: d.By, Role: d.Role,
+			Act: d.Act, Stage: d.Stage, Breach: d.Breach, Reason: d.Reason})
+	}
+	out := wire.Modalities{ProcessID: id, Rules: make([]wire.Modality, len(rules))}
+	for i, m := range rules {
+		out.Rules[i] = wire.Modality{Modality: m, State: wire.ModalityKept, Overrides: overrides[m.ID]}
+		switch {
+		case !m.Enforced():
+			out.Rules[i].State = wire.ModalityDeclared
+		case len(overrides[m.ID]) > 0:
+			out.Rules[i].State = wire.ModalityOverridden
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
