@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TextConcurrent", testTextConcurrent},
 		{"NextRevision", testNextRevision},
 		{"Search", testSearch},
+		{"SearchBounds", testSearchBounds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
