@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -42,7 +44,7 @@ func publishZeroDraft(t *testing.T, id string, paragraphs []string) {
 		t.Fatal(err)
 	}
 	// The stage's workflow starts a moment after the process's.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	stacktest.Eventually(t, 30*time.Second, func() error {
 		h, err := stack.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 			WorkflowID: workflows.StageWorkflowID(id, "zero"), UpdateName: workflows.UpdatePublishRevision,
 			Args: []any{workflows.PublishRevisionRequest{Revision: 0, SHA256: doc.SHA256}}, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -50,13 +52,11 @@ func publishZeroDraft(t *testing.T, id string, paragraphs []string) {
 		if err == nil {
 			err = h.Get(ctx, nil)
 		}
-		if err == nil {
-			break
+		if err != nil {
+			return fmt.Errorf("publishing the zero draft: %w", err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("publishing the zero draft: %v", err)
-		}
-	}
+		return nil
+	})
 	waitWindow(t, id, "zero", process.WindowOpen)
 }
 

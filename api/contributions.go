@@ -47,7 +47,7 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	in, err := decodeContribution(w, r)
 	if err != nil {
 		// A window that takes nothing says so first: what the body lacks

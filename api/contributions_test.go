@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
@@ -43,15 +45,14 @@ func startProcess(t *testing.T, tmpl process.Template) {
 // waitWindow waits until the store shows the stage's window in state.
 func waitWindow(t *testing.T, processID, stageID string, state process.WindowState) process.ContributionWindow {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		w, err := stack.store.GetWindow(context.Background(), processID, stageID)
-		if err == nil && w.State == state {
-			return w
+	var w process.ContributionWindow
+	stacktest.Eventually(t, 30*time.Second, func() (err error) {
+		if w, err = stack.store.GetWindow(context.Background(), processID, stageID); err == nil && w.State != state {
+			err = fmt.Errorf("window %s/%s: %+v; want it %s", processID, stageID, w, state)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("window %s/%s: %+v, %v; want it %s", processID, stageID, w, err, state)
-		}
-	}
+		return err
+	})
+	return w
 }
 
 // openConsultation starts a test process and waits for its thematic
@@ -244,12 +245,14 @@ func TestSubmitConcurrentRetries(t *testing.T) {
 	}
 }
 
-// TestSubmitAfterTheDeadline moves a window's deadline to two seconds from
-// now, as the PGA's office would: a submission before it is taken, one after
-// is refused and not stored, before and after the workflow seals the window.
+// TestSubmitAfterTheDeadline moves a window's deadline to three seconds from
+// now, as the PGA's office would: a submission before it is taken, one at
+// it (on the API's clock, moved on) is refused and not stored, before and
+// after the workflow seals the window.
 func TestSubmitAfterTheDeadline(t *testing.T) {
 	t.Parallel()
-	a := newAPIServer(t)
+	clock := newTestClock()
+	a := newAPIServerWith(t, Options{Now: clock.Now})
 	id := openConsultation(t)
 	fra := a.token(MemberState, "FRA", "")
 	body := map[string]string{"title": "France", "body": "On time."}
@@ -258,7 +261,7 @@ func TestSubmitAfterTheDeadline(t *testing.T) {
 	if res := a.do("POST", contributionsPath(id, "ts1"), fra, body, "Idempotency-Key", newKey()); res.Status != http.StatusCreated {
 		t.Fatalf("before the deadline: %d %s", res.Status, res.Body)
 	}
-	closes := time.Now().Add(3 * time.Second)
+	closes := time.Now().Add(3 * time.Second).Round(0) // on the wall clock, as the store compares times
 	h, err := stack.temporal.UpdateWorkflow(t.Context(), client.UpdateWorkflowOptions{
 		WorkflowID: workflows.StageWorkflowID(id, "ts1"), UpdateName: workflows.UpdateSetDeadline,
 		Args: []any{workflows.SetDeadlineRequest{Closes: closes, Reason: "test"}}, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -269,7 +272,16 @@ func TestSubmitAfterTheDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Until(closes))
+	// The workflow moves the intake's deadline after the update: wait for
+	// the store to show it, then move the API's clock to it.
+	stacktest.Eventually(t, awaitTimeout, func() error {
+		w, err := stack.store.GetWindow(t.Context(), id, "ts1")
+		if err == nil && w.ClosesAt.After(closes) {
+			err = fmt.Errorf("the window closes at %s, not yet at %s", w.ClosesAt, closes)
+		}
+		return err
+	})
+	clock.Advance(closes.Sub(clock.Now()))
 	late := map[string]string{"title": "France", "body": "Too late."}
 	if res := a.do("POST", contributionsPath(id, "ts1"), fra, late, "Idempotency-Key", newKey()); res.Status != http.StatusConflict {
 		t.Fatalf("after the deadline: %d %s, want 409", res.Status, res.Body)

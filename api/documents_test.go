@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -47,34 +49,30 @@ func runTestProcess(t *testing.T, tpl process.Template) {
 // awaitRecord waits until a stage's event is recorded and returns its entry.
 func awaitRecord(t *testing.T, processID, stageID, event string) process.RecordEntry {
 	t.Helper()
-	for deadline := time.Now().Add(awaitTimeout); ; time.Sleep(50 * time.Millisecond) {
+	var found process.RecordEntry
+	stacktest.Eventually(t, awaitTimeout, func() error {
 		entries, err := stack.store.Entries(context.Background(), processID, 0)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		if i := slices.IndexFunc(entries, func(e process.RecordEntry) bool {
-			return e.StageID == stageID && e.Event == event
-		}); i >= 0 {
-			return entries[i]
+		i := slices.IndexFunc(entries, func(e process.RecordEntry) bool { return e.StageID == stageID && e.Event == event })
+		if i < 0 {
+			return fmt.Errorf("%s: no %s of stage %q recorded", processID, event, stageID)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: no %s of stage %q recorded after %s", processID, event, stageID, awaitTimeout)
-		}
-	}
+		found = entries[i]
+		return nil
+	})
+	return found
 }
 
 // awaitStageWorkflow waits until a stage's workflow runs, and so takes
 // updates.
 func awaitStageWorkflow(t *testing.T, processID, stageID string) {
 	t.Helper()
-	for deadline := time.Now().Add(awaitTimeout); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := stack.temporal.DescribeWorkflowExecution(context.Background(), workflows.StageWorkflowID(processID, stageID), ""); err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stage %s of %s did not start within %s", stageID, processID, awaitTimeout)
-		}
-	}
+	stacktest.Eventually(t, awaitTimeout, func() error {
+		_, err := stack.temporal.DescribeWorkflowExecution(context.Background(), workflows.StageWorkflowID(processID, stageID), "")
+		return err
+	})
 }
 
 // draftingTemplate is a process of two drafts due at the given times.

@@ -11,12 +11,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -240,17 +244,11 @@ func TestEventStreamsShareAFollower(t *testing.T) {
 	second.want(4)
 	first.close()
 	second.close()
-	for deadline := time.Now().Add(awaitTimeout); ; time.Sleep(10 * time.Millisecond) {
+	stacktest.Await(t, awaitTimeout, "the follower to stop with its streams", func() bool {
 		b.mu.Lock()
-		followers = len(b.followers)
-		b.mu.Unlock()
-		if followers == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the follower outlived its streams")
-		}
-	}
+		defer b.mu.Unlock()
+		return len(b.followers) == 0
+	})
 }
 
 func TestFollowerSince(t *testing.T) {
@@ -300,5 +298,100 @@ func TestEventStreamEndsOnShutdown(t *testing.T) {
 	}
 	if _, err := io.ReadAll(stream.r); err != nil {
 		t.Fatalf("the stream did not end cleanly: %v", err)
+	}
+}
+
+// recordReads is the store, keeping the largest read of a record's entries
+// that anyone asked or got, and how many times a whole record was read.
+type recordReads struct {
+	store.Store
+	mu      sync.Mutex
+	largest int
+	whole   int
+}
+
+func (r *recordReads) EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error) {
+	es, err := r.Store.EntriesPage(ctx, processID, after, limit)
+	r.mu.Lock()
+	r.largest = max(r.largest, limit, len(es))
+	r.mu.Unlock()
+	return es, err
+}
+
+func (r *recordReads) Entries(ctx context.Context, processID string, after int64) ([]process.RecordEntry, error) {
+	r.mu.Lock()
+	r.whole++
+	r.mu.Unlock()
+	return r.Store.Entries(ctx, processID, after)
+}
+
+// stalledWriter is a client that stopped reading: once stalled, every
+// write waits, as one to a full TCP window does, until resume is closed.
+type stalledWriter struct {
+	http.ResponseWriter
+	stalled *atomic.Bool
+	resume  <-chan struct{}
+}
+
+func (w stalledWriter) Write(p []byte) (int, error) {
+	if w.stalled.Load() {
+		<-w.resume
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w stalledWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// TestSlowStreamIsBounded: while a client stops reading its stream and the
+// record grows by twice what a follower keeps, the server keeps no more
+// than followerMemory entries of the process and reads none but pages of
+// that size; when the client reads again it gets every entry, in order.
+func TestSlowStreamIsBounded(t *testing.T) {
+	reads := &recordReads{Store: stack.store}
+	s := New(Options{Temporal: stack.temporal, Store: reads})
+	b := newBroadcaster(reads, zap.NewNop())
+	var stalled atomic.Bool
+	resume := make(chan struct{})
+	stream := s.allow(s.streamEvents(b))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /events/{id}", func(w http.ResponseWriter, r *http.Request) {
+		stream(stalledWriter{ResponseWriter: w, stalled: &stalled, resume: resume}, r)
+	})
+	hs := httptest.NewServer(mux)
+	t.Cleanup(hs.Close)
+	release := sync.OnceFunc(func() { close(resume) })
+	t.Cleanup(release) // before Close, which waits for the stream
+	id := seedRecord(t)
+
+	slow := openStream(t, hs.URL+"/events/"+id)
+	slow.want(1, 2, 3)
+	stalled.Store(true)
+	const appended = 2*followerMemory + 100
+	appendEvents(t, id, "test.appended", appended)
+	head := int64(3 + appended)
+	held := 0
+	stacktest.Await(t, awaitTimeout, "the follower at the record's head", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		f := b.followers[id]
+		if f == nil {
+			return false
+		}
+		held = len(f.recent)
+		return f.base+int64(held) == head
+	})
+	if held != followerMemory {
+		t.Errorf("the follower holds %d entries while a stream is %d behind; want %d", held, appended, followerMemory)
+	}
+
+	release()
+	for seq := 4; seq <= int(head); seq++ {
+		slow.want(seq)
+	}
+	reads.mu.Lock()
+	defer reads.mu.Unlock()
+	if reads.largest > followerMemory || reads.whole > 0 {
+		t.Errorf("the largest read of the record was %d entries, and %d read it whole; want at most %d, and none",
+			reads.largest, reads.whole, followerMemory)
 	}
 }

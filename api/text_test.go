@@ -18,6 +18,7 @@ import (
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/store/storetest"
 	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
 )
@@ -391,6 +392,57 @@ func TestSearchText(t *testing.T) {
 	if costOf(textSearchPattern, httptestRequest(path)) != costlyRead || costOf(textDiffPattern, httptestRequest(path)) != costlyRead {
 		t.Error("the text's search and diff are not costly reads")
 	}
+}
+
+// TestSearchBounds: on a process whose issued text has 600 paragraphs of
+// 4 kB that all hold the word, a page of search answers is its limit of
+// hits with snippets of a few words (not megabytes of text), and a query
+// one byte, one term, one hit or one offset over a bound is refused with a
+// problem saying which bound.
+func TestSearchBounds(t *testing.T) {
+	a := newUnlimitedAPIServer(t)
+	id, code := uniqueID("large")
+	ctx := t.Context()
+	if err := stack.store.PutProcess(ctx, process.Process{ID: id, TemplateID: "test", Title: "Large " + id,
+		Code: code, Phase: "negotiations", Status: "running", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	draft := storetest.LargeDraft(t, 600)
+	if _, err := stack.store.PutRevision(ctx, store.Revision{ProcessID: id, Revision: *draft, Language: "en", IssuedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	textBytes := 0
+	for _, p := range draft.Paragraphs {
+		textBytes += len(p.Text)
+	}
+	path := "/v1/processes/" + id + "/search?q="
+	for _, tt := range []struct {
+		query    string
+		hits     int
+		maxBytes int
+	}{
+		{"Charter", 20, 20 << 10},
+		{"Charter&limit=100", 100, 100 << 10},
+		{"Charter&limit=100&offset=400", 100, 100 << 10},
+	} {
+		res := a.do("GET", path+tt.query, "", nil)
+		page := jsonOf[wire.SearchPage](t, res)
+		if res.Status != http.StatusOK || len(page.Hits) != tt.hits || !page.More || len(res.Body) > tt.maxBytes {
+			t.Errorf("%s: %d, %d hits in %d bytes, more %t; want %d hits in at most %d bytes of the text's %d, and more",
+				tt.query, res.Status, len(page.Hits), len(res.Body), page.More, tt.hits, tt.maxBytes, textBytes)
+		}
+	}
+
+	longest := "Charter " + strings.Repeat("x", store.MaxQueryBytes-len("Charter "))
+	wantStatus(t, "a query of 512 bytes", a.do("GET", path+url.QueryEscape(longest), "", nil), http.StatusOK)
+	wantDetail(t, "a query of 513 bytes", a.do("GET", path+url.QueryEscape(longest+"x"), "", nil),
+		http.StatusRequestEntityTooLarge, "q is 513 bytes: at most 512")
+	terms := strings.Repeat("Charter ", store.MaxQueryTerms)
+	wantStatus(t, "16 terms", a.do("GET", path+url.QueryEscape(terms), "", nil), http.StatusOK)
+	wantDetail(t, "17 terms", a.do("GET", path+url.QueryEscape(terms+"recalls"), "", nil), http.StatusBadRequest, "17 terms: at most 16")
+	wantDetail(t, "101 hits", a.do("GET", path+"Charter&limit=101", "", nil), http.StatusBadRequest, `limit="101": a number from 1 to 100`)
+	wantDetail(t, "no hits", a.do("GET", path+"Charter&limit=0", "", nil), http.StatusBadRequest, `limit="0"`)
+	wantDetail(t, "past the deepest page", a.do("GET", path+"Charter&offset=401", "", nil), http.StatusBadRequest, `offset="401"`)
 }
 
 func httptestRequest(path string) *http.Request {

@@ -205,6 +205,12 @@ type Tokens interface {
 	// secret it replaces becomes the previous one; a secret an earlier
 	// rotation kept is dropped. A revoked token is Conflict.
 	RotateToken(ctx context.Context, id string, r TokenRotation) (Token, error)
+	// ForgetTokenSecrets drops the hashes of at most limit tokens' secrets
+	// that stopped working before the given time: a token revoked or
+	// expired then keeps its row, for the lists and the audit, with a hash
+	// no secret has; a secret a rotation replaced is dropped once its grace
+	// ended then. It returns how many tokens it changed.
+	ForgetTokenSecrets(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // Session is a web session: a sign-in with a token, kept in the store so
@@ -226,4 +232,16 @@ type Sessions interface {
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	// EndSession ends a session; ending it twice keeps the first time.
 	EndSession(ctx context.Context, id string, at time.Time) error
+	// PurgeSessions deletes at most p.Limit sessions that no request can
+	// use again, and returns how many it deleted.
+	PurgeSessions(ctx context.Context, p SessionPurge) (int, error)
+}
+
+// SessionPurge says which sessions are over: those last seen before
+// SeenBefore (idled out, or signed out at least that long ago) and those
+// started before StartedBefore (past their lifetime).
+type SessionPurge struct {
+	SeenBefore    time.Time
+	StartedBefore time.Time
+	Limit         int
 }

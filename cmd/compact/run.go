@@ -31,6 +31,9 @@ const (
 	dialTimeout = time.Minute
 	// httpDrainTimeout bounds the wait for requests in flight at shutdown.
 	httpDrainTimeout = 10 * time.Second
+	// sweepInterval spaces the API's sweeps of sessions that are over
+	// and of tokens' dead secrets: a session lives for minutes to hours.
+	sweepInterval = 10 * time.Minute
 )
 
 // searchAttributes are registered with the namespace of an embedded server.
@@ -237,6 +240,15 @@ func (p *process) serveHTTP(addr, adminAddr string, o api.Options) error {
 		defer cancel()
 		return s.Shutdown(ctx)
 	})
+	if o.Store != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.SweepEvery(ctx, sweepInterval)
+		}()
+		p.onStop("sweeps", func() error { cancel(); <-done; return nil })
+	}
 	p.log.Info("http listening", zap.String("addr", l.Addr().String()), zap.String("admin_addr", admin.Addr().String()))
 	return nil
 }

@@ -113,9 +113,9 @@ func TestCrashCycles(t *testing.T) {
 		cycleSignal <- cycle
 		up := time.Duration(500+rng.IntN(3500)) * time.Millisecond
 		down := time.Duration(rng.IntN(3000)) * time.Millisecond
-		time.Sleep(up)
+		time.Sleep(up) // the kill's random moment is what the suite tests
 		killed := srv.kill()
-		time.Sleep(down)
+		time.Sleep(down) // and so is the random time the server stays down
 		var extra *party
 		if cycle == 2 {
 			extra = &party{name: extraState, role: "member-state", token: srv.createToken("member-state", extraState)}
@@ -149,7 +149,7 @@ func TestCrashCycles(t *testing.T) {
 
 	// The last server runs on: load for a moment more, then every
 	// submitter settles its last key, and the process ends.
-	time.Sleep(time.Second)
+	time.Sleep(time.Second) // a second of load on the last server, not a wait for a state
 	stopLoad()
 	settle := time.AfterFunc(2*time.Minute, hardStop)
 	load.Wait()

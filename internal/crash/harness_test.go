@@ -261,7 +261,7 @@ func (c *client) must(t testing.TB, method, path, token string, body any, want i
 		case r.err == nil && r.status == want:
 			return r
 		case r.transient() && time.Now().Before(deadline):
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(200 * time.Millisecond) // a client's backoff between retries, within the deadline
 		default:
 			t.Fatalf("%s %s: %s, want %d", method, path, r, want)
 		}

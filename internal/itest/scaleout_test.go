@@ -220,7 +220,7 @@ func TestScaleOut(t *testing.T) {
 							return
 						}
 						if attempt > 1 { // the other API at once, then back off
-							time.Sleep(50 * time.Millisecond)
+							time.Sleep(50 * time.Millisecond) // a client's backoff, as the load is meant to behave
 						}
 					}
 					apiURL := []string{api1, api2}[target]
@@ -276,7 +276,7 @@ func TestScaleOut(t *testing.T) {
 
 	// In the middle of the window: SIGKILL worker #1 and API #2, then
 	// restart PostgreSQL under the survivors and Temporal.
-	time.Sleep(time.Until(start.Add(scaleOutKillAt)))
+	time.Sleep(time.Until(start.Add(scaleOutKillAt))) // the kill mid-rush, at a set moment, is what is tested
 	workers[0].Signal(t, syscall.SIGKILL)
 	apis[1].Signal(t, syscall.SIGKILL)
 	close(killed)
@@ -284,7 +284,7 @@ func TestScaleOut(t *testing.T) {
 	t.Logf("killed worker #1 (pid %d) and api #2 (pid %d) at %s into the window", workers[0].Pid(), apis[1].Pid(), killedAt.Round(time.Millisecond))
 	workers[0].WaitExit(t, exitTimeout)
 	apis[1].WaitExit(t, exitTimeout)
-	time.Sleep(time.Until(start.Add(scaleOutRestartAt)))
+	time.Sleep(time.Until(start.Add(scaleOutRestartAt))) // as is PostgreSQL's restart at its moment
 	restartedAt := time.Since(start)
 	restartTook := pg.restart(t)
 	t.Logf("restarted PostgreSQL at %s into the window, in %s", restartedAt.Round(time.Millisecond), restartTook.Round(time.Millisecond))

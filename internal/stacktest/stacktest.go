@@ -125,9 +125,25 @@ func Recorded(db store.Store, processID, stageID, event string) bool {
 // it was waiting for: a safety net against a hang, not a timing assertion.
 func Await(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(within); !cond(); time.Sleep(50 * time.Millisecond) {
+	Eventually(t, within, func() error {
+		if !cond() {
+			return fmt.Errorf("still waiting for %s", what)
+		}
+		return nil
+	})
+}
+
+// Eventually calls f until it returns nil, failing the test after within
+// with f's last error, which says what the wait was for and what it saw.
+func Eventually(t testing.TB, within time.Duration, f func() error) {
+	t.Helper()
+	for deadline := time.Now().Add(within); ; time.Sleep(50 * time.Millisecond) { // the poll's interval
+		err := f()
+		if err == nil {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %s: still waiting for %s", within, what)
+			t.Fatalf("after %s: %v", within, err)
 		}
 	}
 }

@@ -127,6 +127,15 @@ func (db *DB) updateOne(ctx context.Context, op string, missing error, query str
 	return db.fail(op, err)
 }
 
+// affected is how many rows a batch write changed.
+func (db *DB) affected(op string, res sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, db.fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), db.fail(op, err)
+}
+
 // lock holds the dialect's lock on key until tx ends. Every writer that
 // reads a row and writes depending on it takes the lock for that row first.
 func (db *DB) lock(ctx context.Context, tx execer, key string) error {

@@ -66,3 +66,16 @@ func (db *DB) updateSession(ctx context.Context, op, query, id string, at time.T
 	}
 	return nil
 }
+
+// PurgeSessions deletes a batch of sessions that are over; a session's last
+// use is never after its end, so seen_at covers signed-out sessions too.
+func (db *DB) PurgeSessions(ctx context.Context, p store.SessionPurge) (int, error) {
+	const op = "store.PurgeSessions"
+	if p.Limit <= 0 || p.SeenBefore.IsZero() || p.StartedBefore.IsZero() {
+		return 0, invalid(op, "a purge needs its two times and a limit")
+	}
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE id IN (
+		SELECT id FROM sessions WHERE seen_at < $1 OR started_at < $2 LIMIT $3)`,
+		stamp(p.SeenBefore), stamp(p.StartedBefore), p.Limit)
+	return db.affected(op, res, err)
+}

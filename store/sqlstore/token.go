@@ -118,3 +118,22 @@ func (db *DB) RotateToken(ctx context.Context, id string, r store.TokenRotation)
 	})
 	return t, db.fail(op, err)
 }
+
+// forgottenPrefix begins the hash of a token whose secrets are forgotten:
+// it is unique per token, as the column must be, and no SHA-256 in hex.
+const forgottenPrefix = "forgotten:"
+
+// ForgetTokenSecrets drops a batch of secrets' hashes that stopped working
+// before the given time.
+func (db *DB) ForgetTokenSecrets(ctx context.Context, before time.Time, limit int) (int, error) {
+	const op = "store.ForgetTokenSecrets"
+	if limit <= 0 || before.IsZero() {
+		return 0, invalid(op, "forgetting needs a time and a limit")
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE tokens SET previous_hash = NULL,
+		hash = CASE WHEN revoked_at < $1 OR expires_at < $1 THEN '`+forgottenPrefix+`' || id ELSE hash END
+		WHERE id IN (SELECT id FROM tokens
+			WHERE (hash NOT LIKE '`+forgottenPrefix+`%' AND (revoked_at < $1 OR expires_at < $1))
+			OR (previous_hash IS NOT NULL AND previous_until < $1) LIMIT $2)`, stamp(before), limit)
+	return db.affected(op, res, err)
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -136,6 +137,81 @@ func testSearch(t *testing.T, s store.Store) {
 		_, err := s.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: q})
 		checkSearchError(t, q, err)
 	}
+}
+
+// LargeDraft is a draft of n paragraphs of about 4 kB, each holding the
+// word "Charter" once.
+func LargeDraft(t testing.TB, n int) *text.Revision {
+	var b strings.Builder
+	b.WriteString("# A long draft\n\n")
+	filler := strings.Repeat("and the parties further recall their commitments ", 80)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d. Paragraph %d recalls the Charter %s\n\n", i, i, filler)
+	}
+	rev, err := text.Parse(b.String())
+	check(t, err)
+	text.Identify(nil, rev)
+	return rev
+}
+
+// maxSnippetBytes bounds a hit's snippet in the tests: a few dozen words
+// around the match (24 tokens in FTS5, two fragments of 30 words in
+// PostgreSQL), never the paragraph.
+const maxSnippetBytes = 1 << 10
+
+// testSearchBounds: when 600 paragraphs of 4 kB each hold the word, a
+// search honours its limit, pages through no more than MaxSearchOffset +
+// MaxSearchLimit hits, makes snippets of a few words, and refuses a query
+// one byte or one term over its bounds.
+func testSearchBounds(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	seed(t, s)
+	_, err := s.PutRevision(ctx, store.Revision{ProcessID: "gcm-2018", Revision: *LargeDraft(t, 600), Language: "en", IssuedAt: during})
+	check(t, err)
+	search := func(text string, offset, limit int) (store.SearchPage, error) {
+		return s.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: text, Reader: store.Reader{Serves: true}, Offset: offset, Limit: limit})
+	}
+	page, err := search("Charter", 0, 0)
+	check(t, err)
+	if len(page.Hits) != 20 || !page.More {
+		t.Errorf("no limit: %d hits, more %t; want 20 and more", len(page.Hits), page.More)
+	}
+	seen := map[string]bool{}
+	for offset := 0; offset <= store.MaxSearchOffset; offset += store.MaxSearchLimit {
+		page, err := search("Charter", offset, store.MaxSearchLimit)
+		check(t, err)
+		if len(page.Hits) != store.MaxSearchLimit || !page.More {
+			t.Fatalf("offset %d: %d hits, more %t; want %d and more", offset, len(page.Hits), page.More, store.MaxSearchLimit)
+		}
+		for _, h := range page.Hits {
+			seen[h.Paragraph] = true
+			size := 0
+			for _, f := range h.Snippet {
+				size += len(f.Text)
+			}
+			if size == 0 || size > maxSnippetBytes {
+				t.Fatalf("a snippet of %d bytes: %+v; want 1 to %d", size, h.Snippet, maxSnippetBytes)
+			}
+		}
+	}
+	if want := store.MaxSearchOffset + store.MaxSearchLimit; len(seen) != want {
+		t.Errorf("paging to the deepest offset reached %d paragraphs of 600; want %d, the bound", len(seen), want)
+	}
+	_, err = search("Charter", store.MaxSearchOffset+1, 1)
+	wantKind(t, err, process.Invalid)
+	_, err = search("Charter", 0, store.MaxSearchLimit+1)
+	wantKind(t, err, process.Invalid)
+
+	longest := "Charter " + strings.Repeat("x", store.MaxQueryBytes-len("Charter "))
+	_, err = search(longest, 0, 0)
+	check(t, err)
+	_, err = search(longest+"x", 0, 0)
+	wantKind(t, err, process.TooLarge)
+	terms := strings.Repeat("Charter ", store.MaxQueryTerms)
+	_, err = search(terms, 0, 0)
+	check(t, err)
+	_, err = search(terms+"recalls", 0, 0)
+	wantKind(t, err, process.Invalid)
 }
 
 // searchSeeds are queries that would break a search that passed them on

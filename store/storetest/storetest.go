@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tokens", testTokens},
 		{"TokenRotation", testTokenRotation},
 		{"Sessions", testSessions},
+		{"PurgeSessions", testPurgeSessions},
+		{"ForgetTokenSecrets", testForgetTokenSecrets},
 		{"Ping", testPing},
 		{"Unsubscribe", testUnsubscribe},
 		{"Delivery", testDelivery},
@@ -66,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TextConcurrent", testTextConcurrent},
 		{"NextRevision", testNextRevision},
 		{"Search", testSearch},
+		{"SearchBounds", testSearchBounds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1090,6 +1093,113 @@ func testSessions(t *testing.T, s store.Store) {
 	wantKind(t, s.TouchSession(ctx, "ses-none", end), process.NotFound)
 	wantKind(t, s.EndSession(ctx, "ses-none", end), process.NotFound)
 }
+
+// testPurgeSessions: a purge deletes the sessions idled out, signed out or
+// past their lifetime at the times it is given, a batch at a time, and
+// keeps every session still usable.
+func testPurgeSessions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)
+	idle, lifetime := 30*time.Minute, 12*time.Hour
+	sessions := map[string]store.Session{
+		"ses-live":     {StartedAt: now.Add(-time.Hour), SeenAt: now.Add(-time.Minute)},
+		"ses-edge":     {StartedAt: now.Add(-lifetime), SeenAt: now.Add(-idle)}, // refused now, kept for this one purge
+		"ses-idle-1":   {StartedAt: now.Add(-2 * time.Hour), SeenAt: now.Add(-idle - time.Second)},
+		"ses-idle-2":   {StartedAt: now.Add(-3 * time.Hour), SeenAt: now.Add(-2 * time.Hour)},
+		"ses-expired":  {StartedAt: now.Add(-lifetime - time.Second), SeenAt: now.Add(-time.Minute)},
+		"ses-ended":    {StartedAt: now.Add(-4 * time.Hour), SeenAt: now.Add(-time.Hour), EndedAt: now.Add(-50 * time.Minute)},
+		"ses-just-out": {StartedAt: now.Add(-time.Hour), SeenAt: now.Add(-2 * time.Minute), EndedAt: now.Add(-time.Minute)},
+	}
+	for id, ss := range sessions {
+		ss.ID, ss.TokenID = id, "tok-1"
+		check(t, s.StartSession(ctx, ss))
+		if !ss.EndedAt.IsZero() {
+			check(t, s.EndSession(ctx, id, ss.EndedAt))
+		}
+	}
+	purge := store.SessionPurge{SeenBefore: now.Add(-idle), StartedBefore: now.Add(-lifetime), Limit: 3}
+	wantKind(t, errOf(s.PurgeSessions(ctx, store.SessionPurge{SeenBefore: purge.SeenBefore, StartedBefore: purge.StartedBefore})), process.Invalid)
+	n, err := s.PurgeSessions(ctx, purge)
+	check(t, err)
+	m, err := s.PurgeSessions(ctx, purge)
+	check(t, err)
+	if n != 3 || m != 1 {
+		t.Fatalf("purges of 3 at most deleted %d, then %d; want 3, then 1 (4 sessions over)", n, m)
+	}
+	if n, err := s.PurgeSessions(ctx, purge); err != nil || n != 0 {
+		t.Fatalf("a purge with nothing over deleted %d, %v", n, err)
+	}
+	for id := range sessions {
+		_, err := s.GetSession(ctx, id)
+		if kept := id == "ses-live" || id == "ses-edge" || id == "ses-just-out"; kept != (err == nil) {
+			t.Errorf("after the purges, GetSession(%s) = %v; kept: %t", id, err, kept)
+		}
+	}
+}
+
+// testForgetTokenSecrets: a token that stopped working keeps its row, for
+// the lists and the audit, but none of its secrets' hashes finds it; a live
+// token loses only the secret a rotation replaced, once its grace is over.
+func testForgetTokenSecrets(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	created := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	before := created.Add(100 * 24 * time.Hour)
+	hash := func(c string) string { return strings.Repeat(c, 64) }
+	tokens := []store.Token{
+		{ID: "tok-live", Hash: hash("1"), ExpiresAt: before.Add(time.Hour)},
+		{ID: "tok-expired", Hash: hash("2"), ExpiresAt: before.Add(-time.Second)},
+		{ID: "tok-revoked", Hash: hash("3"), ExpiresAt: before.Add(time.Hour), RevokedAt: before.Add(-time.Hour)},
+		{ID: "tok-revoked-late", Hash: hash("4"), ExpiresAt: before.Add(time.Hour), RevokedAt: before},
+		{ID: "tok-rotated", Hash: hash("5"), ExpiresAt: before.Add(time.Hour)},
+	}
+	for _, tok := range tokens {
+		tok.Role, tok.Party, tok.CreatedAt = "member-state", "FRA", created
+		check(t, s.CreateToken(ctx, tok))
+		if !tok.RevokedAt.IsZero() {
+			check(t, s.RevokeToken(ctx, tok.ID, tok.RevokedAt))
+		}
+	}
+	_, err := s.RotateToken(ctx, "tok-rotated", store.TokenRotation{Hash: hash("6"), At: before.Add(-2 * time.Hour),
+		GraceUntil: before.Add(-time.Hour), ExpiresAt: before.Add(time.Hour)})
+	check(t, err)
+
+	wantKind(t, errOf(s.ForgetTokenSecrets(ctx, before, 0)), process.Invalid)
+	n, err := s.ForgetTokenSecrets(ctx, before, 2)
+	check(t, err)
+	m, err := s.ForgetTokenSecrets(ctx, before, 2)
+	check(t, err)
+	if n != 2 || m != 1 {
+		t.Fatalf("forgetting 2 at most changed %d, then %d; want 2, then 1 (the expired, the revoked, the rotated)", n, m)
+	}
+	if n, err := s.ForgetTokenSecrets(ctx, before, 2); err != nil || n != 0 {
+		t.Fatalf("forgetting again changed %d, %v; want 0", n, err)
+	}
+	for c, found := range map[string]string{"1": "tok-live", "2": "", "3": "", "4": "tok-revoked-late", "5": "", "6": "tok-rotated"} {
+		got, err := s.TokenByHash(ctx, hash(c))
+		if found == "" {
+			wantKind(t, err, process.NotFound)
+		} else if err != nil || got.ID != found {
+			t.Errorf("TokenByHash(%s…) = %+v, %v; want %s", c, got, err, found)
+		}
+	}
+	all, err := s.ListTokens(ctx, store.TokenFilter{})
+	check(t, err)
+	if len(all) != len(tokens) {
+		t.Fatalf("ListTokens after forgetting = %d tokens; want all %d", len(all), len(tokens))
+	}
+	if got, err := s.GetToken(ctx, "tok-revoked"); err != nil || !got.RevokedAt.Equal(before.Add(-time.Hour)) || got.Party != "FRA" {
+		t.Fatalf("GetToken of a forgotten token = %+v, %v; want it revoked, FRA's", got, err)
+	}
+	// A forgotten token rotated by the office works again with its new secret.
+	_, err = s.RotateToken(ctx, "tok-expired", store.TokenRotation{Hash: hash("7"), At: before, GraceUntil: before.Add(time.Hour), ExpiresAt: before.Add(90 * 24 * time.Hour)})
+	check(t, err)
+	if got, err := s.TokenByHash(ctx, hash("7")); err != nil || got.ID != "tok-expired" {
+		t.Fatalf("TokenByHash of the forgotten token's new secret = %+v, %v", got, err)
+	}
+}
+
+// errOf is the error of a call that returns a value too.
+func errOf[T any](_ T, err error) error { return err }
 
 func testEndpoints(t *testing.T, s store.Store) {
 	ctx := t.Context()
