@@ -112,6 +112,9 @@ type Template struct {
 	// Groups are the groups of States that negotiate the text with one
 	// voice, with their members as a public source lists them.
 	Groups []Group `json:"groups,omitempty"`
+	// Translations are the template's words in the other UN languages, by
+	// language code; the workflow does not carry them.
+	Translations map[string]Translation `json:"translations,omitempty"`
 }
 
 // Group is a group of Member States that sponsors amendments and takes
@@ -375,6 +378,7 @@ func (t *Template) Validate() error {
 			errs = append(errs, s.validate()...)
 		}
 	}
+	errs = append(errs, t.validateTranslations()...)
 	if len(errs) > 0 {
 		return E("process.Template.Validate", Invalid, fmt.Errorf("template %q: %w", t.ID, errors.Join(errs...)))
 	}
