@@ -55,6 +55,9 @@ func (s *Site) officeHome(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	p := s.newPage(r)
+	for i := range list {
+		p.localStatus(&list[i])
+	}
 	p.Title = p.T("office.home.title")
 	p.Data = list
 	return p, nil
@@ -136,6 +139,7 @@ func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	for _, st := range stages {
+		p.localStage(proc.TemplateID, &st.Spec)
 		d.Stages = append(d.Stages, officeStage{Stage: st, Actions: stageActions(p, p.Session, st)})
 	}
 	if key, ok := notices[r.URL.Query().Get("done")]; ok {
@@ -399,6 +403,7 @@ func (s *Site) stageFormPage(f stageForm) func(*http.Request) (*Page, error) {
 		if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 			return nil, err
 		}
+		p.localStage(proc.TemplateID, &d.Stage.Spec)
 		if f.load != nil {
 			if err := f.load(s, r, d); err != nil {
 				return nil, err

@@ -48,6 +48,9 @@ func (s *Site) processesPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	p := s.newPage(r)
+	for i := range list {
+		p.localStatus(&list[i])
+	}
 	p.Title = p.T("home.title")
 	p.Data = list
 	return p, nil
@@ -110,7 +113,8 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 	titles := phaseTitles(v.Status.TemplateID)
 	byPhase := map[string]int{}
 	for _, st := range stages {
-		row := stageRow{Stage: st, PhaseTitle: cmp.Or(titles[st.Phase], humanize(st.Phase))}
+		p.localStage(v.Status.TemplateID, &st.Spec)
+		row := stageRow{Stage: st, PhaseTitle: p.localPhase(v.Status.TemplateID, st.Phase, cmp.Or(titles[st.Phase], humanize(st.Phase)))}
 		for _, c := range changes {
 			if c.StageID != st.Spec.ID {
 				continue
@@ -353,6 +357,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	if v.Stage, err = a.Stage(ctx, id, stageID); err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &v.Stage.Spec)
 	changes, err := a.Changes(ctx, id)
 	if err != nil {
 		return nil, err
@@ -602,6 +607,7 @@ func (s *Site) recordPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	for _, st := range stages {
+		p.localStage(proc.TemplateID, &st.Spec)
 		v.Titles[st.Spec.ID] = st.Spec.Title
 	}
 	p.Title = p.T("record.title", "process", proc.Title)

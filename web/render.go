@@ -129,7 +129,10 @@ type Page struct {
 	Data      any
 	Form      *Form
 
-	clock    *process.Clock // the process's, on its pages; nil: the wall's
+	clock *process.Clock // the process's, on its pages; nil: the wall's
+	// words are the template's words the page shows, by their text, with
+	// their language and whether they are the UN's own (words.go).
+	shown    map[string]process.Words
 	loc      *locale
 	site     *Site
 	r        *http.Request
@@ -154,6 +157,7 @@ func (s *Site) pageOn(r *http.Request, id string) (*Page, wire.ProcessStatus, er
 		return nil, st, err
 	}
 	p := s.newPage(r)
+	p.localStatus(&st)
 	if st.Clock != nil {
 		p.clock = st.Clock
 		p.Now = st.Clock.ProcessTime(p.Now).UTC()

@@ -274,6 +274,7 @@ func (s *Site) windowsPage(r *http.Request) (*Page, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.localStage(proc.TemplateID, &sd.Spec)
 		if sd.Window != nil && sd.Window.Purpose == process.ForContributions {
 			d.Windows = append(d.Windows, windowChoice{Stage: sd.Stage, ClosesAt: ow.ClosesAt})
 		}
@@ -305,6 +306,7 @@ func (s *Site) contribution(r *http.Request) (*Page, error) {
 	if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &d.Stage.Spec)
 	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now()) // the intake's times are the wall's
 	p.Title = p.T("stakeholder.contribute.title", "stage", d.Stage.Spec.Title)
 	p.Data = d
@@ -390,6 +392,7 @@ func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &sd.Spec)
 	d.Stage = sd.Stage
 	p.Title = p.T("stakeholder.receipt.title", "tracking", c.Tracking)
 	p.Data = d

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/stacktest"
+)
+
+// A reader in any of the UN's languages reads every public page in it: no
+// sentence of the English catalogue is left on a French, Russian, Chinese,
+// Arabic or Spanish page, and no page in any language shows a raw RFC 3339
+// timestamp (they belong in <time datetime>, not in the text).
+func TestEveryPublicPageInEveryLanguage(t *testing.T) {
+	ts := newTestSite(t)
+	id, code := stacktest.UniqueID("sixlang")
+	startsOn := time.Now().AddDate(1, 0, 0).UTC().Format(time.DateOnly)
+	pga := ts.token(api.PGAOffice, "PGA", "")
+	if st := ts.apiCall("POST", "/v1/processes", pga, map[string]any{"template": "gcm-2018", "id": id, "code": code, "startsOn": startsOn}, nil); st != http.StatusCreated {
+		t.Fatalf("create process %s: %d", id, st)
+	}
+	ts.await("process "+id+" registered", func() bool { return recorded(id, "", "process.created") })
+
+	english := englishSentences()
+	for _, lang := range Languages {
+		t.Run(lang, func(t *testing.T) {
+			b := ts.browser()
+			seen := map[string]bool{}
+			queue := []string{"/", "/calendar", "/signin", "/processes/" + id, "/processes/" + id + "/search?q=migration", "/no-such-page"}
+			for len(queue) > 0 {
+				path := queue[0]
+				queue = queue[1:]
+				if seen[path] {
+					continue
+				}
+				seen[path] = true
+				p := b.get(path, "Accept-Language", lang)
+				if !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+					continue
+				}
+				text := visibleText(p.Body)
+				if m := rfc3339.FindString(text); m != "" {
+					t.Errorf("%s in %s shows a raw timestamp %q", path, lang, m)
+				}
+				if lang != "en" {
+					for _, s := range english[lang] {
+						if strings.Contains(text, s) {
+							t.Errorf("%s in %s shows English: %q", path, lang, s)
+						}
+					}
+				}
+				for _, m := range pageLink.FindAllStringSubmatch(p.Body, -1) {
+					next := html.UnescapeString(m[1])
+					if walkable(next, id) && !seen[next] {
+						queue = append(queue, next)
+					}
+				}
+			}
+			if len(seen) < 20 {
+				t.Errorf("walked only %d pages in %s: %v", len(seen), lang, seen)
+			}
+		})
+	}
+}
+
+var (
+	pageLink = regexp.MustCompile(`href="(/[^"#]*)"`)
+	// rfc3339 is a timestamp as the API writes it: a date, T and a time.
+	rfc3339 = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}`)
+)
+
+// walkable reports whether the walk follows a link: the site's own pages
+// about the test's process and the pages about every process, not other
+// tests' processes, files, feeds or the language switch.
+func walkable(path, id string) bool {
+	if strings.Contains(path, "lang=") || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/v1/") {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(path, "/processes/"); ok {
+		return rest == id || strings.HasPrefix(rest, id+"/") || strings.HasPrefix(rest, id+"?")
+	}
+	return slices.Contains([]string{"/", "/calendar", "/signin"}, strings.SplitN(path, "?", 2)[0])
+}
+
+var (
+	scripts   = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)>`)
+	labelAttr = regexp.MustCompile(`(?i)\s(?:title|aria-label|alt|placeholder)="([^"]*)"`)
+	tag       = regexp.MustCompile(`<[^>]*>`)
+)
+
+// visibleText is what a reader sees or hears of a page: its text, and the
+// titles and labels of its elements.
+func visibleText(body string) string {
+	body = scripts.ReplaceAllString(body, " ")
+	var labels []string
+	for _, m := range labelAttr.FindAllStringSubmatch(body, -1) {
+		labels = append(labels, m[1])
+	}
+	return html.UnescapeString(tag.ReplaceAllString(body, " ") + " " + strings.Join(labels, " "))
+}
+
+// englishSentences are, for each language, the English catalogue's words
+// that a page in that language must not show: each message's text between
+// its placeholders, of 12 characters or more, and not also in that
+// language's own message (a name or a symbol the same in both).
+func englishSentences() map[string][]string {
+	placeholder := regexp.MustCompile(`\{[a-zA-Z]+\}`)
+	out := map[string][]string{}
+	for id, msg := range locales[defaultLanguage].messages {
+		for _, piece := range placeholder.Split(msg, -1) {
+			piece = strings.TrimSpace(piece)
+			if len([]rune(piece)) < 12 {
+				continue
+			}
+			for _, lang := range Languages {
+				if lang != defaultLanguage && !strings.Contains(locales[lang].messages[id], piece) {
+					out[lang] = append(out[lang], piece)
+				}
+			}
+		}
+	}
+	for _, pieces := range out {
+		slices.Sort(pieces)
+	}
+	return out
+}
