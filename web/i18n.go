@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // Languages are the UN's six official languages, in the UN's order; the
@@ -34,6 +35,8 @@ type locale struct {
 	Lang     string
 	Dir      string // rtl for Arabic
 	messages map[string]string
+	cal      cldrCalendar
+	numbers  *message.Printer
 }
 
 var (
@@ -59,7 +62,7 @@ func mustLoadLocales() map[string]*locale {
 		if err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		l := &locale{Lang: lang, Dir: "ltr"}
+		l := &locale{Lang: lang, Dir: "ltr", cal: cldr[lang], numbers: printer(lang)}
 		if err := json.Unmarshal(b, &l.messages); err != nil {
 			panic(fmt.Sprintf("web: locales/%s.json: %v", lang, err))
 		}
@@ -100,36 +103,62 @@ func missingMarker(id string) string { return "[[" + id + "]]" }
 // args given as name, value pairs. An ID missing from this language falls
 // back to English, then shows as [[id]].
 func (l *locale) T(id string, args ...any) string {
+	return l.translate(func(s string) string { return s }, id, args...)
+}
+
+// translate is T with the message's own text passed through esc.
+func (l *locale) translate(esc func(string) string, id string, args ...any) string {
 	msg, ok := l.messages[id]
 	if !ok {
 		if msg, ok = locales[defaultLanguage].messages[id]; !ok {
 			return missingMarker(id)
 		}
 	}
+	msg = esc(msg)
 	if len(args) == 0 {
 		return msg
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", l.arg(args[i+1]))
 	}
 	return strings.NewReplacer(pairs...).Replace(msg)
 }
 
-// Date writes a day in the language's style ("2 March 2027", "2027年3月2日")
-// from date.format and the months date.month.1 … date.month.12.
+// arg is a placeholder's value as text: a number in the language's
+// digits and separators (CLDR's, by x/text), anything else as it prints.
+func (l *locale) arg(v any) string {
+	switch n := v.(type) {
+	case int, int32, int64, uint, uint32, uint64, float64:
+		return l.numbers.Sprint(number.Decimal(n))
+	}
+	return fmt.Sprint(v)
+}
+
+// Date writes a day in the language's style ("2 March 2027", "2027年3月2日"):
+// CLDR's long date (cldr.go).
 func (l *locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.UTC()
-	return l.T("date.format", "day", t.Day(), "month", l.T("date.month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
+	return cldrFormat(l.cal, l.numbers, l.cal.date, t.UTC())
 }
 
-// DateTime writes a day and a UTC time of day.
+// DateTime writes a day and a UTC time of day, the time by CLDR's short
+// pattern.
 func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.T("date.datetime", "date", l.Date(t), "time", t.UTC().Format("15:04"))
+	return l.T("date.datetime", "date", l.Date(t), "time", cldrFormat(l.cal, l.numbers, l.cal.time, t.UTC()))
+}
+
+// MonthYear names a month as a heading: "May 2017", "2017年5月".
+func (l *locale) MonthYear(t time.Time) string {
+	return cldrFormat(l.cal, l.numbers, l.cal.monthYear, t.UTC())
+}
+
+// AxisMonth names a month on the timeline's axis: "May 2017", "mai 2017".
+func (l *locale) AxisMonth(t time.Time) string {
+	return cldrFormat(l.cal, l.numbers, l.cal.axis, t.UTC())
 }

@@ -42,7 +42,7 @@ var (
 	// Where a message ID is looked up: {{.T "id"}}, p.T("id"), field labels
 	// and hints, the error pages' IDs.
 	lookups = []*regexp.Regexp{
-		regexp.MustCompile(`\bT\s+"([a-z0-9_.-]+)"`),
+		regexp.MustCompile(`\bTH?\s+"([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`\bT\("([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`\(field [$.]\w* "[^"]+" "([a-z0-9_.-]+)"`),
 		regexp.MustCompile(`WithHint "([a-z0-9_.-]+)"`),
@@ -57,9 +57,7 @@ var (
 // value they take: each must have its message.
 var dynamic = map[string][]string{
 	"role.":           rolesOf(api.Roles),
-	"date.month.":     {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"process.status.": {"starting", "running", "completed", "cancelled"},
-	"date.monthname.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"stage.kind.": {string(process.Milestone), string(process.AccreditationWindow), string(process.ThematicSession),
 		string(process.RegionalConsultation), string(process.Hearing), string(process.Stocktaking), string(process.FormalConsultation), string(process.Draft),
 		string(process.NegotiationRound), string(process.Conference), string(process.Endorsement), string(process.Silence)},

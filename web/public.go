@@ -280,9 +280,7 @@ func (s *Site) calendarPage(r *http.Request) (*Page, error) {
 }
 
 // MonthYear names a month as a heading: "May 2017".
-func (p *Page) MonthYear(t time.Time) string {
-	return p.T("date.monthyear", "month", p.T("date.monthname."+strconv.Itoa(int(t.Month()))), "year", t.Year())
-}
+func (p *Page) MonthYear(t time.Time) string { return p.loc.MonthYear(t) }
 
 // stageView is the stage page.
 type stageView struct {
@@ -680,15 +678,12 @@ func (s *Site) dataPage(r *http.Request) (*Page, error) {
 }
 
 // Days are a stage's days: "8 May 2017", or "8 May 2017 – 9 May 2017".
-func (p *Page) Days(spec process.StageSpec) string {
-	first := p.Date(spec.Start)
-	if spec.End.IsZero() {
+func (p *Page) Days(spec process.StageSpec) template.HTML {
+	first := p.When(spec.Start)
+	if spec.End.IsZero() || spec.End.Equal(spec.Start.Time) {
 		return first
 	}
-	if last := p.Date(spec.End); last != first {
-		return p.T("date.range", "from", first, "to", last)
-	}
-	return first
+	return p.TH("date.range", "from", first, "to", p.When(spec.End))
 }
 
 // ProcessID and ProcessTitle name the process for the shared templates.

@@ -185,6 +185,47 @@ func (p *Page) Date(t any) string { return p.loc.Date(asTime(t)) }
 // DateTime formats a day and a UTC time.
 func (p *Page) DateTime(t any) string { return p.loc.DateTime(asTime(t)) }
 
+// When is a day as the page shows it: in the reader's words, with the
+// machine's date in <time datetime>, isolated (dir=auto) so that it reads
+// whole inside text of the other direction.
+func (p *Page) When(t any) template.HTML {
+	tt := asTime(t)
+	if tt.IsZero() {
+		return ""
+	}
+	return timeElement(tt.UTC().Format(time.DateOnly), p.Date(tt))
+}
+
+// WhenTime is a day and a UTC time as the page shows it (When).
+func (p *Page) WhenTime(t any) template.HTML {
+	tt := asTime(t)
+	if tt.IsZero() {
+		return ""
+	}
+	return timeElement(tt.UTC().Format(time.RFC3339), p.DateTime(tt))
+}
+
+func timeElement(machine, human string) template.HTML {
+	return template.HTML(`<time datetime="` + machine + `" dir="auto">` + template.HTMLEscapeString(human) + `</time>`)
+}
+
+// TH is T for messages whose arguments include HTML (When, WhenTime): the
+// message and every other argument are escaped.
+func (p *Page) TH(id string, args ...any) template.HTML {
+	esc := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case template.HTML:
+			esc[i] = string(v)
+		case string:
+			esc[i] = template.HTMLEscapeString(v)
+		default:
+			esc[i] = template.HTMLEscapeString(p.loc.arg(v))
+		}
+	}
+	return template.HTML(p.loc.translate(template.HTMLEscapeString, id, esc...))
+}
+
 func asTime(v any) time.Time {
 	switch t := v.(type) {
 	case time.Time:

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -468,14 +469,14 @@ func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/my/contributions/"+url.PathEscape(tracking)+"?withdrawn=1")
 }
 
-// DateOrTime writes a bare date as a day and a date with a time of day
-// with its UTC time: schedules hold both.
-func (p *Page) DateOrTime(v any) string {
+// WhenOrTime shows a bare date as a day and a date with a time of day
+// with its UTC time, in a <time> element (When): schedules hold both.
+func (p *Page) WhenOrTime(v any) template.HTML {
 	t := asTime(v)
 	if t.Equal(t.Truncate(24 * time.Hour)) {
-		return p.Date(t)
+		return p.When(t)
 	}
-	return p.DateTime(t)
+	return p.WhenTime(t)
 }
 
 // formTime turns a datetime-local control's value (UTC by the label) into
