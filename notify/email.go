@@ -76,7 +76,8 @@ func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := renderContent(lang, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.fields}, unsubscribe)
+	title, stage := words(lang, m, ev.StageID)
+	c, err := renderContent(lang, view{Process: title, Stage: stage, Event: m.Event, Data: ev.fields}, unsubscribe)
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}

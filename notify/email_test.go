@@ -373,6 +373,34 @@ func TestEmailLanguages(t *testing.T) {
 	}
 }
 
+// A built-in template's process reaches each recipient with its title and
+// its stages' in their language; an English reader reads the stage's title
+// rather than its ID.
+func TestEmailSpeaksTheTemplatesWords(t *testing.T) {
+	srv := notifytest.NewSMTPServer(t)
+	e := sender(srv)
+	for _, tt := range []struct{ lang, subject, text string }{
+		{"fr", "Pacte mondial pour des migrations sûres, ordonnées et régulières : échéance modifiée (Session thématique informelle 1)",
+			"L’échéance des contributions à l’étape Session thématique informelle 1 passe du"},
+		{"ru", "Глобальный договор о безопасной, упорядоченной и легальной миграции", "Неофициальная тематическая сессия 1"},
+		{"en", "Global Compact for Safe, Orderly and Regular Migration: deadline moved (Informal thematic session 1)", "Informal thematic session 1"},
+	} {
+		m := message(t, "window.moved", "delegate."+tt.lang+"@mission.example", tt.lang)
+		m.Process, m.TemplateID = "Global Compact for Safe, Orderly and Regular Migration", "gcm-2018"
+		if err := e.Send(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+		mails := srv.Mails()
+		r := parse(t, mails[len(mails)-1].Data)
+		if !strings.HasPrefix(r.subject, tt.subject) {
+			t.Errorf("%s: subject %q, want %q", tt.lang, r.subject, tt.subject)
+		}
+		if !strings.Contains(r.text, tt.text) {
+			t.Errorf("%s: text lacks %q:\n%s", tt.lang, tt.text, r.text)
+		}
+	}
+}
+
 // rawHeader is a header's value as sent, folded lines joined.
 func rawHeader(t *testing.T, raw []byte, name string) string {
 	t.Helper()
