@@ -32,6 +32,8 @@ type StageWords struct {
 	Title string `json:"title,omitempty"`
 	Theme string `json:"theme,omitempty"`
 	Note  string `json:"note,omitempty"`
+	// Documents are the stage's documents' titles, by their English title.
+	Documents map[string]string `json:"documents,omitempty"`
 }
 
 // Words are some text in the reader's language: Text, in Lang, which is
@@ -49,12 +51,9 @@ func (w Words) Translated() bool { return w.Lang != "en" && !w.Official }
 
 func (t *Template) validateTranslations() []error {
 	var errs []error
-	phases, stages := map[string]bool{}, map[string]bool{}
+	phases := map[string]bool{}
 	for _, p := range t.Phases {
 		phases[p.ID] = true
-		for _, s := range p.Stages {
-			stages[s.ID] = true
-		}
 	}
 	for _, lang := range sortedKeys(t.Translations) {
 		tr := t.Translations[lang]
@@ -71,8 +70,15 @@ func (t *Template) validateTranslations() []error {
 			}
 		}
 		for _, id := range sortedKeys(tr.Stages) {
-			if !stages[id] {
+			s, ok := t.Stage(id)
+			if !ok {
 				errs = append(errs, fmt.Errorf("translations.%s.stages: no stage %q", lang, id))
+				continue
+			}
+			for _, title := range sortedKeys(tr.Stages[id].Documents) {
+				if !slices.ContainsFunc(s.Documents, func(d Document) bool { return d.Title == title }) {
+					errs = append(errs, fmt.Errorf("translations.%s.stages.%s.documents: no document %q", lang, id, title))
+				}
 			}
 		}
 	}
@@ -137,6 +143,15 @@ func (t *Template) StageIn(lang string, s StageSpec) (title, theme, note Words) 
 	theme = t.words(lang, s.Theme, src.Theme, func(tr Translation) string { return tr.Stages[s.ID].Theme })
 	note = t.words(lang, s.Note, src.Note, func(tr Translation) string { return tr.Stages[s.ID].Note })
 	return title, theme, note
+}
+
+// DocumentIn is the title of stage stageID's document in lang, given its
+// English title.
+func (t *Template) DocumentIn(lang, stageID, title string) Words {
+	if t == nil {
+		return Words{Text: title, Lang: "en", Official: true}
+	}
+	return t.words(lang, title, title, func(tr Translation) string { return tr.Stages[stageID].Documents[title] })
 }
 
 // WithoutTranslations is t without its translations: what a process's

@@ -38,6 +38,11 @@ func TestBuiltinTemplatesSpeakSixLanguages(t *testing.T) {
 							t.Errorf("%s in %s: stage %s's %s is not marked as Compact's translation", tpl.ID, lang, s.ID, w.what)
 						}
 					}
+					for _, d := range s.Documents {
+						if got := tpl.DocumentIn(lang, s.ID, d.Title); got.Lang != lang || (lang != "en" && !got.Translated()) {
+							t.Errorf("%s in %s: stage %s's document %q is %+v", tpl.ID, lang, s.ID, d.Title, got)
+						}
+					}
 				}
 			}
 		}
@@ -65,11 +70,12 @@ func TestRenamedStageKeepsItsEnglish(t *testing.T) {
 
 func TestTranslationsValidate(t *testing.T) {
 	for name, tr := range map[string]map[string]process.Translation{
-		"not a UN language":      {"de": {Title: "Pakt"}},
-		"English":                {"en": {Title: "Compact"}},
-		"official, no source":    {"fr": {Official: true, Title: "Pacte"}},
-		"stage it does not have": {"fr": {Stages: map[string]process.StageWords{"nowhere": {Title: "Nulle part"}}}},
-		"phase it does not have": {"fr": {Phases: map[string]string{"nowhere": "Nulle part"}}},
+		"not a UN language":         {"de": {Title: "Pakt"}},
+		"English":                   {"en": {Title: "Compact"}},
+		"official, no source":       {"fr": {Official: true, Title: "Pacte"}},
+		"stage it does not have":    {"fr": {Stages: map[string]process.StageWords{"nowhere": {Title: "Nulle part"}}}},
+		"phase it does not have":    {"fr": {Phases: map[string]string{"nowhere": "Nulle part"}}},
+		"document it does not have": {"fr": {Stages: map[string]process.StageWords{"imrf": {Documents: map[string]string{"Minutes": "Procès-verbal"}}}}},
 	} {
 		tpl := *lookup(t, "imrf-2022")
 		tpl.Translations = tr

@@ -11,6 +11,7 @@ import (
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/stacktest"
+	"github.com/compact-un/compact/process"
 )
 
 // A reader in any of the UN's languages reads every public page in it: no
@@ -28,6 +29,8 @@ func TestEveryPublicPageInEveryLanguage(t *testing.T) {
 	ts.await("process "+id+" registered", func() bool { return recorded(id, "", "process.created") })
 
 	english := englishSentences()
+	gcm := builtinTemplates()["gcm-2018"]
+	words := templateWords(gcm)
 	for _, lang := range Languages {
 		t.Run(lang, func(t *testing.T) {
 			b := ts.browser()
@@ -52,6 +55,11 @@ func TestEveryPublicPageInEveryLanguage(t *testing.T) {
 					for _, s := range english[lang] {
 						if strings.Contains(text, s) {
 							t.Errorf("%s in %s shows English: %q", path, lang, s)
+						}
+					}
+					for _, s := range words {
+						if strings.Contains(text, s) {
+							t.Errorf("%s in %s shows the template's English: %q", path, lang, s)
 						}
 					}
 				}
@@ -103,6 +111,33 @@ func visibleText(body string) string {
 		labels = append(labels, m[1])
 	}
 	return html.UnescapeString(tag.ReplaceAllString(body, " ") + " " + strings.Join(labels, " "))
+}
+
+// templateWords are the template's own words that it translates (its
+// title, its phases' and its stages' titles, themes and notes), in
+// English; not those that are also a document's title, which the sources
+// give in English.
+func templateWords(t *process.Template) []string {
+	docs := map[string]bool{}
+	for _, s := range t.Stages() {
+		for _, d := range s.Documents {
+			docs[d.Title] = true
+		}
+	}
+	all := []string{t.Title}
+	for _, ph := range t.Phases {
+		all = append(all, ph.Title)
+		for _, s := range ph.Stages {
+			all = append(all, s.Title, s.Theme, s.Note)
+		}
+	}
+	var out []string
+	for _, w := range all {
+		if len([]rune(w)) >= 12 && !docs[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // englishSentences are, for each language, the English catalogue's words

@@ -371,6 +371,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	}
 	for _, d := range docs.Documents {
 		if d.StageID == stageID {
+			d.Title = p.localDocument(proc.TemplateID, d.StageID, d.Title)
 			v.Documents = append(v.Documents, d)
 		}
 	}
@@ -447,6 +448,7 @@ func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 	}
 	v := documentsView{processRef: refOf(proc)}
 	for _, d := range docs.Documents {
+		d.Title = p.localDocument(proc.TemplateID, d.StageID, d.Title)
 		i := slices.IndexFunc(v.Groups, func(g documentGroup) bool { return g.Name == d.Name })
 		if i < 0 {
 			i = len(v.Groups)
@@ -487,6 +489,7 @@ func (s *Site) documentPage(r *http.Request) (*Page, error) {
 	if v.Doc, err = s.api(r).Document(r.Context(), id, name, revisionParam(rev)); err != nil {
 		return nil, err
 	}
+	v.Doc.Title = p.localDocument(proc.TemplateID, v.Doc.StageID, v.Doc.Title)
 	p.Title = v.Doc.Title
 	p.Data = v
 	return p, nil

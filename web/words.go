@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"slices"
 	"sync"
 
 	"github.com/compact-un/compact/process"
@@ -58,10 +59,21 @@ func (p *Page) localStatus(st *wire.ProcessStatus) {
 	}
 }
 
-// localStage puts a stage's title, theme and note in the page's language.
+// localStage puts a stage's title, theme, note and documents' titles in
+// the page's language.
 func (p *Page) localStage(templateID string, s *process.StageSpec) {
-	title, theme, note := builtinTemplates()[templateID].StageIn(p.Lang, *s)
+	tpl := builtinTemplates()[templateID]
+	title, theme, note := tpl.StageIn(p.Lang, *s)
+	s.Documents = slices.Clone(s.Documents) // the caller's stage may be shared
+	for i, d := range s.Documents {
+		s.Documents[i].Title = p.words(tpl.DocumentIn(p.Lang, s.ID, d.Title))
+	}
 	s.Title, s.Theme, s.Note = p.words(title), p.words(theme), p.words(note)
+}
+
+// localDocument is the title of a stage's document in the page's language.
+func (p *Page) localDocument(templateID, stageID, title string) string {
+	return p.words(builtinTemplates()[templateID].DocumentIn(p.Lang, stageID, title))
 }
 
 // localPhase is a phase's title in the page's language.
