@@ -14,11 +14,12 @@ import (
 	"github.com/compact-un/compact/process"
 )
 
-// A reader in any of the UN's languages reads every public page in it: no
-// sentence of the English catalogue is left on a French, Russian, Chinese,
+// A reader in any of the UN's languages reads every public page in it, and
+// the office its own pages: no sentence of the English catalogue nor of a
+// template's translated words is left on a French, Russian, Chinese,
 // Arabic or Spanish page, and no page in any language shows a raw RFC 3339
 // timestamp (they belong in <time datetime>, not in the text).
-func TestEveryPublicPageInEveryLanguage(t *testing.T) {
+func TestEveryPageInEveryLanguage(t *testing.T) {
 	ts := newTestSite(t)
 	id, code := stacktest.UniqueID("sixlang")
 	startsOn := time.Now().AddDate(1, 0, 0).UTC().Format(time.DateOnly)
@@ -31,11 +32,10 @@ func TestEveryPublicPageInEveryLanguage(t *testing.T) {
 	english := englishSentences()
 	gcm := builtinTemplates()["gcm-2018"]
 	words := templateWords(gcm)
-	for _, lang := range Languages {
-		t.Run(lang, func(t *testing.T) {
-			b := ts.browser()
-			seen := map[string]bool{}
-			queue := []string{"/", "/calendar", "/signin", "/processes/" + id, "/processes/" + id + "/search?q=migration", "/no-such-page"}
+	// walk reads every page it reaches from start in lang.
+	walk := func(t *testing.T, b *browser, lang string, follow func(string) bool, queue ...string) {
+		seen := map[string]bool{}
+		{
 			for len(queue) > 0 {
 				path := queue[0]
 				queue = queue[1:]
@@ -65,14 +65,33 @@ func TestEveryPublicPageInEveryLanguage(t *testing.T) {
 				}
 				for _, m := range pageLink.FindAllStringSubmatch(p.Body, -1) {
 					next := html.UnescapeString(m[1])
-					if walkable(next, id) && !seen[next] {
+					if walkable(next, id) && follow(next) && !seen[next] {
 						queue = append(queue, next)
 					}
 				}
 			}
-			if len(seen) < 20 {
+			if len(seen) < 10 {
 				t.Errorf("walked only %d pages in %s: %v", len(seen), lang, seen)
 			}
+		}
+	}
+	for _, lang := range Languages {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			walk(t, ts.browser(), lang, func(string) bool { return true }, "/", "/calendar", "/signin", "/processes/"+id, "/processes/"+id+"/search?q=migration", "/no-such-page")
+		})
+		// The office's pages too: its schedule and the forms it links to,
+		// for a stage of each kind that has them.
+		t.Run("office/"+lang, func(t *testing.T) {
+			t.Parallel()
+			b := ts.browser()
+			b.signIn(pga)
+			forms := func(path string) bool {
+				stage, ok := strings.CutPrefix(path, "/office/processes/"+id+"/stages/")
+				return !ok || slices.ContainsFunc([]string{"new", "accreditation/", "ts1/", "round1/", "zero-draft/", "marrakech/", "ga-endorsement/"},
+					func(s string) bool { return strings.HasPrefix(stage, s) })
+			}
+			walk(t, b, lang, forms, "/office", "/office/processes/"+id)
 		})
 	}
 }
@@ -90,14 +109,17 @@ func walkable(path, id string) bool {
 	if strings.Contains(path, "lang=") || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/v1/") {
 		return false
 	}
-	if rest, ok := strings.CutPrefix(path, "/processes/"); ok {
-		return rest == id || strings.HasPrefix(rest, id+"/") || strings.HasPrefix(rest, id+"?")
+	for _, area := range []string{"/processes/", "/office/processes/"} {
+		if rest, ok := strings.CutPrefix(path, area); ok {
+			return rest == id || strings.HasPrefix(rest, id+"/") || strings.HasPrefix(rest, id+"?")
+		}
 	}
-	return slices.Contains([]string{"/", "/calendar", "/signin"}, strings.SplitN(path, "?", 2)[0])
+	return slices.Contains([]string{"/", "/calendar", "/signin", "/office"}, strings.SplitN(path, "?", 2)[0])
 }
 
 var (
 	scripts   = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)>`)
+	codes     = regexp.MustCompile(`<span class="code">[^<]*</span>`) // IDs, the same in every language
 	labelAttr = regexp.MustCompile(`(?i)\s(?:title|aria-label|alt|placeholder)="([^"]*)"`)
 	tag       = regexp.MustCompile(`<[^>]*>`)
 )
@@ -105,7 +127,7 @@ var (
 // visibleText is what a reader sees or hears of a page: its text, and the
 // titles and labels of its elements.
 func visibleText(body string) string {
-	body = scripts.ReplaceAllString(body, " ")
+	body = codes.ReplaceAllString(scripts.ReplaceAllString(body, " "), " ")
 	var labels []string
 	for _, m := range labelAttr.FindAllStringSubmatch(body, -1) {
 		labels = append(labels, m[1])
