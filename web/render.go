@@ -58,8 +58,12 @@ var funcs = template.FuncMap{
 	// pathEscape escapes one path segment, for links built in templates.
 	"pathEscape": url.PathEscape,
 	"field":      newField,
-	"short":      shortHash,
-	"verifyOf":   func(p *Page, v wire.Verification) verifyData { return verifyData{P: p, V: v} },
+	// link is a link for a message's placeholder (Page.TH).
+	"link": func(href, text string) template.HTML {
+		return template.HTML(`<a href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(text) + `</a>`)
+	},
+	"short":    shortHash,
+	"verifyOf": func(p *Page, v wire.Verification) verifyData { return verifyData{P: p, V: v} },
 }
 
 // fieldData is one labelled form control (templates/_form.html "input"),
