@@ -503,6 +503,10 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := s.newPage(r)
+	for i := range processes {
+		p.localStatus(&processes[i])
+	}
 	var mine []myAmendment
 	for _, pr := range processes {
 		latest, err := a.TextAmendments(r.Context(), pr.ID, client.Latest, 0, 1)
@@ -542,7 +546,6 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 		}
 	}
 	slices.SortStableFunc(mine, func(x, y myAmendment) int { return y.ProposedAt.Compare(x.ProposedAt) })
-	p := s.newPage(r)
 	p.Title = p.T("negotiation.mine.title")
 	p.Data = mine
 	return p, nil

@@ -412,6 +412,10 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := s.newPage(r)
+	for i := range processes {
+		p.localStatus(&processes[i])
+	}
 	var mine []myContribution
 	for _, pr := range processes {
 		for after := ""; ; {
@@ -430,7 +434,6 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 		}
 	}
 	slices.SortStableFunc(mine, func(a, b myContribution) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
-	p := s.newPage(r)
 	p.Title = p.T("stakeholder.mine.title")
 	p.Data = mine
 	return p, nil
