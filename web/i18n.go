@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/number"
+
+	"github.com/compact-un/compact/internal/cldr"
 )
 
 // Languages are the UN's six official languages, in the UN's order; the
@@ -35,8 +35,7 @@ type locale struct {
 	Lang     string
 	Dir      string // rtl for Arabic
 	messages map[string]string
-	cal      cldrCalendar
-	numbers  *message.Printer
+	cldr     cldr.Locale // dates, times and numbers
 }
 
 var (
@@ -62,7 +61,7 @@ func mustLoadLocales() map[string]*locale {
 		if err != nil {
 			panic(fmt.Sprintf("web: %v", err))
 		}
-		l := &locale{Lang: lang, Dir: "ltr", cal: cldr[lang], numbers: printer(lang)}
+		l := &locale{Lang: lang, Dir: "ltr", cldr: cldr.For(lang)}
 		if err := json.Unmarshal(b, &l.messages); err != nil {
 			panic(fmt.Sprintf("web: locales/%s.json: %v", lang, err))
 		}
@@ -126,22 +125,16 @@ func (l *locale) translate(esc func(string) string, id string, args ...any) stri
 }
 
 // arg is a placeholder's value as text: a number in the language's
-// digits and separators (CLDR's, by x/text), anything else as it prints.
-func (l *locale) arg(v any) string {
-	switch n := v.(type) {
-	case int, int32, int64, uint, uint32, uint64, float64:
-		return l.numbers.Sprint(number.Decimal(n))
-	}
-	return fmt.Sprint(v)
-}
+// digits and separators (CLDR's), anything else as it prints.
+func (l *locale) arg(v any) string { return l.cldr.Number(v) }
 
 // Date writes a day in the language's style ("2 March 2027", "2027年3月2日"):
-// CLDR's long date (cldr.go).
+// CLDR's long date (internal/cldr).
 func (l *locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return cldrFormat(l.cal, l.numbers, l.cal.date, t.UTC())
+	return l.cldr.Date(t.UTC())
 }
 
 // DateTime writes a day and a UTC time of day, the time by CLDR's short
@@ -150,15 +143,15 @@ func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.T("date.datetime", "date", l.Date(t), "time", cldrFormat(l.cal, l.numbers, l.cal.time, t.UTC()))
+	return l.T("date.datetime", "date", l.Date(t), "time", l.cldr.Time(t.UTC()))
 }
 
 // MonthYear names a month as a heading: "May 2017", "2017年5月".
 func (l *locale) MonthYear(t time.Time) string {
-	return cldrFormat(l.cal, l.numbers, l.cal.monthYear, t.UTC())
+	return l.cldr.MonthYear(t.UTC())
 }
 
 // AxisMonth names a month on the timeline's axis: "May 2017", "mai 2017".
 func (l *locale) AxisMonth(t time.Time) string {
-	return cldrFormat(l.cal, l.numbers, l.cal.axis, t.UTC())
+	return l.cldr.AxisMonth(t.UTC())
 }

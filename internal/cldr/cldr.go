@@ -1,6 +1,9 @@
-package web
+// Package cldr formats dates, times and numbers in the UN's six languages
+// from the Unicode CLDR's data: the pages and the notifications share it.
+package cldr
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -9,10 +12,10 @@ import (
 	"golang.org/x/text/number"
 )
 
-// cldr is each language's Gregorian calendar formats, copied from the
+// calendars are each language's Gregorian calendar formats, copied from the
 // Unicode Common Locale Data Repository (CLDR 44, common/main/<lang>.xml,
 // calendar type="gregorian"): golang.org/x/text formats numbers from CLDR
-// but has no dates. Patterns are CLDR's own, read by cldrFormat:
+// but has no dates. Patterns are CLDR's own, read by format:
 //   - date: dateFormatLength type="long";
 //   - time: timeFormatLength type="short" (the pages' times are UTC);
 //   - monthYear: availableFormats id="yMMMM"; axis: id="yMMM" (the
@@ -25,7 +28,7 @@ import (
 // UN's Arabic documents do, in the Latin numbering system (ar-u-nu-latn),
 // which also keeps them the same digits as the document symbols beside
 // them.
-var cldr = map[string]cldrCalendar{
+var calendars = map[string]calendar{
 	"en": {
 		date: "d MMMM y", time: "HH:mm", monthYear: "MMMM y", axis: "MMM y",
 		wide:   months("January February March April May June July August September October November December"),
@@ -59,7 +62,7 @@ var cldr = map[string]cldrCalendar{
 	},
 }
 
-type cldrCalendar struct {
+type calendar struct {
 	date, time, monthYear, axis string
 	wide, abbrev                []string // format months, January first
 	// The stand-alone months (LLLL, LLL), where they differ.
@@ -70,18 +73,50 @@ type cldrCalendar struct {
 
 func months(s string) []string { return strings.Fields(s) }
 
-// printer formats numbers in lang by CLDR's rules (x/text/message).
-func printer(lang string) *message.Printer {
-	tag := language.Make(lang)
-	if d := cldr[lang].digits; d != "" {
-		tag = language.Make(d)
-	}
-	return message.NewPrinter(tag)
+// Locale formats in one of the six languages; another reads English.
+type Locale struct {
+	cal     calendar
+	numbers *message.Printer
 }
 
-// cldrFormat writes t by a CLDR date pattern: letters are fields (d, M,
+// For is lang's locale, English for a language that is not one of the six.
+func For(lang string) Locale {
+	c, ok := calendars[lang]
+	if !ok {
+		lang, c = "en", calendars["en"]
+	}
+	tag := language.Make(lang)
+	if c.digits != "" {
+		tag = language.Make(c.digits)
+	}
+	return Locale{cal: c, numbers: message.NewPrinter(tag)}
+}
+
+// Date is a day, CLDR's long date: "2 March 2027", "2027年3月2日".
+func (l Locale) Date(t time.Time) string { return format(l.cal, l.numbers, l.cal.date, t) }
+
+// Time is a time of day, CLDR's short time: "15:04", "3:04 م".
+func (l Locale) Time(t time.Time) string { return format(l.cal, l.numbers, l.cal.time, t) }
+
+// MonthYear names a month as a heading: "May 2017", "май 2017 г.".
+func (l Locale) MonthYear(t time.Time) string { return format(l.cal, l.numbers, l.cal.monthYear, t) }
+
+// AxisMonth names a month on a time axis: "May 2017", "mai 2017".
+func (l Locale) AxisMonth(t time.Time) string { return format(l.cal, l.numbers, l.cal.axis, t) }
+
+// Number writes a number with the language's digits and separators
+// (x/text/number); anything else prints as fmt does.
+func (l Locale) Number(v any) string {
+	switch n := v.(type) {
+	case int, int32, int64, uint, uint32, uint64, float64:
+		return l.numbers.Sprint(number.Decimal(n))
+	}
+	return fmt.Sprint(v)
+}
+
+// format writes t by a CLDR date pattern: letters are fields (d, M,
 // MMM, MMMM, LLL, LLLL, y, H, HH, h, mm, a) and text in '…' is literal.
-func cldrFormat(c cldrCalendar, p *message.Printer, pattern string, t time.Time) string {
+func format(c calendar, p *message.Printer, pattern string, t time.Time) string {
 	var b strings.Builder
 	num := func(n, width int) {
 		s := p.Sprint(number.Decimal(n, number.NoSeparator(), number.Pad('0'), number.FormatWidth(width)))
