@@ -97,13 +97,13 @@ func (d *Deliverer) deliver(ctx context.Context, key string) (string, error) {
 	if !ep.DisabledAt.IsZero() {
 		return store.NotificationFailed, d.giveUp(ctx, n, ep, disabled(op, ep))
 	}
-	title, err := d.processTitle(ctx, n.ProcessID)
+	proc, err := d.process(ctx, n.ProcessID)
 	if err != nil {
 		return n.State, Classify(err)
 	}
 
 	sendErr := sender.Send(ctx, notify.Message{
-		Key: n.Key, ProcessID: n.ProcessID, Process: title, Event: n.Event, Recipient: n.Recipient,
+		Key: n.Key, ProcessID: n.ProcessID, Process: proc.Title, TemplateID: proc.TemplateID, Event: n.Event, Recipient: n.Recipient,
 		Language: cmp.Or(n.Language, ep.Language), Secret: ep.Secret, Payload: []byte(n.Payload), CreatedAt: n.CreatedAt,
 	})
 	now := d.now()
@@ -217,14 +217,14 @@ func disabled(op string, ep store.Endpoint) error {
 	return process.Errorf(op, process.Forbidden, "the endpoint is disabled: %s", ep.DisabledReason)
 }
 
-// processTitle is the process's title for people, or its ID when the read
-// model has no such process.
-func (d *Deliverer) processTitle(ctx context.Context, id string) (string, error) {
+// process is the notification's process, for its title and template; one
+// the read model does not know is named by its ID.
+func (d *Deliverer) process(ctx context.Context, id string) (process.Process, error) {
 	p, err := d.Store.GetProcess(ctx, id)
 	if process.KindOf(err) == process.NotFound {
-		return id, nil
+		return process.Process{ID: id, Title: id}, nil
 	}
-	return p.Title, err
+	return p, err
 }
 
 func (d *Deliverer) now() time.Time {

@@ -124,7 +124,7 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.Process, workflows.ProcessInput{
-		ProcessID: id, Template: *t, Clock: process.Clock{Scale: cmp.Or(req.Scale, 1)}, Simulation: (*workflows.Simulation)(req.Simulation),
+		ProcessID: id, Template: t.WithoutTranslations(), Clock: process.Clock{Scale: cmp.Or(req.Scale, 1)}, Simulation: (*workflows.Simulation)(req.Simulation),
 	})
 	if err != nil {
 		s.fail(w, r, temporalError(op, err))

@@ -80,7 +80,8 @@ func (e *Email) compose(m Message, to mail.Address) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := renderContent(language, view{Process: cmp.Or(m.Process, m.ProcessID), Stage: ev.StageID, Event: m.Event, Data: ev.fields}, unsubscribe)
+	title, stage := words(language, m, ev.StageID)
+	c, err := renderContent(language, view{Process: title, Stage: stage, Event: m.Event, Data: ev.fields}, unsubscribe)
 	if err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}

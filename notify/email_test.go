@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -222,18 +223,18 @@ func TestEmailEveryKind(t *testing.T) {
 
 	// What each kind says, in text and HTML (escaped).
 	for event, want := range map[string]string{
-		"window.opened":            "Contributions are accepted until 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z).",
+		"window.opened":            "Contributions are accepted until 7 June 2017, 09:00 UTC.",
 		"window.closed":            "has closed with 42 contributions.",
 		"window.moved":             "Reason: At the request of the Group of 77 & China",
-		"window.reminder":          "closes on 2017-06-07 11:00 Europe/Zurich (2017-06-07T09:00:00Z), in 7 days.",
-		"stage.rescheduled":        "Stage ts1 now starts on 2017-05-15 instead of 2017-05-08. Last day: 2017-05-16, instead of 2017-05-09.",
+		"window.reminder":          "closes on 7 June 2017, 11:00 Europe/Zurich (7 June 2017, 09:00 UTC), in 7 days.",
+		"stage.rescheduled":        "Stage ts1 now starts on 15 May 2017 instead of 8 May 2017. Last day: 16 May 2017, instead of 9 May 2017.",
 		"venue.changed":            "Stage ts1 now meets in Vienna (Europe/Vienna) instead of Geneva (Europe/Zurich)",
-		"co-facilitator.appointed": "Jürg Lauber, the representative of CHE, was appointed co-facilitator on 2016-10-24.",
+		"co-facilitator.appointed": "Jürg Lauber, the representative of CHE, was appointed co-facilitator on 24 October 2016.",
 		"stage.cancelled":          "Stage ts1 has been cancelled.",
 		"draft.published":          "Revision 1 of “Zero draft” (A/72/L.1) has been published.",
 		"list.decided":             "Approved: ngo-1, ngo-2",
 		"contribution.received":    "Tracking number: GCM-TS1-000042",
-		"digest":                   "• 2017-05-08 09:00 UTC: contributions open (TS1)",
+		"digest":                   "• 8 May 2017, 09:00 UTC: contributions open (TS1)",
 		"endpoint.disabled":        "Compact has stopped delivering notifications to https://ngo.example/hook (webhook)",
 		"session.held":             "Event recorded: session.held, stage ts1.",
 		"subscription.confirm":     "To confirm, open this link: https://compact.example/v1/subscriptions/confirm?token=t0k",
@@ -343,10 +344,10 @@ func TestEmailLanguages(t *testing.T) {
 		lang, want, event, subject, text, dir string
 	}{
 		{"fr-CH", "fr", "window.moved", "Global Compact for Migration : échéance modifiée (ts1)",
-			"L’échéance des contributions à l’étape ts1 passe du 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z) au 2017-06-14 18:00 UTC (2017-06-14T18:00:00Z).", "ltr"},
+			"L’échéance des contributions à l’étape ts1 passe du 7 juin 2017, 09:00 UTC au 14 juin 2017, 18:00 UTC.", "ltr"},
 		{"ar", "ar", "window.opened", "Global Compact for Migration: باب تقديم المساهمات مفتوح (TS1)",
-			"تُقبل المساهمات حتى 2017-06-07 09:00 UTC (2017-06-07T09:00:00Z).", "rtl"},
-		{"zh_Hant", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017-06-07 09:00 UTC (2017-06-07T09:00:00Z)。", "ltr"},
+			"تُقبل المساهمات حتى 7 يونيو 2017، الساعة 9:00 ص UTC.", "rtl"},
+		{"zh-Hans", "zh", "window.opened", "Global Compact for Migration：意见提交窗口已开放（TS1）", "提交截止时间：2017年6月7日 09:00（UTC）。", "ltr"},
 		{"de", "en", "window.opened", "Global Compact for Migration: contributions open (TS1)", "Contributions are accepted until", "ltr"},
 	} {
 		rcpt := "delegate." + tt.lang + "@mission.example"
@@ -370,6 +371,56 @@ func TestEmailLanguages(t *testing.T) {
 		}
 		if want := `<html lang="` + tt.want + `" dir="` + tt.dir + `">`; !strings.Contains(r.html, want) {
 			t.Errorf("%s: html lacks %s", tt.lang, want)
+		}
+	}
+}
+
+// Every kind of message, in every language, writes its dates and times in
+// the reader's words (CLDR's), never as raw RFC 3339.
+func TestEmailDatesInEveryLanguage(t *testing.T) {
+	srv := notifytest.NewSMTPServer(t)
+	e := sender(srv)
+	raw := regexp.MustCompile(`\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?`)
+	for _, lang := range lang.All {
+		rcpt := "dates." + lang + "@mission.example"
+		for event := range events {
+			if err := e.Send(t.Context(), message(t, event, rcpt, lang)); err != nil {
+				t.Fatalf("%s: %v", event, err)
+			}
+			mails := srv.Mails()
+			r := parse(t, mails[len(mails)-1].Data)
+			body, _, _ := strings.Cut(r.text, "\n-- \n") // the unsubscribe link carries a token
+			if m := raw.FindString(body); m != "" {
+				t.Errorf("%s in %s shows a raw date %q:\n%s", event, lang, m, body)
+			}
+		}
+	}
+}
+
+// A built-in template's process reaches each recipient with its title and
+// its stages' in their language; an English reader reads the stage's title
+// rather than its ID.
+func TestEmailSpeaksTheTemplatesWords(t *testing.T) {
+	srv := notifytest.NewSMTPServer(t)
+	e := sender(srv)
+	for _, tt := range []struct{ lang, subject, text string }{
+		{"fr", "Pacte mondial pour des migrations sûres, ordonnées et régulières : échéance modifiée (Session thématique informelle 1)",
+			"L’échéance des contributions à l’étape Session thématique informelle 1 passe du"},
+		{"ru", "Глобальный договор о безопасной, упорядоченной и легальной миграции", "Неофициальная тематическая сессия 1"},
+		{"en", "Global Compact for Safe, Orderly and Regular Migration: deadline moved (Informal thematic session 1)", "Informal thematic session 1"},
+	} {
+		m := message(t, "window.moved", "delegate."+tt.lang+"@mission.example", tt.lang)
+		m.Process, m.TemplateID = "Global Compact for Safe, Orderly and Regular Migration", "gcm-2018"
+		if err := e.Send(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+		mails := srv.Mails()
+		r := parse(t, mails[len(mails)-1].Data)
+		if !strings.HasPrefix(r.subject, tt.subject) {
+			t.Errorf("%s: subject %q, want %q", tt.lang, r.subject, tt.subject)
+		}
+		if !strings.Contains(r.text, tt.text) {
+			t.Errorf("%s: text lacks %q:\n%s", tt.lang, tt.text, r.text)
 		}
 	}
 }

@@ -32,13 +32,16 @@ const (
 type Message struct {
 	Key       string // the notification's key
 	ProcessID string
-	Process   string    // the process's title, for people
-	Event     string    // e.g. "window.opened"
-	Recipient string    // an email address or a webhook URL
-	Language  string    // the recipient's: ar, zh, en, fr, ru or es; others read English
-	Secret    string    // a webhook endpoint's signing secret, whsec_…
-	Payload   []byte    // the event as JSON: {"processId", "stageId", "event", "data"}
-	CreatedAt time.Time // when the notification was queued: its date, so a resend is the same message
+	Process   string // the process's title, for people
+	// TemplateID is the process's template: a built-in one's words (the
+	// process's title, its stages') reach the recipient in their language.
+	TemplateID string
+	Event      string    // e.g. "window.opened"
+	Recipient  string    // an email address or a webhook URL
+	Language   string    // the recipient's: ar, zh, en, fr, ru or es; others read English
+	Secret     string    // a webhook endpoint's signing secret, whsec_…
+	Payload    []byte    // the event as JSON: {"processId", "stageId", "event", "data"}
+	CreatedAt  time.Time // when the notification was queued: its date, so a resend is the same message
 }
 
 // Sender sends messages on one channel. Its errors are *process.Error:

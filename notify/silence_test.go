@@ -26,9 +26,9 @@ func TestSilenceMessages(t *testing.T) {
 		text string
 	}{
 		"silence.placed": {with(map[string]any{"title": "Draft modalities"}),
-			"The text of stage silence is under silence until 2017-01-31 24:00 America/New_York (2017-02-01T05:00:00Z)."},
+			"The text of stage silence is under silence until 31 January 2017, 24:00 America/New_York (1 February 2017, 05:00 UTC)."},
 		"silence.broken": {with(map[string]any{"state": "HUN", "letterSha256": "ab12", "proposalSha256": "cd34"}),
-			"HUN broke the silence on stage silence before its deadline, 2017-01-31 24:00 America/New_York"},
+			"HUN broke the silence on stage silence before its deadline, 31 January 2017, 24:00 America/New_York"},
 		"silence.passed": {with(map[string]any{"outcome": "passed"}), "No Member State broke the silence on stage silence"},
 		"silence.ended":  {with(map[string]any{"outcome": "not-in-sources"}), "the sources give no outcome, so none is recorded."},
 	}

@@ -11,6 +11,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/compact-un/compact/internal/cldr"
 	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 )
@@ -29,8 +30,10 @@ var messageFiles embed.FS
 
 // language is one language's parsed messages.
 type language struct {
-	Dir         string `json:"dir"` // rtl for Arabic
-	Subject     string `json:"subject"`
+	Dir     string `json:"dir"` // rtl for Arabic
+	Subject string `json:"subject"`
+	// DateTime joins a day, a time of day and its zone: "{date}, {time} {zone}".
+	DateTime    string `json:"datetime"`
 	Footer      string `json:"footer"`
 	Unsubscribe string `json:"unsubscribe"`
 	Events      map[string]struct {
@@ -39,6 +42,7 @@ type language struct {
 	} `json:"events"`
 
 	tmpl *template.Template // "subject", and "<kind>/title" and "<kind>/body"
+	cldr cldr.Locale        // dates, times and numbers
 }
 
 // view is what a message's templates see.
@@ -76,12 +80,13 @@ func loadLanguage(code string) (*language, error) {
 	if l.Dir == "" {
 		l.Dir = "ltr"
 	}
+	l.cldr = cldr.For(code)
 	if _, ok := l.Events[fallback]; !ok {
 		return nil, fmt.Errorf("no message for other events (%q)", fallback)
 	}
 	l.tmpl = template.New(code).Funcs(template.FuncMap{
-		"date":     formatDate,
-		"deadline": formatDeadline,
+		"date":     l.formatDate,
+		"deadline": l.formatDeadline,
 		"join":     join,
 		"count":    count,
 		"plural":   func(n any, forms ...string) (string, error) { return plural(code, n, forms) },
@@ -180,19 +185,27 @@ func (c content) html() ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// formatDate writes a time from an event's data as UTC to the minute, the
-// same in every language; a date stays a date.
-func formatDate(v any) string {
+// formatDate writes a time from an event's data in the language's words
+// (CLDR's), as UTC to the minute; a date stays a day.
+func (l *language) formatDate(v any) string {
 	s := str(v)
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+		return l.dateTime(t.UTC(), "UTC")
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return l.cldr.Date(t)
 	}
 	return s
 }
 
+func (l *language) dateTime(t time.Time, zone string) string {
+	return strings.NewReplacer("{date}", l.cldr.Date(t), "{time}", l.cldr.Time(t), "{zone}", zone).Replace(l.DateTime)
+}
+
 // formatDeadline shows a deadline by the one deadline rule: the instant in
-// the venue's zone, named (UTC when the event names none).
-func formatDeadline(v, zone any) string {
+// the venue's zone, named (UTC when the event names none), with the UTC
+// instant beside it; one at the end of a day reads as that day's 24:00.
+func (l *language) formatDeadline(v, zone any) string {
 	t, err := time.Parse(time.RFC3339Nano, str(v))
 	if err != nil {
 		return str(v)
@@ -201,7 +214,16 @@ func formatDeadline(v, zone any) string {
 	if err != nil {
 		loc = time.UTC
 	}
-	return process.FormatDeadline(t, loc)
+	local := t.In(loc)
+	at := l.dateTime(local, loc.String())
+	if local.Equal(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)) {
+		day := local.AddDate(0, 0, -1)
+		at = strings.NewReplacer("{date}", l.cldr.Date(day), "{time}", "24:00", "{zone}", loc.String()).Replace(l.DateTime)
+	}
+	if loc == time.UTC {
+		return at
+	}
+	return at + " (" + l.dateTime(t.UTC(), "UTC") + ")"
 }
 
 func join(v any) string {

@@ -115,6 +115,9 @@ type Template struct {
 	// Modalities are the rules the process runs under, as its sources
 	// give them (modality.go).
 	Modalities []Modality `json:"modalities,omitempty"`
+	// Translations are the template's words in the other UN languages, by
+	// language code; the workflow does not carry them.
+	Translations map[string]Translation `json:"translations,omitempty"`
 }
 
 // Group is a group of Member States that sponsors amendments and takes
@@ -388,6 +391,7 @@ func (t *Template) Validate() error {
 			errs = append(errs, s.validate()...)
 		}
 	}
+	errs = append(errs, t.validateTranslations()...)
 	if len(errs) > 0 {
 		return E("process.Template.Validate", Invalid, fmt.Errorf("template %q: %w", t.ID, errors.Join(errs...)))
 	}

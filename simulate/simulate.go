@@ -53,7 +53,7 @@ func Run(ctx context.Context, c client.Client, record store.Record, opts Options
 		ID: workflows.ProcessWorkflowID(opts.ProcessID), TaskQueue: workflows.TaskQueue,
 		WorkflowTaskTimeout: workflows.WorkflowTaskTimeout,
 	}, workflows.Process, workflows.ProcessInput{
-		ProcessID: opts.ProcessID, Template: *opts.Template, Clock: process.Clock{Scale: opts.Scale}, Simulation: &sim,
+		ProcessID: opts.ProcessID, Template: opts.Template.WithoutTranslations(), Clock: process.Clock{Scale: opts.Scale}, Simulation: &sim,
 	})
 	if err != nil {
 		return res, fmt.Errorf("start %s: %w", opts.ProcessID, err)

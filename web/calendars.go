@@ -46,11 +46,20 @@ func (s *Site) calendarsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := s.newPage(r)
 	v := calendarsView{Titles: map[string]string{}, ICS: "/v1/calendar.ics", Subscribe: template.URL("webcal://" + r.Host + "/v1/calendar.ics")} // net/http has checked Host
-	for _, p := range list {
-		v.Titles[p.ID] = p.Title
+	templateOf := map[string]string{}
+	for _, st := range list {
+		p.localStatus(&st)
+		v.Titles[st.ID], templateOf[st.ID] = st.Title, st.TemplateID
 	}
 	for _, m := range cal.Meetings {
+		p.localStage(templateOf[m.ProcessID], &m.Spec)
+		for i, c := range m.Clashes {
+			spec := process.StageSpec{ID: c.StageID, Title: c.Title}
+			p.localStage(templateOf[c.ProcessID], &spec)
+			m.Clashes[i].Title = spec.Title
+		}
 		start := m.Spec.Start.Time
 		month := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC)
 		if n := len(v.Months); n == 0 || !v.Months[n-1].Month.Equal(month) {
@@ -58,7 +67,6 @@ func (s *Site) calendarsPage(r *http.Request) (*Page, error) {
 		}
 		v.Months[len(v.Months)-1].Meetings = append(v.Months[len(v.Months)-1].Meetings, m)
 	}
-	p := s.newPage(r)
 	p.Title = p.T("calendars.title")
 	p.Data = v
 	return p, nil

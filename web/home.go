@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,9 +53,9 @@ var agendaOrder = []string{agendaWindow, agendaDraft, agendaApplications, agenda
 // is done.
 type agendaItem struct {
 	Kind    string
-	ID      string // unique on the page
-	Process string // the process's title
-	Text    string
+	ID      string        // unique on the page
+	Process string        // the process's title
+	Text    template.HTML // escaped by TH
 	URL     string
 	at      time.Time // for the order within a kind
 }
@@ -74,11 +75,17 @@ func (s *Site) officeHome(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	p := s.newPage(r)
+	for i := range list {
+		p.localStatus(&list[i])
+	}
 	d := officeHomeData{Processes: list}
 	for _, pr := range list {
 		items, err := s.processAgenda(r, p, pr.ID)
 		if err != nil {
 			return nil, err
+		}
+		for i := range items {
+			items[i].Process = pr.Title // in the page's language
 		}
 		d.Agenda = append(d.Agenda, items...)
 	}
@@ -114,7 +121,7 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 	var out []agendaItem
 	item := func(kind, key, msg string, at time.Time, link string, args ...any) {
 		out = append(out, agendaItem{Kind: kind, ID: "agenda-" + kind + "-" + id + key, Process: proc.Title,
-			Text: p.T(msg, args...), URL: link, at: at})
+			Text: p.TH(msg, args...), URL: link, at: at})
 	}
 	var accreditation, draft, draftTitle string // the running stages where applications and drafts are dealt with
 	for _, st := range stages {
@@ -128,7 +135,7 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		if w := st.Spec.Window; w != nil && (running || st.Status == process.Scheduled) &&
 			!w.Closes.Before(now) && w.Closes.Before(now.Add(agendaWeek)) {
 			item(agendaWindow, "-"+st.Spec.ID, "office.agenda.window", w.Closes.Time,
-				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.DateOrTime(w.Closes))
+				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.WhenOrTime(w.Closes))
 		}
 	}
 	listPage := officePath(id)
@@ -241,7 +248,7 @@ func (s *Site) clashAgenda(r *http.Request, p *Page) ([]agendaItem, error) {
 			}
 			seen[key] = true
 			out = append(out, agendaItem{Kind: agendaClash, ID: "agenda-clash-" + m.ProcessID + "-" + m.Spec.ID + "-" + c.ProcessID + "-" + c.StageID,
-				Text: p.T("office.agenda.clash", "stage", m.Spec.Title, "other", c.Title, "date", p.DateOrTime(m.Spec.Start)),
+				Text: p.TH("office.agenda.clash", "stage", m.Spec.Title, "other", c.Title, "date", p.WhenOrTime(m.Spec.Start)),
 				URL:  officePath(m.ProcessID) + "#stage-" + url.PathEscape(m.Spec.ID), at: m.Spec.Start.Time})
 		}
 	}

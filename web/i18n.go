@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/compact-un/compact/internal/cldr"
 	"github.com/compact-un/compact/internal/lang"
 )
 
@@ -32,6 +32,7 @@ type locale struct {
 	Dir      string                       // rtl for Arabic
 	messages map[string]string            // a plural message's "other" form
 	plurals  map[string]map[string]string // by id, then category
+	cldr     cldr.Locale                  // dates, times and numbers
 }
 
 // locales are the interface's catalogs, one for each of lang.All.
@@ -58,7 +59,7 @@ func parseLocale(code string, b []byte) (*locale, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, err
 	}
-	l := &locale{Lang: code, Dir: "ltr", messages: make(map[string]string, len(raw)), plurals: map[string]map[string]string{}}
+	l := &locale{Lang: code, Dir: "ltr", messages: make(map[string]string, len(raw)), plurals: map[string]map[string]string{}, cldr: cldr.For(code)}
 	if code == "ar" {
 		l.Dir = "rtl"
 	}
@@ -103,50 +104,69 @@ func missingMarker(id string) string { return "[[" + id + "]]" }
 // args given as name, value pairs. An ID missing from this language falls
 // back to English, then shows as [[id]].
 func (l *locale) T(id string, args ...any) string {
+	return l.translate(func(s string) string { return s }, id, args...)
+}
+
+// translate is T with the message's own text passed through esc.
+func (l *locale) translate(esc func(string) string, id string, args ...any) string {
 	msg, ok := l.messages[id]
 	if !ok {
 		if msg, ok = locales[lang.Default].messages[id]; !ok {
 			return missingMarker(id)
 		}
 	}
-	return fill(msg, args)
+	return l.fill(esc(msg), args)
 }
 
 // N is T for a message that counts n: the wording for n's plural category
 // in this language.
 func (l *locale) N(id string, n int, args ...any) string {
 	if form, ok := l.plurals[id][lang.Plural(l.Lang, n)]; ok {
-		return fill(form, args)
+		return l.fill(form, args)
 	}
 	return l.T(id, args...)
 }
 
 // fill fills msg's {name} placeholders from name, value pairs.
-func fill(msg string, args []any) string {
+func (l *locale) fill(msg string, args []any) string {
 	if len(args) == 0 {
 		return msg
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", l.arg(args[i+1]))
 	}
 	return strings.NewReplacer(pairs...).Replace(msg)
 }
 
-// Date writes a day in the language's style ("2 March 2027", "2027年3月2日")
-// from date.format and the months date.month.1 … date.month.12.
+// arg is a placeholder's value as text: a number in the language's
+// digits and separators (CLDR's), anything else as it prints.
+func (l *locale) arg(v any) string { return l.cldr.Number(v) }
+
+// Date writes a day in the language's style ("2 March 2027", "2027年3月2日"):
+// CLDR's long date (internal/cldr).
 func (l *locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.UTC()
-	return l.T("date.format", "day", t.Day(), "month", l.T("date.month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
+	return l.cldr.Date(t.UTC())
 }
 
-// DateTime writes a day and a UTC time of day.
+// DateTime writes a day and a UTC time of day, the time by CLDR's short
+// pattern.
 func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.T("date.datetime", "date", l.Date(t), "time", t.UTC().Format("15:04"))
+	return l.T("date.datetime", "date", l.Date(t), "time", l.cldr.Time(t.UTC()))
+}
+
+// MonthYear names a month as a heading: "May 2017", "2017年5月".
+func (l *locale) MonthYear(t time.Time) string {
+	return l.cldr.MonthYear(t.UTC())
+}
+
+// AxisMonth names a month on the timeline's axis: "May 2017", "mai 2017".
+func (l *locale) AxisMonth(t time.Time) string {
+	return l.cldr.AxisMonth(t.UTC())
 }

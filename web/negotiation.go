@@ -517,6 +517,10 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := s.newPage(r)
+	for i := range processes {
+		p.localStatus(&processes[i])
+	}
 	var d myTextData
 	for _, pr := range processes {
 		latest, err := a.TextAmendments(r.Context(), pr.ID, client.Latest, 0, 1)
@@ -564,7 +568,6 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	}
 	slices.SortStableFunc(d.Amendments, func(x, y myAmendment) int { return y.ProposedAt.Compare(x.ProposedAt) })
 	slices.SortStableFunc(d.Open, func(x, y openDraft) int { return x.ClosesAt.Compare(y.ClosesAt) })
-	p := s.newPage(r)
 	p.Title = p.T("negotiation.mine.title")
 	p.Data = d
 	return p, nil

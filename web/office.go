@@ -129,6 +129,7 @@ func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	for _, st := range stages {
+		p.localStage(proc.TemplateID, &st.Spec)
 		d.Stages = append(d.Stages, officeStage{Stage: st, Actions: stageActions(p, p.Session, st)})
 	}
 	if key, ok := notices[r.URL.Query().Get("done")]; ok {
@@ -414,6 +415,7 @@ func (s *Site) stageFormPage(f stageForm) func(*http.Request) (*Page, error) {
 		if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 			return nil, err
 		}
+		p.localStage(proc.TemplateID, &d.Stage.Spec)
 		if f.load != nil {
 			if err := f.load(s, r, d); err != nil {
 				return nil, err
@@ -587,6 +589,7 @@ func (s *Site) appointForm(r *http.Request) (*Page, error) {
 	}
 	for _, st := range stages {
 		if st.Status != process.Cancelled {
+			p.localStage(proc.TemplateID, &st.Spec)
 			d.Stages = append(d.Stages, option{Value: st.Spec.ID, Label: st.Spec.Title})
 		}
 	}

@@ -49,6 +49,9 @@ func (s *Site) processesPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	p := s.newPage(r)
+	for i := range list {
+		p.localStatus(&list[i])
+	}
 	p.Title = p.T("home.title")
 	p.Data = list
 	return p, nil
@@ -111,7 +114,8 @@ func (s *Site) loadProcess(r *http.Request, id string) (*Page, *processView, err
 	titles := phaseTitles(v.Status.TemplateID)
 	byPhase := map[string]int{}
 	for _, st := range stages {
-		row := stageRow{Stage: st, PhaseTitle: cmp.Or(titles[st.Phase], humanize(st.Phase))}
+		p.localStage(v.Status.TemplateID, &st.Spec)
+		row := stageRow{Stage: st, PhaseTitle: p.localPhase(v.Status.TemplateID, st.Phase, cmp.Or(titles[st.Phase], humanize(st.Phase)))}
 		for _, c := range changes {
 			if c.StageID != st.Spec.ID {
 				continue
@@ -277,9 +281,7 @@ func (s *Site) calendarPage(r *http.Request) (*Page, error) {
 }
 
 // MonthYear names a month as a heading: "May 2017".
-func (p *Page) MonthYear(t time.Time) string {
-	return p.T("date.monthyear", "month", p.T("date.monthname."+strconv.Itoa(int(t.Month()))), "year", t.Year())
-}
+func (p *Page) MonthYear(t time.Time) string { return p.loc.MonthYear(t) }
 
 // stageView is the stage page.
 type stageView struct {
@@ -354,6 +356,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	if v.Stage, err = a.Stage(ctx, id, stageID); err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &v.Stage.Spec)
 	changes, err := a.Changes(ctx, id)
 	if err != nil {
 		return nil, err
@@ -369,6 +372,7 @@ func (s *Site) stagePage(r *http.Request) (*Page, error) {
 	}
 	for _, d := range docs.Documents {
 		if d.StageID == stageID {
+			d.Title = p.localDocument(proc.TemplateID, d.StageID, d.Title)
 			v.Documents = append(v.Documents, d)
 		}
 	}
@@ -445,6 +449,7 @@ func (s *Site) documentsPage(r *http.Request) (*Page, error) {
 	}
 	v := documentsView{processRef: refOf(proc)}
 	for _, d := range docs.Documents {
+		d.Title = p.localDocument(proc.TemplateID, d.StageID, d.Title)
 		i := slices.IndexFunc(v.Groups, func(g documentGroup) bool { return g.Name == d.Name })
 		if i < 0 {
 			i = len(v.Groups)
@@ -485,6 +490,7 @@ func (s *Site) documentPage(r *http.Request) (*Page, error) {
 	if v.Doc, err = s.api(r).Document(r.Context(), id, name, revisionParam(rev)); err != nil {
 		return nil, err
 	}
+	v.Doc.Title = p.localDocument(proc.TemplateID, v.Doc.StageID, v.Doc.Title)
 	p.Title = v.Doc.Title
 	p.Data = v
 	return p, nil
@@ -603,6 +609,7 @@ func (s *Site) recordPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	for _, st := range stages {
+		p.localStage(proc.TemplateID, &st.Spec)
 		v.Titles[st.Spec.ID] = st.Spec.Title
 	}
 	p.Title = p.T("record.title", "process", proc.Title)
@@ -700,15 +707,12 @@ func (s *Site) modalitiesPage(r *http.Request) (*Page, error) {
 }
 
 // Days are a stage's days: "8 May 2017", or "8 May 2017 – 9 May 2017".
-func (p *Page) Days(spec process.StageSpec) string {
-	first := p.Date(spec.Start)
-	if spec.End.IsZero() {
+func (p *Page) Days(spec process.StageSpec) template.HTML {
+	first := p.When(spec.Start)
+	if spec.End.IsZero() || spec.End.Equal(spec.Start.Time) {
 		return first
 	}
-	if last := p.Date(spec.End); last != first {
-		return p.T("date.range", "from", first, "to", last)
-	}
-	return first
+	return p.TH("date.range", "from", first, "to", p.When(spec.End))
 }
 
 // ProcessID and ProcessTitle name the process for the shared templates.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,7 +195,7 @@ func TestTimelineSVG(t *testing.T) {
 		t.Error("today inside the axis is not drawn")
 	}
 	for _, want := range []string{`role="img"`, "A &lt;b&gt;", "Phase &amp; one", `class="tl-ghost"`, `class="tl-move"`,
-		`class="tl-today"`, `class="tl-window"`, "2027-02", "Stages: 2, in phases: 1", "Rescheduled: 1", `<g data-stage="a">`, `<g data-stage="b">`} {
+		`class="tl-today"`, `class="tl-window"`, "Feb 2027", "Stages: 2, in phases: 1", "Rescheduled: 1", `<g data-stage="a">`, `<g data-stage="b">`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
@@ -211,12 +212,38 @@ func TestTimelineSVG(t *testing.T) {
 	anchors := map[string]string{}
 	for _, l := range labels {
 		anchors[l[3]] = l[2]
-		if x, _ := strconv.ParseFloat(l[1], 64); l[2] == "middle" && x+tlTextHalf > tlWidth {
+		if x, _ := strconv.ParseFloat(l[1], 64); l[2] == "middle" && x+labelWidth(l[3])/2 > tlWidth {
 			t.Errorf("%q is centred at x=%g: it reaches past the edge at %g", l[3], x, tlWidth)
 		}
 	}
-	if anchors["2027-04"] != "end" || anchors["Today"] != "end" {
-		t.Errorf("the labels at the right edge are anchored %v, want 2027-04 and Today to end there", anchors)
+	if anchors["Apr 2027"] != "end" {
+		t.Errorf("the labels at the right edge are anchored %v, want Apr 2027 to end there", anchors)
+	}
+	// In Arabic, time runs right to left: the titles on the right, a later
+	// stage left of an earlier one, the months in Arabic, and the last
+	// month's label inside the left edge.
+	ar := &Page{loc: locales["ar"], Dir: "rtl", Now: day("2027-04-01").Time}
+	arSVG, _ := drawTimeline(ar, []phaseView{{ID: "p1", Title: "المرحلة", Rows: append(slices.Clone(rows), edge...)}})
+	bars := regexp.MustCompile(`<g data-stage="(\w)"><text x="([\d.]+)" y="[\d.]+" class="tl-label" direction="(\w+)">.*?<rect x="([\d.]+)"[^>]*class="tl-bar`).FindAllStringSubmatch(string(arSVG), -1)
+	xs := map[string]float64{}
+	for _, m := range bars {
+		if x, _ := strconv.ParseFloat(m[2], 64); x < tlWidth-tlLabels || m[3] != "rtl" {
+			t.Errorf("Arabic: stage %s's title at x=%s, direction %s, want in the right-hand column, right to left", m[1], m[2], m[3])
+		}
+		xs[m[1]], _ = strconv.ParseFloat(m[4], 64)
+	}
+	if len(xs) != 3 || xs["b"] >= xs["a"] {
+		t.Errorf("Arabic: bars at %v, want b (April) left of a (January)", xs)
+	}
+	for _, want := range []string{"فبراير 2027", `class="tl-phase-label" direction="rtl"`} {
+		if !strings.Contains(string(arSVG), want) {
+			t.Errorf("the Arabic timeline lacks %q", want)
+		}
+	}
+	for _, l := range regexp.MustCompile(`<text x="([\d.]+)" y="[\d.]+" class="tl-tick" text-anchor="(\w+)">([^<]+)<`).FindAllStringSubmatch(string(arSVG), -1) {
+		if x, _ := strconv.ParseFloat(l[1], 64); l[2] == "middle" && x-labelWidth(l[3])/2 < 0 {
+			t.Errorf("Arabic: %q is centred at x=%g: it reaches past the left edge", l[3], x)
+		}
 	}
 	// Today off the axis is not drawn; the page says where it is.
 	p.Now = day("2030-01-01").Time

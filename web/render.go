@@ -59,8 +59,12 @@ var funcs = template.FuncMap{
 	// pathEscape escapes one path segment, for links built in templates.
 	"pathEscape": url.PathEscape,
 	"field":      newField,
-	"short":      shortHash,
-	"verifyOf":   func(p *Page, v wire.Verification) verifyData { return verifyData{P: p, V: v} },
+	// link is a link for a message's placeholder (Page.TH).
+	"link": func(href, text string) template.HTML {
+		return template.HTML(`<a href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(text) + `</a>`)
+	},
+	"short":    shortHash,
+	"verifyOf": func(p *Page, v wire.Verification) verifyData { return verifyData{P: p, V: v} },
 }
 
 // fieldData is one labelled form control (templates/_form.html "input"),
@@ -130,7 +134,10 @@ type Page struct {
 	Data      any
 	Form      *Form
 
-	clock    *process.Clock // the process's, on its pages; nil: the wall's
+	clock *process.Clock // the process's, on its pages; nil: the wall's
+	// words are the template's words the page shows, by their text, with
+	// their language and whether they are the UN's own (words.go).
+	shown    map[string]process.Words
 	loc      *locale
 	site     *Site
 	r        *http.Request
@@ -155,6 +162,7 @@ func (s *Site) pageOn(r *http.Request, id string) (*Page, wire.ProcessStatus, er
 		return nil, st, err
 	}
 	p := s.newPage(r)
+	p.localStatus(&st)
 	if st.Clock != nil {
 		p.clock = st.Clock
 		p.Now = st.Clock.ProcessTime(p.Now).UTC()
@@ -184,6 +192,47 @@ func (p *Page) Date(t any) string { return p.loc.Date(asTime(t)) }
 
 // DateTime formats a day and a UTC time.
 func (p *Page) DateTime(t any) string { return p.loc.DateTime(asTime(t)) }
+
+// When is a day as the page shows it: in the reader's words, with the
+// machine's date in <time datetime>, isolated (dir=auto) so that it reads
+// whole inside text of the other direction.
+func (p *Page) When(t any) template.HTML {
+	tt := asTime(t)
+	if tt.IsZero() {
+		return ""
+	}
+	return timeElement(tt.UTC().Format(time.DateOnly), p.Date(tt))
+}
+
+// WhenTime is a day and a UTC time as the page shows it (When).
+func (p *Page) WhenTime(t any) template.HTML {
+	tt := asTime(t)
+	if tt.IsZero() {
+		return ""
+	}
+	return timeElement(tt.UTC().Format(time.RFC3339), p.DateTime(tt))
+}
+
+func timeElement(machine, human string) template.HTML {
+	return template.HTML(`<time datetime="` + machine + `" dir="auto">` + template.HTMLEscapeString(human) + `</time>`)
+}
+
+// TH is T for messages whose arguments include HTML (When, WhenTime): the
+// message and every other argument are escaped.
+func (p *Page) TH(id string, args ...any) template.HTML {
+	esc := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case template.HTML:
+			esc[i] = string(v)
+		case string:
+			esc[i] = template.HTMLEscapeString(v)
+		default:
+			esc[i] = template.HTMLEscapeString(p.loc.arg(v))
+		}
+	}
+	return template.HTML(p.loc.translate(template.HTMLEscapeString, id, esc...))
+}
 
 func asTime(v any) time.Time {
 	switch t := v.(type) {

@@ -68,8 +68,27 @@ func TestDatesPerLanguage(t *testing.T) {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
-	if got := locales["en"].DateTime(d); got != "2 March 2027, 15:04 UTC" {
-		t.Errorf("en date and time: %q", got)
+	for lang, want := range map[string]string{
+		"en": "2 March 2027, 15:04 UTC", "ar": "2 مارس 2027، الساعة 3:04 م بالتوقيت العالمي", "es": "2 de marzo de 2027, 15:04 UTC",
+	} {
+		if got := locales[lang].DateTime(d); got != want {
+			t.Errorf("%s date and time: %q, want %q", lang, got, want)
+		}
+	}
+	for lang, want := range map[string]string{"en": "May 2027", "ru": "май 2027 г.", "zh": "2027年5月", "es": "mayo de 2027"} {
+		if got := locales[lang].MonthYear(d.AddDate(0, 2, 0)); got != want {
+			t.Errorf("%s month heading: %q, want %q", lang, got, want)
+		}
+	}
+	// Numbers by CLDR's separators, through any message's placeholder.
+	for lang, want := range map[string]string{"en": "1,234,567", "fr": "1\u00a0234\u00a0567", "es": "1.234.567", "ar": "1,234,567"} {
+		if got := locales[lang].T("contribution.attachment", "size", 1234567); !strings.Contains(got, want) {
+			t.Errorf("%s: %q lacks %q", lang, got, want)
+		}
+	}
+	p := &Page{loc: locales["fr"]}
+	if got, want := string(p.WhenTime(d)), `<time datetime="2027-03-02T15:04:00Z" dir="auto">2 mars 2027, 15:04 UTC</time>`; got != want {
+		t.Errorf("a time on a page: %s, want %s", got, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -274,6 +275,7 @@ func (s *Site) windowsPage(r *http.Request) (*Page, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.localStage(proc.TemplateID, &sd.Spec)
 		if sd.Window != nil && sd.Window.Purpose == process.ForContributions {
 			d.Windows = append(d.Windows, windowChoice{Stage: sd.Stage, ClosesAt: ow.ClosesAt})
 		}
@@ -305,6 +307,7 @@ func (s *Site) contribution(r *http.Request) (*Page, error) {
 	if d.Stage, err = s.api(r).Stage(r.Context(), id, stage); err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &d.Stage.Spec)
 	d.Open = d.Stage.Window != nil && d.Stage.Window.TakesAt(time.Now()) // the intake's times are the wall's
 	p.Title = p.T("stakeholder.contribute.title", "stage", d.Stage.Spec.Title)
 	p.Data = d
@@ -390,6 +393,7 @@ func (s *Site) receiptPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.localStage(proc.TemplateID, &sd.Spec)
 	d.Stage = sd.Stage
 	p.Title = p.T("stakeholder.receipt.title", "tracking", c.Tracking)
 	p.Data = d
@@ -425,6 +429,10 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := s.newPage(r)
+	for i := range processes {
+		p.localStatus(&processes[i])
+	}
 	var d myContributionsData
 	for _, pr := range processes {
 		if ss.Role == roleStakeholder {
@@ -453,7 +461,6 @@ func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 		}
 	}
 	slices.SortStableFunc(d.Contributions, func(a, b myContribution) int { return b.SubmittedAt.Compare(a.SubmittedAt) })
-	p := s.newPage(r)
 	p.Title = p.T("stakeholder.mine.title")
 	p.Data = d
 	return p, nil
@@ -497,14 +504,14 @@ func (s *Site) withdraw(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/my/contributions/"+url.PathEscape(tracking)+"?withdrawn=1")
 }
 
-// DateOrTime writes a bare date as a day and a date with a time of day
-// with its UTC time: schedules hold both.
-func (p *Page) DateOrTime(v any) string {
+// WhenOrTime shows a bare date as a day and a date with a time of day
+// with its UTC time, in a <time> element (When): schedules hold both.
+func (p *Page) WhenOrTime(v any) template.HTML {
 	t := asTime(v)
 	if t.Equal(t.Truncate(24 * time.Hour)) {
-		return p.Date(t)
+		return p.When(t)
 	}
-	return p.DateTime(t)
+	return p.WhenTime(t)
 }
 
 // formTime turns a datetime-local control's value (UTC by the label) into

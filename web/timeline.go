@@ -18,17 +18,18 @@ const (
 	tlBar      = 14.0
 	tlMaxTicks = 12
 	tlMaxLabel = 38 // characters of a stage title before it is cut
-	// tlTextHalf is half the width of the axis' widest label ("2019-01"),
-	// at its 12px: a label centred closer than that to the edge would be
-	// cut off.
-	tlTextHalf = 26.0
+	// tlChar and tlWideChar are the width of a character of the axis'
+	// 12px labels, and of a Chinese one, for spacing the ticks.
+	tlChar     = 6.6
+	tlWideChar = 12.0
 )
 
 // drawTimeline draws the phases and stages on a time axis as inline SVG:
 // a bar per stage from its first to its last day, its contribution window
 // as a thin line below, today as a vertical line, and a stage that was
 // rescheduled as a dashed outline where it was first scheduled with an
-// arrow to where it is now. Each stage is a <g data-stage="<id>">. Today is
+// arrow to where it is now. In Arabic, time runs from right to left, the
+// titles' column on the right. Each stage is a <g data-stage="<id>">. Today is
 // p.Now, the process's time. The SVG is an image with a title and a
 // description; the page's table holds the same facts. today reports
 // whether the axis reaches today.
@@ -64,8 +65,21 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 	}
 	pad := max(to.Sub(from)/40, 24*time.Hour)
 	from, to = from.Add(-pad), to.Add(pad)
+	rtl := p.Dir == "rtl"
 	x := func(t time.Time) float64 {
-		return tlLabels + (tlWidth-tlLabels-10)*float64(t.Sub(from))/float64(to.Sub(from))
+		ltr := tlLabels + (tlWidth-tlLabels-10)*float64(t.Sub(from))/float64(to.Sub(from))
+		if rtl {
+			return tlWidth - ltr
+		}
+		return ltr
+	}
+	// span is a bar from a to b, left to right whichever way time runs.
+	bar := func(a, b float64) (left, width float64) { return min(a, b), max(a-b, b-a, 3) }
+	// The titles' column: its text starts at the reading side's edge, and
+	// reads in the page's direction (the SVG is ltr for its geometry).
+	labelX, labelDir := 8.0, ""
+	if rtl {
+		labelX, labelDir = tlWidth-8, ` direction="rtl"`
 	}
 
 	height := tlAxis + float64(len(rows)+len(phases))*tlRow + 10
@@ -93,30 +107,36 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 	b.WriteString(`<defs><marker id="tl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="tl-arrowhead"/></marker></defs>`)
 
 	// The axis: a tick per month, or per 2, 3, 6 or 12 months on a long
-	// process, labelled YYYY-MM, which reads the same in every language.
+	// process or a language with long month names, each labelled with
+	// its month in the reader's language (CLDR's yMMM).
 	months := int(to.Sub(from).Hours()/24/30) + 1
+	perMonth := (tlWidth - tlLabels - 10) / float64(months)
+	half := 0.0 // half the widest label
+	first0 := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+	for t := first0; t.Before(to); t = t.AddDate(0, 1, 0) {
+		half = max(half, labelWidth(p.loc.AxisMonth(t))/2)
+	}
 	step := 1
 	for _, s := range []int{1, 2, 3, 6, 12, 24} {
 		step = s
-		if months/s <= tlMaxTicks {
+		if months/s <= tlMaxTicks && perMonth*float64(s) >= 2*half+8 {
 			break
 		}
 	}
-	t := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
-	for ; t.Before(to); t = t.AddDate(0, 1, 0) {
+	for t := first0; t.Before(to); t = t.AddDate(0, 1, 0) {
 		if (int(t.Month())-1)%step != 0 { // ticks on January and every step months after
 			continue
 		}
 		tx := x(t)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-grid"/>`, tx, tlAxis-8, tx, height-6)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-tick" text-anchor="%s">%s</text>`, tx, tlAxis-14, axisAnchor(tx), t.Format("2006-01"))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-tick" text-anchor="%s">%s</text>`, tx, tlAxis-14, axisAnchor(tx, half), esc(p.loc.AxisMonth(t)))
 	}
 
 	y := tlAxis
 	for i, r := range rows {
 		if i == 0 || r.Phase != rows[i-1].Phase {
 			fmt.Fprintf(&b, `<rect x="0" y="%g" width="%g" height="%g" class="tl-phase"/>`, y, tlWidth, tlRow)
-			fmt.Fprintf(&b, `<text x="8" y="%g" class="tl-phase-label">%s</text>`, y+tlRow-7, esc(r.PhaseTitle))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" class="tl-phase-label"%s>%s</text>`, labelX, y+tlRow-7, labelDir, esc(r.PhaseTitle))
 			y += tlRow
 		}
 		mid := y + tlRow/2
@@ -125,23 +145,28 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 		if n := []rune(label); len(n) > tlMaxLabel {
 			label = string(n[:tlMaxLabel-1]) + "…"
 		}
-		fmt.Fprintf(&b, `<text x="8" y="%g" class="tl-label">%s</text>`, mid+4, esc(label))
+		fmt.Fprintf(&b, `<text x="%g" y="%g" class="tl-label"%s>%s</text>`, labelX, mid+4, labelDir, esc(label))
 		if w := r.Spec.Window; w != nil {
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-window"/>`, x(w.Opens.Time), mid+tlBar/2+2, x(w.Closes.Time), mid+tlBar/2+2)
 		}
 		x0, x1 := x(r.Spec.Start.Time), x(r.Spec.Finish())
 		if !r.MovedFrom.IsZero() {
 			g0 := x(r.MovedFrom)
-			g1 := g0 + (x1 - x0)
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" class="tl-ghost"/>`, g0, mid-tlBar/2, max(g1-g0, 3), tlBar)
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-move" marker-end="url(#tl-arrow)"/>`, g0+1.5, mid, x0, mid)
+			gl, gw := bar(g0, g0+(x1-x0))
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" class="tl-ghost"/>`, gl, mid-tlBar/2, gw, tlBar)
+			inward := 1.5 // the arrow leaves from inside the first schedule's start
+			if rtl {
+				inward = -1.5
+			}
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-move" marker-end="url(#tl-arrow)"/>`, g0+inward, mid, x0, mid)
 		}
 		class := "tl-bar status-" + string(r.Status)
 		if !r.MovedFrom.IsZero() {
 			class += " tl-moved"
 		}
+		bl, bw := bar(x0, x1)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" rx="2" class="%s"><title>%s</title></rect>`,
-			x0, mid-tlBar/2, max(x1-x0, 3), tlBar, class, esc(r.Spec.Title+": "+p.Date(r.Spec.Start)+" – "+p.StageStatus(r.Status)))
+			bl, mid-tlBar/2, bw, tlBar, class, esc(r.Spec.Title+": "+p.Date(r.Spec.Start)+" – "+p.StageStatus(r.Status)))
 		b.WriteString(`</g>`)
 		y += tlRow
 	}
@@ -150,20 +175,36 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 	if today {
 		nx := x(p.Now)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-today"/>`, nx, tlAxis-6, nx, height-4)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-today-label" text-anchor="%s">%s</text>`, nx, tlAxis-1, axisAnchor(nx), esc(p.T("process.timeline.today")))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="tl-today-label" text-anchor="%s">%s</text>`, nx, tlAxis-1, axisAnchor(nx, labelWidth(p.T("process.timeline.today"))/2), esc(p.T("process.timeline.today")))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()), today // every text in it is escaped above
 }
 
-// axisAnchor keeps a label at x on the axis inside the SVG: centred on x,
-// or ending there near the right edge. The axis starts right of the
-// titles' column, so the left edge needs nothing.
-func axisAnchor(x float64) string {
-	if x > tlWidth-tlTextHalf {
+// axisAnchor keeps a label half wide at x on the axis inside the SVG:
+// centred on x, or ending or starting there near an edge (the left one in
+// Arabic, where the axis runs to it).
+func axisAnchor(x, half float64) string {
+	switch {
+	case x > tlWidth-half:
 		return "end"
+	case x < half:
+		return "start"
 	}
 	return "middle"
+}
+
+// labelWidth is about how wide text is on the axis, at 12px.
+func labelWidth(text string) float64 {
+	w := 0.0
+	for _, r := range text {
+		if r >= 0x2E80 { // CJK: full width
+			w += tlWideChar
+		} else {
+			w += tlChar
+		}
+	}
+	return w
 }
 
 // timelineNote says where today is, for a timeline whose axis does not
