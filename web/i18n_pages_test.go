@@ -115,7 +115,7 @@ func walkable(path, id string) bool {
 			return rest == id || strings.HasPrefix(rest, id+"/") || strings.HasPrefix(rest, id+"?")
 		}
 	}
-	return slices.Contains([]string{"/", "/calendar", "/signin", "/office"}, strings.SplitN(path, "?", 2)[0])
+	return slices.Contains([]string{"/", "/calendar", "/signin", "/office", "/office/processes/new"}, strings.SplitN(path, "?", 2)[0])
 }
 
 var (

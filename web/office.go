@@ -541,7 +541,7 @@ func (s *Site) createForm(r *http.Request) (*Page, error) {
 	p := s.newPage(r)
 	var d createData
 	for _, t := range all {
-		d.Templates = append(d.Templates, option{Value: t.ID, Label: t.Title})
+		d.Templates = append(d.Templates, option{Value: t.ID, Label: p.words(t.TitleIn(p.Lang, t.Title))})
 	}
 	p.Title = p.T("office.create.title")
 	p.Data = d
