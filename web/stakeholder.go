@@ -200,7 +200,7 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &accreditationData{Process: proc}
-	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, p.Session.Party); {
+	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, "", p.Session.Party); {
 	case err == nil:
 		d.Application, d.StateText, d.StateHelp = &a.Application, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
 		d.PeriodEnds = a.PeriodEnds

@@ -127,7 +127,7 @@ func TestStakeholderPages(t *testing.T) {
 		// The reason is on its field, from the problem's pointer /name.
 		`<p class="field-error" id="name-error" lang="en">name: want 1 to 300 characters, not 0</p>`,
 		`id="name" name="name" type="text" value=" " aria-describedby="name-error" aria-invalid="true"`)
-	if _, err := stack.Store.GetApplication(context.Background(), id, applicant); process.KindOf(err) != process.NotFound {
+	if _, err := stack.Store.GetApplication(context.Background(), id, "", applicant); process.KindOf(err) != process.NotFound {
 		t.Fatalf("a refused application was stored: %v", err)
 	}
 	wantRedirect(t, "apply", b.post(accreditation, url.Values{"name": {"Migrants Forum"}, "category": {"civil-society"}}), accreditation)
