@@ -245,3 +245,45 @@ func TestProcessActions(t *testing.T) {
 		}
 	}
 }
+
+// TestConferenceListPage: where the process keeps a conference's list, the
+// accreditation page links to both; the application made on the
+// conference's page is on that list alone.
+func TestConferenceListPage(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	id, _ := launchNow(t, ts, "conf-list", func(tmpl *process.Template) {
+		st := &tmpl.Phases[0].Stages
+		for _, sg := range *st {
+			if sg.ID == "acc" {
+				sg.ID, sg.Code, sg.Title, sg.List = "conf-acc", "CONF", "Accreditation to the conference", process.ConferenceList
+				w := *sg.Window
+				sg.Window = &w
+				*st = append(*st, sg)
+				return
+			}
+		}
+	})
+	ts.await("the conference's window to take applications", func() bool { return takes(id, "conf-acc") })
+	accreditation := "/processes/" + id + "/accreditation"
+	conference := accreditation + "?list=conference"
+	applicant := "ngo-" + id
+	b := ts.browser()
+	b.signIn(ts.token(api.Stakeholder, applicant, ""))
+	en := locales["en"]
+	wantPage(t, "the preparatory list's page", b.get(accreditation), http.StatusOK, `id="accreditation-lists"`,
+		`<a href="`+accreditation+`" aria-current="page">`+en.T("stakeholder.accreditation.list.preparatory")+`</a>`,
+		`<a href="`+conference+`">`, `action="`+accreditation+`"`)
+	wantPage(t, "the conference's list's page", b.get(conference), http.StatusOK, `data-list="conference"`,
+		`action="`+conference+`"`)
+	wantRedirect(t, "apply to the conference", b.post(conference, url.Values{"name": {"Migrants Forum"}, "category": {"academia"}}),
+		conference+"&applied=1")
+	wantPage(t, "applied to the conference", b.get(conference+"&applied=1"), http.StatusOK, `id="apply-notice"`, `data-state="applied"`)
+	if a, err := stack.Store.GetApplication(context.Background(), id, process.ConferenceList, applicant); err != nil || a.For != process.ConferenceList {
+		t.Fatalf("the conference's application: %+v %v", a, err)
+	}
+	if _, err := stack.Store.GetApplication(context.Background(), id, process.PreparatoryList, applicant); process.KindOf(err) != process.NotFound {
+		t.Fatalf("applying to the conference put an application on the preparatory list: %v", err)
+	}
+	wantPage(t, "the preparatory list's form is still there", b.get(accreditation), http.StatusOK, `id="apply-form"`)
+}
