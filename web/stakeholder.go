@@ -153,6 +153,12 @@ type accreditationData struct {
 	Categories  []option
 }
 
+// listNames are the accreditation lists' names' keys.
+var listNames = map[process.AccreditationList]string{
+	process.PreparatoryList: "stakeholder.accreditation.list.preparatory",
+	process.ConferenceList:  "stakeholder.accreditation.list.conference",
+}
+
 // listLink links to the accreditation page of one list.
 type listLink struct {
 	Label, URL string
@@ -212,7 +218,7 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 	if !list.Valid() {
 		list = process.PreparatoryList
 	}
-	d := &accreditationData{Process: proc, List: list, ListName: p.T("stakeholder.accreditation.list." + string(list))}
+	d := &accreditationData{Process: proc, List: list, ListName: p.T(listNames[list])}
 	stages, err := s.api(r).Stages(r.Context(), id)
 	if err != nil {
 		return nil, err
@@ -221,7 +227,7 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 		return sg.Spec.Kind == process.AccreditationWindow && sg.Spec.List == process.ConferenceList
 	}) {
 		for _, l := range []process.AccreditationList{process.PreparatoryList, process.ConferenceList} {
-			d.Lists = append(d.Lists, listLink{p.T("stakeholder.accreditation.list." + string(l)), accreditationPath(id, l), l == list})
+			d.Lists = append(d.Lists, listLink{p.T(listNames[l]), accreditationPath(id, l), l == list})
 		}
 	}
 	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, list, p.Session.Party); {
