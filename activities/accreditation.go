@@ -7,17 +7,18 @@ import (
 	"github.com/compact-un/compact/process"
 )
 
-// ListInput names an accreditation list.
+// ListInput names a batch of an accreditation list.
 type ListInput struct {
-	ProcessID string    `json:"processId"`
-	List      string    `json:"list"`
-	At        time.Time `json:"at,omitzero"` // process time of a decision
+	ProcessID string                    `json:"processId"`
+	For       process.AccreditationList `json:"for,omitempty"` // "": preparatory, as in histories before the conference's list
+	List      string                    `json:"list"`
+	At        time.Time                 `json:"at,omitzero"` // process time of a decision
 }
 
 // Circulate puts the pending applications on a list and returns their
 // parties.
 func (a *Activities) Circulate(ctx context.Context, in ListInput) ([]string, error) {
-	apps, err := a.Store.Circulate(ctx, in.ProcessID, in.List)
+	apps, err := a.Store.Circulate(ctx, in.ProcessID, in.For, in.List)
 	if err != nil {
 		return nil, Classify(err)
 	}
@@ -26,14 +27,15 @@ func (a *Activities) Circulate(ctx context.Context, in ListInput) ([]string, err
 
 // ObjectionInput is a State's objection to an application.
 type ObjectionInput struct {
-	ProcessID string            `json:"processId"`
-	Party     string            `json:"party"`
-	Objection process.Objection `json:"objection"`
+	ProcessID string                    `json:"processId"`
+	For       process.AccreditationList `json:"for,omitempty"`
+	Party     string                    `json:"party"`
+	Objection process.Objection         `json:"objection"`
 }
 
 // RecordObjection stores an objection; objecting twice is a no-op.
 func (a *Activities) RecordObjection(ctx context.Context, in ObjectionInput) error {
-	return Classify(a.Store.Object(ctx, in.ProcessID, in.Party, in.Objection))
+	return Classify(a.Store.Object(ctx, in.ProcessID, in.For, in.Party, in.Objection))
 }
 
 // Decision is a list's outcome.

@@ -23,10 +23,11 @@ func SimulatedParty(n int) string { return fmt.Sprintf("org-%04d", n) }
 
 // SimulateApplicationsInput asks for Count organisations to apply.
 type SimulateApplicationsInput struct {
-	ProcessID string    `json:"processId"`
-	Count     int       `json:"count"`
-	ECOSOC    int       `json:"ecosocEvery"` // every n-th is in ECOSOC status; 0: none
-	At        time.Time `json:"at"`          // wall time
+	ProcessID string                    `json:"processId"`
+	For       process.AccreditationList `json:"for,omitempty"` // the stage's list; "": preparatory
+	Count     int                       `json:"count"`
+	ECOSOC    int                       `json:"ecosocEvery"` // every n-th is in ECOSOC status; 0: none
+	At        time.Time                 `json:"at"`          // wall time
 	// StageID and RecordAt, the process time of the window's opening, put
 	// each ECOSOC check in the record with its application; a zero
 	// RecordAt (workflows before ecosoc-in-chain) leaves it out.
@@ -39,7 +40,7 @@ type SimulateApplicationsInput struct {
 func (a *Activities) SimulateApplications(ctx context.Context, in SimulateApplicationsInput) (int, error) {
 	for n := 1; n <= in.Count; n++ {
 		app := process.Application{
-			ProcessID: in.ProcessID, Party: SimulatedParty(n), Name: fmt.Sprintf("Simulated organisation %d", n),
+			ProcessID: in.ProcessID, For: in.For, Party: SimulatedParty(n), Name: fmt.Sprintf("Simulated organisation %d", n),
 			Category: categories[n%len(categories)], ECOSOC: in.ECOSOC > 0 && n%in.ECOSOC == 0,
 			AppliedAt: in.At.UTC(),
 		}
@@ -70,7 +71,7 @@ type SimulateContributionsInput struct {
 // accredited stakeholders and the Member States, and returns how many were
 // acknowledged.
 func (a *Activities) SimulateContributions(ctx context.Context, in SimulateContributionsInput) (int, error) {
-	accredited, err := a.Store.ListApplications(ctx, in.ProcessID, process.Approved)
+	accredited, err := a.Store.ListApplications(ctx, in.ProcessID, process.PreparatoryList, process.Approved)
 	if err != nil {
 		return 0, Classify(err)
 	}

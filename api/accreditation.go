@@ -50,7 +50,11 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	case !slices.Contains(applicantCategories, body.Category):
 		s.fail(w, r, process.AtField("/category", process.Errorf(op, process.Invalid, "category %q: want one of %s", body.Category, strings.Join(applicantCategories, ", "))))
 		return
+	case body.List != "" && !body.List.Valid():
+		s.fail(w, r, process.AtField("/list", process.Errorf(op, process.Invalid, "list %q: want preparatory or conference (the default)", body.List)))
+		return
 	}
+	list := body.List.Or()
 	id := r.PathValue("id")
 	p, err := s.store.GetProcess(r.Context(), id)
 	if err != nil {
@@ -58,7 +62,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	open, stage, dates, err := s.accreditationWindows(r.Context(), id, now)
+	open, stage, dates, err := s.accreditationWindows(r.Context(), id, list, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,23 +77,27 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		match = &m
 	}
 	if !open && !match.Verified() {
-		msg := "no accreditation window of %s is open: %s"
+		msg := "no accreditation window of %s's %s list is open: %s"
 		if body.ECOSOC {
 			msg += "; outside it, a claim of ECOSOC status registers only under its name on the list of organisations in consultative status"
 		}
-		s.fail(w, r, process.Errorf(op, process.Conflict, msg, id, dates))
+		s.fail(w, r, process.Errorf(op, process.Conflict, msg, id, list, dates))
 		return
 	}
 	party := principal(r.Context()).Party
 	a, err := s.store.Apply(r.Context(), process.Application{
-		ProcessID: id, Party: party, Name: body.Name, Category: body.Category,
+		ProcessID: id, For: list, Party: party, Name: body.Name, Category: body.Category,
 		ECOSOC: body.ECOSOC, Match: match, AppliedAt: now,
 	}, &store.Act{By: party, Role: string(Stakeholder), At: s.processNow(r.Context(), p, now), StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/v1/processes/"+id+"/applications/"+url.PathEscape(a.Party))
+	loc := "/v1/processes/" + id + "/applications/" + url.PathEscape(a.Party)
+	if list != process.PreparatoryList {
+		loc += "?list=" + string(list)
+	}
+	w.Header().Set("Location", loc)
 	writeJSON(w, http.StatusCreated, a)
 }
 
@@ -103,11 +111,16 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 			"state %q: want applied, review, circulated, approved or rejected", state))
 		return
 	}
+	list := process.AccreditationList(r.URL.Query().Get("list"))
+	if list != "" && !list.Valid() {
+		s.fail(w, r, badList("api.listApplications", list, "both"))
+		return
+	}
 	if _, err := s.store.GetProcess(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	as, err := s.store.ListApplications(r.Context(), id, state)
+	as, err := s.store.ListApplications(r.Context(), id, list, state)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -119,10 +132,16 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, shown)
 }
 
-// getApplication shows where an application stands, with the end of its
-// list's non-objection period once circulated.
+// getApplication shows where an application to one list (?list=, the
+// preparatory one by default) stands, with the end of the non-objection
+// period of the batch it was circulated on.
 func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
-	a, err := s.store.GetApplication(r.Context(), r.PathValue("id"), r.PathValue("party"))
+	list, err := listParam(r, "api.getApplication")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.store.GetApplication(r.Context(), r.PathValue("id"), list, r.PathValue("party"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -190,12 +209,12 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.AtField("/party", process.Errorf("api.object", process.Invalid, "party (the applicant objected to) is required")))
 		return
 	}
-	if err := s.objectionsClosed(r.Context(), r.PathValue("id"), r.PathValue("stage"), body.Party); err != nil {
+	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sg, err := s.runningStage(r.Context(), r.PathValue("id"), r.PathValue("stage"), process.AccreditationWindow)
-	if err != nil {
+	if err := s.objectionsClosed(r.Context(), sg, body.Party); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -206,4 +225,18 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// listParam is the accreditation list a route on one application names
+// with ?list=, the preparatory one when it names none.
+func listParam(r *http.Request, op string) (process.AccreditationList, error) {
+	l := process.AccreditationList(r.URL.Query().Get("list"))
+	if l != "" && !l.Valid() {
+		return "", badList(op, l, "preparatory")
+	}
+	return l.Or(), nil
+}
+
+func badList(op string, l process.AccreditationList, byDefault string) error {
+	return process.Errorf(op, process.Invalid, "list=%q: want preparatory or conference (without it: %s)", l, byDefault)
 }

@@ -80,7 +80,7 @@ func TestAccreditationOverHTTP(t *testing.T) {
 	} {
 		wantProblem(t, "apply: "+tc.name, a.do("POST", tc.path, tc.token, tc.body, tc.header...), tc.want)
 	}
-	if _, err := stack.store.GetApplication(context.Background(), id, "ngo-c"); process.KindOf(err) != process.NotFound {
+	if _, err := stack.store.GetApplication(context.Background(), id, "", "ngo-c"); process.KindOf(err) != process.NotFound {
 		t.Fatalf("refused applications left one: %v", err)
 	}
 
@@ -159,7 +159,7 @@ func TestAccreditationOverHTTP(t *testing.T) {
 
 	// The non-objection period ends: approved but for the one objected to.
 	pollStore(t, "the list's decision", func() bool {
-		as, err := stack.store.ListApplications(context.Background(), id, process.Circulated)
+		as, err := stack.store.ListApplications(context.Background(), id, "", process.Circulated)
 		return err == nil && len(as) == 0
 	})
 	decided := func(state process.ApplicationState) []string {

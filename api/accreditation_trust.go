@@ -73,19 +73,24 @@ func (s *Server) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
 			"match is required: true if the applicant is the organisation on the list, false if not")))
 		return
 	}
+	list, err := listParam(r, "api.reviewECOSOC")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	id := r.PathValue("id")
 	p, err := s.store.GetProcess(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	_, stage, _, err := s.accreditationWindows(r.Context(), id, time.Now())
+	_, stage, _, err := s.accreditationWindows(r.Context(), id, list, time.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	pr := principal(r.Context())
-	a, err := s.store.ReviewECOSOCMatch(r.Context(), id, r.PathValue("party"), *body.Match,
+	a, err := s.store.ReviewECOSOCMatch(r.Context(), id, list, r.PathValue("party"), *body.Match,
 		store.Act{By: pr.Party, Role: string(pr.Role), At: s.processNow(r.Context(), p, time.Now()), StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
@@ -103,12 +108,12 @@ func (s *Server) processNow(ctx context.Context, p process.Process, now time.Tim
 	return now.UTC()
 }
 
-// accreditationWindows reports whether one of the process's accreditation
-// windows takes applications at now, and otherwise their dates, each in
-// its venue's time zone, for the refusal; and the stage whose window is
-// open, or the first accreditation stage, where the record puts a check
-// of ECOSOC status.
-func (s *Server) accreditationWindows(ctx context.Context, processID string, now time.Time) (bool, string, string, error) {
+// accreditationWindows reports whether one of the windows of the process's
+// accreditation stages that keep list takes applications at now, and
+// otherwise their dates, each in its venue's time zone, for the refusal;
+// and the stage whose window is open, or the first such stage, where the
+// record puts a check of ECOSOC status.
+func (s *Server) accreditationWindows(ctx context.Context, processID string, list process.AccreditationList, now time.Time) (bool, string, string, error) {
 	stages, err := s.store.ListStages(ctx, processID)
 	if err != nil {
 		return false, "", "", err
@@ -116,7 +121,7 @@ func (s *Server) accreditationWindows(ctx context.Context, processID string, now
 	var dates []string
 	first := ""
 	for _, sg := range stages {
-		if sg.Spec.Kind != process.AccreditationWindow {
+		if sg.Spec.Kind != process.AccreditationWindow || sg.Spec.List.Or() != list {
 			continue
 		}
 		if first == "" {
@@ -140,16 +145,18 @@ func (s *Server) accreditationWindows(ctx context.Context, processID string, now
 		dates = append(dates, fmt.Sprintf("%s from %s to %s", sg.Spec.ID, process.FormatInstant(opens, loc), process.FormatDeadline(closes, loc)))
 	}
 	if len(dates) == 0 {
-		return false, "", "the process has no special accreditation window", nil
+		return false, "", fmt.Sprintf("the process has no special accreditation window for its %s list", list), nil
 	}
 	return false, first, "the special accreditation window runs " + strings.Join(dates, "; "), nil
 }
 
-// objectionsClosed refuses an objection to an application whose list was
-// decided, saying when its non-objection period ended, where the workflow
-// could only say that no list is under circulation.
-func (s *Server) objectionsClosed(ctx context.Context, processID, stageID, party string) error {
-	a, err := s.store.GetApplication(ctx, processID, party)
+// objectionsClosed refuses an objection to an application, on the list sg
+// keeps, whose batch was decided, saying when its non-objection period
+// ended, where the workflow could only say that no list is under
+// circulation.
+func (s *Server) objectionsClosed(ctx context.Context, sg process.Stage, party string) error {
+	processID := sg.ProcessID
+	a, err := s.store.GetApplication(ctx, processID, sg.Spec.List, party)
 	if process.KindOf(err) == process.NotFound || (err == nil && (a.List == "" || a.DecidedAt.IsZero())) {
 		return nil // the workflow judges
 	}
@@ -160,10 +167,7 @@ func (s *Server) objectionsClosed(ctx context.Context, processID, stageID, party
 	if err != nil {
 		return err
 	}
-	loc := time.UTC
-	if sg, err := s.findStage(ctx, processID, stageID); err == nil {
-		loc = sg.Spec.Location()
-	}
+	loc := sg.Spec.Location()
 	return process.Errorf("api.object", process.Conflict, "the non-objection period of list %s ended at %s: %s's application is %s",
 		a.List, process.FormatDeadline(ended, loc), party, a.State)
 }

@@ -209,7 +209,7 @@ func TestAccreditationTrust(t *testing.T) {
 		t.Fatalf("object without a reason: %d %s", res.Status, res.Body)
 	}
 	pollStore(t, "the list's decision", func() bool {
-		a, err := stack.store.GetApplication(context.Background(), id, "false")
+		a, err := stack.store.GetApplication(context.Background(), id, "", "false")
 		return err == nil && a.State == process.Rejected
 	})
 	res = a.do("POST", objections, a.token(MemberState, "FRA", ""), map[string]string{"party": "near-other"})

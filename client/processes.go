@@ -95,11 +95,15 @@ func (c *Client) Apply(ctx context.Context, id string, in wire.ApplyRequest) (pr
 	return post[process.Application](ctx, c, ProcessPath(id, "applications"), in)
 }
 
-// Applications lists a process's applications; state "" is all of them.
-func (c *Client) Applications(ctx context.Context, id string, state process.ApplicationState) ([]process.Application, error) {
+// Applications lists a process's applications to one list; list "" is
+// both lists, state "" every state.
+func (c *Client) Applications(ctx context.Context, id string, list process.AccreditationList, state process.ApplicationState) ([]process.Application, error) {
 	q := url.Values{}
 	if state != "" {
 		q.Set("state", string(state))
+	}
+	if list != "" {
+		q.Set("list", string(list))
 	}
 	return get[[]process.Application](ctx, c, ProcessPath(id, "applications"), q)
 }

@@ -152,19 +152,51 @@ const (
 	Rejected   ApplicationState = "rejected" // a State objected
 )
 
+// AccreditationList is which of a process's two lists of accredited
+// stakeholders an application is for: the modalities of A/RES/71/280 keep
+// one for the preparatory process and one for the conference.
+type AccreditationList string
+
+const (
+	PreparatoryList AccreditationList = "preparatory"
+	ConferenceList  AccreditationList = "conference"
+)
+
+// Valid reports whether l names a list; "" is not one (see Or).
+func (l AccreditationList) Valid() bool { return l == PreparatoryList || l == ConferenceList }
+
+// Or is l, or the preparatory list when l is unset, as in templates and
+// requests written before there were two lists.
+func (l AccreditationList) Or() AccreditationList {
+	if l == "" {
+		return PreparatoryList
+	}
+	return l
+}
+
+// Subject is what the record calls party's application on l: the party
+// alone on the preparatory list, as before there were two.
+func (l AccreditationList) Subject(party string) string {
+	if l.Or() == PreparatoryList {
+		return party
+	}
+	return string(l) + "/" + party
+}
+
 // Application is a stakeholder's request for accreditation.
 type Application struct {
-	ProcessID  string           `json:"processId"`
-	Party      string           `json:"party"` // organisation
-	Name       string           `json:"name"`
-	Category   string           `json:"category"`              // civil-society, diaspora, migrant-organisation, private-sector, academia
-	ECOSOC     bool             `json:"ecosoc"`                // claims consultative status: registers directly once verified
-	Match      *ECOSOCMatch     `json:"ecosocMatch,omitempty"` // the claim checked against the list
-	State      ApplicationState `json:"state"`
-	List       string           `json:"list,omitempty"` // the circulated list it was on
-	AppliedAt  time.Time        `json:"appliedAt"`
-	DecidedAt  time.Time        `json:"decidedAt,omitzero"`
-	Objections []Objection      `json:"objections,omitempty"`
+	ProcessID  string            `json:"processId"`
+	For        AccreditationList `json:"for"`   // the list it is for; circulated on a batch of it, List
+	Party      string            `json:"party"` // organisation
+	Name       string            `json:"name"`
+	Category   string            `json:"category"`              // civil-society, diaspora, migrant-organisation, private-sector, academia
+	ECOSOC     bool              `json:"ecosoc"`                // claims consultative status: registers directly once verified
+	Match      *ECOSOCMatch      `json:"ecosocMatch,omitempty"` // the claim checked against the list
+	State      ApplicationState  `json:"state"`
+	List       string            `json:"list,omitempty"` // the circulated list it was on
+	AppliedAt  time.Time         `json:"appliedAt"`
+	DecidedAt  time.Time         `json:"decidedAt,omitzero"`
+	Objections []Objection       `json:"objections,omitempty"`
 }
 
 // Objection is a Member State's objection to an application.

@@ -211,13 +211,15 @@ type StageSpec struct {
 	Place string    `json:"place,omitempty"`
 	// TimeZone is the venue's IANA zone, e.g. Europe/Zurich for Geneva: a deadline
 	// given as a date alone ends with that day there. Empty: UTC.
-	TimeZone    string     `json:"timeZone,omitempty"`
-	Start       Date       `json:"start"`
-	End         Date       `json:"end,omitzero"` // last day; zero means the same day as Start
-	Documents   []Document `json:"documents,omitempty"`
-	Window      *Window    `json:"window,omitempty"` // contributions accepted, for consultative stages
-	Outcome     *Outcome   `json:"outcome,omitempty"`
-	Unconfirmed bool       `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
+	TimeZone  string     `json:"timeZone,omitempty"`
+	Start     Date       `json:"start"`
+	End       Date       `json:"end,omitzero"` // last day; zero means the same day as Start
+	Documents []Document `json:"documents,omitempty"`
+	Window    *Window    `json:"window,omitempty"` // contributions accepted, for consultative stages
+	// List is the list an accreditation stage keeps; empty: the preparatory one.
+	List        AccreditationList `json:"list,omitempty"`
+	Outcome     *Outcome          `json:"outcome,omitempty"`
+	Unconfirmed bool              `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
 	// Source is where the stage's date comes from: a document symbol or a
 	// public page (process/templates/SOURCES.md has the notes).
 	Source string `json:"source,omitempty"`
@@ -447,6 +449,9 @@ func (s StageSpec) validate() []error {
 		if s.Window.Opens.IsZero() || s.Window.Closes.IsZero() || !s.Window.Closes.After(s.Window.Opens.Time) {
 			bad("window must open before it closes")
 		}
+	}
+	if s.List != "" && (s.Kind != AccreditationWindow || !s.List.Valid()) {
+		bad("list %q: only an accreditation stage keeps a list, preparatory or conference", s.List)
 	}
 	if (s.Kind == Conference || s.Kind == Endorsement) && s.Outcome == nil {
 		bad("a %s needs an outcome", s.Kind)

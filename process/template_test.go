@@ -490,6 +490,12 @@ func TestValidateRejects(t *testing.T) {
 			s := stage(t, "launch")
 			s.Kind, s.Code, s.Window = process.NegotiationRound, "NR1", win
 		}, "a negotiation-round takes no contribution window"},
+		{"a list on a session", func(t *process.Template) { stage(t, "session").List = process.ConferenceList },
+			`stage session: list "conference": only an accreditation stage keeps a list`},
+		{"no such list", func(t *process.Template) {
+			s := stage(t, "launch")
+			s.Kind, s.List = process.AccreditationWindow, "plenary"
+		}, `stage launch: list "plenary": only an accreditation stage keeps a list, preparatory or conference`},
 		{"windowed stage without code", func(t *process.Template) { stage(t, "session").Code = "" }, "stage session: a stage with a window needs a code"},
 		{"window closes before it opens", func(t *process.Template) {
 			stage(t, "session").Window = &process.Window{Opens: win.Closes, Closes: win.Opens}

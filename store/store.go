@@ -102,14 +102,16 @@ type Accreditations interface {
 	// the process's record with it (ecosoc.checked, at act.At, process
 	// time). Applying twice returns Conflict.
 	Apply(ctx context.Context, a process.Application, act *Act) (process.Application, error)
-	GetApplication(ctx context.Context, processID, party string) (process.Application, error)
-	ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error)
-	// Circulate puts every application still "applied" on the named list and
-	// returns them; circulating the same list again returns the same set.
-	Circulate(ctx context.Context, processID, list string) ([]process.Application, error)
+	GetApplication(ctx context.Context, processID string, list process.AccreditationList, party string) (process.Application, error)
+	ListApplications(ctx context.Context, processID string, list process.AccreditationList, state process.ApplicationState) ([]process.Application, error)
+	// Circulate puts every application to one list ("": preparatory) still
+	// "applied" on the named batch of it and returns them; circulating the
+	// same batch again returns the same set. Lists and parties below take
+	// "" for the preparatory list, as before there were two.
+	Circulate(ctx context.Context, processID string, of process.AccreditationList, list string) ([]process.Application, error)
 	// Object records a State's objection to an application on a list under
 	// circulation (Conflict when it is not); objecting twice is a no-op.
-	Object(ctx context.Context, processID, party string, o process.Objection) error
+	Object(ctx context.Context, processID string, list process.AccreditationList, party string, o process.Objection) error
 	// Decide closes a list: applications with no objection are approved, the
 	// rest rejected. Deciding a decided list returns the same outcome.
 	Decide(ctx context.Context, processID, list string, at time.Time) ([]process.Application, error)
@@ -122,7 +124,7 @@ type Accreditations interface {
 	// an application in review, in the process's record too
 	// (ecosoc.reviewed): confirmed, it is approved; refused, it waits to be
 	// circulated. Conflict for an application not in review.
-	ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, act Act) (process.Application, error)
+	ReviewECOSOCMatch(ctx context.Context, processID string, list process.AccreditationList, party string, confirm bool, act Act) (process.Application, error)
 }
 
 // Documents are content-addressed document versions and amendments.

@@ -151,7 +151,7 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		{process.Review, agendaReviews, "office.agenda.reviews", false},
 		{process.Circulated, agendaObjections, "office.agenda.objections", true},
 	} {
-		apps, err := a.Applications(ctx, id, q.state)
+		apps, err := a.Applications(ctx, id, "", q.state)
 		if err != nil {
 			return nil, err
 		}

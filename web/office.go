@@ -306,10 +306,10 @@ var stageForms = []stageForm{
 		fields: []string{"reason", "overrideRule", "overrideReason"},
 		load: func(s *Site, r *http.Request, d *stageFormData) error {
 			var err error
-			if d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Applied); err != nil {
+			if d.Applications, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, d.Stage.Spec.List.Or(), process.Applied); err != nil {
 				return err
 			}
-			d.Reviews, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, process.Review)
+			d.Reviews, err = s.api(r).Applications(r.Context(), d.Stage.ProcessID, d.Stage.Spec.List.Or(), process.Review)
 			return err
 		},
 		body: func(r *http.Request, p *Page) (any, bool) {

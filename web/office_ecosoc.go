@@ -34,7 +34,12 @@ func (s *Site) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
 		match := r.PostFormValue("match") == "true"
 		body.Match = &match
 	}
-	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "applications", party, "ecosoc"), body, nil); err != nil {
+	// The claim is on the application to the list the stage keeps.
+	path := client.ProcessPath(id, "applications", party, "ecosoc")
+	if l := p.Data.(*stageFormData).Stage.Spec.List; l != "" {
+		path += "?" + url.Values{"list": {string(l)}}.Encode()
+	}
+	if err := s.api(r).Call(r.Context(), http.MethodPost, path, body, nil); err != nil {
 		s.refuse(w, "office_circulate", p, err, "match")
 		return
 	}

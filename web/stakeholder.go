@@ -142,6 +142,9 @@ func (p *Page) NavLinks() []actionLink {
 // accreditationData is templates/stakeholder_accreditation.html's.
 type accreditationData struct {
 	Process     wire.ProcessStatus
+	List        process.AccreditationList // the list shown, ?list= (preparatory by default)
+	ListName    string
+	Lists       []listLink           // both lists, when the process keeps a conference's
 	Application *process.Application // nil before applying
 	StateText   string
 	StateHelp   string
@@ -149,6 +152,18 @@ type accreditationData struct {
 	PeriodEnds  time.Time // of its list's non-objection period, once circulated
 	Applied     bool      // just now: the page says so
 	Categories  []option
+}
+
+// listNames are the accreditation lists' names' keys.
+var listNames = map[process.AccreditationList]string{
+	process.PreparatoryList: "stakeholder.accreditation.list.preparatory",
+	process.ConferenceList:  "stakeholder.accreditation.list.conference",
+}
+
+// listLink links to the accreditation page of one list.
+type listLink struct {
+	Label, URL string
+	Current    bool
 }
 
 // option is one choice of a select or radio group.
@@ -200,8 +215,23 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &accreditationData{Process: proc}
-	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, p.Session.Party); {
+	list := process.AccreditationList(r.FormValue("list"))
+	if !list.Valid() {
+		list = process.PreparatoryList
+	}
+	d := &accreditationData{Process: proc, List: list, ListName: p.T(listNames[list])}
+	stages, err := s.api(r).Stages(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(stages, func(sg process.Stage) bool {
+		return sg.Spec.Kind == process.AccreditationWindow && sg.Spec.List == process.ConferenceList
+	}) {
+		for _, l := range []process.AccreditationList{process.PreparatoryList, process.ConferenceList} {
+			d.Lists = append(d.Lists, listLink{p.T(listNames[l]), accreditationPath(id, l), l == list})
+		}
+	}
+	switch a, err := s.api(r).ApplicationStanding(r.Context(), id, list, p.Session.Party); {
 	case err == nil:
 		d.Application, d.StateText, d.StateHelp = &a.Application, p.T(applicationStates[a.State]), p.T(applicationHelp[a.State])
 		d.PeriodEnds = a.PeriodEnds
@@ -241,13 +271,34 @@ func (s *Site) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = NewForm(r)
+	list := p.Data.(*accreditationData).List
 	body := wire.ApplyRequest{Name: r.PostFormValue("name"), Category: r.PostFormValue("category"),
 		ECOSOC: r.PostFormValue("ecosoc") == "true"}
+	if list != process.PreparatoryList {
+		body.List = list
+	}
 	if _, err := s.api(r).Apply(r.Context(), r.PathValue("id"), body); err != nil {
 		s.refuse(w, "stakeholder_accreditation", p, err, applyFields...)
 		return
 	}
-	seeOther(w, r, "/processes/"+url.PathEscape(r.PathValue("id"))+"/accreditation?applied=1")
+	seeOther(w, r, accreditationPath(r.PathValue("id"), list)+applied(list))
+}
+
+// accreditationPath is the stakeholder's accreditation page for one list.
+func accreditationPath(id string, l process.AccreditationList) string {
+	path := "/processes/" + url.PathEscape(id) + "/accreditation"
+	if l != process.PreparatoryList {
+		path += "?list=" + string(l)
+	}
+	return path
+}
+
+// applied is the query that makes the page say an application was made.
+func applied(l process.AccreditationList) string {
+	if l == process.PreparatoryList {
+		return "?applied=1"
+	}
+	return "&applied=1"
 }
 
 // windowChoice is a window that takes contributions now.

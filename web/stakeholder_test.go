@@ -127,7 +127,7 @@ func TestStakeholderPages(t *testing.T) {
 		// The reason is on its field, from the problem's pointer /name.
 		`<p class="field-error" id="name-error" lang="en">name: want 1 to 300 characters, not 0</p>`,
 		`id="name" name="name" type="text" value=" " aria-describedby="name-error" aria-invalid="true"`)
-	if _, err := stack.Store.GetApplication(context.Background(), id, applicant); process.KindOf(err) != process.NotFound {
+	if _, err := stack.Store.GetApplication(context.Background(), id, "", applicant); process.KindOf(err) != process.NotFound {
 		t.Fatalf("a refused application was stored: %v", err)
 	}
 	wantRedirect(t, "apply", b.post(accreditation, url.Values{"name": {"Migrants Forum"}, "category": {"civil-society"}}), accreditation)
@@ -244,4 +244,46 @@ func TestProcessActions(t *testing.T) {
 			t.Errorf("%s %s: the overview shows %s", c.role, c.processID, c.not)
 		}
 	}
+}
+
+// TestConferenceListPage: where the process keeps a conference's list, the
+// accreditation page links to both; the application made on the
+// conference's page is on that list alone.
+func TestConferenceListPage(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	id, _ := launchNow(t, ts, "conf-list", func(tmpl *process.Template) {
+		st := &tmpl.Phases[0].Stages
+		for _, sg := range *st {
+			if sg.ID == "acc" {
+				sg.ID, sg.Code, sg.Title, sg.List = "conf-acc", "CONF", "Accreditation to the conference", process.ConferenceList
+				w := *sg.Window
+				sg.Window = &w
+				*st = append(*st, sg)
+				return
+			}
+		}
+	})
+	ts.await("the conference's window to take applications", func() bool { return takes(id, "conf-acc") })
+	accreditation := "/processes/" + id + "/accreditation"
+	conference := accreditation + "?list=conference"
+	applicant := "ngo-" + id
+	b := ts.browser()
+	b.signIn(ts.token(api.Stakeholder, applicant, ""))
+	en := locales["en"]
+	wantPage(t, "the preparatory list's page", b.get(accreditation), http.StatusOK, `id="accreditation-lists"`,
+		`<a href="`+accreditation+`" aria-current="page">`+en.T("stakeholder.accreditation.list.preparatory")+`</a>`,
+		`<a href="`+conference+`">`, `action="`+accreditation+`"`)
+	wantPage(t, "the conference's list's page", b.get(conference), http.StatusOK, `data-list="conference"`,
+		`action="`+conference+`"`)
+	wantRedirect(t, "apply to the conference", b.post(conference, url.Values{"name": {"Migrants Forum"}, "category": {"academia"}}),
+		conference+"&applied=1")
+	wantPage(t, "applied to the conference", b.get(conference+"&applied=1"), http.StatusOK, `id="apply-notice"`, `data-state="applied"`)
+	if a, err := stack.Store.GetApplication(context.Background(), id, process.ConferenceList, applicant); err != nil || a.For != process.ConferenceList {
+		t.Fatalf("the conference's application: %+v %v", a, err)
+	}
+	if _, err := stack.Store.GetApplication(context.Background(), id, process.PreparatoryList, applicant); process.KindOf(err) != process.NotFound {
+		t.Fatalf("applying to the conference put an application on the preparatory list: %v", err)
+	}
+	wantPage(t, "the preparatory list's form is still there", b.get(accreditation), http.StatusOK, `id="apply-form"`)
 }

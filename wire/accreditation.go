@@ -1,12 +1,18 @@
 package wire
 
-import "time"
+import (
+	"time"
 
-// ApplyRequest is an organisation's application for accreditation.
+	"github.com/compact-un/compact/process"
+)
+
+// ApplyRequest is an organisation's application for accreditation to one
+// of the process's lists; without List, the preparatory process's.
 type ApplyRequest struct {
-	Name     string `json:"name"`
-	Category string `json:"category"`
-	ECOSOC   bool   `json:"ecosoc"`
+	Name     string                    `json:"name"`
+	Category string                    `json:"category"`
+	ECOSOC   bool                      `json:"ecosoc"`
+	List     process.AccreditationList `json:"list,omitempty"`
 }
 
 // CirculateResult says what list was circulated and until when.

@@ -173,7 +173,7 @@ func (ac *accreditation) open(ctx workflow.Context) error {
 	}
 	ac.Opened = true
 	if sim := ac.in.Simulation; sim != nil && sim.Stakeholders > 0 {
-		in := activities.SimulateApplicationsInput{ProcessID: ac.in.ProcessID, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens)}
+		in := activities.SimulateApplicationsInput{ProcessID: ac.in.ProcessID, For: ac.in.Stage.List, Count: sim.Stakeholders, ECOSOC: 5, At: ac.clk.Wall(ac.opens)}
 		if workflow.GetVersion(ctx, ecosocInChain, workflow.DefaultVersion, 1) == 1 {
 			in.StageID, in.RecordAt = ac.in.Stage.ID, ac.opens
 		}
@@ -208,7 +208,7 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
 	var parties []string
 	err := ac.storeActivity(ctx, a.Circulate,
-		activities.ListInput{ProcessID: ac.in.ProcessID, List: list}).Get(ctx, &parties)
+		activities.ListInput{ProcessID: ac.in.ProcessID, For: ac.in.Stage.List, List: list}).Get(ctx, &parties)
 	if err != nil || len(parties) == 0 {
 		return CirculateResult{}, err
 	}
@@ -296,7 +296,7 @@ func (ac *accreditation) object(ctx workflow.Context, req ObjectRequest) (string
 
 func (ac *accreditation) objectAt(ctx workflow.Context, req ObjectRequest, at time.Time) (string, error) {
 	err := ac.storeActivity(ctx, a.RecordObjection, activities.ObjectionInput{
-		ProcessID: ac.in.ProcessID, Party: req.Party,
+		ProcessID: ac.in.ProcessID, For: ac.in.Stage.List, Party: req.Party,
 		Objection: process.Objection{State: req.State, Reason: req.Reason},
 	}).Get(ctx, nil)
 	if err != nil {

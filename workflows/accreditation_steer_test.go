@@ -101,7 +101,7 @@ func TestTheOfficeOpensAndClosesAnAccreditationWindowEarly(t *testing.T) {
 		"2030-01-12T01:00:00Z opening.moved", "2030-01-12T01:00:00Z window.opened",
 		"2030-01-16T00:00:00Z deadline.moved", "2030-01-16T00:00:00Z window.closed", "2030-01-16T00:00:00Z list.circulated",
 	}, events)
-	a, err := h.store.GetApplication(ctx, "test", "ngo-early")
+	a, err := h.store.GetApplication(ctx, "test", "", "ngo-early")
 	require.NoError(t, err)
 	require.Equal(t, process.Approved, a.State, "circulated at the early close, not objected to")
 }

@@ -158,7 +158,7 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 	})
 	h.at(day("2030-01-23"), func() {
 		late = h.update(id, UpdateObject, ObjectRequest{Party: "ngo-a", State: "USA"})
-		a, err := h.store.GetApplication(ctx, "test", "ngo-a")
+		a, err := h.store.GetApplication(ctx, "test", "", "ngo-a")
 		require.NoError(t, err)
 		require.Equal(t, process.Approved, a.State)
 	})
@@ -177,7 +177,7 @@ func TestAccreditationObjectionBlocks(t *testing.T) {
 	var res StageResult
 	require.NoError(t, h.env.GetWorkflowResult(&res))
 	require.Equal(t, StageResult{Stage: "acc", Approved: 1, Rejected: 1, EndedAt: day("2030-01-31")}, res)
-	b, err := h.store.GetApplication(ctx, "test", "ngo-b")
+	b, err := h.store.GetApplication(ctx, "test", "", "ngo-b")
 	require.NoError(t, err)
 	require.Equal(t, process.Rejected, b.State)
 	require.Equal(t, []process.Objection{{State: "HUN", Reason: "not a migrants' organisation"}}, b.Objections)

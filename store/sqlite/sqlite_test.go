@@ -154,3 +154,25 @@ func TestUpgradeGivesTokensAnExpiry(t *testing.T) {
 		t.Fatalf("the old token after the upgrade: %+v, %v; want it to expire about %s", tok, err, want)
 	}
 }
+
+// TestUpgradeKeepsApplicationsOnThePreparatoryList: applications and
+// objections from before the conference's list (schema 10) are the
+// preparatory list's after the upgrade.
+func TestUpgradeKeepsApplicationsOnThePreparatoryList(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "compact.db")
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Migrate(t, old, migrations, "migrations", 10)
+	storetest.SeedOneList(t, old)
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckOneListUpgraded(t, s)
+}

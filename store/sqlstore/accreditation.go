@@ -27,6 +27,9 @@ func (db *DB) Apply(ctx context.Context, a process.Application, act *store.Act) 
 	if a.AppliedAt.IsZero() {
 		a.AppliedAt = time.Now().UTC()
 	}
+	if a.For = a.For.Or(); !a.For.Valid() {
+		return process.Application{}, invalid(op, "list %q: want preparatory or conference", a.For)
+	}
 	a.State, a.List, a.DecidedAt, a.Objections = process.Applied, "", time.Time{}, nil
 	switch {
 	case a.Match.Verified():
@@ -43,10 +46,10 @@ func (db *DB) Apply(ctx context.Context, a process.Application, act *store.Act) 
 	}
 	err = db.inTx(ctx, op, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match)
-			VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)
-			ON CONFLICT (process_id, party) DO NOTHING`,
-			a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt), match)
+			INSERT INTO applications (process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match, for_list)
+			VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10)
+			ON CONFLICT (process_id, for_list, party) DO NOTHING`,
+			a.ProcessID, a.Party, a.Name, a.Category, a.ECOSOC, string(a.State), stamp(a.AppliedAt), nullStamp(a.DecidedAt), match, string(a.For))
 		if err != nil {
 			return err
 		}
@@ -54,17 +57,17 @@ func (db *DB) Apply(ctx context.Context, a process.Application, act *store.Act) 
 		case err != nil:
 			return err
 		case n == 0:
-			return process.Errorf(op, process.Conflict, "%s has already applied to %s", a.Party, a.ProcessID)
+			return process.Errorf(op, process.Conflict, "%s has already applied to %s's %s list", a.Party, a.ProcessID, a.For)
 		}
 		if act == nil || a.Match == nil {
 			return nil
 		}
 		d := event.ECOSOCCheckData{Distance: a.Match.Distance, ListLoadedAt: a.Match.ListLoadedAt, Name: a.Name, Party: a.Party,
-			Result: string(a.Match.Result), Occurrence: a.Party, Simulated: act.Simulated}
+			Result: string(a.Match.Result), Occurrence: a.For.Subject(a.Party), Simulated: act.Simulated}
 		if e := a.Match.Entry; e != nil {
 			d.Entry = e.Name
 		}
-		return db.recordAct(ctx, tx, a.ProcessID, *act, event.ECOSOCChecked, a.Party, d)
+		return db.recordAct(ctx, tx, a.ProcessID, *act, event.ECOSOCChecked, a.For.Subject(a.Party), d)
 	})
 	return a, err
 }
@@ -84,25 +87,27 @@ func (db *DB) recordAct(ctx context.Context, tx execer, processID string, act st
 	return err
 }
 
-const applicationColumns = `process_id, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match`
+const applicationColumns = `process_id, for_list, party, name, category, ecosoc, state, list_name, applied_at, decided_at, ecosoc_match`
 
 func scanApplication(s scanner) (process.Application, error) {
 	var a process.Application
-	err := s.Scan(&a.ProcessID, &a.Party, &a.Name, &a.Category, &a.ECOSOC, &a.State, &a.List,
+	err := s.Scan(&a.ProcessID, &a.For, &a.Party, &a.Name, &a.Category, &a.ECOSOC, &a.State, &a.List,
 		scanStamp{&a.AppliedAt}, scanStamp{&a.DecidedAt}, scanMatch{&a.Match})
 	return a, err
 }
 
-func (db *DB) GetApplication(ctx context.Context, processID, party string) (process.Application, error) {
+// GetApplication returns party's application to one of a process's lists
+// ("": the preparatory one).
+func (db *DB) GetApplication(ctx context.Context, processID string, list process.AccreditationList, party string) (process.Application, error) {
 	const op = "store.GetApplication"
 	var a process.Application
 	err := db.inReadTx(ctx, op, func(tx *sql.Tx) error {
-		as, err := applications(ctx, tx, `process_id = $1 AND party = $2`, processID, party)
+		as, err := applications(ctx, tx, `process_id = $1 AND for_list = $2 AND party = $3`, processID, string(list.Or()), party)
 		if err != nil {
 			return err
 		}
 		if len(as) == 0 {
-			return notFound(op, "no application of %s to %s", party, processID)
+			return notFound(op, "no application of %s to %s's %s list", party, processID, list.Or())
 		}
 		a = as[0]
 		return nil
@@ -110,21 +115,23 @@ func (db *DB) GetApplication(ctx context.Context, processID, party string) (proc
 	return a, err
 }
 
-// ListApplications lists a process's applications in one state, or all of
-// them for state "".
-func (db *DB) ListApplications(ctx context.Context, processID string, state process.ApplicationState) ([]process.Application, error) {
+// ListApplications lists a process's applications to one list in one
+// state; list "" means both lists, state "" every state.
+func (db *DB) ListApplications(ctx context.Context, processID string, list process.AccreditationList, state process.ApplicationState) ([]process.Application, error) {
 	const op = "store.ListApplications"
 	var as []process.Application
 	err := db.inReadTx(ctx, op, func(tx *sql.Tx) (err error) {
-		as, err = applications(ctx, tx, `process_id = $1 AND ($2 = '' OR state = $2)`, processID, string(state))
+		as, err = applications(ctx, tx, `process_id = $1 AND ($2 = '' OR state = $2) AND ($3 = '' OR for_list = $3)`,
+			processID, string(state), string(list))
 		return err
 	})
 	return as, err
 }
 
-// Circulate puts the applications still "applied" on a new list. A list is
-// circulated once: circulating it again returns its members as they are.
-func (db *DB) Circulate(ctx context.Context, processID, list string) ([]process.Application, error) {
+// Circulate puts the applications to list of still "applied" on a new
+// batch of it named name. A batch is circulated once: circulating it again
+// returns its members as they are.
+func (db *DB) Circulate(ctx context.Context, processID string, of process.AccreditationList, list string) ([]process.Application, error) {
 	const op = "store.Circulate"
 	if err := required(op, "process id", processID, "list", list); err != nil {
 		return nil, err
@@ -146,8 +153,8 @@ func (db *DB) Circulate(ctx context.Context, processID, list string) ([]process.
 		}
 		if n == 1 { // a new list
 			if _, err := tx.ExecContext(ctx, `
-				UPDATE applications SET state = $3, list_name = $2 WHERE process_id = $1 AND state = $4`,
-				processID, list, string(process.Circulated), string(process.Applied)); err != nil {
+				UPDATE applications SET state = $3, list_name = $2 WHERE process_id = $1 AND state = $4 AND for_list = $5`,
+				processID, list, string(process.Circulated), string(process.Applied), string(of.Or())); err != nil {
 				return err
 			}
 		}
@@ -157,8 +164,9 @@ func (db *DB) Circulate(ctx context.Context, processID, list string) ([]process.
 	return as, err
 }
 
-// Object records a State's objection to an application under circulation.
-func (db *DB) Object(ctx context.Context, processID, party string, o process.Objection) error {
+// Object records a State's objection to an application to list under
+// circulation.
+func (db *DB) Object(ctx context.Context, processID string, list process.AccreditationList, party string, o process.Objection) error {
 	const op = "store.Object"
 	if err := required(op, "process id", processID, "party", party, "objecting State", o.State); err != nil {
 		return err
@@ -169,27 +177,27 @@ func (db *DB) Object(ctx context.Context, processID, party string, o process.Obj
 		}
 		var one int
 		switch err := tx.QueryRowContext(ctx, `
-			SELECT 1 FROM objections WHERE process_id = $1 AND party = $2 AND objecting_state = $3`,
-			processID, party, o.State).Scan(&one); {
+			SELECT 1 FROM objections WHERE process_id = $1 AND party = $2 AND objecting_state = $3 AND for_list = $4`,
+			processID, party, o.State, string(list.Or())).Scan(&one); {
 		case err == nil:
 			return nil // a retry: a no-op even once decided
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		var state process.ApplicationState
-		err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2`,
-			processID, party).Scan(&state)
+		err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE process_id = $1 AND party = $2 AND for_list = $3`,
+			processID, party, string(list.Or())).Scan(&state)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return notFound(op, "no application of %s to %s", party, processID)
+			return notFound(op, "no application of %s to %s's %s list", party, processID, list.Or())
 		case err != nil:
 			return err
 		case state != process.Circulated:
-			return process.Errorf(op, process.Conflict, "%s's application is %s, not under circulation", party, state)
+			return process.Errorf(op, process.Conflict, "%s's application to the %s list is %s, not under circulation", party, list.Or(), state)
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO objections (process_id, party, objecting_state, reason) VALUES ($1, $2, $3, $4)`,
-			processID, party, o.State, o.Reason)
+			INSERT INTO objections (process_id, for_list, party, objecting_state, reason) VALUES ($1, $2, $3, $4, $5)`,
+			processID, string(list.Or()), party, o.State, o.Reason)
 		return err
 	})
 }
@@ -219,7 +227,7 @@ func (db *DB) Decide(ctx context.Context, processID, list string, at time.Time) 
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE applications SET decided_at = $3, state = CASE
 					WHEN EXISTS (SELECT 1 FROM objections o
-						WHERE o.process_id = applications.process_id AND o.party = applications.party) THEN $4
+						WHERE o.process_id = applications.process_id AND o.for_list = applications.for_list AND o.party = applications.party) THEN $4
 					ELSE $5 END
 				WHERE process_id = $1 AND list_name = $2`,
 				processID, list, stamp(at), string(process.Rejected), string(process.Approved)); err != nil {
@@ -244,11 +252,11 @@ func applications(ctx context.Context, tx *sql.Tx, where string, args ...any) ([
 	if err != nil || len(as) == 0 {
 		return as, err
 	}
-	type key struct{ processID, party string }
+	type key struct{ processID, list, party string }
 	objections := map[key][]process.Objection{}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT process_id, party, objecting_state, reason FROM objections
-		WHERE (process_id, party) IN (SELECT process_id, party FROM applications WHERE `+where+`)
+		SELECT process_id, for_list, party, objecting_state, reason FROM objections
+		WHERE (process_id, for_list, party) IN (SELECT process_id, for_list, party FROM applications WHERE `+where+`)
 		ORDER BY objecting_state`, args...)
 	if err != nil {
 		return nil, err
@@ -257,13 +265,13 @@ func applications(ctx context.Context, tx *sql.Tx, where string, args ...any) ([
 	for rows.Next() {
 		var k key
 		var o process.Objection
-		if err := rows.Scan(&k.processID, &k.party, &o.State, &o.Reason); err != nil {
+		if err := rows.Scan(&k.processID, &k.list, &k.party, &o.State, &o.Reason); err != nil {
 			return nil, err
 		}
 		objections[k] = append(objections[k], o)
 	}
 	for i, a := range as {
-		as[i].Objections = objections[key{a.ProcessID, a.Party}]
+		as[i].Objections = objections[key{a.ProcessID, string(a.For), a.Party}]
 	}
 	return as, rows.Err()
 }

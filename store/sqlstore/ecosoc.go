@@ -81,7 +81,7 @@ func (db *DB) ECOSOCList(ctx context.Context) (process.ECOSOCList, error) {
 // it in the record: confirmed, the application is approved at act.At;
 // refused, it waits to be circulated like any other. Conflict unless the
 // application is in review.
-func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, confirm bool, act store.Act) (process.Application, error) {
+func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID string, list process.AccreditationList, party string, confirm bool, act store.Act) (process.Application, error) {
 	const op = "store.ReviewECOSOCMatch"
 	by, at := act.By, act.At
 	if err := required(op, "process id", processID, "party", party, "reviewer", by); err != nil {
@@ -95,12 +95,13 @@ func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, co
 		if err := db.lock(ctx, tx, accreditationLock(processID)); err != nil {
 			return err
 		}
-		as, err := applications(ctx, tx, `process_id = $1 AND party = $2`, processID, party)
+		list = list.Or()
+		as, err := applications(ctx, tx, `process_id = $1 AND party = $2 AND for_list = $3`, processID, party, string(list))
 		if err != nil {
 			return err
 		}
 		if len(as) == 0 {
-			return notFound(op, "no application of %s to %s", party, processID)
+			return notFound(op, "no application of %s to %s's %s list", party, processID, list)
 		}
 		a = as[0]
 		if a.State != process.Review || a.Match == nil {
@@ -116,12 +117,12 @@ func (db *DB) ReviewECOSOCMatch(ctx context.Context, processID, party string, co
 		if err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE applications SET state = $3, decided_at = $4, ecosoc_match = $5 WHERE process_id = $1 AND party = $2`,
-			processID, party, string(a.State), nullStamp(a.DecidedAt), match); err != nil {
+		if _, err = tx.ExecContext(ctx, `UPDATE applications SET state = $3, decided_at = $4, ecosoc_match = $5 WHERE process_id = $1 AND party = $2 AND for_list = $6`,
+			processID, party, string(a.State), nullStamp(a.DecidedAt), match, string(list)); err != nil {
 			return err
 		}
-		return db.recordAct(ctx, tx, processID, act, event.ECOSOCReviewed, party, event.ECOSOCReviewData{
-			By: by, Entry: a.Match.Entry.Name, Party: party, Result: string(a.Match.Result), Occurrence: party})
+		return db.recordAct(ctx, tx, processID, act, event.ECOSOCReviewed, list.Subject(party), event.ECOSOCReviewData{
+			By: by, Entry: a.Match.Entry.Name, Party: party, Result: string(a.Match.Result), Occurrence: list.Subject(party)})
 	})
 	return a, err
 }

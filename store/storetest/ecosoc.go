@@ -74,30 +74,30 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 	equal(t, refused.State, process.Review)
 	equal(t, none.State, process.Applied)
 	equal(t, none.Match.Result, process.MatchNone)
-	got, err := s.GetApplication(ctx, "gcm-2018", "confirmed")
+	got, err := s.GetApplication(ctx, "gcm-2018", "", "confirmed")
 	check(t, err)
 	equal(t, got, confirmed)
-	inReview, err := s.ListApplications(ctx, "gcm-2018", process.Review)
+	inReview, err := s.ListApplications(ctx, "gcm-2018", "", process.Review)
 	check(t, err)
 	equal(t, len(inReview), 2)
 
 	at := t0.Add(time.Hour)
 	office := store.Act{By: "PGA", Role: "pga-office", At: at}
-	a, err := s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", true, office)
+	a, err := s.ReviewECOSOCMatch(ctx, "gcm-2018", "", "confirmed", true, office)
 	check(t, err)
 	equal(t, a.State, process.Approved)
 	equal(t, a.DecidedAt, at)
 	equal(t, a.Match.Result, process.MatchConfirmed)
-	got, err = s.GetApplication(ctx, "gcm-2018", "confirmed")
+	got, err = s.GetApplication(ctx, "gcm-2018", "", "confirmed")
 	check(t, err)
 	equal(t, got, a)
 
-	a, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "refused", false, office)
+	a, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "", "refused", false, office)
 	check(t, err)
 	equal(t, a.State, process.Applied)
 	equal(t, a.Match.Result, process.MatchRefused)
 	// Refused, it goes on the next list like any other application.
-	circulated, err := s.Circulate(ctx, "gcm-2018", "acc-list-1")
+	circulated, err := s.Circulate(ctx, "gcm-2018", "", "acc-list-1")
 	check(t, err)
 	var parties []string
 	for _, c := range circulated {
@@ -105,11 +105,11 @@ func testECOSOCReview(t *testing.T, s store.Store) {
 	}
 	equal(t, parties, []string{"none", "refused"})
 
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "confirmed", false, office)
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "", "confirmed", false, office)
 	wantKind(t, err, process.Conflict)
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "nobody", true, office)
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "", "nobody", true, office)
 	wantKind(t, err, process.NotFound)
-	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "exact", true, store.Act{At: at})
+	_, err = s.ReviewECOSOCMatch(ctx, "gcm-2018", "", "exact", true, store.Act{At: at})
 	wantKind(t, err, process.Invalid)
 	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018", Party: "exact", Name: "Again", ECOSOC: true, Match: exact.Match, AppliedAt: t0},
 		&store.Act{By: "exact", At: t0, StageID: "acc"})

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListContributions", testListContributions},
 		{"Withdraw", testWithdraw},
 		{"Accreditation", testAccreditation},
+		{"ConferenceList", testConferenceList},
 		{"ECOSOCList", testECOSOCList},
 		{"ECOSOCReview", testECOSOCReview},
 		{"Documents", testDocuments},
@@ -740,7 +741,7 @@ func testAccreditation(t *testing.T, s store.Store) {
 	equal(t, b.State, process.Applied)
 	equal(t, b.DecidedAt, time.Time{})
 	c := apply("org-c", false, t0.Add(2*time.Hour))
-	got, err := s.GetApplication(ctx, "gcm-2018", "org-b")
+	got, err := s.GetApplication(ctx, "gcm-2018", "", "org-b")
 	check(t, err)
 	equal(t, got, b)
 
@@ -748,28 +749,28 @@ func testAccreditation(t *testing.T, s store.Store) {
 	wantKind(t, err, process.Conflict)
 	_, err = s.Apply(ctx, process.Application{ProcessID: "gcm-2018"}, nil)
 	wantKind(t, err, process.Invalid)
-	_, err = s.GetApplication(ctx, "gcm-2018", "org-x")
+	_, err = s.GetApplication(ctx, "gcm-2018", "", "org-x")
 	wantKind(t, err, process.NotFound)
 	// Only an application under circulation takes objections.
-	wantKind(t, s.Object(ctx, "gcm-2018", "org-b", process.Objection{State: "USA"}), process.Conflict)
-	wantKind(t, s.Object(ctx, "gcm-2018", "org-x", process.Objection{State: "USA"}), process.NotFound)
+	wantKind(t, s.Object(ctx, "gcm-2018", "", "org-b", process.Objection{State: "USA"}), process.Conflict)
+	wantKind(t, s.Object(ctx, "gcm-2018", "", "org-x", process.Objection{State: "USA"}), process.NotFound)
 
-	list, err := s.Circulate(ctx, "gcm-2018", "L1")
+	list, err := s.Circulate(ctx, "gcm-2018", "", "L1")
 	check(t, err)
 	b.State, b.List, c.State, c.List = process.Circulated, "L1", process.Circulated, "L1"
 	equal(t, list, []process.Application{b, c})
 	// Circulating a list again returns it as it was: a late application is
 	// left for the next list.
 	d := apply("org-d", false, t0.Add(3*time.Hour))
-	list, err = s.Circulate(ctx, "gcm-2018", "L1")
+	list, err = s.Circulate(ctx, "gcm-2018", "", "L1")
 	check(t, err)
 	equal(t, list, []process.Application{b, c})
 
 	objection := process.Objection{State: "USA", Reason: "Not migration-related."}
-	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
-	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
-	wantKind(t, s.Object(ctx, "gcm-2018", "org-c", process.Objection{}), process.Invalid)
-	got, err = s.GetApplication(ctx, "gcm-2018", "org-c")
+	check(t, s.Object(ctx, "gcm-2018", "", "org-c", objection))
+	check(t, s.Object(ctx, "gcm-2018", "", "org-c", objection))
+	wantKind(t, s.Object(ctx, "gcm-2018", "", "org-c", process.Objection{}), process.Invalid)
+	got, err = s.GetApplication(ctx, "gcm-2018", "", "org-c")
 	check(t, err)
 	equal(t, got.Objections, []process.Objection{objection})
 
@@ -786,17 +787,17 @@ func testAccreditation(t *testing.T, s store.Store) {
 	equal(t, again, outcome)
 
 	// A retried objection stays a no-op; a new one is too late.
-	check(t, s.Object(ctx, "gcm-2018", "org-c", objection))
-	wantKind(t, s.Object(ctx, "gcm-2018", "org-b", process.Objection{State: "FRA"}), process.Conflict)
+	check(t, s.Object(ctx, "gcm-2018", "", "org-c", objection))
+	wantKind(t, s.Object(ctx, "gcm-2018", "", "org-b", process.Objection{State: "FRA"}), process.Conflict)
 
-	approved, err := s.ListApplications(ctx, "gcm-2018", process.Approved)
+	approved, err := s.ListApplications(ctx, "gcm-2018", "", process.Approved)
 	check(t, err)
 	equal(t, approved, []process.Application{ecosoc, b})
-	all, err := s.ListApplications(ctx, "gcm-2018", "")
+	all, err := s.ListApplications(ctx, "gcm-2018", "", "")
 	check(t, err)
 	equal(t, all, []process.Application{ecosoc, b, c, d})
 
-	list, err = s.Circulate(ctx, "gcm-2018", "L2")
+	list, err = s.Circulate(ctx, "gcm-2018", "", "L2")
 	check(t, err)
 	d.State, d.List = process.Circulated, "L2"
 	equal(t, list, []process.Application{d})
@@ -1255,4 +1256,63 @@ func testWindowPurpose(t *testing.T, s store.Store) {
 	w := window("ts2", "TS2")
 	w.Purpose = "gossip"
 	wantKind(t, s.PutWindow(ctx, w), process.Invalid)
+}
+
+// testConferenceList: a stakeholder approved on the preparatory list
+// applies to the conference's, which is circulated and decided apart; an
+// objection on one list leaves the other alone.
+func testConferenceList(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	const id = "gcm-2018"
+	conf := process.ConferenceList
+	_, err := s.Apply(ctx, process.Application{ProcessID: id, Party: "org-a", Name: "Org A", Category: "academia", AppliedAt: t0}, nil)
+	check(t, err)
+	_, err = s.Circulate(ctx, id, process.PreparatoryList, "acc-list-1")
+	check(t, err)
+	_, err = s.Decide(ctx, id, "acc-list-1", t0.Add(24*time.Hour))
+	check(t, err)
+
+	a, err := s.Apply(ctx, process.Application{ProcessID: id, For: conf, Party: "org-a", Name: "Org A", Category: "academia", AppliedAt: t0.Add(48 * time.Hour)}, nil)
+	check(t, err)
+	equal(t, a.State, process.Applied) // approval on the preparatory list does not carry over
+	equal(t, a.For, conf)
+	_, err = s.Apply(ctx, a, nil)
+	wantKind(t, err, process.Conflict)
+	_, err = s.Apply(ctx, process.Application{ProcessID: id, For: "plenary", Party: "org-b", AppliedAt: t0}, nil)
+	wantKind(t, err, process.Invalid)
+
+	// The conference list's circulation takes only its own applications,
+	// and the preparatory one's next batch none of them.
+	prep, err := s.Circulate(ctx, id, process.PreparatoryList, "acc-list-2")
+	check(t, err)
+	equal(t, len(prep), 0)
+	list, err := s.Circulate(ctx, id, conf, "conf-acc-list-1")
+	check(t, err)
+	equal(t, len(list), 1)
+	equal(t, list[0].For, conf)
+
+	objection := process.Objection{State: "HUN", Reason: "simulated"}
+	wantKind(t, s.Object(ctx, id, process.PreparatoryList, "org-a", objection), process.Conflict)
+	check(t, s.Object(ctx, id, conf, "org-a", objection))
+	outcome, err := s.Decide(ctx, id, "conf-acc-list-1", t0.Add(72*time.Hour))
+	check(t, err)
+	equal(t, outcome[0].State, process.Rejected)
+
+	onPrep, err := s.GetApplication(ctx, id, process.PreparatoryList, "org-a")
+	check(t, err)
+	equal(t, onPrep.State, process.Approved)
+	equal(t, len(onPrep.Objections), 0)
+	onConf, err := s.GetApplication(ctx, id, conf, "org-a")
+	check(t, err)
+	equal(t, onConf.Objections, []process.Objection{objection})
+
+	approved, err := s.ListApplications(ctx, id, process.PreparatoryList, process.Approved)
+	check(t, err)
+	equal(t, len(approved), 1)
+	all, err := s.ListApplications(ctx, id, "", "")
+	check(t, err)
+	equal(t, len(all), 2)
+	rejected, err := s.ListApplications(ctx, id, conf, "")
+	check(t, err)
+	equal(t, rejected, []process.Application{onConf})
 }

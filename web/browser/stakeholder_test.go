@@ -128,3 +128,34 @@ func contributions(t *testing.T, processID string) []string {
 	}
 	return out
 }
+
+// TestConferenceListPage: the accreditation page of a process that keeps
+// a conference's list links to both lists, and the conference's is
+// readable in every language.
+func TestConferenceListPage(t *testing.T) {
+	for _, lang := range languages {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			b := newTab(t, lang)
+			id, code := stacktest.UniqueID("conf-list-" + lang)
+			tmpl := stacktest.Template(id, code, time.Now())
+			st := &tmpl.Phases[0].Stages
+			for _, sg := range *st {
+				if sg.ID == "acc" {
+					sg.ID, sg.Code, sg.Title, sg.List = "conf-acc", "CONF", "Accreditation to the conference", process.ConferenceList
+					w := *sg.Window
+					sg.Window = &w
+					*st = append(*st, sg)
+					break
+				}
+			}
+			launch(t, map[string]any{"templateBody": tmpl, "id": id, "code": code})
+			b.signIn(token(t, api.Stakeholder, "org-"+id))
+			b.open("/processes/" + id + "/accreditation?list=conference")
+			if list := eval[string](b, `document.querySelector("#accreditation-list").dataset.list`); list != "conference" {
+				t.Fatalf("the page shows the %q list", list)
+			}
+			b.check("accreditation-conference")
+		})
+	}
+}
