@@ -198,3 +198,44 @@ func TestAccreditationStageChecks(t *testing.T) {
 	wantProblem(t, "object to a session", a.do("POST", base+"ts1/objections", a.token(MemberState, "FRA", ""),
 		map[string]string{"party": "ngo"}), http.StatusConflict)
 }
+
+// TestEmptyCirculationKeepsTheName refuses a circulation that finds no
+// application, records nothing, and gives the first list's name to the
+// first circulation that has applicants.
+func TestEmptyCirculationKeepsTheName(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("acc-empty")
+	launchProcess(t, a, pga, mergeBody(inlineProcess(accreditationTemplate(id, code)), map[string]any{"scale": accreditationScale}))
+	circulate := "/v1/processes/" + id + "/stages/acc/circulate"
+	var res response
+	pollStore(t, "the workflow to take a circulation", func() bool {
+		res = a.do("POST", circulate, pga, nil)
+		return strings.Contains(string(res.Body), "no application waits")
+	})
+	wantProblem(t, "circulate with none waiting", res, http.StatusConflict)
+	entries, err := stack.store.Entries(context.Background(), id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(entries, func(e process.RecordEntry) bool { return e.Event == "list.circulated" }) {
+		t.Fatalf("an empty circulation was recorded: %+v", entries)
+	}
+
+	apps := "/v1/processes/" + id + "/applications"
+	application := map[string]any{"name": "Migrants Forum", "category": "civil-society"}
+	if res := a.do("POST", apps, a.token(Stakeholder, "ngo-late", ""), application); res.Status != http.StatusCreated {
+		t.Fatalf("apply: %d %s", res.Status, res.Body)
+	}
+	res = a.do("POST", circulate, pga, nil)
+	var list wire.CirculateResult
+	res.JSON(t, &list)
+	if res.Status != http.StatusOK || list.List != "acc-list-1" || list.Applications != 1 {
+		t.Fatalf("circulate: %d %s", res.Status, res.Body)
+	}
+	circulated := awaitRecord(t, id, "acc", "list.circulated")
+	if !strings.Contains(circulated.Data, `"parties":["ngo-late"]`) {
+		t.Errorf("the list circulated: %s", circulated.Data)
+	}
+}

@@ -36,17 +36,25 @@ func TestTheOfficeSteersARunningSession(t *testing.T) {
 		name, path string
 		body       any
 		want       int
+		detail     string
 	}{
-		{"move without a reason", "ts1/move", map[string]any{"start": day(17)}, http.StatusBadRequest},
-		{"move into the past", "ts1/move", map[string]any{"start": day(-2), "reason": "r"}, http.StatusUnprocessableEntity},
-		{"move a running accreditation", "acc/move", map[string]any{"start": day(17), "reason": "r"}, http.StatusConflict},
-		{"an unknown time zone", "ts1/venue", map[string]any{"place": "Geneva", "timeZone": "Europe/Geneva", "reason": "r"}, http.StatusBadRequest},
-		{"cancel without a reason", "conference/cancel", nil, http.StatusBadRequest},
-		{"extend by nothing", "ts1/extend", map[string]any{"reason": "r"}, http.StatusBadRequest},
-		{"end a session not begun", "ts1/extend", map[string]any{"endNow": true, "reason": "r"}, http.StatusConflict},
-		{"a deadline before the opening", "ts1/window", map[string]any{"closes": day(-1), "reason": "r"}, http.StatusUnprocessableEntity},
+		{"move without a reason", "ts1/move", map[string]any{"start": day(17)}, http.StatusBadRequest, ""},
+		{"move into the past", "ts1/move", map[string]any{"start": day(-2), "reason": "r"}, http.StatusUnprocessableEntity,
+			"stage ts1's start would be " + day(-2)},
+		{"move a running accreditation", "acc/move", map[string]any{"start": day(17), "reason": "r"}, http.StatusConflict, ""},
+		{"an unknown time zone", "ts1/venue", map[string]any{"place": "Geneva", "timeZone": "Europe/Geneva", "reason": "r"}, http.StatusBadRequest, ""},
+		{"cancel without a reason", "conference/cancel", nil, http.StatusBadRequest, ""},
+		{"extend by nothing", "ts1/extend", map[string]any{"reason": "r"}, http.StatusBadRequest, ""},
+		{"end a session not begun", "ts1/extend", map[string]any{"endNow": true, "reason": "r"}, http.StatusConflict, ""},
+		{"a deadline in the past", "ts1/window", map[string]any{"closes": day(-1), "reason": "r"}, http.StatusUnprocessableEntity,
+			"deadline would be " + day(-1) + " 24:00 Europe/Zurich"},
 	} {
-		wantProblem(t, tc.name, a.do("POST", base+tc.path, pga, tc.body), tc.want)
+		res := a.do("POST", base+tc.path, pga, tc.body)
+		wantProblem(t, tc.name, res, tc.want)
+		// A refusal in time names the field and its time, and now's.
+		if tc.detail != "" && (!strings.Contains(string(res.Body), tc.detail) || !strings.Contains(string(res.Body), "in the past (it is now ")) {
+			t.Errorf("%s: %s, want %q", tc.name, res.Body, tc.detail)
+		}
 	}
 	if after := timelineStage(t, a, id, "ts1"); !after.Spec.Start.Equal(before.Spec.Start.Time) || after.Spec.Place != "Geneva" {
 		t.Fatalf("refused changes changed ts1: %+v", after.Spec)

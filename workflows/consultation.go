@@ -241,10 +241,10 @@ func (c *consultation) summarise(ctx workflow.Context) error {
 }
 
 func (c *consultation) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {
-	return validateSetDeadline(c.clk.now(ctx), &c.window, req)
+	return validateSetDeadline(c.clk.now(ctx), c.in.Stage.Location(), &c.window, req)
 }
 
-func validateSetDeadline(now time.Time, w *window, req SetDeadlineRequest) error {
+func validateSetDeadline(now time.Time, loc *time.Location, w *window, req SetDeadlineRequest) error {
 	const op = "workflows.SetDeadline"
 	takes := w.opened || w.scheduled && now.After(w.opens) // by the store's copy
 	switch {
@@ -253,13 +253,14 @@ func validateSetDeadline(now time.Time, w *window, req SetDeadlineRequest) error
 	case w.sealed || ((w.opened || w.scheduled) && !now.Before(w.closes)):
 		// Past its deadline it has refused contributions as late: it stays
 		// closed, sealed or not yet.
-		return process.Errorf(op, process.Conflict, "the window closed at %s", w.closes.Format(time.RFC3339))
+		return process.Errorf(op, process.Conflict, "the window closed at %s", process.FormatDeadline(w.closes, loc))
 	case req.Closes.IsZero() && !takes:
 		return process.Errorf(op, process.Conflict, "the window has not opened yet")
 	case !req.Closes.IsZero() && !req.Closes.After(now):
-		return process.Errorf(op, process.Rule, "the new deadline %s is not in the future", req.Closes.Format(time.RFC3339))
+		return inThePast(op, "the new deadline", process.FormatDeadline(req.Closes, loc), now, loc)
 	case !req.Closes.IsZero() && !req.Closes.After(w.opens):
-		return process.Errorf(op, process.Rule, "the new deadline %s is before the window opens", req.Closes.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "the new deadline %s would not be after the window's opening %s",
+			process.FormatDeadline(req.Closes, loc), process.FormatInstant(w.opens, loc))
 	}
 	return nil
 }

@@ -217,7 +217,7 @@ func (d *drafting) publishRevision(ctx workflow.Context, req PublishRevisionRequ
 }
 
 func (d *drafting) validateSetDeadline(ctx workflow.Context, req SetDeadlineRequest) error {
-	return validateSetDeadline(d.clk.now(ctx), &d.window, req)
+	return validateSetDeadline(d.clk.now(ctx), d.in.Stage.Location(), &d.window, req)
 }
 
 func (d *drafting) setDeadline(ctx workflow.Context, req SetDeadlineRequest) (time.Time, error) {

@@ -69,11 +69,27 @@ func (p *processRun) validateReschedule(ctx workflow.Context, req RescheduleRequ
 	if err := moved.Validate(); err != nil {
 		return process.E(op, process.Rule, err)
 	}
-	if now := p.clk.now(ctx); moved.Begins().Before(now) {
-		return process.Errorf(op, process.Rule, "stage %s would begin %s, before now (%s)",
-			req.StageID, moved.Begins().Format(time.DateOnly), now.Format(time.DateOnly))
+	return checkUpcoming(op, p.clk.now(ctx), moved)
+}
+
+// checkUpcoming refuses a stage that has not begun whose start or window
+// opening would be in the past, naming which.
+func checkUpcoming(op string, now time.Time, spec process.StageSpec) error {
+	loc := spec.Location()
+	switch {
+	case spec.Start.Before(now):
+		return inThePast(op, "stage "+spec.ID+"'s start", process.FormatInstant(spec.Start.Time, loc), now, loc)
+	case spec.Window != nil && spec.Window.Opens.Before(now):
+		return inThePast(op, "stage "+spec.ID+"'s window opening", process.FormatInstant(spec.Window.Opens.Time, loc), now, loc)
 	}
 	return nil
+}
+
+// inThePast refuses a time, shown as at, that would not be in the future.
+// Now is shown to the minute in the venue's zone too, so that a refusal
+// the same day never reads as a date refused against itself.
+func inThePast(op, what, at string, now time.Time, loc *time.Location) error {
+	return process.Errorf(op, process.Rule, "%s would be %s, in the past (it is now %s)", what, at, process.FormatInstant(now, loc))
 }
 
 // rescheduled moves a stage to new dates; its window moves with it.
@@ -106,11 +122,7 @@ func (p *processRun) validateAddStage(ctx workflow.Context, req AddStageRequest)
 	if err := req.Stage.Validate(); err != nil {
 		return err
 	}
-	if now := p.clk.now(ctx); req.Stage.Begins().Before(now) {
-		return process.Errorf(op, process.Rule, "stage %s would begin %s, before now (%s)",
-			req.Stage.ID, req.Stage.Begins().Format(time.DateOnly), now.Format(time.DateOnly))
-	}
-	return nil
+	return checkUpcoming(op, p.clk.now(ctx), req.Stage)
 }
 
 func (p *processRun) hasPhase(id string) bool {
@@ -154,23 +166,23 @@ func (p *processRun) validateMoveDeadline(ctx workflow.Context, req MoveDeadline
 	if s.Spec.Window == nil {
 		return process.Errorf(op, process.Conflict, "stage %s has no contribution window", req.StageID)
 	}
-	now := p.clk.now(ctx)
+	now, loc := p.clk.now(ctx), s.Spec.Location()
 	switch {
 	case req.Open && !req.Opens.IsZero():
 		return process.Errorf(op, process.Invalid, "give a new opening or open the window now, not both")
 	case !req.Open && req.Opens.IsZero() && req.Closes.IsZero():
 		return process.Errorf(op, process.Invalid, "give a new opening, a new deadline, or open the window now")
 	case !req.Opens.IsZero() && !req.Opens.After(now):
-		return process.Errorf(op, process.Rule, "the opening %s is not in the future: open the window now instead",
-			req.Opens.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "stage %s's window opening would be %s, in the past (it is now %s): open the window now instead",
+			req.StageID, process.FormatInstant(req.Opens.Time, loc), process.FormatInstant(now, loc))
 	}
 	w := movedWindow(*s.Spec.Window, req, now)
 	if !req.Closes.IsZero() && !req.Closes.After(now) {
-		return process.Errorf(op, process.Rule, "the deadline %s is not in the future", req.Closes.Format(time.RFC3339))
+		return inThePast(op, "stage "+req.StageID+"'s deadline", process.FormatDeadline(req.Closes.Time, loc), now, loc)
 	}
 	if !w.Closes.After(w.Opens.Time) {
-		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
-			w.Closes.Format(time.RFC3339), w.Opens.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "stage %s's deadline %s would not be after its window's opening %s",
+			req.StageID, process.FormatDeadline(w.Closes.Time, loc), process.FormatInstant(w.Opens.Time, loc))
 	}
 	// Contributions inform the session: its window opens by its start.
 	if (req.Open || !req.Opens.IsZero()) && w.Opens.After(s.Spec.Start.Time) {
@@ -211,7 +223,7 @@ func (p *processRun) validateSteerAccreditation(ctx workflow.Context, s StageSta
 	if s.Spec.Window == nil {
 		return process.Errorf(op, process.Conflict, "stage %s has no window of its own: it takes applications while it runs", s.Spec.ID)
 	}
-	now := p.clk.now(ctx)
+	now, loc := p.clk.now(ctx), s.Spec.Location()
 	w := *s.Spec.Window
 	opening := req.Open || !req.Opens.IsZero()
 	switch {
@@ -233,13 +245,15 @@ func (p *processRun) validateSteerAccreditation(ctx workflow.Context, s StageSta
 	case strings.TrimSpace(req.Reason) == "":
 		return process.Errorf(op, process.Invalid, "reason is required: it is shown on the public list of schedule changes")
 	case !req.Opens.IsZero() && !req.Opens.After(now):
-		return process.Errorf(op, process.Rule, "the opening %s is not in the future: open the window now instead", req.Opens.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "stage %s's window opening would be %s, in the past (it is now %s): open the window now instead",
+			s.Spec.ID, process.FormatInstant(req.Opens.Time, loc), process.FormatInstant(now, loc))
 	case !req.Closes.IsZero() && !req.Closes.After(now):
-		return process.Errorf(op, process.Rule, "the deadline %s is not in the future: close the window now instead", req.Closes.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "stage %s's deadline would be %s, in the past (it is now %s): close the window now instead",
+			s.Spec.ID, process.FormatDeadline(req.Closes.Time, loc), process.FormatInstant(now, loc))
 	}
 	if moved := movedWindow(w, req, now); !moved.Closes.After(moved.Opens.Time) {
-		return process.Errorf(op, process.Rule, "the deadline %s is not after the window opens (%s)",
-			moved.Closes.Format(time.RFC3339), moved.Opens.Format(time.RFC3339))
+		return process.Errorf(op, process.Rule, "stage %s's deadline %s would not be after its window's opening %s",
+			s.Spec.ID, process.FormatDeadline(moved.Closes.Time, loc), process.FormatInstant(moved.Opens.Time, loc))
 	}
 	return nil
 }

@@ -122,7 +122,7 @@ func TestAScheduledWindowMovesBeforeItOpens(t *testing.T) {
 	// Past its deadline by the schedule it refused contributions as late,
 	// opened by its workflow or not: it stays closed.
 	w := window{opens: day("2030-02-01"), closes: day("2030-03-01"), scheduled: true}
-	requireKind(t, process.Conflict, validateSetDeadline(day("2030-03-02"), &w, SetDeadlineRequest{Closes: day("2030-03-10")}))
+	requireKind(t, process.Conflict, validateSetDeadline(day("2030-03-02"), time.UTC, &w, SetDeadlineRequest{Closes: day("2030-03-10")}))
 	for _, e := range h.record("test") {
 		if e.Event == "window.closed" {
 			require.Equal(t, day("2030-03-05"), e.At)

@@ -77,23 +77,22 @@ func restaged(spec process.StageSpec, start, end process.Date, now time.Time) pr
 // checkRestaged says why a stage cannot take its new spec, or nil.
 func checkRestaged(op string, now time.Time, s StageState, spec process.StageSpec) error {
 	began := s.Status == process.Running && !now.Before(s.Spec.Start.Time)
+	loc := spec.Location()
 	switch {
 	case began && !spec.Start.Equal(s.Spec.Start.Time):
 		return process.Errorf(op, process.Rule, "stage %s began on %s: only its end can move (extend it or end it now)",
 			s.Spec.ID, s.Spec.Start.Format(time.DateOnly))
 	case !began && spec.Start.Before(now):
-		return process.Errorf(op, process.Rule, "stage %s would begin %s, before now (%s)",
-			s.Spec.ID, spec.Start.Format(time.RFC3339), now.Format(time.RFC3339))
+		return inThePast(op, "stage "+s.Spec.ID+"'s start", process.FormatInstant(spec.Start.Time, loc), now, loc)
 	case spec.Finish().Before(now):
-		return process.Errorf(op, process.Rule, "stage %s would end %s, before now (%s)",
-			s.Spec.ID, spec.Finish().Format(time.RFC3339), now.Format(time.RFC3339))
+		return inThePast(op, "stage "+s.Spec.ID+"'s end", process.FormatDeadline(spec.Finish(), loc), now, loc)
 	}
 	if w, old := spec.Window, s.Spec.Window; w != nil && old != nil {
 		switch {
 		case now.Before(old.Opens.Time) && w.Opens.Before(now):
-			return process.Errorf(op, process.Rule, "stage %s's window would open %s, before now", s.Spec.ID, w.Opens.Format(time.RFC3339))
+			return inThePast(op, "stage "+s.Spec.ID+"'s window opening", process.FormatInstant(w.Opens.Time, loc), now, loc)
 		case now.Before(old.Closes.Time) && !w.Closes.After(now):
-			return process.Errorf(op, process.Rule, "stage %s's deadline would be %s, not after now", s.Spec.ID, w.Closes.Format(time.RFC3339))
+			return inThePast(op, "stage "+s.Spec.ID+"'s deadline", process.FormatDeadline(w.Closes.Time, loc), now, loc)
 		}
 	}
 	if err := spec.Validate(); err != nil {

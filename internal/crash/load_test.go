@@ -342,7 +342,7 @@ func (r *run) addStage(ctx context.Context, cycle int, kind process.StageKind, l
 			r.added = append(r.added, id)
 			r.pgaMu.Unlock()
 			return
-		case (res.transient() || res.status == http.StatusUnprocessableEntity && strings.Contains(res.detail(), "before now")) &&
+		case (res.transient() || res.status == http.StatusUnprocessableEntity && strings.Contains(res.detail(), "in the past")) &&
 			time.Now().Before(giveUp):
 			// Also a 422 for a start that passed while the workflow was
 			// held up: the next try schedules from its own now.

@@ -130,7 +130,9 @@ func (db *DB) ListApplications(ctx context.Context, processID string, list proce
 
 // Circulate puts the applications to list of still "applied" on a new
 // batch of it named name. A batch is circulated once: circulating it again
-// returns its members as they are.
+// returns its members as they are. With none applied nothing is stored, so
+// the name stays free for the batch that will have members; a memberless
+// batch an older version stored is taken up the same way.
 func (db *DB) Circulate(ctx context.Context, processID string, of process.AccreditationList, list string) ([]process.Application, error) {
 	const op = "store.Circulate"
 	if err := required(op, "process id", processID, "list", list); err != nil {
@@ -141,22 +143,24 @@ func (db *DB) Circulate(ctx context.Context, processID string, of process.Accred
 		if err := db.lock(ctx, tx, accreditationLock(processID)); err != nil {
 			return err
 		}
+		var err error
+		as, err = applications(ctx, tx, `process_id = $1 AND list_name = $2`, processID, list)
+		if err != nil || len(as) > 0 {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
+			UPDATE applications SET state = $3, list_name = $2 WHERE process_id = $1 AND state = $4 AND for_list = $5`,
+			processID, list, string(process.Circulated), string(process.Applied), string(of.Or()))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO accreditation_lists (process_id, list_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			processID, list)
-		if err != nil {
+			processID, list); err != nil {
 			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 1 { // a new list
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE applications SET state = $3, list_name = $2 WHERE process_id = $1 AND state = $4 AND for_list = $5`,
-				processID, list, string(process.Circulated), string(process.Applied), string(of.Or())); err != nil {
-				return err
-			}
 		}
 		as, err = applications(ctx, tx, `process_id = $1 AND list_name = $2`, processID, list)
 		return err

@@ -801,6 +801,19 @@ func testAccreditation(t *testing.T, s store.Store) {
 	check(t, err)
 	d.State, d.List = process.Circulated, "L2"
 	equal(t, list, []process.Application{d})
+
+	// A circulation that finds no application stores no list and leaves
+	// its name to the next one that does.
+	list, err = s.Circulate(ctx, "gcm-2018", "", "L3")
+	check(t, err)
+	equal(t, len(list), 0)
+	_, err = s.Decide(ctx, "gcm-2018", "L3", decided)
+	wantKind(t, err, process.NotFound)
+	e := apply("org-e", false, t0.Add(4*time.Hour))
+	list, err = s.Circulate(ctx, "gcm-2018", "", "L3")
+	check(t, err)
+	e.State, e.List = process.Circulated, "L3"
+	equal(t, list, []process.Application{e})
 }
 
 func testDocuments(t *testing.T, s store.Store) {
