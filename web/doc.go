@@ -146,7 +146,8 @@
 //	/office                                      dashboard: #agenda-items, each #agenda-<kind>-<process>… linking to its page, or #agenda-none; #office-processes, #create-process-link
 //	/office/processes/new                        create: template (select of built-in templates), id, code, startsOn (date)
 //	/office/processes/{id}/deliveries            failed deliveries: #endpoints, #failed
-//	/office/processes/{id}                       schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link
+//	/office/processes/{id}/applications          applications: table #applications, row #application-<party>, #objections-<party>
+//	/office/processes/{id}                       schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link, #applications-link
 //	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
 //	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
 //	…/stages/{stage}/cancel                      cancel: reason

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/client"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -164,8 +166,8 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		}
 		if n > 0 {
 			link := listPage
-			if q.objections { // the list under circulation is the process's to follow, not a form's
-				link = officePath(id)
+			if q.objections {
+				link = officePath(id, "applications")
 			}
 			item(q.kind, "", q.msg, time.Time{}, link, "count", n)
 		}
@@ -277,4 +279,100 @@ func (s *Site) deliveriesPage(r *http.Request) (*Page, error) {
 	p.Title = p.T("office.deliveries.title", "process", proc.Title)
 	p.Data = d
 	return p, nil
+}
+
+// applicationsData is templates/office_applications.html's.
+type applicationsData struct {
+	Process      wire.ProcessStatus
+	Applications []officeApplication
+}
+
+// officeApplication is an application as the office follows it: the end
+// of its list's non-objection period and the objections, dated.
+type officeApplication struct {
+	process.Application
+	PeriodEnds time.Time
+	Objected   []datedObjection
+}
+
+// datedObjection is an objection with when the record has it made.
+type datedObjection struct {
+	process.Objection
+	At time.Time
+}
+
+// applicationsPage lists a process's applications with the objections
+// received on them: the office reads the reasons, which the record keeps
+// out; the record gives the dates and the periods' ends.
+func (s *Site) applicationsPage(r *http.Request) (*Page, error) {
+	id := r.PathValue("id")
+	p, proc, err := s.officePageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := s.api(r).Applications(r.Context(), id, "")
+	if err != nil {
+		return nil, err
+	}
+	until, objected, err := s.accreditationDates(r, id)
+	if err != nil {
+		return nil, err
+	}
+	d := applicationsData{Process: proc, Applications: make([]officeApplication, len(apps))}
+	for i, a := range apps {
+		oa := officeApplication{Application: a, PeriodEnds: until[a.List]}
+		for _, o := range a.Objections {
+			oa.Objected = append(oa.Objected, datedObjection{Objection: o, At: objected[a.Party+"/"+o.State]})
+		}
+		d.Applications[i] = oa
+	}
+	p.Title = p.T("office.applications.title", "process", proc.Title)
+	p.Data = d
+	return p, nil
+}
+
+// accreditationDates reads from a process's record when each list's
+// non-objection period ends and when each objection ("<party>/<state>")
+// was made.
+func (s *Site) accreditationDates(r *http.Request, id string) (until, objected map[string]time.Time, err error) {
+	until, objected = map[string]time.Time{}, map[string]time.Time{}
+	for after := int64(0); ; {
+		page, err := s.api(r).Record(r.Context(), id, after, recordScanSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range page.Entries {
+			switch event.Name(e.Event) {
+			case event.ListCirculated:
+				var l event.ListCirculatedData
+				if json.Unmarshal(e.Data, &l) == nil {
+					until[l.List] = l.Until
+				}
+			case event.ObjectionRecorded:
+				var o event.ObjectionData
+				at, perr := time.Parse(time.RFC3339, e.At)
+				if json.Unmarshal(e.Data, &o) == nil && perr == nil {
+					objected[o.Party+"/"+o.State] = at
+				}
+			}
+		}
+		if page.Next == 0 {
+			return until, objected, nil
+		}
+		after = page.Next
+	}
+}
+
+// recordScanSize is the page in which the applications page reads the
+// record: the API's pages go up to 10000 entries.
+const recordScanSize = 1000
+
+// MemberStateName is a State's name and code, as the office knows it.
+func (p *Page) MemberStateName(code string) string {
+	for _, st := range process.MemberStates() {
+		if st.Code == code {
+			return st.Name + " (" + st.Code + ")"
+		}
+	}
+	return code
 }

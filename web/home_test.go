@@ -112,3 +112,45 @@ func TestCreateProcess(t *testing.T) {
 		"startsOn": {startsOn}}), "/office/processes/"+id+"?done=created")
 	wantPage(t, "the new process", b.get(loc), http.StatusOK, `id="office-notice"`, locales["en"].T("office.done.created"), `id="office-stages"`)
 }
+
+// TestOfficeObjections: Mexico objects to an application under
+// circulation; the dashboard's item leads the office to the process's
+// applications, where it reads the objection with its reason and date
+// and the end of the non-objection period.
+func TestOfficeObjections(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	id, _ := launchNow(t, ts, "objections", nil)
+	ts.await("the accreditation window to open", func() bool { return takes(id, "acc") })
+	party := "objected-" + id
+	org := ts.browser()
+	org.signIn(ts.token(api.Stakeholder, party, ""))
+	accreditation := "/processes/" + id + "/accreditation"
+	org.get(accreditation)
+	wantRedirect(t, "apply", org.post(accreditation, url.Values{"name": {"Objected Org"}, "category": {"diaspora"}}), accreditation)
+
+	pga := ts.token(api.PGAOffice, "PGA", "")
+	circulate := "/v1/processes/" + id + "/stages/acc/circulate"
+	ts.await("the list to circulate", func() bool { return ts.apiCall("POST", circulate, pga, map[string]string{}, nil) == http.StatusOK })
+	if st := ts.apiCall("POST", "/v1/processes/"+id+"/stages/acc/objections", ts.token(api.MemberState, "MEX", ""),
+		map[string]string{"party": party, "reason": "Not migration-related."}, nil); st != http.StatusOK {
+		t.Fatalf("object: %d", st)
+	}
+
+	b := ts.browser()
+	b.signIn(pga)
+	applications := "/office/processes/" + id + "/applications"
+	wantPage(t, "the dashboard", b.get("/office"), http.StatusOK, `id="agenda-objections-`+id+`">`, `<a href="`+applications+`">Objections received to circulated applications: 1</a>`)
+	p := b.get(applications)
+	wantPage(t, "the applications", p, http.StatusOK, `id="application-`+party+`" data-state="circulated"`, `<bdi>Objected Org</bdi>`,
+		`id="objections-`+party+`"`, `<bdi>Mexico (MEX)</bdi>, <time datetime="`, "Not migration-related.")
+	if !strings.Contains(p.Body, `id="application-`+party+`"`) || strings.Count(p.Body, `<time datetime=`) < 2 {
+		t.Error("the non-objection period's end or the objection's date is missing")
+	}
+	fr := b.get(applications + "?lang=fr")
+	wantPage(t, "in French", fr, http.StatusOK, locales["fr"].T("office.applications.title", "process", ""), "Not migration-related.")
+
+	ngo := ts.browser()
+	ngo.signIn(ts.token(api.Stakeholder, "ngo-"+id, ""))
+	wantPage(t, "a stakeholder on the applications", ngo.get(applications), http.StatusForbidden)
+}

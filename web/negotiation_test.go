@@ -199,7 +199,8 @@ func TestNegotiationForms(t *testing.T) {
 	if err := stack.Store.PutWindow(ctx, win); err != nil {
 		t.Fatal(err)
 	}
-	deadline := win.ClosesAt.Format(time.RFC3339) + " (UTC)"
+	// The API's timestamp, shown as the page shows times.
+	deadline := `<span lang="en"><time datetime="` + win.ClosesAt.Format(time.RFC3339) + `" dir="auto">`
 	if p := fra.get(base + "/text"); !strings.Contains(p.Body, "The amendment window closed on") || strings.Contains(p.Body, `id="amend-`) {
 		t.Error("the compilation offers amendments after the window closed")
 	}

@@ -24,6 +24,7 @@ func (s *Site) officeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /office/processes/new", s.create)
 	mux.HandleFunc("GET /office/processes/{id}", s.show("office_process", s.officeProcess, rolePGAOffice, roleCoFacilitator))
 	mux.HandleFunc("GET /office/processes/{id}/deliveries", s.show("office_deliveries", s.deliveriesPage, rolePGAOffice))
+	mux.HandleFunc("GET /office/processes/{id}/applications", s.show("office_applications", s.applicationsPage, rolePGAOffice))
 	mux.HandleFunc("GET /office/processes/{id}/stages/new", s.show("office_add", s.addStageForm, rolePGAOffice))
 	mux.HandleFunc("POST /office/processes/{id}/stages/new", s.addStage)
 	mux.HandleFunc("GET /office/processes/{id}/co-facilitators", s.show("office_appoint", s.appointForm, rolePGAOffice))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -83,6 +84,9 @@ func newField(p *Page, name, labelID, typ string) fieldData {
 	}
 	return f
 }
+
+// ErrorHTML is the control's error, its timestamps the page's (Detail).
+func (f fieldData) ErrorHTML() template.HTML { return f.p.Detail(f.Error) }
 
 // ErrorLang is the language of the control's error when it is not the page's.
 func (f fieldData) ErrorLang() string { return f.p.Form.ErrorLang(f.Name) }
@@ -211,6 +215,29 @@ func (p *Page) WhenTime(t any) template.HTML {
 		return ""
 	}
 	return timeElement(tt.UTC().Format(time.RFC3339), p.DateTime(tt))
+}
+
+// apiTimestamp finds the timestamps in the API's English words, with the
+// " (UTC)" some follow with, which WhenTime says already.
+var apiTimestamp = regexp.MustCompile(`(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))(?: \(UTC\))?`)
+
+// Detail is the API's words (a problem's detail) with each RFC 3339
+// timestamp in them shown as the page shows times (WhenTime), in the
+// page's language: no page shows a raw timestamp.
+func (p *Page) Detail(s string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range apiTimestamp.FindAllStringSubmatchIndex(s, -1) {
+		t, err := time.Parse(time.RFC3339, s[m[2]:m[3]])
+		if err != nil {
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(s[last:m[0]]))
+		b.WriteString(`<span lang="` + p.Lang + `">` + string(p.WhenTime(t)) + `</span>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(s[last:]))
+	return template.HTML(b.String())
 }
 
 func timeElement(machine, human string) template.HTML {

@@ -395,3 +395,18 @@ func cookieNamed(h http.Header, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// TestDetailTimes: the API's English reason keeps its words, escaped, and
+// shows its timestamps as the page shows times, in the page's language.
+func TestDetailTimes(t *testing.T) {
+	p := &Page{loc: locales["fr"], Lang: "fr"}
+	got := string(p.Detail(`the deadline 2027-03-02T15:04:00Z (UTC) has passed <now 2027-03-02T16:04:05.5+01:00>`))
+	want := `the deadline <span lang="fr"><time datetime="2027-03-02T15:04:00Z" dir="auto">2 mars 2027, 15:04 UTC</time></span> has passed &lt;now ` +
+		`<span lang="fr"><time datetime="2027-03-02T15:04:05Z" dir="auto">2 mars 2027, 15:04 UTC</time></span>&gt;`
+	if got != want {
+		t.Errorf("detail:\n got %s\nwant %s", got, want)
+	}
+	if got := string(p.Detail("closed on 2027-03-02")); got != "closed on 2027-03-02" {
+		t.Errorf("a bare date: %s", got)
+	}
+}

@@ -124,8 +124,9 @@ func officeForms(t *testing.T, lang string) {
 	office := "/office/processes/" + url.PathEscape(id)
 	links["draft"] = cmp.Or(links["draft"], office+"/stages/zero/draft")
 	links["outcome"] = cmp.Or(links["outcome"], office+"/stages/conference/outcome")
-	// The office's pages off the dashboard: failed deliveries, a new process.
+	// The office's pages off the dashboard: failed deliveries, applications, a new process.
 	links["deliveries"] = office + "/deliveries"
+	links["applications"] = office + "/applications"
 	links["new"] = "/office/processes/new"
 	for _, name := range slices.Sorted(maps.Keys(links)) {
 		b.open(links[name])
