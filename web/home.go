@@ -310,7 +310,7 @@ func (s *Site) applicationsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	apps, err := s.api(r).Applications(r.Context(), id, "")
+	apps, err := s.api(r).Applications(r.Context(), id, "", "")
 	if err != nil {
 		return nil, err
 	}
