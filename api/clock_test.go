@@ -1,10 +1,14 @@
 package api
 
 import (
-	"github.com/compact-un/compact/wire"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/compact-un/compact/internal/stacktest"
+	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/wire"
 )
 
 // TestStatusClock: a process's status says its clock, so that a client
@@ -18,14 +22,22 @@ func TestStatusClock(t *testing.T) {
 		id, code := uniqueID("clock")
 		tmpl := testTemplate(id, code, time.Now().Add(24*time.Hour))
 		launchProcess(t, a, pga, map[string]any{"templateBody": tmpl, "id": id, "code": code, "scale": scale})
-		res := a.do("GET", "/v1/processes/"+id, "", nil)
-		if res.Status != http.StatusOK {
-			t.Fatalf("status: %d %s", res.Status, res.Body)
-		}
-		var st wire.ProcessStatus
-		res.JSON(t, &st)
-		c := st.Clock
-		if c == nil || c.Scale != scale {
+		// A status answers without the clock while the workflow is slow
+		// to say it (clockTimeout); it comes once the workflow answers.
+		var c *process.Clock
+		stacktest.Eventually(t, time.Minute, func() error {
+			res := a.do("GET", "/v1/processes/"+id, "", nil)
+			if res.Status != http.StatusOK {
+				return fmt.Errorf("status: %d %s", res.Status, res.Body)
+			}
+			var st wire.ProcessStatus
+			res.JSON(t, &st)
+			if c = st.Clock; c == nil {
+				return fmt.Errorf("scale %g: the status has no clock yet", scale)
+			}
+			return nil
+		})
+		if c.Scale != scale {
 			t.Fatalf("scale %g: the status says the clock %+v", scale, c)
 		}
 		if scale == 1 && (!c.Origin.Equal(c.Start) || time.Since(c.Start) > time.Minute) {

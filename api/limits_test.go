@@ -161,7 +161,10 @@ func TestClientAddr(t *testing.T) {
 // and every answer says where the quota stands (the IETF draft's fields).
 func TestRateLimitsAreOnByDefault(t *testing.T) {
 	t.Parallel()
-	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks})
+	// The clock stands still, so that no token refills the buckets
+	// however slowly the requests go.
+	stopped := time.Now()
+	s := New(Options{Temporal: stack.temporal, Store: stack.store, Links: testLinks, Now: func() time.Time { return stopped }})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	a := &apiServer{t: t, hs: hs, s: s}

@@ -119,6 +119,7 @@ func ParseRates(s string) (map[string]Rate, error) {
 // address).
 type quotas struct {
 	rates   map[string]Rate
+	now     func() time.Time // the server's clock, which tests stop
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
 }
@@ -127,10 +128,10 @@ type quotas struct {
 // clients) are dropped.
 const maxBuckets = 100_000
 
-func newQuotas(overrides map[string]Rate) *quotas {
+func newQuotas(overrides map[string]Rate, now func() time.Time) *quotas {
 	rates := maps.Clone(DefaultRates)
 	maps.Copy(rates, overrides)
-	return &quotas{rates: rates, buckets: map[string]*rate.Limiter{}}
+	return &quotas{rates: rates, buckets: map[string]*rate.Limiter{}, now: now}
 }
 
 // charge is one quota's charge for a request.
@@ -150,7 +151,7 @@ func (q *quotas) admit(w http.ResponseWriter, p Principal, addr netip.Addr, c co
 	if p.Role == Observer {
 		role, key = "observer", addr.String()
 	}
-	now := time.Now()
+	now := q.now()
 	charges := []charge{q.charge(role, key, c, now)}
 	if addr.IsValid() { // not in-process: the pages' own requests are limited as the page's
 		charges = append(charges, q.charge(addressQuota, addr.String(), c, now))

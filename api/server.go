@@ -103,7 +103,7 @@ func New(o Options) *Server {
 	}
 	s.streams = newStreams(s.limits)
 	if !s.limits.NoRateLimits {
-		s.quotas = newQuotas(s.limits.Rates)
+		s.quotas = newQuotas(s.limits.Rates, s.now)
 	}
 	if o.Temporal != nil {
 		s.checks = append(s.checks, TemporalCheck(o.Temporal))
