@@ -100,7 +100,7 @@ func (p *processRun) startLockstep(ctx workflow.Context, now time.Time) {
 // steps till then are the only events due.
 func (p *processRun) lockstepWait(ctx workflow.Context, next int) error {
 	l := p.clk.step
-	idle := func() bool { return len(l.waiting) == p.running && workflow.AllHandlersFinished(ctx) && p.opening == 0 }
+	idle := func() bool { return len(l.waiting) == p.running && p.handlersDone(ctx) && p.opening == 0 }
 	if err := workflow.Await(ctx, func() bool { return p.dirty || idle() }); err != nil || !idle() {
 		return err
 	}

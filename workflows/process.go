@@ -32,6 +32,7 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	// when it has that one.
 	p.stageTimeout = workflow.GetVersion(ctx, stageTaskTimeout, workflow.DefaultVersion, 1) == 1 || p.publish
 	p.steerAccreditation = workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1
+	p.allHandlers = workflow.GetVersion(ctx, allHandlersFinished, workflow.DefaultVersion, 1) == 1
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -60,8 +61,26 @@ type processRun struct {
 	// steerAccreditation: the office opens, moves and closes a running
 	// accreditation stage's window.
 	steerAccreditation bool
+	// allHandlers: the Process waits for every update handler to finish
+	// (workflow.AllHandlersFinished); before, for those counted in busy.
+	allHandlers bool
+	busy        int // before allHandlersFinished: the handlers changing the schedule
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
+}
+
+// allHandlersFinished versions the Process that waits for all its update
+// handlers before it continues as new or completes, not only for those it
+// counted.
+const allHandlersFinished = "all-handlers-finished"
+
+// handlersDone reports whether no update handler is in flight, as this
+// run's version counts them.
+func (p *processRun) handlersDone(ctx workflow.Context) bool {
+	if p.allHandlers {
+		return workflow.AllHandlersFinished(ctx)
+	}
+	return p.busy == 0
 }
 
 // publishedSchedule versions the Process workflow that keeps the store's
@@ -122,7 +141,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			}
 			continue
 		}
-		if p.running == 0 && workflow.AllHandlersFinished(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if p.running == 0 && p.handlersDone(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			in := p.in
 			state := p.ProcessState
 			if p.clk.step != nil {
@@ -144,7 +163,7 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 			return ProcessResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return p.handlersDone(ctx) }); err != nil {
 		return ProcessResult{}, err
 	}
 	if err := p.rec.record(ctx, activities.StageEvent{

@@ -332,6 +332,8 @@ type change struct {
 // accepted just before its window's old opening and held up (a crash loses
 // the activity until its timeout) can leave the old times in force.
 func (p *processRun) changed(ctx workflow.Context, ch change) error {
+	p.busy++
+	defer func() { p.busy-- }()
 	p.dirty = true
 	now := p.clk.now(ctx)
 	s := ch.stage

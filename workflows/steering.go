@@ -213,6 +213,8 @@ func lastDay(spec process.StageSpec) string {
 // just ended, nothing changes); then each running draft whose amendments
 // close when the next revision is due; then the change is recorded, once.
 func (p *processRun) moved(ctx workflow.Context, s StageState, spec process.StageSpec, shift time.Duration, ch change) (StageState, error) {
+	p.busy++
+	defer func() { p.busy-- }()
 	if s.Status == process.Running {
 		if err := p.tell(ctx, s.Spec.ID, StageMove{Spec: spec, Shift: shift}); err != nil {
 			return s, err
@@ -366,6 +368,8 @@ func (p *processRun) appointment(ctx workflow.Context, req AppointRequest) proce
 }
 
 func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string, error) {
+	p.busy++
+	defer func() { p.busy-- }()
 	if !p.steer {
 		p.CoFacilitators = append(p.CoFacilitators, req.State)
 		return p.CoFacilitators, p.rec.record(ctx, activities.StageEvent{Event: event.CoFacilitatorAppointed, At: p.clk.now(ctx)},
