@@ -63,10 +63,7 @@ func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by str
 		return nil, err
 	}
 	if act.At.IsZero() {
-		act.At = time.Now()
-		if c := s.processClock(ctx, p); c != nil {
-			act.At = c.ProcessTime(act.At)
-		}
+		act.At = s.processNow(ctx, p, time.Now())
 	}
 	timeline, err := s.timeline(ctx, processID)
 	if err != nil {

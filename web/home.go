@@ -322,7 +322,7 @@ func (s *Site) applicationsPage(r *http.Request) (*Page, error) {
 	for i, a := range apps {
 		oa := officeApplication{Application: a, PeriodEnds: until[a.List]}
 		for _, o := range a.Objections {
-			oa.Objected = append(oa.Objected, datedObjection{Objection: o, At: objected[a.Party+"/"+o.State]})
+			oa.Objected = append(oa.Objected, datedObjection{Objection: o, At: objected[a.List+"/"+a.Party+"/"+o.State]})
 		}
 		d.Applications[i] = oa
 	}
@@ -332,8 +332,8 @@ func (s *Site) applicationsPage(r *http.Request) (*Page, error) {
 }
 
 // accreditationDates reads from a process's record when each list's
-// non-objection period ends and when each objection ("<party>/<state>")
-// was made.
+// non-objection period ends and when each objection ("<list>/<party>/<state>",
+// the batch it was circulated on telling a party's two lists apart) was made.
 func (s *Site) accreditationDates(r *http.Request, id string) (until, objected map[string]time.Time, err error) {
 	until, objected = map[string]time.Time{}, map[string]time.Time{}
 	for after := int64(0); ; {
@@ -352,7 +352,7 @@ func (s *Site) accreditationDates(r *http.Request, id string) (until, objected m
 				var o event.ObjectionData
 				at, perr := time.Parse(time.RFC3339, e.At)
 				if json.Unmarshal(e.Data, &o) == nil && perr == nil {
-					objected[o.Party+"/"+o.State] = at
+					objected[o.List+"/"+o.Party+"/"+o.State] = at
 				}
 			}
 		}

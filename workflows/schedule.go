@@ -236,12 +236,12 @@ func (p *processRun) validateSteerAccreditation(ctx workflow.Context, s StageSta
 	case !opening && !req.Close && req.Closes.IsZero():
 		return process.Errorf(op, process.Invalid, "give a new opening, a new deadline, or open or close the window now")
 	case !now.Before(w.Closes.Time):
-		return process.Errorf(op, process.Conflict, "stage %s's accreditation window closed at %s", s.Spec.ID, w.Closes.Format(time.RFC3339))
+		return process.Errorf(op, process.Conflict, "stage %s's accreditation window closed at %s", s.Spec.ID, process.FormatDeadline(w.Closes.Time, loc))
 	case opening && !now.Before(w.Opens.Time):
-		return process.Errorf(op, process.Conflict, "stage %s's accreditation window opened at %s", s.Spec.ID, w.Opens.Format(time.RFC3339))
+		return process.Errorf(op, process.Conflict, "stage %s's accreditation window opened at %s", s.Spec.ID, process.FormatInstant(w.Opens.Time, loc))
 	case req.Close && now.Before(w.Opens.Time):
 		return process.Errorf(op, process.Conflict, "stage %s's accreditation window has not opened (it opens %s): move its opening or its deadline instead",
-			s.Spec.ID, w.Opens.Format(time.RFC3339))
+			s.Spec.ID, process.FormatInstant(w.Opens.Time, loc))
 	case strings.TrimSpace(req.Reason) == "":
 		return process.Errorf(op, process.Invalid, "reason is required: it is shown on the public list of schedule changes")
 	case !req.Opens.IsZero() && !req.Opens.After(now):
