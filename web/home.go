@@ -71,14 +71,9 @@ type officeHomeData struct {
 // officeHome is the office's dashboard: what needs it today in every
 // process, then the processes themselves.
 func (s *Site) officeHome(r *http.Request) (*Page, error) {
-	a := s.api(r)
-	list, err := a.Processes(r.Context())
+	p, list, err := s.withProcesses(r)
 	if err != nil {
 		return nil, err
-	}
-	p := s.newPage(r)
-	for i := range list {
-		p.localStatus(&list[i])
 	}
 	d := officeHomeData{Processes: list}
 	for _, pr := range list {

@@ -513,13 +513,9 @@ type myTextData struct {
 func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 	ss := s.session(r)
 	a := s.api(r)
-	processes, err := a.Processes(r.Context())
+	p, processes, err := s.withProcesses(r)
 	if err != nil {
 		return nil, err
-	}
-	p := s.newPage(r)
-	for i := range processes {
-		p.localStatus(&processes[i])
 	}
 	var d myTextData
 	for _, pr := range processes {

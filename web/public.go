@@ -44,13 +44,9 @@ func refOf(st wire.ProcessStatus) processRef {
 }
 
 func (s *Site) processesPage(r *http.Request) (*Page, error) {
-	list, err := s.api(r).Processes(r.Context())
+	p, list, err := s.withProcesses(r)
 	if err != nil {
 		return nil, err
-	}
-	p := s.newPage(r)
-	for i := range list {
-		p.localStatus(&list[i])
 	}
 	p.Title = p.T("home.title")
 	p.Data = list

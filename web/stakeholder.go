@@ -476,13 +476,9 @@ type myContributionsData struct {
 func (s *Site) myContributionsPage(r *http.Request) (*Page, error) {
 	ss := s.session(r)
 	a := s.api(r)
-	processes, err := a.Processes(r.Context())
+	p, processes, err := s.withProcesses(r)
 	if err != nil {
 		return nil, err
-	}
-	p := s.newPage(r)
-	for i := range processes {
-		p.localStatus(&processes[i])
 	}
 	var d myContributionsData
 	for _, pr := range processes {

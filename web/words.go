@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/http"
 	"slices"
 	"sync"
 
@@ -44,6 +45,20 @@ func (p *Page) OtherLang(text string) string {
 		return w.Lang
 	}
 	return ""
+}
+
+// withProcesses is a new page with every process, their titles and next
+// stages in the page's language.
+func (s *Site) withProcesses(r *http.Request) (*Page, []wire.ProcessStatus, error) {
+	list, err := s.api(r).Processes(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	p := s.newPage(r)
+	for i := range list {
+		p.localStatus(&list[i])
+	}
+	return p, list, nil
 }
 
 // localStatus puts the process's title and its next stage's in the page's
