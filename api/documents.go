@@ -1,7 +1,6 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,17 +10,10 @@ import (
 	"time"
 	"unicode"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/converter"
-
-	"github.com/compact-un/compact/activities"
 	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
-	"github.com/compact-un/compact/store"
-	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
-	"github.com/compact-un/compact/workflows"
 )
 
 // documentRoutes registers the documents and drafts, the record, the
@@ -30,7 +22,7 @@ func (s *Server) documentRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/documents", s.listDocuments)
 	s.handle(mux, "GET /v1/processes/{id}/documents/{name}/{revision}", s.getDocument)
 	s.handle(mux, "GET /v1/processes/{id}/documents/{name}/diff", s.diffDocument)
-	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/drafts", s.publishDraft, PGAOffice, CoFacilitator)
+	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/drafts", s.postDraft, PGAOffice, CoFacilitator)
 	s.handle(mux, "GET /v1/processes/{id}/record", s.getRecord)
 	s.handle(mux, "GET /v1/processes/{id}/record/verify", s.verifyRecord)
 	s.handle(mux, "GET /v1/processes/{id}/calendar.ics", s.getCalendar)
@@ -263,15 +255,11 @@ func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' })
 }
 
-// publishDraft stores a revision of the draft, then asks the stage's
-// DraftingRound to publish it. What can be checked is checked before the
-// text is stored: the store keeps one text per revision, so a text stored
-// under the wrong revision, or too early, would block the right one.
-func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
-	const op = "api.publishDraft"
-	ctx, id, stageID := r.Context(), r.PathValue("id"), r.PathValue("stage")
+// postDraft publishes a draft: publishDraft says how.
+func (s *Server) postDraft(w http.ResponseWriter, r *http.Request) {
+	ctx, id := r.Context(), r.PathValue("id")
 	if !principal(ctx).serves(id) {
-		s.fail(w, r, process.Errorf(op, process.Forbidden, "only the PGA's office and this process's co-facilitators publish its drafts"))
+		s.fail(w, r, process.Errorf("api.publishDraft", process.Forbidden, "only the PGA's office and this process's co-facilitators publish its drafts"))
 		return
 	}
 	req, err := decodeDraft(w, r)
@@ -279,267 +267,17 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rev := *req.Revision
-	sg, err := s.checkDraftStage(ctx, id, stageID)
+	v, created, err := s.publishDraft(ctx, id, r.PathValue("stage"), req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var tr *store.Revision // the negotiated text, when the draft is one
-	if req.Paragraphs == nil {
-		if tr, err = s.draftText(ctx, id, req); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		req.Paragraphs = activities.DisplayLines(&tr.Revision)
-	}
-	entries, err := s.store.EntriesOf(ctx, id, event.Strings(event.DraftPublished))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if e, ok := draftPublished(entries, stageID); ok { // a retry, or a second text
-		v, err := s.publishedDraft(ctx, e, req)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if !created {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
-	aside, err := s.keepsModalities(ctx, id, "/override", by(r), process.Act{Kind: process.ActPublish, Stage: sg.Spec}, req.Override)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in, err := s.stageInput(ctx, id, stageID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	switch {
-	case in.Simulation != nil:
-		s.fail(w, r, process.Errorf(op, process.Conflict, "a simulation publishes its own drafts"))
-		return
-	case in.Drafting.Revision != rev:
-		s.fail(w, r, process.AtField("/revision", process.Errorf(op, process.Rule, "stage %s publishes revision %d, not %d", stageID, in.Drafting.Revision, rev)))
-		return
-	}
-	if tr != nil {
-		tr.Symbol = cmp.Or(req.Symbol, firstSymbol(in.Stage))
-		if _, err := s.store.PutRevision(ctx, *tr); err != nil {
-			if process.KindOf(err) == process.Conflict {
-				err = process.E(op, process.Conflict, err)
-			}
-			s.fail(w, r, err)
-			return
-		}
-	}
-	doc, err := s.store.PutDocument(ctx, process.DocumentVersion{
-		ProcessID: id, StageID: stageID, Name: workflows.DraftName, Revision: rev, Kind: "draft",
-		Title: cmp.Or(req.Title, in.Stage.Title), Symbol: cmp.Or(req.Symbol, firstSymbol(in.Stage)),
-		Paragraphs: req.Paragraphs, IssuedAt: in.Clock.ProcessTime(time.Now()).UTC(),
-	})
-	if process.KindOf(err) == process.Conflict {
-		err = process.Errorf(op, process.Conflict, "%s revision %d is stored already with another text: publish that text, "+
-			"or have the operators remove it", workflows.DraftName, rev)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	updateErr := s.publishOnce(ctx, id, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256})
-	// The record, not the update's answer, says whether the text is
-	// published: an earlier request may have published this very text.
-	e, ok, err := s.publication(ctx, doc)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !ok {
-		if updateErr == nil {
-			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
-		}
-		s.fail(w, r, notPublished(updateErr, doc))
-		return
-	}
-	if err := s.recordOverride(ctx, aside, "revision-"+strconv.Itoa(rev)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := newDocumentView(doc, map[string]int64{doc.StageID + "/" + doc.SHA256: e.Seq})
-	v.Diff = parseDraftData(e).Diff
-	status := http.StatusCreated
-	if updateErr != nil {
-		status = http.StatusOK
-	}
-	w.Header().Set("Location", fmt.Sprintf("/v1/processes/%s/documents/%s/%d", id, workflows.DraftName, rev))
-	writeJSON(w, status, v)
-}
-
-// draftText reads a draft given as a negotiated text, typed or compiled,
-// and gives it the previous text revision's paragraph IDs and the sources
-// of its changes; it stores nothing. A text that cannot be read is refused
-// with the line and the reason, at /text.
-func (s *Server) draftText(ctx context.Context, id string, req wire.DraftRequest) (*store.Revision, error) {
-	const op = "api.draftText"
-	number := *req.Revision
-	tr := &store.Revision{ProcessID: id, Language: cmp.Or(req.Language, "en")}
-	if req.FromCompilation {
-		if number == 0 {
-			return nil, process.AtField("/fromCompilation", process.Errorf(op, process.Invalid, "revision 0 is not compiled from another"))
-		}
-		rev, sources, err := activities.CompiledRevision(ctx, s.store, id, number)
-		if process.KindOf(err) == process.NotFound {
-			err = process.Errorf(op, process.Rule, "revision %d is not stored as a negotiated text, so there is no compilation to make revision %d from", number-1, number)
-		}
-		if err != nil {
-			return nil, process.AtField("/fromCompilation", err)
-		}
-		tr.Revision, tr.Sources = *rev, sources
-		return tr, nil
-	}
-	var rev *text.Revision
-	var err error
-	if req.Format == wire.DraftAkomaNtoso {
-		rev, err = text.ImportRevision([]byte(req.Text))
-	} else {
-		rev, err = text.Parse(req.Text)
-	}
-	if err != nil {
-		return nil, process.AtField("/text", err)
-	}
-	rev.Number = number // the request's, whatever an Akoma Ntoso version number says
-	if tr.Sources, err = activities.IdentifyRevision(ctx, s.store, id, rev); err != nil {
-		return nil, err
-	}
-	tr.Revision = *rev
-	return tr, nil
-}
-
-// publishOnce runs the publish-revision update under an ID made of the
-// revision and its hash: concurrent or retried requests with the same text
-// share one update and its outcome, where the workflow would refuse all but
-// the first as "being published".
-func (s *Server) publishOnce(ctx context.Context, id, stageID string, req workflows.PublishRevisionRequest) error {
-	updateID := fmt.Sprintf("%s/%d/%s", workflows.UpdatePublishRevision, req.Revision, req.SHA256)
-	return s.updateOnce(ctx, workflows.StageWorkflowID(id, stageID), updateID, workflows.UpdatePublishRevision, req, nil)
-}
-
-// publication finds the draft.published entry that publishes doc.
-func (s *Server) publication(ctx context.Context, doc process.DocumentVersion) (process.RecordEntry, bool, error) {
-	entries, err := s.store.EntriesOf(ctx, doc.ProcessID, event.Strings(event.DraftPublished))
-	if err != nil {
-		return process.RecordEntry{}, false, err
-	}
-	e, ok := draftPublished(entries, doc.StageID)
-	return e, ok && parseDraftData(e).SHA256 == doc.SHA256, nil
-}
-
-// checkDraftStage checks that the stage is a draft stage that has begun.
-func (s *Server) checkDraftStage(ctx context.Context, id, stageID string) (process.Stage, error) {
-	const op = "api.checkDraftStage"
-	if _, err := s.store.GetProcess(ctx, id); err != nil {
-		return process.Stage{}, err
-	}
-	stages, err := s.store.ListStages(ctx, id)
-	if err != nil {
-		return process.Stage{}, err
-	}
-	i := slices.IndexFunc(stages, func(st process.Stage) bool { return st.Spec.ID == stageID })
-	if i < 0 {
-		return process.Stage{}, process.Errorf(op, process.NotFound, "process %s has no stage %q", id, stageID)
-	}
-	switch st := stages[i]; {
-	case st.Spec.Kind != process.Draft:
-		return st, process.Errorf(op, process.Rule, "stage %s is a %s: drafts are published on draft stages", stageID, st.Spec.Kind)
-	case st.Status == process.Scheduled:
-		return st, process.Errorf(op, process.Rule, "stage %s is due on %s, not before", stageID, formatDate(st.Spec.Start.Time))
-	case st.Status == process.Cancelled:
-		return st, process.Errorf(op, process.Conflict, "stage %s is cancelled", stageID)
-	}
-	return stages[i], nil
-}
-
-// stageInput reads what a stage's workflow was started with: its drafting
-// context holds the revision the workflow will accept.
-func (s *Server) stageInput(ctx context.Context, id, stageID string) (workflows.StageInput, error) {
-	const op = "api.stageInput"
-	var in workflows.StageInput
-	if err := s.workflowInput(ctx, op, workflows.StageWorkflowID(id, stageID), &in); err != nil {
-		return in, err
-	}
-	if in.Drafting == nil {
-		return in, process.Errorf(op, process.Internal, "stage %s started without a drafting context", stageID)
-	}
-	return in, nil
-}
-
-// workflowInput reads what a workflow's latest run was started with into v.
-func (s *Server) workflowInput(ctx context.Context, op, workflowID string, v any) error {
-	it := s.temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	if !it.HasNext() {
-		return process.Errorf(op, process.Conflict, "%s has not started yet; try again in a moment", workflowID)
-	}
-	ev, err := it.Next()
-	if err != nil {
-		return temporalError(op, err)
-	}
-	attrs := ev.GetWorkflowExecutionStartedEventAttributes()
-	if attrs == nil {
-		return process.Errorf(op, process.Internal, "the history of %s starts with %s", workflowID, ev.GetEventType())
-	}
-	if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), v); err != nil {
-		return process.E(op, process.Internal, err)
-	}
-	return nil
-}
-
-// draftPublished finds the draft.published entry of a stage.
-func draftPublished(entries []process.RecordEntry, stageID string) (process.RecordEntry, bool) {
-	i := slices.IndexFunc(entries, func(e process.RecordEntry) bool {
-		return e.StageID == stageID && event.Name(e.Event) == event.DraftPublished
-	})
-	if i < 0 {
-		return process.RecordEntry{}, false
-	}
-	return entries[i], true
-}
-
-// publishedDraft answers a draft posted to a stage that published already:
-// the same text again is a retry that succeeded, another text a conflict.
-func (s *Server) publishedDraft(ctx context.Context, e process.RecordEntry, req wire.DraftRequest) (wire.Document, error) {
-	data := parseDraftData(e)
-	d, err := s.store.GetDocument(ctx, e.ProcessID, workflows.DraftName, data.Revision)
-	if err != nil {
-		return wire.Document{}, err
-	}
-	if d.SHA256 != data.SHA256 || *req.Revision != data.Revision || !slices.Equal(d.Paragraphs, req.Paragraphs) {
-		return wire.Document{}, process.Errorf("api.publishedDraft", process.Conflict,
-			"stage %s published revision %d already (sha256 %s)", e.StageID, data.Revision, data.SHA256)
-	}
-	v := newDocumentView(d, map[string]int64{d.StageID + "/" + d.SHA256: e.Seq})
-	v.Diff = data.Diff
-	return v, nil
-}
-
-func parseDraftData(e process.RecordEntry) event.DraftPublishedData {
-	d, _ := event.DecodeAs[event.DraftPublishedData]([]byte(e.Data)) // the workflow wrote it; were it unreadable, it would publish nothing
-	return d
-}
-
-// notPublished says, with the refusal's kind, that the text stayed stored
-// but unpublished.
-func notPublished(err error, d process.DocumentVersion) error {
-	return process.Errorf("api.publishDraft", activities.KindOf(err),
-		"%s (the text is stored as %s revision %d, sha256 %s, but is NOT published)", process.Message(err), d.Name, d.Revision, d.SHA256)
-}
-
-func firstSymbol(spec process.StageSpec) string {
-	if len(spec.Documents) > 0 {
-		return spec.Documents[0].Symbol
-	}
-	return ""
+	w.Header().Set("Location", fmt.Sprintf("/v1/processes/%s/documents/%s/%d", id, v.Name, v.Revision))
+	writeJSON(w, http.StatusCreated, v)
 }
 
 // formatDate writes a bare date as such and a date with a time in RFC 3339.

@@ -11,7 +11,6 @@ import (
 	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
-	"github.com/compact-un/compact/workflows"
 )
 
 // A process's modalities are its template's rules. The office's acts are
@@ -25,18 +24,18 @@ func (s *Server) modalityRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/modalities", s.listModalities)
 }
 
-// modalities are the rules of a process's template, read from its
-// workflow's input once: they never change.
+// modalities are the rules of a process's template, asked of its
+// workflow once: they never change.
 func (s *Server) modalities(ctx context.Context, processID string) ([]process.Modality, error) {
 	if m, ok := s.modals.Load(processID); ok {
 		return m.([]process.Modality), nil
 	}
-	var in workflows.ProcessInput
-	if err := s.workflowInput(ctx, "api.modalities", workflows.ProcessWorkflowID(processID), &in); err != nil {
+	t, err := s.processTemplate(ctx, "api.modalities", processID)
+	if err != nil {
 		return nil, err
 	}
-	s.modals.Store(processID, in.Template.Modalities)
-	return in.Template.Modalities, nil
+	s.modals.Store(processID, t.Modalities)
+	return t.Modalities, nil
 }
 
 // setAside is a rule the office set aside for an act, to be recorded once

@@ -168,24 +168,22 @@ func (s *Server) textRevision(ctx context.Context, processID string, number int)
 	return &r.Revision, nil
 }
 
-// delegations are the groups of the template the process's workflow was
-// started with.
+// delegations are the groups of the template the process runs.
 func (s *Server) delegations(ctx context.Context, processID string) (*delegations, error) {
 	const op = "api.delegations"
 	if d, ok := s.texts.delegations.Load(processID); ok {
 		return d.(*delegations), nil
 	}
-	var in workflows.ProcessInput
-	if err := s.workflowInput(ctx, op, workflows.ProcessWorkflowID(processID), &in); err != nil {
+	t, err := s.processTemplate(ctx, op, processID)
+	if err != nil {
 		return nil, err
 	}
-	d := &delegations{members: make(map[string][]string, len(in.Template.Groups)), groups: in.Template.Groups}
-	groups := make([]text.Group, len(in.Template.Groups))
-	for i, g := range in.Template.Groups {
+	d := &delegations{members: make(map[string][]string, len(t.Groups)), groups: t.Groups}
+	groups := make([]text.Group, len(t.Groups))
+	for i, g := range t.Groups {
 		groups[i] = text.Group{ID: g.ID, Name: g.Name, Members: g.Members}
 		d.members[g.ID] = g.Members
 	}
-	var err error
 	if d.Delegations, err = text.NewDelegations(groups...); err != nil {
 		return nil, process.E(op, process.Internal, err)
 	}

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -246,6 +248,22 @@ func (s *Server) processClock(ctx context.Context, p process.Process) *process.C
 	}
 	s.clocks.Store(p.ID, &st.Clock)
 	return &st.Clock
+}
+
+// processTemplate is the template a process runs, as its Process workflow
+// holds it; it never changes, so callers keep it.
+func (s *Server) processTemplate(ctx context.Context, op, processID string) (process.Template, error) {
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	var t process.Template
+	v, err := s.temporal.QueryWorkflow(ctx, workflows.ProcessWorkflowID(processID), "", workflows.QueryTemplate)
+	if err == nil {
+		err = v.Get(&t)
+	}
+	if notFound := (*serviceerror.NotFound)(nil); errors.As(err, &notFound) {
+		return t, process.Errorf(op, process.Conflict, "process %s's workflow has not started yet; try again in a moment", processID)
+	}
+	return t, temporalError(op, err)
 }
 
 // timeline is a process's stages by date: a stage added later or moved

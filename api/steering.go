@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -89,8 +90,11 @@ func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, re
 
 // by names who in the office made a change, for the record: the token's
 // party and the token, which the office can trace to a person.
-func by(r *http.Request) string {
-	p := principal(r.Context())
+func by(r *http.Request) string { return actor(r.Context()) }
+
+// actor is by for the request's context.
+func actor(ctx context.Context) string {
+	p := principal(ctx)
 	if p.TokenID == "" {
 		return p.Party
 	}

@@ -78,6 +78,7 @@ const (
 	UpdateExtendStage  = "extend-stage" // lengthen, shorten or end now a stage that has not ended
 	UpdateSetVenue     = "set-venue"    // a stage's place and time zone
 	QueryStatus        = "status"
+	QueryTemplate      = "template" // the template the process runs, which never changes
 )
 
 // SignalStageMoved tells a running stage's workflow that the office moved
@@ -92,6 +93,7 @@ const (
 	UpdatePublishRevision = "publish-revision" // DraftingRound: co-facilitators publish
 	UpdateRecordOutcome   = "record-outcome"   // Conference, Endorsement: the result
 	UpdateBreakSilence    = "break-silence"    // Silence: a Member State's letter
+	QueryDraft            = "draft"            // DraftingRound: what it publishes (a DraftStatus)
 )
 
 // ProcessInput starts a process from a template.
@@ -358,6 +360,17 @@ type BreakSilenceRequest struct {
 type PublishRevisionRequest struct {
 	Revision int    `json:"revision"`
 	SHA256   string `json:"sha256"`
+}
+
+// DraftStatus answers QueryDraft: the revision a drafting stage publishes,
+// asked before its text is stored, since the store keeps one text per
+// revision and a text stored under the wrong one would block the right one.
+type DraftStatus struct {
+	// Document is the revision as the stage publishes it: its name,
+	// number, kind, title and symbol, without its text.
+	Document  process.DocumentVersion `json:"document"`
+	Simulated bool                    `json:"simulated,omitempty"` // a simulation publishes its own drafts
+	Published bool                    `json:"published,omitempty"`
 }
 
 // RecordOutcomeRequest records a conference's adoption or the Assembly's

@@ -39,6 +39,11 @@ func DraftingRound(ctx workflow.Context, in StageInput) (StageResult, error) {
 	if !d.dc.Final {
 		d.opens, d.closes, d.purpose = in.Stage.Start.Time, d.dc.AmendUntil, process.ForAmendments
 	}
+	// A query adds no command to the history: runs recorded before it
+	// replay as they were, and answer it once replayed.
+	if err := workflow.SetQueryHandler(ctx, QueryDraft, d.status); err != nil {
+		return StageResult{}, err
+	}
 	if err := setUpdate(ctx, UpdatePublishRevision, d.publishRevision, d.validatePublish); err != nil {
 		return StageResult{}, err
 	}
@@ -185,6 +190,11 @@ func (d *drafting) closeAmendments(ctx workflow.Context) error {
 	}
 	d.result.Amendments = n
 	return d.record(ctx, event.AmendmentsClosed, d.closes, event.AmendmentsClosedData{Revision: d.dc.Revision, Amendments: n, Simulated: d.simulated()})
+}
+
+// status answers QueryDraft.
+func (d *drafting) status() (DraftStatus, error) {
+	return DraftStatus{Document: d.document(), Simulated: d.in.Simulation != nil, Published: d.published}, nil
 }
 
 func (d *drafting) validatePublish(ctx workflow.Context, req PublishRevisionRequest) error {

@@ -21,6 +21,11 @@ func (p *processRun) registerHandlers(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
+	if err := workflow.SetQueryHandler(ctx, QueryTemplate, func() (process.Template, error) {
+		return p.in.Template, nil
+	}); err != nil {
+		return err
+	}
 	if err := setUpdate(ctx, UpdateReschedule, p.reschedule, p.validateReschedule); err != nil {
 		return err
 	}
