@@ -201,7 +201,14 @@ func TestDraftingRoundPublishesWhatTheCoFacilitatorsStored(t *testing.T) {
 	}
 	put(0, "Preamble.", "Objective 1.", "Objective 2.")
 	var early, wrongRev, badHash, unknown, ok, twice *updateOutcome
+	var before, after DraftStatus // what the stage says it publishes, asked before the text is stored
+	query := func(st *DraftStatus) {
+		v, err := h.env.QueryWorkflow(QueryDraft)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(st))
+	}
 	h.at(day("2030-04-20"), func() {
+		query(&before)
 		sha := put(1, "Preamble.", "Objective 1, amended.", "Objective 2.", "Objective 3.")
 		early = h.update(id, UpdatePublishRevision, PublishRevisionRequest{Revision: 1, SHA256: sha})
 	})
@@ -220,9 +227,13 @@ func TestDraftingRoundPublishesWhatTheCoFacilitatorsStored(t *testing.T) {
 	})
 	h.at(day("2030-05-02"), func() {
 		twice = h.update(id, UpdatePublishRevision, PublishRevisionRequest{Revision: 1, SHA256: strings.Repeat("0", 64)})
+		query(&after)
 	})
 	h.run(id, DraftingRound, in)
 	require.NoError(t, h.env.GetWorkflowError())
+	require.Equal(t, DraftStatus{Document: process.DocumentVersion{ProcessID: "test", StageID: "rev1", Name: DraftName, Revision: 1,
+		Title: in.Stage.Title, Kind: "draft", IssuedAt: in.Stage.Start.Time}}, before)
+	require.True(t, after.Published)
 
 	requireKind(t, process.Rule, early.rejected)
 	requireKind(t, process.Rule, wrongRev.rejected)
