@@ -136,14 +136,11 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, p)
 }
 
-func (s *Server) statusView(ctx context.Context, p process.Process) (wire.ProcessStatus, error) {
-	stages, err := s.store.ListStages(ctx, p.ID)
-	if err != nil {
-		return wire.ProcessStatus{}, err
-	}
+// statusView is a process's status as the read model holds it: its stages,
+// in their order, and their windows by stage ID.
+func statusView(p process.Process, stages []process.Stage, windows map[string]process.ContributionWindow, now time.Time) wire.ProcessStatus {
 	st := wire.ProcessStatus{Process: p, Current: []string{}, OpenWindows: []wire.OpenWindow{}, Counts: map[process.StageStatus]int{}}
 	var next *process.StageSpec
-	now := time.Now()
 	for _, sg := range stages {
 		st.Counts[sg.Status]++
 		switch sg.Status {
@@ -160,14 +157,7 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (wire.Proces
 		if sg.Status != process.Running && (sg.Status != process.Scheduled || sg.Spec.Window == nil) {
 			continue
 		}
-		win, err := s.store.GetWindow(ctx, p.ID, sg.Spec.ID)
-		if process.KindOf(err) == process.NotFound {
-			continue
-		}
-		if err != nil {
-			return wire.ProcessStatus{}, err
-		}
-		if win.TakesAt(now) {
+		if win, ok := windows[sg.Spec.ID]; ok && win.TakesAt(now) {
 			loc := sg.Spec.Location()
 			st.OpenWindows = append(st.OpenWindows, wire.OpenWindow{StageID: win.StageID, Code: win.Code,
 				OpensAt: inZone(win.OpensAt, loc), ClosesAt: inZone(win.ClosesAt, loc), TimeZone: loc.String()})
@@ -176,21 +166,52 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (wire.Proces
 	if next != nil {
 		st.Next = &wire.NextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
 	}
-	return st, nil
+	return st
 }
 
+// byStage maps windows by their stage ID.
+func byStage(windows []process.ContributionWindow) map[string]process.ContributionWindow {
+	m := make(map[string]process.ContributionWindow, len(windows))
+	for _, w := range windows {
+		m[w.StageID] = w
+	}
+	return m
+}
+
+// listProcesses reads every process's status in three queries, however
+// many processes and stages there are.
 func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.store.ListProcesses(r.Context())
+	ctx := r.Context()
+	ps, err := s.store.ListProcesses(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]wire.ProcessStatus, len(ps))
-	for i, p := range ps {
-		if out[i], err = s.statusView(r.Context(), p); err != nil {
-			s.fail(w, r, err)
-			return
+	all, err := s.store.AllStages(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	allWindows, err := s.store.AllWindows(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stages := map[string][]process.Stage{}
+	for _, sg := range all {
+		stages[sg.ProcessID] = append(stages[sg.ProcessID], sg)
+	}
+	windows := map[string]map[string]process.ContributionWindow{}
+	for _, win := range allWindows {
+		if windows[win.ProcessID] == nil {
+			windows[win.ProcessID] = map[string]process.ContributionWindow{}
 		}
+		windows[win.ProcessID][win.StageID] = win
+	}
+	out := make([]wire.ProcessStatus, len(ps))
+	now := time.Now()
+	for i, p := range ps {
+		out[i] = statusView(p, stages[p.ID], windows[p.ID], now)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -204,11 +225,17 @@ func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		st, err := s.statusView(r.Context(), p)
+		stages, err := s.store.ListStages(r.Context(), id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		windows, err := s.store.ListWindows(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		st := statusView(p, stages, byStage(windows), now)
 		st.Clock = s.processClock(r.Context(), p)
 		if body, err = json.Marshal(st); err != nil {
 			s.fail(w, r, err)
@@ -492,7 +519,7 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		err = s.steerAccreditationWindow(r, sg, body, opens, closes, &res)
 	case sg.Status == process.Running && opening:
 		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
-	case sg.Status == process.Running && movesOwnWindow(sg.Spec.Kind):
+	case sg.Status == process.Running && workflows.TakesSetDeadline(sg.Spec.Kind):
 		req := workflows.SetDeadlineRequest{Closes: closes, Reason: body.Reason}
 		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)
 	case sg.Status == process.Running:
@@ -536,12 +563,6 @@ func (s *Server) steerAccreditationWindow(r *http.Request, sg process.Stage, bod
 	}
 	res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
 	return nil
-}
-
-// movesOwnWindow reports whether the workflow of a stage of kind k takes
-// the set-deadline update: consultations' windows and drafts' amendments.
-func movesOwnWindow(k process.StageKind) bool {
-	return k.Consultative() || k == process.NegotiationRound || k == process.Draft
 }
 
 func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {

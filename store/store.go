@@ -57,6 +57,11 @@ type Windows interface {
 	// PutWindow creates or moves a window; it fails with Conflict once sealed.
 	PutWindow(ctx context.Context, w process.ContributionWindow) error
 	GetWindow(ctx context.Context, processID, stageID string) (process.ContributionWindow, error)
+	// ListWindows returns a process's windows by stage ID; AllWindows
+	// every process's, by process: the observers' status in one query,
+	// not one a stage.
+	ListWindows(ctx context.Context, processID string) ([]process.ContributionWindow, error)
+	AllWindows(ctx context.Context) ([]process.ContributionWindow, error)
 	// SealWindow closes a window for good and returns what it received.
 	// Sealing a sealed window returns the same seal.
 	SealWindow(ctx context.Context, processID, stageID string) (process.Seal, error)

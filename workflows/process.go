@@ -328,24 +328,36 @@ func (p *processRun) draftingContext(i int) *DraftingContext {
 }
 
 func stageWorkflow(kind process.StageKind) any {
-	switch kind {
-	case process.AccreditationWindow:
+	switch {
+	case kind == process.AccreditationWindow:
 		return Accreditation
-	case process.ThematicSession, process.RegionalConsultation, process.Hearing, process.Stocktaking, process.FormalConsultation, process.NegotiationRound:
+	case runsConsultation(kind):
 		return Consultation
-	case process.Draft:
+	case kind == process.Draft:
 		return DraftingRound
-	case process.Conference:
+	case kind == process.Conference:
 		return Conference
-	case process.Endorsement:
+	case kind == process.Endorsement:
 		return Endorsement
-	case process.Silence:
+	case kind == process.Silence:
 		// No history holds a silence stage that ran as a milestone: the
 		// kind did not exist, and the Process refuses unknown kinds.
 		return Silence
 	default:
 		return Milestone
 	}
+}
+
+// runsConsultation reports whether a stage of kind k runs as a Consultation.
+func runsConsultation(k process.StageKind) bool {
+	return k.Consultative() || k == process.NegotiationRound
+}
+
+// TakesSetDeadline reports whether the workflow that runs a stage of kind
+// k takes UpdateSetDeadline once it runs: a Consultation moves its own
+// window, a DraftingRound its amendments'.
+func TakesSetDeadline(k process.StageKind) bool {
+	return runsConsultation(k) || k == process.Draft
 }
 
 // currentPhase is the phase of the latest stage started.

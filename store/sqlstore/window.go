@@ -72,14 +72,32 @@ func (db *DB) PutWindow(ctx context.Context, w process.ContributionWindow) error
 
 func (db *DB) GetWindow(ctx context.Context, processID, stageID string) (process.ContributionWindow, error) {
 	const op = "store.GetWindow"
-	w := process.ContributionWindow{ProcessID: processID, StageID: stageID}
-	err := db.read.QueryRowContext(ctx, `
-		SELECT code, state, opens_at, closes_at, is_public, purpose FROM windows WHERE process_id = $1 AND stage_id = $2`,
-		processID, stageID).Scan(&w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Public, &w.Purpose)
+	w, err := scanWindow(db.read.QueryRowContext(ctx, `SELECT `+windowColumns+` FROM windows
+		WHERE process_id = $1 AND stage_id = $2`, processID, stageID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return w, notFound(op, "window %s/%s not found", processID, stageID)
 	}
 	return w, db.fail(op, err)
+}
+
+func (db *DB) ListWindows(ctx context.Context, processID string) ([]process.ContributionWindow, error) {
+	windows, err := queryAll(ctx, db.read, scanWindow, `SELECT `+windowColumns+` FROM windows
+		WHERE process_id = $1 ORDER BY stage_id`, processID)
+	return windows, db.fail("store.ListWindows", err)
+}
+
+func (db *DB) AllWindows(ctx context.Context) ([]process.ContributionWindow, error) {
+	windows, err := queryAll(ctx, db.read, scanWindow, `SELECT `+windowColumns+` FROM windows
+		ORDER BY process_id, stage_id`)
+	return windows, db.fail("store.AllWindows", err)
+}
+
+const windowColumns = `process_id, stage_id, code, state, opens_at, closes_at, is_public, purpose`
+
+func scanWindow(s scanner) (process.ContributionWindow, error) {
+	var w process.ContributionWindow
+	err := s.Scan(&w.ProcessID, &w.StageID, &w.Code, &w.State, scanStamp{&w.OpensAt}, scanStamp{&w.ClosesAt}, &w.Public, &w.Purpose)
+	return w, err
 }
 
 // SealWindow seals a window and stores its seal, which a second call

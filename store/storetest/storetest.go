@@ -313,6 +313,23 @@ func testWindows(t *testing.T, s store.Store) {
 	check(t, err)
 	equal(t, got.State, process.WindowSealed)
 	wantKind(t, s.PutWindow(ctx, w), process.Conflict)
+
+	// A process's windows, and every process's, each in one query.
+	none, err := s.ListWindows(ctx, "nope")
+	check(t, err)
+	equal(t, none, []process.ContributionWindow{})
+	ts0 := window("ts0", "TS0")
+	check(t, s.PutWindow(ctx, ts0))
+	check(t, s.PutProcess(ctx, process.Process{ID: "gcr-2018", Code: "GCR", Title: "Global Compact on Refugees"}))
+	refugees := window("ts1", "GCR-TS1")
+	refugees.ProcessID = "gcr-2018"
+	check(t, s.PutWindow(ctx, refugees))
+	list, err := s.ListWindows(ctx, "gcm-2018")
+	check(t, err)
+	equal(t, list, []process.ContributionWindow{ts0, got})
+	all, err := s.AllWindows(ctx)
+	check(t, err)
+	equal(t, all, []process.ContributionWindow{ts0, got, refugees})
 }
 
 // testScheduledWindows: a window as scheduled takes contributions between
