@@ -469,8 +469,8 @@ func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
 }
 
 // moveWindow moves a window's opening or deadline, opens it now or closes
-// it now. The Process workflow moves a window that has not opened; an open
-// one is its stage workflow's.
+// it now, through the update that workflows.WindowUpdate names for the
+// stage as it stands.
 func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 	const op = "api.moveWindow"
 	var body wire.WindowRequest
@@ -505,23 +505,24 @@ func (s *Server) moveWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := wire.WindowMove{StageID: sg.Spec.ID, TimeZone: sg.Spec.Location().String()}
+	workflowID, update := workflows.WindowUpdate(sg)
 	switch {
 	case sg.Status == process.Scheduled && body.Close:
 		err = process.Errorf(op, process.Conflict, "stage %s has not started: its window cannot close now", sg.Spec.ID)
-	case sg.Status == process.Scheduled:
+	case update == workflows.UpdateMoveDeadline && sg.Status == process.Scheduled:
 		req := workflows.MoveDeadlineRequest{StageID: sg.Spec.ID, Opens: process.Date{Time: opens}, Open: body.Open,
 			Closes: process.Date{Time: closes}, Reason: body.Reason, By: by(r)}
 		var st workflows.StageState
-		if err = s.update(r.Context(), workflows.ProcessWorkflowID(sg.ProcessID), workflows.UpdateMoveDeadline, req, &st); err == nil {
+		if err = s.update(r.Context(), workflowID, update, req, &st); err == nil {
 			res.Opens, res.Closes = st.Spec.Window.Opens.Time, st.Spec.Window.Closes.Time
 		}
-	case sg.Status == process.Running && sg.Spec.Kind == process.AccreditationWindow:
+	case update == workflows.UpdateMoveDeadline: // a running accreditation window
 		err = s.steerAccreditationWindow(r, sg, body, opens, closes, &res)
 	case sg.Status == process.Running && opening:
 		err = process.Errorf(op, process.Conflict, "stage %s is running: its window opened with it", sg.Spec.ID)
-	case sg.Status == process.Running && workflows.TakesSetDeadline(sg.Spec.Kind):
+	case update == workflows.UpdateSetDeadline:
 		req := workflows.SetDeadlineRequest{Closes: closes, Reason: body.Reason}
-		err = s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateSetDeadline, req, &res.Closes)
+		err = s.update(r.Context(), workflowID, update, req, &res.Closes)
 	case sg.Status == process.Running:
 		err = process.Errorf(op, process.Conflict, "stage %s is a running %s: its window cannot move", sg.Spec.ID, sg.Spec.Kind)
 	default:

@@ -353,11 +353,19 @@ func runsConsultation(k process.StageKind) bool {
 	return k.Consultative() || k == process.NegotiationRound
 }
 
-// TakesSetDeadline reports whether the workflow that runs a stage of kind
-// k takes UpdateSetDeadline once it runs: a Consultation moves its own
-// window, a DraftingRound its amendments'.
-func TakesSetDeadline(k process.StageKind) bool {
-	return runsConsultation(k) || k == process.Draft
+// WindowUpdate names the update that moves a stage's window as the stage
+// stands, and the workflow that takes it: the Process's UpdateMoveDeadline
+// before the stage runs, and while an accreditation stage runs; the
+// stage's own UpdateSetDeadline while a Consultation runs (its window) or
+// a DraftingRound (its amendments'); none ("") otherwise.
+func WindowUpdate(sg process.Stage) (workflowID, update string) {
+	switch {
+	case sg.Status == process.Scheduled, sg.Status == process.Running && sg.Spec.Kind == process.AccreditationWindow:
+		return ProcessWorkflowID(sg.ProcessID), UpdateMoveDeadline
+	case sg.Status == process.Running && (runsConsultation(sg.Spec.Kind) || sg.Spec.Kind == process.Draft):
+		return StageWorkflowID(sg.ProcessID, sg.Spec.ID), UpdateSetDeadline
+	}
+	return "", ""
 }
 
 // currentPhase is the phase of the latest stage started.

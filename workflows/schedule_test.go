@@ -129,3 +129,29 @@ func TestAScheduledWindowMovesBeforeItOpens(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowUpdate routes a window's move to the workflow that takes it:
+// the Process before a stage runs and for a running accreditation window,
+// the running stage's own workflow for a consultation's or a draft's, and
+// none for a stage that has ended or whose workflow keeps no window.
+func TestWindowUpdate(t *testing.T) {
+	stage := func(kind process.StageKind, status process.StageStatus) process.Stage {
+		return process.Stage{ProcessID: "p", Status: status, Spec: process.StageSpec{ID: "s", Kind: kind}}
+	}
+	for _, tc := range []struct {
+		stage            process.Stage
+		workflow, update string
+	}{
+		{stage(process.ThematicSession, process.Scheduled), "process/p", UpdateMoveDeadline},
+		{stage(process.AccreditationWindow, process.Running), "process/p", UpdateMoveDeadline},
+		{stage(process.ThematicSession, process.Running), "process/p/stage/s", UpdateSetDeadline},
+		{stage(process.NegotiationRound, process.Running), "process/p/stage/s", UpdateSetDeadline},
+		{stage(process.Draft, process.Running), "process/p/stage/s", UpdateSetDeadline},
+		{stage(process.Conference, process.Running), "", ""},
+		{stage(process.ThematicSession, process.Completed), "", ""},
+		{stage(process.Draft, process.Cancelled), "", ""},
+	} {
+		workflow, update := WindowUpdate(tc.stage)
+		require.Equal(t, [2]string{tc.workflow, tc.update}, [2]string{workflow, update}, "%s %s", tc.stage.Status, tc.stage.Spec.Kind)
+	}
+}
