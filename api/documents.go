@@ -255,7 +255,10 @@ func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' })
 }
 
-// postDraft publishes a draft: publishDraft says how.
+// postDraft refuses who does not serve the process, then reads the draft
+// whole, before anything is read from the store, and has publishDraft
+// publish it: 201 with its Location when this request published it, 200
+// for a retry.
 func (s *Server) postDraft(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), r.PathValue("id")
 	if !principal(ctx).serves(id) {

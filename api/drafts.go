@@ -21,7 +21,7 @@ import (
 )
 
 // publishDraft publishes a draft, decoded and checked whole, on a draft
-// stage for the PGA's office or a co-facilitator: it stores the text,
+// stage, for ctx's principal, who serves the process: it stores the text,
 // asks the stage's DraftingRound to publish it, and answers the document
 // as the record publishes it and whether this call published it. Posting
 // again a text published already answers it again; another text is a
