@@ -324,7 +324,7 @@ func TestDocumentFacts(t *testing.T) {
 func TestUnconfirmed(t *testing.T) {
 	want := map[string][]string{
 		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage conference-accreditation-closes", "stage modalities-silence", "stage msh-2017-10",
-			"stage msh-2017-12", "stage us-withdrawal", "stage zero-draft-plus"},
+			"stage msh-2017-12"},
 		// UNHCR's, IISD's and the UN's pages confirm the rest; the second
 		// draft's day, the zero draft's (31 January or 5 February) and the
 		// affirming resolution's symbol are not settled.
