@@ -62,10 +62,13 @@ type StageFailedData struct {
 
 // MilestoneData is milestone.reached's.
 type MilestoneData struct {
-	Documents   []Document `json:"documents,omitempty"`
-	Place       string     `json:"place,omitempty"`
-	Title       string     `json:"title"`
-	Unconfirmed bool       `json:"unconfirmed,omitempty"`
+	Documents []Document `json:"documents,omitempty"`
+	// Input is who contributed the milestone apart from States and
+	// stakeholders: un-system or gfmd (process.InputCategories).
+	Input       string `json:"input,omitempty"`
+	Place       string `json:"place,omitempty"`
+	Title       string `json:"title"`
+	Unconfirmed bool   `json:"unconfirmed,omitempty"`
 }
 
 // Appointment is what <role>.appointed records; it reads every shape

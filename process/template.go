@@ -217,9 +217,12 @@ type StageSpec struct {
 	Documents []Document `json:"documents,omitempty"`
 	Window    *Window    `json:"window,omitempty"` // contributions accepted, for consultative stages
 	// List is the list an accreditation stage keeps; empty: the preparatory one.
-	List        AccreditationList `json:"list,omitempty"`
-	Outcome     *Outcome          `json:"outcome,omitempty"`
-	Unconfirmed bool              `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
+	List AccreditationList `json:"list,omitempty"`
+	// Input names who contributes a milestone's input to the process, apart
+	// from States and stakeholders: one of InputCategories.
+	Input       string   `json:"input,omitempty"`
+	Outcome     *Outcome `json:"outcome,omitempty"`
+	Unconfirmed bool     `json:"unconfirmed,omitempty"` // a fact the sources could not confirm
 	// Source is where the stage's date comes from: a document symbol or a
 	// public page (process/templates/SOURCES.md has the notes).
 	Source string `json:"source,omitempty"`
@@ -228,6 +231,12 @@ type StageSpec struct {
 	// process on other dates (Shifted) does not carry it.
 	History string `json:"history,omitempty"`
 }
+
+// InputCategories are the contributors annex II of A/RES/71/1 names apart
+// from States and stakeholders: the United Nations system (its entities
+// with mandates on migration, and the Secretary-General's report) and the
+// Global Forum on Migration and Development, a State-led forum outside it.
+var InputCategories = []string{"un-system", "gfmd"}
 
 // Window is a contribution window: open from Opens until Closes.
 type Window struct {
@@ -401,10 +410,15 @@ func (t *Template) Validate() error {
 }
 
 // Unsourced lists the template's dated facts that carry neither a source
-// nor an "unconfirmed" flag: a stage without one, or a dated document
-// without a symbol in a stage without one.
+// nor an "unconfirmed" flag: a stage without one, a dated document without
+// a symbol in a stage without one, or an appointment without a source.
 func (t *Template) Unsourced() []string {
 	var missing []string
+	for _, a := range t.Appointments {
+		if a.Source == "" {
+			missing = append(missing, "appointment of "+a.State+" as "+a.Role)
+		}
+	}
 	for _, s := range t.Stages() {
 		if s.Source == "" && !s.Unconfirmed {
 			missing = append(missing, "stage "+s.ID)
@@ -452,6 +466,9 @@ func (s StageSpec) validate() []error {
 	}
 	if s.List != "" && (s.Kind != AccreditationWindow || !s.List.Valid()) {
 		bad("list %q: only an accreditation stage keeps a list, preparatory or conference", s.List)
+	}
+	if s.Input != "" && (s.Kind != Milestone || !slices.Contains(InputCategories, s.Input)) {
+		bad("input %q: only a milestone carries an input, from un-system or gfmd", s.Input)
 	}
 	if (s.Kind == Conference || s.Kind == Endorsement) && s.Outcome == nil {
 		bad("a %s needs an outcome", s.Kind)

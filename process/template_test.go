@@ -220,6 +220,10 @@ var stageFacts = []stageFact{
 	{tpl: "gcr-2018", id: "fc4", kind: "formal-consultation", code: "FC4", place: "Geneva", start: "2018-05-08", end: "2018-05-10"},
 	{tpl: "gcr-2018", id: "fc5", kind: "formal-consultation", code: "FC5", place: "Geneva", start: "2018-06-12", end: "2018-06-13"},
 	{tpl: "gcr-2018", id: "fc6", kind: "formal-consultation", code: "FC6", place: "Geneva", start: "2018-07-03", end: "2018-07-04"},
+	{tpl: "gcr-2018", id: "zero-draft", kind: "draft", place: "Geneva", start: "2018-01-31"},
+	{tpl: "gcr-2018", id: "draft1", kind: "draft", place: "Geneva", start: "2018-03-09"},
+	{tpl: "gcr-2018", id: "draft2", kind: "draft", place: "Geneva", start: "2018-04-30"},
+	{tpl: "gcr-2018", id: "draft3", kind: "draft", place: "Geneva", start: "2018-06-04"},
 	{tpl: "gcr-2018", id: "final-draft", kind: "draft", start: "2018-06-26"},
 	{tpl: "gcr-2018", id: "proposed-compact", kind: "draft", start: "2018-08-02"},
 	{tpl: "gcr-2018", id: "ga-affirmation", kind: "endorsement", start: "2018-12-17"},
@@ -319,13 +323,12 @@ func TestDocumentFacts(t *testing.T) {
 // flagged.
 func TestUnconfirmed(t *testing.T) {
 	want := map[string][]string{
-		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage modalities-silence", "stage msh-2017-10",
-			"stage msh-2017-12", "stage rev1", "stage rev2", "stage rev3", "stage us-withdrawal", "stage zero-draft-plus"},
-		"gcr-2018": {"document A/RES/73/151", "document Revised draft 1", "document Revised draft 2",
-			"document Revised draft 3", "document Revised draft 4", "document Zero draft",
-			"stage draft1", "stage draft2", "stage draft3", "stage draft4", "stage fc1", "stage fc2", "stage fc3",
-			"stage fc4", "stage fc5", "stage fc6", "stage final-draft", "stage ga-affirmation", "stage hc-dialogue",
-			"stage proposed-compact", "stage td1", "stage td2", "stage td3", "stage zero-draft"},
+		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage conference-accreditation-closes", "stage modalities-silence", "stage msh-2017-10",
+			"stage msh-2017-12"},
+		// UNHCR's, IISD's and the UN's pages confirm the rest; the second
+		// draft's day, the zero draft's (31 January or 5 February) and the
+		// affirming resolution's symbol are not settled.
+		"gcr-2018":  {"document A/RES/73/151", "document Revised draft 2", "stage draft2", "stage zero-draft"},
 		"imrf-2022": nil,
 	}
 	for id, want := range want {
@@ -395,6 +398,22 @@ func TestGCMFacts(t *testing.T) {
 		}
 	}
 
+	// Inputs apart from States and stakeholders (A/RES/71/1, annex II): the
+	// UN system's through the Secretary-General's report, and the GFMD's.
+	for id, input := range map[string]string{"sg-report": "un-system", "gfmd-berlin": "gfmd"} {
+		if s := stage(id); s.Input != input || s.Kind != process.Milestone {
+			t.Errorf("%s: a %s with input %q, want a milestone with input %q", id, s.Kind, s.Input, input)
+		}
+	}
+	if s := stage("gfmd-berlin"); !s.Start.Equal(day("2017-06-28")) || !s.End.Equal(day("2017-06-30")) {
+		t.Errorf("GFMD summit %s to %s, want 28 to 30 June 2017", s.Start.Format(time.DateOnly), s.End.Format(time.DateOnly))
+	}
+	// The conference's own list: only its closing is sourced, so it is a
+	// milestone, not a window whose opening would be invented.
+	if s := stage("conference-accreditation-closes"); !s.Start.Equal(day("2018-03-31")) || s.Window != nil || !s.Unconfirmed {
+		t.Errorf("conference accreditation %+v, want an unconfirmed milestone on 2018-03-31", s)
+	}
+
 	if o := stage("marrakech").Outcome; o == nil || o.Adopted != 164 || o.Method == "recorded-vote" {
 		t.Errorf("marrakech outcome %+v, want adopted by 164 without a vote", o)
 	}
@@ -410,7 +429,8 @@ func TestGCMFacts(t *testing.T) {
 func TestGCRAndIMRFFacts(t *testing.T) {
 	gcr := lookup(t, "gcr-2018")
 	s, _ := gcr.Stage("ga-affirmation")
-	want := &process.Outcome{Method: "recorded-vote", Yes: 181, No: 2, Abstain: 3, NoVotes: []string{"HUN", "USA"}}
+	// GA/12107 and the AP agree on two of the three abstaining States.
+	want := &process.Outcome{Method: "recorded-vote", Yes: 181, No: 2, Abstain: 3, NoVotes: []string{"HUN", "USA"}, AbstainVotes: []string{"ERI", "LBY"}}
 	if s.Outcome == nil || !equalOutcome(s.Outcome, want) {
 		t.Errorf("GCR affirmation %+v, want %+v", s.Outcome, want)
 	}
@@ -424,6 +444,21 @@ func TestGCRAndIMRFFacts(t *testing.T) {
 	m, _ := imrf.Stage("co-facilitators")
 	if !strings.Contains(m.Title, "(Spain)") || !strings.Contains(m.Title, "(Bangladesh)") {
 		t.Errorf("IMRF co-facilitators %q", m.Title)
+	}
+	// The same two as recorded acts, on the day the milestone gives.
+	var cofac []string
+	for _, a := range imrf.Appointments {
+		if a.Role == "co-facilitator" && a.Date.Equal(m.Start.Time) && a.Source != "" {
+			cofac = append(cofac, a.State)
+		}
+	}
+	if !slices.Equal(cofac, []string{"ESP", "BGD"}) {
+		t.Errorf("IMRF appointments %v, want ESP and BGD on %s with a source", cofac, m.Start.Format(time.DateOnly))
+	}
+	// A/RES/73/326 was adopted on 19 July 2019 (GA/12166), four days after
+	// the draft was agreed under silence.
+	if r, _ := imrf.Stage("imrf-modalities"); !r.Start.Equal(day("2019-07-19")) {
+		t.Errorf("IMRF modalities adopted %s, want 2019-07-19", r.Start.Format(time.DateOnly))
 	}
 }
 
@@ -496,6 +531,10 @@ func TestValidateRejects(t *testing.T) {
 			s := stage(t, "launch")
 			s.Kind, s.List = process.AccreditationWindow, "plenary"
 		}, `stage launch: list "plenary": only an accreditation stage keeps a list, preparatory or conference`},
+		{"no such input", func(t *process.Template) { stage(t, "launch").Input = "ngo" },
+			`stage launch: input "ngo": only a milestone carries an input, from un-system or gfmd`},
+		{"an input on a session", func(t *process.Template) { stage(t, "session").Input = "gfmd" },
+			`stage session: input "gfmd": only a milestone carries an input`},
 		{"windowed stage without code", func(t *process.Template) { stage(t, "session").Code = "" }, "stage session: a stage with a window needs a code"},
 		{"window closes before it opens", func(t *process.Template) {
 			stage(t, "session").Window = &process.Window{Opens: win.Closes, Closes: win.Opens}
@@ -690,9 +729,12 @@ func TestTemplatesSourceEveryFact(t *testing.T) {
 	unsourced := process.Template{Phases: []process.Phase{{ID: "p", Stages: []process.StageSpec{
 		{ID: "a", Kind: process.Milestone, Title: "A", Start: process.Date{Time: day("2018-01-01")}},
 		{ID: "b", Kind: process.Milestone, Title: "B", Start: process.Date{Time: day("2018-01-02")}, Unconfirmed: true},
-	}}}}
-	if got := unsourced.Unsourced(); !slices.Equal(got, []string{"stage a"}) {
-		t.Errorf("Unsourced() = %v, want [stage a]", got)
+	}}}, Appointments: []process.Appointment{
+		{State: "ESP", Role: "co-facilitator", Date: process.Date{Time: day("2018-12-21")}},
+		{State: "BGD", Role: "co-facilitator", Date: process.Date{Time: day("2018-12-21")}, Source: "https://sdg.iisd.org/"},
+	}}
+	if got, want := unsourced.Unsourced(), []string{"appointment of ESP as co-facilitator", "stage a"}; !slices.Equal(got, want) {
+		t.Errorf("Unsourced() = %v, want %v", got, want)
 	}
 }
 

@@ -184,6 +184,9 @@ func Line(e process.RecordEntry) string {
 	for _, sym := range symbols(data) {
 		fmt.Fprintf(&b, "  %s", sym)
 	}
+	if input, ok := data["input"].(string); ok {
+		fmt.Fprintf(&b, "  input=%s", input)
+	}
 	for _, k := range []string{"count", "revision", "amendments", "applications"} {
 		if v, ok := data[k].(float64); ok {
 			fmt.Fprintf(&b, "  %s=%d", k, int(v))

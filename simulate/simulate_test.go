@@ -99,7 +99,10 @@ func TestSimulateGCM2018(t *testing.T) {
 		"2017-04-06  modalities             milestone.reached",
 		"A/RES/71/280",
 		"2017-05-08  ts1                    session.opened          (Geneva)",
+		"2017-06-28  gfmd-berlin            milestone.reached       Tenth Summit of the Global Forum on Migration and Development  (Berlin, Germany)  input=gfmd",
 		"(Puerto Vallarta",
+		"2018-01-11  sg-report              milestone.reached       Report of the Secretary-General: Making migration work for all  (New York)  A/72/643  input=un-system",
+		"2018-03-31  conference-accreditation-closes milestone.reached       Special accreditation to the conference closes",
 		"2018-02-05  zero-draft             draft.published",
 		"changes=", // a revision's changes, traced to amendments
 		"2018-07-13  agreed-text            draft.published",

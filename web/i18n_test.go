@@ -70,6 +70,7 @@ var dynamic = map[string][]string{
 		string(process.WindowSealed), string(process.WindowCancelled)},
 	"modalities.state.":   {wire.ModalityKept, wire.ModalityOverridden, wire.ModalityDeclared},
 	"modalities.wording.": {"quoted", "paraphrased"},
+	"stage.input.":        process.InputCategories,
 }
 
 func rolesOf(rs []api.Role) []string {
