@@ -51,6 +51,7 @@ func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string
 		// decodeJSON has refused unknown fields within it: what ParseTemplate
 		// would do, short of validating, which follows.
 		t = req.TemplateBody
+		t.AtVenue() // its windows' dates alone, by the one deadline rule
 	default:
 		var err error
 		if t, err = process.LookupTemplate(req.Template); process.KindOf(err) == process.NotFound {
@@ -353,6 +354,7 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.Stage.AtVenue() // its window's dates alone, by the one deadline rule
 	add := workflows.AddStageRequest{Phase: req.Phase, Stage: req.Stage, Reason: req.Reason, By: by(r)}
 	aside, err := s.keepsModalities(r.Context(), id, "/stage/start", add.By, process.Act{Kind: process.ActSchedule, Stage: req.Stage}, req.Override)
 	if err != nil {
