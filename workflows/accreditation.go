@@ -31,6 +31,10 @@ type AccreditationCarry struct {
 // ECOSOC checks go into the record at the window's opening, process time.
 const ecosocInChain = "ecosoc-in-chain"
 
+// circulatedList versions the Accreditation whose list.circulated names
+// the accreditation list (preparatory or conference) its batch is on.
+const circulatedList = "circulated-list"
+
 // Accreditation runs an accreditation window on a non-objection basis:
 // stakeholders apply while it is open (organisations in ECOSOC status are
 // registered at once); the PGA's office circulates the list of applicants
@@ -213,9 +217,13 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 		return CirculateResult{}, err
 	}
 	until := at.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
-	if err := ac.record(ctx, event.ListCirculated, at, event.ListCirculatedData{
+	data := event.ListCirculatedData{
 		Occurrence: list, List: list, Applications: len(parties), Parties: parties, Until: until, Simulated: ac.simulated(),
-	}); err != nil {
+	}
+	if workflow.GetVersion(ctx, circulatedList, workflow.DefaultVersion, 1) == 1 {
+		data.For = ac.in.Stage.List.Or()
+	}
+	if err := ac.record(ctx, event.ListCirculated, at, data); err != nil {
 		return CirculateResult{}, err
 	}
 	ac.Lists++
