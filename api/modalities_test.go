@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,10 @@ func TestAZeroDraftBeforeTheStocktakingIsRefusedUnlessOverridden(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no modality.overridden in the record: %s", res.Body)
 	}
+	// Recorded with the move, by the Process: the act never stands without it.
+	if i == 0 || page.Entries[i-1].Event != "stage.rescheduled" || page.Entries[i-1].StageID != "zero" || page.Entries[i-1].At != page.Entries[i].At {
+		t.Errorf("the override follows %+v, want the move it was made for", page.Entries[max(i-1, 0)])
+	}
 	var data struct{ Rule, Reason, By, Role, Stage, Act string }
 	if err := json.Unmarshal(page.Entries[i].Data, &data); err != nil || data.Rule != "T:phases" || data.Reason != why ||
 		data.Role != string(PGAOffice) || data.Stage != "zero" || data.Act != "schedule" || data.By == "" {
@@ -110,6 +115,22 @@ func TestAZeroDraftBeforeTheStocktakingIsRefusedUnlessOverridden(t *testing.T) {
 		t.Errorf("modalities: %d %s", res.Status, res.Body)
 	}
 	wantProblem(t, "the modalities of no process", a.do("GET", "/v1/processes/nope/modalities", "", nil), http.StatusNotFound)
+
+	// A State's chair of the hearing, the rule set aside: the override is
+	// recorded with the appointment, by the Process.
+	res = a.do("POST", "/v1/processes/"+id+"/co-facilitators", pga, map[string]any{"state": "CHE", "role": "chair", "stage": "msh",
+		"override": map[string]any{"rule": "T:hearings", "reason": "The President asked Switzerland to chair"}})
+	if res.Status != http.StatusOK {
+		t.Fatalf("the chair with an override: %d %s", res.Status, res.Body)
+	}
+	res = a.do("GET", "/v1/processes/"+id+"/record", "", nil)
+	res.JSON(t, &page)
+	i = slices.IndexFunc(page.Entries, func(e wire.RecordEntry) bool {
+		return e.Event == "modality.overridden" && strings.Contains(string(e.Data), "T:hearings")
+	})
+	if i <= 0 || page.Entries[i-1].Event != "chair.appointed" || page.Entries[i-1].At != page.Entries[i].At || page.Entries[i].StageID != "msh" {
+		t.Errorf("the chair's override in the record: %s", res.Body)
+	}
 }
 
 // overrides are the modality.overridden entries of a process's record, as

@@ -361,12 +361,9 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	add.SetAside = aside.record()
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -397,12 +394,9 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.SetAside = aside.record()
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -553,12 +547,8 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 			"an appointment to no stage breaks no rule: there is nothing to override")))
 		return
 	}
+	appoint.SetAside = aside.record()
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// The workflow appoints a State to a role once.
-	if err := s.recordOverride(r.Context(), aside, req.State+"-"+cmp.Or(req.Role, "co-facilitator")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -152,7 +152,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 			if err := ac.close(ctx); err != nil {
 				return ac.result(), err
 			}
-			if _, err := ac.circulate(ctx, ac.closes); err != nil {
+			if _, err := ac.circulate(ctx, ac.closes, nil); err != nil {
 				return ac.result(), err
 			}
 		default:
@@ -207,8 +207,8 @@ func (ac *accreditation) close(ctx workflow.Context) error {
 
 // circulate puts the pending applications on a new list and starts its
 // non-objection period at process time at. With none pending it circulates
-// nothing.
-func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (CirculateResult, error) {
+// nothing. A rule the office set aside for it is recorded with it.
+func (ac *accreditation) circulate(ctx workflow.Context, at time.Time, setAside *event.ModalityOverriddenData) (CirculateResult, error) {
 	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
 	var parties []string
 	err := ac.storeActivity(ctx, a.Circulate,
@@ -223,7 +223,11 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 	if workflow.GetVersion(ctx, circulatedList, workflow.DefaultVersion, 1) == 1 {
 		data.For = ac.in.Stage.List.Or()
 	}
-	if err := ac.record(ctx, event.ListCirculated, at, data); err != nil {
+	ev := activities.StageEvent{StageID: ac.in.Stage.ID, Event: event.ListCirculated, At: at}
+	if ev.Also, err = setAsideWith(ctx, setAside, at, list); err != nil {
+		return CirculateResult{}, err
+	}
+	if err := ac.rec.record(ctx, ev, data); err != nil {
 		return CirculateResult{}, err
 	}
 	ac.Lists++
@@ -271,8 +275,8 @@ func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequ
 	return nil
 }
 
-func (ac *accreditation) circulateUpdate(ctx workflow.Context, _ CirculateRequest) (CirculateResult, error) {
-	res, err := ac.circulate(ctx, ac.clk.now(ctx))
+func (ac *accreditation) circulateUpdate(ctx workflow.Context, req CirculateRequest) (CirculateResult, error) {
+	res, err := ac.circulate(ctx, ac.clk.now(ctx), req.SetAside)
 	if err == nil && res.List == "" {
 		err = process.Errorf("workflows.Circulate", process.Conflict, "no application waits to be circulated")
 	}
