@@ -348,7 +348,7 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	updateErr := s.publishOnce(ctx, id, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256})
+	updateErr := s.publishOnce(ctx, id, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256, SetAside: aside.record()})
 	// The record, not the update's answer, says whether the text is
 	// published: an earlier request may have published this very text.
 	e, ok, err := s.publication(ctx, doc)
@@ -361,10 +361,6 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
 		}
 		s.fail(w, r, notPublished(updateErr, doc))
-		return
-	}
-	if err := s.recordOverride(ctx, aside, "revision-"+strconv.Itoa(rev)); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	v := newDocumentView(doc, map[string]int64{doc.StageID + "/" + doc.SHA256: e.Seq})

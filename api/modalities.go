@@ -15,9 +15,10 @@ import (
 // A process's modalities are its template's rules. The office's acts are
 // checked against them here, where the act is taken, by one domain check
 // (process.CheckModalities); the workflows keep their own state. An
-// override of a rule is recorded in the process's record with the act, or
-// once it is done, under a key the act names, so that the record holds no
-// override of an act refused and one of an act retried.
+// override of a rule goes with the act to its workflow, which records it
+// with the act's own entry under a key the act names: the record holds no
+// override of an act refused, one of an act retried, and every act done
+// with its override.
 
 func (s *Server) modalityRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/modalities", s.listModalities)
@@ -37,20 +38,19 @@ func (s *Server) modalities(ctx context.Context, processID string) ([]process.Mo
 	return in.Template.Modalities, nil
 }
 
-// setAside is a rule the office set aside for an act, to be recorded once
-// the act is done.
+// setAside is a rule the office set aside for an act, to be recorded with
+// it.
 type setAside struct {
-	processID string
-	act       process.Act
-	breach    *process.Breach
-	reason    string
-	actor     event.Actor
+	act    process.Act
+	breach *process.Breach
+	reason string
+	actor  event.Actor
 }
 
 // keepsModalities refuses an act of the office that breaks a rule of the
 // process's modalities, with the rule, at the field pointer names. An
 // override naming the rule, with a reason, lets it through: the rule set
-// aside is returned, for record once the act is done; nil when none is.
+// aside is returned, for its workflow to record with the act; nil when none is.
 func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by string, act process.Act, o *process.Override) (*setAside, error) {
 	rules, err := s.modalities(ctx, processID)
 	if err != nil || (len(rules) == 0 && o == nil) {
@@ -79,7 +79,7 @@ func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by str
 	if err != nil || b == nil {
 		return nil, err
 	}
-	return &setAside{processID: processID, act: act, breach: b, reason: o.Reason,
+	return &setAside{act: act, breach: b, reason: o.Reason,
 		actor: event.Actor{By: by, Role: string(principal(ctx).Role)}}, nil
 }
 
@@ -111,28 +111,6 @@ func (a *setAside) record() *event.ModalityOverriddenData {
 	}
 	return &event.ModalityOverriddenData{Act: string(a.act.Kind), Actor: a.actor, Breach: a.breach.Detail,
 		Reason: a.reason, Rule: a.breach.Rule.ID, Source: a.breach.Rule.Source.String(), Stage: a.act.Stage.ID}
-}
-
-// recordOverride records the rule set aside for an act that was done: once
-// for the act, which occurrence names (a revision), however often the
-// request is retried. A schedule change's, a circulation's and an
-// appointment's go into the record with the act instead, by its workflow
-// (the requests' SetAside), so that the act never stands without it.
-func (s *Server) recordOverride(ctx context.Context, a *setAside, occurrence string) error {
-	if a == nil {
-		return nil
-	}
-	d := *a.record()
-	data, err := event.Encode(d)
-	if err == nil {
-		data, err = event.Canonical(data)
-	}
-	if err != nil {
-		return process.E("api.recordOverride", process.Internal, err)
-	}
-	_, err = s.store.Append(ctx, process.RecordEvent{ProcessID: a.processID, StageID: a.act.Stage.ID, Event: string(event.ModalityOverridden),
-		Key: event.OverrideKey(d, occurrence), At: a.act.At.UTC(), Data: string(data)})
-	return err
 }
 
 // ruleOf is the rule an error says the request breaks, for its problem.

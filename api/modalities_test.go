@@ -209,6 +209,51 @@ func TestAnOverrideIsRecordedOnlyForAnActDoneAndOnce(t *testing.T) {
 	}
 }
 
+// TestADraftPublishedWithARuleSetAsideCarriesIt: a zero draft due before
+// the stocktaking is refused publication under the order rule; published
+// with the rule set aside, its record entry and the override's are written
+// together by its workflow, the override once however often it is sent.
+func TestADraftPublishedWithARuleSetAsideCarriesIt(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("modal-publish")
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(d time.Duration) process.Date { return process.Date{Time: now.Add(d)} }
+	tmpl := draftingTemplate(id, code, now.Add(2*time.Second), now.Add(96*time.Hour))
+	tmpl.Phases = append([]process.Phase{{ID: "preparatory", Title: "Preparatory", Stages: []process.StageSpec{
+		{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: at(24 * time.Hour), End: at(48 * time.Hour)},
+	}}}, tmpl.Phases...)
+	tmpl.Modalities = []process.Modality{{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased",
+		Source: process.ModalitySource{Symbol: "A/RES/99/1"}, Kind: process.OrderRule,
+		Stages: []process.StageKind{process.Draft, process.NegotiationRound}, After: process.Stocktaking}}
+	launchProcess(t, a, pga, inlineProcess(tmpl))
+	awaitStageWorkflow(t, id, "zero")
+
+	drafts := "/v1/processes/" + id + "/stages/zero/drafts"
+	draft := map[string]any{"revision": 0, "paragraphs": []string{"We commit."}}
+	res := a.do("POST", drafts, pga, draft)
+	if p := problemOf(t, res); res.Status != http.StatusUnprocessableEntity || p.Rule == nil || p.Rule.ID != "T:phases" {
+		t.Fatalf("a zero draft before the stocktaking: %d %s", res.Status, res.Body)
+	}
+	draft["override"] = map[string]any{"rule": "T:phases", "reason": "The Assembly asked for the draft early"}
+	wantStatus(t, "the draft with the rule set aside", a.do("POST", drafts, pga, draft), http.StatusCreated)
+	a.do("POST", drafts, pga, draft) // a retry
+	res = a.do("GET", "/v1/processes/"+id+"/record", "", nil)
+	var page wire.RecordPage
+	res.JSON(t, &page)
+	var got []int
+	for i, e := range page.Entries {
+		if e.Event == "modality.overridden" {
+			got = append(got, i)
+		}
+	}
+	if len(got) != 1 || got[0] == 0 || page.Entries[got[0]-1].Event != "draft.published" || page.Entries[got[0]].StageID != "zero" ||
+		!strings.HasSuffix(page.Entries[got[0]].Key, "/revision-0") {
+		t.Errorf("the publication's override in the record, want one just after it: %s", res.Body)
+	}
+}
+
 // TestANoticeRuleWithSourcedDaysRefusesALateCirculation runs a test-only
 // rule (a list circulated seven days before a hearing; no real template
 // gives a number): a circulation five days before is refused with the

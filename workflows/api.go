@@ -377,6 +377,9 @@ type BreakSilenceRequest struct {
 type PublishRevisionRequest struct {
 	Revision int    `json:"revision"`
 	SHA256   string `json:"sha256"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// publication, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // RecordOutcomeRequest records a conference's adoption or the Assembly's

@@ -329,7 +329,7 @@ type change struct {
 
 // overrideInAct versions the workflows that record a rule of the
 // modalities set aside for an act (a schedule change, a circulation, an
-// appointment) with the act, by the same activity, where before the API
+// appointment, a draft's publication) with the act, by the same activity, where before the API
 // recorded it after the act, and could fail to.
 const overrideInAct = "override-in-act"
 
