@@ -27,6 +27,10 @@ type StageEvent struct {
 	Phase string `json:"phase,omitempty"`
 	// Status, when set, is the process's status from now on.
 	Status string `json:"status,omitempty"`
+	// Also are entries recorded with the event, after it, by the same
+	// activity: a rule of the modalities the act set aside. Each is
+	// appended once under its own key, however often the activity runs.
+	Also []process.RecordEvent `json:"also,omitempty"`
 }
 
 // Key identifies the event: recording it again is a no-op. A stage's events
@@ -69,7 +73,20 @@ func (a *Activities) RecordStage(ctx context.Context, ev StageEvent) (process.Re
 		ProcessID: ev.ProcessID, Key: ev.Key(), StageID: ev.StageID, Event: string(ev.Event),
 		At: ev.At.UTC(), Data: string(data),
 	})
-	return entry, Classify(err)
+	if err != nil {
+		return entry, Classify(err)
+	}
+	for _, also := range ev.Also {
+		data, err := event.Canonical([]byte(also.Data))
+		if err != nil {
+			return process.RecordEntry{}, Classify(process.E("activities.RecordStage", process.Invalid, err))
+		}
+		also.ProcessID, also.At, also.Data = ev.ProcessID, also.At.UTC(), string(data)
+		if _, err := a.Store.Append(ctx, also); err != nil {
+			return process.RecordEntry{}, Classify(err)
+		}
+	}
+	return entry, nil
 }
 
 func (a *Activities) updateProcess(ctx context.Context, id, phase, status string) error {

@@ -16,6 +16,7 @@ import (
 func (s *Server) accreditationRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /v1/processes/{id}/applications", s.apply, Stakeholder)
 	s.handle(mux, "GET /v1/processes/{id}/applications", s.listApplications)
+	s.handle(mux, "GET /v1/processes/{id}/lists", s.listAccreditationLists)
 	s.handle(mux, "GET /v1/processes/{id}/applications/{party}", s.getApplication)
 	s.handle(mux, "POST /v1/processes/{id}/applications/{party}/ecosoc", s.reviewECOSOC, PGAOffice)
 	s.handle(mux, "PUT /v1/ecosoc-list", s.putECOSOCList, PGAOffice)
@@ -188,11 +189,8 @@ func (s *Server) circulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var res wire.CirculateResult
-	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate, workflows.CirculateRequest{Reason: req.Reason}, &res); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordOverride(r.Context(), aside, res.List); err != nil {
+	if err := s.update(r.Context(), workflows.StageWorkflowID(sg.ProcessID, sg.Spec.ID), workflows.UpdateCirculate,
+		workflows.CirculateRequest{Reason: req.Reason, SetAside: aside.record()}, &res); err != nil {
 		s.fail(w, r, err)
 		return
 	}

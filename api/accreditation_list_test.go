@@ -125,4 +125,36 @@ func TestConferenceListOverHTTP(t *testing.T) {
 	if err != nil || len(all) != 2 {
 		t.Fatalf("both lists: %v %v", all, err)
 	}
+
+	// Observers see each list with its batch, decided: one approved on
+	// the preparatory list, one rejected on the conference's.
+	var lists wire.AccreditationLists
+	// The decision is in the record just after the applications' states.
+	pollStore(t, "both lists' decisions in the record", func() bool {
+		return recorded(id, "acc", "list.decided") && recorded(id, "conf-acc", "list.decided")
+	})
+	res = a.do("GET", "/v1/processes/"+id+"/lists", "", nil)
+	res.JSON(t, &lists)
+	want := []struct {
+		list              process.AccreditationList
+		stage, batch      string
+		until             wire.CirculateResult
+		approved, refused int
+	}{{process.PreparatoryList, "acc", "acc-list-1", prepList, 1, 0}, {process.ConferenceList, "conf-acc", "conf-acc-list-1", confList, 0, 1}}
+	if res.Status != http.StatusOK || len(lists.Lists) != len(want) {
+		t.Fatalf("lists: %d %s", res.Status, res.Body)
+	}
+	for i, w := range want {
+		l := lists.Lists[i]
+		if l.List != w.list || len(l.Stages) != 1 || l.Stages[0] != w.stage || len(l.Batches) != 1 {
+			t.Errorf("the %s list: %+v", w.list, l)
+			continue
+		}
+		b := l.Batches[0]
+		if b.Batch != w.batch || b.StageID != w.stage || b.Applications != 1 || !b.PeriodEnds.Equal(w.until.Until) ||
+			b.Status != wire.BatchDecided || b.Approved != w.approved || b.Rejected != w.refused {
+			t.Errorf("the %s list's batch: %+v", w.list, b)
+		}
+	}
+	wantProblem(t, "the lists of no process", a.do("GET", "/v1/processes/nope/lists", "", nil), http.StatusNotFound)
 }

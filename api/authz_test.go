@@ -86,6 +86,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET /v1/processes/{id}/modalities", "/v1/processes/{p}/modalities", nil, everyone(ok)},
 		{"POST /v1/processes/{id}/applications", "/v1/processes/{p}/applications", empty, only(bad, asStakeholder)},
 		{"GET /v1/processes/{id}/applications", "/v1/processes/{p}/applications", nil, everyone(ok)},
+		{"GET /v1/processes/{id}/lists", "/v1/processes/{p}/lists", nil, everyone(ok)},
 		{"GET /v1/processes/{id}/applications/{party}", "/v1/processes/{p}/applications/nobody", nil, everyone(missing)},
 		{"POST /v1/processes/{id}/applications/{party}/ecosoc", "/v1/processes/{p}/applications/nobody/ecosoc", empty, only(bad, asPGA)},
 		{"PUT /v1/ecosoc-list", "/v1/ecosoc-list", empty, only(http.StatusUnsupportedMediaType, asPGA)}, // a JSON body: nothing loaded

@@ -157,8 +157,9 @@ func (c *calendarWriter) events(p process.Process, stages []process.Stage, entri
 		c.Prop("STATUS", status)
 		c.Prop("TRANSP", "TRANSPARENT")
 		c.Text("SUMMARY", "Deadline: "+what+spec.Title)
-		c.Text("DESCRIPTION", fmt.Sprintf("The window opened %s and closes %s (UTC).",
-			formatDate(spec.Window.Opens.Time), closes.UTC().Format(time.RFC3339)))
+		loc := spec.Location()
+		c.Text("DESCRIPTION", fmt.Sprintf("The window opened %s and closes %s.",
+			process.FormatInstant(spec.Window.Opens.Time, loc), process.FormatDeadline(closes, loc)))
 		c.End("VEVENT")
 	}
 }
@@ -179,7 +180,8 @@ func describeStage(st process.Stage) string {
 		lines = append(lines, line)
 	}
 	if w := spec.Window; w != nil {
-		lines = append(lines, fmt.Sprintf("Contributions from %s until %s.", formatDate(w.Opens.Time), formatDate(w.Closes.Time)))
+		loc := spec.Location() // the window's instants, named in the venue's zone
+		lines = append(lines, fmt.Sprintf("Contributions from %s until %s.", process.FormatInstant(w.Opens.Time, loc), process.FormatDeadline(w.Closes.Time, loc)))
 	}
 	if spec.Unconfirmed {
 		lines = append(lines, "The date is not confirmed.")

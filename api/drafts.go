@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -85,7 +84,7 @@ func (s *Server) publishDraft(ctx context.Context, processID, stageID string, re
 	if err != nil {
 		return wire.Document{}, false, err
 	}
-	updateErr := s.publishOnce(ctx, processID, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256})
+	updateErr := s.publishOnce(ctx, processID, stageID, workflows.PublishRevisionRequest{Revision: rev, SHA256: doc.SHA256, SetAside: aside.record()})
 	// The record, not the update's answer, says whether the text is
 	// published: an earlier request may have published this very text.
 	e, ok, err := s.publication(ctx, doc)
@@ -97,9 +96,6 @@ func (s *Server) publishDraft(ctx context.Context, processID, stageID string, re
 			updateErr = process.Errorf(op, process.Internal, "stage %s accepted revision %d but its record does not publish it", stageID, rev)
 		}
 		return wire.Document{}, false, notPublished(updateErr, doc)
-	}
-	if err := s.recordOverride(ctx, aside, "revision-"+strconv.Itoa(rev)); err != nil {
-		return wire.Document{}, false, err
 	}
 	v := newDocumentView(doc, map[string]int64{doc.StageID + "/" + doc.SHA256: e.Seq})
 	v.Diff = parseDraftData(e).Diff

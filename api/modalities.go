@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/compact-un/compact/event"
@@ -16,9 +14,10 @@ import (
 // A process's modalities are its template's rules. The office's acts are
 // checked against them here, where the act is taken, by one domain check
 // (process.CheckModalities); the workflows keep their own state. An
-// override of a rule is recorded in the process's record once the act is
-// done, under a key the act names, so that the record holds no override
-// of an act refused and one of an act retried.
+// override of a rule goes with the act to its workflow, which records it
+// with the act's own entry under a key the act names: the record holds no
+// override of an act refused, one of an act retried, and every act done
+// with its override.
 
 func (s *Server) modalityRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/processes/{id}/modalities", s.listModalities)
@@ -38,20 +37,19 @@ func (s *Server) modalities(ctx context.Context, processID string) ([]process.Mo
 	return t.Modalities, nil
 }
 
-// setAside is a rule the office set aside for an act, to be recorded once
-// the act is done.
+// setAside is a rule the office set aside for an act, to be recorded with
+// it.
 type setAside struct {
-	processID string
-	act       process.Act
-	breach    *process.Breach
-	reason    string
-	actor     event.Actor
+	act    process.Act
+	breach *process.Breach
+	reason string
+	actor  event.Actor
 }
 
 // keepsModalities refuses an act of the office that breaks a rule of the
 // process's modalities, with the rule, at the field pointer names. An
 // override naming the rule, with a reason, lets it through: the rule set
-// aside is returned, for record once the act is done; nil when none is.
+// aside is returned, for its workflow to record with the act; nil when none is.
 func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by string, act process.Act, o *process.Override) (*setAside, error) {
 	rules, err := s.modalities(ctx, processID)
 	if err != nil || (len(rules) == 0 && o == nil) {
@@ -80,7 +78,7 @@ func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by str
 	if err != nil || b == nil {
 		return nil, err
 	}
-	return &setAside{processID: processID, act: act, breach: b, reason: o.Reason,
+	return &setAside{act: act, breach: b, reason: o.Reason,
 		actor: event.Actor{By: by, Role: string(principal(ctx).Role)}}, nil
 }
 
@@ -105,61 +103,13 @@ func (s *Server) setAsideFor(ctx context.Context, processID, stageID string) ([]
 	return rules, nil
 }
 
-// recordOverride records the rule set aside for an act that was done: once
-// for the act, which occurrence names (a schedule change's sequence, a
-// list, a revision), however often the request is retried.
-func (s *Server) recordOverride(ctx context.Context, a *setAside, occurrence string) error {
+// record is the override's entry: nil when no rule was set aside.
+func (a *setAside) record() *event.ModalityOverriddenData {
 	if a == nil {
 		return nil
 	}
-	data, err := event.Encode(event.ModalityOverriddenData{Act: string(a.act.Kind), Actor: a.actor, Breach: a.breach.Detail,
-		Reason: a.reason, Rule: a.breach.Rule.ID, Source: a.breach.Rule.Source.String(), Stage: a.act.Stage.ID})
-	if err == nil {
-		data, err = event.Canonical(data)
-	}
-	if err != nil {
-		return process.E("api.recordOverride", process.Internal, err)
-	}
-	_, err = s.store.Append(ctx, process.RecordEvent{ProcessID: a.processID, StageID: a.act.Stage.ID, Event: string(event.ModalityOverridden),
-		Key: strings.Join([]string{string(event.ModalityOverridden), a.act.Stage.ID, string(a.act.Kind), a.breach.Rule.ID, occurrence}, "/"),
-		At:  a.act.At.UTC(), Data: string(data)})
-	return err
-}
-
-// recordScheduleOverride records the rule a schedule change was let
-// through against, once for the change.
-func (s *Server) recordScheduleOverride(ctx context.Context, a *setAside) error {
-	if a == nil {
-		return nil
-	}
-	change, err := s.changeOf(ctx, a.processID, a.act.Stage.ID, a.actor.By)
-	if err != nil {
-		return err
-	}
-	return s.recordOverride(ctx, a, change)
-}
-
-// changeOf names the schedule change an act by someone made to a stage:
-// its sequence, as the record's latest addition or move of the stage by
-// them holds it.
-func (s *Server) changeOf(ctx context.Context, processID, stageID, by string) (string, error) {
-	entries, err := s.store.EntriesOf(ctx, processID, event.Strings(event.StageAdded, event.StageRescheduled))
-	if err != nil {
-		return "", err
-	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].StageID != stageID {
-			continue
-		}
-		d, err := event.DecodeAs[event.ScheduleChange]([]byte(entries[i].Data))
-		if err != nil {
-			return "", process.E("api.changeOf", process.Internal, err)
-		}
-		if d.By == by {
-			return "change-" + strconv.Itoa(d.Sequence), nil
-		}
-	}
-	return "", process.Errorf("api.changeOf", process.Internal, "the record holds no change of stage %s", stageID)
+	return &event.ModalityOverriddenData{Act: string(a.act.Kind), Actor: a.actor, Breach: a.breach.Detail,
+		Reason: a.reason, Rule: a.breach.Rule.ID, Source: a.breach.Rule.Source.String(), Stage: a.act.Stage.ID}
 }
 
 // ruleOf is the rule an error says the request breaks, for its problem.

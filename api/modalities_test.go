@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,10 @@ func TestAZeroDraftBeforeTheStocktakingIsRefusedUnlessOverridden(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no modality.overridden in the record: %s", res.Body)
 	}
+	// Recorded with the move, by the Process: the act never stands without it.
+	if i == 0 || page.Entries[i-1].Event != "stage.rescheduled" || page.Entries[i-1].StageID != "zero" || page.Entries[i-1].At != page.Entries[i].At {
+		t.Errorf("the override follows %+v, want the move it was made for", page.Entries[max(i-1, 0)])
+	}
 	var data struct{ Rule, Reason, By, Role, Stage, Act string }
 	if err := json.Unmarshal(page.Entries[i].Data, &data); err != nil || data.Rule != "T:phases" || data.Reason != why ||
 		data.Role != string(PGAOffice) || data.Stage != "zero" || data.Act != "schedule" || data.By == "" {
@@ -110,6 +115,22 @@ func TestAZeroDraftBeforeTheStocktakingIsRefusedUnlessOverridden(t *testing.T) {
 		t.Errorf("modalities: %d %s", res.Status, res.Body)
 	}
 	wantProblem(t, "the modalities of no process", a.do("GET", "/v1/processes/nope/modalities", "", nil), http.StatusNotFound)
+
+	// A State's chair of the hearing, the rule set aside: the override is
+	// recorded with the appointment, by the Process.
+	res = a.do("POST", "/v1/processes/"+id+"/co-facilitators", pga, map[string]any{"state": "CHE", "role": "chair", "stage": "msh",
+		"override": map[string]any{"rule": "T:hearings", "reason": "The President asked Switzerland to chair"}})
+	if res.Status != http.StatusOK {
+		t.Fatalf("the chair with an override: %d %s", res.Status, res.Body)
+	}
+	res = a.do("GET", "/v1/processes/"+id+"/record", "", nil)
+	res.JSON(t, &page)
+	i = slices.IndexFunc(page.Entries, func(e wire.RecordEntry) bool {
+		return e.Event == "modality.overridden" && strings.Contains(string(e.Data), "T:hearings")
+	})
+	if i <= 0 || page.Entries[i-1].Event != "chair.appointed" || page.Entries[i-1].At != page.Entries[i].At || page.Entries[i].StageID != "msh" {
+		t.Errorf("the chair's override in the record: %s", res.Body)
+	}
 }
 
 // overrides are the modality.overridden entries of a process's record, as
@@ -185,6 +206,51 @@ func TestAnOverrideIsRecordedOnlyForAnActDoneAndOnce(t *testing.T) {
 	res.JSON(t, &m)
 	if res.Status != http.StatusOK || len(m.Rules) != 1 || m.Rules[0].State != wire.ModalityOverridden || len(m.Rules[0].Overrides) != 1 {
 		t.Errorf("modalities after the publication: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestADraftPublishedWithARuleSetAsideCarriesIt: a zero draft due before
+// the stocktaking is refused publication under the order rule; published
+// with the rule set aside, its record entry and the override's are written
+// together by its workflow, the override once however often it is sent.
+func TestADraftPublishedWithARuleSetAsideCarriesIt(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("modal-publish")
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(d time.Duration) process.Date { return process.Date{Time: now.Add(d)} }
+	tmpl := draftingTemplate(id, code, now.Add(2*time.Second), now.Add(96*time.Hour))
+	tmpl.Phases = append([]process.Phase{{ID: "preparatory", Title: "Preparatory", Stages: []process.StageSpec{
+		{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: at(24 * time.Hour), End: at(48 * time.Hour)},
+	}}}, tmpl.Phases...)
+	tmpl.Modalities = []process.Modality{{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased",
+		Source: process.ModalitySource{Symbol: "A/RES/99/1"}, Kind: process.OrderRule,
+		Stages: []process.StageKind{process.Draft, process.NegotiationRound}, After: process.Stocktaking}}
+	launchProcess(t, a, pga, inlineProcess(tmpl))
+	awaitStageWorkflow(t, id, "zero")
+
+	drafts := "/v1/processes/" + id + "/stages/zero/drafts"
+	draft := map[string]any{"revision": 0, "paragraphs": []string{"We commit."}}
+	res := a.do("POST", drafts, pga, draft)
+	if p := problemOf(t, res); res.Status != http.StatusUnprocessableEntity || p.Rule == nil || p.Rule.ID != "T:phases" {
+		t.Fatalf("a zero draft before the stocktaking: %d %s", res.Status, res.Body)
+	}
+	draft["override"] = map[string]any{"rule": "T:phases", "reason": "The Assembly asked for the draft early"}
+	wantStatus(t, "the draft with the rule set aside", a.do("POST", drafts, pga, draft), http.StatusCreated)
+	a.do("POST", drafts, pga, draft) // a retry
+	res = a.do("GET", "/v1/processes/"+id+"/record", "", nil)
+	var page wire.RecordPage
+	res.JSON(t, &page)
+	var got []int
+	for i, e := range page.Entries {
+		if e.Event == "modality.overridden" {
+			got = append(got, i)
+		}
+	}
+	if len(got) != 1 || got[0] == 0 || page.Entries[got[0]-1].Event != "draft.published" || page.Entries[got[0]].StageID != "zero" ||
+		!strings.HasSuffix(page.Entries[got[0]].Key, "/revision-0") {
+		t.Errorf("the publication's override in the record, want one just after it: %s", res.Body)
 	}
 }
 

@@ -53,6 +53,7 @@ func requestedTemplate(req wire.CreateProcessRequest) (*process.Template, string
 		// decodeJSON has refused unknown fields within it: what ParseTemplate
 		// would do, short of validating, which follows.
 		t = req.TemplateBody
+		t.AtVenue() // its windows' dates alone, by the one deadline rule
 	default:
 		var err error
 		if t, err = process.LookupTemplate(req.Template); process.KindOf(err) == process.NotFound {
@@ -398,18 +399,16 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.Stage.AtVenue() // its window's dates alone, by the one deadline rule
 	add := workflows.AddStageRequest{Phase: req.Phase, Stage: req.Stage, Reason: req.Reason, By: by(r)}
 	aside, err := s.keepsModalities(r.Context(), id, "/stage/start", add.By, process.Act{Kind: process.ActSchedule, Stage: req.Stage}, req.Override)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	add.SetAside = aside.record()
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -440,12 +439,9 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	req.SetAside = aside.record()
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -591,12 +587,8 @@ func (s *Server) appoint(w http.ResponseWriter, r *http.Request) {
 			"an appointment to no stage breaks no rule: there is nothing to override")))
 		return
 	}
+	appoint.SetAside = aside.record()
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAppoint, appoint, &res.CoFacilitators); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// The workflow appoints a State to a role once.
-	if err := s.recordOverride(r.Context(), aside, req.State+"-"+cmp.Or(req.Role, "co-facilitator")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 	"github.com/compact-un/compact/workflows"
@@ -18,14 +19,14 @@ import (
 // steeringRoutes registers the office's steering of stages.
 func (s *Server) steeringRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/move", steerWith(s, workflows.UpdateMoveStage,
-		func(stage, by string, b wire.MoveStageRequest) any {
-			return workflows.MoveStageRequest{StageID: stage, Start: b.Start, End: b.End, Reason: b.Reason, By: by}
+		func(stage, by string, b wire.MoveStageRequest, o *event.ModalityOverriddenData) any {
+			return workflows.MoveStageRequest{StageID: stage, Start: b.Start, End: b.End, Reason: b.Reason, By: by, SetAside: o}
 		}, func(spec process.StageSpec, b wire.MoveStageRequest) (string, process.StageSpec, *process.Override) {
 			return "/start", spec.Moved(b.Start, b.End), b.Override
 		}), PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/extend", steerWith(s, workflows.UpdateExtendStage,
-		func(stage, by string, b wire.ExtendStageRequest) any {
-			return workflows.ExtendStageRequest{StageID: stage, Days: b.Days, EndNow: b.EndNow, Reason: b.Reason, By: by}
+		func(stage, by string, b wire.ExtendStageRequest, o *event.ModalityOverriddenData) any {
+			return workflows.ExtendStageRequest{StageID: stage, Days: b.Days, EndNow: b.EndNow, Reason: b.Reason, By: by, SetAside: o}
 		}, func(spec process.StageSpec, b wire.ExtendStageRequest) (string, process.StageSpec, *process.Override) {
 			if b.EndNow { // ends earlier than planned: no later stage waits longer
 				return "/endNow", spec, b.Override
@@ -33,7 +34,7 @@ func (s *Server) steeringRoutes(mux *http.ServeMux) {
 			return "/days", spec.Extended(b.Days), b.Override
 		}), PGAOffice)
 	s.handle(mux, "POST /v1/processes/{id}/stages/{stage}/venue", steerWith(s, workflows.UpdateSetVenue,
-		func(stage, by string, b wire.VenueRequest) any {
+		func(stage, by string, b wire.VenueRequest, _ *event.ModalityOverriddenData) any {
 			return workflows.SetVenueRequest{StageID: stage, Place: b.Place, TimeZone: b.TimeZone, Reason: b.Reason, By: by}
 		}, nil), PGAOffice)
 }
@@ -44,8 +45,9 @@ type redated[B any] func(spec process.StageSpec, body B) (pointer string, moved 
 
 // steerWith is a route that decodes and checks a body B and runs the update request
 // makes of it, for the stage in the path, by the caller; with dates, the
-// stage's new dates first keep the process's modalities.
-func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B) any, dates redated[B]) http.HandlerFunc {
+// stage's new dates first keep the process's modalities, and a rule set
+// aside goes into the request, for the change's record.
+func steerWith[B interface{ Check() error }](s *Server, update string, request func(stageID, by string, body B, o *event.ModalityOverriddenData) any, dates redated[B]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body B
 		if err := decodeJSON(w, r, &body); err != nil {
@@ -69,19 +71,15 @@ func steerWith[B interface{ Check() error }](s *Server, update string, request f
 				return
 			}
 		}
-		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body), aside)
+		s.steer(w, r, update, request(r.PathValue("stage"), by(r), body, aside.record()))
 	}
 }
 
 // steer runs a steering update and answers with the stage as it now stands.
-func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any, aside *setAside) {
+func (s *Server) steer(w http.ResponseWriter, r *http.Request, update string, req any) {
 	id := r.PathValue("id")
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, update, req, &st); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.recordScheduleOverride(r.Context(), aside); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -122,3 +122,54 @@ func TestTheOfficeSteersARunningSession(t *testing.T) {
 		t.Errorf("changes: %v", events)
 	}
 }
+
+// TestATemplateDeadlineGivenAsADate: a template's window given as dates
+// alone closes at the end of its last day in the venue's zone, and the
+// stage, the status and the calendar feed show that one instant, the
+// status and the feed with the zone named.
+func TestATemplateDeadlineGivenAsADate(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	id, code := uniqueID("venueday")
+	start := time.Now().Add(time.Second)
+	tmpl := testTemplate(id, code, start)
+	tmpl.Phases[0].Stages[1].TimeZone = "America/New_York"
+	body, err := json.Marshal(inlineProcess(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The template as an author writes it: ts1's window in days.
+	ny, _ := time.LoadLocation("America/New_York")
+	today := start.In(ny).Format(time.DateOnly)
+	last := start.In(ny).AddDate(0, 0, 5).Format(time.DateOnly)
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		t.Fatal(err)
+	}
+	ts1 := req["templateBody"].(map[string]any)["phases"].([]any)[0].(map[string]any)["stages"].([]any)[1].(map[string]any)
+	ts1["window"] = map[string]any{"opens": today, "closes": last}
+	launchProcess(t, a, pga, req)
+
+	day, _ := time.ParseInLocation(time.DateOnly, last, ny)
+	want := day.AddDate(0, 0, 1) // the next midnight in New York
+	if got := timelineStage(t, a, id, "ts1").Spec.Window; got == nil || !got.Closes.Equal(want) {
+		t.Fatalf("ts1's window %+v, want it to close at %v", got, want)
+	}
+	pollStore(t, "ts1's window to open", func() bool { return recorded(id, "ts1", "window.opened") })
+	res := a.do("GET", "/v1/processes/"+id, "", nil)
+	var st wire.ProcessStatus
+	res.JSON(t, &st)
+	i := slices.IndexFunc(st.OpenWindows, func(w wire.OpenWindow) bool { return w.StageID == "ts1" })
+	if i < 0 || !st.OpenWindows[i].ClosesAt.Equal(want) || st.OpenWindows[i].TimeZone != "America/New_York" ||
+		!strings.Contains(string(res.Body), want.In(ny).Format("2006-01-02T15:04:05-07:00")) {
+		t.Fatalf("status: %s, want ts1 open until %v", res.Body, want)
+	}
+	res = a.do("GET", "/v1/processes/"+id+"/calendar.ics", "", nil)
+	_, events := parseICS(t, res.Body)
+	deadline := eventByUID(events, "ts1.deadline@"+id+".compact")
+	if deadline["DTSTART"] != want.UTC().Format("20060102T150405Z") ||
+		!strings.Contains(deadline["DESCRIPTION"], last+" 24:00 America/New_York ("+want.UTC().Format(time.RFC3339)+")") {
+		t.Errorf("calendar's deadline %v, want %v named in New York", deadline, want)
+	}
+}

@@ -135,3 +135,8 @@ func (c *Client) OfficeCalendar(ctx context.Context, from, to string) (wire.Offi
 	}
 	return get[wire.OfficeCalendar](ctx, c, "/v1/calendar", q)
 }
+
+// Lists reads a process's accreditation lists with their circulated batches.
+func (c *Client) Lists(ctx context.Context, id string) (wire.AccreditationLists, error) {
+	return get[wire.AccreditationLists](ctx, c, ProcessPath(id, "lists"), nil)
+}

@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/compact-un/compact/process"
@@ -127,6 +128,13 @@ type ModalityOverriddenData struct {
 	Rule   string `json:"rule"`
 	Source string `json:"source"` // the rule's, cited
 	Stage  string `json:"stage"`
+}
+
+// OverrideKey is the record key of the override d for the act occurrence
+// names (a schedule change, a list, a revision): recorded once for the
+// act, by whichever records it.
+func OverrideKey(d ModalityOverriddenData, occurrence string) string {
+	return strings.Join([]string{string(ModalityOverridden), d.Stage, d.Act, d.Rule, occurrence}, "/")
 }
 
 // ScheduleChange is the data of every change to the schedule.
@@ -278,14 +286,21 @@ type SilenceEndedData struct {
 
 // ListCirculatedData is list.circulated's.
 type ListCirculatedData struct {
-	Applications int      `json:"applications"`
-	List         string   `json:"list"`
-	Parties      []string `json:"parties"`
+	Applications int `json:"applications"`
+	// For is the accreditation list the batch List belongs to; entries
+	// recorded before it was named are the preparatory list's (Of).
+	For     process.AccreditationList `json:"for,omitempty"`
+	List    string                    `json:"list"`
+	Parties []string                  `json:"parties"`
 	// Occurrence is the list: each is circulated once.
 	Occurrence string    `json:"seq"`
 	Simulated  bool      `json:"simulated,omitempty"`
 	Until      time.Time `json:"until"`
 }
+
+// Of is the accreditation list circulated: For, or the preparatory list
+// for an entry recorded before circulations named theirs.
+func (d ListCirculatedData) Of() process.AccreditationList { return d.For.Or() }
 
 // ListDecidedData is list.decided's.
 type ListDecidedData struct {

@@ -123,6 +123,8 @@ func TestDataEncodesAsTheMapsDid(t *testing.T) {
 			`{"deadline":"2018-12-10T18:00:00.0000005+01:00","outcome":"passed","timeZone":"UTC"}`},
 		{"list.circulated", ListCirculatedData{Occurrence: "s-list-1", List: "s-list-1", Applications: 2, Parties: []string{"ngo-1", "ngo-2"}, Until: t2, Simulated: true},
 			`{"applications":2,"list":"s-list-1","parties":["ngo-1","ngo-2"],"seq":"s-list-1","simulated":true,"until":"2018-12-10T18:00:00.0000005+01:00"}`},
+		{"list.circulated", ListCirculatedData{Occurrence: "c-list-1", For: process.ConferenceList, List: "c-list-1", Applications: 1, Parties: []string{"ngo-1"}, Until: t2},
+			`{"applications":1,"for":"conference","list":"c-list-1","parties":["ngo-1"],"seq":"c-list-1","until":"2018-12-10T18:00:00.0000005+01:00"}`},
 		{"list.decided", ListDecidedData{Occurrence: "s-list-1", List: "s-list-1", Approved: []string{"ngo-1"}},
 			`{"approved":["ngo-1"],"list":"s-list-1","rejected":null,"seq":"s-list-1"}`},
 		{"objection.recorded", ObjectionData{Occurrence: "ngo-2/USA", List: "s-list-1", Party: "ngo-2", State: "USA"},
@@ -228,5 +230,19 @@ func TestCanonicalSortsNestedKeys(t *testing.T) {
 	}
 	if want := `{"diff":{"added":2,"kept":3,"removed":1},"revision":2,"sha256":"cc","title":"Rev 1"}`; string(got) != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// A circulation recorded before circulations named their list is the
+// preparatory list's.
+func TestACirculationOfOldIsThePreparatoryList(t *testing.T) {
+	for in, want := range map[string]process.AccreditationList{
+		`{"applications":2,"list":"s-list-1","parties":["ngo-1","ngo-2"],"seq":"s-list-1","until":"2018-12-10T17:00:00Z"}`:            process.PreparatoryList,
+		`{"applications":1,"for":"conference","list":"c-list-1","parties":["ngo-1"],"seq":"c-list-1","until":"2018-12-10T17:00:00Z"}`: process.ConferenceList,
+	} {
+		d, err := DecodeAs[ListCirculatedData]([]byte(in))
+		if err != nil || d.Of() != want {
+			t.Errorf("%s: list %q (%v), want %q", in, d.Of(), err, want)
+		}
 	}
 }

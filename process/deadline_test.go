@@ -1,6 +1,8 @@
 package process
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -74,5 +76,50 @@ func TestGCMCoFacilitators(t *testing.T) {
 	}
 	if got := tpl.Shifted(24 * time.Hour).Appointments; got != nil {
 		t.Errorf("a shifted template keeps %v", got)
+	}
+}
+
+// TestTemplateWindowAtVenue: a template's window given as dates alone opens
+// at the start of its first day and closes at the end of its last, in the
+// venue's zone, as the API and the CLI read a window; an instant is kept,
+// and the instants written back read the same again. A workflow's input,
+// decoded without AtVenue, keeps the instants it was started with.
+func TestTemplateWindowAtVenue(t *testing.T) {
+	const stage = `{"id":"ts1","kind":"thematic-session","code":"TS1","title":"T","timeZone":"Europe/Zurich",
+		"start":"2027-03-08","window":{"opens":"2027-02-06","closes":%s}}`
+	for _, c := range []struct{ closes, want string }{
+		{`"2027-03-07"`, "2027-03-07T23:00:00Z"},                // the end of 7 March in Geneva
+		{`"2027-03-07T12:00:00+01:00"`, "2027-03-07T11:00:00Z"}, // an instant is itself
+	} {
+		var s StageSpec
+		if err := json.Unmarshal(fmt.Appendf(nil, stage, c.closes), &s); err != nil {
+			t.Fatal(err)
+		}
+		if !s.Window.Closes.Equal(time.Date(2027, 3, 7, 0, 0, 0, 0, time.UTC)) && c.closes == `"2027-03-07"` {
+			t.Errorf("decoded alone, closes %v: want the instant a Date reads, as a workflow's input keeps it", s.Window.Closes)
+		}
+		s.AtVenue()
+		if got := s.Window.Closes.UTC().Format(time.RFC3339); got != c.want {
+			t.Errorf("closes %s at the venue: %s, want %s", c.closes, got, c.want)
+		}
+		if got := s.Window.Opens.UTC().Format(time.RFC3339); got != "2027-02-05T23:00:00Z" {
+			t.Errorf("opens at the venue: %s, want the start of 6 February in Geneva", got)
+		}
+		out, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again StageSpec
+		if err := json.Unmarshal(out, &again); err != nil {
+			t.Fatal(err)
+		}
+		again.AtVenue()
+		if !again.Window.Opens.Equal(s.Window.Opens.Time) || !again.Window.Closes.Equal(s.Window.Closes.Time) {
+			t.Errorf("read again from %s: %v–%v, want %v–%v", out, again.Window.Opens, again.Window.Closes, s.Window.Opens, s.Window.Closes)
+		}
+	}
+	var s StageSpec
+	if err := json.Unmarshal([]byte(`{"id":"a","window":{"opens":"2027-02-06","closez":"2027-03-07"}}`), &s); err == nil {
+		t.Error("a window's unknown field decoded; want an error, as in the rest of a template")
 	}
 }

@@ -58,8 +58,9 @@ func (k StageKind) Steerable() bool {
 }
 
 // Date is a calendar date or a date and time, written as "2006-01-02" or
-// RFC 3339 in templates. Dates are local to the venue; Compact treats a bare
-// date as midnight UTC.
+// RFC 3339 in templates. A stage's days are UTC days: a bare date is
+// midnight UTC. A window's dates are instants: given alone, they follow the
+// one deadline rule in the venue's zone (StageSpec.AtVenue).
 type Date struct{ time.Time }
 
 func (d Date) MarshalJSON() ([]byte, error) {
@@ -238,10 +239,86 @@ type StageSpec struct {
 // Global Forum on Migration and Development, a State-led forum outside it.
 var InputCategories = []string{"un-system", "gfmd"}
 
-// Window is a contribution window: open from Opens until Closes.
+// Window is a contribution window: open from the instant Opens until the
+// instant Closes. A template or a request may give either as a date alone,
+// which AtVenue reads by the one deadline rule.
 type Window struct {
 	Opens  Date `json:"opens"`
 	Closes Date `json:"closes"`
+	// Which of the two were decoded from a date alone, until AtVenue
+	// places them in the venue's zone.
+	opensDay, closesDay bool
+}
+
+// MarshalJSON writes the instants, never a date alone: read again, a date
+// alone would be a day in the venue's zone, not the instant written.
+func (w Window) MarshalJSON() ([]byte, error) {
+	at := func(d Date) *string {
+		if d.IsZero() {
+			return nil
+		}
+		s := d.UTC().Format(time.RFC3339Nano)
+		return &s
+	}
+	return json.Marshal(struct {
+		Opens  *string `json:"opens"`
+		Closes *string `json:"closes"`
+	}{at(w.Opens), at(w.Closes)})
+}
+
+// UnmarshalJSON decodes the dates as Date does, noting which came alone.
+// Only AtVenue reads those by the venue's zone: a workflow's input keeps
+// the instants it was started with, as Date reads them.
+func (w *Window) UnmarshalJSON(b []byte) error {
+	type plain Window // without the methods
+	var v plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // as ParseTemplate's decoder would
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	var raw struct{ Opens, Closes any }
+	_ = json.Unmarshal(b, &raw) // decoded above
+	alone := func(x any) bool {
+		s, ok := x.(string)
+		_, err := time.Parse(time.DateOnly, s)
+		return ok && err == nil
+	}
+	*w = Window(v)
+	w.opensDay, w.closesDay = alone(raw.Opens), alone(raw.Closes)
+	return nil
+}
+
+// AtVenue reads the window's dates given alone by the one deadline rule,
+// as the API and the CLI read a window's: an opening is the start of its
+// day in the stage's venue zone, a deadline the end of its day there.
+// Templates and requests call it once, as they are read.
+func (s *StageSpec) AtVenue() {
+	if s.Window == nil || !s.Window.opensDay && !s.Window.closesDay {
+		return
+	}
+	w, loc := *s.Window, s.Location()
+	day := func(d Date) string { return d.UTC().Format(time.DateOnly) }
+	if w.opensDay {
+		t, _ := ParseOpening(day(w.Opens), loc) // a date, as decoded
+		w.Opens = Date{t}
+	}
+	if w.closesDay {
+		t, _ := ParseDeadline(day(w.Closes), loc)
+		w.Closes = Date{t}
+	}
+	w.opensDay, w.closesDay = false, false
+	s.Window = &w
+}
+
+// AtVenue reads every stage's window dates given alone in its venue's zone
+// (StageSpec.AtVenue).
+func (t *Template) AtVenue() {
+	for i := range t.Phases {
+		for j := range t.Phases[i].Stages {
+			t.Phases[i].Stages[j].AtVenue()
+		}
+	}
 }
 
 // Document is a document a stage issues.
@@ -517,6 +594,7 @@ func ParseTemplate(data []byte) (*Template, error) {
 	if _, err := dec.Token(); err != io.EOF { // More misses a stray ] or }
 		return nil, Errorf("process.ParseTemplate", Invalid, "trailing data after the template")
 	}
+	t.AtVenue()
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}

@@ -111,12 +111,16 @@ func TestBuiltinConventions(t *testing.T) {
 						}
 						codes[s.Code] = s.ID
 					}
-					// Windows open 30 days before a consultative stage and close at its start.
+					// Windows open 30 days before a consultative stage and close at
+					// the end of its eve, both at the venue.
 					if s.Kind.Consultative() {
+						loc := s.Location()
+						opens, _ := process.ParseOpening(s.Start.AddDate(0, 0, -30).Format(time.DateOnly), loc)
+						closes, _ := process.ParseDeadline(s.Start.AddDate(0, 0, -1).Format(time.DateOnly), loc)
 						if s.Window == nil {
 							t.Errorf("%s: consultative stage without a window", s.ID)
-						} else if !s.Window.Opens.Equal(s.Start.AddDate(0, 0, -30)) || !s.Window.Closes.Equal(s.Start.Time) {
-							t.Errorf("%s: window %v–%v, want 30 days before %v until then", s.ID, s.Window.Opens, s.Window.Closes, s.Start)
+						} else if !s.Window.Opens.Equal(opens) || !s.Window.Closes.Equal(closes) {
+							t.Errorf("%s: window %v–%v, want %v–%v", s.ID, s.Window.Opens, s.Window.Closes, opens, closes)
 						}
 					}
 					if (s.Unconfirmed || slices.ContainsFunc(s.Documents, func(d process.Document) bool { return d.Unconfirmed })) && s.Note == "" && s.History == "" {

@@ -63,6 +63,7 @@ func (s *Site) routes() {
 	s.mux.HandleFunc("POST /signin", s.signIn)
 	s.mux.HandleFunc("POST /signout", s.signOut)
 	s.publicRoutes(s.mux)
+	s.listsRoutes(s.mux)
 	s.calendarsRoutes(s.mux)
 	s.stakeholderRoutes(s.mux)
 	s.negotiationRoutes(s.mux)

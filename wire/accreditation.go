@@ -35,3 +35,37 @@ type Objection struct {
 	Party string `json:"party"`
 	State string `json:"state"`
 }
+
+// AccreditationLists are a process's two accreditation lists, the
+// preparatory process's and the conference's, each with the batches
+// circulated on it: what observers may see of the non-objection procedure.
+type AccreditationLists struct {
+	Lists []AccreditationList `json:"lists"`
+}
+
+// AccreditationList is one list: the stages that keep it and its batches,
+// in the order they were circulated.
+type AccreditationList struct {
+	List    process.AccreditationList `json:"list"`
+	Stages  []string                  `json:"stages"`
+	Batches []CirculatedBatch         `json:"batches"`
+}
+
+// CirculatedBatch is a batch of applications circulated to the Member
+// States on a non-objection basis, and where its period stands.
+type CirculatedBatch struct {
+	Batch        string    `json:"batch"` // e.g. acc-list-1
+	StageID      string    `json:"stageId"`
+	Applications int       `json:"applications"`
+	CirculatedAt time.Time `json:"circulatedAt"` // process time
+	PeriodEnds   time.Time `json:"periodEnds"`   // process time
+	Status       string    `json:"status"`       // BatchInPeriod or BatchDecided
+	Approved     int       `json:"approved"`     // once decided
+	Rejected     int       `json:"rejected"`
+}
+
+// A batch's status.
+const (
+	BatchInPeriod = "in-period" // the non-objection period runs
+	BatchDecided  = "decided"   // the period ended: approved or rejected each
+)

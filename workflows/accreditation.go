@@ -31,6 +31,10 @@ type AccreditationCarry struct {
 // ECOSOC checks go into the record at the window's opening, process time.
 const ecosocInChain = "ecosoc-in-chain"
 
+// circulatedList versions the Accreditation whose list.circulated names
+// the accreditation list (preparatory or conference) its batch is on.
+const circulatedList = "circulated-list"
+
 // Accreditation runs an accreditation window on a non-objection basis:
 // stakeholders apply while it is open (organisations in ECOSOC status are
 // registered at once); the PGA's office circulates the list of applicants
@@ -148,7 +152,7 @@ func (ac *accreditation) run(ctx workflow.Context) (StageResult, error) {
 			if err := ac.close(ctx); err != nil {
 				return ac.result(), err
 			}
-			if _, err := ac.circulate(ctx, ac.closes); err != nil {
+			if _, err := ac.circulate(ctx, ac.closes, nil); err != nil {
 				return ac.result(), err
 			}
 		default:
@@ -203,8 +207,8 @@ func (ac *accreditation) close(ctx workflow.Context) error {
 
 // circulate puts the pending applications on a new list and starts its
 // non-objection period at process time at. With none pending it circulates
-// nothing.
-func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (CirculateResult, error) {
+// nothing. A rule the office set aside for it is recorded with it.
+func (ac *accreditation) circulate(ctx workflow.Context, at time.Time, setAside *event.ModalityOverriddenData) (CirculateResult, error) {
 	list := fmt.Sprintf("%s-list-%d", ac.in.Stage.ID, ac.Lists+1)
 	var parties []string
 	err := ac.storeActivity(ctx, a.Circulate,
@@ -213,9 +217,17 @@ func (ac *accreditation) circulate(ctx workflow.Context, at time.Time) (Circulat
 		return CirculateResult{}, err
 	}
 	until := at.Add(time.Duration(ac.in.Rules.NonObjectionDays) * 24 * time.Hour)
-	if err := ac.record(ctx, event.ListCirculated, at, event.ListCirculatedData{
+	data := event.ListCirculatedData{
 		Occurrence: list, List: list, Applications: len(parties), Parties: parties, Until: until, Simulated: ac.simulated(),
-	}); err != nil {
+	}
+	if workflow.GetVersion(ctx, circulatedList, workflow.DefaultVersion, 1) == 1 {
+		data.For = ac.in.Stage.List.Or()
+	}
+	ev := activities.StageEvent{StageID: ac.in.Stage.ID, Event: event.ListCirculated, At: at}
+	if ev.Also, err = setAsideWith(ctx, setAside, at, list); err != nil {
+		return CirculateResult{}, err
+	}
+	if err := ac.rec.record(ctx, ev, data); err != nil {
 		return CirculateResult{}, err
 	}
 	ac.Lists++
@@ -263,8 +275,8 @@ func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequ
 	return nil
 }
 
-func (ac *accreditation) circulateUpdate(ctx workflow.Context, _ CirculateRequest) (CirculateResult, error) {
-	res, err := ac.circulate(ctx, ac.clk.now(ctx))
+func (ac *accreditation) circulateUpdate(ctx workflow.Context, req CirculateRequest) (CirculateResult, error) {
+	res, err := ac.circulate(ctx, ac.clk.now(ctx), req.SetAside)
 	if err == nil && res.List == "" {
 		err = process.Errorf("workflows.Circulate", process.Conflict, "no application waits to be circulated")
 	}

@@ -6,6 +6,7 @@ package workflows
 import (
 	"time"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 )
 
@@ -189,6 +190,9 @@ type RescheduleRequest struct {
 	End     process.Date `json:"end,omitzero"`
 	Reason  string       `json:"reason,omitempty"`
 	By      string       `json:"by,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// change, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // AddStageRequest adds a stage to a phase.
@@ -197,6 +201,9 @@ type AddStageRequest struct {
 	Stage  process.StageSpec `json:"stage"`
 	Reason string            `json:"reason,omitempty"`
 	By     string            `json:"by,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// change, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // CancelStageRequest cancels a stage that has not started; processes that
@@ -232,6 +239,9 @@ type AppointRequest struct {
 	Date   process.Date `json:"date,omitzero"`    // default: today
 	Reason string       `json:"reason,omitempty"`
 	By     string       `json:"by,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// appointment, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // MoveStageRequest postpones or advances a stage that has not ended. An
@@ -243,6 +253,9 @@ type MoveStageRequest struct {
 	End     process.Date `json:"end,omitzero"` // default: as long as before
 	Reason  string       `json:"reason"`
 	By      string       `json:"by,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// change, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // ExtendStageRequest lengthens a stage that has not ended by days (shortens
@@ -253,6 +266,9 @@ type ExtendStageRequest struct {
 	EndNow  bool   `json:"endNow,omitempty"`
 	Reason  string `json:"reason"`
 	By      string `json:"by,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// change, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // SetVenueRequest moves a stage that has not ended to another place and
@@ -337,6 +353,9 @@ type ObjectRequest struct {
 // CirculateRequest asks for the pending applications to be circulated now.
 type CirculateRequest struct {
 	Reason string `json:"reason,omitempty"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// circulation, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // CirculateResult says what list was circulated and until when.
@@ -360,6 +379,9 @@ type BreakSilenceRequest struct {
 type PublishRevisionRequest struct {
 	Revision int    `json:"revision"`
 	SHA256   string `json:"sha256"`
+	// SetAside is the rule of the modalities the office set aside for the
+	// publication, recorded with it (overrideInAct).
+	SetAside *event.ModalityOverriddenData `json:"setAside,omitempty"`
 }
 
 // DraftStatus answers QueryDraft: the revision a drafting stage publishes,

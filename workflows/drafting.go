@@ -3,6 +3,7 @@ package workflows
 import (
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -81,7 +82,7 @@ func (d *drafting) run(ctx workflow.Context) (StageResult, error) {
 		if err != nil {
 			return d.result, err
 		}
-		if err := d.publish(ctx, ref); err != nil {
+		if err := d.publish(ctx, ref, nil); err != nil {
 			return d.result, err
 		}
 	} else if err := workflow.Await(ctx, func() bool { return d.published }); err != nil {
@@ -132,8 +133,9 @@ func (d *drafting) simulateDraft(ctx workflow.Context) (process.DocumentVersion,
 	return ref, err
 }
 
-// publish records a stored revision with its diff against the previous one.
-func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) error {
+// publish records a stored revision with its diff against the previous
+// one, and with it a rule the office set aside to publish it.
+func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion, setAside *event.ModalityOverriddenData) error {
 	var res activities.PublishResult
 	err := d.storeActivity(ctx, a.PublishDocument, activities.PublishInput{
 		Document: ref, DiffAgainst: d.dc.Revision - 1,
@@ -148,7 +150,11 @@ func (d *drafting) publish(ctx workflow.Context, ref process.DocumentVersion) er
 			return err
 		}
 	}
-	if err := d.record(ctx, event.DraftPublished, d.in.Stage.Start.Time, data); err != nil {
+	ev := activities.StageEvent{StageID: d.in.Stage.ID, Event: event.DraftPublished, At: d.in.Stage.Start.Time}
+	if ev.Also, err = setAsideWith(ctx, setAside, ev.At, "revision-"+strconv.Itoa(d.dc.Revision)); err != nil {
+		return err
+	}
+	if err := d.rec.record(ctx, ev, data); err != nil {
 		return err
 	}
 	d.published, d.result.DocumentHash = true, res.Document.SHA256
@@ -222,7 +228,7 @@ func (d *drafting) publishRevision(ctx workflow.Context, req PublishRevisionRequ
 	defer func() { d.publishing = false }()
 	ref := d.document()
 	ref.SHA256 = req.SHA256
-	err := d.publish(ctx, ref)
+	err := d.publish(ctx, ref, req.SetAside)
 	return d.result, err
 }
 

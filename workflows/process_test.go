@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/compact-un/compact/activities"
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
@@ -300,4 +301,34 @@ func TestStagesTimeOutTheirTasksAsTheProcessDoes(t *testing.T) {
 	h.run(ProcessWorkflowID("test"), Process, ProcessInput{ProcessID: "test", Template: tmpl, Clock: testClock()})
 	require.NoError(t, h.env.GetWorkflowError())
 	require.Equal(t, WorkflowTaskTimeout, timeout)
+}
+
+// TestAnOverrideIsRecordedWithItsChange: a schedule change made with a rule
+// of the modalities set aside records the override with the change, by the
+// same activity, under the change's key: the change never stands alone.
+func TestAnOverrideIsRecordedWithItsChange(t *testing.T) {
+	h := newHarness(t)
+	in := simulatedInput(testTemplate())
+	id := ProcessWorkflowID("test")
+	o := &event.ModalityOverriddenData{Act: "schedule", Actor: event.Actor{By: "PGA", Role: "pga-office"}, Breach: "before the stocktaking",
+		Reason: "agreed orally", Rule: "T:phases", Source: "A/RES/99/1", Stage: "modalities"}
+	var moved *updateOutcome
+	h.at(day("2030-01-02"), func() {
+		moved = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "modalities", Start: date("2030-01-08"), Reason: "room taken", SetAside: o})
+	})
+	h.run(id, Process, in)
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, moved.err)
+	require.Nil(t, moved.rejected)
+
+	entries := h.record("test")
+	i := slices.IndexFunc(entries, func(e process.RecordEntry) bool { return e.Event == string(event.ModalityOverridden) })
+	require.Positive(t, i, "no override after the change in %v", h.events("test"))
+	require.Equal(t, string(event.StageRescheduled), entries[i-1].Event)
+	require.Equal(t, "modalities", entries[i].StageID)
+	require.Equal(t, entries[i-1].At, entries[i].At)
+	require.Equal(t, "modality.overridden/modalities/schedule/T:phases/change-1", entries[i].Key)
+	d, err := event.DecodeAs[event.ModalityOverriddenData]([]byte(entries[i].Data))
+	require.NoError(t, err)
+	require.Equal(t, *o, d)
 }

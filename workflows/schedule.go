@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,7 +114,7 @@ func (p *processRun) reschedule(ctx workflow.Context, req RescheduleRequest) (St
 	s := &p.Stages[p.index(req.StageID)]
 	from := s.Spec.Start.Format(time.DateOnly)
 	s.Spec, s.Moved = rescheduled(s.Spec, req), true
-	return *s, p.changed(ctx, change{kind: event.StageRescheduled, stage: *s, reason: req.Reason, by: req.By, from: from, to: s.Spec.Start.Format(time.DateOnly)})
+	return *s, p.changed(ctx, change{kind: event.StageRescheduled, stage: *s, reason: req.Reason, by: req.By, from: from, to: s.Spec.Start.Format(time.DateOnly), setAside: req.SetAside})
 }
 
 func (p *processRun) validateAddStage(ctx workflow.Context, req AddStageRequest) error {
@@ -142,7 +143,7 @@ func (p *processRun) hasPhase(id string) bool {
 func (p *processRun) addStage(ctx workflow.Context, req AddStageRequest) (StageState, error) {
 	s := StageState{Phase: req.Phase, Seq: len(p.Stages) + 1, Spec: req.Stage, Status: process.Scheduled}
 	p.Stages = append(p.Stages, s)
-	return s, p.changed(ctx, change{kind: event.StageAdded, stage: s, reason: req.Reason, by: req.By, to: s.Spec.Start.Format(time.DateOnly)})
+	return s, p.changed(ctx, change{kind: event.StageAdded, stage: s, reason: req.Reason, by: req.By, to: s.Spec.Start.Format(time.DateOnly), setAside: req.SetAside})
 }
 
 func (p *processRun) cancelStage(ctx workflow.Context, req CancelStageRequest) (StageState, error) {
@@ -328,6 +329,29 @@ type change struct {
 	from, to   string
 	data       event.ScheduleChange // more of what changed
 	publish    bool                 // publish the window of a running stage too
+	setAside   *event.ModalityOverriddenData
+}
+
+// overrideInAct versions the workflows that record a rule of the
+// modalities set aside for an act (a schedule change, a circulation, an
+// appointment, a draft's publication) with the act, by the same activity, where before the API
+// recorded it after the act, and could fail to.
+const overrideInAct = "override-in-act"
+
+// setAsideWith is the record entry of the rule o the office set aside for
+// an act at process time at, which occurrence names: recorded with the
+// act's own entry (activities.StageEvent's Also). None when no rule was
+// set aside, or in a run from before overrideInAct.
+func setAsideWith(ctx workflow.Context, o *event.ModalityOverriddenData, at time.Time, occurrence string) ([]process.RecordEvent, error) {
+	if o == nil || workflow.GetVersion(ctx, overrideInAct, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil, nil
+	}
+	data, err := event.Encode(*o)
+	if err != nil {
+		return nil, err
+	}
+	return []process.RecordEvent{{StageID: o.Stage, Event: string(event.ModalityOverridden), At: at,
+		Key: event.OverrideKey(*o, occurrence), Data: string(data)}}, nil
 }
 
 // changed wakes the scheduler, keeps the change in the schedule's history
@@ -350,6 +374,10 @@ func (p *processRun) changed(ctx workflow.Context, ch change) error {
 	}
 	if w := p.windowRow(s); p.publish && w != nil && (s.Status != process.Running || ch.publish) {
 		ev.Windows = []process.ContributionWindow{*w}
+	}
+	var err error
+	if ev.Also, err = setAsideWith(ctx, ch.setAside, now, "change-"+strconv.Itoa(data.Sequence)); err != nil {
+		return err
 	}
 	return p.rec.record(ctx, ev, data)
 }

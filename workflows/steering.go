@@ -124,7 +124,7 @@ func movedEnd(spec process.StageSpec, req MoveStageRequest) process.Date {
 
 func (p *processRun) moveStage(ctx workflow.Context, req MoveStageRequest) (StageState, error) {
 	s := p.Stages[p.index(req.StageID)]
-	return p.restage(ctx, s, restaged(s.Spec, req.Start, movedEnd(s.Spec, req), p.clk.now(ctx)), req.Reason, req.By)
+	return p.restage(ctx, s, restaged(s.Spec, req.Start, movedEnd(s.Spec, req), p.clk.now(ctx)), req.Reason, req.By, req.SetAside)
 }
 
 func (p *processRun) validateExtendStage(ctx workflow.Context, req ExtendStageRequest) error {
@@ -158,7 +158,7 @@ func extended(spec process.StageSpec, req ExtendStageRequest, now time.Time) pro
 
 func (p *processRun) extendStage(ctx workflow.Context, req ExtendStageRequest) (StageState, error) {
 	s := p.Stages[p.index(req.StageID)]
-	return p.restage(ctx, s, extended(s.Spec, req, p.clk.now(ctx)), req.Reason, req.By)
+	return p.restage(ctx, s, extended(s.Spec, req, p.clk.now(ctx)), req.Reason, req.By, req.SetAside)
 }
 
 func (p *processRun) validateSetVenue(ctx workflow.Context, req SetVenueRequest) error {
@@ -192,7 +192,7 @@ func venue(spec process.StageSpec) string {
 // restage gives a stage new dates and records them as rescheduled: from
 // and to are its first days, as readers of the record expect, with its
 // last days and its window's new times beside them.
-func (p *processRun) restage(ctx workflow.Context, s StageState, spec process.StageSpec, reason, by string) (StageState, error) {
+func (p *processRun) restage(ctx workflow.Context, s StageState, spec process.StageSpec, reason, by string, setAside *event.ModalityOverriddenData) (StageState, error) {
 	data := zoneData(spec)
 	data.FromLast, data.ToLast = lastDay(s.Spec), lastDay(spec)
 	if w := spec.Window; w != nil {
@@ -200,7 +200,7 @@ func (p *processRun) restage(ctx workflow.Context, s StageState, spec process.St
 		data.Opens, data.Closes = &opens, &closes
 	}
 	return p.moved(ctx, s, spec, spec.Start.Sub(s.Spec.Start.Time), change{kind: event.StageRescheduled, reason: reason, by: by,
-		from: s.Spec.Start.Format(time.DateOnly), to: spec.Start.Format(time.DateOnly), data: data})
+		from: s.Spec.Start.Format(time.DateOnly), to: spec.Start.Format(time.DateOnly), data: data, setAside: setAside})
 }
 
 // lastDay is the day a stage ends on.
@@ -380,14 +380,21 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 	if app.Role == "co-facilitator" && !slices.Contains(p.CoFacilitators, app.State) {
 		p.CoFacilitators = append(p.CoFacilitators, app.State)
 	}
-	return p.CoFacilitators, p.recordAppointment(ctx, app, p.clk.now(ctx), event.OfficeAppointment{
+	now := p.clk.now(ctx)
+	// The workflow appoints a State to a role once: that names the act.
+	also, err := setAsideWith(ctx, req.SetAside, now, app.State+"-"+app.Role)
+	if err != nil {
+		return nil, err
+	}
+	return p.CoFacilitators, p.recordAppointment(ctx, app, now, event.OfficeAppointment{
 		Occurrence: app.State, State: app.State, Stage: app.Stage, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly),
 		Reason: req.Reason, By: req.By,
-	})
+	}, also...)
 }
 
 // recordAppointment records who was appointed to what, and when: data is
-// an event.OfficeAppointment or an event.TemplateAppointment.
-func (p *processRun) recordAppointment(ctx workflow.Context, app process.Appointment, at time.Time, data any) error {
-	return p.rec.record(ctx, activities.StageEvent{Event: event.Appointed(app.Role), At: at}, data)
+// an event.OfficeAppointment or an event.TemplateAppointment; also, a rule
+// set aside for it.
+func (p *processRun) recordAppointment(ctx workflow.Context, app process.Appointment, at time.Time, data any, also ...process.RecordEvent) error {
+	return p.rec.record(ctx, activities.StageEvent{Event: event.Appointed(app.Role), At: at, Also: also}, data)
 }

@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/compact-un/compact/wire"
+)
+
+// listsRoutes registers the public view of the accreditation lists.
+func (s *Site) listsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /processes/{id}/lists", s.show("public_lists", s.listsPage))
+}
+
+// listsView is templates/public_lists.html's.
+type listsView struct {
+	processRef
+	Lists []wire.AccreditationList
+}
+
+// listsPage shows each accreditation list, the preparatory process's and
+// the conference's, with the batches circulated on it and where each
+// stands: what observers may follow of the non-objection procedure.
+func (s *Site) listsPage(r *http.Request) (*Page, error) {
+	id := r.PathValue("id")
+	p, proc, err := s.pageOn(r, id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.api(r).Lists(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p.Title = p.T("lists.title", "process", proc.Title)
+	p.Data = listsView{processRef: refOf(proc), Lists: l.Lists}
+	return p, nil
+}
