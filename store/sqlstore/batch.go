@@ -210,6 +210,7 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 		return err
 	}
 	db.quiet.add(read.quiet)
+	db.indexLater()
 	return nil
 }
 
