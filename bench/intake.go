@@ -21,7 +21,8 @@ func (r IntakeRound) Share() float64 { return ratio(r.Intake.PerSecond, r.Limit.
 // RunIntake runs only the intake and the bare intake, rounds times in turn
 // on one stack, which is what to run while working on the intake: the rest
 // of Run takes minutes. With o.ProfileDir set, round i's profiles are
-// intake-<i>-cpu.pprof, bare-<i>-cpu.pprof and so on.
+// intake-<i>-cpu.pprof, index-<i>-cpu.pprof (the first search after the
+// intake, which indexes its text on SQLite), bare-<i>-cpu.pprof and so on.
 func RunIntake(ctx context.Context, o Options, rounds int) ([]IntakeRound, error) {
 	o = o.withDefaults()
 	if o.Dir == "" {
@@ -54,7 +55,11 @@ func RunIntake(ctx context.Context, o Options, rounds int) ([]IntakeRound, error
 		if r.Intake, err = b.rush(ctx, "intake: POST, group commit", fmt.Sprint("intake-", b.round), b.intakeURL(), true); err != nil {
 			return out, err
 		}
-		if r.Indexed, err = b.indexed(ctx); err != nil {
+		err = profiled(o.ProfileDir, fmt.Sprint("index-", b.round), func() (err error) {
+			r.Indexed, err = b.indexed(ctx)
+			return err
+		})
+		if err != nil {
 			return out, err
 		}
 		if r.Limit, err = b.bare(ctx, fmt.Sprint("bare-", b.round)); err != nil {
