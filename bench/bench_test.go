@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"flag"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +80,38 @@ func BenchmarkDeadlineRush(b *testing.B) {
 		b.ReportMetric(r.Usage.CPU().Seconds(), "cpu-s")
 		b.ReportMetric(float64(r.Observers.FromRequest.P99)/1e6, "observers-p99-ms")
 		b.ReportMetric(float64(r.Observers.RSSDuring-r.Observers.RSSBefore)/(1<<20), "observers-MiB")
+	}
+}
+
+var (
+	intakeRounds   = flag.Int("intake.rounds", 3, "BenchmarkIntake: rounds of intake then bare intake")
+	intakeN        = flag.Int("intake.contributions", 20000, "BenchmarkIntake: contributions a run")
+	intakeProfiles = flag.String("intake.profile", "", "BenchmarkIntake: directory for each round's CPU, block and mutex profiles")
+	intakePostgres = flag.String("intake.postgres", "", "BenchmarkIntake: URL of an empty PostgreSQL database for the record store")
+)
+
+// BenchmarkIntake runs only the intake beside the bare intake, a few rounds
+// on one stack, and reports the rates, the intake's share of the bare
+// intake's and its p99 (the median round's share, and every round with -v):
+//
+//	go test ./bench -run '^$' -bench Intake -benchtime 1x -v [-intake.profile DIR]
+func BenchmarkIntake(b *testing.B) {
+	for b.Loop() {
+		rounds, err := RunIntake(b.Context(), Options{Contributions: *intakeN, Postgres: *intakePostgres, ProfileDir: *intakeProfiles, Progress: os.Stderr}, *intakeRounds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		shares := make([]float64, len(rounds))
+		for i, r := range rounds {
+			shares[i] = r.Share()
+			b.Logf("round %d: intake %.0f/s (p50 %s, p99 %s), search index caught up in %s, bare intake %.0f/s (p99 %s): %.0f%%", i+1,
+				r.Intake.PerSecond, ms(r.Intake.P50), ms(r.Intake.P99), ms(r.Indexed), r.Limit.PerSecond, ms(r.Limit.P99), 100*r.Share())
+		}
+		slices.Sort(shares)
+		m := rounds[len(rounds)/2]
+		b.ReportMetric(m.Intake.PerSecond, "acked/s")
+		b.ReportMetric(m.Limit.PerSecond, "bare/s")
+		b.ReportMetric(100*shares[len(shares)/2], "median-of-bare-%")
+		b.ReportMetric(float64(m.Intake.P99)/1e6, "p99-ms")
 	}
 }

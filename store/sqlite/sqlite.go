@@ -75,7 +75,12 @@ func Pools(path string) (write, read *sql.DB, err error) {
 		write.Close()
 		return nil, nil, process.E(op, process.Internal, err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	n := max(4, runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	// Keep them all: with database/sql's default of two idle, a burst of
+	// requests closed and reopened connections all the time, each opening
+	// the file, setting its pragmas and preparing its statements again.
+	read.SetMaxIdleConns(n)
 	return write, read, nil
 }
 

@@ -100,6 +100,13 @@ func TestReopen(t *testing.T) {
 	if c.Receipt != r {
 		t.Errorf("got receipt %+v, want %+v", c.Receipt, r)
 	}
+	// Closed before its text could be indexed (searchQuiet after the
+	// commit), the contribution waited in the queue, which the search
+	// indexes first.
+	page, err := s.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: "T", Reader: store.Reader{Role: "member-state", Party: "MEX"}})
+	if err != nil || len(page.Hits) != 1 || page.Hits[0].Tracking != r.Tracking {
+		t.Errorf("search after reopening: %+v, %v", page, err)
+	}
 }
 
 func TestOpenInvalid(t *testing.T) {

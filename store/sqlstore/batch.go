@@ -39,8 +39,9 @@ const (
 
 // intakeStatements are prepared on the writer before a batch's
 // transaction begins.
-var intakeStatements = []string{savepoint, rollbackToSavepoint, releaseSavepoint,
-	selectWindowForSubmit, selectNextSeq, insertContribution}
+var intakeStatements = append([]string{savepoint, rollbackToSavepoint, releaseSavepoint,
+	selectWindowForSubmit, selectNextSeq, insertContribution},
+	inStatements(selectAttempts, selectAccreditations, selectReceiptSubscribers)...)
 
 // batcher queues submissions for the committer, which runs while there is
 // work and exits when the queue is empty. The zero value is ready to use.
@@ -185,7 +186,7 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 	for i, p := range live {
 		subs[i] = p.s
 	}
-	to, err := receiptSubscribers(ctx, tx, subs)
+	to, err := receiptSubscribers(ctx, preparedTx{tx, &db.writeStmts}, subs)
 	var read *batchReads
 	if err == nil {
 		read, err = db.readBatch(ctx, tx, subs)
@@ -210,6 +211,7 @@ func (db *DB) runBatch(ctx context.Context, live []*pending, savepoints bool) er
 		return err
 	}
 	db.quiet.add(read.quiet)
+	db.indexLater()
 	return nil
 }
 

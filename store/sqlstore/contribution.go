@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/compact-un/compact/process"
@@ -184,8 +183,8 @@ func (db *DB) readBatch(ctx context.Context, tx *sql.Tx, subs []process.Submissi
 			accreditations = append(accreditations, s.ProcessID, s.Party)
 		}
 	}
-	err := scanPairs(ctx, tx, `SELECT party, idempotency_key, process_id, stage_id, tracking, submitted_at, sha256
-		FROM contributions WHERE (party, idempotency_key) IN `, attempts, func(rows *sql.Rows) error {
+	q := preparedTx{tx, &db.writeStmts}
+	err := scanPairs(ctx, q, selectAttempts, attempts, func(rows *sql.Rows) error {
 		var k [2]string
 		var a attempt
 		err := rows.Scan(&k[0], &k[1], &a.processID, &a.stageID, &a.Tracking, scanStamp{&a.SubmittedAt}, &a.SHA256)
@@ -195,33 +194,34 @@ func (db *DB) readBatch(ctx context.Context, tx *sql.Tx, subs []process.Submissi
 	if err != nil {
 		return nil, err
 	}
-	err = scanPairs(ctx, tx, `SELECT process_id, party, state FROM applications WHERE (process_id, party) IN `,
-		accreditations, func(rows *sql.Rows) error {
-			var k [2]string
-			var state process.ApplicationState
-			err := rows.Scan(&k[0], &k[1], &state)
-			read.accreditations[k] = state
-			return err
-		})
+	err = scanPairs(ctx, q, selectAccreditations, accreditations, func(rows *sql.Rows) error {
+		var k [2]string
+		var state process.ApplicationState
+		err := rows.Scan(&k[0], &k[1], &state)
+		read.accreditations[k] = state
+		return err
+	})
 	return read, err
 }
 
-// scanPairs runs query, which ends in IN, over the pairs of values in args
+// A batch's reads of earlier attempts and of accreditations, for n pairs.
+func selectAttempts(n int) string {
+	return `SELECT party, idempotency_key, process_id, stage_id, tracking, submitted_at, sha256
+		FROM contributions WHERE (party, idempotency_key) IN (VALUES ` + placeholders(n, 2) + `)`
+}
+
+func selectAccreditations(n int) string {
+	return `SELECT process_id, party, state FROM applications WHERE (process_id, party) IN (VALUES ` + placeholders(n, 2) + `)`
+}
+
+// scanPairs runs query over the pairs of values in args, padded (padIn),
 // and gives each row to scan.
-func scanPairs(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+func scanPairs(ctx context.Context, q querier, query func(n int) string, args []any, scan func(*sql.Rows) error) error {
 	if len(args) == 0 {
 		return nil
 	}
-	var values strings.Builder
-	values.WriteString("(VALUES ")
-	for i := 0; i < len(args); i += 2 {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		fmt.Fprintf(&values, "($%d, $%d)", i+1, i+2)
-	}
-	values.WriteString(")")
-	rows, err := tx.QueryContext(ctx, query+values.String(), args...)
+	args, n := padIn(args, 2)
+	rows, err := q.QueryContext(ctx, query(n), args...)
 	if err != nil {
 		return err
 	}

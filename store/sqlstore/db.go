@@ -44,6 +44,7 @@ type DB struct {
 	// Statements prepared on each pool (prepared.go).
 	writeStmts, readStmts statements
 	quiet                 quietReceipts
+	indexer               searchIndexer // contributions' deferred search indexing (searchqueue.go)
 }
 
 var _ store.Store = (*DB)(nil)

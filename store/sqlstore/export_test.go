@@ -48,3 +48,13 @@ func (db *DB) Exec(query string) error {
 	_, err := db.write.Exec(query)
 	return err
 }
+
+// IndexQueued indexes the contributions waiting for search, as a search
+// does first.
+func (db *DB) IndexQueued() error { return db.indexQueued(context.Background()) }
+
+// QueuedForSearch counts the contributions waiting for search.
+func (db *DB) QueuedForSearch() (n int, err error) {
+	err = db.read.QueryRow(`SELECT COUNT(*) FROM search_queue`).Scan(&n)
+	return n, err
+}

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -66,9 +68,77 @@ func (t preparedTx) QueryRowContext(ctx context.Context, query string, args ...a
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
+func (t preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.stmts.lookup(query); s != nil {
+		return t.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
 func (t preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if s := t.stmts.lookup(query); s != nil {
 		return t.StmtContext(ctx, s).ExecContext(ctx, args...)
 	}
 	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// A batch's reads take lists of values (IN …) as long as the batch. Padded
+// to the next power of two with copies of their last value, which change
+// no IN's answer, they take nine lengths up to maxBatchRows, each prepared
+// once (inStatements), rather than one statement a batch, parsed each time.
+
+// inLength is the padded length of a list of n values.
+func inLength(n int) int {
+	l := 1
+	for l < n {
+		l *= 2
+	}
+	return l
+}
+
+// padIn pads args, a list of groups of size values each, to inLength
+// groups, and says how many groups that is.
+func padIn(args []any, size int) ([]any, int) {
+	n := len(args) / size
+	l := inLength(n)
+	last := args[len(args)-size:]
+	for range l - n {
+		args = append(args, last...)
+	}
+	return args, l
+}
+
+// placeholders writes n groups of size $N placeholders: "$1, $2" for one
+// value a group, "($1, $2), ($3, $4)" for two.
+func placeholders(n, size int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if size > 1 {
+			b.WriteByte('(')
+		}
+		for j := range size {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(i*size+j+1))
+		}
+		if size > 1 {
+			b.WriteByte(')')
+		}
+	}
+	return b.String()
+}
+
+// inStatements are each of queries at every padded length.
+func inStatements(queries ...func(n int) string) []string {
+	var all []string
+	for l := 1; l <= maxBatchRows; l *= 2 {
+		for _, q := range queries {
+			all = append(all, q(l))
+		}
+	}
+	return all
 }

@@ -239,6 +239,10 @@ func (db *DB) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage
 		// lexemes: plan each search on its own.
 		query, prepare = websearchQuery(terms), `SET LOCAL plan_cache_mode = force_custom_plan`
 	}
+	// Every contribution acknowledged before the search began is found.
+	if err := db.indexQueued(ctx); err != nil {
+		return page, db.fail(op, err)
+	}
 	err = db.inReadTx(ctx, op, func(tx *sql.Tx) (err error) {
 		if prepare != "" {
 			if _, err := tx.ExecContext(ctx, prepare); err != nil {

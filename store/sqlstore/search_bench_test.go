@@ -170,4 +170,5 @@ func loadCorpus(b *testing.B, db *sqlstore.DB) {
 			IssuedAt: opens.AddDate(0, 2+n, 0)})
 		check(err)
 	}
+	check(db.IndexQueued()) // SQLite indexes contributions after their COMMIT
 }

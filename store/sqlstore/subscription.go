@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,23 +78,26 @@ func (db *DB) Subscribers(ctx context.Context, processID, event string) ([]store
 // subscriptions ("role:party") to the process that take
 // store.ReceiptEvent: one query for a whole batch, not one per
 // contribution.
+// selectReceiptSubscribers reads the subscriptions of n owners.
+func selectReceiptSubscribers(n int) string {
+	return `SELECT ` + subscriptionColumns + ` FROM subscriptions WHERE owner IN (` + placeholders(n, 1) + `) ORDER BY recipient, channel`
+}
+
 func receiptSubscribers(ctx context.Context, q querier, subs []process.Submission) ([][]store.Subscription, error) {
 	type owned struct{ processID, owner string }
 	owner := func(s process.Submission) string { return s.Role + ":" + s.Party }
 	var args []any
-	var in []string
 	seen := map[string]bool{}
 	for _, s := range subs {
 		if o := owner(s); !seen[o] {
 			seen[o] = true
 			args = append(args, o)
-			in = append(in, "$"+strconv.Itoa(len(args)))
 		}
 	}
 	byOwner := map[owned][]store.Subscription{}
 	if len(args) > 0 {
-		all, err := queryAll(ctx, q, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions
-			WHERE owner IN (`+strings.Join(in, ", ")+`) ORDER BY recipient, channel`, args...)
+		args, n := padIn(args, 1)
+		all, err := queryAll(ctx, q, scanSubscription, selectReceiptSubscribers(n), args...)
 		if err != nil {
 			return nil, err
 		}
