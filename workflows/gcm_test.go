@@ -172,3 +172,32 @@ func TestTemplateAppointmentsOnTheirDates(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewForumAppointmentsOnTheirDate: the review forum's
+// co-facilitators (Spain, Bangladesh) are recorded on 21 December 2018,
+// the day their appointment was announced, not on the replay's origin the
+// day before.
+func TestReviewForumAppointmentsOnTheirDate(t *testing.T) {
+	tmpl, err := process.LookupTemplate("imrf-2022")
+	require.NoError(t, err)
+	tmpl.Phases = tmpl.Phases[:1]
+	tmpl.Phases[0].Stages = tmpl.Phases[0].Stages[:1] // the co-facilitators' milestone
+	h := newHarness(t)
+	h.run(ProcessWorkflowID(tmpl.ID), Process, ProcessInput{
+		ProcessID: tmpl.ID, Template: *tmpl, Simulation: &Simulation{},
+		Clock: process.Clock{Origin: day("2018-12-20"), Scale: 2e7},
+	})
+	require.NoError(t, h.env.GetWorkflowError())
+	entries := h.record(tmpl.ID)
+	requireInOrder(t, entries)
+	var states []string
+	for _, e := range entries {
+		if e.Event == "co-facilitator.appointed" {
+			require.Equal(t, day("2018-12-21"), e.At, e.Data)
+			var a struct{ State string }
+			require.NoError(t, json.Unmarshal([]byte(e.Data), &a))
+			states = append(states, a.State)
+		}
+	}
+	require.Equal(t, []string{"ESP", "BGD"}, states)
+}
