@@ -153,6 +153,9 @@ type ProcessState struct {
 	// Appointments are the co-facilitators and chairs with their names:
 	// the template's, then the office's.
 	Appointments []process.Appointment `json:"appointments,omitempty"`
+	// AppointmentsDue are the template's appointments not yet recorded, in
+	// date order (datedAppointments).
+	AppointmentsDue []process.Appointment `json:"appointmentsDue,omitempty"`
 	// LockstepAt is the process time a simulation in lockstep had reached.
 	LockstepAt time.Time `json:"lockstepAt,omitzero"`
 }

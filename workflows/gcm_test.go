@@ -133,3 +133,71 @@ func requireInOrder(t *testing.T, entries []process.RecordEntry) {
 			b.Seq, b.StageID, b.Event, b.At, a.Seq, a.StageID, a.Event, a.At)
 	}
 }
+
+// TestTemplateAppointmentsOnTheirDates: the co-facilitators the gcm-2018
+// template names are recorded as appointed on 24 October 2016, their own
+// date, after the New York Declaration that launched the process, not at
+// the process's origin; and the record keeps process time's order, at the
+// wall's pace and in lockstep.
+func TestTemplateAppointmentsOnTheirDates(t *testing.T) {
+	tmpl, err := process.LookupTemplate("gcm-2018")
+	require.NoError(t, err)
+	tmpl.Phases = tmpl.Phases[:1]
+	tmpl.Phases[0].Stages = tmpl.Phases[0].Stages[:3] // the declaration, the co-facilitators, the elements paper
+	for _, scale := range []float64{1, 2e7} {
+		t.Run(fmt.Sprintf("scale %g", scale), func(t *testing.T) {
+			h := newHarness(t)
+			h.run(ProcessWorkflowID(tmpl.ID), Process, ProcessInput{
+				ProcessID: tmpl.ID, Template: *tmpl, Simulation: &Simulation{},
+				Clock: process.Clock{Origin: day("2016-09-01"), Scale: scale},
+			})
+			require.NoError(t, h.env.GetWorkflowError())
+			entries := h.record(tmpl.ID)
+			requireInOrder(t, entries)
+			declared, appointed := -1, []string{}
+			for i, e := range entries {
+				switch {
+				case e.StageID == "ny-declaration" && e.Event == "milestone.reached":
+					declared = i
+				case e.Event == "co-facilitator.appointed":
+					require.Equal(t, day("2016-10-24"), e.At, e.Data)
+					require.Greater(t, i, declared, "appointed before the New York Declaration: %s", e.Data)
+					require.Greater(t, declared, -1)
+					appointed = append(appointed, e.Data)
+				}
+			}
+			require.Len(t, appointed, 2)
+			require.Contains(t, appointed[0], "Juan José Gómez Camacho")
+			require.Contains(t, appointed[1], "Jürg Lauber")
+		})
+	}
+}
+
+// TestReviewForumAppointmentsOnTheirDate: the review forum's
+// co-facilitators (Spain, Bangladesh) are recorded on 21 December 2018,
+// the day their appointment was announced, not on the replay's origin the
+// day before.
+func TestReviewForumAppointmentsOnTheirDate(t *testing.T) {
+	tmpl, err := process.LookupTemplate("imrf-2022")
+	require.NoError(t, err)
+	tmpl.Phases = tmpl.Phases[:1]
+	tmpl.Phases[0].Stages = tmpl.Phases[0].Stages[:1] // the co-facilitators' milestone
+	h := newHarness(t)
+	h.run(ProcessWorkflowID(tmpl.ID), Process, ProcessInput{
+		ProcessID: tmpl.ID, Template: *tmpl, Simulation: &Simulation{},
+		Clock: process.Clock{Origin: day("2018-12-20"), Scale: 2e7},
+	})
+	require.NoError(t, h.env.GetWorkflowError())
+	entries := h.record(tmpl.ID)
+	requireInOrder(t, entries)
+	var states []string
+	for _, e := range entries {
+		if e.Event == "co-facilitator.appointed" {
+			require.Equal(t, day("2018-12-21"), e.At, e.Data)
+			var a struct{ State string }
+			require.NoError(t, json.Unmarshal([]byte(e.Data), &a))
+			states = append(states, a.State)
+		}
+	}
+	require.Equal(t, []string{"ESP", "BGD"}, states)
+}

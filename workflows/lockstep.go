@@ -94,11 +94,11 @@ func (p *processRun) startLockstep(ctx workflow.Context, now time.Time) {
 
 // lockstepWait waits, as the Process's loop does between stage starts,
 // until the schedule changes or every running stage waits. Then process
-// time moves on to the earliest time waited for, or to the next stage's
-// start (next, -1 for none). A stage alone at that time may run on until
-// the next time another stage waits for, or the next stage starts: its
-// steps till then are the only events due.
-func (p *processRun) lockstepWait(ctx workflow.Context, next int) error {
+// time moves on to the earliest time waited for, or to the time the
+// Process itself is due (p.due; zero for none). A stage alone at that time
+// may run on until the next time another stage waits for, or the Process
+// is due: its steps till then are the only events due.
+func (p *processRun) lockstepWait(ctx workflow.Context, due time.Time) error {
 	l := p.clk.step
 	idle := func() bool { return len(l.waiting) == p.running && p.handlersDone(ctx) && p.opening == 0 }
 	if err := workflow.Await(ctx, func() bool { return p.dirty || idle() }); err != nil || !idle() {
@@ -116,8 +116,8 @@ func (p *processRun) lockstepWait(ctx workflow.Context, next int) error {
 	for _, id := range stages {
 		times = append(times, l.waiting[id])
 	}
-	if next >= 0 {
-		times = append(times, p.Stages[next].Spec.Begins())
+	if !due.IsZero() {
+		times = append(times, due)
 	}
 	slices.SortFunc(times, time.Time.Compare)
 	if len(times) == 0 || !times[0].After(l.now) && len(stages) == 0 {

@@ -96,6 +96,11 @@ const stageTaskTimeout = "stage-task-timeout"
 // appointments when it starts.
 const recordedAppointments = "recorded-appointments"
 
+// datedAppointments versions the Process that records each of the
+// template's appointments on its own date in process time, in order among
+// the stages, not all at the origin (before the acts that led to them).
+const datedAppointments = "dated-appointments"
+
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
 	clk := in.Clock
@@ -132,8 +137,21 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 	}
 	for {
 		next := p.nextStage()
-		if next < 0 && p.running == 0 {
+		if next < 0 && p.running == 0 && len(p.AppointmentsDue) == 0 {
 			break
+		}
+		// An appointment goes before a stage that begins on its date.
+		if len(p.AppointmentsDue) > 0 && p.opening == 0 && !p.clk.now(ctx).Before(p.AppointmentsDue[0].Date.Time) {
+			// On its date, as a stage on its start, or at the origin if before.
+			at := p.AppointmentsDue[0].Date.Time
+			if at.Before(p.Clock.Origin) {
+				at = p.Clock.Origin
+			}
+			if err := p.recordTemplateAppointment(ctx, p.AppointmentsDue[0], at); err != nil {
+				return ProcessResult{}, err
+			}
+			p.AppointmentsDue = p.AppointmentsDue[1:]
+			continue
 		}
 		if next >= 0 && p.opening == 0 && !p.clk.now(ctx).Before(p.Stages[next].Spec.Begins()) {
 			if err := p.startStage(ctx, next); err != nil {
@@ -152,10 +170,11 @@ func (p *processRun) run(ctx workflow.Context) (ProcessResult, error) {
 		}
 		p.dirty = false
 		var err error
+		due := p.due(next)
 		if p.clk.step != nil {
-			err = p.lockstepWait(ctx, next)
-		} else if next >= 0 && p.opening == 0 {
-			_, err = p.clk.wait(ctx, p.Stages[next].Spec.Begins(), func() bool { return p.dirty })
+			err = p.lockstepWait(ctx, due)
+		} else if !due.IsZero() && p.opening == 0 {
+			_, err = p.clk.wait(ctx, due, func() bool { return p.dirty })
 		} else {
 			err = workflow.Await(ctx, func() bool { return p.dirty })
 		}
@@ -204,16 +223,42 @@ func (p *processRun) register(ctx workflow.Context) error {
 	}); err != nil || !p.steer || workflow.GetVersion(ctx, recordedAppointments, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return err
 	}
-	// The people the template names lead the process from its start: the
-	// record, and the office's overview, list them as appointed.
+	if workflow.GetVersion(ctx, datedAppointments, workflow.DefaultVersion, 1) == 1 {
+		// Each is a dated act: the run's loop records it on its date.
+		p.AppointmentsDue = slices.Clone(p.Appointments)
+		slices.SortStableFunc(p.AppointmentsDue, func(x, y process.Appointment) int { return x.Date.Compare(y.Date.Time) })
+		return nil
+	}
+	// Before datedAppointments, the people the template names were
+	// recorded as appointed at the process's origin.
 	for _, app := range p.Appointments {
-		if err := p.recordAppointment(ctx, app, p.Clock.Origin, event.TemplateAppointment{
-			Occurrence: app.State, State: app.State, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly), Source: app.Source,
-		}); err != nil {
+		if err := p.recordTemplateAppointment(ctx, app, p.Clock.Origin); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// recordTemplateAppointment records one of the template's appointments at
+// process time at.
+func (p *processRun) recordTemplateAppointment(ctx workflow.Context, app process.Appointment, at time.Time) error {
+	return p.recordAppointment(ctx, app, at, event.TemplateAppointment{
+		Occurrence: app.State, State: app.State, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly), Source: app.Source,
+	})
+}
+
+// due is the process time of what comes next of the Process's own doing:
+// the next stage's start (next, -1 for none) or the next template
+// appointment, whichever is first; zero for neither.
+func (p *processRun) due(next int) time.Time {
+	var t time.Time
+	if next >= 0 {
+		t = p.Stages[next].Spec.Begins()
+	}
+	if len(p.AppointmentsDue) > 0 && (t.IsZero() || p.AppointmentsDue[0].Date.Before(t)) {
+		t = p.AppointmentsDue[0].Date.Time
+	}
+	return t
 }
 
 // nextStage is the scheduled stage that begins first (template order breaks
