@@ -359,6 +359,10 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if req.DryRun {
+		s.dryRun(w, r, process.Stage{ProcessID: id, Phase: req.Phase, Spec: req.Stage, Status: process.Scheduled})
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
 		s.fail(w, r, err)
@@ -395,6 +399,11 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if body.DryRun {
+		sg.Spec = sg.Spec.Redated(body.Start, body.End)
+		s.dryRun(w, r, sg)
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
 		s.fail(w, r, err)
@@ -405,6 +414,16 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.scheduled(r.Context(), id, st))
+}
+
+// dryRun answers a checked change with the stage as it would stand and its
+// warnings, without making it. The Process workflow's own checks (a date
+// past, a stage that has ended) are not run: the change may still be
+// refused when it is made.
+func (s *Server) dryRun(w http.ResponseWriter, r *http.Request, stage process.Stage) {
+	out := s.warnings(r.Context(), stage)
+	out.DryRun = true
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {
