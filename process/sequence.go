@@ -27,15 +27,19 @@ const (
 )
 
 // SequenceNote is one step the act would take out of its natural order:
-// Stage would begin Start, before Other, which it should follow, ends
-// (OtherEnd), or while Other, of its kind, is held.
+// Stage, beginning Start, against Other. After says the stage should
+// follow Other and would begin before Other ends; otherwise Other should
+// follow the stage and would begin (OtherStart) before it ends, or, an
+// overlap, the two are held at once.
 type SequenceNote struct {
 	Kind       SequenceKind `json:"kind"`
 	StageID    string       `json:"stageId"`
 	Start      Date         `json:"start"`
+	After      bool         `json:"after"`
 	Other      string       `json:"other"`
 	OtherTitle string       `json:"otherTitle"`
 	OtherKind  StageKind    `json:"otherKind"`
+	OtherStart Date         `json:"otherStart"`
 	OtherEnd   Date         `json:"otherEnd"` // its last day
 	// Detail says it in one English line, for the CLI and the logs.
 	Detail string `json:"detail"`
@@ -73,13 +77,12 @@ func Sequence(timeline []Stage, phase string, stage StageSpec) []SequenceNote {
 		if o.ID == stage.ID || other.Status == Cancelled || o.Kind == Milestone {
 			continue
 		}
-		// first is the one that should come first; later the other.
 		var note SequenceNote
 		switch {
 		case rank[other.Phase] < rank[phase] && stage.Start.Before(o.Finish()):
-			note = noteOn(SequencePhase, stage, o, stage)
-		case rank[other.Phase] > rank[phase] && o.Start.Before(stage.Finish()):
 			note = noteOn(SequencePhase, stage, stage, o)
+		case rank[other.Phase] > rank[phase] && o.Start.Before(stage.Finish()):
+			note = noteOn(SequencePhase, stage, o, stage)
 		case other.Phase == phase && known && sequenced(stage.Kind) && sequenced(o.Kind) &&
 			other.Seq < seq && stage.Start.Before(lastDay(o)):
 			note = noteOn(SequenceFollows, stage, stage, o)
@@ -105,7 +108,8 @@ func noteOn(kind SequenceKind, stage, later, first StageSpec) SequenceNote {
 	if first.ID == stage.ID {
 		other = later
 	}
-	n := SequenceNote{Kind: kind, StageID: stage.ID, Start: stage.Start, OtherEnd: Date{lastDay(other)}}
+	n := SequenceNote{Kind: kind, StageID: stage.ID, Start: stage.Start, After: later.ID == stage.ID && kind != SequenceOverlap,
+		OtherStart: other.Start, OtherEnd: Date{lastDay(other)}}
 	if kind == SequenceOverlap {
 		n.Detail = fmt.Sprintf("%s (%s) would be held from %s, while %s, also a %s, is held until %s",
 			stage.ID, stage.Kind, stage.Start.Format(time.DateOnly), other.ID, other.Kind, n.OtherEnd.Format(time.DateOnly))

@@ -2,6 +2,7 @@ package process_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/compact-un/compact/process"
@@ -82,6 +83,9 @@ func TestSequenceNotes(t *testing.T) {
 			var got []string
 			for _, n := range process.Sequence(tl, c.phase, c.stage) {
 				got = append(got, string(n.Kind)+":"+n.Other)
+				if want := n.Kind != process.SequenceOverlap && strings.HasPrefix(n.Detail, n.StageID+" "); n.After != want {
+					t.Errorf("note %+v: after %v", n, n.After)
+				}
 				if n.StageID != c.stage.ID || n.Detail == "" || n.OtherEnd.IsZero() {
 					t.Errorf("note %+v", n)
 				}
