@@ -140,17 +140,10 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (wire.Proces
 		return wire.ProcessStatus{}, err
 	}
 	st := wire.ProcessStatus{Process: p, Current: []string{}, OpenWindows: []wire.OpenWindow{}, Counts: map[process.StageStatus]int{}}
-	var next *process.StageSpec
 	now := time.Now()
 	for _, sg := range stages {
 		st.Counts[sg.Status]++
-		switch sg.Status {
-		case process.Scheduled:
-			// As the Process workflow picks it: first to begin, seq breaks ties.
-			if next == nil || sg.Spec.Begins().Before(next.Begins()) {
-				next = &sg.Spec
-			}
-		case process.Running:
+		if sg.Status == process.Running {
 			st.Current = append(st.Current, sg.Spec.ID)
 		}
 		// A running stage's window, its own or a draft's for amendments,
@@ -171,8 +164,11 @@ func (s *Server) statusView(ctx context.Context, p process.Process) (wire.Proces
 				OpensAt: inZone(win.OpensAt, loc), ClosesAt: inZone(win.ClosesAt, loc), TimeZone: loc.String()})
 		}
 	}
+	// The phase from the same stages as the next stage, so that they agree.
+	phase, next := process.Standing(stages, p.Phase)
+	st.Phase = phase
 	if next != nil {
-		st.Next = &wire.NextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
+		st.Next = &wire.NextStage{StageID: next.Spec.ID, Title: next.Spec.Title, Start: next.Spec.Start}
 	}
 	return st, nil
 }
