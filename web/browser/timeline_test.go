@@ -34,7 +34,8 @@ func TestTimelineLabelsFit(t *testing.T) {
   const out = [];
   for (const g of svg.querySelectorAll("g[data-stage]")) {
     const label = g.querySelector("text.tl-label");
-    const lines = [...label.querySelectorAll("tspan")];
+    const spans = [...label.querySelectorAll("tspan")];
+    const lines = spans.length ? spans : [label];
     for (const l of lines) {
       const box = l.getBBox();
       if (box.x < lo - 0.5 || box.x + box.width > hi + 0.5) {
