@@ -25,8 +25,25 @@ func (s *Server) officeCalendarRoutes(mux *http.ServeMux) {
 // refusal: when they cannot be read, the change stands and the answer
 // lists none.
 func (s *Server) scheduled(ctx context.Context, processID string, st workflows.StageState) wire.ScheduledStage {
-	out := wire.ScheduledStage{Stage: readModelStage(processID, st)}
-	if !out.Spec.Kind.Meets() || out.Status == process.Cancelled {
+	return s.warnings(ctx, readModelStage(processID, st))
+}
+
+// warnings are a stage's as a scheduling change leaves it, or would: the
+// steps it takes out of the process's natural order, and the meetings of
+// other processes it clashes with. Neither refuses the change: when they
+// cannot be read, the answer lists none.
+func (s *Server) warnings(ctx context.Context, stage process.Stage) wire.ScheduledStage {
+	out := wire.ScheduledStage{Stage: stage}
+	processID := stage.ProcessID
+	if out.Status == process.Cancelled {
+		return out
+	}
+	if timeline, err := s.store.ListStages(ctx, processID); err != nil {
+		s.log.Warn("sequence not checked", zap.String("process", processID), zap.Error(err))
+	} else {
+		out.Sequence = process.Sequence(timeline, stage.Phase, stage.Spec)
+	}
+	if !out.Spec.Kind.Meets() {
 		return out
 	}
 	all, err := s.store.AllStages(ctx)

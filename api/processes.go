@@ -141,16 +141,9 @@ func (s *Server) createProcess(w http.ResponseWriter, r *http.Request) {
 // in their order, and their windows by stage ID.
 func statusView(p process.Process, stages []process.Stage, windows map[string]process.ContributionWindow, now time.Time) wire.ProcessStatus {
 	st := wire.ProcessStatus{Process: p, Current: []string{}, OpenWindows: []wire.OpenWindow{}, Counts: map[process.StageStatus]int{}}
-	var next *process.StageSpec
 	for _, sg := range stages {
 		st.Counts[sg.Status]++
-		switch sg.Status {
-		case process.Scheduled:
-			// As the Process workflow picks it: first to begin, seq breaks ties.
-			if next == nil || sg.Spec.Begins().Before(next.Begins()) {
-				next = &sg.Spec
-			}
-		case process.Running:
+		if sg.Status == process.Running {
 			st.Current = append(st.Current, sg.Spec.ID)
 		}
 		// A running stage's window, its own or a draft's for amendments,
@@ -164,8 +157,11 @@ func statusView(p process.Process, stages []process.Stage, windows map[string]pr
 				OpensAt: inZone(win.OpensAt, loc), ClosesAt: inZone(win.ClosesAt, loc), TimeZone: loc.String()})
 		}
 	}
+	// The phase from the same stages as the next stage, so that they agree.
+	phase, next := process.Standing(stages, p.Phase)
+	st.Phase = phase
 	if next != nil {
-		st.Next = &wire.NextStage{StageID: next.ID, Title: next.Title, Start: next.Start}
+		st.Next = &wire.NextStage{StageID: next.Spec.ID, Title: next.Spec.Title, Start: next.Spec.Start}
 	}
 	return st
 }
@@ -407,6 +403,10 @@ func (s *Server) addStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	add.SetAside = aside.record()
+	if req.DryRun {
+		s.dryRun(w, r, process.Stage{ProcessID: id, Phase: req.Phase, Spec: req.Stage, Status: process.Scheduled})
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateAddStage, add, &st); err != nil {
 		s.fail(w, r, err)
@@ -440,12 +440,27 @@ func (s *Server) rescheduleStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.SetAside = aside.record()
+	if body.DryRun {
+		sg.Spec = sg.Spec.Redated(body.Start, body.End)
+		s.dryRun(w, r, sg)
+		return
+	}
 	var st workflows.StageState
 	if err := s.updateProcess(r.Context(), id, workflows.UpdateReschedule, req, &st); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.scheduled(r.Context(), id, st))
+}
+
+// dryRun answers a checked change with the stage as it would stand and its
+// warnings, without making it. The Process workflow's own checks (a date
+// past, a stage that has ended) are not run: the change may still be
+// refused when it is made.
+func (s *Server) dryRun(w http.ResponseWriter, r *http.Request, stage process.Stage) {
+	out := s.warnings(r.Context(), stage)
+	out.DryRun = true
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) cancelStage(w http.ResponseWriter, r *http.Request) {

@@ -65,9 +65,14 @@ func steerWith[B interface{ Check() error }](s *Server, update string, request f
 			if err == nil {
 				pointer, moved, o := dates(sg.Spec, body)
 				aside, err = s.keepsModalities(r.Context(), id, pointer, by(r), process.Act{Kind: process.ActSchedule, Stage: moved}, o)
+				sg.Spec = moved
 			}
 			if err != nil {
 				s.fail(w, r, err)
+				return
+			}
+			if d, ok := any(body).(interface{ Dry() bool }); ok && d.Dry() {
+				s.dryRun(w, r, sg)
 				return
 			}
 		}

@@ -150,6 +150,8 @@
 //	/office/processes/{id}                       schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link, #applications-link
 //	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
 //	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
+//	                                             move, extend, reschedule and add: #sequence-check (button check=true) shows
+//	                                             #sequence-result (#sequence-notes, .sequence-note[data-other], or #sequence-in-order); nothing changes
 //	…/stages/{stage}/cancel                      cancel: reason
 //	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), opens (scheduled stage), closes (datetime-local, UTC), reason; #window-open (button open=true, scheduled stage)
 //	…/stages/{stage}/circulate                   circulate: reason; #pending-applications

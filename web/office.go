@@ -194,6 +194,8 @@ type stageForm struct {
 	// preview, when set, shows what the form would do first: the form is
 	// sent on only once the user confirms (confirm=true).
 	preview func(s *Site, r *http.Request, d *stageFormData) error
+	// checks: the form offers to check the change's order first (a dry run).
+	checks bool
 }
 
 // stageFormData is what every stage form's page gets.
@@ -205,6 +207,7 @@ type stageFormData struct {
 	States       []process.MemberState // outcome: the recorded vote
 	Revision     int                   // draft: the revision this stage publishes, by the schedule
 	Preview      *draftPreview         // draft: the differences the typed draft makes, before it goes out
+	Check        *sequenceCheck        // move, extend, reschedule: what the change would take out of order
 }
 
 // WindowCanOpen says whether the window form offers to open the window or
@@ -223,7 +226,7 @@ func (d stageFormData) WindowCanOpen() bool {
 var stageForms = []stageForm{
 	{
 		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
-		roles:  []string{rolePGAOffice},
+		roles: []string{rolePGAOffice}, checks: true,
 		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start"), "reason": r.PostFormValue("reason")}, r, "end"), r), true
@@ -231,7 +234,7 @@ var stageForms = []stageForm{
 	},
 	{
 		name: "extend", title: "office.extend.title", link: "office.extend.link", api: "extend",
-		roles:  []string{rolePGAOffice},
+		roles: []string{rolePGAOffice}, checks: true,
 		fields: []string{"days", "endNow", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			body := withOverride(map[string]any{"reason": r.PostFormValue("reason")}, r)
@@ -259,7 +262,7 @@ var stageForms = []stageForm{
 	},
 	{
 		name: "reschedule", title: "office.reschedule.title", link: "office.reschedule.link", api: "reschedule",
-		roles:  []string{rolePGAOffice},
+		roles: []string{rolePGAOffice}, checks: true,
 		fields: []string{"start", "end", "reason", "overrideRule", "overrideReason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
 			return withOverride(withOptional(map[string]any{"start": r.PostFormValue("start")}, r, "end", "reason"), r), true
@@ -448,6 +451,15 @@ func (s *Site) postStageForm(w http.ResponseWriter, r *http.Request, f stageForm
 		return
 	}
 	id, stage := r.PathValue("id"), r.PathValue("stage")
+	if d := p.Data.(*stageFormData); f.checks && checking(r) {
+		var err error
+		if d.Check, err = s.checkSchedule(r, p, d.Process.TemplateID, client.ProcessPath(id, "stages", stage, f.api), body); err != nil {
+			s.refuse(w, "office_"+f.name, p, err, f.fields...)
+			return
+		}
+		s.render(w, http.StatusOK, "office_"+f.name, p)
+		return
+	}
 	var res wire.CirculateResult // a circulation's list; the other forms' answers do not say one
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages", stage, f.api), body, &res); err != nil {
 		s.refuse(w, "office_"+f.name, p, err, f.fields...)
@@ -465,6 +477,7 @@ type addStageData struct {
 	Process wire.ProcessStatus
 	Phases  []string
 	Kinds   []option
+	Check   *sequenceCheck // what the stage would take out of order, when the office asked
 }
 
 // addStageFields are the form's controls: the stage's fields and its window's.
@@ -521,6 +534,16 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 	}
 	body := withOverride(withOptional(map[string]any{"phase": r.PostFormValue("phase"), "stage": stage}, r, "reason"), r)
 	id := r.PathValue("id")
+	if d := p.Data.(addStageData); checking(r) {
+		var err error
+		if d.Check, err = s.checkSchedule(r, p, d.Process.TemplateID, client.ProcessPath(id, "stages"), body); err != nil {
+			s.refuse(w, "office_add", p, err, addStageFields...)
+			return
+		}
+		p.Data = d
+		s.render(w, http.StatusOK, "office_add", p)
+		return
+	}
 	var added process.Stage
 	if err := s.api(r).Call(r.Context(), http.MethodPost, client.ProcessPath(id, "stages"), body, &added); err != nil {
 		s.refuse(w, "office_add", p, err, addStageFields...)

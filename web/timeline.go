@@ -17,7 +17,11 @@ const (
 	tlRow      = 24.0
 	tlBar      = 14.0
 	tlMaxTicks = 12
-	tlMaxLabel = 38 // characters of a stage title before it is cut
+	// tlLabelWidth is what a stage title's line may take of its column;
+	// a longer title wraps onto more lines, each tlLine below the last,
+	// and its row grows to hold them: no title is cut, in any language.
+	tlLabelWidth = tlLabels - 24
+	tlLine       = 14.0
 	// tlChar and tlWideChar are the width of a character of the axis'
 	// 12px labels, and of a Chinese one, for spacing the ticks.
 	tlChar     = 6.6
@@ -82,7 +86,13 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 		labelX, labelDir = tlWidth-8, ` direction="rtl"`
 	}
 
-	height := tlAxis + float64(len(rows)+len(phases))*tlRow + 10
+	// Each stage's title, in lines that fit the column, and its row's height.
+	labels := make([][]string, len(rows))
+	height := tlAxis + float64(len(phases))*tlRow + 10
+	for i, r := range rows {
+		labels[i] = wrapLabel(r.Spec.Title, tlLabelWidth)
+		height += rowHeight(len(labels[i]))
+	}
 
 	var b strings.Builder
 	esc := template.HTMLEscapeString
@@ -139,13 +149,18 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 			fmt.Fprintf(&b, `<text x="%g" y="%g" class="tl-phase-label"%s>%s</text>`, labelX, y+tlRow-7, labelDir, esc(r.PhaseTitle))
 			y += tlRow
 		}
-		mid := y + tlRow/2
+		rowH := rowHeight(len(labels[i]))
+		mid := y + rowH/2
 		fmt.Fprintf(&b, `<g data-stage="%s">`, esc(r.Spec.ID))
-		label := r.Spec.Title
-		if n := []rune(label); len(n) > tlMaxLabel {
-			label = string(n[:tlMaxLabel-1]) + "…"
+		fmt.Fprintf(&b, `<text x="%g" y="%g" class="tl-label"%s>`, labelX, mid+4-float64(len(labels[i])-1)*tlLine/2, labelDir)
+		for j, line := range labels[i] {
+			dy := 0.0
+			if j > 0 {
+				dy = tlLine
+			}
+			fmt.Fprintf(&b, `<tspan x="%g" dy="%g">%s</tspan>`, labelX, dy, esc(line))
 		}
-		fmt.Fprintf(&b, `<text x="%g" y="%g" class="tl-label"%s>%s</text>`, labelX, mid+4, labelDir, esc(label))
+		b.WriteString(`</text>`)
 		if w := r.Spec.Window; w != nil {
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="tl-window"/>`, x(w.Opens.Time), mid+tlBar/2+2, x(w.Closes.Time), mid+tlBar/2+2)
 		}
@@ -168,7 +183,7 @@ func drawTimeline(p *Page, phases []phaseView) (svg template.HTML, today bool) {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="%.1f" height="%g" rx="2" class="%s"><title>%s</title></rect>`,
 			bl, mid-tlBar/2, bw, tlBar, class, esc(r.Spec.Title+": "+p.Date(r.Spec.Start)+" – "+p.StageStatus(r.Status)))
 		b.WriteString(`</g>`)
-		y += tlRow
+		y += rowH
 	}
 
 	today = !p.Now.Before(from) && p.Now.Before(to)
@@ -192,6 +207,42 @@ func axisAnchor(x, half float64) string {
 		return "start"
 	}
 	return "middle"
+}
+
+// rowHeight is the height of a stage's row whose title takes lines.
+func rowHeight(lines int) float64 { return tlRow + float64(lines-1)*tlLine }
+
+// wrapLabel breaks a title into lines about width wide at 12px: between
+// words, or between any two characters of a word too long for a line
+// (Chinese has no spaces).
+func wrapLabel(title string, width float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(title) {
+		next := word
+		if line != "" {
+			next = line + " " + word
+		}
+		if labelWidth(next) <= width {
+			line = next
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = ""
+		for _, r := range word {
+			if line != "" && labelWidth(line+string(r)) > width {
+				lines = append(lines, line)
+				line = ""
+			}
+			line += string(r)
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // labelWidth is about how wide text is on the axis, at 12px.

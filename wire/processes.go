@@ -99,6 +99,9 @@ type AddStageRequest struct {
 	// Override sets a rule of the modalities aside for this act, with a
 	// reason the record keeps.
 	Override *process.Override `json:"override,omitempty"`
+	// DryRun checks the act and names its notes and clashes without
+	// doing it: the schedule stays as it is.
+	DryRun bool `json:"dryRun,omitempty"`
 }
 
 // RescheduleRequest moves a stage that has not started.
@@ -109,6 +112,9 @@ type RescheduleRequest struct {
 	// Override sets a rule of the modalities aside for this act, with a
 	// reason the record keeps.
 	Override *process.Override `json:"override,omitempty"`
+	// DryRun checks the act and names its notes and clashes without
+	// doing it: the schedule stays as it is.
+	DryRun bool `json:"dryRun,omitempty"`
 }
 
 // ReasonRequest is a body that gives only a reason, for the record: a
@@ -182,6 +188,11 @@ type CoFacilitators struct {
 type ScheduledStage struct {
 	process.Stage
 	Clashes []process.Clash `json:"clashes,omitempty"`
+	// Sequence are the steps the change takes out of their natural order
+	// in the process: a warning too.
+	Sequence []process.SequenceNote `json:"sequence,omitempty"`
+	// DryRun says the change was checked, not made.
+	DryRun bool `json:"dryRun,omitempty"`
 }
 
 // OfficeCalendar is every process's meetings over a span, in the order they

@@ -19,6 +19,9 @@ type (
 		// Override sets a rule of the modalities aside for this act, with a
 		// reason the record keeps.
 		Override *process.Override `json:"override,omitempty"`
+		// DryRun checks the act and names its notes and clashes without
+		// doing it: the schedule stays as it is.
+		DryRun bool `json:"dryRun,omitempty"`
 	}
 	// ExtendStageRequest lengthens a stage by days (shortens it when
 	// negative), or ends a running one now.
@@ -29,6 +32,9 @@ type (
 		// Override sets a rule of the modalities aside for this act, with a
 		// reason the record keeps.
 		Override *process.Override `json:"override,omitempty"`
+		// DryRun checks the act and names its notes and clashes without
+		// doing it: the schedule stays as it is.
+		DryRun bool `json:"dryRun,omitempty"`
 	}
 	// VenueRequest moves a stage to another place and IANA time zone.
 	VenueRequest struct {
@@ -79,3 +85,9 @@ func required(op, pointer, name string, given bool) error {
 	}
 	return process.AtField(pointer, process.Errorf(op, process.Invalid, "%s is required", name))
 }
+
+// Dry says the body asks for a check, not the act.
+func (r MoveStageRequest) Dry() bool { return r.DryRun }
+
+// Dry says the body asks for a check, not the act.
+func (r ExtendStageRequest) Dry() bool { return r.DryRun }

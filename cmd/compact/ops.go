@@ -273,6 +273,7 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 	start := fs.String("start", "", "the stage's new first day, YYYY-MM-DD (required)")
 	end := fs.String("end", "", "the stage's new last day, YYYY-MM-DD")
 	reason := fs.String("reason", "", "why, for the record")
+	dry := fs.Bool("dry-run", false, dryRunUsage)
 	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
 	if !ok {
 		return code
@@ -281,7 +282,7 @@ func stageRescheduleCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: --start is required\n", prefix)
 		return 2
 	}
-	body := wire.RescheduleRequest{Reason: *reason}
+	body := wire.RescheduleRequest{Reason: *reason, DryRun: *dry}
 	var err error
 	if body.Start, err = flagDate("start", *start, false); err == nil {
 		body.End, err = flagDate("end", *end, false)

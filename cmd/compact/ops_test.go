@@ -91,6 +91,11 @@ const (
 		`"title":"Thematic session 2","place":"Vienna","timeZone":"Europe/Vienna","start":"2027-03-08","end":"2027-03-09",` +
 		`"window":{"opens":"2027-01-31T23:00:00Z","closes":"2027-03-07T23:00:00Z"}},"status":"running","moved":true` + `,"clashes":[{"processId":"imrf-2026","stageId":"round2","title":"Second round",` +
 		`"place":"Vienna","start":"2027-03-09T00:00:00Z","finish":"2027-03-11T00:00:00Z","sameVenue":true,"coFacilitators":["ESP"]}]}` + "\n"
+	// dryBody is a dry run's answer: a revision moved into the round it follows.
+	dryBody = `{"processId":"gcm-2027","phase":"negotiations","seq":9,"spec":{"id":"rev1","kind":"draft","title":"Revision 1",` +
+		`"start":"2027-03-13"},"status":"scheduled","moved":false,"dryRun":true,"sequence":[{"kind":"follows","stageId":"rev1",` +
+		`"start":"2027-03-13","other":"round2","otherTitle":"Second round","otherKind":"negotiation-round","otherEnd":"2027-03-15",` +
+		`"detail":"rev1 (draft) would begin 2027-03-13, before round2 (negotiation-round), which it follows, ends 2027-03-15"}]}` + "\n"
 	conflictBody = `{"type":"urn:compact:problem:conflict","title":"Conflict","status":409,` +
 		`"detail":"stage ts2 has not started: its window cannot close now"}` + "\n"
 )
@@ -121,6 +126,7 @@ func TestOpsCommands(t *testing.T) {
 		"POST /v1/processes/gcm-2027/stages/ts5/window":     {200, `{"stageId":"ts5","closes":"2027-03-01T23:00:00Z","timeZone":"Europe/Zurich"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/ts2/move":       {200, movedBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/extend":     {200, movedBody},
+		"POST /v1/processes/gcm-2027/stages/rev1/move":      {200, dryBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/venue":      {200, clashBody},
 		"POST /v1/processes/gcm-2027/stages/ts2/cancel": {400, `{"type":"urn:compact:problem:invalid","title":"Bad Request","status":400,` +
 			`"detail":"reason is required: a cancellation is shown, with why, on the public list of schedule changes"}` + "\n"},
@@ -221,6 +227,15 @@ func TestOpsCommands(t *testing.T) {
 		body: map[string]any{"start": "2027-03-08", "reason": "postponed",
 			"override": map[string]any{"rule": "A/RES/71/280:phases", "reason": "agreed orally"}},
 		out: movedOut,
+	}, {
+		name:   "stage move, a dry run out of order",
+		args:   []string{"stage", "move", "gcm-2027", "rev1", server, token, "--start", "2027-03-13", "--reason", "ready", "--dry-run"},
+		method: "POST", path: "/v1/processes/gcm-2027/stages/rev1/move", auth: "Bearer cpt_secret",
+		body: map[string]any{"start": "2027-03-13", "reason": "ready", "dryRun": true},
+		out: "dry run: nothing changed; the stage would stand as\n" +
+			"SEQ  START       END  STAGE  KIND   STATUS     MOVED  PLACE\n" +
+			"9    2027-03-13  -    rev1   draft  scheduled  no     -\n",
+		errOut: "warning: out of order: rev1 (draft) would begin 2027-03-13, before round2 (negotiation-round), which it follows, ends 2027-03-15",
 	}, {
 		name:   "stage extend",
 		args:   []string{"stage", "extend", "gcm-2027", "ts2", server, token, "--days", "1", "--reason", "more panels"},

@@ -25,6 +25,7 @@ func stageMoveCmd(args []string, stdout, stderr io.Writer) int {
 	end := fs.String("end", "", "the stage's new last day, YYYY-MM-DD; default: as long as before")
 	override := overrideFlags(fs)
 	var req wire.MoveStageRequest
+	fs.BoolVar(&req.DryRun, "dry-run", false, dryRunUsage)
 	return steerCmd(prefix, fs, args, stdout, stderr, func() (err error) {
 		if *start == "" {
 			return fmt.Errorf("--start is required")
@@ -49,6 +50,7 @@ func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
 	days := fs.Int("days", 0, "days to add to its last day; negative to shorten (required, or --end-now)")
 	endNow := fs.Bool("end-now", false, "end the running session or round now (required, or --days)")
 	override := overrideFlags(fs)
+	dry := fs.Bool("dry-run", false, dryRunUsage)
 	var o *domain.Override
 	return steerCmd(prefix, fs, args, stdout, stderr, func() (err error) {
 		if (*days == 0) == !*endNow {
@@ -57,7 +59,7 @@ func stageExtendCmd(args []string, stdout, stderr io.Writer) int {
 		o, err = override()
 		return err
 	}, func(ctx context.Context, c *client.Client, id, stage, reason string) (wire.ScheduledStage, error) {
-		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason, Override: o})
+		return c.ExtendStage(ctx, id, stage, wire.ExtendStageRequest{Days: *days, EndNow: *endNow, Reason: reason, Override: o, DryRun: *dry})
 	})
 }
 
@@ -116,11 +118,20 @@ func steerCmd(prefix string, fs *flag.FlagSet, args []string, stdout, stderr io.
 	}, printStageAnswer(stdout, stderr))
 }
 
+// dryRunUsage explains --dry-run, on every command that schedules.
+const dryRunUsage = "check the change and print its warnings (steps out of their natural order, clashes) without making it"
+
 // printStageAnswer prints a stage the API answered with, its window's
-// times in its venue's zone, and a warning for each meeting of another
-// process it clashes with.
+// times in its venue's zone, and a warning for each step it takes out of
+// the process's natural order and each meeting of another process it
+// clashes with.
 func printStageAnswer(stdout, stderr io.Writer) func(wire.ScheduledStage) error {
 	return func(sg wire.ScheduledStage) error {
+		if sg.DryRun {
+			if _, err := fmt.Fprintln(stdout, "dry run: nothing changed; the stage would stand as"); err != nil {
+				return err
+			}
+		}
 		if err := printStages(stdout, []domain.Stage{sg.Stage}); err != nil {
 			return err
 		}
@@ -129,6 +140,9 @@ func printStageAnswer(stdout, stderr io.Writer) func(wire.ScheduledStage) error 
 			if _, err := fmt.Fprintf(stdout, "window opens %s, closes %s\n", domain.FormatInstant(w.Opens.Time, loc), domain.FormatDeadline(w.Closes.Time, loc)); err != nil {
 				return err
 			}
+		}
+		for _, n := range sg.Sequence {
+			fmt.Fprintf(stderr, "warning: out of order: %s\n", n.Detail)
 		}
 		for _, c := range sg.Clashes {
 			fmt.Fprintf(stderr, "warning: %s\n", describeClash(c))
@@ -190,13 +204,14 @@ func stageAddCmd(args []string, stdout, stderr io.Writer) int {
 	closes := fs.String("closes", "", "its window's deadline: YYYY-MM-DD (that day's end at the venue) or RFC 3339")
 	reason := fs.String("reason", "", "why, for the public list of schedule changes")
 	override := overrideFlags(fs)
+	dry := fs.Bool("dry-run", false, dryRunUsage)
 	pos, code, ok := parseOps(fs, prefix, args, "ID")
 	if !ok {
 		return code
 	}
 	spec.Kind = domain.StageKind(*kind)
 	err := addedStage(&spec, *phase, *start, *end, *opens, *closes)
-	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason}
+	req := wire.AddStageRequest{Phase: *phase, Stage: spec, Reason: *reason, DryRun: *dry}
 	if err == nil {
 		req.Override, err = override()
 	}
