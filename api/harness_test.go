@@ -44,6 +44,7 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
+	stacktest.KeepFuzzWorkerOutput()
 	mailServer, err := notifytest.StartSMTPServer()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
