@@ -238,18 +238,16 @@ func loadFlags() (commandFlags, error) {
 	}
 	flags := commandFlags{}
 	for _, cmd := range subcommands {
-		var stderr bytes.Buffer
-		c := exec.Command(bin, append(strings.Fields(cmd), "-h")...)
-		c.Stderr = &stderr
-		if err := c.Run(); err != nil {
-			return nil, fmt.Errorf("compact %s -h: %v\n%s", cmd, err, stderr.String())
+		out, err := exec.Command(bin, append(strings.Fields(cmd), "-h")...).CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("compact %s -h: %v\n%s", cmd, err, out)
 		}
 		flags[cmd] = map[string]bool{}
-		for _, m := range usageFlag.FindAllStringSubmatch(stderr.String(), -1) {
+		for _, m := range usageFlag.FindAllStringSubmatch(string(out), -1) {
 			flags[cmd][m[2]] = true
 		}
 		if len(flags[cmd]) == 0 {
-			return nil, fmt.Errorf("compact %s -h lists no flag with an environment twin:\n%s", cmd, stderr.String())
+			return nil, fmt.Errorf("compact %s -h lists no flag with an environment twin:\n%s", cmd, out)
 		}
 	}
 	return flags, nil

@@ -7,49 +7,39 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/compact-un/compact/client"
 	domain "github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 )
 
-const ecosocUsage = `Usage: compact ecosoc <command> [flags]
-
-Commands:
-  import  load the list of organisations in ECOSOC consultative status from
-          the NGO Branch's CSV export: compact ecosoc import FILE
-
-Run 'compact ecosoc <command> -h' for a command's flags.
-`
-
-func ecosocCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("ecosoc", ecosocUsage, map[string]opsCommand{"import": ecosocImportCmd}, args, stdout, stderr)
-}
-
-// ecosocImportCmd checks a CSV list of organisations in consultative
+// newECOSOCImportCmd checks a CSV list of organisations in consultative
 // status as the API will, naming every bad line, and loads it in place of
 // the list before.
-func ecosocImportCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact ecosoc import"
-	fs := newFlags("ecosoc import FILE", "Replaces the list of organisations in ECOSOC consultative status that applicants' claims are checked against, from a CSV file with a header naming the organisation's name, its status (General, Special, Roster) and the year granted; the PGA office's token.", stderr)
+func newECOSOCImportCmd() *cobra.Command {
 	var o opsFlags
-	o.register(fs)
-	pos, code, ok := parseOps(fs, prefix, args, "FILE")
-	if !ok {
-		return code
+	cmd := opsCmd("import FILE", "load the list from the NGO Branch's CSV export",
+		"Replaces the list of organisations in ECOSOC consultative status that applicants' claims are checked against, from a CSV file with a header naming the organisation's name, its status (General, Special, Roster) and the year granted; the PGA office's token.", &o)
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		return importECOSOC(cmd.OutOrStdout(), cmd.ErrOrStderr(), &o, pos[0])
 	}
-	data, err := os.ReadFile(pos[0])
+	return cmd
+}
+
+func importECOSOC(stdout, stderr io.Writer, o *opsFlags, file string) error {
+	data, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-		return 1
+		return failed(err)
 	}
 	if _, err := domain.ParseECOSOCList(data); err != nil {
-		fmt.Fprintf(stderr, "%s: %s: %s\n", prefix, pos[0], domain.Message(err))
+		fmt.Fprintf(stderr, "compact ecosoc import: %s: %s\n", file, domain.Message(err))
 		for _, f := range domain.Fields(err) {
 			fmt.Fprintf(stderr, "  %s: %s\n", f.Pointer, domain.Message(f.Err))
 		}
-		return 1
+		return exitStatus(1)
 	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.ECOSOCListLoaded, error) {
+	return opsCall(o, stdout, func(ctx context.Context, c *client.Client) (wire.ECOSOCListLoaded, error) {
 		loaded, err := c.PutECOSOCList(ctx, data)
 		if prob, ok := errors.AsType[*client.Problem](err); ok {
 			for _, f := range prob.Errors {

@@ -4,75 +4,99 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/internal/config"
+	domain "github.com/compact-un/compact/process"
 )
 
-// newFlags returns the flag set of one command; its usage names each flag's
-// environment twin.
-func newFlags(cmd, summary string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: compact %s [flags]\n\n%s\n\nFlags (environment twin in brackets):\n", cmd, summary)
-		fs.VisitAll(func(f *flag.Flag) {
-			fmt.Fprintf(stderr, "  --%s [%s]\n    \t%s", f.Name, config.EnvName(f.Name), f.Usage)
-			if showDefault(f) {
-				fmt.Fprintf(stderr, " (default %q)", f.DefValue)
-			}
-			fmt.Fprintln(stderr)
-		})
-	}
-	return fs
+// flagUsages lists a command's flags for its help, each with its
+// environment twin and, for one the command needs, "(required)": the help
+// is made from the flags, so it cannot fall behind them.
+func flagUsages(fs *pflag.FlagSet) string {
+	var b strings.Builder
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		name := "--" + f.Name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + ", " + name
+		}
+		if _, cobras := f.Annotations[cobra.FlagSetByCobraAnnotation]; !cobras {
+			name += " [" + config.EnvName(f.Name) + "]"
+		}
+		fmt.Fprintf(&b, "  %s\n    \t%s", name, f.Usage)
+		if _, req := f.Annotations[cobra.BashCompOneRequiredFlag]; req {
+			b.WriteString(" (required)")
+		} else if showDefault(f) {
+			fmt.Fprintf(&b, " (default %q)", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // showDefault reports whether a flag's help shows its default: not when
-// the flag is required or its usage says what leaving it out does (the
-// value is then a placeholder, such as -1 for "no revision given"), nor
-// when it is its type's zero value.
-func showDefault(f *flag.Flag) bool {
+// its usage says what leaving it out does (the value is then a
+// placeholder, such as -1 for "the latest revision"), nor when it is its
+// type's zero value.
+func showDefault(f *pflag.Flag) bool {
 	switch f.DefValue {
-	case "", "0", "0s", "false":
+	case "", "0", "0s", "false", "[]":
 		return false
 	}
-	return !strings.Contains(f.Usage, "(required") && !strings.Contains(f.Usage, "default")
+	return !strings.Contains(f.Usage, "default")
 }
 
-// parse parses args and the environment; ok is false when the command must
-// not run, with the exit code to return (0 after -h).
-func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return 0, false
-	} else if err != nil {
-		return 2, false // fs.Parse has said why
+// required marks flags of cmd as required: cobra refuses the command
+// without them, and the help says so.
+func required(cmd *cobra.Command, names ...string) {
+	for _, n := range names {
+		if err := cmd.MarkFlagRequired(n); err != nil {
+			panic(err) // no such flag: a mistake in this file's wiring
+		}
 	}
-	if err := config.FromEnv(fs, os.LookupEnv); err != nil {
-		fmt.Fprintf(fs.Output(), "compact %s: %v\n", fs.Name(), err)
-		return 2, false
+}
+
+// positional checks a command's positional arguments against the names
+// its usage gives them; they may come before, after or among the flags.
+func positional(names ...string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) < len(names) {
+			return fmt.Errorf("missing %s", strings.Join(names[len(args):], " "))
+		}
+		if len(args) > len(names) {
+			return fmt.Errorf("unexpected argument %q", args[len(names)])
+		}
+		return nil
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "compact %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, false
+}
+
+// optional allows one positional argument or none.
+func optional(_ *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return fmt.Errorf("unexpected argument %q", args[1])
 	}
-	return 0, true
+	return nil
 }
 
 // adminAddrFlag is where a command serves /metrics and /debug/pprof/:
 // loopback by default, never the public address.
-func adminAddrFlag(fs *flag.FlagSet, addr string) *string {
+func adminAddrFlag(fs *pflag.FlagSet, addr string) *string {
 	return fs.String("admin-addr", addr, "address (host:port) of the metrics (/metrics) and the profiler (/debug/pprof/), "+
 		"apart from the public one; keep it off the public network")
 }
 
 // simulationFlag lets the API start simulated processes (api.Options.EnableSimulation).
-func simulationFlag(fs *flag.FlagSet) *bool {
+func simulationFlag(fs *pflag.FlagSet) *bool {
 	return fs.Bool("enable-simulation", false, "let POST /v1/processes start processes with simulated participants "+
 		"(its simulation field), for demonstrations; off, such a create is refused")
 }
@@ -83,7 +107,7 @@ type limitFlags struct {
 	rates          string
 }
 
-func (l *limitFlags) register(fs *flag.FlagSet) {
+func (l *limitFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&l.trustedProxies, "trusted-proxies", "", "CIDRs of the proxies in front (e.g. 10.0.0.0/8,127.0.0.1/32) whose "+
 		"X-Forwarded-For names the client, for the limits per client address; default none: the client is the connection's peer")
 	fs.StringVar(&l.rates, "rate-limits", "", "quotas of writes and costly reads that override the defaults, "+
@@ -116,7 +140,7 @@ func (l *limitFlags) limits() (api.Limits, error) {
 	return lim, nil
 }
 
-func logLevelFlag(fs *flag.FlagSet) *string {
+func logLevelFlag(fs *pflag.FlagSet) *string {
 	return fs.String("log-level", "info", "log level: debug, info, warn or error")
 }
 
@@ -135,17 +159,19 @@ type remoteFlags struct {
 	logLevel        *string
 }
 
-func (r *remoteFlags) register(fs *flag.FlagSet, httpAddr, adminAddr string) {
+func (r *remoteFlags) register(cmd *cobra.Command, httpAddr, adminAddr string) {
+	fs := cmd.Flags()
 	fs.StringVar(&r.temporalAddress, "temporal-address", "127.0.0.1:7233", "Temporal frontend host:port")
 	fs.StringVar(&r.namespace, "namespace", "default", "Temporal namespace")
 	fs.StringVar(&r.tlsCert, "tls-cert", "", "client certificate (PEM) for mutual TLS to Temporal; needs --tls-key")
 	fs.StringVar(&r.tlsKey, "tls-key", "", "client private key (PEM) for mutual TLS to Temporal")
 	fs.StringVar(&r.tlsCA, "tls-ca", "", "CA certificates (PEM) that sign Temporal's certificate; default the system's")
 	fs.StringVar(&r.tlsServerName, "tls-server-name", "", "name to verify in Temporal's certificate; default the address's host")
-	fs.StringVar(&r.db, "db", "", "record store: a postgres:// URL or a SQLite file path (required)")
+	fs.StringVar(&r.db, "db", "", "record store: a postgres:// URL or a SQLite file path")
 	fs.StringVar(&r.httpAddr, "http-addr", httpAddr, "HTTP address (host:port)")
 	r.adminAddr = adminAddrFlag(fs, adminAddr)
 	r.logLevel = logLevelFlag(fs)
+	required(cmd, "db")
 }
 
 // tlsConfig is nil, for plain gRPC, unless a TLS flag is set.
@@ -175,4 +201,24 @@ func (r *remoteFlags) tlsConfig() (*tls.Config, error) {
 		}
 	}
 	return conf, nil
+}
+
+// completeTemplates completes a built-in template's ID.
+func completeTemplates(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	all, err := domain.Templates()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	ids := make([]cobra.Completion, len(all))
+	for i, t := range all {
+		ids[i] = cobra.CompletionWithDesc(t.ID, t.Title)
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
+}
+
+// fixed completes a flag with one of choices.
+func fixed(cmd *cobra.Command, flag string, choices ...string) {
+	if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+		panic(err) // no such flag: a mistake in this file's wiring
+	}
 }

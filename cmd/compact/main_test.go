@@ -17,8 +17,8 @@ func TestRunUsage(t *testing.T) {
 		{args: nil, code: 2, errOut: "Usage: compact <command>"},
 		{args: []string{"frobnicate"}, code: 2, errOut: `unknown command "frobnicate"`},
 		{args: []string{"help"}, code: 0, out: "Commands:"},
-		{args: []string{"serve", "-h"}, code: 0, errOut: "--http-addr [COMPACT_HTTP_ADDR]"},
-		{args: []string{"worker", "--no-such-flag"}, code: 2, errOut: "flag provided but not defined"},
+		{args: []string{"serve", "-h"}, code: 0, out: "--http-addr [COMPACT_HTTP_ADDR]"},
+		{args: []string{"worker", "--no-such-flag"}, code: 2, errOut: "unknown flag: --no-such-flag"},
 		{args: []string{"api", "extra"}, code: 2, errOut: `unexpected argument "extra"`},
 		{args: []string{"version"}, code: 0, out: "compact dev\ngo go1."},
 	} {

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"net"
@@ -20,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/client"
 
 	"github.com/compact-un/compact/api"
@@ -38,7 +38,7 @@ type linkFlags struct {
 	key       string
 }
 
-func (l *linkFlags) register(fs *flag.FlagSet) {
+func (l *linkFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&l.publicURL, "public-url", "", "the API's address as subscribers reach it (https://compact.example), "+
 		"for the links in messages; default http:// and --http-addr, but on a worker")
 	fs.StringVar(&l.key, "unsubscribe-key", "", fmt.Sprintf("secret of at least %d characters (e.g. openssl rand -hex 32) that signs the "+
@@ -141,7 +141,7 @@ type sendFlags struct {
 	allowPrivate bool
 }
 
-func (s *sendFlags) register(fs *flag.FlagSet) {
+func (s *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.smtpAddr, "smtp-addr", "", "mail submission server host:port; empty sends no email: each is recorded as skipped")
 	fs.StringVar(&s.smtpStartTLS, "smtp-starttls", "required", "STARTTLS to the mail server: required, opportunistic or none (a relay on this host)")
 	fs.StringVar(&s.smtpUsername, "smtp-username", "", "user for AUTH PLAIN to the mail server; empty: no authentication")

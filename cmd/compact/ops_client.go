@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,8 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/compact-un/compact/client"
-	"github.com/compact-un/compact/internal/config"
 	domain "github.com/compact-un/compact/process"
 )
 
@@ -32,7 +31,7 @@ type opsFlags struct {
 	json   bool
 }
 
-func (o *opsFlags) register(fs *flag.FlagSet) {
+func (o *opsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.server, "server", "http://127.0.0.1:8080", "the Compact API's base URL")
 	fs.StringVar(&o.token, "token", "", "bearer token (cpt_…) for the API; reads need none")
 	fs.BoolVar(&o.json, "json", false, "print the API's JSON as is rather than a table")
@@ -67,42 +66,6 @@ func (k *keptAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	res.Body = io.NopCloser(bytes.NewReader(k.body))
 	return res, nil
-}
-
-// parseOps parses an operators' command's arguments: the positional
-// arguments names lists (IDs first, as in compact window extend ID STAGE
-// --closes …, though they may also follow or sit among the flags), then the
-// flags and their environment twins. ok is false when the command must not
-// run, with the exit code to return (0 after -h).
-func parseOps(fs *flag.FlagSet, prefix string, args []string, names ...string) (pos []string, code int, ok bool) {
-	rest := args
-	for {
-		for len(rest) > 0 && !strings.HasPrefix(rest[0], "-") && len(pos) < len(names) {
-			pos, rest = append(pos, rest[0]), rest[1:]
-		}
-		if len(rest) == 0 {
-			break
-		}
-		if !strings.HasPrefix(rest[0], "-") || rest[0] == "-" {
-			fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", prefix, rest[0])
-			return nil, 2, false
-		}
-		if err := fs.Parse(rest); errors.Is(err, flag.ErrHelp) {
-			return nil, 0, false
-		} else if err != nil {
-			return nil, 2, false // fs.Parse has said why
-		}
-		rest = fs.Args() // Parse consumed at least rest[0]
-	}
-	if err := config.FromEnv(fs, os.LookupEnv); err != nil {
-		fmt.Fprintf(fs.Output(), "%s: %v\n", prefix, err)
-		return nil, 2, false
-	}
-	if len(pos) < len(names) {
-		fmt.Fprintf(fs.Output(), "%s: missing %s\n", prefix, strings.Join(names[len(pos):], " "))
-		return nil, 2, false
-	}
-	return pos, 0, true
 }
 
 // writeRaw prints an answer as the API gave it, ending in a newline.

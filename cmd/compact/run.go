@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -59,13 +58,12 @@ type stopper struct {
 }
 
 // runProcess starts a command's parts, waits for SIGINT, SIGTERM or a
-// failing part, stops the parts and returns the exit code. A second signal
-// exits at once.
-func runProcess(cmd, level string, stderr io.Writer, start func(ctx context.Context, p *process) error) int {
+// failing part, and stops the parts. A second signal exits at once. A
+// failure is logged, and ends the command with exit status 1.
+func runProcess(cmd, level string, start func(ctx context.Context, p *process) error) error {
 	p, err := newProcess(cmd, level)
 	if err != nil {
-		fmt.Fprintf(stderr, "compact %s: %v\n", cmd, err)
-		return 2
+		return err
 	}
 	log := p.log
 	defer func() { _ = log.Sync() }()
@@ -90,10 +88,10 @@ func runProcess(cmd, level string, stderr io.Writer, start func(ctx context.Cont
 		err = stopErr
 	}
 	if err != nil {
-		return 1
+		return exitStatus(1)
 	}
 	log.Info("stopped", zap.String("command", cmd))
-	return 0
+	return nil
 }
 
 // newProcess prepares a command's process, logging at level.

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -14,8 +14,11 @@ import (
 	"github.com/compact-un/compact/temporal/embedded"
 )
 
-func serveCmd(args []string, stderr io.Writer) int {
-	fs := newFlags("serve", "Runs Temporal, the worker and the HTTP API in one process, on SQLite files in --data-dir.", stderr)
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "serve", Args: positional(),
+		Short: "run everything in one process: Temporal, the worker and the HTTP API",
+		Long:  "Runs Temporal, the worker and the HTTP API in one process, on SQLite files in --data-dir."}
+	fs := cmd.Flags()
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "HTTP address (host:port) of the API and probes")
 	adminAddr := adminAddrFlag(fs, "127.0.0.1:9090")
 	dataDir := fs.String("data-dir", "./data", "directory of Temporal's and the record store's SQLite files; created on first start")
@@ -31,69 +34,69 @@ func serveCmd(args []string, stderr io.Writer) int {
 	links.register(fs)
 	send.register(fs)
 	limits.register(fs)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	return runProcess("serve", *level, stderr, func(ctx context.Context, p *process) error {
-		lim, err := limits.limits()
-		if err != nil {
-			return err
-		}
-		pages, err := p.pages(*sessionKey)
-		if err != nil {
-			return err
-		}
-		if err := privateDir(*dataDir); err != nil {
-			return err
-		}
-		links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
-		if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
-			return err
-		}
-		secret, err := links.secret(*dataDir)
-		if err != nil {
-			return err
-		}
-		senders, err := send.senders(links, secret)
-		if err != nil {
-			return err
-		}
-		apiLinks, err := links.apiOptions(p, secret)
-		if err != nil {
-			return err
-		}
-		st, err := openStore(ctx, filepath.Join(*dataDir, "compact.db"))
-		if err != nil {
-			return fmt.Errorf("record store: %w", err)
-		}
-		p.onStop("record store", st.Close)
-		srv, err := startTemporal(p, embedded.Options{DataDir: filepath.Join(*dataDir, "temporal"), Port: *port, Namespace: *namespace})
-		if err != nil {
-			return err
-		}
-		c, err := p.dial(ctx, client.Options{HostPort: srv.Address(), Namespace: *namespace})
-		if err != nil {
-			return err
-		}
-		if err := p.startWorker(c, st, senders); err != nil {
-			return err
-		}
-		if err := p.startNotifications(ctx, c); err != nil {
-			return err
-		}
-		return p.serveHTTP(*httpAddr, *adminAddr, api.Options{
-			Temporal: c,
-			Store:    st,
-			Links:    apiLinks,
-			Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
-			Pages:    pages,
-			Limits:   lim,
-			// The workers deliver where the API registers.
-			AllowPrivateWebhooks: send.allowPrivate,
-			Sessions:             *sessions,
-			EnableSimulation:     *simulation,
+	cmd.RunE = func(*cobra.Command, []string) error {
+		return runProcess("serve", *level, func(ctx context.Context, p *process) error {
+			lim, err := limits.limits()
+			if err != nil {
+				return err
+			}
+			pages, err := p.pages(*sessionKey)
+			if err != nil {
+				return err
+			}
+			if err := privateDir(*dataDir); err != nil {
+				return err
+			}
+			links.publicURL = cmp.Or(links.publicURL, publicURLFor(*httpAddr))
+			if err := refuseTrialKeys(links.publicURL, map[string]string{"--session-key": *sessionKey, "--unsubscribe-key": links.key}); err != nil {
+				return err
+			}
+			secret, err := links.secret(*dataDir)
+			if err != nil {
+				return err
+			}
+			senders, err := send.senders(links, secret)
+			if err != nil {
+				return err
+			}
+			apiLinks, err := links.apiOptions(p, secret)
+			if err != nil {
+				return err
+			}
+			st, err := openStore(ctx, filepath.Join(*dataDir, "compact.db"))
+			if err != nil {
+				return fmt.Errorf("record store: %w", err)
+			}
+			p.onStop("record store", st.Close)
+			srv, err := startTemporal(p, embedded.Options{DataDir: filepath.Join(*dataDir, "temporal"), Port: *port, Namespace: *namespace})
+			if err != nil {
+				return err
+			}
+			c, err := p.dial(ctx, client.Options{HostPort: srv.Address(), Namespace: *namespace})
+			if err != nil {
+				return err
+			}
+			if err := p.startWorker(c, st, senders); err != nil {
+				return err
+			}
+			if err := p.startNotifications(ctx, c); err != nil {
+				return err
+			}
+			return p.serveHTTP(*httpAddr, *adminAddr, api.Options{
+				Temporal: c,
+				Store:    st,
+				Links:    apiLinks,
+				Checks:   []api.Check{api.WorkerCheck(c, p.identity)},
+				Pages:    pages,
+				Limits:   lim,
+				// The workers deliver where the API registers.
+				AllowPrivateWebhooks: send.allowPrivate,
+				Sessions:             *sessions,
+				EnableSimulation:     *simulation,
+			})
 		})
-	})
+	}
+	return cmd
 }
 
 // startTemporal starts an embedded Temporal server, with Compact's search

@@ -8,65 +8,48 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/compact-un/compact/client"
 	domain "github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
 )
 
-const silenceUsage = `Usage: compact silence <command> [flags]
-
-A text under silence (a stage of kind silence, which the office adds with
-'compact stage add --kind silence') passes at its deadline unless a Member
-State breaks the silence before it.
-
-Commands:
-  break  break a silence with a letter: compact silence break ID STAGE --letter letter.txt [--proposal text.txt]
-
-Run 'compact silence <command> -h' for a command's flags.
-`
-
-func silenceCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("silence", silenceUsage, map[string]opsCommand{"break": silenceBreakCmd}, args, stdout, stderr)
+// newSilenceBreakCmd breaks a silence with the letter in a file and,
+// optionally, the text the State proposes instead.
+func newSilenceBreakCmd() *cobra.Command {
+	var o opsFlags
+	cmd := opsCmd("break ID STAGE", "break a silence with a letter",
+		"Breaks a running silence before its deadline with a letter, and optionally the text proposed instead; a Member State's token.", &o)
+	letter := cmd.Flags().String("letter", "", "the letter breaking silence, a text file")
+	proposal := cmd.Flags().String("proposal", "", "the text the State proposes instead, a text file")
+	required(cmd, "letter")
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		return breakSilence(cmd.OutOrStdout(), &o, pos[0], pos[1], *letter, *proposal)
+	}
+	return cmd
 }
 
-// silenceBreakCmd breaks a silence with the letter in a file and,
-// optionally, the text the State proposes instead.
-func silenceBreakCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact silence break"
-	fs := newFlags("silence break ID STAGE", "Breaks a running silence before its deadline with a letter, and optionally the text proposed instead; a Member State's token.", stderr)
-	var o opsFlags
-	o.register(fs)
-	letterFile := fs.String("letter", "", "the letter breaking silence, a text file (required)")
-	proposalFile := fs.String("proposal", "", "the text the State proposes instead, a text file")
-	pos, code, ok := parseOps(fs, prefix, args, "ID", "STAGE")
-	if !ok {
-		return code
-	}
-	if *letterFile == "" {
-		fmt.Fprintf(stderr, "%s: --letter is required\n", prefix)
-		return 2
-	}
+func breakSilence(stdout io.Writer, o *opsFlags, id, stage, letterFile, proposalFile string) error {
 	var body wire.BreakSilenceRequest
 	for _, f := range []struct {
 		path string
 		to   *string
-	}{{*letterFile, &body.Letter}, {*proposalFile, &body.Proposal}} {
+	}{{letterFile, &body.Letter}, {proposalFile, &body.Proposal}} {
 		if f.path == "" {
 			continue
 		}
 		b, err := os.ReadFile(f.path)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-			return 1
+			return failed(err)
 		}
 		*f.to = string(b)
 	}
 	if err := body.Check(); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-		return 2
+		return err
 	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (domain.SilenceBreak, error) {
-		return c.BreakSilence(ctx, pos[0], pos[1], body)
+	return opsCall(o, stdout, func(ctx context.Context, c *client.Client) (domain.SilenceBreak, error) {
+		return c.BreakSilence(ctx, id, stage, body)
 	}, func(b domain.SilenceBreak) error {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "silence broken by\t%s\n", b.State)

@@ -46,7 +46,7 @@ func TestSilenceBreak(t *testing.T) {
 	}
 	errOut.Reset()
 	if code := run([]string{"silence", "break", "gcm-2027", "late", server, token}, &out, &errOut); code != 2 ||
-		!strings.Contains(errOut.String(), "--letter is required") {
+		!strings.Contains(errOut.String(), `required flag(s) "letter" not set`) {
 		t.Errorf("no letter: exit %d, stderr %q", code, errOut.String())
 	}
 	if len(*seen) != 2 {

@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
 	domain "github.com/compact-un/compact/process"
@@ -17,8 +18,12 @@ import (
 	"github.com/compact-un/compact/workflows"
 )
 
-func simulateCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("simulate [template]", "Replays a template's history (default gcm-2018) with simulated participants on a throwaway embedded Temporal server and store, printing each stage as it is recorded.", stderr)
+func newSimulateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "simulate [template]", Args: optional,
+		Short:             "replay a template's history on a scaled clock, on a throwaway embedded stack",
+		Long:              "Replays a template's history (default gcm-2018) with simulated participants on a throwaway embedded Temporal server and store, printing each stage as it is recorded.",
+		ValidArgsFunction: completeTemplates}
+	fs := cmd.Flags()
 	scale := fs.Float64("scale", 2e7, "process seconds per wall second (86400: a day a second)")
 	def := simulate.DefaultSimulation
 	stakeholders := fs.Int("stakeholders", def.Stakeholders, "organisations that apply for accreditation")
@@ -26,39 +31,32 @@ func simulateCmd(args []string, stdout, stderr io.Writer) int {
 	contributions := fs.Int("contributions", def.ContributionsPerWindow, "contributions to each consultation's window")
 	amendments := fs.Int("amendments", def.AmendmentsPerRound, "amendments to each draft")
 	level := fs.String("log-level", "error", "log level: debug, info, warn or error")
-	// The template comes first: compact simulate gcm-2018 --scale 86400.
-	templateID := domain.DefaultTemplate
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		templateID, args = args[0], args[1:]
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		templateID := domain.DefaultTemplate
+		if len(args) > 0 {
+			templateID = args[0]
+		}
+		tmpl, err := domain.LookupTemplate(templateID)
+		if err != nil {
+			return errors.New(domain.Message(err))
+		}
+		p, err := newProcess("simulate", *level)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := signalContext(p.log)
+		defer cancel()
+		err = runSimulation(ctx, p, tmpl, simulate.Options{
+			Template: tmpl, Scale: *scale,
+			Simulation: workflows.Simulation{Stakeholders: *stakeholders, ObjectEvery: *objectEvery,
+				ContributionsPerWindow: *contributions, AmendmentsPerRound: *amendments},
+		}, cmd.OutOrStdout())
+		if stopErr := p.stop(); err == nil {
+			err = stopErr
+		}
+		return failed(err)
 	}
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	tmpl, err := domain.LookupTemplate(templateID)
-	if err != nil {
-		fmt.Fprintf(stderr, "compact simulate: %v\n", domain.Message(err))
-		return 2
-	}
-	p, err := newProcess("simulate", *level)
-	if err != nil {
-		fmt.Fprintf(stderr, "compact simulate: %v\n", err)
-		return 2
-	}
-	ctx, cancel := signalContext(p.log)
-	defer cancel()
-	err = runSimulation(ctx, p, tmpl, simulate.Options{
-		Template: tmpl, Scale: *scale,
-		Simulation: workflows.Simulation{Stakeholders: *stakeholders, ObjectEvery: *objectEvery,
-			ContributionsPerWindow: *contributions, AmendmentsPerRound: *amendments},
-	}, stdout)
-	if stopErr := p.stop(); err == nil {
-		err = stopErr
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "compact simulate: %v\n", err)
-		return 1
-	}
-	return 0
+	return cmd
 }
 
 func runSimulation(ctx context.Context, p *process, tmpl *domain.Template, opts simulate.Options, out io.Writer) error {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/compact-un/compact/client"
 	"github.com/compact-un/compact/text"
 	"github.com/compact-un/compact/wire"
@@ -16,122 +18,100 @@ import (
 // The negotiated text's reading commands: text export, compile and diff,
 // and search, through the API (--server).
 
-const textUsage = `Usage: compact text <command> [flags]
-
-Reads a process's negotiated text, and records the co-facilitators'
-decisions on it, through the HTTP API (--server).
-
-Commands:
-  export   a revision: compact text export ID --revision N [--format akn|markdown|json]
-  compile  the compilation, every proposal in place: compact text compile ID [--revision N] [--format text|akn|json]
-  diff     two revisions word by word: compact text diff ID --from A --to B
-  decide   decide an amendment of the latest revision:
-           compact text decide ID AMENDMENT --outcome incorporated|merged|not-retained [--note TEXT] [--text TEXT]
-  mark     mark a paragraph of the latest revision, by its ID or its label (OP12, PP3):
-           compact text mark ID REVISION PARAGRAPH --status agreed-ad-ref|agreed|open [--note TEXT]
-
-Run 'compact text <command> -h' for a command's flags.
-`
-
-func textCmd(args []string, stdout, stderr io.Writer) int {
-	return opsDispatch("text", textUsage, map[string]opsCommand{
-		"export": textExportCmd, "compile": textCompileCmd, "diff": textDiffCmd,
-		"decide": textDecideCmd, "mark": textMarkCmd,
-	}, args, stdout, stderr)
-}
-
 // rawCall fetches a format other than JSON and prints it as it came.
-func rawCall(prefix string, o *opsFlags, stdout, stderr io.Writer, call func(context.Context, *client.Client) ([]byte, error)) int {
-	return opsCall(prefix, o, stdout, stderr, call, func(b []byte) error { return writeRaw(stdout, b) })
+func rawCall(o *opsFlags, stdout io.Writer, call func(context.Context, *client.Client) ([]byte, error)) error {
+	return opsCall(o, stdout, call, func(b []byte) error { return writeRaw(stdout, b) })
 }
 
-// formatFlag checks --format against the formats a command gives.
-func formatFlag(prefix, format string, stderr io.Writer, allowed ...string) bool {
+// formatFlag registers --format, whose value must be one of formats; the
+// first is the default.
+func formatFlag(cmd *cobra.Command, usage string, formats ...string) *string {
+	format := cmd.Flags().String("format", formats[0], usage)
+	fixed(cmd, "format", formats...)
+	return format
+}
+
+// checkFormat checks --format against the formats a command gives.
+func checkFormat(format string, allowed ...string) error {
 	if !slices.Contains(allowed, format) {
-		fmt.Fprintf(stderr, "%s: --format %q: want %s\n", prefix, format, strings.Join(allowed, ", "))
-		return false
+		return fmt.Errorf("--format %q: want %s", format, strings.Join(allowed, ", "))
 	}
-	return true
+	return nil
 }
 
-func textExportCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact text export"
-	fs := newFlags("text export ID", "Prints a revision of a process's negotiated text in Akoma Ntoso, Markdown or JSON; a draft not yet issued needs the PGA office's or a co-facilitator's token.", stderr)
+func newTextExportCmd() *cobra.Command {
 	var o opsFlags
-	o.register(fs)
-	revision := fs.Int("revision", -1, "the revision, 0 for the zero draft (required)")
-	format := fs.String("format", wire.FormatAKN, "akn (Akoma Ntoso 3.0), markdown or json")
-	pos, code, ok := parseOps(fs, prefix, args, "ID")
-	if !ok {
-		return code
+	cmd := opsCmd("export ID", "print a revision in Akoma Ntoso, Markdown or JSON",
+		"Prints a revision of a process's negotiated text in Akoma Ntoso, Markdown or JSON; a draft not yet issued needs the PGA office's or a co-facilitator's token.", &o)
+	revision := cmd.Flags().Int("revision", 0, "the revision, 0 for the zero draft")
+	formats := []string{wire.FormatAKN, wire.FormatMarkdown, "json"}
+	format := formatFlag(cmd, "akn (Akoma Ntoso 3.0), markdown or json", formats...)
+	required(cmd, "revision")
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		if *revision < 0 {
+			return fmt.Errorf("--revision %d: 0 or more", *revision)
+		}
+		if err := checkFormat(*format, formats...); err != nil {
+			return err
+		}
+		if *format == "json" || o.json {
+			o.json = true
+			return opsCall(&o, cmd.OutOrStdout(), func(ctx context.Context, c *client.Client) (wire.TextRevision, error) {
+				return c.TextRevision(ctx, pos[0], *revision)
+			}, nil)
+		}
+		return rawCall(&o, cmd.OutOrStdout(), func(ctx context.Context, c *client.Client) ([]byte, error) {
+			return c.ExportTextRevision(ctx, pos[0], *revision, *format)
+		})
 	}
-	switch {
-	case *revision < 0:
-		fmt.Fprintf(stderr, "%s: --revision is required, 0 or more\n", prefix)
-		return 2
-	case !formatFlag(prefix, *format, stderr, wire.FormatAKN, wire.FormatMarkdown, "json"):
-		return 2
-	}
-	if *format == "json" || o.json {
-		o.json = true
-		return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.TextRevision, error) {
-			return c.TextRevision(ctx, pos[0], *revision)
-		}, nil)
-	}
-	return rawCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) ([]byte, error) {
-		return c.ExportTextRevision(ctx, pos[0], *revision, *format)
-	})
+	return cmd
 }
 
-func textCompileCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact text compile"
-	fs := newFlags("text compile ID", "Prints the compilation text: a revision with every pending proposal in place, bracketed and attributed, with the positions' counts and the co-facilitators' marks.", stderr)
+func newTextCompileCmd() *cobra.Command {
 	var o opsFlags
-	o.register(fs)
-	revision := fs.Int("revision", client.Latest, "the revision; default the latest you may read")
-	format := fs.String("format", wire.FormatText, "text (the rolling text), akn (Akoma Ntoso 3.0) or json")
-	pos, code, ok := parseOps(fs, prefix, args, "ID")
-	if !ok {
-		return code
+	cmd := opsCmd("compile ID", "print the compilation, every proposal in place",
+		"Prints the compilation text: a revision with every pending proposal in place, bracketed and attributed, with the positions' counts and the co-facilitators' marks.", &o)
+	revision := cmd.Flags().Int("revision", client.Latest, "the revision; default the latest you may read")
+	formats := []string{wire.FormatText, wire.FormatAKN, "json"}
+	format := formatFlag(cmd, "text (the rolling text), akn (Akoma Ntoso 3.0) or json", formats...)
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		if *revision < client.Latest {
+			return fmt.Errorf("--revision %d: 0 or more", *revision)
+		}
+		if err := checkFormat(*format, formats...); err != nil {
+			return err
+		}
+		if *format == "json" || o.json {
+			o.json = true
+			return opsCall(&o, cmd.OutOrStdout(), func(ctx context.Context, c *client.Client) (wire.TextCompilation, error) {
+				return c.Compilation(ctx, pos[0], *revision)
+			}, nil)
+		}
+		return rawCall(&o, cmd.OutOrStdout(), func(ctx context.Context, c *client.Client) ([]byte, error) {
+			return c.ExportCompilation(ctx, pos[0], *revision, *format)
+		})
 	}
-	switch {
-	case *revision < client.Latest:
-		fmt.Fprintf(stderr, "%s: --revision %d: 0 or more\n", prefix, *revision)
-		return 2
-	case !formatFlag(prefix, *format, stderr, wire.FormatText, wire.FormatAKN, "json"):
-		return 2
-	}
-	if *format == "json" || o.json {
-		o.json = true
-		return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.TextCompilation, error) {
-			return c.Compilation(ctx, pos[0], *revision)
-		}, nil)
-	}
-	return rawCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) ([]byte, error) {
-		return c.ExportCompilation(ctx, pos[0], *revision, *format)
-	})
+	return cmd
 }
 
-func textDiffCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact text diff"
-	fs := newFlags("text diff ID", "Prints the differences between two revisions, word by word inside the paragraphs: [-removed-] and {+added+} words, moved paragraphs marked.", stderr)
+func newTextDiffCmd() *cobra.Command {
 	var o opsFlags
-	o.register(fs)
-	from := fs.Int("from", -1, "the old revision (required)")
-	to := fs.Int("to", -1, "the new revision (required)")
-	pos, code, ok := parseOps(fs, prefix, args, "ID")
-	if !ok {
-		return code
+	cmd := opsCmd("diff ID", "two revisions word by word",
+		"Prints the differences between two revisions, word by word inside the paragraphs: [-removed-] and {+added+} words, moved paragraphs marked.", &o)
+	from := cmd.Flags().Int("from", 0, "the old revision")
+	to := cmd.Flags().Int("to", 0, "the new revision")
+	required(cmd, "from", "to")
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		if *from < 0 || *to < 0 {
+			return fmt.Errorf("--from %d --to %d: 0 or more", *from, *to)
+		}
+		return opsCall(&o, cmd.OutOrStdout(), func(ctx context.Context, c *client.Client) (wire.TextDiff, error) {
+			return c.TextDiff(ctx, pos[0], *from, *to)
+		}, func(d wire.TextDiff) error {
+			return printTextDiff(cmd.OutOrStdout(), d)
+		})
 	}
-	if *from < 0 || *to < 0 {
-		fmt.Fprintf(stderr, "%s: --from and --to are required, 0 or more\n", prefix)
-		return 2
-	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.TextDiff, error) {
-		return c.TextDiff(ctx, pos[0], *from, *to)
-	}, func(d wire.TextDiff) error {
-		return printTextDiff(stdout, d)
-	})
+	return cmd
 }
 
 // printTextDiff writes each paragraph that changed: its numbers in both
@@ -180,19 +160,21 @@ func spanText(spans []text.Span) string {
 	return strings.Join(parts, " ")
 }
 
-func searchCmd(args []string, stdout, stderr io.Writer) int {
-	const prefix = "compact search"
-	fs := newFlags("search ID QUERY", `Searches a process's contributions, text and amendments: words, "phrases", -exclusions and OR; matching words are shown between « and ». Your token shows what it may read besides the public.`, stderr)
+func newSearchCmd() *cobra.Command {
 	var o opsFlags
-	o.register(fs)
-	offset := fs.Int("offset", 0, "hits to skip, at most 400")
-	limit := fs.Int("limit", 20, "hits in a page, 1 to 100")
-	pos, code, ok := parseOps(fs, prefix, args, "ID", "QUERY")
-	if !ok {
-		return code
+	cmd := opsCmd("search ID QUERY", "search a process's contributions, text and amendments",
+		`Searches a process's contributions, text and amendments: words, "phrases", -exclusions and OR; matching words are shown between « and ». Your token shows what it may read besides the public.`, &o)
+	offset := cmd.Flags().Int("offset", 0, "hits to skip, at most 400")
+	limit := cmd.Flags().Int("limit", 20, "hits in a page, 1 to 100")
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		return search(cmd.OutOrStdout(), &o, pos[0], pos[1], *offset, *limit)
 	}
-	return opsCall(prefix, &o, stdout, stderr, func(ctx context.Context, c *client.Client) (wire.SearchPage, error) {
-		return c.Search(ctx, pos[0], pos[1], *offset, *limit)
+	return cmd
+}
+
+func search(stdout io.Writer, o *opsFlags, id, query string, offset, limit int) error {
+	return opsCall(o, stdout, func(ctx context.Context, c *client.Client) (wire.SearchPage, error) {
+		return c.Search(ctx, id, query, offset, limit)
 	}, func(p wire.SearchPage) error {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		for _, h := range p.Hits {

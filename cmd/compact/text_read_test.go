@@ -41,9 +41,9 @@ func TestTextReadCommands(t *testing.T) {
 		{"search", []string{"search", "gcm-2027", "remittances", server}, 0, "/v1/processes/gcm-2027/search",
 			"Cheaper «remittances» save money.", ""},
 		{"search pages", []string{"search", "gcm-2027", "remittances", server}, 0, "/v1/processes/gcm-2027/search", "2 hits from 1; more with --offset 2\n", ""},
-		{"export without revision", []string{"text", "export", "gcm-2027", server}, 2, "", "", "--revision is required"},
+		{"export without revision", []string{"text", "export", "gcm-2027", server}, 2, "", "", `required flag(s) "revision" not set`},
 		{"export bad format", []string{"text", "export", "gcm-2027", "--revision=0", "--format=pdf", server}, 2, "", "", `--format "pdf": want akn, markdown, json`},
-		{"diff without to", []string{"text", "diff", "gcm-2027", "--from=0", server}, 2, "", "", "--from and --to are required"},
+		{"diff without to", []string{"text", "diff", "gcm-2027", "--from=0", server}, 2, "", "", `required flag(s) "to" not set`},
 		{"search without query", []string{"search", "gcm-2027", server}, 2, "", "", "missing QUERY"},
 		{"unknown", []string{"text", "propose"}, 2, "", "", `unknown command "propose"`},
 	} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,71 +13,52 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/compact-un/compact/api"
 	domain "github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
 
-const tokenUsage = `Usage: compact token <command> [flags]
-
-Manages the API's bearer tokens in the record store itself, without the API:
-this is how the first PGA-office token is made.
-
-Commands:
-  create  make a token and print its secret, which is shown this once
-  list    list the tokens, without their secrets
-  rotate  give a token a new secret; the old one works on for --grace
-  revoke  revoke a token by its ID
-
-Run 'compact token <command> -h' for a command's flags.
-`
-
 // tokenStoreTimeout bounds opening the store and the one operation on it.
 const tokenStoreTimeout = 30 * time.Second
 
-func tokenCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, tokenUsage)
-		return 2
-	}
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "create":
-		return tokenCreateCmd(rest, stdout, stderr)
-	case "list":
-		return tokenListCmd(rest, stdout, stderr)
-	case "rotate":
-		return tokenRotateCmd(rest, stdout, stderr)
-	case "revoke":
-		return tokenRevokeCmd(rest, stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, tokenUsage)
-		return 0
-	default:
-		fmt.Fprintf(stderr, "compact token: unknown command %q\n\n%s", cmd, tokenUsage)
-		return 2
-	}
-}
-
-func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("token create", "Makes an API token and prints its secret, which is shown this once: store it now.", stderr)
+func newTokenCreateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "create", Args: positional(),
+		Short: "make a token and print its secret, which is shown this once",
+		Long:  "Makes an API token and prints its secret, which is shown this once: store it now."}
+	fs := cmd.Flags()
 	sf := addStoreFlags(fs)
-	role := fs.String("role", "", "pga-office, co-facilitator, member-state or stakeholder (required)")
-	party := fs.String("party", "", "whom the token acts for: the organisation, the State's ISO 3166 alpha-3 code, or the office (required)")
+	role := fs.String("role", "", "pga-office, co-facilitator, member-state or stakeholder")
+	party := fs.String("party", "", "whom the token acts for: the organisation, the State's ISO 3166 alpha-3 code, or the office")
 	processID := fs.String("process", "", "the process a co-facilitator serves")
 	label := fs.String("label", "", "a note on whom the token was given to")
 	expires := fs.String("expires", "90d", "how long the token works: days (90d) or a Go duration (12h), at most 366d")
-	db, code, ok := parseStoreFlags(fs, args, sf)
-	if !ok {
-		return code
+	required(cmd, "role", "party")
+	roles := make([]string, len(api.Roles))
+	for i, r := range api.Roles {
+		roles[i] = string(r)
 	}
+	fixed(cmd, "role", roles...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		db, err := sf.store()
+		if err != nil {
+			return err
+		}
+		return createToken(cmd.OutOrStdout(), cmd.ErrOrStderr(), db, *role, *party, *processID, *label, *expires)
+	}
+	return cmd
+}
+
+func createToken(stdout, stderr io.Writer, db, role, party, processID, label, expires string) error {
 	now := time.Now()
-	secret, t, err := api.NewToken(api.Role(*role), *party, *processID, *label, now)
+	secret, t, err := api.NewToken(api.Role(role), party, processID, label, now)
 	if err == nil {
-		t.ExpiresAt, err = expiryFlag(now, *expires)
+		t.ExpiresAt, err = expiryFlag(now, expires)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "compact token create: %s\n", domain.Message(err))
-		return 2
+		return errors.New(domain.Message(err))
 	}
 	err = withStore(db, func(ctx context.Context, st store.Store) error {
 		if t.ProcessID != "" {
@@ -89,43 +69,47 @@ func tokenCreateCmd(args []string, stdout, stderr io.Writer) int {
 		return st.CreateToken(ctx, t)
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "compact token create: %v\n", err)
-		return 1
+		return failed(err)
 	}
 	fmt.Fprintln(stdout, secret)
 	fmt.Fprintf(stderr, "created token %s for %s %s, expiring at %s; its secret, above, is not shown again\n",
 		t.ID, t.Role, t.Party, t.ExpiresAt.Format(time.RFC3339))
-	return 0
+	return nil
 }
 
-func tokenListCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("token list", "Lists the API's tokens, revoked ones too, without their secrets.", stderr)
+func newTokenListCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "list", Args: positional(),
+		Short: "list the tokens, without their secrets",
+		Long:  "Lists the API's tokens, revoked ones too, without their secrets."}
+	fs := cmd.Flags()
 	sf := addStoreFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON rather than a table")
-	db, code, ok := parseStoreFlags(fs, args, sf)
-	if !ok {
-		return code
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		db, err := sf.store()
+		if err != nil {
+			return err
+		}
+		return failed(listTokens(cmd.OutOrStdout(), db, *asJSON))
 	}
+	return cmd
+}
+
+func listTokens(stdout io.Writer, db string, asJSON bool) error {
 	var ts []store.Token
 	err := withStore(db, func(ctx context.Context, st store.Store) (err error) {
 		ts, err = st.ListTokens(ctx, store.TokenFilter{})
 		return err
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "compact token list: %v\n", err)
-		return 1
+		return err
 	}
-	if *asJSON {
+	if asJSON {
 		if ts == nil {
 			ts = []store.Token{}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ts); err != nil {
-			fmt.Fprintf(stderr, "compact token list: %v\n", err)
-			return 1
-		}
-		return 0
+		return enc.Encode(ts)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tROLE\tPARTY\tPROCESS\tLABEL\tCREATED\tEXPIRES\tREVOKED\tOLD SECRET UNTIL")
@@ -133,30 +117,36 @@ func tokenListCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Party, orDash(t.ProcessID), orDash(t.Label),
 			stampOrDash(t.CreatedAt), stampOrDash(t.ExpiresAt), stampOrDash(t.RevokedAt), stampOrDash(t.PreviousUntil))
 	}
-	if err := tw.Flush(); err != nil {
-		fmt.Fprintf(stderr, "compact token list: %v\n", err)
-		return 1
-	}
-	return 0
+	return tw.Flush()
 }
 
-func tokenRotateCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("token rotate", "Gives token ID a new secret and prints it, shown this once. "+
-		"The old secret keeps working for --grace, so that its holder can switch without downtime; then the API refuses it.", stderr)
+func newTokenRotateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "rotate ID", Args: optional,
+		Short: "give a token a new secret; the old one works on for --grace",
+		Long: "Gives token ID a new secret and prints it, shown this once. " +
+			"The old secret keeps working for --grace, so that its holder can switch without downtime; then the API refuses it."}
+	fs := cmd.Flags()
 	sf := addStoreFlags(fs)
 	grace := fs.Duration("grace", 0, "how long the old secret keeps working, at most 720h (30 days); 0 refuses it at once, after a leak")
 	expires := fs.String("expires", "", "how long the new secret works (90d, 12h); default: as long as the last one was given for")
-	id, db, code, ok := tokenIDArg(fs, args, sf)
-	if !ok {
-		return code
+	idFlag := tokenIDFlag(fs)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		id, db, err := tokenID(cmd, args, *idFlag, sf)
+		if err != nil {
+			return err
+		}
+		return rotateToken(cmd.OutOrStdout(), cmd.ErrOrStderr(), db, id, *grace, *expires)
 	}
+	return cmd
+}
+
+func rotateToken(stdout, stderr io.Writer, db, id string, grace time.Duration, expires string) error {
 	now := time.Now()
 	var expiresAt time.Time
-	if *expires != "" {
+	if expires != "" {
 		var err error
-		if expiresAt, err = expiryFlag(now, *expires); err != nil {
-			fmt.Fprintf(stderr, "compact token rotate: %s\n", domain.Message(err))
-			return 2
+		if expiresAt, err = expiryFlag(now, expires); err != nil {
+			return errors.New(domain.Message(err))
 		}
 	}
 	var secret string
@@ -165,12 +155,11 @@ func tokenRotateCmd(args []string, stdout, stderr io.Writer) int {
 		if t, err = st.GetToken(ctx, id); err != nil {
 			return err
 		}
-		secret, t, err = api.RotateToken(ctx, st, t, *grace, expiresAt, now)
+		secret, t, err = api.RotateToken(ctx, st, t, grace, expiresAt, now)
 		return err
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "compact token rotate: %s\n", domain.Message(err))
-		return 1
+		return failed(errors.New(domain.Message(err)))
 	}
 	fmt.Fprintln(stdout, secret)
 	old := "the old secret is refused from now on"
@@ -179,45 +168,51 @@ func tokenRotateCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "rotated token %s, expiring at %s; %s; the new secret, above, is not shown again\n",
 		t.ID, t.ExpiresAt.Format(time.RFC3339), old)
-	return 0
+	return nil
 }
 
-func tokenRevokeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("token revoke", "Revokes token ID: the API refuses it from then on.", stderr)
-	sf := addStoreFlags(fs)
-	id, db, code, ok := tokenIDArg(fs, args, sf)
-	if !ok {
-		return code
+func newTokenRevokeCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "revoke ID", Args: optional,
+		Short: "revoke a token by its ID",
+		Long:  "Revokes token ID: the API refuses it from then on."}
+	sf := addStoreFlags(cmd.Flags())
+	idFlag := tokenIDFlag(cmd.Flags())
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		id, db, err := tokenID(cmd, args, *idFlag, sf)
+		if err != nil {
+			return err
+		}
+		err = withStore(db, func(ctx context.Context, st store.Store) error {
+			return st.RevokeToken(ctx, id, time.Now())
+		})
+		if err != nil {
+			return failed(err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", id)
+		return nil
 	}
-	err := withStore(db, func(ctx context.Context, st store.Store) error {
-		return st.RevokeToken(ctx, id, time.Now())
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "compact token revoke: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "revoked %s\n", id)
-	return 0
+	return cmd
 }
 
-// tokenIDArg parses a command that names one token: "ID [flags]", or the
-// older --id ID.
-func tokenIDArg(fs *flag.FlagSet, args []string, sf storeFlags) (id, db string, code int, ok bool) {
-	idFlag := fs.String("id", "", "the token's ID, as token list shows it; or give it first, before the flags")
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if db, code, ok = parseStoreFlags(fs, args, sf); !ok {
-		return "", "", code, false
-	}
-	if id == "" {
-		id = *idFlag
+// tokenIDFlag is the older way to name a token: --id ID.
+func tokenIDFlag(fs *pflag.FlagSet) *string {
+	return fs.String("id", "", "the token's ID, as token list shows it; or give it as the argument")
+}
+
+// tokenID is the token a command names, as its argument or by --id, and
+// the store it is in.
+func tokenID(cmd *cobra.Command, args []string, idFlag string, sf storeFlags) (id, db string, err error) {
+	if len(args) > 0 {
+		id = args[0]
 	}
 	if id == "" {
-		fmt.Fprintf(fs.Output(), "compact %s: give one token ID: compact %s ID [flags]\n", fs.Name(), fs.Name())
-		return "", "", 2, false
+		id = idFlag
 	}
-	return id, db, 0, true
+	if id == "" {
+		return "", "", fmt.Errorf("give one token ID: %s ID [flags]", cmd.CommandPath())
+	}
+	db, err = sf.store()
+	return id, db, err
 }
 
 // expiryFlag is when a token given for lifetime now expires: days ("90d")
@@ -254,30 +249,26 @@ func stampOrDash(t time.Time) string {
 // else the SQLite file that serve keeps in --data-dir.
 type storeFlags struct{ db, dataDir *string }
 
-func addStoreFlags(fs *flag.FlagSet) storeFlags {
+func addStoreFlags(fs *pflag.FlagSet) storeFlags {
 	return storeFlags{
 		db:      fs.String("db", "", "record store: a postgres:// URL or a SQLite file path; default: serve's, in --data-dir"),
 		dataDir: fs.String("data-dir", "./data", "serve's --data-dir, whose compact.db is the record store when --db is not given"),
 	}
 }
 
-// parseStoreFlags parses a token command's flags and names the store they
-// point at. A missing SQLite file is refused rather than made: a token in a
-// store no server reads would be lost.
-func parseStoreFlags(fs *flag.FlagSet, args []string, f storeFlags) (db string, code int, ok bool) {
-	if code, ok := parse(fs, args); !ok {
-		return "", code, false
-	}
+// store names the record store the flags point at. A missing SQLite file
+// is refused rather than made: a token in a store no server reads would be
+// lost.
+func (f storeFlags) store() (string, error) {
 	if *f.db != "" {
-		return *f.db, 0, true
+		return *f.db, nil
 	}
-	db = filepath.Join(*f.dataDir, "compact.db")
+	db := filepath.Join(*f.dataDir, "compact.db")
 	if _, err := os.Stat(db); err != nil {
-		fmt.Fprintf(fs.Output(), "compact %s: no record store at %s: start 'compact serve --data-dir %s' once, or give --db (a postgres:// URL or a SQLite file)\n",
-			fs.Name(), db, *f.dataDir)
-		return "", 2, false
+		return "", fmt.Errorf("no record store at %s: start 'compact serve --data-dir %s' once, or give --db (a postgres:// URL or a SQLite file)",
+			db, *f.dataDir)
 	}
-	return db, 0, true
+	return db, nil
 }
 
 // withStore opens the record store db names, runs f on it and closes it.

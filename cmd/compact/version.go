@@ -4,17 +4,22 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
-func versionCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("version", "Prints the versions of Compact, Go and Temporal.", stderr)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{Use: "version", Args: positional(),
+		Short: "print the versions",
+		Long:  "Prints the versions of Compact, Go and Temporal.",
+		Run:   func(cmd *cobra.Command, _ []string) { printVersions(cmd.OutOrStdout()) }}
+}
+
+func printVersions(stdout io.Writer) {
 	fmt.Fprintf(stdout, "compact %s\n", version)
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return 0
+		return
 	}
 	fmt.Fprintf(stdout, "go %s\n", bi.GoVersion)
 	for _, dep := range bi.Deps {
@@ -25,5 +30,4 @@ func versionCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "temporal server %s\n", dep.Version)
 		}
 	}
-	return 0
 }

@@ -3,23 +3,24 @@ package main
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/compact-un/compact/api"
 	"github.com/compact-un/compact/web"
 )
 
-func sessionKeyFlag(fs *flag.FlagSet) *string {
+func sessionKeyFlag(fs *pflag.FlagSet) *string {
 	return fs.String("session-key", "", fmt.Sprintf("key that seals the web pages' session cookies, hex or base64, at least %d bytes; "+
 		"replicas behind one address need the same one (default: random, so sessions end at restart)", web.MinSessionKey))
 }
 
 // sessionTimeoutFlags end web sessions: the API keeps them in the record
 // store, so every replica ends them alike.
-func sessionTimeoutFlags(fs *flag.FlagSet) *api.SessionTimeouts {
+func sessionTimeoutFlags(fs *pflag.FlagSet) *api.SessionTimeouts {
 	var t api.SessionTimeouts
 	fs.DurationVar(&t.Idle, "session-idle", 30*time.Minute, "a web session ends after this long without a page view")
 	fs.DurationVar(&t.Lifetime, "session-lifetime", 12*time.Hour, "a web session ends this long after sign-in, however busy")

@@ -3,9 +3,10 @@
 package config
 
 import (
-	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // EnvPrefix starts every environment twin.
@@ -19,11 +20,11 @@ func EnvName(flagName string) string {
 // FromEnv sets each flag of the parsed fs that the command line did not
 // give from its environment twin, as lookup (os.LookupEnv) finds it: the
 // command line wins.
-func FromEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
+func FromEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) error {
 	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	fs.Visit(func(f *pflag.Flag) { given[f.Name] = true })
 	var err error
-	fs.VisitAll(func(f *flag.Flag) {
+	fs.VisitAll(func(f *pflag.Flag) {
 		if given[f.Name] || err != nil {
 			return
 		}

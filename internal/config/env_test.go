@@ -1,8 +1,9 @@
 package config
 
 import (
-	"flag"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func TestEnvName(t *testing.T) {
@@ -18,7 +19,7 @@ func TestFromEnv(t *testing.T) {
 		"COMPACT_TEMPORAL_PORT": "7300",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 	addr := fs.String("http-addr", "127.0.0.1:8080", "")
 	ns := fs.String("namespace", "default", "")
 	port := fs.Int("temporal-port", 7233, "")
@@ -35,7 +36,7 @@ func TestFromEnv(t *testing.T) {
 }
 
 func TestFromEnvBadValue(t *testing.T) {
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 	fs.Int("temporal-port", 7233, "")
 	lookup := func(string) (string, bool) { return "seven", true }
 	if err := FromEnv(fs, lookup); err == nil {
