@@ -334,6 +334,15 @@ func TestVerifyReadsTheChainOncePerHead(t *testing.T) {
 	for range 3 {
 		verify("three loads", 3, true, 1, "")
 	}
+	var wg sync.WaitGroup
+	for range 8 { // at once, as every delegation on conference day
+		wg.Go(func() {
+			if v, err := a.s.verifyChain(context.Background(), id); err != nil || !v.Verified || v.Entries != 3 {
+				t.Errorf("at once: %+v, %v", v, err)
+			}
+		})
+	}
+	wg.Wait()
 
 	ev := process.RecordEvent{ProcessID: id, Key: id + "/ts1/stage.completed", StageID: "ts1", Event: "stage.completed", At: time.Now(), Data: `{}`}
 	if _, err := stack.store.Append(context.Background(), ev); err != nil {
