@@ -3,6 +3,8 @@ package api
 import (
 	"sync"
 	"time"
+
+	"github.com/compact-un/compact/wire"
 )
 
 // statusTTL is how stale an observer's status may be: on conference day
@@ -43,4 +45,67 @@ func (c *statusCache) put(id string, body []byte, now time.Time) {
 		}
 	}
 	c.entries[id] = cachedStatus{body: body, expires: now.Add(statusTTL)}
+}
+
+// verifiedFor is how long a chain read whole and found intact stands for
+// its head, and for the entries appended after it, which are checked by
+// themselves: then the whole chain is read again, so that a row changed in
+// the middle behind the API's back is found within that time
+// (docs/record-verification.md).
+const verifiedFor = time.Minute
+
+// maxVerified bounds the chains remembered: the processes read lately.
+const maxVerified = 1024
+
+// verifyCache keeps each process's last intact chain, so that the pages
+// that show a record's verification do not each read the whole record.
+// A broken chain is not kept: it is read whole each time, to say where.
+type verifyCache struct {
+	mu      sync.Mutex
+	entries map[string]verifiedChain
+}
+
+type verifiedChain struct {
+	v     wire.Verification
+	whole time.Time // when the whole chain was last read and checked
+}
+
+// get is the process's last intact chain, and when it was read whole, if
+// that was less than verifiedFor ago.
+func (c *verifyCache) get(id string, now time.Time) (verifiedChain, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	if !ok || now.Sub(e.whole) >= verifiedFor {
+		return verifiedChain{}, false
+	}
+	return e, true
+}
+
+// put keeps an intact chain read whole at e.whole, or extended since; a
+// broken one forgets the process's chain, so that no part of the record
+// put back stands for the whole before it is read whole again.
+func (c *verifyCache) put(id string, e verifiedChain, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !e.v.Verified {
+		delete(c.entries, id)
+		return
+	}
+	if c.entries == nil {
+		c.entries = map[string]verifiedChain{}
+	}
+	for k, old := range c.entries {
+		if now.Sub(old.whole) >= verifiedFor {
+			delete(c.entries, k)
+		}
+	}
+	old, ok := c.entries[id]
+	switch {
+	case ok && (old.whole.After(e.whole) || old.whole.Equal(e.whole) && old.v.Entries > e.v.Entries):
+		return // a request that read later, or further, came back first
+	case !ok && len(c.entries) >= maxVerified:
+		return // more processes read lately than kept: this one is read whole
+	}
+	c.entries[id] = e
 }

@@ -84,20 +84,52 @@ func (s *Server) verifyRecord(w http.ResponseWriter, r *http.Request) {
 // of any length is checked in bounded memory.
 const verifyPage = 1000
 
-// verifyChain checks a whole record's chain, a page at a time.
+// verifyChain checks a record's chain, a page at a time. A chain found
+// intact lately (s.verified) is not read again while its head is the same:
+// only the entries appended since are, from its head on.
 func (s *Server) verifyChain(ctx context.Context, processID string) (wire.Verification, error) {
-	return verification(processID, func(after int64) ([]process.RecordEntry, error) {
+	read := func(after int64) ([]process.RecordEntry, error) {
 		return s.store.EntriesPage(ctx, processID, after, verifyPage)
-	})
+	}
+	now := s.now()
+	if known, ok := s.verified.get(processID, now); ok {
+		last, err := s.store.LastEntries(ctx, processID, 1)
+		if err != nil {
+			return wire.Verification{}, err
+		}
+		switch {
+		case len(last) == 0:
+			// Emptied: read whole, below.
+		case last[0].Seq == int64(known.v.Entries) && last[0].Hash == known.v.Head && last[0].ComputeHash() == last[0].Hash:
+			return known.v, nil
+		case last[0].Seq > int64(known.v.Entries):
+			v, err := verification(known.v, read)
+			if err != nil {
+				return v, err
+			}
+			if v.Verified {
+				s.verified.put(processID, verifiedChain{v: v, whole: known.whole}, now)
+				return v, nil
+			}
+			// The new entries do not follow the head checked: read whole,
+			// to say where the chain breaks.
+		}
+	}
+	v, err := verification(wire.Verification{ProcessID: processID, Verified: true, Head: process.GenesisHash}, read)
+	if err == nil {
+		s.verified.put(processID, verifiedChain{v: v, whole: now}, now)
+	}
+	return v, err
 }
 
 // verification checks a record that next reads a page at a time (the
-// entries after a seq; an empty page ends it): it counts every entry and
-// names the last, checking the chain until it breaks.
-func verification(processID string, next func(after int64) ([]process.RecordEntry, error)) (wire.Verification, error) {
-	v := wire.Verification{ProcessID: processID, Verified: true, Head: process.GenesisHash}
-	var c process.ChainCheck
-	for after := int64(0); ; {
+// entries after a seq; an empty page ends it) from where from, intact,
+// ends: it counts every entry and names the last, checking the chain until
+// it breaks.
+func verification(from wire.Verification, next func(after int64) ([]process.RecordEntry, error)) (wire.Verification, error) {
+	v := from
+	c := process.ChainCheck{N: int64(v.Entries), Head: v.Head}
+	for after := c.N; ; {
 		page, err := next(after)
 		if err != nil || len(page) == 0 {
 			return v, err

@@ -14,10 +14,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/compact-un/compact/process"
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -176,7 +178,7 @@ func TestVerifyEntriesDetectsTampering(t *testing.T) {
 			return es
 		}), "entry 3 does not follow entry 2"},
 	} {
-		v, err := verification("p", func(after int64) ([]process.RecordEntry, error) {
+		v, err := verification(wire.Verification{ProcessID: "p", Verified: true, Head: process.GenesisHash}, func(after int64) ([]process.RecordEntry, error) {
 			// Pages of two, by position: a tampered record's seqs lie.
 			from := min(int(after), len(tc.entries))
 			if after > 0 {
@@ -255,4 +257,129 @@ func TestVerificationScript(t *testing.T) {
 	if out, ok := run(file("forged.csv", forged), id); ok || !strings.Contains(out, "entry 3: content does not match") {
 		t.Errorf("forged CSV: %s", out)
 	}
+}
+
+// chainReads is the store, counting the reads of a process's record from
+// its first entry, and changing the entries it answers with as someone with
+// the database in hand could.
+type chainReads struct {
+	store.Store
+	processID string
+	mu        sync.Mutex
+	whole     int                          // pages read from the first entry
+	tamper    func(e *process.RecordEntry) // nil: as stored
+}
+
+func (r *chainReads) EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error) {
+	es, err := r.Store.EntriesPage(ctx, processID, after, limit)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if processID == r.processID && after == 0 {
+		r.whole++
+	}
+	return r.changed(es), err
+}
+
+func (r *chainReads) LastEntries(ctx context.Context, processID string, n int) ([]process.RecordEntry, error) {
+	es, err := r.Store.LastEntries(ctx, processID, n)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.changed(es), err
+}
+
+func (r *chainReads) changed(es []process.RecordEntry) []process.RecordEntry {
+	if r.tamper == nil {
+		return es
+	}
+	for i := range es {
+		r.tamper(&es[i])
+	}
+	return es
+}
+
+func (r *chainReads) set(tamper func(e *process.RecordEntry)) (whole int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tamper = tamper
+	return r.whole
+}
+
+// TestVerifyReadsTheChainOncePerHead: the pages that show a record's
+// verification ask for it on every load; the chain is read whole once, then
+// only what was appended to it, until verifiedFor has passed. Tampering
+// that moves the head, or touches the head, is reported at once; a row
+// changed in the middle behind the API's back is reported once verifiedFor
+// has passed (docs/record-verification.md).
+func TestVerifyReadsTheChainOncePerHead(t *testing.T) {
+	id := seedRecord(t)
+	reads := &chainReads{Store: stack.store, processID: id}
+	var mu sync.Mutex
+	now := time.Now()
+	a := newAPIServer(t, func(o *Options) {
+		o.Store = reads
+		o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	later := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	verify := func(what string, entries int, verified bool, wholeReads int, errText string) {
+		t.Helper()
+		var v wire.Verification
+		a.do("GET", "/v1/processes/"+id+"/record/verify", "", nil).JSON(t, &v)
+		if v.Entries != entries || v.Verified != verified || v.Error != errText {
+			t.Errorf("%s: %+v, want %d entries, verified %v, error %q", what, v, entries, verified, errText)
+		}
+		if got := reads.set(reads.tamper); got != wholeReads {
+			t.Errorf("%s: the chain read whole %d times, want %d", what, got, wholeReads)
+		}
+	}
+	for range 3 {
+		verify("three loads", 3, true, 1, "")
+	}
+	var wg sync.WaitGroup
+	for range 8 { // at once, as every delegation on conference day
+		wg.Go(func() {
+			if v, err := a.s.verifyChain(context.Background(), id); err != nil || !v.Verified || v.Entries != 3 {
+				t.Errorf("at once: %+v, %v", v, err)
+			}
+		})
+	}
+	wg.Wait()
+
+	ev := process.RecordEvent{ProcessID: id, Key: id + "/ts1/stage.completed", StageID: "ts1", Event: "stage.completed", At: time.Now(), Data: `{}`}
+	if _, err := stack.store.Append(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	verify("appended", 4, true, 1, "")
+
+	reads.set(func(e *process.RecordEntry) {
+		if e.Seq == 4 {
+			e.Data = `{"n":1}`
+		}
+	})
+	verify("head changed", 4, false, 2, "entry 4: content does not match its hash")
+	reads.set(nil)
+	verify("head restored", 4, true, 3, "")
+
+	ev.Key, ev.Event = id+"/ts1/window.reminder", "window.reminder"
+	if _, err := stack.store.Append(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	reads.set(func(e *process.RecordEntry) { // entry 5 made to follow another chain
+		if e.Seq == 5 {
+			e.PrevHash = process.GenesisHash
+			e.Hash = e.ComputeHash()
+		}
+	})
+	verify("appended off the chain", 5, false, 4, "entry 5 does not follow entry 4")
+	reads.set(nil)
+	verify("appended restored", 5, true, 5, "")
+
+	reads.set(func(e *process.RecordEntry) {
+		if e.Seq == 2 {
+			e.Data = `{"n":1}`
+		}
+	})
+	verify("middle changed, within verifiedFor", 5, true, 5, "")
+	later(verifiedFor)
+	verify("middle changed, after verifiedFor", 5, false, 6, "entry 2: content does not match its hash")
+	verify("broken, again", 5, false, 7, "entry 2: content does not match its hash")
 }

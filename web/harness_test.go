@@ -69,11 +69,19 @@ var testKey = bytes.Repeat([]byte("k"), MinSessionKey)
 
 func newTestSite(t testing.TB) *testSite {
 	t.Helper()
+	return newTestSiteWith(t, func(*api.Options) {})
+}
+
+// newTestSiteWith is newTestSite with the API's options changed by opt.
+func newTestSiteWith(t testing.TB, opt func(*api.Options)) *testSite {
+	t.Helper()
 	ts := &testSite{t: t}
-	a := api.New(api.Options{Temporal: stack.Temporal, Store: stack.Store, Pages: func(h http.Handler) http.Handler {
+	o := api.Options{Temporal: stack.Temporal, Store: stack.Store, Pages: func(h http.Handler) http.Handler {
 		ts.site = New(Options{API: traffic.Check(h), SessionKey: testKey})
 		return ts.site
-	}})
+	}}
+	opt(&o)
+	a := api.New(o)
 	ts.hs = httptest.NewServer(a.Handler())
 	t.Cleanup(ts.hs.Close)
 	return ts
