@@ -85,11 +85,16 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Conflict, msg, id, list, dates))
 		return
 	}
+	at, err := s.processNow(r.Context(), op, p, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	party := principal(r.Context()).Party
 	a, err := s.store.Apply(r.Context(), process.Application{
 		ProcessID: id, For: list, Party: party, Name: body.Name, Category: body.Category,
 		ECOSOC: body.ECOSOC, Match: match, AppliedAt: now,
-	}, &store.Act{By: party, Role: string(Stakeholder), At: s.processNow(r.Context(), p, now), StageID: stage})
+	}, &store.Act{By: party, Role: string(Stakeholder), At: at, StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
 		return

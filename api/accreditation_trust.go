@@ -63,17 +63,18 @@ func (s *Server) ecosocMatch(ctx context.Context, name string) (process.ECOSOCMa
 // reviewECOSOC records the office's review of a near match: confirmed,
 // the application is approved; refused, it waits for the next list.
 func (s *Server) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
+	const op = "api.reviewECOSOC"
 	var body wire.ECOSOCReviewRequest
 	if err := decodeJSON(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if body.Match == nil {
-		s.fail(w, r, process.AtField("/match", process.Errorf("api.reviewECOSOC", process.Invalid,
+		s.fail(w, r, process.AtField("/match", process.Errorf(op, process.Invalid,
 			"match is required: true if the applicant is the organisation on the list, false if not")))
 		return
 	}
-	list, err := listParam(r, "api.reviewECOSOC")
+	list, err := listParam(r, op)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,23 +90,19 @@ func (s *Server) reviewECOSOC(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	at, err := s.processNow(r.Context(), op, p, time.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pr := principal(r.Context())
 	a, err := s.store.ReviewECOSOCMatch(r.Context(), id, list, r.PathValue("party"), *body.Match,
-		store.Act{By: pr.Party, Role: string(pr.Role), At: s.processNow(r.Context(), p, time.Now()), StageID: stage})
+		store.Act{By: pr.Party, Role: string(pr.Role), At: at, StageID: stage})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
-}
-
-// processNow is the process time at wall time now, for the record; the
-// wall's when the process's clock is unknown.
-func (s *Server) processNow(ctx context.Context, p process.Process, now time.Time) time.Time {
-	if c := s.processClock(ctx, p); c != nil {
-		return c.ProcessTime(now).UTC()
-	}
-	return now.UTC()
 }
 
 // accreditationWindows reports whether one of the windows of the process's

@@ -1,14 +1,18 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 )
 
 // TestStatusClock: a process's status says its clock, so that a client
@@ -46,5 +50,29 @@ func TestStatusClock(t *testing.T) {
 		if want := tmpl.Begins().Add(-24 * time.Hour); scale > 1 && !c.Origin.Equal(want) {
 			t.Errorf("a scaled process's clock begins at %s, want %s, the day before its first stage", c.Origin, want)
 		}
+	}
+}
+
+// silentTemporal is a Temporal client whose workflows never answer a query.
+type silentTemporal struct{ client.Client }
+
+func (silentTemporal) QueryWorkflow(ctx context.Context, _, _, _ string, _ ...any) (converter.EncodedValue, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestActWaitsForTheClock: the record holds process time only, so an act
+// whose process's clock stays unknown is refused, to be tried again,
+// rather than dated by the wall.
+func TestActWaitsForTheClock(t *testing.T) {
+	s := New(Options{Temporal: silentTemporal{}})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	at, err := s.processNow(ctx, "api.test", process.Process{ID: "quiet", Status: "running"}, time.Now())
+	if process.KindOf(err) != process.Unavailable || !at.IsZero() {
+		t.Fatalf("an act with no clock: %s, %v; want it refused as unavailable", at, err)
+	}
+	if !strings.Contains(err.Error(), "process quiet's clock is not known yet") {
+		t.Errorf("the refusal says %q", err)
 	}
 }

@@ -66,7 +66,10 @@ func (s *Server) publishDraft(ctx context.Context, processID, stageID string, re
 	}
 	doc := st.Document
 	doc.Title, doc.Symbol = cmp.Or(req.Title, doc.Title), cmp.Or(req.Symbol, doc.Symbol)
-	doc.Paragraphs, doc.IssuedAt = req.Paragraphs, s.processNow(ctx, p, time.Now())
+	doc.Paragraphs = req.Paragraphs
+	if doc.IssuedAt, err = s.processNow(ctx, op, p, time.Now()); err != nil {
+		return wire.Document{}, false, err
+	}
 	if tr != nil {
 		tr.Symbol = doc.Symbol
 		if _, err := s.store.PutRevision(ctx, *tr); err != nil {

@@ -60,7 +60,9 @@ func (s *Server) keepsModalities(ctx context.Context, processID, pointer, by str
 		return nil, err
 	}
 	if act.At.IsZero() {
-		act.At = s.processNow(ctx, p, time.Now())
+		if act.At, err = s.processNow(ctx, "api.keepsModalities", p, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	timeline, err := s.timeline(ctx, processID)
 	if err != nil {

@@ -128,12 +128,12 @@ func (s *Server) negotiation(ctx context.Context, op, processID string) (*negoti
 		return nil, err
 	}
 	n := &negotiation{processID: processID, revision: number, stageID: stageID, delegations: d, now: time.Now()}
-	at := n.now
-	if c := s.processClock(ctx, p); c != nil {
-		at = c.ProcessTime(n.now)
+	at, err := s.processNow(ctx, op, p, n.now)
+	if err != nil {
+		return nil, err
 	}
 	pr := principal(ctx)
-	n.act = store.Act{By: pr.Party, Role: string(pr.Role), At: at.UTC(), StageID: stageID}
+	n.act = store.Act{By: pr.Party, Role: string(pr.Role), At: at, StageID: stageID}
 	return n, nil
 }
 

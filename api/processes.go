@@ -245,33 +245,59 @@ func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// clockTimeout bounds the wait for a Process workflow to say its clock: a
-// status without it beats no status while the workers are away.
+// clockTimeout bounds the wait for a Process workflow to say its clock on
+// a page: a status without it beats no status while the workers are away.
 const clockTimeout = 2 * time.Second
 
 // processClock is a process's clock as its Process workflow fixed it when
 // it began; nil while the process is starting or when the workflow does
 // not answer in time. A clock never changes: the first answer is kept.
 func (s *Server) processClock(ctx context.Context, p process.Process) *process.Clock {
-	if c, ok := s.clocks.Load(p.ID); ok {
-		return c.(*process.Clock)
-	}
 	if p.Status == process.ProcessStarting {
+		if c, ok := s.clocks.Load(p.ID); ok {
+			return c.(*process.Clock)
+		}
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, clockTimeout)
 	defer cancel()
-	var st workflows.ProcessStatus
-	v, err := s.temporal.QueryWorkflow(ctx, workflows.ProcessWorkflowID(p.ID), "", workflows.QueryStatus)
-	if err == nil {
-		err = v.Get(&st)
-	}
+	c, err := s.queryClock(ctx, p.ID)
 	if err != nil {
 		s.log.Warn("a process's clock is unknown: its pages show wall time", zap.String("process", p.ID), zap.Error(err))
 		return nil
 	}
-	s.clocks.Store(p.ID, &st.Clock)
-	return &st.Clock
+	return c
+}
+
+// processNow is the process time at wall time now, for the record. The
+// record holds process time only, so an act waits for the clock as long as
+// an update would, and is refused, to be tried again, when it stays unknown.
+func (s *Server) processNow(ctx context.Context, op string, p process.Process, now time.Time) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	c, err := s.queryClock(ctx, p.ID)
+	if err != nil {
+		s.log.Warn("a process's clock is unknown: its act waits", zap.String("process", p.ID), zap.Error(err))
+		return time.Time{}, process.Errorf(op, process.Unavailable, "process %s's clock is not known yet; try again in a moment", p.ID)
+	}
+	return c.ProcessTime(now).UTC(), nil
+}
+
+// queryClock asks the Process workflow for its clock once and keeps it.
+func (s *Server) queryClock(ctx context.Context, processID string) (*process.Clock, error) {
+	if c, ok := s.clocks.Load(processID); ok {
+		return c.(*process.Clock), nil
+	}
+	var st workflows.ProcessStatus
+	v, err := s.temporal.QueryWorkflow(ctx, workflows.ProcessWorkflowID(processID), "", workflows.QueryStatus)
+	if err == nil {
+		err = v.Get(&st)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.clocks.Store(processID, &st.Clock)
+	return &st.Clock, nil
 }
 
 // processTemplate is the template a process runs, as its Process workflow
