@@ -148,22 +148,11 @@ func (s *Server) getOfficeICS(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	processes, err := s.store.ListProcesses(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	all, err := s.store.AllStages(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	inSpan := func(spec process.StageSpec) bool { return spec.Start.Before(to) && from.Before(spec.Finish()) }
-	byProcess := map[string][]process.Stage{}
-	for _, st := range all {
-		if inSpan(st.Spec) {
-			byProcess[st.ProcessID] = append(byProcess[st.ProcessID], st)
-		}
+	processes, byProcess, err := s.everyProcess(ctx, inSpan)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	var c calendarWriter
 	c.beginCalendar("Compact: every process")

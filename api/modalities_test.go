@@ -152,6 +152,24 @@ func overrides(t *testing.T, a *apiServer, processID string) []wire.RecordEntry 
 	return out
 }
 
+// launchStocktakingFirst launches a drafting process whose zero draft is
+// due zeroIn from now, before a stocktaking a day from now that the order
+// rule T:phases puts before every draft; it returns the process and its now.
+func launchStocktakingFirst(t *testing.T, a *apiServer, pga, prefix string, zeroIn time.Duration) (string, time.Time) {
+	t.Helper()
+	id, code := uniqueID(prefix)
+	now := time.Now().UTC().Truncate(time.Second)
+	tmpl := draftingTemplate(id, code, now.Add(zeroIn), now.Add(96*time.Hour))
+	tmpl.Phases = append([]process.Phase{{ID: "preparatory", Title: "Preparatory", Stages: []process.StageSpec{
+		{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: process.Date{Time: now.Add(24 * time.Hour)}, End: process.Date{Time: now.Add(48 * time.Hour)}},
+	}}}, tmpl.Phases...)
+	tmpl.Modalities = []process.Modality{{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased",
+		Source: process.ModalitySource{Symbol: "A/RES/99/1"}, Kind: process.OrderRule,
+		Stages: []process.StageKind{process.Draft, process.NegotiationRound}, After: process.Stocktaking}}
+	launchProcess(t, a, pga, inlineProcess(tmpl))
+	return id, now
+}
+
 // TestAnOverrideIsRecordedOnlyForAnActDoneAndOnce sets the order rule
 // aside for a draft before the stocktaking: acts the workflow then refuses
 // (a day past) leave no override in the record; the stage added, the
@@ -161,17 +179,8 @@ func TestAnOverrideIsRecordedOnlyForAnActDoneAndOnce(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
 	pga := a.token(PGAOffice, "PGA", "")
-	id, code := uniqueID("modal-once")
-	now := time.Now().UTC().Truncate(time.Second)
+	id, now := launchStocktakingFirst(t, a, pga, "modal-once", 72*time.Hour)
 	at := func(d time.Duration) process.Date { return process.Date{Time: now.Add(d)} }
-	tmpl := draftingTemplate(id, code, now.Add(72*time.Hour), now.Add(96*time.Hour))
-	tmpl.Phases = append([]process.Phase{{ID: "preparatory", Title: "Preparatory", Stages: []process.StageSpec{
-		{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: at(24 * time.Hour), End: at(48 * time.Hour)},
-	}}}, tmpl.Phases...)
-	tmpl.Modalities = []process.Modality{{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased",
-		Source: process.ModalitySource{Symbol: "A/RES/99/1"}, Kind: process.OrderRule,
-		Stages: []process.StageKind{process.Draft, process.NegotiationRound}, After: process.Stocktaking}}
-	launchProcess(t, a, pga, inlineProcess(tmpl))
 	override := map[string]any{"rule": "T:phases", "reason": "The Assembly agreed orally to open the negotiations early"}
 
 	yesterday := now.AddDate(0, 0, -1).Format(time.DateOnly)
@@ -217,17 +226,7 @@ func TestADraftPublishedWithARuleSetAsideCarriesIt(t *testing.T) {
 	t.Parallel()
 	a := newAPIServer(t)
 	pga := a.token(PGAOffice, "PGA", "")
-	id, code := uniqueID("modal-publish")
-	now := time.Now().UTC().Truncate(time.Second)
-	at := func(d time.Duration) process.Date { return process.Date{Time: now.Add(d)} }
-	tmpl := draftingTemplate(id, code, now.Add(2*time.Second), now.Add(96*time.Hour))
-	tmpl.Phases = append([]process.Phase{{ID: "preparatory", Title: "Preparatory", Stages: []process.StageSpec{
-		{ID: "stock", Kind: process.Stocktaking, Title: "Stocktaking", Start: at(24 * time.Hour), End: at(48 * time.Hour)},
-	}}}, tmpl.Phases...)
-	tmpl.Modalities = []process.Modality{{ID: "T:phases", Text: "Negotiations follow the stocktaking.", Wording: "paraphrased",
-		Source: process.ModalitySource{Symbol: "A/RES/99/1"}, Kind: process.OrderRule,
-		Stages: []process.StageKind{process.Draft, process.NegotiationRound}, After: process.Stocktaking}}
-	launchProcess(t, a, pga, inlineProcess(tmpl))
+	id, _ := launchStocktakingFirst(t, a, pga, "modal-publish", 2*time.Second)
 	awaitStageWorkflow(t, id, "zero")
 
 	drafts := "/v1/processes/" + id + "/stages/zero/drafts"

@@ -179,12 +179,7 @@ func byStage(windows []process.ContributionWindow) map[string]process.Contributi
 // many processes and stages there are.
 func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ps, err := s.store.ListProcesses(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	all, err := s.store.AllStages(ctx)
+	ps, stages, err := s.everyProcess(ctx, func(process.StageSpec) bool { return true })
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -193,10 +188,6 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	stages := map[string][]process.Stage{}
-	for _, sg := range all {
-		stages[sg.ProcessID] = append(stages[sg.ProcessID], sg)
 	}
 	windows := map[string]map[string]process.ContributionWindow{}
 	for _, win := range allWindows {
@@ -211,6 +202,26 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 		out[i] = statusView(p, stages[p.ID], windows[p.ID], now)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// everyProcess reads every process and, by process, its stages that keep
+// lets through: two queries, however many processes there are.
+func (s *Server) everyProcess(ctx context.Context, keep func(process.StageSpec) bool) ([]process.Process, map[string][]process.Stage, error) {
+	ps, err := s.store.ListProcesses(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := s.store.AllStages(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	stages := map[string][]process.Stage{}
+	for _, sg := range all {
+		if keep(sg.Spec) {
+			stages[sg.ProcessID] = append(stages[sg.ProcessID], sg)
+		}
+	}
+	return ps, stages, nil
 }
 
 func (s *Server) getProcess(w http.ResponseWriter, r *http.Request) {

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/compact-un/compact/process"
-	"github.com/compact-un/compact/store"
+	"github.com/compact-un/compact/store/storetest"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -259,51 +259,6 @@ func TestVerificationScript(t *testing.T) {
 	}
 }
 
-// chainReads is the store, counting the reads of a process's record from
-// its first entry, and changing the entries it answers with as someone with
-// the database in hand could.
-type chainReads struct {
-	store.Store
-	processID string
-	mu        sync.Mutex
-	whole     int                          // pages read from the first entry
-	tamper    func(e *process.RecordEntry) // nil: as stored
-}
-
-func (r *chainReads) EntriesPage(ctx context.Context, processID string, after int64, limit int) ([]process.RecordEntry, error) {
-	es, err := r.Store.EntriesPage(ctx, processID, after, limit)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if processID == r.processID && after == 0 {
-		r.whole++
-	}
-	return r.changed(es), err
-}
-
-func (r *chainReads) LastEntries(ctx context.Context, processID string, n int) ([]process.RecordEntry, error) {
-	es, err := r.Store.LastEntries(ctx, processID, n)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.changed(es), err
-}
-
-func (r *chainReads) changed(es []process.RecordEntry) []process.RecordEntry {
-	if r.tamper == nil {
-		return es
-	}
-	for i := range es {
-		r.tamper(&es[i])
-	}
-	return es
-}
-
-func (r *chainReads) set(tamper func(e *process.RecordEntry)) (whole int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.tamper = tamper
-	return r.whole
-}
-
 // TestVerifyReadsTheChainOncePerHead: the pages that show a record's
 // verification ask for it on every load; the chain is read whole once, then
 // only what was appended to it, until verifiedFor has passed. Tampering
@@ -312,7 +267,8 @@ func (r *chainReads) set(tamper func(e *process.RecordEntry)) (whole int) {
 // has passed (docs/record-verification.md).
 func TestVerifyReadsTheChainOncePerHead(t *testing.T) {
 	id := seedRecord(t)
-	reads := &chainReads{Store: stack.store, processID: id}
+	reads := &storetest.ChainReads{Store: stack.store}
+	reads.Watch(id)
 	var mu sync.Mutex
 	now := time.Now()
 	a := newAPIServer(t, func(o *Options) {
@@ -327,7 +283,7 @@ func TestVerifyReadsTheChainOncePerHead(t *testing.T) {
 		if v.Entries != entries || v.Verified != verified || v.Error != errText {
 			t.Errorf("%s: %+v, want %d entries, verified %v, error %q", what, v, entries, verified, errText)
 		}
-		if got := reads.set(reads.tamper); got != wholeReads {
+		if got := reads.WholeReads(); got != wholeReads {
 			t.Errorf("%s: the chain read whole %d times, want %d", what, got, wholeReads)
 		}
 	}
@@ -350,30 +306,30 @@ func TestVerifyReadsTheChainOncePerHead(t *testing.T) {
 	}
 	verify("appended", 4, true, 1, "")
 
-	reads.set(func(e *process.RecordEntry) {
+	reads.Tamper(func(e *process.RecordEntry) {
 		if e.Seq == 4 {
 			e.Data = `{"n":1}`
 		}
 	})
 	verify("head changed", 4, false, 2, "entry 4: content does not match its hash")
-	reads.set(nil)
+	reads.Tamper(nil)
 	verify("head restored", 4, true, 3, "")
 
 	ev.Key, ev.Event = id+"/ts1/window.reminder", "window.reminder"
 	if _, err := stack.store.Append(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
-	reads.set(func(e *process.RecordEntry) { // entry 5 made to follow another chain
+	reads.Tamper(func(e *process.RecordEntry) { // entry 5 made to follow another chain
 		if e.Seq == 5 {
 			e.PrevHash = process.GenesisHash
 			e.Hash = e.ComputeHash()
 		}
 	})
 	verify("appended off the chain", 5, false, 4, "entry 5 does not follow entry 4")
-	reads.set(nil)
+	reads.Tamper(nil)
 	verify("appended restored", 5, true, 5, "")
 
-	reads.set(func(e *process.RecordEntry) {
+	reads.Tamper(func(e *process.RecordEntry) {
 		if e.Seq == 2 {
 			e.Data = `{"n":1}`
 		}
