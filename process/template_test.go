@@ -430,6 +430,61 @@ func TestGCMFacts(t *testing.T) {
 	}
 }
 
+// TestGCMGroups: the groups' members are Member States, as many as their
+// sources count on 13 July 2018, and agree with what else the sources say.
+func TestGCMGroups(t *testing.T) {
+	gcm := lookup(t, "gcm-2018")
+	groups := map[string][]string{}
+	for _, g := range gcm.Groups {
+		if err := g.Validate(); err != nil {
+			t.Error(err)
+		}
+		groups[g.ID] = g.Members
+	}
+	for id, n := range map[string]int{
+		"EU":            28,
+		"African-Group": 54,
+		// The G77 counts 134 with the State of Palestine, a UN observer
+		// State that Compact cannot list.
+		"G77":   134 - 1,
+		"CELAC": 33,
+	} {
+		if got := len(groups[id]); got != n {
+			t.Errorf("%s has %d members, want %d", id, got, n)
+		}
+	}
+
+	// Wikipedia's description of the G77 from 2015 to 2019: every Member
+	// State but those of the Council of Europe (less Bosnia and
+	// Herzegovina), of the OECD (less Chile), the CIS's full members (less
+	// Tajikistan), Palau and Tuvalu. The lists are as of July 2018.
+	coe := strings.Fields("ALB AND ARM AUT AZE BEL BGR CHE CYP CZE DEU DNK ESP EST FIN FRA GBR GEO GRC HRV HUN IRL ISL ITA LIE LTU LUX LVA MCO MDA MKD MLT MNE NLD NOR POL PRT ROU RUS SMR SRB SVK SVN SWE TUR UKR")
+	oecd := strings.Fields("AUS CAN ISR JPN KOR MEX NZL USA") // and Chile, and members of the Council of Europe
+	cis := strings.Fields("BLR KAZ KGZ UZB")                  // and Tajikistan, and members of the Council of Europe
+	out := slices.Concat(coe, oecd, cis, []string{"PLW", "TUV"})
+	var described []string
+	for _, s := range process.MemberStates() {
+		if !slices.Contains(out, s.Code) {
+			described = append(described, s.Code)
+		}
+	}
+	if g77 := slices.Sorted(slices.Values(groups["G77"])); !slices.Equal(g77, described) {
+		t.Errorf("G77 %v\nwant %v", g77, described)
+	}
+	// Every African State is in the G77; of CELAC, all but Mexico, a member
+	// of the OECD.
+	for _, s := range groups["African-Group"] {
+		if !slices.Contains(groups["G77"], s) {
+			t.Errorf("%s is in the African Group but not the G77", s)
+		}
+	}
+	for _, s := range groups["CELAC"] {
+		if slices.Contains(groups["G77"], s) == (s == "MEX") {
+			t.Errorf("%s: in CELAC, and in the G77 is %v", s, slices.Contains(groups["G77"], s))
+		}
+	}
+}
+
 func TestGCRAndIMRFFacts(t *testing.T) {
 	gcr := lookup(t, "gcr-2018")
 	s, _ := gcr.Stage("ga-affirmation")

@@ -17,12 +17,28 @@ var gcmMeta = Meta{Symbol: "A/CONF.231/3", Author: "unga", Date: "2018-07-30", L
 // schemaDir holds the OASIS Akoma Ntoso 3.0 schema (akomantoso30.xsd and the
 // xml.xsd it imports). Public third-party files are not kept in this
 // repository: docs/akoma-ntoso-schema.md says where they come from, and the
-// test reads them from shared/ beside the checkout or from COMPACT_AKN_SCHEMA_DIR.
+// test reads them from COMPACT_AKN_SCHEMA_DIR or from shared/reference/akn30
+// in the nearest folder above the package that has it: beside the checkout,
+// as CI lays shared/, or above a git worktree's folder.
 func schemaDir() string {
 	if dir := os.Getenv("COMPACT_AKN_SCHEMA_DIR"); dir != "" {
 		return dir
 	}
-	return filepath.Join("..", "..", "shared", "reference", "akn30")
+	rel := filepath.Join("shared", "reference", "akn30")
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		return filepath.Join("..", "..", rel)
+	}
+	for {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return filepath.Join("..", "..", rel)
+		}
+		dir = parent
+		if _, err := os.Stat(filepath.Join(dir, rel, "akomantoso30.xsd")); err == nil {
+			return filepath.Join(dir, rel)
+		}
+	}
 }
 
 // validate checks each document against the OASIS Akoma Ntoso 3.0 schema

@@ -222,7 +222,7 @@ func TestParties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for state, want := range map[string][]string{"FRA": {"FRA", "EU"}, "KEN": {"KEN", "African-Group"}, "MEX": {"MEX"}} {
+	for state, want := range map[string][]string{"FRA": {"FRA", "EU"}, "KEN": {"KEN", "African-Group", "G77"}, "MEX": {"MEX", "CELAC"}, "CHN": {"CHN", "G77"}, "USA": {"USA"}} {
 		if got := parties(state, gcm.Groups); !slices.Equal(got, want) {
 			t.Errorf("%s speaks for %v, want %v", state, got, want)
 		}
