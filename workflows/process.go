@@ -101,6 +101,18 @@ const recordedAppointments = "recorded-appointments"
 // the stages, not all at the origin (before the acts that led to them).
 const datedAppointments = "dated-appointments"
 
+// chair is who chaired stage id's meeting as the template names them, or
+// nil.
+func (p *processRun) chair(id string) *Chair {
+	t := &p.in.Template
+	i := slices.IndexFunc(t.Presiding, func(c process.Presiding) bool { return c.Stage == id && c.Named() })
+	held, ok := t.Stage(id)
+	if i < 0 || !ok || !runsConsultation(held.Kind) {
+		return nil
+	}
+	return &Chair{Presiding: t.Presiding[i], Day: held.Start}
+}
+
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
 	clk := in.Clock
@@ -295,6 +307,7 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	if s.Spec.Kind == process.Draft {
 		in.Drafting = p.draftingContext(i)
 	}
+	in.Chair = p.chair(s.Spec.ID)
 	opts := workflow.ChildWorkflowOptions{WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID), TaskQueue: TaskQueue}
 	if p.stageTimeout {
 		opts.WorkflowTaskTimeout = WorkflowTaskTimeout
