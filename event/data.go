@@ -110,6 +110,17 @@ type TemplateAppointment struct {
 	State      string `json:"state"`
 }
 
+// Chaired is who chaired a stage's meeting by office: the President of
+// the General Assembly, of the session Session, on Date (YYYY-MM-DD), as
+// Source names them.
+type Chaired struct {
+	Date    string `json:"date"`
+	Office  string `json:"office"`
+	Person  string `json:"person"`
+	Session int    `json:"session"`
+	Source  string `json:"source"`
+}
+
 // StateAppointment is a co-facilitator appointed in a process whose
 // workflow predates steering.
 type StateAppointment struct {

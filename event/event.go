@@ -58,6 +58,9 @@ const (
 	SessionOpened   Name = "session.opened"   // SessionData
 	SessionHeld     Name = "session.held"     // SessionData
 	SummaryRecorded Name = "summary.recorded" // SummaryData
+	// StageChaired: who chaired a meeting by office, as the template's
+	// source names them (Chaired).
+	StageChaired Name = "stage.chaired"
 
 	// A conference's and an endorsement's meeting: Opened is MeetingData,
 	// Closed has no data, Adopted and Rejected are OutcomeData.
@@ -137,6 +140,7 @@ var catalogue = map[Name]func() any{
 	MilestoneReached:       func() any { return new(MilestoneData) },
 	CoFacilitatorAppointed: func() any { return new(Appointment) },
 	ChairAppointed:         func() any { return new(Appointment) },
+	StageChaired:           func() any { return new(Chaired) },
 	ModalityOverridden:     func() any { return new(ModalityOverriddenData) },
 	StageRescheduled:       func() any { return new(ScheduleChange) },
 	StageAdded:             func() any { return new(ScheduleChange) },

@@ -60,6 +60,8 @@ func TestDataEncodesAsTheMapsDid(t *testing.T) {
 			`{"date":"2018-12-10","person":"Ms X","role":"chair","seq":"MAR","source":"","state":"MAR"}`},
 		{"co-facilitator.appointed", StateAppointment{Occurrence: "CHE", State: "CHE"},
 			`{"reason":"","seq":"CHE","state":"CHE"}`},
+		{"stage.chaired", Chaired{Date: "2017-10-11", Office: "pga", Person: "Miroslav Lajčák", Session: 72, Source: "https://www.un.org/pga/72/"},
+			`{"date":"2017-10-11","office":"pga","person":"Miroslav Lajčák","session":72,"source":"https://www.un.org/pga/72/"}`},
 		{"stage.rescheduled", ScheduleChange{Sequence: 3, Reason: "room", TimeZone: "Africa/Casablanca", FromLast: "2018-12-11", ToLast: "2018-12-12", Opens: &t1, Closes: &t2, From: "2018-12-10", To: "2018-12-11", By: "office@un.org"},
 			`{"by":"office@un.org","closes":"2018-12-10T18:00:00.0000005+01:00","from":"2018-12-10","fromLast":"2018-12-11","opens":"2018-07-13T09:30:00Z","reason":"room","seq":3,"timeZone":"Africa/Casablanca","to":"2018-12-11","toLast":"2018-12-12"}`},
 		{"stage.rescheduled", ScheduleChange{Sequence: 1, From: "2018-12-10", To: "2018-12-11"},

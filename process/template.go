@@ -110,6 +110,9 @@ type Template struct {
 	// Appointments are the co-facilitators and chairs as the sources name
 	// them; the office appoints others as the process runs.
 	Appointments []Appointment `json:"appointments,omitempty"`
+	// Presiding are who chaired its meetings by office, as the sources
+	// name them, and the meetings whose chair no source names.
+	Presiding []Presiding `json:"presiding,omitempty"`
 	// Groups are the groups of States that negotiate the text with one
 	// voice, with their members as a public source lists them.
 	Groups []Group `json:"groups,omitempty"`
@@ -479,6 +482,9 @@ func (t *Template) Validate() error {
 			errs = append(errs, s.validate()...)
 		}
 	}
+	for _, msg := range t.validatePresiding() {
+		bad("%s", msg)
+	}
 	errs = append(errs, t.validateTranslations()...)
 	if len(errs) > 0 {
 		return E("process.Template.Validate", Invalid, fmt.Errorf("template %q: %w", t.ID, errors.Join(errs...)))
@@ -488,12 +494,18 @@ func (t *Template) Validate() error {
 
 // Unsourced lists the template's dated facts that carry neither a source
 // nor an "unconfirmed" flag: a stage without one, a dated document without
-// a symbol in a stage without one, or an appointment without a source.
+// a symbol in a stage without one, an appointment without a source, or a
+// chair named without one.
 func (t *Template) Unsourced() []string {
 	var missing []string
 	for _, a := range t.Appointments {
 		if a.Source == "" {
 			missing = append(missing, "appointment of "+a.State+" as "+a.Role)
+		}
+	}
+	for _, p := range t.Presiding {
+		if p.Named() && p.Source == "" {
+			missing = append(missing, "chair of "+p.Stage)
 		}
 	}
 	for _, s := range t.Stages() {
@@ -686,5 +698,8 @@ func (t *Template) Shifted(d time.Duration) *Template {
 	}
 	// The people were the past process's: a new one's office appoints its own.
 	c.Appointments = nil
+	if d != 0 {
+		c.Presiding = nil // they chaired the meetings on the template's dates
+	}
 	return &c
 }

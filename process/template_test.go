@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,7 +328,7 @@ func TestDocumentFacts(t *testing.T) {
 // flagged.
 func TestUnconfirmed(t *testing.T) {
 	want := map[string][]string{
-		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage conference-accreditation-closes", "stage modalities-silence", "stage msh-2017-10",
+		"gcm-2018": {"document A/CONF.231/3", "document A/CONF.231/L.1", "stage conference-accreditation-closes", "stage modalities-silence",
 			"stage msh-2017-12"},
 		// UNHCR's, IISD's and the UN's pages confirm the rest; the second
 		// draft's day, the zero draft's (31 January or 5 February) and the
@@ -792,8 +793,55 @@ func TestTemplatesSourceEveryFact(t *testing.T) {
 		{State: "ESP", Role: "co-facilitator", Date: process.Date{Time: day("2018-12-21")}},
 		{State: "BGD", Role: "co-facilitator", Date: process.Date{Time: day("2018-12-21")}, Source: "https://sdg.iisd.org/"},
 	}}
-	if got, want := unsourced.Unsourced(), []string{"appointment of ESP as co-facilitator", "stage a"}; !slices.Equal(got, want) {
+	unsourced.Presiding = []process.Presiding{
+		{Stage: "a", Person: "Peter Thomson", Office: process.PGA, Session: 71},
+		{Stage: "b", Note: "no source names the chair"},
+	}
+	if got, want := unsourced.Unsourced(), []string{"appointment of ESP as co-facilitator", "chair of a", "stage a"}; !slices.Equal(got, want) {
 		t.Errorf("Unsourced() = %v, want %v", got, want)
+	}
+}
+
+// TestTemplatePresiding: gcm-2018 names the chair of a hearing only where a
+// source does, and that chair is who presided over the Assembly that day;
+// a chair on the wrong day, or a meeting left without a chair and without
+// saying why, is refused.
+func TestTemplatePresiding(t *testing.T) {
+	gcm := lookup(t, "gcm-2018")
+	named := map[string]string{}
+	for _, p := range gcm.Presiding {
+		if p.Named() {
+			named[p.Stage] = p.Person
+		} else if !strings.Contains(p.Note, "Nothing is recorded") {
+			t.Errorf("%s: no chair named, and the note does not say nothing is recorded: %q", p.Stage, p.Note)
+		}
+	}
+	if want := map[string]string{"msh-2017-10": "Miroslav Lajčák", "msh-2018-02": "Miroslav Lajčák"}; !maps.Equal(named, want) {
+		t.Errorf("chairs named: %v, want %v", named, want)
+	}
+	for _, id := range []string{"msh-2017", "msh-2017-12", "msh-2018-05", "puerto-vallarta"} {
+		if !slices.ContainsFunc(gcm.Presiding, func(p process.Presiding) bool { return p.Stage == id }) {
+			t.Errorf("%s: the template does not say why no chair is named", id)
+		}
+	}
+	if pga, _ := process.PresidentOn(day("2017-07-26")); pga.Person != "Peter Thomson" || pga.Session != 71 {
+		t.Errorf("PGA on 26 July 2017: %+v", pga)
+	}
+	if pga, _ := process.PresidentOn(day("2017-09-12")); pga.Person != "Miroslav Lajčák" || pga.Session != 72 {
+		t.Errorf("PGA on 12 September 2017: %+v", pga)
+	}
+
+	wrong := *gcm
+	wrong.Presiding = []process.Presiding{
+		{Stage: "msh-2017", Person: "Miroslav Lajčák", Office: process.PGA, Session: 72, Source: "s"},
+		{Stage: "msh-2018-05"},
+		{Stage: "nowhere", Note: "n"},
+	}
+	err := wrong.Validate()
+	for _, want := range []string{"Miroslav Lajčák did not preside over the Assembly on 2017-07-26", "presiding of msh-2018-05: without a person", "presiding: no stage nowhere"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v, want it to say %q", err, want)
+		}
 	}
 }
 

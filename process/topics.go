@@ -9,7 +9,7 @@ var Topics = map[string][]string{
 	"phases": {"process.created", "process.completed", "stage.started", "stage.completed", "stage.failed",
 		"stage.added", "milestone.reached", "co-facilitator.appointed", "chair.appointed"},
 	"sessions": {"stage.announced", "stage.rescheduled", "stage.cancelled", "venue.changed", "session.opened", "session.held",
-		"summary.recorded", "conference.opened", "conference.closed", "conference.adopted", "conference.rejected",
+		"summary.recorded", "stage.chaired", "conference.opened", "conference.closed", "conference.adopted", "conference.rejected",
 		"endorsement.opened", "endorsement.closed", "endorsement.adopted", "endorsement.rejected"},
 	"windows": {"window.opened", "window.closed", "window.moved", "window.reminder", "opening.moved",
 		"deadline.moved", "amendments.closed"},

@@ -95,17 +95,21 @@ func (s *Site) officePageOn(r *http.Request, id string) (*Page, wire.ProcessStat
 	return s.pageOn(r, id)
 }
 
-// coFacilitators are the States the record says were appointed, with
-// their representatives' names where it gives them.
-func (s *Site) coFacilitators(r *http.Request, processID string) ([]string, error) {
+// coFacilitators are the States the record says were appointed by process
+// time now, with their representatives' names where it gives them. An
+// appointment dated later is not shown before its day, though the record
+// may hold it from earlier: the office's, announced ahead, or a template's
+// recorded at the origin before its date (before dated-appointments).
+func (s *Site) coFacilitators(r *http.Request, processID string, now time.Time) ([]string, error) {
 	changes, err := s.api(r).Changes(r.Context(), processID)
 	if err != nil {
 		return nil, err
 	}
+	today := now.UTC().Format(time.DateOnly)
 	var out []string
 	for _, c := range changes {
 		switch d := c.Details(); {
-		case event.Name(c.Event) != event.CoFacilitatorAppointed || d.State == "":
+		case event.Name(c.Event) != event.CoFacilitatorAppointed || d.State == "" || d.Date > today:
 		case d.Person != "":
 			out = append(out, d.Person+" ("+d.State+")")
 		default:
@@ -126,7 +130,7 @@ func (s *Site) officeProcess(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := officeData{Process: proc}
-	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
+	if d.CoFacilitators, err = s.coFacilitators(r, id, p.Now); err != nil {
 		return nil, err
 	}
 	for _, st := range stages {
@@ -604,7 +608,7 @@ func (s *Site) appointForm(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := appointData{Process: proc, States: process.MemberStates(), Stages: []option{{Value: "", Label: p.T("office.appoint.stage.none")}}}
-	if d.CoFacilitators, err = s.coFacilitators(r, id); err != nil {
+	if d.CoFacilitators, err = s.coFacilitators(r, id, p.Now); err != nil {
 		return nil, err
 	}
 	stages, err := s.api(r).Stages(r.Context(), id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -261,4 +262,33 @@ func TestOfficeRunningStages(t *testing.T) {
 func stageRuns(processID, stageID string) bool {
 	_, err := stack.Temporal.DescribeWorkflowExecution(context.Background(), workflows.StageWorkflowID(processID, stageID), "")
 	return err == nil
+}
+
+// TestOfficeListsCoFacilitatorsFromTheirDate: an appointment the office
+// makes for a later date is not shown, by the API's answer nor by the
+// office's pages, until process time reaches that date; one made for today
+// is.
+func TestOfficeListsCoFacilitatorsFromTheirDate(t *testing.T) {
+	t.Parallel()
+	ts := newTestSite(t)
+	id := ts.launch("appointed")
+	pga := ts.token(api.PGAOffice, "PGA", "")
+	later := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	var res wire.CoFacilitators
+	if st := ts.apiCall("POST", client.ProcessPath(id, "co-facilitators"), pga, map[string]any{"state": "IRL", "date": later}, &res); st != http.StatusOK || len(res.CoFacilitators) != 0 {
+		t.Fatalf("appointed from %s: %d %v, want none in office yet", later, st, res.CoFacilitators)
+	}
+	if st := ts.apiCall("POST", client.ProcessPath(id, "co-facilitators"), pga, map[string]any{"state": "JOR"}, &res); st != http.StatusOK || !slices.Equal(res.CoFacilitators, []string{"JOR"}) {
+		t.Fatalf("appointed today: %d %v, want [JOR]", st, res.CoFacilitators)
+	}
+	list := regexp.MustCompile(`<p id="co-facilitator-list">[^<]*</p>`)
+	b := ts.browser()
+	b.signIn(pga)
+	for _, path := range []string{"/office/processes/" + id, "/office/processes/" + id + "/co-facilitators"} {
+		p := b.get(path)
+		wantPage(t, path, p, http.StatusOK, `id="co-facilitator-list"`)
+		if got := list.FindString(p.Body); !strings.Contains(got, "JOR") || strings.Contains(got, "IRL") {
+			t.Errorf("%s lists %q: want JOR, not IRL before %s", path, got, later)
+		}
+	}
 }

@@ -94,6 +94,7 @@ var eventMessages = map[event.Name]string{
 	event.ECOSOCReviewed:         "event.ecosoc-reviewed",
 	event.CoFacilitatorAppointed: "event.co-facilitator-appointed",
 	event.ChairAppointed:         "event.chair-appointed",
+	event.StageChaired:           "event.stage-chaired",
 	event.VenueChanged:           "event.venue-changed",
 	event.ModalityOverridden:     "event.modality-overridden",
 }

@@ -82,6 +82,7 @@ type ChangeData struct {
 	Reason string `json:"reason"`
 	State  string `json:"state"`  // the State whose representative was appointed
 	Person string `json:"person"` // who, when the office or the template named them
+	Date   string `json:"date"`   // an appointment's, YYYY-MM-DD: it takes effect that day
 }
 
 // Details reads the change's data; what it does not say is left empty.

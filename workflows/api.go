@@ -311,6 +311,16 @@ type StageInput struct {
 	// as scheduled; the stage keeps it so when it moves the deadline
 	// before opening it.
 	Scheduled bool `json:"scheduled,omitempty"`
+	// Chair is who chaired the meeting by office as the template's source
+	// names them, for the meeting on the template's day.
+	Chair *Chair `json:"chair,omitempty"`
+}
+
+// Chair is a template's chair of one meeting and the day the source says
+// it met.
+type Chair struct {
+	process.Presiding
+	Day process.Date `json:"day"`
 }
 
 // DraftingContext places a draft stage among the revisions.

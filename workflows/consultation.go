@@ -154,7 +154,27 @@ func (c *consultation) reminders() []step {
 }
 
 func (c *consultation) sessionOpened(ctx workflow.Context) error {
-	return c.record(ctx, event.SessionOpened, c.in.Stage.Start.Time, event.SessionData{Place: c.in.Stage.Place})
+	if err := c.record(ctx, event.SessionOpened, c.in.Stage.Start.Time, event.SessionData{Place: c.in.Stage.Place}); err != nil {
+		return err
+	}
+	return c.chaired(ctx)
+}
+
+// chairedMeetings versions the Consultation that records, as its session
+// opens, who chaired it by office (the President of the General Assembly)
+// where the template's sources name them.
+const chairedMeetings = "chaired-meetings"
+
+// chaired records the template's chair of the session, on its day: only if
+// it meets on the day the source speaks of, not on one the office moved it to.
+func (c *consultation) chaired(ctx workflow.Context) error {
+	ch, day := c.in.Chair, c.in.Stage.Start
+	if ch == nil || !ch.Day.Equal(day.Time) || workflow.GetVersion(ctx, chairedMeetings, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	return c.record(ctx, event.StageChaired, day.Time, event.Chaired{
+		Date: day.Format(time.DateOnly), Office: ch.Office, Person: ch.Person, Session: ch.Session, Source: ch.Source,
+	})
 }
 
 func (c *consultation) sessionHeld(ctx workflow.Context) error {

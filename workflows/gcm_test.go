@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/store"
 )
@@ -200,4 +203,56 @@ func TestReviewForumAppointmentsOnTheirDate(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"ESP", "BGD"}, states)
+}
+
+// TestTemplateChairsOnTheirDays: the President of the General Assembly who
+// chaired a gcm-2018 hearing, where a source names them, is recorded as
+// chairing it on the hearing's day, right after it began; a hearing whose
+// chair no source names (the first) records no chair. At the wall's pace
+// and in lockstep alike.
+func TestTemplateChairsOnTheirDays(t *testing.T) {
+	tmpl, err := process.LookupTemplate("gcm-2018")
+	require.NoError(t, err)
+	keep := []string{"msh-2017", "msh-2017-10", "msh-2018-02"}
+	var phases []process.Phase
+	for _, ph := range tmpl.Phases {
+		ph.Stages = slices.DeleteFunc(slices.Clone(ph.Stages), func(s process.StageSpec) bool { return !slices.Contains(keep, s.ID) })
+		if len(ph.Stages) > 0 {
+			phases = append(phases, ph)
+		}
+	}
+	tmpl.Phases = phases
+	tmpl.Appointments = nil
+	for _, scale := range []float64{1, 2e7} {
+		t.Run(fmt.Sprintf("scale %g", scale), func(t *testing.T) {
+			h := newHarness(t)
+			h.run(ProcessWorkflowID(tmpl.ID), Process, ProcessInput{
+				ProcessID: tmpl.ID, Template: *tmpl, Simulation: &Simulation{},
+				Clock: process.Clock{Origin: day("2017-06-01"), Scale: scale},
+			})
+			require.NoError(t, h.env.GetWorkflowError())
+			entries := h.record(tmpl.ID)
+			requireInOrder(t, entries)
+			opened := map[string]int{}
+			var chaired []string
+			for i, e := range entries {
+				switch e.Event {
+				case "session.opened":
+					opened[e.StageID] = i
+				case "stage.chaired":
+					spec, _ := tmpl.Stage(e.StageID)
+					require.Equal(t, spec.Start.Time, e.At, "%s chaired off its day", e.StageID)
+					require.Equal(t, opened[e.StageID], i-1, "%s: the chair's act does not follow the session's opening", e.StageID)
+					var c event.Chaired
+					require.NoError(t, json.Unmarshal([]byte(e.Data), &c))
+					require.Equal(t, event.Chaired{Date: spec.Start.Format(time.DateOnly), Office: "pga", Person: "Miroslav Lajčák", Session: 72}, event.Chaired{
+						Date: c.Date, Office: c.Office, Person: c.Person, Session: c.Session})
+					require.NotEmpty(t, c.Source)
+					chaired = append(chaired, e.StageID)
+				}
+			}
+			require.Contains(t, opened, "msh-2017")
+			require.Equal(t, []string{"msh-2017-10", "msh-2018-02"}, chaired, "a chair no source names is not recorded")
+		})
+	}
 }

@@ -101,6 +101,18 @@ const recordedAppointments = "recorded-appointments"
 // the stages, not all at the origin (before the acts that led to them).
 const datedAppointments = "dated-appointments"
 
+// chair is who chaired stage id's meeting as the template names them, or
+// nil.
+func (p *processRun) chair(id string) *Chair {
+	t := &p.in.Template
+	i := slices.IndexFunc(t.Presiding, func(c process.Presiding) bool { return c.Stage == id && c.Named() })
+	held, ok := t.Stage(id)
+	if i < 0 || !ok || !runsConsultation(held.Kind) {
+		return nil
+	}
+	return &Chair{Presiding: t.Presiding[i], Day: held.Start}
+}
+
 // initialState lays out the template's stages and fixes the clock.
 func initialState(now time.Time, in ProcessInput) ProcessState {
 	clk := in.Clock
@@ -295,6 +307,7 @@ func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	if s.Spec.Kind == process.Draft {
 		in.Drafting = p.draftingContext(i)
 	}
+	in.Chair = p.chair(s.Spec.ID)
 	opts := workflow.ChildWorkflowOptions{WorkflowID: StageWorkflowID(p.in.ProcessID, s.Spec.ID), TaskQueue: TaskQueue}
 	if p.stageTimeout {
 		opts.WorkflowTaskTimeout = WorkflowTaskTimeout
@@ -429,12 +442,12 @@ func (p *processRun) index(id string) int {
 }
 
 func (p *processRun) status(ctx workflow.Context) ProcessStatus {
+	now := p.clk.now(ctx)
 	st := ProcessStatus{
-		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: p.clk.now(ctx), Clock: p.Clock,
+		ProcessID: p.in.ProcessID, Title: p.in.Template.Title, Now: now, Clock: p.Clock,
 		Phase: p.currentPhase(), Stages: p.Stages, Changes: p.Changes, Current: []string{},
-		CoFacilitators: append([]string{}, p.CoFacilitators...),
-		Appointments:   append([]process.Appointment{}, p.Appointments...),
 	}
+	st.Appointments, st.CoFacilitators = p.appointedBy(now)
 	for _, s := range p.Stages {
 		if s.Status == process.Running {
 			st.Current = append(st.Current, s.Spec.ID)
@@ -445,6 +458,35 @@ func (p *processRun) status(ctx workflow.Context) ProcessStatus {
 	}
 	st.Done = st.Next == "" && len(st.Current) == 0
 	return st
+}
+
+// appointedBy are the appointments in effect at process time now and the
+// States co-facilitating then: an appointment counts from its date, not
+// from the process's start (the template's) nor from when the office
+// announced it.
+func (p *processRun) appointedBy(now time.Time) ([]process.Appointment, []string) {
+	apps := []process.Appointment{}
+	later := map[string]bool{} // co-facilitators appointed after now only
+	for _, a := range p.Appointments {
+		if a.Date.After(now) {
+			later[a.State] = later[a.State] || a.Role == "co-facilitator"
+			continue
+		}
+		apps = append(apps, a)
+	}
+	for _, a := range apps {
+		if a.Role == "co-facilitator" {
+			delete(later, a.State)
+		}
+	}
+	// A State appointed before steering has no dated appointment: it counts.
+	states := []string{}
+	for _, s := range p.CoFacilitators {
+		if !later[s] {
+			states = append(states, s)
+		}
+	}
+	return apps, states
 }
 
 // ended is when the last stage ended, as scheduled, or now if earlier.

@@ -332,3 +332,30 @@ func TestAnOverrideIsRecordedWithItsChange(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, *o, d)
 }
+
+// TestStatusShowsAppointmentsFromTheirDate: the status the API reads (and
+// its clash checks with it) names a co-facilitator the template appoints
+// only once process time reaches the appointment's date, not from the
+// process's start.
+func TestStatusShowsAppointmentsFromTheirDate(t *testing.T) {
+	h := newHarness(t)
+	tmpl := testTemplate()
+	tmpl.Appointments = []process.Appointment{{State: "MEX", Role: "co-facilitator", Date: date("2030-01-10"), Source: "test"}}
+	id := ProcessWorkflowID("test")
+	statusAt := func(d string) *ProcessStatus {
+		var st ProcessStatus
+		h.at(day(d), func() {
+			v, err := h.env.QueryWorkflow(QueryStatus)
+			require.NoError(t, err)
+			require.NoError(t, v.Get(&st))
+		})
+		return &st
+	}
+	before, on := statusAt("2030-01-06"), statusAt("2030-01-10")
+	h.run(id, Process, simulatedInput(tmpl))
+	require.NoError(t, h.env.GetWorkflowError())
+	require.Empty(t, before.CoFacilitators, "on 6 January")
+	require.Empty(t, before.Appointments, "on 6 January")
+	require.Equal(t, []string{"MEX"}, on.CoFacilitators, "on 10 January")
+	require.Len(t, on.Appointments, 1)
+}

@@ -386,11 +386,20 @@ func (p *processRun) appoint(ctx workflow.Context, req AppointRequest) ([]string
 	if err != nil {
 		return nil, err
 	}
-	return p.CoFacilitators, p.recordAppointment(ctx, app, now, event.OfficeAppointment{
+	states := p.CoFacilitators
+	if workflow.GetVersion(ctx, appointedOnTheirDates, workflow.DefaultVersion, 1) == 1 {
+		_, states = p.appointedBy(now)
+	}
+	return states, p.recordAppointment(ctx, app, now, event.OfficeAppointment{
 		Occurrence: app.State, State: app.State, Stage: app.Stage, Person: app.Person, Role: app.Role, Date: app.Date.Format(time.DateOnly),
 		Reason: req.Reason, By: req.By,
 	}, also...)
 }
+
+// appointedOnTheirDates versions the Process whose appointment update
+// answers with the co-facilitators in office now, not with those appointed
+// for a later date too.
+const appointedOnTheirDates = "appointed-on-their-dates"
 
 // recordAppointment records who was appointed to what, and when: data is
 // an event.OfficeAppointment or an event.TemplateAppointment; also, a rule
