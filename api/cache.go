@@ -187,3 +187,12 @@ func (c *tokenCache) forget(id string) {
 		}
 	}
 }
+
+// clear drops every row, after this process made secrets forgotten: they
+// are unknown here from then on, not revoked or expired.
+func (c *tokenCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgot = time.Now()
+	clear(c.entries)
+}
