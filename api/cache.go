@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/compact-un/compact/store"
 	"github.com/compact-un/compact/wire"
 )
 
@@ -108,4 +109,90 @@ func (c *verifyCache) put(id string, e verifiedChain, now time.Time) {
 		return // more processes read lately than kept: this one is read whole
 	}
 	c.entries[id] = e
+}
+
+// tokenTTL is how long a process trusts a token's row it read. Issue #15
+// asks that a token revoked through any process (or `compact token revoke`)
+// be refused by every API process within a second: a row read before the
+// revocation is trusted at most this long after its read began, which
+// leaves the rest of the second to a slow read or a busy machine. The
+// process that revokes or rotates forgets the token at once. Expiry and a
+// replaced secret's grace are checked against the clock on every request,
+// from the row, so they hold to the instant.
+const tokenTTL = 250 * time.Millisecond
+
+// maxTokens bounds the rows kept: the tokens used in the last tokenTTL.
+const maxTokens = 4096
+
+// tokenCache keeps the token rows read lately, by the hash of the secret
+// that was sent. Only rows found are kept: an unknown secret is read each
+// time, so that a token made by another process works at once.
+type tokenCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedToken
+	forgot  time.Time // the last forget: a read that began before it may hold what it forgot
+}
+
+type cachedToken struct {
+	t    store.Token
+	read time.Time // when its read began, on the monotonic clock
+}
+
+func (c *tokenCache) get(hash string) (store.Token, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || time.Since(e.read) >= tokenTTL {
+		return store.Token{}, false
+	}
+	return e.t, true
+}
+
+// put keeps t, read from a read that began at read, unless a later read
+// of the same secret is kept already or a token was forgotten since.
+func (c *tokenCache) put(hash string, t store.Token, read time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !read.After(c.forgot) {
+		return
+	}
+	if c.entries == nil {
+		c.entries = map[string]cachedToken{}
+	}
+	if old, ok := c.entries[hash]; ok && old.read.After(read) {
+		return
+	}
+	if len(c.entries) >= maxTokens {
+		for k, e := range c.entries {
+			if time.Since(e.read) >= tokenTTL {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= maxTokens {
+			return // more tokens in use than kept: this one is read each time
+		}
+	}
+	c.entries[hash] = cachedToken{t: t, read: read}
+}
+
+// forget drops every secret of the token id, which this process has just
+// revoked or rotated.
+func (c *tokenCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgot = time.Now()
+	for k, e := range c.entries {
+		if e.t.ID == id {
+			delete(c.entries, k)
+		}
+	}
+}
+
+// clear drops every row, after this process made secrets forgotten: they
+// are unknown here from then on, not revoked or expired.
+func (c *tokenCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgot = time.Now()
+	clear(c.entries)
 }

@@ -72,6 +72,7 @@ type Server struct {
 	streams  *streams    // the event streams open
 	statuses statusCache // observers' process status, briefly
 	verified verifyCache // each record's chain as last found intact
+	tokens   tokenCache  // the token rows read lately, trusted for tokenTTL
 	clocks   sync.Map    // process ID → *process.Clock, which never changes
 	modals   sync.Map    // process ID → []process.Modality, its template's, which never change
 	texts    textCache   // what the negotiation routes read and nothing changes

@@ -48,6 +48,9 @@ func (s *Server) Sweep(ctx context.Context) (Swept, error) {
 	for {
 		n, err := s.store.ForgetTokenSecrets(ctx, now.Add(-TokenSecretRetention), sweepBatch)
 		out.Tokens += n
+		if n > 0 {
+			s.tokens.clear()
+		}
 		if err != nil || n < sweepBatch {
 			return out, err
 		}

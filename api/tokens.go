@@ -109,7 +109,9 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.RevokeToken(r.Context(), t.ID, s.now()); err != nil {
+	err = s.store.RevokeToken(r.Context(), t.ID, s.now())
+	s.tokens.forget(t.ID) // refused here at once, whatever the store said
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -140,7 +142,9 @@ func (s *Server) rotateToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, process.Errorf(op, process.Forbidden, "a replaced secret cannot rotate its token again: use the new one"))
 		return
 	}
+	id := t.ID
 	secret, t, err := RotateToken(r.Context(), s.store, t, time.Duration(*body.GraceSeconds)*time.Second, body.ExpiresAt, s.now())
+	s.tokens.forget(id) // the replaced secret's new grace holds here at once
 	if err != nil {
 		s.fail(w, r, err)
 		return
