@@ -40,6 +40,13 @@ type Span struct {
 // removed and its new text added, which reads as well.
 const MaxWordEdits = 64
 
+// MaxDiffWork caps the word diffs of one Diff in all: the steps of Myers'
+// algorithm (a diagonal tried or a word compared), 10–20 ns each here. A
+// 2 MB revision whose 5,000 paragraphs were each edited at both ends takes
+// a tenth of it, one with a tenth of them edited by three words 1/170th;
+// past it, an edited paragraph is shown replaced whole.
+const MaxDiffWork = 1 << 22
+
 // Diff compares two revisions whose paragraphs carry IDs (see Identify):
 // paragraphs are matched by ID; among the matched, those out of their
 // order are the moved ones (the longest run kept in order is not); matched
@@ -48,12 +55,22 @@ const MaxWordEdits = 64
 // followed in the old.
 //
 // Bound: matching is linear and finding moves O(n log n) in paragraphs. A
-// paragraph's word diff (Myers' O((N+M)·D) over words, after its common
-// start and end) stops at D = MaxWordEdits, so the whole costs at most
-// O(W·MaxWordEdits) for W words in both revisions and O(MaxWordEdits²)
-// memory reused from paragraph to paragraph, whatever the texts: two unrelated revisions
-// share no IDs and cost only their length.
+// paragraph's word diff first counts the words its two texts share (their
+// hashes sorted, O(N log N)): when fewer than MaxWordEdits edits cannot
+// turn one into the other, as for two unrelated texts given the same ID,
+// it is replaced whole without diffing. Otherwise Myers' O((N+M)·D) over
+// words, after their common start and end, stops at D = MaxWordEdits, and
+// all the paragraphs' word diffs together stop after MaxDiffWork steps,
+// the paragraphs after that being replaced whole. So the whole costs
+// O(W log W) for W words in both revisions plus at most MaxDiffWork steps,
+// and O(MaxWordEdits²) memory reused from paragraph to paragraph besides
+// the changes, whatever the texts.
 func Diff(old, new *Revision) []Change {
+	df := differ{budget: MaxDiffWork}
+	return df.diff(old, new)
+}
+
+func (df *differ) diff(old, new *Revision) []Change {
 	oldAt := make(map[string]int, len(old.Paragraphs))
 	for i, p := range old.Paragraphs {
 		oldAt[p.ID] = i
@@ -77,7 +94,6 @@ func Diff(old, new *Revision) []Change {
 			}
 		}
 	}
-	var df differ
 	k := 0
 	for j, p := range new.Paragraphs {
 		if k == len(pairs) || pairs[k][1] != j {
@@ -128,9 +144,9 @@ func longestIncreasing(pairs [][2]int) []bool {
 }
 
 // WordDiff is the word-level difference from a to b, words being runs
-// between spaces; see MaxWordEdits for its bound.
+// between spaces; see MaxWordEdits and MaxDiffWork for its bound.
 func WordDiff(a, b string) []Span {
-	var df differ
+	df := differ{budget: MaxDiffWork}
 	return df.words(a, b)
 }
 
@@ -147,7 +163,15 @@ func (df *differ) words(a, b string) []Span {
 	var s spans
 	s.add('=', aw[:pre]...)
 	am, bm := aw[pre:len(aw)-suf], bw[pre:len(bw)-suf]
-	if ops, ok := df.myers(am, bm, min(MaxWordEdits, (len(am)+len(bm))/2)); ok {
+	limit := min(MaxWordEdits, (len(am)+len(bm))/2)
+	// Each word not shared is an edit: past the limit, Myers would fail.
+	if len(am)+len(bm)-2*df.shared(am, bm) > limit {
+		s.add('-', am...)
+		s.add('+', bm...)
+		s.add('=', aw[len(aw)-suf:]...)
+		return s.out
+	}
+	if ops, ok := df.myers(am, bm, limit); ok {
 		x, y := 0, 0
 		for _, op := range ops {
 			switch op {
@@ -185,18 +209,59 @@ func (s *spans) add(op byte, words ...string) {
 }
 
 // differ holds the buffers of word diffs, reused from one paragraph to
-// the next.
+// the next, and the steps they may still take.
 type differ struct {
-	v     []int
-	trace []int // v before each round d, as v[-d-1..d+1], at d*d+2*d
-	ops   []byte
+	v      []int
+	trace  []int // v before each round d, as v[-d-1..d+1], at d*d+2*d
+	ops    []byte
+	ha, hb []uint64
+	budget int
+}
+
+// shared counts the words a and b have in common, with repeats (their
+// multiset intersection): an upper bound of their longest common
+// subsequence. Words are compared by their FNV-1a hashes; a collision only
+// raises the count, so the bound holds.
+func (df *differ) shared(a, b []string) int {
+	df.ha, df.hb = hashWords(df.ha[:0], a), hashWords(df.hb[:0], b)
+	ha, hb := df.ha, df.hb
+	n := 0
+	for len(ha) > 0 && len(hb) > 0 {
+		switch {
+		case ha[0] == hb[0]:
+			n++
+			ha, hb = ha[1:], hb[1:]
+		case ha[0] < hb[0]:
+			ha = ha[1:]
+		default:
+			hb = hb[1:]
+		}
+	}
+	return n
+}
+
+// hashWords appends the words' hashes to h, sorted.
+func hashWords(h []uint64, words []string) []uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	for _, w := range words {
+		x := uint64(offset)
+		for i := 0; i < len(w); i++ {
+			x = (x ^ uint64(w[i])) * prime
+		}
+		h = append(h, x)
+	}
+	slices.Sort(h)
+	return h
 }
 
 // myers is the shortest edit script from a to b as '=', '-' and '+', or
-// false when it needs more than limit edits. The script is valid until the
-// next call.
+// false when it needs more than limit edits or more steps than the
+// differ's budget has left. The script is valid until the next call.
 func (df *differ) myers(a, b []string, limit int) ([]byte, bool) {
 	n, m := len(a), len(b)
+	if df.budget <= 0 {
+		return nil, false
+	}
 	maxD := min(n+m, limit)
 	off := maxD + 1
 	df.v = slices.Grow(df.v[:0], 2*maxD+3)[:2*maxD+3]
@@ -213,8 +278,15 @@ func (df *differ) myers(a, b []string, limit int) ([]byte, bool) {
 				x = v[off+k-1] + 1
 			}
 			y := x - k
-			for x < n && y < m && a[x] == b[y] {
+			// A step for the diagonal and one for each word compared; the
+			// snake stops where the budget does.
+			end := min(n, m+k, x+df.budget)
+			x0 := x
+			for x < end && a[x] == b[y] {
 				x, y = x+1, y+1
+			}
+			if df.budget -= 1 + x - x0; df.budget < 0 {
+				return nil, false
 			}
 			v[off+k] = x
 			if x >= n && y >= m {
