@@ -3,6 +3,8 @@ package text
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ChangeOp is what became of a paragraph between two revisions.
@@ -151,7 +153,8 @@ func WordDiff(a, b string) []Span {
 }
 
 func (df *differ) words(a, b string) []Span {
-	aw, bw := strings.Fields(a), strings.Fields(b)
+	df.aw, df.bw = fields(df.aw[:0], a), fields(df.bw[:0], b)
+	aw, bw := df.aw, df.bw
 	pre := 0
 	for pre < len(aw) && pre < len(bw) && aw[pre] == bw[pre] {
 		pre++
@@ -164,8 +167,9 @@ func (df *differ) words(a, b string) []Span {
 	s.add('=', aw[:pre]...)
 	am, bm := aw[pre:len(aw)-suf], bw[pre:len(bw)-suf]
 	limit := min(MaxWordEdits, (len(am)+len(bm))/2)
+	df.ah, df.bh = hashWords(df.ah[:0], am), hashWords(df.bh[:0], bm)
 	// Each word not shared is an edit: past the limit, Myers would fail.
-	if len(am)+len(bm)-2*df.shared(am, bm) > limit {
+	if len(am)+len(bm)-2*df.shared() > limit {
 		s.add('-', am...)
 		s.add('+', bm...)
 		s.add('=', aw[len(aw)-suf:]...)
@@ -214,33 +218,54 @@ type differ struct {
 	v      []int
 	trace  []int // v before each round d, as v[-d-1..d+1], at d*d+2*d
 	ops    []byte
-	ha, hb []uint64
+	aw, bw []string // the words of the paragraphs at hand
+	ah, bh []uint64 // the hashes of their middles' words
+	keys   []uint64 // shared's table
+	counts []int32
 	budget int
 }
 
-// shared counts the words a and b have in common, with repeats (their
-// multiset intersection): an upper bound of their longest common
-// subsequence. Words are compared by their FNV-1a hashes; a collision only
-// raises the count, so the bound holds.
-func (df *differ) shared(a, b []string) int {
-	df.ha, df.hb = hashWords(df.ha[:0], a), hashWords(df.hb[:0], b)
-	ha, hb := df.ha, df.hb
+// shared counts the words the paragraphs at hand have in common, with
+// repeats (their multiset intersection): an upper bound of their longest
+// common subsequence. Words are counted by their hashes in a table of
+// twice the old words or more, reused; a collision only raises the count,
+// so the bound holds.
+func (df *differ) shared() int {
+	size := 16
+	for size < 2*len(df.ah) {
+		size *= 2
+	}
+	if cap(df.keys) < size {
+		df.keys, df.counts = make([]uint64, size), make([]int32, size)
+	}
+	keys, counts := df.keys[:size], df.counts[:size]
+	clear(keys)
+	slot := func(h uint64) int {
+		i := int(h & uint64(size-1))
+		for keys[i] != 0 && keys[i] != h {
+			i = (i + 1) & (size - 1)
+		}
+		return i
+	}
+	for _, h := range df.ah {
+		i := slot(h)
+		if keys[i] == 0 {
+			keys[i], counts[i] = h, 0
+		}
+		counts[i]++
+	}
 	n := 0
-	for len(ha) > 0 && len(hb) > 0 {
-		switch {
-		case ha[0] == hb[0]:
+	for _, h := range df.bh {
+		if i := slot(h); keys[i] != 0 && counts[i] > 0 {
+			counts[i]--
 			n++
-			ha, hb = ha[1:], hb[1:]
-		case ha[0] < hb[0]:
-			ha = ha[1:]
-		default:
-			hb = hb[1:]
 		}
 	}
 	return n
 }
 
-// hashWords appends the words' hashes to h, sorted.
+// hashWords appends the FNV-1a hash of each word to h, none 0 (shared's
+// empty slot).
 func hashWords(h []uint64, words []string) []uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	for _, w := range words {
@@ -248,15 +273,39 @@ func hashWords(h []uint64, words []string) []uint64 {
 		for i := 0; i < len(w); i++ {
 			x = (x ^ uint64(w[i])) * prime
 		}
-		h = append(h, x)
+		h = append(h, max(x, 1))
 	}
-	slices.Sort(h)
 	return h
+}
+
+// fields appends the runs of s between spaces to dst, as strings.Fields
+// returns them.
+func fields(dst []string, s string) []string {
+	start := -1 // of the word at hand
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		space := r == ' ' || '\t' <= r && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r)
+		switch {
+		case space && start >= 0:
+			dst, start = append(dst, s[start:i]), -1
+		case !space && start < 0:
+			start = i
+		}
+		i += n
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
 // myers is the shortest edit script from a to b as '=', '-' and '+', or
 // false when it needs more than limit edits or more steps than the
-// differ's budget has left. The script is valid until the next call.
+// differ's budget has left; df.ah and df.bh hold a's and b's hashes. The
+// script is valid until the next call.
 func (df *differ) myers(a, b []string, limit int) ([]byte, bool) {
 	n, m := len(a), len(b)
 	if df.budget <= 0 {
@@ -282,7 +331,7 @@ func (df *differ) myers(a, b []string, limit int) ([]byte, bool) {
 			// snake stops where the budget does.
 			end := min(n, m+k, x+df.budget)
 			x0 := x
-			for x < end && a[x] == b[y] {
+			for x < end && df.ah[x] == df.bh[y] && a[x] == b[y] {
 				x, y = x+1, y+1
 			}
 			if df.budget -= 1 + x - x0; df.budget < 0 {

@@ -97,6 +97,9 @@ func FuzzWordDiff(f *testing.F) {
 	f.Add("a b c", "a c d")
 	f.Add("", "x")
 	f.Fuzz(func(t *testing.T, a, b string) {
+		if !slices.Equal(fields(nil, a), strings.Fields(a)) {
+			t.Fatalf("fields(%q) = %q, want strings.Fields's %q", a, fields(nil, a), strings.Fields(a))
+		}
 		var olds, news []string
 		for _, s := range WordDiff(a, b) {
 			if s.Op != "+" {
@@ -180,7 +183,8 @@ func FuzzSharedBoundsMyers(f *testing.F) {
 		aw, bw := strings.Fields(a), strings.Fields(b)
 		limit := min(MaxWordEdits, (len(aw)+len(bw))/2)
 		df := differ{budget: MaxDiffWork}
-		skip := len(aw)+len(bw)-2*df.shared(aw, bw) > limit
+		df.ah, df.bh = hashWords(nil, aw), hashWords(nil, bw)
+		skip := len(aw)+len(bw)-2*df.shared() > limit
 		if _, ok := df.myers(aw, bw, limit); ok && skip {
 			t.Fatalf("skipped a diff of at most %d edits", limit)
 		}
