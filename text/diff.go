@@ -283,11 +283,14 @@ func hashWords(h []uint64, words []string) []uint64 {
 func fields(dst []string, s string) []string {
 	start := -1 // of the word at hand
 	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		c, n, space := s[i], 1, false
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+		} else {
+			var r rune
 			r, n = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
 		}
-		space := r == ' ' || '\t' <= r && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r)
 		switch {
 		case space && start >= 0:
 			dst, start = append(dst, s[start:i]), -1
@@ -301,6 +304,8 @@ func fields(dst []string, s string) []string {
 	}
 	return dst
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // myers is the shortest edit script from a to b as '=', '-' and '+', or
 // false when it needs more than limit edits or more steps than the
