@@ -105,7 +105,8 @@ const (
 // revision and its edit (Identify then Diff, as a new revision is read);
 // "different" gives two unrelated texts the same IDs, the worst case for
 // the word diffs; "identify-different" is Identify and Diff on two
-// unrelated texts, which match nothing. "baseline-whole-paragraphs" is
+// unrelated texts, which match nothing; "worst" gives each paragraph its
+// words reversed (see worstRevisions). "baseline-whole-paragraphs" is
 // the same-run baseline: process.DiffParagraphs, today's whole-paragraph
 // LCS diff, on the similar pair.
 func BenchmarkDiff(b *testing.B) {
@@ -128,6 +129,12 @@ func BenchmarkDiff(b *testing.B) {
 		}
 		measure(b, func() {
 			Diff(old, &sameIDs)
+		})
+	})
+	b.Run("worst", func(b *testing.B) {
+		old, next := worstRevisions()
+		measure(b, func() {
+			Diff(old, next)
 		})
 	})
 	b.Run("baseline-whole-paragraphs", func(b *testing.B) {

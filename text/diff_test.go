@@ -2,6 +2,8 @@ package text
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,6 +97,9 @@ func FuzzWordDiff(f *testing.F) {
 	f.Add("a b c", "a c d")
 	f.Add("", "x")
 	f.Fuzz(func(t *testing.T, a, b string) {
+		if !slices.Equal(fields(nil, a), strings.Fields(a)) {
+			t.Fatalf("fields(%q) = %q, want strings.Fields's %q", a, fields(nil, a), strings.Fields(a))
+		}
 		var olds, news []string
 		for _, s := range WordDiff(a, b) {
 			if s.Op != "+" {
@@ -165,4 +170,80 @@ func FuzzIdentifyDiff(f *testing.F) {
 			t.Fatalf("diff accounts for %d of %d old and %d of %d new paragraphs", olds, len(old.Paragraphs), news, len(next.Paragraphs))
 		}
 	})
+}
+
+// FuzzSharedBoundsMyers: a word diff is skipped, on the count of shared
+// words, only where Myers' own search would fail, so the skip changes no
+// diff.
+func FuzzSharedBoundsMyers(f *testing.F) {
+	f.Add("a b c d", "d c b a")
+	f.Add("the of and to", "of the to and x")
+	f.Add(strings.Repeat("a b ", 40), strings.Repeat("b a ", 40))
+	f.Fuzz(func(t *testing.T, a, b string) {
+		aw, bw := strings.Fields(a), strings.Fields(b)
+		limit := min(MaxWordEdits, (len(aw)+len(bw))/2)
+		df := differ{budget: MaxDiffWork}
+		df.ah, df.bh = hashWords(nil, aw), hashWords(nil, bw)
+		skip := len(aw)+len(bw)-2*df.shared() > limit
+		if _, ok := df.myers(aw, bw, limit); ok && skip {
+			t.Fatalf("skipped a diff of at most %d edits", limit)
+		}
+	})
+}
+
+// worstRevisions are two 5,000-paragraph, 2 MB revisions whose paragraphs
+// pair by ID, each new one its old one's words in reverse order: the same
+// words, so the count of shared words cannot skip them, and each needs
+// more than MaxWordEdits edits, so Myers' search runs to its limit.
+func worstRevisions() (*Revision, *Revision) {
+	old := bigRevision(1, benchParagraphs, benchBytes)
+	Identify(nil, old)
+	next := &Revision{Number: 1, Paragraphs: append([]Paragraph(nil), old.Paragraphs...)}
+	for i, p := range next.Paragraphs {
+		w := strings.Fields(p.Text)
+		slices.Reverse(w)
+		next.Paragraphs[i].Text = strings.Join(w, " ")
+	}
+	return old, next
+}
+
+// TestDiffWorstCaseIsBounded: the worst case stops at MaxDiffWork steps,
+// allocates within the 50 MB, and still accounts for every word.
+func TestDiffWorstCaseIsBounded(t *testing.T) {
+	old, next := worstRevisions()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	df := differ{budget: MaxDiffWork}
+	changes := df.diff(old, next)
+	runtime.ReadMemStats(&after)
+	if df.budget > 0 {
+		t.Fatalf("the worst case left %d of %d steps: not a worst case", df.budget, MaxDiffWork)
+	}
+	if used := MaxDiffWork - df.budget; used > MaxDiffWork+1 {
+		t.Errorf("%d steps, past the cap of %d", used, MaxDiffWork)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 50<<20 {
+		t.Errorf("%d MB allocated, want at most 50", alloc>>20)
+	}
+	if len(changes) != len(next.Paragraphs) {
+		t.Fatalf("%d changes for %d paragraphs", len(changes), len(next.Paragraphs))
+	}
+	for i, c := range changes {
+		var olds, news []string
+		for _, s := range c.Words {
+			if s.Op != "+" {
+				olds = append(olds, s.Text)
+			}
+			if s.Op != "-" {
+				news = append(news, s.Text)
+			}
+		}
+		if strings.Join(olds, " ") != old.Paragraphs[i].Text || strings.Join(news, " ") != next.Paragraphs[i].Text {
+			t.Fatalf("paragraph %d: the word diff does not give back both texts", i)
+		}
+	}
+	// The steps are the CPU's bound; allocations stay per paragraph.
+	if n := testing.AllocsPerRun(1, func() { Diff(old, next) }); n > 12*benchParagraphs {
+		t.Errorf("%.0f allocations, want at most 12 a paragraph", n)
+	}
 }

@@ -58,3 +58,11 @@ func (db *DB) QueuedForSearch() (n int, err error) {
 	err = db.read.QueryRow(`SELECT COUNT(*) FROM search_queue`).Scan(&n)
 	return n, err
 }
+
+// SetPhraseWindow makes phrase searches on PostgreSQL check only the n
+// latest documents before asking the index, until the test ends.
+func SetPhraseWindow(t interface{ Cleanup(func()) }, n int) {
+	was := phraseWindow
+	phraseWindow = n
+	t.Cleanup(func() { phraseWindow = was })
+}
