@@ -132,7 +132,7 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		if w := st.Spec.Window; w != nil && (running || st.Status == process.Scheduled) &&
 			!w.Closes.Before(now) && w.Closes.Before(now.Add(agendaWeek)) {
 			item(agendaWindow, "-"+st.Spec.ID, "office.agenda.window", w.Closes.Time,
-				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.WhenOrTime(w.Closes))
+				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.DeadlineIn(w.Closes, st.Spec.TimeZone))
 		}
 	}
 	listPage := officePath(id)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/compact-un/compact/client"
@@ -559,16 +558,4 @@ func (p *Page) WhenOrTime(v any) template.HTML {
 		return p.When(t)
 	}
 	return p.WhenTime(t)
-}
-
-// formTime turns a datetime-local control's value (UTC by the label) into
-// RFC 3339; anything else goes to the API as typed, for it to judge.
-func formTime(v string) string {
-	v = strings.TrimSpace(v)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.Format(time.RFC3339)
-		}
-	}
-	return v
 }
