@@ -101,8 +101,10 @@ func TestStagesInTheirVenuesZones(t *testing.T) {
 	if got := recordedEvents(t, id, "ts1"); slices.Contains(got, "opening.moved") {
 		t.Errorf("ts1's unchanged opening was recorded as moved: %q", got)
 	}
+	// The stage's page shows the new deadline, and the change from the
+	// old one, both in Geneva.
 	wantPage(t, "ts1's page after", br.get(base+"/stages/ts1", en...), http.StatusOK,
-		shown(time.Date(2031, 5, 11, 0, 0, 0, 0, geneva), "10 May 2031, 24:00 (Europe/Zurich)"))
+		`id="stage-changes"`, "from "+ts1Closes+" to "+shown(time.Date(2031, 5, 11, 0, 0, 0, 0, geneva), "10 May 2031, 24:00 (Europe/Zurich)"))
 
 	// A new stage's window is in the zone the form chose.
 	add := url.Values{"phase": {"consultations"}, "id": {"ts3"}, "kind": {"thematic-session"}, "title": {"Thematic session 3"},
