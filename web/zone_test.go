@@ -126,3 +126,25 @@ func zone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestDeadlineInEveryLanguage: a deadline at the end of 10 May in Geneva
+// reads as that day's 24:00 with the zone named, in each language's words;
+// an opening at the same instant is 11 May's 00:00.
+func TestDeadlineInEveryLanguage(t *testing.T) {
+	at, geneva := time.Date(2031, 5, 10, 22, 0, 0, 0, time.UTC), zone(t, "Europe/Zurich")
+	for lang, want := range map[string]string{
+		"en": "10 May 2031, 24:00 (Europe/Zurich)", "fr": "10 mai 2031, 24:00 (Europe/Zurich)",
+		"es": "10 de mayo de 2031, 24:00 (Europe/Zurich)", "ru": "10 мая 2031 г., 24:00 (Europe/Zurich)",
+		"zh": "2031年5月10日 24:00（Europe/Zurich）", "ar": "10 مايو 2031، الساعة 24:00 (\u2068Europe/Zurich\u2069)",
+	} {
+		if got := locales[lang].DateTimeIn(at, geneva, true); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if got, want := locales["en"].DateTimeIn(at, geneva, false), "11 May 2031, 00:00 (Europe/Zurich)"; got != want {
+		t.Errorf("an opening: %q, want %q", got, want)
+	}
+	if got, want := locales["en"].DateTimeIn(at, time.UTC, true), "10 May 2031, 22:00 UTC"; got != want {
+		t.Errorf("in UTC: %q, want %q", got, want)
+	}
+}
