@@ -106,10 +106,12 @@ func TestStagesInTheirVenuesZones(t *testing.T) {
 	wantPage(t, "ts1's page after", br.get(base+"/stages/ts1", en...), http.StatusOK,
 		`id="stage-changes"`, "from "+ts1Closes+" to "+shown(time.Date(2031, 5, 11, 0, 0, 0, 0, geneva), "10 May 2031, 24:00 (Europe/Zurich)"))
 
-	// A new stage's window is in the zone the form chose.
+	// A new stage's window is in the zone the form chose; it offers the
+	// zone most of the process's stages meet in, here UTC (none named).
 	add := url.Values{"phase": {"consultations"}, "id": {"ts3"}, "kind": {"thematic-session"}, "title": {"Thematic session 3"},
 		"place": {"Vienna"}, "timeZone": {"Europe/Vienna"}, "start": {"2031-05-20"}, "opens": {"2031-05-12T09:00"}, "closes": {"2031-05-18"}, "code": {"TS3"}}
-	wantPage(t, "add form", br.get("/office/processes/"+id+"/stages/new", en...), http.StatusOK, `<label for="closes">Window closes (`)
+	wantPage(t, "add form", br.get("/office/processes/"+id+"/stages/new", en...), http.StatusOK, `<label for="closes">Window closes (UTC)</label>`,
+		`id="timeZone" name="timeZone" type="text" value=""`)
 	doneForm(t, br, "/office/processes/"+id+"/stages/new", add, "Thematic session 3")
 	vienna := zone(t, "Europe/Vienna")
 	if s := stageOf(t, ts, id, "ts3").Spec; s.TimeZone != "Europe/Vienna" || s.Window == nil ||
@@ -146,5 +148,26 @@ func TestDeadlineInEveryLanguage(t *testing.T) {
 	}
 	if got, want := locales["en"].DateTimeIn(at, time.UTC, true), "10 May 2031, 22:00 UTC"; got != want {
 		t.Errorf("in UTC: %q, want %q", got, want)
+	}
+}
+
+// TestUsualZone: a new stage is offered the zone most of the process's
+// stages meet in, cancelled ones aside, the first met on a tie.
+func TestUsualZone(t *testing.T) {
+	st := func(zone string, status process.StageStatus) process.Stage {
+		return process.Stage{Status: status, Spec: process.StageSpec{TimeZone: zone}}
+	}
+	for _, c := range []struct {
+		stages []process.Stage
+		want   string
+	}{
+		{[]process.Stage{st("Europe/Zurich", process.Scheduled), st("America/New_York", process.Running), st("America/New_York", process.Completed)}, "America/New_York"},
+		{[]process.Stage{st("Europe/Zurich", process.Scheduled), st("America/New_York", process.Scheduled)}, "Europe/Zurich"},
+		{[]process.Stage{st("Europe/Zurich", process.Cancelled), st("Europe/Zurich", process.Cancelled), st("America/New_York", process.Scheduled)}, "America/New_York"},
+		{nil, ""},
+	} {
+		if got := usualZone(c.stages); got != c.want {
+			t.Errorf("usualZone(%v): %q, want %q", c.stages, got, c.want)
+		}
 	}
 }
