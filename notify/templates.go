@@ -87,6 +87,7 @@ func loadLanguage(code string) (*language, error) {
 	l.tmpl = template.New(code).Funcs(template.FuncMap{
 		"date":     l.formatDate,
 		"deadline": l.formatDeadline,
+		"instant":  l.formatInstant,
 		"join":     join,
 		"count":    count,
 		"plural":   func(n any, forms ...string) (string, error) { return plural(code, n, forms) },
@@ -205,7 +206,13 @@ func (l *language) dateTime(t time.Time, zone string) string {
 // formatDeadline shows a deadline by the one deadline rule: the instant in
 // the venue's zone, named (UTC when the event names none), with the UTC
 // instant beside it; one at the end of a day reads as that day's 24:00.
-func (l *language) formatDeadline(v, zone any) string {
+func (l *language) formatDeadline(v, zone any) string { return l.formatIn(v, zone, true) }
+
+// formatInstant shows an instant of a stage, such as a window's opening,
+// as formatDeadline does, at the time of day it is.
+func (l *language) formatInstant(v, zone any) string { return l.formatIn(v, zone, false) }
+
+func (l *language) formatIn(v, zone any, deadline bool) string {
 	t, err := time.Parse(time.RFC3339Nano, str(v))
 	if err != nil {
 		return str(v)
@@ -214,10 +221,8 @@ func (l *language) formatDeadline(v, zone any) string {
 	if err != nil {
 		loc = time.UTC
 	}
-	local := t.In(loc)
-	at := l.dateTime(local, loc.String())
-	if local.Equal(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)) {
-		day := local.AddDate(0, 0, -1)
+	at := l.dateTime(t.In(loc), loc.String())
+	if day, ok := process.EndOfDay(t, loc); deadline && ok {
 		at = strings.NewReplacer("{date}", l.cldr.Date(day), "{time}", "24:00", "{zone}", loc.String()).Replace(l.DateTime)
 	}
 	if loc == time.UTC {

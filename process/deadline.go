@@ -76,10 +76,21 @@ func formatIn(t time.Time, loc *time.Location, deadline bool) string {
 	}
 	local := t.In(loc)
 	clock := local.Format("15:04")
-	if deadline && local.Equal(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)) {
-		local, clock = local.AddDate(0, 0, -1), "24:00"
+	if day, ok := EndOfDay(t, loc); deadline && ok {
+		local, clock = day, "24:00"
 	}
 	return fmt.Sprintf("%s %s %s (%s)", local.Format(time.DateOnly), clock, loc, t.UTC().Format(time.RFC3339))
+}
+
+// EndOfDay reports whether a deadline t falls at midnight in loc, and
+// gives the day it then ends, in loc: the day before, whose 24:00 it is.
+// Every reader shows such a deadline on that day.
+func EndOfDay(t time.Time, loc *time.Location) (time.Time, bool) {
+	local := t.In(loc)
+	if !local.Equal(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)) {
+		return local, false
+	}
+	return local.AddDate(0, 0, -1), true
 }
 
 // LastDayEndingAt is the End of a stage that ends at t: t itself, or the

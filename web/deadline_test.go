@@ -12,7 +12,8 @@ import (
 
 // TestATemplateDeadlineGivenAsADateOnThePage: a template's window given as
 // dates alone in New York closes at the next midnight there; the stage's
-// page shows that instant, in UTC and saying so, as the API gives it.
+// page shows that instant, the machine's in UTC, the reader's at that day's
+// 24:00 in New York, the zone named.
 func TestATemplateDeadlineGivenAsADateOnThePage(t *testing.T) {
 	t.Parallel()
 	ts := newTestSite(t)
@@ -40,5 +41,6 @@ func TestATemplateDeadlineGivenAsADateOnThePage(t *testing.T) {
 	day, _ := time.ParseInLocation(time.DateOnly, last, ny)
 	want := day.AddDate(0, 0, 1).UTC() // the next midnight in New York
 	p := ts.browser().get("/processes/"+id+"/stages/ts1", "Accept-Language", "en")
-	wantPage(t, "ts1's page", p, http.StatusOK, `<time datetime="`+want.Format(time.RFC3339)+`"`, want.Format("15:04")+" UTC")
+	wantPage(t, "ts1's page", p, http.StatusOK, `<time datetime="`+want.Format(time.RFC3339)+`"`,
+		day.Format("2 January 2006")+", 24:00 (America/New_York)")
 }

@@ -52,7 +52,8 @@
 // _form.html ("form-errors", the error summary, and "input", a labelled
 // control), _table.html ("thead": {{template "thead" (.Columns "id"…)}}, a
 // table's column headings). Every template gets a *Page: .T "id" "name" value… translates,
-// .Date and .DateTime format dates in the page's language, .Data is the
+// .Date and .DateTime format dates in the page's language (a stage's
+// instants: .WhenIn and .DeadlineIn, in its venue's zone), .Data is the
 // loader's, .Form the form's state, .Session the user (nil when signed
 // out). Inside range use $.T.
 //
@@ -148,12 +149,12 @@
 //	/office/processes/{id}/deliveries            failed deliveries: #endpoints, #failed
 //	/office/processes/{id}/applications          applications: table #applications, row #application-<party>, #objections-<party>
 //	/office/processes/{id}                       schedule #office-stages: row #stage-<stage>, links #<form>-<stage>; #office-notice; #add-stage-link, #appoint-link, #applications-link
-//	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, start, end (date), opens, closes (datetime-local, UTC), code, reason
+//	/office/processes/{id}/stages/new            add: phase, id, kind (selects), title, theme, place, timeZone, start, end (date), opens, closes (datetime-local, in timeZone), code, reason
 //	…/stages/{stage}/reschedule                  reschedule: start, end (date), reason
 //	                                             move, extend, reschedule and add: #sequence-check (button check=true) shows
 //	                                             #sequence-result (#sequence-notes, .sequence-note[data-other], or #sequence-in-order); nothing changes
 //	…/stages/{stage}/cancel                      cancel: reason
-//	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), opens (scheduled stage), closes (datetime-local, UTC), reason; #window-open (button open=true, scheduled stage)
+//	…/stages/{stage}/window                      window: close (radios #close = "false", #close-true), opens (scheduled stage), closes (datetime-local, in the venue's zone, holding the current times), reason; #window-open (button open=true, scheduled stage)
 //	…/stages/{stage}/circulate                   circulate: reason; #pending-applications
 //	…/stages/{stage}/draft                       draft: revision (number), title, symbol, paragraphs (textarea, one per line); posted, it shows
 //	                                             #draft-preview (word diff from the latest issued revision) and publishes only with confirm=true (#draft-publish)

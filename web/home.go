@@ -132,7 +132,7 @@ func (s *Site) processAgenda(r *http.Request, p *Page, id string) ([]agendaItem,
 		if w := st.Spec.Window; w != nil && (running || st.Status == process.Scheduled) &&
 			!w.Closes.Before(now) && w.Closes.Before(now.Add(agendaWeek)) {
 			item(agendaWindow, "-"+st.Spec.ID, "office.agenda.window", w.Closes.Time,
-				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.WhenOrTime(w.Closes))
+				officePath(id, "stages", st.Spec.ID, "window"), "stage", st.Spec.Title, "closes", p.DeadlineIn(w.Closes, st.Spec.TimeZone))
 		}
 	}
 	listPage := officePath(id)
@@ -287,6 +287,7 @@ type applicationsData struct {
 type officeApplication struct {
 	process.Application
 	PeriodEnds time.Time
+	Zone       string // of the stage that keeps its list, in which PeriodEnds shows
 	Objected   []datedObjection
 }
 
@@ -313,9 +314,13 @@ func (s *Site) applicationsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	stages, err := s.api(r).Stages(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
 	d := applicationsData{Process: proc, Applications: make([]officeApplication, len(apps))}
 	for i, a := range apps {
-		oa := officeApplication{Application: a, PeriodEnds: until[a.List]}
+		oa := officeApplication{Application: a, PeriodEnds: until[a.List], Zone: listZone(stages, a.For)}
 		for _, o := range a.Objections {
 			oa.Objected = append(oa.Objected, datedObjection{Objection: o, At: objected[a.List+"/"+a.Party+"/"+o.State]})
 		}

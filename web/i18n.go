@@ -12,6 +12,7 @@ import (
 
 	"github.com/compact-un/compact/internal/cldr"
 	"github.com/compact-un/compact/internal/lang"
+	"github.com/compact-un/compact/process"
 )
 
 // langCookie remembers the language picked with ?lang=.
@@ -159,6 +160,25 @@ func (l *locale) DateTime(t time.Time) string {
 		return ""
 	}
 	return l.T("date.datetime", "date", l.Date(t), "time", l.cldr.Time(t.UTC()))
+}
+
+// DateTimeIn writes a day and a time of day in a venue's zone loc, named
+// by its IANA name (UTC in the language's words, as DateTime). A deadline
+// at midnight there reads as the day before's 24:00, as it was given:
+// the one deadline rule (process.FormatDeadline), as the messages write it.
+func (l *locale) DateTimeIn(t time.Time, loc *time.Location, deadline bool) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(loc)
+	clock := l.cldr.Time(local)
+	if day, ok := process.EndOfDay(t, loc); deadline && ok {
+		local, clock = day, "24:00"
+	}
+	if loc == time.UTC {
+		return l.T("date.datetime", "date", l.cldr.Date(local), "time", clock)
+	}
+	return l.T("date.datetime.zone", "date", l.cldr.Date(local), "time", clock, "zone", loc.String())
 }
 
 // MonthYear names a month as a heading: "May 2017", "2017年5月".

@@ -15,6 +15,7 @@ func (s *Site) listsRoutes(mux *http.ServeMux) {
 type listsView struct {
 	processRef
 	Lists []wire.AccreditationList
+	Zones map[string]string // each stage's venue time zone, in which its batches' times show
 }
 
 // listsPage shows each accreditation list, the preparatory process's and
@@ -30,7 +31,15 @@ func (s *Site) listsPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	stages, err := s.api(r).Stages(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := listsView{processRef: refOf(proc), Lists: l.Lists, Zones: map[string]string{}}
+	for _, st := range stages {
+		v.Zones[st.Spec.ID] = st.Spec.TimeZone
+	}
 	p.Title = p.T("lists.title", "process", proc.Title)
-	p.Data = listsView{processRef: refOf(proc), Lists: l.Lists}
+	p.Data = v
 	return p, nil
 }

@@ -58,6 +58,7 @@ type amendmentWindow struct {
 	StageID string
 	Window  *process.ContributionWindow // nil: the revision takes no amendments
 	Open    bool
+	Zone    string // the stage's venue time zone, in which the page shows the window's times
 }
 
 // windowOf reads the window of the stage that published revision.
@@ -74,7 +75,7 @@ func (s *Site) windowOf(r *http.Request, processID string, revision int) (amendm
 	if err != nil {
 		return amendmentWindow{}, err
 	}
-	w := amendmentWindow{StageID: doc.StageID, Window: sd.Window}
+	w := amendmentWindow{StageID: doc.StageID, Window: sd.Window, Zone: sd.Spec.TimeZone}
 	w.Open = sd.Window != nil && sd.Window.TakesAt(time.Now()) // the intake's times are the wall's
 	return w, nil
 }
@@ -499,6 +500,7 @@ type openDraft struct {
 	ProcessID, ProcessTitle string
 	Revision                int
 	ClosesAt                time.Time // wall-clock, as the intake keeps it
+	Zone                    string    // the stage's venue time zone
 }
 
 // myTextData is templates/negotiation_mine.html's: a State's home.
@@ -535,7 +537,7 @@ func (s *Site) myTextPage(r *http.Request) (*Page, error) {
 			return nil, err
 		}
 		if w.Open {
-			d.Open = append(d.Open, openDraft{ProcessID: pr.ID, ProcessTitle: pr.Title, Revision: latest.Revision, ClosesAt: w.Window.ClosesAt})
+			d.Open = append(d.Open, openDraft{ProcessID: pr.ID, ProcessTitle: pr.Title, Revision: latest.Revision, ClosesAt: w.Window.ClosesAt, Zone: w.Zone})
 		}
 		for rev := 0; rev <= latest.Revision; rev++ {
 			for offset := 0; ; {

@@ -227,6 +227,21 @@ func (d stageFormData) WindowCanOpen() bool {
 	return false
 }
 
+// WindowValue is the window's opening or deadline (name) as the window
+// form's control shows it before the office types: the local date and
+// time in the stage's venue zone, which its label names.
+func (d stageFormData) WindowValue(name string) string {
+	w := d.Stage.Spec.Window
+	if w == nil {
+		return ""
+	}
+	t := w.Opens.Time
+	if name == "closes" {
+		t = w.Closes.Time
+	}
+	return localValue(t, d.Stage.Spec.TimeZone)
+}
+
 var stageForms = []stageForm{
 	{
 		name: "move", title: "office.move.title", link: "office.move.link", api: "move",
@@ -285,24 +300,21 @@ var stageForms = []stageForm{
 		roles:  []string{rolePGAOffice},
 		fields: []string{"closes", "close", "opens", "reason"},
 		body: func(r *http.Request, p *Page) (any, bool) {
-			// "Open now" is a button of its own; the fields go with it for
-			// the engine to judge.
-			if r.PostFormValue("open") == "true" {
-				body := withOptional(map[string]any{"open": true}, r, "reason")
-				for _, f := range []string{"opens", "closes"} {
-					if t := formTime(r.PostFormValue(f)); t != "" {
-						body[f] = t
-					}
-				}
-				return body, true
-			}
-			if r.PostFormValue("close") == "true" {
+			if r.PostFormValue("close") == "true" && r.PostFormValue("open") != "true" {
 				return withOptional(map[string]any{"close": true}, r, "reason"), true
 			}
+			// "Open now" is a button of its own; the fields go with it for
+			// the engine to judge. The controls show the window's times
+			// before the office types: those it left as they were are no
+			// change, and go unsent.
 			body := withOptional(map[string]any{}, r, "reason")
+			if r.PostFormValue("open") == "true" {
+				body["open"] = true
+			}
+			d := p.Data.(*stageFormData)
 			for _, f := range []string{"opens", "closes"} {
-				if t := formTime(r.PostFormValue(f)); t != "" {
-					body[f] = t
+				if v := strings.TrimSpace(r.PostFormValue(f)); v != "" && v != d.WindowValue(f) {
+					body[f] = zonedTime(v, d.Stage.Spec.TimeZone)
 				}
 			}
 			return body, true
@@ -481,11 +493,37 @@ type addStageData struct {
 	Process wire.ProcessStatus
 	Phases  []string
 	Kinds   []option
+	Zone    string         // the venue's time zone a new stage takes unless the form chooses another
 	Check   *sequenceCheck // what the stage would take out of order, when the office asked
 }
 
+// ChosenZone is the time zone the form's window times are in: the one it
+// chose, or else the default.
+func (d addStageData) ChosenZone(p *Page) string {
+	if v := strings.TrimSpace(p.Form.Value("timeZone")); v != "" {
+		return v
+	}
+	return d.Zone
+}
+
+// usualZone is the time zone of the venue most of a process's stages meet
+// in, the first met of those as many: where a new stage most likely meets.
+func usualZone(stages []process.Stage) string {
+	count, best := map[string]int{}, ""
+	for _, st := range stages {
+		if st.Status == process.Cancelled {
+			continue
+		}
+		z := st.Spec.TimeZone
+		if count[z]++; count[z] > count[best] {
+			best = z
+		}
+	}
+	return best
+}
+
 // addStageFields are the form's controls: the stage's fields and its window's.
-var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "reason",
+var addStageFields = []string{"phase", "id", "kind", "title", "code", "opens", "closes", "start", "end", "theme", "place", "timeZone", "reason",
 	"overrideRule", "overrideReason"}
 
 func (s *Site) addStageForm(r *http.Request) (*Page, error) {
@@ -498,7 +536,7 @@ func (s *Site) addStageForm(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := addStageData{Process: proc}
+	d := addStageData{Process: proc, Zone: usualZone(stages)}
 	byTemplate := slices.Clone(stages)
 	slices.SortStableFunc(byTemplate, func(a, b process.Stage) int { return a.Seq - b.Seq })
 	for _, st := range byTemplate {
@@ -527,7 +565,15 @@ func (s *Site) addStage(w http.ResponseWriter, r *http.Request) {
 	p.Form = NewForm(r)
 	stage := withOptional(map[string]any{"id": r.PostFormValue("id"), "kind": r.PostFormValue("kind"),
 		"title": r.PostFormValue("title"), "start": r.PostFormValue("start")}, r, "theme", "place", "end", "code")
-	if opens, closes := formTime(r.PostFormValue("opens")), formTime(r.PostFormValue("closes")); opens != "" || closes != "" {
+	// The window's times are in the zone the form chose, the stage's.
+	zone := p.Data.(addStageData).Zone
+	if v := strings.TrimSpace(r.PostFormValue("timeZone")); v != "" {
+		zone = v
+	}
+	if zone != "" {
+		stage["timeZone"] = zone
+	}
+	if opens, closes := zonedTime(r.PostFormValue("opens"), zone), zonedTime(r.PostFormValue("closes"), zone); opens != "" || closes != "" {
 		window := map[string]any{}
 		for k, v := range map[string]string{"opens": opens, "closes": closes} {
 			if v != "" {
@@ -653,13 +699,36 @@ func (p *Page) DateValue(d process.Date) string {
 	return d.UTC().Format(time.DateOnly)
 }
 
-// TimeValue is a datetime-local control's value, in UTC.
-func (p *Page) TimeValue(t any) string {
-	tt := asTime(t)
-	if tt.IsZero() {
+// localValue is an instant as a datetime-local control shows it: the
+// date and time in the venue's zone (an IANA name; UTC when empty).
+func localValue(t time.Time, zone string) string {
+	loc, err := process.Zone(zone)
+	if t.IsZero() || err != nil {
 		return ""
 	}
-	return tt.UTC().Format("2006-01-02T15:04")
+	return t.In(loc).Format(localLayout)
+}
+
+// localLayout is a datetime-local control's value, to the minute.
+const localLayout = "2006-01-02T15:04"
+
+// zonedTime turns a datetime-local control's value, a date and time in
+// the venue's zone, into the instant, RFC 3339 with the zone's offset. A
+// date alone goes as typed: the API reads it by the one deadline rule in
+// the same zone (the start of the day for an opening, its end for a
+// deadline), as anything else it judges.
+func zonedTime(v, zone string) string {
+	v = strings.TrimSpace(v)
+	loc, err := process.Zone(zone)
+	if err != nil {
+		return v // the API refuses the zone
+	}
+	for _, layout := range []string{localLayout, "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	return v
 }
 
 // Checked reports whether the form, or else the default, chose value for

@@ -188,6 +188,9 @@ func TestOfficeRunningStages(t *testing.T) {
 	wantPage(t, "circulate form", b.get(base+"/stages/acc/circulate"), http.StatusOK, `id="pending-applications"`, "ngo-"+id)
 	doneForm(t, b, base+"/stages/acc/circulate", url.Values{"reason": {"first list"}}, "acc-list-1")
 	refusedForm(t, b, base+"/stages/acc/circulate", url.Values{}, http.StatusConflict, "acc-list-1 is under circulation")
+	// The public page of the lists shows the batch, its period's end in
+	// the accreditation stage's zone.
+	wantPage(t, "the lists page", b.get("/processes/"+id+"/lists"), http.StatusOK, `id="batch-acc-list-1"`, `<time datetime=`)
 
 	// Close ts1's open window now; moving it afterwards is refused.
 	doneForm(t, b, base+"/stages/ts1/window", url.Values{"close": {"true"}, "reason": {"enough"}}, "Thematic session 1")

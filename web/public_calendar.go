@@ -49,7 +49,11 @@ func (s *Site) calendarPage(r *http.Request) (*Page, error) {
 	slices.SortStableFunc(items, func(a, b calendarItem) int { return a.When.Compare(b.When) })
 	cv := calendarView{processView: v, ICS: client.ProcessPath(id, "calendar.ics"), Subscribe: template.URL("webcal://" + r.Host + client.ProcessPath(id, "calendar.ics"))} // net/http has checked Host
 	for _, it := range items {
-		m := time.Date(it.When.Year(), it.When.Month(), 1, 0, 0, 0, 0, time.UTC)
+		day := it.When
+		if it.Deadline { // in the month of the day it ends at its venue
+			day, _ = process.EndOfDay(it.When, it.Row.Spec.Location())
+		}
+		m := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
 		if n := len(cv.Months); n == 0 || !cv.Months[n-1].Month.Equal(m) {
 			cv.Months = append(cv.Months, calendarMonth{Month: m})
 		}

@@ -288,5 +288,5 @@ func TestProcessClock(t *testing.T) {
 	}
 	en := locales["en"]
 	wantPage(t, "accreditation stage", b.get("/processes/"+id+"/stages/acc"), http.StatusOK,
-		en.T("stage.window.times", "opens", en.DateTime(start), "closes", en.DateTime(start.AddDate(0, 0, 3))))
+		en.T("stage.window.times", "opens", en.DateTime(start), "closes", en.DateTimeIn(start.AddDate(0, 0, 3), time.UTC, true)))
 }

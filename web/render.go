@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"html/template"
@@ -16,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
@@ -99,6 +101,13 @@ func (f fieldData) WithValue(v string) fieldData {
 	if f.Value == "" {
 		f.Value = v
 	}
+	return f
+}
+
+// InZone names after the label the time zone the control's date and time
+// are in: a venue's IANA name, or UTC when empty.
+func (f fieldData) InZone(zone string) fieldData {
+	f.Label = f.p.T("form.label.zone", "label", f.Label, "zone", cmp.Or(zone, "UTC"))
 	return f
 }
 
@@ -215,6 +224,46 @@ func (p *Page) WhenTime(t any) template.HTML {
 		return ""
 	}
 	return timeElement(tt.UTC().Format(time.RFC3339), p.DateTime(tt))
+}
+
+// WhenIn is an instant of a stage as the page shows it: in the stage's
+// venue time zone (an IANA name; UTC when empty), the zone named, so that
+// the page, the API, the calendar feed and the messages give the same
+// instant the same way. The machine's time stays UTC, and the title gives
+// it in UTC for a reader elsewhere.
+func (p *Page) WhenIn(t any, zone string) template.HTML { return p.whenIn(asTime(t), zone, false) }
+
+// DeadlineIn is WhenIn for a deadline: one at midnight in the venue's zone
+// reads as the day before's 24:00, the end of the day it was given as.
+func (p *Page) DeadlineIn(t any, zone string) template.HTML { return p.whenIn(asTime(t), zone, true) }
+
+func (p *Page) whenIn(t time.Time, zone string, deadline bool) template.HTML {
+	if t.IsZero() {
+		return ""
+	}
+	loc, err := process.Zone(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	machine, human := t.UTC().Format(time.RFC3339), p.loc.DateTimeIn(t, loc, deadline)
+	if loc == time.UTC {
+		return timeElement(machine, human)
+	}
+	return template.HTML(`<time datetime="` + machine + `" dir="auto" title="` + template.HTMLEscapeString(p.DateTime(t)) + `">` +
+		template.HTMLEscapeString(human) + `</time>`)
+}
+
+// ChangeTime is a schedule change's from or to as the page shows it: a
+// moved deadline or opening is an instant in the stage's venue zone
+// (DeadlineIn, WhenIn), a moved day a day (When).
+func (p *Page) ChangeTime(kind, v, zone string) template.HTML {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return p.whenIn(t, zone, event.Name(kind) == event.DeadlineMoved || event.Name(kind) == event.WindowMoved)
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return p.When(t)
+	}
+	return template.HTML(template.HTMLEscapeString(v))
 }
 
 // apiTimestamp finds the timestamps in the API's English words, with the

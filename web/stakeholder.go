@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/compact-un/compact/client"
@@ -150,8 +149,20 @@ type accreditationData struct {
 	StateHelp   string
 	ECOSOCText  string    // the check of a claim of ECOSOC status
 	PeriodEnds  time.Time // of its list's non-objection period, once circulated
+	Zone        string    // the venue time zone of the stage that keeps the list, in which PeriodEnds shows
 	Applied     bool      // just now: the page says so
 	Categories  []option
+}
+
+// listZone is the venue time zone of the accreditation stage that keeps
+// list, the first: the API names its non-objection period's end there.
+func listZone(stages []process.Stage, list process.AccreditationList) string {
+	for _, st := range stages {
+		if st.Spec.Kind == process.AccreditationWindow && st.Spec.List.Or() == list.Or() {
+			return st.Spec.TimeZone
+		}
+	}
+	return ""
 }
 
 // listNames are the accreditation lists' names' keys.
@@ -224,6 +235,7 @@ func (s *Site) accreditation(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.Zone = listZone(stages, list)
 	if slices.ContainsFunc(stages, func(sg process.Stage) bool {
 		return sg.Spec.Kind == process.AccreditationWindow && sg.Spec.List == process.ConferenceList
 	}) {
@@ -559,16 +571,4 @@ func (p *Page) WhenOrTime(v any) template.HTML {
 		return p.When(t)
 	}
 	return p.WhenTime(t)
-}
-
-// formTime turns a datetime-local control's value (UTC by the label) into
-// RFC 3339; anything else goes to the API as typed, for it to judge.
-func formTime(v string) string {
-	v = strings.TrimSpace(v)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.Format(time.RFC3339)
-		}
-	}
-	return v
 }
