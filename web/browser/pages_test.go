@@ -29,8 +29,8 @@ type sitePage struct {
 // saves its screenshot. The stakeholders' pages and the forms' answers
 // (receipts, refusals) are checked on the users' paths, in English and
 // Arabic. A language's public pages are read one after another in one
-// tab, the languages side by side: a tab of its own for each page was a
-// fresh browser context, and cost about as much as the page's check.
+// tab, the languages side by side, which spares a browser context for
+// each of the 108 pages.
 func TestPagesAccessible(t *testing.T) {
 	skipShort(t)
 	hist := historyProcess(t)
