@@ -91,3 +91,39 @@ func TestWithoutTranslations(t *testing.T) {
 		t.Error("WithoutTranslations should drop the copy's translations and keep the template's")
 	}
 }
+
+// Every venue of the built-in templates is named in the UN's six
+// languages; a name that is not the UN's own is marked as Compact's.
+func TestBuiltinPlacesSpeakSixLanguages(t *testing.T) {
+	all, err := process.Templates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tpl := range all {
+		for _, s := range tpl.Stages() {
+			if s.Place == "" {
+				continue
+			}
+			for _, lang := range process.Languages {
+				got := process.PlaceIn(lang, s.Place)
+				if got.Lang != lang || got.Text == "" {
+					t.Errorf("%s: stage %s's place %q in %s is %+v", tpl.ID, s.ID, s.Place, lang, got)
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		lang, name string
+		want       process.Words
+	}{
+		{"fr", "Geneva", process.Words{Text: "Genève", Lang: "fr", Official: true}},
+		{"es", "New York", process.Words{Text: "Nueva York", Lang: "es", Official: true}},
+		{"zh", "Vienna", process.Words{Text: "维也纳", Lang: "zh", Official: true}},
+		{"ru", "Marrakech, Morocco", process.Words{Text: "Марракеш, Марокко", Lang: "ru"}},
+		{"ar", "Atlantis", process.Words{Text: "Atlantis", Lang: "en", Official: true}},
+	} {
+		if got := process.PlaceIn(c.lang, c.name); got != c.want {
+			t.Errorf("PlaceIn(%s, %s) = %+v, want %+v", c.lang, c.name, got, c.want)
+		}
+	}
+}

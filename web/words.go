@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/compact-un/compact/process"
@@ -104,4 +105,22 @@ func (p *Page) Unofficial(text string) template.HTML {
 	}
 	return template.HTML(`<span class="unofficial" title="` + template.HTMLEscapeString(p.T("translation.unofficial.about")) + `">` +
 		template.HTMLEscapeString(p.T("translation.unofficial")) + `</span>`)
+}
+
+// Place is a venue's name in the page's language, isolated from the text
+// around it, in its own language where that is not the page's, and marked
+// where it is Compact's translation. The stage keeps its English name: the
+// office's forms edit that one.
+func (p *Page) Place(name string) template.HTML {
+	text := p.words(process.PlaceIn(p.Lang, name))
+	var b strings.Builder
+	b.WriteString("<bdi")
+	if l := p.OtherLang(text); l != "" {
+		b.WriteString(` lang="` + template.HTMLEscapeString(l) + `"`)
+	}
+	b.WriteString(">" + template.HTMLEscapeString(text) + "</bdi>")
+	if u := p.Unofficial(text); u != "" {
+		b.WriteString(" " + string(u))
+	}
+	return template.HTML(b.String())
 }

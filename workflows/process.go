@@ -33,6 +33,15 @@ func Process(ctx workflow.Context, in ProcessInput) (ProcessResult, error) {
 	p.stageTimeout = workflow.GetVersion(ctx, stageTaskTimeout, workflow.DefaultVersion, 1) == 1 || p.publish
 	p.steerAccreditation = workflow.GetVersion(ctx, accreditationWindowSteer, workflow.DefaultVersion, 1) == 1
 	p.allHandlers = workflow.GetVersion(ctx, allHandlersFinished, workflow.DefaultVersion, 1) == 1
+	if workflow.GetVersion(ctx, standingPhase, workflow.DefaultVersion, 1) == 1 {
+		// A new process's read model begins in its first phase; a run
+		// continued as new writes the phase with its first change, the
+		// run before it having perhaps kept it by latestPhase.
+		p.standing = true
+		if in.State == nil {
+			p.phase = p.standingPhase()
+		}
+	}
 	p.children = map[string]workflow.ChildWorkflowFuture{}
 	// A simulation faster than the wall runs in lockstep; at the wall's
 	// pace its timers keep the order themselves.
@@ -65,6 +74,11 @@ type processRun struct {
 	// (workflow.AllHandlersFinished); before, for those counted in busy.
 	allHandlers bool
 	busy        int // before allHandlersFinished: the handlers changing the schedule
+	// standing: the read model's phase is process.Standing's, as the API
+	// reads it, written whenever a stage starts, ends or changes; phase
+	// is the one last written.
+	standing bool
+	phase    string
 	// children are the running stages' workflows, to tell of a move.
 	children map[string]workflow.ChildWorkflowFuture
 }
@@ -82,6 +96,13 @@ func (p *processRun) handlersDone(ctx workflow.Context) bool {
 	}
 	return p.busy == 0
 }
+
+// standingPhase versions the Process that writes its phase to the read
+// model by process.Standing, the rule the API shows it by, on every change
+// of its stages; before, as the phase of the stage begun latest, and only
+// when a stage started, so that a stage moved back into a phase begun
+// left the read model's phase disagreeing with the API's.
+const standingPhase = "standing-phase"
 
 // publishedSchedule versions the Process workflow that keeps the store's
 // windows the exact schedule, so that the intake opens them on time even
@@ -287,13 +308,15 @@ func (p *processRun) nextStage() int {
 
 func (p *processRun) startStage(ctx workflow.Context, i int) error {
 	s := &p.Stages[i]
-	phase := p.currentPhase()
+	phase := p.latestPhase()
 	s.Status = process.Running
 	ev := activities.StageEvent{
 		StageID: s.Spec.ID, Event: event.StageStarted, At: s.Spec.Begins(),
 		Stages: []process.Stage{stageRow(p.in.ProcessID, *s)},
 	}
-	if now := p.currentPhase(); now != phase {
+	if p.standing {
+		p.phaseMoved(&ev)
+	} else if now := p.latestPhase(); now != phase {
 		ev.Phase = now
 	}
 	if err := p.rec.record(ctx, ev, event.StageStartedData{Phase: s.Phase, Kind: string(s.Spec.Kind), Title: s.Spec.Title}); err != nil {
@@ -356,6 +379,7 @@ func (p *processRun) stageEnded(ctx workflow.Context, id string, res StageResult
 		ev.Event, data = event.StageCompleted, event.StageCompletedData{Result: result}
 	}
 	ev.Stages = []process.Stage{stageRow(p.in.ProcessID, *s)}
+	p.phaseMoved(&ev)
 	if rerr := p.rec.record(ctx, ev, data); rerr != nil {
 		workflow.GetLogger(ctx).Error("recording a stage's end failed", "stage", id, "error", rerr)
 	}
@@ -426,8 +450,9 @@ func WindowUpdate(sg process.Stage) (workflowID, update string) {
 	return "", ""
 }
 
-// currentPhase is the phase of the latest stage started.
-func (p *processRun) currentPhase() string {
+// latestPhase is the phase of the latest stage started: the read model's
+// phase before standingPhase.
+func (p *processRun) latestPhase() string {
 	phase, latest := p.in.Template.Phases[0].ID, time.Time{}
 	for _, s := range p.Stages {
 		if s.Status != process.Scheduled && s.Status != process.Cancelled && !s.Spec.Begins().Before(latest) {
@@ -435,6 +460,36 @@ func (p *processRun) currentPhase() string {
 		}
 	}
 	return phase
+}
+
+// currentPhase is the phase as this run writes it to the read model.
+func (p *processRun) currentPhase() string {
+	if p.standing {
+		return p.standingPhase()
+	}
+	return p.latestPhase()
+}
+
+// standingPhase is the process's phase by process.Standing over its
+// stages, as the API reads it from the read model's rows.
+func (p *processRun) standingPhase() string {
+	rows := make([]process.Stage, len(p.Stages))
+	for i, s := range p.Stages {
+		rows[i] = stageRow(p.in.ProcessID, s)
+	}
+	phase, _ := process.Standing(rows, p.in.Template.Phases[0].ID)
+	return phase
+}
+
+// phaseMoved sets ev to write the phase, in a run that writes it by
+// standingPhase, when the stages as they now stand have moved it.
+func (p *processRun) phaseMoved(ev *activities.StageEvent) {
+	if !p.standing {
+		return
+	}
+	if now := p.standingPhase(); now != p.phase {
+		ev.Phase, p.phase = now, now
+	}
 }
 
 func (p *processRun) index(id string) int {

@@ -359,3 +359,47 @@ func TestStatusShowsAppointmentsFromTheirDate(t *testing.T) {
 	require.Equal(t, []string{"MEX"}, on.CoFacilitators, "on 10 January")
 	require.Len(t, on.Appointments, 1)
 }
+
+// TestAMovedConsultationKeepsThePhaseAsTheAPIShowsIt: the read model's
+// phase is the one the API shows (process.Standing over the read model's
+// stages) after every change, here a consultation moved past the first
+// draft and then past the first round: while it comes next, its phase is
+// still the process's; moved behind the round, the negotiations' until
+// the round ends.
+func TestAMovedConsultationKeepsThePhaseAsTheAPIShowsIt(t *testing.T) {
+	h := newHarness(t)
+	tmpl := testTemplate()
+	tmpl.Phases[1].Stages = append(tmpl.Phases[1].Stages, process.StageSpec{ID: "ts2", Kind: process.ThematicSession,
+		Title: "Thematic session 2", Place: "Geneva", Start: date("2030-03-15")})
+	id := ProcessWorkflowID("test")
+	var phases []string
+	// agree checks that the read model's phase is the API's, and notes it.
+	agree := func() {
+		ctx := context.Background()
+		p, err := h.store.GetProcess(ctx, "test")
+		require.NoError(t, err)
+		stages, err := h.store.ListStages(ctx, "test")
+		require.NoError(t, err)
+		shown, _ := process.Standing(stages, p.Phase)
+		require.Equal(t, shown, p.Phase, "the read model's phase on %s", h.env.Now().Format(time.DateOnly))
+		phases = append(phases, p.Phase)
+	}
+	var past, behind *updateOutcome
+	h.at(day("2030-03-05"), func() {
+		past = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "ts2", Start: date("2030-04-05"), Reason: "room taken"})
+	})
+	for _, d := range []string{"2030-03-06", "2030-04-02", "2030-04-04", "2030-04-13", "2030-04-21"} {
+		h.at(day(d), agree)
+	}
+	h.at(day("2030-04-03"), func() {
+		behind = h.update(id, UpdateReschedule, RescheduleRequest{StageID: "ts2", Start: date("2030-04-20"), Reason: "room taken again"})
+	})
+	h.run(id, Process, simulatedInput(tmpl))
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NoError(t, past.err)
+	require.NoError(t, behind.err)
+	agree()
+	// After the round the consultation comes next again, and its phase
+	// with it, until the second draft.
+	require.Equal(t, []string{"consultations", "consultations", "negotiations", "consultations", "consultations", "adoption"}, phases)
+}

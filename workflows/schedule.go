@@ -379,5 +379,6 @@ func (p *processRun) changed(ctx workflow.Context, ch change) error {
 	if ev.Also, err = setAsideWith(ctx, ch.setAside, now, "change-"+strconv.Itoa(data.Sequence)); err != nil {
 		return err
 	}
+	p.phaseMoved(&ev)
 	return p.rec.record(ctx, ev, data)
 }

@@ -34,15 +34,16 @@ const (
 	tabLife = 5 * time.Minute
 )
 
-// languages are the ones every page is checked in: left to right and right
-// to left.
+// languages are the ones the users' paths are walked in: left to right and
+// right to left. TestPagesAccessible checks every page in all six.
 var languages = []string{"en", "ar"}
 
 // tab is one browser tab, in a browser context of its own (its own cookies),
 // asking for pages in one language.
 type tab struct {
 	t    *testing.T
-	ctx  context.Context
+	ctx  context.Context // the tab's, for tabLife
+	tab  context.Context // the tab's, for as long as the test that opened it
 	lang string
 }
 
@@ -65,9 +66,15 @@ func newTab(t *testing.T, lang string) *tab {
 	}); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	ctx, cancelLife := context.WithTimeout(ctx, tabLife)
-	t.Cleanup(cancelLife)
-	return &tab{t: t, ctx: ctx, lang: lang}
+	return (&tab{tab: ctx, lang: lang}).on(t)
+}
+
+// on is the tab for test t, a subtest of the one that opened it, with
+// tabLife from now.
+func (b *tab) on(t *testing.T) *tab {
+	ctx, cancel := context.WithTimeout(b.tab, tabLife)
+	t.Cleanup(cancel)
+	return &tab{t: t, ctx: ctx, tab: b.tab, lang: b.lang}
 }
 
 // do runs actions in the tab.
@@ -176,7 +183,10 @@ func fullScreenshot(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 	}); err != nil {
 		return nil, err
 	}
-	shot, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+	// A PNG encoded for speed, not size: the smallest file cost seconds
+	// on long pages.
+	shot, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true)})
 	if _, clearErr := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err == nil {
 		err = clearErr
 	}

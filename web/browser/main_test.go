@@ -2,7 +2,8 @@
 // users would: the pages are served by the real stack (embedded Temporal, a
 // worker, SQLite, the API and the site) on loopback, Chromium is Debian's,
 // driven by chromedp, and axe-core checks every page for WCAG 2.1 A and AA
-// violations, in English and in Arabic. Screenshots of each page are the
+// violations, in the UN's six languages (TestPagesAccessible) and, on the
+// users' paths, in English and in Arabic. Screenshots of each page are the
 // tests' artefacts (go test -artifacts). scripts/test installs Chromium and
 // axe-core; without them the tests fail, and only -short skips them.
 package browser

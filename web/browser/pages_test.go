@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/internal/stacktest"
 )
 
@@ -24,9 +25,12 @@ type sitePage struct {
 }
 
 // TestPagesAccessible opens each public page, and each of the office's
-// forms, in English and in Arabic, checks it with axe-core and saves its
-// screenshot. The stakeholders' pages and the forms' answers (receipts,
-// refusals) are checked on the users' paths.
+// forms, in each of the UN's six languages, checks it with axe-core and
+// saves its screenshot. The stakeholders' pages and the forms' answers
+// (receipts, refusals) are checked on the users' paths, in English and
+// Arabic. A language's public pages are read one after another in one
+// tab, the languages side by side, which spares a browser context for
+// each of the 108 pages.
 func TestPagesAccessible(t *testing.T) {
 	skipShort(t)
 	hist := historyProcess(t)
@@ -53,7 +57,7 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "signin", path: "/signin"},
 		{name: "not-found", path: "/processes/no-such-process", status: http.StatusNotFound},
 	}
-	for _, lang := range languages {
+	for _, lang := range lang.All {
 		t.Run("office-forms/"+lang, func(t *testing.T) {
 			t.Parallel()
 			officeForms(t, lang)
@@ -62,14 +66,17 @@ func TestPagesAccessible(t *testing.T) {
 			t.Parallel()
 			negotiationForms(t, lang)
 		})
-		for _, pg := range pages {
-			t.Run(pg.name+"/"+lang, func(t *testing.T) {
-				t.Parallel()
-				b := newTab(t, lang)
-				b.openStatus(pg.path, cmp.Or(pg.status, http.StatusOK))
-				b.check(pg.name)
-			})
-		}
+		t.Run("pages/"+lang, func(t *testing.T) {
+			t.Parallel()
+			walk := newTab(t, lang)
+			for _, pg := range pages {
+				t.Run(pg.name, func(t *testing.T) {
+					b := walk.on(t)
+					b.openStatus(pg.path, cmp.Or(pg.status, http.StatusOK))
+					b.check(pg.name)
+				})
+			}
+		})
 	}
 }
 
