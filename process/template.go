@@ -352,10 +352,52 @@ type Outcome struct {
 	No           int      `json:"no,omitempty"`
 	Abstain      int      `json:"abstain,omitempty"`
 	Absent       int      `json:"absent,omitempty"`
-	NoVotes      []string `json:"noVotes,omitempty"`      // ISO 3166 codes of those who voted no
+	YesVotes     []string `json:"yesVotes,omitempty"`     // ISO 3166 codes of those who voted yes
+	NoVotes      []string `json:"noVotes,omitempty"`      // and of those who voted no
 	AbstainVotes []string `json:"abstainVotes,omitempty"` // and of those who abstained
-	Adopted      int      `json:"adoptedBy,omitempty"`    // States adopting without a vote, where counted
-	Document     string   `json:"document,omitempty"`
+	AbsentVotes  []string `json:"absentVotes,omitempty"`  // and of those who did not vote
+	// VotesSource cites where the lists of those in favour and of those not
+	// voting come from, and how, when a source names them; the stage's
+	// source names the others.
+	VotesSource string `json:"votesSource,omitempty"`
+	Adopted     int    `json:"adoptedBy,omitempty"` // States adopting without a vote, where counted
+	Document    string `json:"document,omitempty"`
+}
+
+// validate checks a recorded vote's lists: Member States, each in one list
+// at most, no list longer than its count, and a full list for those in
+// favour or not voting only with the source that names them.
+func (o Outcome) validate() []error {
+	if o.Method != "recorded-vote" {
+		return nil
+	}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	in := map[string]string{}
+	for _, l := range []struct {
+		name  string
+		codes []string
+		count int
+		whole bool // named, the list must be the whole count
+	}{{"yesVotes", o.YesVotes, o.Yes, true}, {"noVotes", o.NoVotes, o.No, false},
+		{"abstainVotes", o.AbstainVotes, o.Abstain, false}, {"absentVotes", o.AbsentVotes, o.Absent, true}} {
+		if len(l.codes) > l.count || l.whole && len(l.codes) > 0 && len(l.codes) != l.count {
+			bad("%s names %d States for a count of %d", l.name, len(l.codes), l.count)
+		}
+		for _, c := range l.codes {
+			switch other, twice := in[c]; {
+			case !IsMemberState(c):
+				bad("%s: %q is not a Member State's ISO 3166 alpha-3 code", l.name, c)
+			case twice:
+				bad("%s is in both %s and %s", c, other, l.name)
+			}
+			in[c] = l.name
+		}
+	}
+	if (len(o.YesVotes) > 0 || len(o.AbsentVotes) > 0) && strings.TrimSpace(o.VotesSource) == "" {
+		bad("yesVotes or absentVotes without the votesSource that names them")
+	}
+	return errs
 }
 
 // Finish is the end of the stage: the end of its last day; a silence's
@@ -561,6 +603,11 @@ func (s StageSpec) validate() []error {
 	}
 	if (s.Kind == Conference || s.Kind == Endorsement) && s.Outcome == nil {
 		bad("a %s needs an outcome", s.Kind)
+	}
+	if s.Outcome != nil {
+		for _, err := range s.Outcome.validate() {
+			bad("outcome: %v", err)
+		}
 	}
 	for _, d := range s.Documents {
 		if strings.TrimSpace(d.Title) == "" {

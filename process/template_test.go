@@ -134,6 +134,9 @@ func TestBuiltinConventions(t *testing.T) {
 						if len(o.NoVotes) != o.No || !slices.IsSorted(o.NoVotes) {
 							t.Errorf("%s: %d no votes but noVotes %v", s.ID, o.No, o.NoVotes)
 						}
+						if !slices.IsSorted(o.YesVotes) || !slices.IsSorted(o.AbsentVotes) {
+							t.Errorf("%s: yesVotes or absentVotes out of order", s.ID)
+						}
 						if n := o.Yes + o.No + o.Abstain + o.Absent; n > 193 {
 							t.Errorf("%s: %d votes from 193 Member States", s.ID, n)
 						}
@@ -426,8 +429,62 @@ func TestGCMFacts(t *testing.T) {
 		NoVotes:      []string{"CZE", "HUN", "ISR", "POL", "USA"},
 		AbstainVotes: []string{"AUS", "AUT", "BGR", "CHE", "CHL", "DZA", "ITA", "LBY", "LIE", "LVA", "ROU", "SGP"},
 		Document:     "A/RES/73/195"}
-	if o := stage("ga-endorsement").Outcome; o == nil || !equalOutcome(o, want) {
-		t.Errorf("endorsement outcome %+v, want %+v", o, want)
+	if o := stage("ga-endorsement").Outcome; o == nil {
+		t.Error("no endorsement outcome")
+	} else {
+		counted := *o // the lists by name are TestGCMVoteByState's
+		counted.YesVotes, counted.AbsentVotes, counted.VotesSource = nil, nil, ""
+		if !equalOutcome(&counted, want) {
+			t.Errorf("endorsement outcome %+v, want %+v", counted, want)
+		}
+	}
+}
+
+// TestGCMVoteByState: the recorded vote on A/RES/73/195 names every Member
+// State once, in lists as long as GA/12113's counts, with the 24 not voting
+// as the Center for Immigration Studies names them and its source beside
+// the data.
+func TestGCMVoteByState(t *testing.T) {
+	s, ok := lookup(t, "gcm-2018").Stage("ga-endorsement")
+	if !ok || s.Outcome == nil {
+		t.Fatal("no endorsement outcome")
+	}
+	o := s.Outcome
+	seen := map[string]string{}
+	for _, l := range []struct {
+		name  string
+		codes []string
+		count int
+	}{{"yes", o.YesVotes, 152}, {"no", o.NoVotes, 5}, {"abstain", o.AbstainVotes, 12}, {"absent", o.AbsentVotes, 24}} {
+		if len(l.codes) != l.count || !slices.IsSorted(l.codes) {
+			t.Errorf("%s: %d States, sorted %v; want %d", l.name, len(l.codes), slices.IsSorted(l.codes), l.count)
+		}
+		for _, c := range l.codes {
+			if other, twice := seen[c]; twice {
+				t.Errorf("%s is in both %s and %s", c, other, l.name)
+			}
+			seen[c] = l.name
+		}
+	}
+	for _, st := range process.MemberStates() {
+		if _, ok := seen[st.Code]; !ok {
+			t.Errorf("%s (%s) is in no list", st.Code, st.Name)
+		}
+	}
+	if len(seen) != 193 {
+		t.Errorf("%d States in the lists, want the 193", len(seen))
+	}
+	absent := strings.Fields("AFG ATG BEN BLZ BRN BWA DOM FSM GIN KGZ KIR PAN PRK PRY SOM STP SVN SYC TKM TLS TON TTO UKR VUT")
+	if !slices.Equal(o.AbsentVotes, absent) {
+		t.Errorf("not voting %v, want %v", o.AbsentVotes, absent)
+	}
+	for _, cite := range []string{"ga12113", "cis.org/Rush/Historic-Victory-UN-Global-Compacts-Migration-and-Refugees-Adopted-Week", "derived"} {
+		if !strings.Contains(o.VotesSource, cite) {
+			t.Errorf("votesSource %q does not say %q", o.VotesSource, cite)
+		}
+	}
+	if src, err := os.ReadFile("templates/SOURCES.md"); err != nil || !strings.Contains(string(src), "cis.org/Rush/Historic-Victory-UN-Global-Compacts-Migration-and-Refugees-Adopted-Week") {
+		t.Error("SOURCES.md does not cite the list of those not voting")
 	}
 }
 
@@ -619,6 +676,16 @@ func TestValidateRejects(t *testing.T) {
 		{"group named as a State", func(t *process.Template) {
 			t.Groups = []process.Group{{ID: "FRA", Name: "France", Members: []string{"FRA"}, Source: "s", AsOf: process.Date{Time: day("2018-01-01")}}}
 		}, `group "FRA": its ID must be set and not a Member State's code`},
+		{"a State voting twice", func(t *process.Template) {
+			stage(t, "conference").Outcome = &process.Outcome{Method: "recorded-vote", Yes: 100, No: 1, Abstain: 1,
+				NoVotes: []string{"HUN"}, AbstainVotes: []string{"HUN"}}
+		}, "stage conference: outcome: HUN is in both noVotes and abstainVotes"},
+		{"yes votes short of their count", func(t *process.Template) {
+			stage(t, "conference").Outcome = &process.Outcome{Method: "recorded-vote", Yes: 100, YesVotes: []string{"FRA"}, VotesSource: "s"}
+		}, "stage conference: outcome: yesVotes names 1 States for a count of 100"},
+		{"not voting without a source", func(t *process.Template) {
+			stage(t, "conference").Outcome = &process.Outcome{Method: "recorded-vote", Yes: 100, Absent: 1, AbsentVotes: []string{"FRA"}}
+		}, "stage conference: outcome: yesVotes or absentVotes without the votesSource"},
 		{"document without title", func(t *process.Template) {
 			stage(t, "launch").Documents = []process.Document{{Symbol: "A/1", Kind: "resolution"}}
 		}, "stage launch: a document has no title"},
