@@ -368,11 +368,14 @@ type Outcome struct {
 // at most, no list longer than its count, and a full list for those in
 // favour or not voting only with the source that names them.
 func (o Outcome) validate() []error {
-	if o.Method != "recorded-vote" {
-		return nil
-	}
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if o.Method != "recorded-vote" {
+		if len(o.YesVotes)+len(o.NoVotes)+len(o.AbstainVotes)+len(o.AbsentVotes) > 0 {
+			bad("a %s names no votes", o.Method)
+		}
+		return errs
+	}
 	in := map[string]string{}
 	for _, l := range []struct {
 		name  string

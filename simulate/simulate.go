@@ -238,10 +238,14 @@ func tallyOf(data map[string]any) string {
 	return fmt.Sprintf("by %v", data["method"])
 }
 
-// namedVotes lists the States a recorded vote names, by how they voted,
-// under the names the UN used for them on the day.
+// namedVotes lists the States a recorded vote names against and
+// abstaining, under the names the UN used for them on the day. A vote
+// recorded with its sources' counts ("named" in its data) names only
+// States its sources name; one without, from before truthfulOutcome,
+// named invented States when it named more than half.
 func namedVotes(data map[string]any, on time.Time) string {
 	votes, _ := data["votes"].(map[string]any)
+	_, sourced := data["named"]
 	byVote := map[string][]string{}
 	for code, v := range votes {
 		if s, ok := v.(string); ok {
@@ -250,7 +254,7 @@ func namedVotes(data map[string]any, on time.Time) string {
 	}
 	var parts []string
 	for _, v := range []string{workflows.VoteNo, workflows.VoteAbstain} {
-		if names := byVote[v]; len(names) > 0 && len(votes) < len(process.MemberStates())/2 {
+		if names := byVote[v]; len(names) > 0 && (sourced || len(votes) < len(process.MemberStates())/2) {
 			slices.Sort(names)
 			parts = append(parts, v+": "+strings.Join(names, ", "))
 		}

@@ -281,3 +281,21 @@ func writeHistories(t *testing.T, ctx context.Context, c client.Client, processI
 		require.NoError(t, os.WriteFile(filepath.Join(dir, processID+"-"+name+".json"), b, 0o644))
 	}
 }
+
+// TestNamedVotes: a vote recorded by State with its sources' counts lists
+// those against and abstaining however many States it names; one from
+// before, without counts, only when it names fewer than half.
+func TestNamedVotes(t *testing.T) {
+	on := time.Date(2018, 12, 19, 0, 0, 0, 0, time.UTC)
+	votes := map[string]any{"CZE": "no", "USA": "no", "CHE": "abstain"}
+	for _, st := range process.MemberStates()[:150] {
+		if _, named := votes[st.Code]; !named {
+			votes[st.Code] = "yes"
+		}
+	}
+	require.Equal(t, "no: Czech Republic, United States of America; abstain: Switzerland",
+		namedVotes(map[string]any{"votes": votes, "named": float64(len(votes))}, on))
+	require.Empty(t, namedVotes(map[string]any{"votes": votes}, on), "invented names are not shown")
+	require.Equal(t, "no: Czech Republic",
+		namedVotes(map[string]any{"votes": map[string]any{"CZE": "no"}}, on))
+}

@@ -60,6 +60,9 @@ func adopt(ctx workflow.Context, in StageInput, meeting event.Meeting) (StageRes
 		if workflow.GetVersion(ctx, truthfulOutcome, workflow.DefaultVersion, 1) == 1 {
 			// The template's own facts, through the checks a user's request meets.
 			req = recordedRequest(*spec.Outcome)
+			if workflow.GetVersion(ctx, votesByState, workflow.DefaultVersion, 1) == 1 {
+				nameInFavour(req, *spec.Outcome)
+			}
 			if err := ad.validateOutcome(ctx, req); err != nil {
 				return StageResult{}, err
 			}
@@ -118,6 +121,23 @@ func recordedRequest(o process.Outcome) RecordOutcomeRequest {
 	}
 	req.AdoptedBy = 0
 	return req
+}
+
+// votesByState versions the simulation's outcome again: the States a
+// template names in favour are recorded as voting yes, where before only
+// those against and abstaining were named.
+const votesByState = "votes-by-state"
+
+// nameInFavour adds to a recorded vote's request the States the template
+// names in favour. Those it names as not voting stay out of the votes: a
+// State not named is absent, and the counts say how many are.
+func nameInFavour(req RecordOutcomeRequest, o process.Outcome) {
+	if o.Method != "recorded-vote" {
+		return
+	}
+	for _, code := range o.YesVotes {
+		req.Votes[code] = VoteYes
+	}
 }
 
 // historicalRequest is the request simulations made before truthfulOutcome,

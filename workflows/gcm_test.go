@@ -110,13 +110,30 @@ func testGCM2018(t *testing.T, scale float64) {
 	require.Equal(t, "A/RES/73/195", endorsement["document"])
 	require.EqualValues(t, 152, endorsement["yes"])
 	require.EqualValues(t, 24, endorsement["absent"])
-	// Named as the sources name them: the 5 against and the 12 abstaining;
-	// the 152 in favour are counted, not invented.
-	require.Equal(t, map[string]any{
-		"CZE": "no", "HUN": "no", "ISR": "no", "POL": "no", "USA": "no",
-		"AUS": "abstain", "AUT": "abstain", "BGR": "abstain", "CHE": "abstain", "CHL": "abstain", "DZA": "abstain",
-		"ITA": "abstain", "LBY": "abstain", "LIE": "abstain", "LVA": "abstain", "ROU": "abstain", "SGP": "abstain",
-	}, endorsement["votes"])
+	// Named as the template names them, by State: the 152 in favour, the 5
+	// against and the 12 abstaining; the 24 not voting are the Member States
+	// the votes leave out.
+	votes, _ := endorsement["votes"].(map[string]any)
+	require.EqualValues(t, 169, endorsement["named"])
+	require.Len(t, votes, 169)
+	ga, _ := tmpl.Stage("ga-endorsement")
+	gaVote := ga.Outcome
+	for vote, codes := range map[string][]string{VoteYes: gaVote.YesVotes, VoteNo: gaVote.NoVotes, VoteAbstain: gaVote.AbstainVotes} {
+		for _, code := range codes {
+			require.Equal(t, vote, votes[code], code)
+		}
+	}
+	var absent []string
+	for _, st := range process.MemberStates() {
+		if _, named := votes[st.Code]; !named {
+			absent = append(absent, st.Code)
+		}
+	}
+	require.Equal(t, gaVote.AbsentVotes, absent)
+	require.Equal(t, "yes", votes["MEX"], "a co-facilitator's State")
+	require.Equal(t, "no", votes["USA"])
+	require.Equal(t, "abstain", votes["CHE"], "the other co-facilitator's State")
+	require.NotContains(t, votes, "SVN", "Slovenia did not vote")
 	require.Equal(t, true, data("ts1 window.closed")["simulated"], "simulated contributions are marked so")
 	require.Equal(t, "process.completed", entries[len(entries)-1].Event)
 
