@@ -109,6 +109,7 @@ func TestSimulateGCM2018(t *testing.T) {
 		"2018-12-10  marrakech              conference.adopted",
 		"2018-12-19  ga-endorsement         endorsement.adopted",
 		"A/RES/73/195 adopted 152–5–12 (24 not voting)",
+		"152–5–12  (no: Czech Republic, Hungary, Israel, Poland, United States of America; abstain: Algeria, Australia,",
 	} {
 		require.Contains(t, printed, want)
 	}
