@@ -273,3 +273,30 @@ func TestTemplateChairsOnTheirDays(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordedRequestByState: a template naming every State replays a vote
+// naming those in favour too; one naming some, as gcr-2018's does, replays
+// its counts and only the States it names.
+func TestRecordedRequestByState(t *testing.T) {
+	for _, c := range []struct {
+		template, stage string
+		named, yes      int
+	}{{"gcm-2018", "ga-endorsement", 169, 152}, {"gcr-2018", "ga-affirmation", 4, 0}} {
+		tmpl, err := process.LookupTemplate(c.template)
+		require.NoError(t, err)
+		s, ok := tmpl.Stage(c.stage)
+		require.True(t, ok, c.stage)
+		req := recordedRequest(*s.Outcome)
+		nameInFavour(req, *s.Outcome)
+		require.Len(t, req.Votes, c.named, c.template)
+		o := tally(RecordOutcomeRequest{Method: req.Method, Votes: req.Votes})
+		require.Equal(t, c.yes, o.Yes, c.template)
+		require.Equal(t, s.Outcome.NoVotes, o.NoVotes, c.template)
+		require.Equal(t, s.Outcome.AbstainVotes, o.AbstainVotes, c.template)
+		var absent *int // counted where the template counts them
+		if s.Outcome.Absent > 0 {
+			absent = &s.Outcome.Absent
+		}
+		require.Equal(t, &process.VoteCounts{Yes: s.Outcome.Yes, No: s.Outcome.No, Abstain: s.Outcome.Abstain, Absent: absent}, req.Counts)
+	}
+}
