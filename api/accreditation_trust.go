@@ -138,8 +138,7 @@ func (s *Server) accreditationWindows(ctx context.Context, processID string, lis
 		case process.KindOf(err) != process.NotFound: // not published yet: the template's dates
 			return false, "", "", err
 		}
-		loc := sg.Spec.Location()
-		dates = append(dates, fmt.Sprintf("%s from %s to %s", sg.Spec.ID, process.FormatInstant(opens, loc), process.FormatDeadline(closes, loc)))
+		dates = append(dates, fmt.Sprintf("%s from %s to %s", sg.Spec.ID, stageInstant(sg.Spec, opens), stageDeadline(sg.Spec, closes)))
 	}
 	if len(dates) == 0 {
 		return false, "", fmt.Sprintf("the process has no special accreditation window for its %s list", list), nil
@@ -164,9 +163,8 @@ func (s *Server) objectionsClosed(ctx context.Context, sg process.Stage, party s
 	if err != nil {
 		return err
 	}
-	loc := sg.Spec.Location()
 	return process.Errorf("api.object", process.Conflict, "the non-objection period of list %s ended at %s: %s's application is %s",
-		a.List, process.FormatDeadline(ended, loc), party, a.State)
+		a.List, stageDeadline(sg.Spec, ended), party, a.State)
 }
 
 // periodEnds is when the non-objection period of a process's list ends, as

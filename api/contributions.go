@@ -55,7 +55,7 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 		if win, werr := s.store.GetWindow(r.Context(), r.PathValue("id"), r.PathValue("stage")); werr == nil {
 			err = cmp.Or(win.RefusesContributions("api.submitContribution", now), err)
 		}
-		s.fail(w, r, err)
+		s.fail(w, r, s.closedInVenue(r.Context(), r.PathValue("id"), r.PathValue("stage"), err))
 		return
 	}
 	p := principal(r.Context())
@@ -65,7 +65,7 @@ func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	receipt, err := s.store.Submit(r.Context(), submission, now)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, s.closedInVenue(r.Context(), submission.ProcessID, submission.StageID, err))
 		return
 	}
 	// A retry gets the first receipt, stamped when the first attempt was

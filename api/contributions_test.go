@@ -647,3 +647,38 @@ func FuzzDecodeContribution(f *testing.F) {
 		}
 	})
 }
+
+// TestAClosedWindowNamesItsDeadlineAtTheVenue: a Geneva session's intake,
+// once its deadline has passed, refuses with that deadline in Geneva's
+// zone, named, and the instant in UTC, as the stage's pages show it;
+// whether the body would do or not.
+func TestAClosedWindowNamesItsDeadlineAtTheVenue(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	id, code := uniqueID("geneva")
+	tmpl := testTemplate(id, code, time.Now())
+	for i, sg := range tmpl.Phases[0].Stages {
+		if sg.ID == "ts1" {
+			tmpl.Phases[0].Stages[i].TimeZone = "Europe/Zurich"
+		}
+	}
+	startProcess(t, tmpl)
+	win := waitWindow(t, id, "ts1", process.WindowOpen)
+	// It closed at 17:30 in Geneva, winter time, on 1 March 2026.
+	win.OpensAt, win.ClosesAt = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC)
+	if err := stack.store.PutWindow(t.Context(), win); err != nil {
+		t.Fatal(err)
+	}
+	want := "window " + win.Code + " closed at 2026-03-01 17:30 Europe/Zurich (2026-03-01T16:30:00Z)"
+	fra := a.token(MemberState, "FRA", "")
+	for _, tc := range []struct {
+		name string
+		body map[string]string
+	}{{"a contribution", map[string]string{"title": "France", "body": "Too late."}}, {"an empty body", map[string]string{"title": "France"}}} {
+		res := a.do("POST", contributionsPath(id, "ts1"), fra, tc.body, "Idempotency-Key", newKey())
+		wantProblem(t, tc.name, res, http.StatusConflict)
+		if d := problemOf(t, res).Detail; d != want {
+			t.Errorf("%s: %q, want %q", tc.name, d, want)
+		}
+	}
+}

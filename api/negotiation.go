@@ -201,15 +201,19 @@ func (s *Server) windowOpen(ctx context.Context, op string, n *negotiation) erro
 	if err != nil {
 		return err
 	}
-	switch {
-	case win.TakesAt(n.now):
+	if win.TakesAt(n.now) {
 		return nil
-	case n.now.Before(win.OpensAt):
-		return process.Errorf(op, process.Conflict, "the amendment window of revision %d (stage %s) opens at %s (UTC)",
-			n.revision, n.stageID, win.OpensAt.UTC().Format(time.RFC3339))
 	}
-	return process.Errorf(op, process.Conflict, "the amendment window of revision %d (stage %s) closed at %s (UTC): "+
-		"it takes no more amendments, co-sponsors or positions", n.revision, n.stageID, win.ClosesAt.UTC().Format(time.RFC3339))
+	sg, err := s.findStage(ctx, n.processID, n.stageID)
+	if err != nil {
+		return err
+	}
+	if n.now.Before(win.OpensAt) {
+		return process.Errorf(op, process.Conflict, "the amendment window of revision %d (stage %s) opens at %s",
+			n.revision, n.stageID, stageInstant(sg.Spec, win.OpensAt))
+	}
+	return process.Errorf(op, process.Conflict, "the amendment window of revision %d (stage %s) closed at %s: "+
+		"it takes no more amendments, co-sponsors or positions", n.revision, n.stageID, stageDeadline(sg.Spec, win.ClosesAt))
 }
 
 // amendmentID is an amendment's ID: the same for a State's retries with

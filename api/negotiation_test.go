@@ -314,7 +314,7 @@ func TestNegotiationWindowClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := recordOf(t, id)
-	deadline := win.ClosesAt.Format(time.RFC3339) + " (UTC)"
+	deadline := win.ClosesAt.Format("2006-01-02 15:04") + " UTC (" + win.ClosesAt.Format(time.RFC3339) + ")"
 	for _, res := range []response{
 		a.do("POST", amendments, mex, wire.TextAmendmentRequest{Kind: text.Delete, Paragraph: "OP1", Sponsor: "MEX"}, "Idempotency-Key", "a2"),
 		a.do("POST", amendments+"/"+am.ID+"/cosponsors", a.token(MemberState, "CHL", ""), wire.CosponsorRequest{}),

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/compact-un/compact/event"
 	"github.com/compact-un/compact/process"
@@ -60,10 +59,10 @@ func (s *Server) silenceEnded(ctx context.Context, sg process.Stage) error {
 	case res.Outcome == "":
 		return nil
 	case res.Break != nil:
-		return process.Errorf(op, process.Conflict, "%s broke the silence at %s already", res.Break.State, res.Break.At.Format(time.RFC3339))
+		return process.Errorf(op, process.Conflict, "%s broke the silence at %s already", res.Break.State, stageInstant(sg.Spec, res.Break.At))
 	}
 	return process.Errorf(op, process.Conflict, "the silence ended at its deadline, %s (%s)",
-		process.FormatDeadline(res.Deadline, sg.Spec.Location()), res.Outcome)
+		stageDeadline(sg.Spec, res.Deadline), res.Outcome)
 }
 
 // silenceOf is a silence stage's procedure as its record entries tell it.

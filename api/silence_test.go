@@ -76,8 +76,10 @@ func TestAStateBreaksSilence(t *testing.T) {
 	}
 	res = a.do("POST", path, usa, map[string]any{"letter": "So does the United States."})
 	wantProblem(t, "a second break", res, http.StatusConflict)
-	if !strings.Contains(string(res.Body), "MEX broke the silence") {
-		t.Errorf("a second break: %s, want it to name MEX", res.Body)
+	// It names the first, when it was made, in New York's time.
+	if want := "MEX broke the silence at " + process.FormatInstant(broke.At, newYork) + " already"; problemOf(t, res).Detail != want ||
+		!strings.Contains(want, " America/New_York (") {
+		t.Errorf("a second break: %s, want %q", res.Body, want)
 	}
 
 	entry := awaitRecord(t, id, "silence", "silence.broken")

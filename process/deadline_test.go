@@ -2,6 +2,7 @@ package process
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -121,5 +122,25 @@ func TestTemplateWindowAtVenue(t *testing.T) {
 	var s StageSpec
 	if err := json.Unmarshal([]byte(`{"id":"a","window":{"opens":"2027-02-06","closez":"2027-03-07"}}`), &s); err == nil {
 		t.Error("a window's unknown field decoded; want an error, as in the rest of a template")
+	}
+}
+
+// TestAClosedWindowNamesItsDeadline: the intake's refusal names its
+// deadline in UTC, as the store, which knows no venue, can; told the
+// venue's zone, it names it there, a midnight as the day before's 24:00.
+func TestAClosedWindowNamesItsDeadline(t *testing.T) {
+	closes := time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
+	w := ContributionWindow{Code: "TS1", State: WindowOpen, Purpose: ForContributions, OpensAt: closes.AddDate(0, 0, -7), ClosesAt: closes}
+	err := w.RefusesContributions("test", closes)
+	if got, want := Message(err), "window TS1 closed at 2027-03-01 23:00 UTC (2027-03-01T23:00:00Z)"; got != want || KindOf(err) != Conflict {
+		t.Errorf("refusal %q (%s), want %q (conflict)", got, KindOf(err), want)
+	}
+	var closed *WindowClosed
+	if !errors.As(err, &closed) {
+		t.Fatalf("%v is no WindowClosed", err)
+	}
+	closed.Zone, _ = Zone("Europe/Zurich")
+	if got, want := Message(err), "window TS1 closed at 2027-03-01 24:00 Europe/Zurich (2027-03-01T23:00:00Z)"; got != want {
+		t.Errorf("in Geneva: %q, want %q", got, want)
 	}
 }

@@ -1,6 +1,8 @@
 package process
 
 import (
+	"cmp"
+	"fmt"
 	"time"
 )
 
@@ -88,11 +90,25 @@ func (w ContributionWindow) RefusesContributions(op string, now time.Time) error
 	case w.State == WindowCancelled:
 		return Errorf(op, Conflict, "window %s was cancelled with its stage", w.Code)
 	case w.State == WindowSealed || !now.Before(w.ClosesAt):
-		return Errorf(op, Conflict, "window %s closed at %s", w.Code, w.ClosesAt)
+		return E(op, Conflict, &WindowClosed{Code: w.Code, ClosesAt: w.ClosesAt})
 	case !w.TakesAt(now):
 		return Errorf(op, Conflict, "window %s not open", w.Code)
 	}
 	return nil
+}
+
+// WindowClosed is the intake's refusal once a window's deadline has
+// passed. The store knows no venue and names the deadline in UTC; the API
+// sets Zone to the stage's venue zone, so that the refusal names the
+// deadline as the stage's pages do.
+type WindowClosed struct {
+	Code     string
+	ClosesAt time.Time
+	Zone     *time.Location // nil: UTC
+}
+
+func (e *WindowClosed) Error() string {
+	return fmt.Sprintf("window %s closed at %s", e.Code, FormatDeadline(e.ClosesAt, cmp.Or(e.Zone, time.UTC)))
 }
 
 // WindowPurpose says what a window takes: the intake accepts contributions

@@ -266,23 +266,39 @@ func (p *Page) ChangeTime(kind, v, zone string) template.HTML {
 	return template.HTML(template.HTMLEscapeString(v))
 }
 
-// apiTimestamp finds the timestamps in the API's English words, with the
+// apiTimestamp finds the timestamps in the API's English words: a stage's
+// instant as the API names it (process.FormatDeadline: the venue's day and
+// time, its zone, then the instant in UTC), or a timestamp alone, with the
 // " (UTC)" some follow with, which WhenTime says already.
-var apiTimestamp = regexp.MustCompile(`(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))(?: \(UTC\))?`)
+var apiTimestamp = regexp.MustCompile(`(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) ([A-Za-z][A-Za-z0-9_+/-]*) \((` + apiInstant + `)\)|(` + apiInstant + `)(?: \(UTC\))?`)
 
-// Detail is the API's words (a problem's detail) with each RFC 3339
-// timestamp in them shown as the page shows times (WhenTime), in the
-// page's language: no page shows a raw timestamp.
+const apiInstant = `\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})`
+
+// Detail is the API's words (a problem's detail) with each timestamp in
+// them shown as the page shows times, in the page's language: a stage's
+// instant in the zone the API named it in (WhenIn, DeadlineIn), any other
+// in UTC (WhenTime). No page shows a raw timestamp.
 func (p *Page) Detail(s string) template.HTML {
 	var b strings.Builder
 	last := 0
 	for _, m := range apiTimestamp.FindAllStringSubmatchIndex(s, -1) {
-		t, err := time.Parse(time.RFC3339, s[m[2]:m[3]])
+		var at, zone string
+		if m[8] >= 0 {
+			at, zone = s[m[8]:m[9]], s[m[6]:m[7]]
+		} else {
+			at = s[m[10]:m[11]]
+		}
+		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
 			continue
 		}
+		shown := p.WhenTime(t)
+		if zone != "" {
+			// A deadline at midnight there reads as the day before's 24:00.
+			shown = p.whenIn(t, zone, s[m[4]:m[5]] == "24:00")
+		}
 		b.WriteString(template.HTMLEscapeString(s[last:m[0]]))
-		b.WriteString(`<span lang="` + p.Lang + `">` + string(p.WhenTime(t)) + `</span>`)
+		b.WriteString(`<span lang="` + p.Lang + `">` + string(shown) + `</span>`)
 		last = m[1]
 	}
 	b.WriteString(template.HTMLEscapeString(s[last:]))

@@ -406,6 +406,15 @@ func TestDetailTimes(t *testing.T) {
 	if got != want {
 		t.Errorf("detail:\n got %s\nwant %s", got, want)
 	}
+	// A stage's instant as the API names it, in its venue's zone: shown
+	// there, midnight as the day before's 24:00, the UTC instant once, as
+	// the machine's time.
+	got = string(p.Detail(`closed at 2027-03-01 24:00 Europe/Zurich (2027-03-01T23:00:00Z): late`))
+	want = `closed at <span lang="fr"><time datetime="2027-03-01T23:00:00Z" dir="auto" title="1 mars 2027, 23:00 UTC">` +
+		`1 mars 2027, 24:00 (Europe/Zurich)</time></span>: late`
+	if got != want {
+		t.Errorf("a Geneva deadline:\n got %s\nwant %s", got, want)
+	}
 	if got := string(p.Detail("closed on 2027-03-02")); got != "closed on 2027-03-02" {
 		t.Errorf("a bare date: %s", got)
 	}

@@ -268,7 +268,8 @@ func (ac *accreditation) validateCirculate(ctx workflow.Context, _ CirculateRequ
 	case !ac.win.opened:
 		return process.Errorf(op, process.Conflict, "the accreditation window has not opened")
 	case ac.Current != "":
-		return process.Errorf(op, process.Conflict, "list %s is under circulation until %s", ac.Current, ac.Until.Format(time.DateOnly))
+		return process.Errorf(op, process.Conflict, "list %s is under circulation until %s", ac.Current,
+			process.FormatDeadline(ac.Until, ac.in.Stage.Location()))
 	case ac.Closed:
 		return process.Errorf(op, process.Conflict, "the accreditation window is closed and its last list decided")
 	}
@@ -289,7 +290,8 @@ func (ac *accreditation) validateObject(ctx workflow.Context, req ObjectRequest)
 	case ac.Current == "":
 		return process.Errorf(op, process.Conflict, "no list is under circulation")
 	case !ac.clk.now(ctx).Before(ac.Until):
-		return process.Errorf(op, process.Conflict, "the non-objection period of %s ended on %s", ac.Current, ac.Until.Format(time.DateOnly))
+		return process.Errorf(op, process.Conflict, "the non-objection period of list %s ended at %s", ac.Current,
+			process.FormatDeadline(ac.Until, ac.in.Stage.Location()))
 	case !process.IsMemberState(req.State):
 		return process.Errorf(op, process.Invalid, "%q is not a Member State's ISO 3166 alpha-3 code", req.State)
 	case !slices.Contains(ac.Parties, req.Party):

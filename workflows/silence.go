@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -83,7 +82,8 @@ func (s *silence) validateBreak(ctx workflow.Context, req BreakSilenceRequest) e
 	deadline := s.in.Stage.SilenceEnds()
 	switch {
 	case s.broken != nil:
-		return process.Errorf(op, process.Conflict, "%s broke the silence at %s already", s.broken.State, s.broken.At.Format(time.RFC3339))
+		return process.Errorf(op, process.Conflict, "%s broke the silence at %s already", s.broken.State,
+			process.FormatInstant(s.broken.At, s.in.Stage.Location()))
 	case s.over || !s.clk.now(ctx).Before(deadline):
 		return process.Errorf(op, process.Conflict, "the silence ended at its deadline, %s", process.FormatDeadline(deadline, s.in.Stage.Location()))
 	case !process.IsMemberState(req.State):

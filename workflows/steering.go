@@ -48,7 +48,7 @@ func (p *processRun) unended(ctx workflow.Context, op, id, reason string) (*Stag
 		return nil, process.Errorf(op, process.Conflict, "stage %s is a running %s: only sessions and rounds change once they have begun", id, s.Spec.Kind)
 	case s.Status == process.Running && !p.clk.now(ctx).Before(s.Spec.Finish()):
 		return nil, process.Errorf(op, process.Conflict, "stage %s ended at %s: a stage that has ended cannot change",
-			id, s.Spec.Finish().Format(time.RFC3339))
+			id, process.FormatDeadline(s.Spec.Finish(), s.Spec.Location()))
 	case s.Status != process.Running && s.Status != process.Scheduled:
 		return nil, process.Errorf(op, process.Conflict, "stage %s is %s: only a stage that has not ended can change", id, s.Status)
 	}

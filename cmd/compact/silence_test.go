@@ -22,7 +22,7 @@ func TestSilenceBreak(t *testing.T) {
 		"POST /v1/processes/gcm-2027/stages/silence/silence/break": {200, `{"state":"MEX","at":"2027-01-27T15:04:05Z",` +
 			`"letterSha256":"ab12","proposalSha256":"cd34"}` + "\n"},
 		"POST /v1/processes/gcm-2027/stages/late/silence/break": {409, `{"type":"urn:compact:problem:conflict","title":"Conflict",` +
-			`"status":409,"detail":"HUN broke the silence at 2027-01-27T10:00:00Z already"}` + "\n"},
+			`"status":409,"detail":"HUN broke the silence at 2027-01-27 10:00 UTC (2027-01-27T10:00:00Z) already"}` + "\n"},
 	})
 	server, token := "--server="+srv.URL, "--token=cpt_secret"
 
@@ -41,7 +41,7 @@ func TestSilenceBreak(t *testing.T) {
 
 	errOut.Reset()
 	if code := run([]string{"silence", "break", "gcm-2027", "late", server, token, "--letter", letter}, &out, &errOut); code != 1 ||
-		!strings.Contains(errOut.String(), "compact silence break: HUN broke the silence at 2027-01-27T10:00:00Z already (409 Conflict)") {
+		!strings.Contains(errOut.String(), "compact silence break: HUN broke the silence at 2027-01-27 10:00 UTC (2027-01-27T10:00:00Z) already (409 Conflict)") {
 		t.Errorf("a late break: exit %d, stderr %q", code, errOut.String())
 	}
 	errOut.Reset()
