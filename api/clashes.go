@@ -91,9 +91,10 @@ func (s *Server) meeting(ctx context.Context, st process.Stage, states map[strin
 }
 
 // coFacilitators asks a process's workflow who co-facilitates it; none when
-// it does not answer in time.
+// it does not answer in time. It waits as long as the change it warns about
+// may: a clash left out for a slow query would be a wrong answer.
 func (s *Server) coFacilitators(ctx context.Context, processID string) []string {
-	ctx, cancel := context.WithTimeout(ctx, clockTimeout)
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
 	var st workflows.ProcessStatus
 	v, err := s.temporal.QueryWorkflow(ctx, workflows.ProcessWorkflowID(processID), "", workflows.QueryStatus)

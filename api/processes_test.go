@@ -17,7 +17,7 @@ import (
 
 // settle bounds every wait on a workflow: it polls the store, never sleeps
 // a fixed time.
-const settle = 15 * time.Second
+const settle = 60 * time.Second
 
 // pollStore waits until cond holds, polling every 50 ms.
 func pollStore(t *testing.T, what string, cond func() bool) {

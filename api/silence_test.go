@@ -38,7 +38,7 @@ func TestAStateBreaksSilence(t *testing.T) {
 	start := time.Now().Add(time.Second)
 	launchProcess(t, a, pga, inlineProcess(testTemplate(id, code, start)))
 
-	placed := time.Now().Add(2 * time.Second).UTC().Truncate(time.Second)
+	placed := time.Now().Add(8 * time.Second).UTC().Truncate(time.Second)
 	lastDay := placed.AddDate(0, 0, 5).Format(time.DateOnly)
 	res := a.do("POST", "/v1/processes/"+id+"/stages", pga, map[string]any{
 		"phase": "consultations", "reason": "The co-facilitators circulated the modalities text",
