@@ -17,6 +17,15 @@ import (
 // the hash of a secret that opens nothing.
 const TokenSecretRetention = 30 * 24 * time.Hour
 
+// SessionRetention is how long a web session that is over (idled out,
+// past its lifetime, or signed out) is kept before a sweep deletes it, so
+// that a holder coming back the next morning is told when and why it
+// ended rather than that it is unknown, and a replica whose timeouts are
+// a little longer than the sweeper's is not refused a session it still
+// honours. A signed-out session was used at most an idle time before its
+// end, so it too is kept at least this long after it ended.
+const SessionRetention = 24 * time.Hour
+
 // sweepBatch bounds each write of a sweep, so that a backlog never holds
 // the store's write lock for long.
 const sweepBatch = 500
@@ -27,13 +36,14 @@ type Swept struct {
 	Tokens   int // tokens whose secrets were forgotten
 }
 
-// Sweep deletes the web sessions no request can use again and forgets the
-// secrets that stopped working TokenSecretRetention ago, a batch at a time
+// Sweep deletes the web sessions no request could use for SessionRetention
+// and forgets the secrets that stopped working TokenSecretRetention ago, a batch at a time
 // until none is left: otherwise the store keeps every sign-in for ever.
 // Every API process may sweep; sweeps on one store do not conflict.
 func (s *Server) Sweep(ctx context.Context) (Swept, error) {
 	now := s.now()
-	purge := store.SessionPurge{SeenBefore: now.Add(-s.sessions.Idle), StartedBefore: now.Add(-s.sessions.Lifetime), Limit: sweepBatch}
+	over := now.Add(-SessionRetention)
+	purge := store.SessionPurge{SeenBefore: over.Add(-s.sessions.Idle), StartedBefore: over.Add(-s.sessions.Lifetime), Limit: sweepBatch}
 	var out Swept
 	for {
 		n, err := s.store.PurgeSessions(ctx, purge)

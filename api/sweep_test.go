@@ -38,8 +38,9 @@ func (a *apiServer) sweep(t *testing.T, want Swept) {
 }
 
 // TestSweepSessions: a sweep deletes the sessions that idled out, were
-// signed out an idle time ago or outlived their lifetime, under the API's
-// own timeouts, and keeps the ones still in use.
+// signed out or outlived their lifetime SessionRetention ago, under the
+// API's own timeouts; until then their holders are told why they are
+// refused, and the sessions still in use are kept.
 func TestSweepSessions(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
@@ -52,29 +53,39 @@ func TestSweepSessions(t *testing.T) {
 		return s.WebSession.ID
 	}
 	use := func(id string) response { return a.do("GET", "/v1/session", holder, nil, wire.SessionHeader, id) }
+	keepBusy := func(id string) {
+		t.Helper()
+		if res := use(id); res.Status != http.StatusOK {
+			t.Fatalf("the busy session at %s: %d %s", clock.Now(), res.Status, res.Body)
+		}
+	}
 
 	busy, idle, out := start(), start(), start()
 	if res := a.do("DELETE", "/v1/session", holder, nil, wire.SessionHeader, out); res.Status != http.StatusNoContent {
 		t.Fatalf("sign out: %d %s", res.Status, res.Body)
 	}
 	clock.Advance(15 * time.Minute)
-	use(busy)
-	a.sweep(t, Swept{}) // the signed-out session is remembered for an idle time
-	wantRefusal(t, "signed out 15 min ago", use(out), http.StatusUnauthorized, "signed out at")
-
+	keepBusy(busy)
 	clock.Advance(10 * time.Minute)
-	use(busy)
+	keepBusy(busy)
+	a.sweep(t, Swept{}) // over, and kept
+	wantRefusal(t, "idle 25 min", use(idle), http.StatusUnauthorized, "idle for 20m0s")
+	wantRefusal(t, "signed out 25 min ago", use(out), http.StatusUnauthorized, "signed out at")
+	for range 2 {
+		clock.Advance(15 * time.Minute)
+		keepBusy(busy)
+	}
+	clock.Advance(SessionRetention - 35*time.Minute) // the idle one idled out SessionRetention ago
+	a.sweep(t, Swept{})
+	wantRefusal(t, "idle for a day", use(idle), http.StatusUnauthorized, "expired at")
+	wantRefusal(t, "signed out a day ago", use(out), http.StatusUnauthorized, "signed out at")
+
+	clock.Advance(time.Second)
 	a.sweep(t, Swept{Sessions: 2})
 	wantRefusal(t, "the idle session, swept", use(idle), http.StatusUnauthorized, "no such session")
 	wantRefusal(t, "the signed-out session, swept", use(out), http.StatusUnauthorized, "no such session")
-	for range 2 {
-		clock.Advance(15 * time.Minute)
-		if res := use(busy); res.Status != http.StatusOK {
-			t.Fatalf("the busy session at %s: %d %s", clock.Now(), res.Status, res.Body)
-		}
-		a.sweep(t, Swept{})
-	}
-	clock.Advance(10 * time.Minute) // 65 min in, seen 10 min ago
+	clock.Advance(40 * time.Minute) // the busy one, seen 55 min in, outlived its lifetime SessionRetention ago
+	wantRefusal(t, "past its lifetime a day ago", use(busy), http.StatusUnauthorized, "expired at")
 	a.sweep(t, Swept{Sessions: 1})
 	if _, err := st.GetSession(t.Context(), busy); err == nil {
 		t.Fatal("the session past its lifetime is still in the store")
@@ -131,7 +142,7 @@ func TestSweepEvery(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	check(st.StartSession(t.Context(), store.Session{ID: "ses-old", TokenID: "tok-1", StartedAt: clock.Now().Add(-13 * time.Hour)}))
+	check(st.StartSession(t.Context(), store.Session{ID: "ses-old", TokenID: "tok-1", StartedAt: clock.Now().Add(-13*time.Hour - SessionRetention)}))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() {
