@@ -71,7 +71,7 @@ func TestEmbeddedPostgresRestartKeepsTimers(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 	// Visibility is on PostgreSQL too: the closed run is listed.
-	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
+	itest.Eventually(t, time.Minute, func(ctx context.Context) error {
 		n, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
 			Namespace: "default", Query: "WorkflowId = 'restart' AND ExecutionStatus = 'Completed'",
 		})

@@ -172,7 +172,7 @@ func TestEmbeddedRestartKeepsTimers(t *testing.T) {
 // server stopped then leaves the firing to the restarted one.
 func awaitTimerStarted(t *testing.T, c client.Client, run client.WorkflowRun) {
 	t.Helper()
-	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
+	itest.Eventually(t, time.Minute, func(ctx context.Context) error {
 		events := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for events.HasNext() {
 			ev, err := events.Next()

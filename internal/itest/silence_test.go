@@ -64,7 +64,7 @@ func TestASilencePassesAfterARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	itest.Eventually(t, 20*time.Second, func(ctx context.Context) error {
+	itest.Eventually(t, time.Minute, func(ctx context.Context) error {
 		if !slices.Contains(silenceEvents(t, db), "silence.placed") {
 			return errors.New("not placed yet")
 		}
