@@ -18,15 +18,17 @@ import (
 	"github.com/compact-un/compact/store/storetest"
 )
 
-// allocated is the least memory, over a few calls after a first one (which
+// allocated is the least memory, over many calls after a first one (which
 // may prepare the store's statements), that one call of h allocates
-// serving path: other goroutines of the test process allocate too, and
-// only ever add to a call's count.
+// serving path: other goroutines of the test process (the embedded
+// Temporal server, workflows of earlier tests) allocate too, in bursts, and
+// only ever add to a call's count; a CI run saw the least of 8 calls still
+// 2.4 times the true figure.
 func allocated(t *testing.T, h http.Handler, path string) uint64 {
 	t.Helper()
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
 	least := ^uint64(0)
-	for range 8 {
+	for range 32 {
 		w := httptest.NewRecorder()
 		var before, after runtime.MemStats
 		runtime.GC()

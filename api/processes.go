@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -364,11 +365,15 @@ func (s *Server) getStage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if sg.Spec.Kind == process.Silence {
-		if d.Silence, err = s.silenceOf(r.Context(), sg); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	switch sg.Spec.Kind {
+	case process.Silence:
+		d.Silence, err = s.silenceOf(r.Context(), sg)
+	case process.Conference, process.Endorsement:
+		d.Outcome, err = s.outcomeOf(r.Context(), sg)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, d)
 }
@@ -667,6 +672,69 @@ func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, o)
+}
+
+// outcomeEvents are the record's events that state a meeting's outcome.
+var outcomeEvents = event.Strings(event.ConferenceAdopted, event.ConferenceRejected, event.EndorsementAdopted, event.EndorsementRejected)
+
+// outcomeOf is a meeting's outcome as its record entry states it; nil
+// before it is recorded.
+func (s *Server) outcomeOf(ctx context.Context, sg process.Stage) (*wire.StageOutcome, error) {
+	entries, err := s.store.EntriesOf(ctx, sg.ProcessID, outcomeEvents)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range slices.Backward(entries) {
+		if e.StageID != sg.Spec.ID {
+			continue
+		}
+		data, err := event.Decode(event.Name(e.Event), []byte(e.Data))
+		if err != nil {
+			return nil, process.E("api.outcomeOf", process.Internal, err)
+		}
+		d := data.(*event.OutcomeData)
+		return newStageOutcome(e, d), nil
+	}
+	return nil, nil
+}
+
+// newStageOutcome reads an outcome's entry: its counts as recorded and the
+// named States sorted by their votes. Those not voting are named only
+// when every vote is, and as many Member States are left as were absent.
+func newStageOutcome(e process.RecordEntry, d *event.OutcomeData) *wire.StageOutcome {
+	o := &wire.StageOutcome{Seq: e.Seq, At: e.At, Adopted: d.Adopted, Method: d.Method, Document: d.Document,
+		AdoptedBy: d.AdoptedBy, Yes: d.Yes, No: d.No, Abstain: d.Abstain, Absent: d.Absent}
+	for _, code := range slices.Sorted(maps.Keys(d.Votes)) {
+		switch d.Votes[code] {
+		case workflows.VoteYes:
+			o.InFavour = append(o.InFavour, code)
+		case workflows.VoteNo:
+			o.Against = append(o.Against, code)
+		case workflows.VoteAbstain:
+			o.Abstaining = append(o.Abstaining, code)
+		}
+	}
+	count := func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	}
+	named := len(o.InFavour) + len(o.Against) + len(o.Abstaining)
+	if named == 0 || d.Absent == nil || named != count(d.Yes)+count(d.No)+count(d.Abstain) {
+		return o
+	}
+	var left []string
+	for _, st := range process.MemberStates() {
+		if _, voted := d.Votes[st.Code]; !voted {
+			left = append(left, st.Code)
+		}
+	}
+	if len(left) == *d.Absent {
+		slices.Sort(left)
+		o.NotVoting = left
+	}
+	return o
 }
 
 // runningStage finds a stage whose own workflow takes an update: one of

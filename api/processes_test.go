@@ -520,9 +520,88 @@ func TestRunningStages(t *testing.T) {
 		t.Fatalf("record outcome: %d %s", res.Status, res.Body)
 	}
 	wantProblem(t, "outcome twice", a.do("POST", base+"conference/outcome", pga, consensus), http.StatusConflict)
+	var conf wire.StageDetail
+	a.do("GET", base+"conference", "", nil).JSON(t, &conf)
+	if oc := conf.Outcome; oc == nil || !oc.Adopted || oc.Method != "consensus" || oc.AdoptedBy == nil || *oc.AdoptedBy != 152 ||
+		oc.Document != "A/CONF.231/3" || oc.Yes != nil || oc.InFavour != nil {
+		t.Fatalf("the conference's outcome as observers read it: %+v", conf.Outcome)
+	}
 
 	if got := changeEvents(t, a, id); !slices.Equal(got, []string{"window.moved ts1", "window.moved ts1"}) {
 		t.Fatalf("changes = %q", got)
+	}
+}
+
+// TestAVoteNamesItsStates: observers read a recorded vote from the stage,
+// each State in the list of its vote; those not voting are named when every
+// State that voted is, and only counted when the vote is given by counts
+// with some States named.
+func TestAVoteNamesItsStates(t *testing.T) {
+	t.Parallel()
+	a := newAPIServer(t)
+	pga := a.token(PGAOffice, "PGA", "")
+	vote := func(req wire.RecordOutcomeRequest) wire.StageOutcome {
+		t.Helper()
+		id, code := uniqueID("votes")
+		tmpl := testTemplate(id, code, time.Now().Add(time.Second))
+		tmpl.Phases[2].Stages[0].Start = tmpl.Phases[0].Stages[0].Start
+		launchProcess(t, a, pga, inlineProcess(tmpl))
+		pollStore(t, "the conference to run", func() bool { return recorded(id, "conference", "conference.opened") })
+		path := "/v1/processes/" + id + "/stages/conference"
+		var before wire.StageDetail
+		a.do("GET", path, "", nil).JSON(t, &before)
+		if before.Outcome != nil {
+			t.Fatalf("an outcome before the vote: %+v", before.Outcome)
+		}
+		if res := a.do("POST", path+"/outcome", pga, req); res.Status != http.StatusOK {
+			t.Fatalf("record the vote: %d %s", res.Status, res.Body)
+		}
+		var d wire.StageDetail
+		a.do("GET", path, "", nil).JSON(t, &d)
+		if d.Outcome == nil {
+			t.Fatal("no outcome after the vote")
+		}
+		return *d.Outcome
+	}
+	states := process.MemberStates()
+	byState := map[string]string{}
+	for i, st := range states[:169] { // 5 against, 12 abstaining, 152 in favour, 24 not voting
+		switch {
+		case i < 5:
+			byState[st.Code] = "no"
+		case i < 17:
+			byState[st.Code] = "abstain"
+		default:
+			byState[st.Code] = "yes"
+		}
+	}
+	codes := func(from, to int) []string {
+		var out []string
+		for _, st := range states[from:to] {
+			out = append(out, st.Code)
+		}
+		return out
+	}
+	n := func(p *int) int {
+		if p == nil {
+			return -1
+		}
+		return *p
+	}
+	named := vote(wire.RecordOutcomeRequest{Method: "recorded-vote", Votes: byState, Document: "A/RES/99/1"})
+	if !named.Adopted || n(named.Yes) != 152 || n(named.No) != 5 || n(named.Abstain) != 12 || n(named.Absent) != 24 ||
+		!slices.Equal(named.Against, codes(0, 5)) || !slices.Equal(named.Abstaining, codes(5, 17)) ||
+		!slices.Equal(named.InFavour, codes(17, 169)) || !slices.Equal(named.NotVoting, codes(169, 193)) {
+		t.Errorf("a vote naming every State that voted: %+v", named)
+	}
+
+	absent := 24
+	counted := vote(wire.RecordOutcomeRequest{Method: "recorded-vote", Votes: map[string]string{"HUN": "no", "AUS": "abstain"},
+		Counts: &process.VoteCounts{Yes: 152, No: 5, Abstain: 12, Absent: &absent}})
+	if n(counted.Yes) != 152 || n(counted.No) != 5 || n(counted.Abstain) != 12 || n(counted.Absent) != 24 ||
+		!slices.Equal(counted.Against, []string{"HUN"}) || !slices.Equal(counted.Abstaining, []string{"AUS"}) ||
+		counted.InFavour != nil || counted.NotVoting != nil {
+		t.Errorf("a vote by counts naming two States: %+v", counted)
 	}
 }
 

@@ -68,9 +68,12 @@ var dynamic = map[string][]string{
 		string(process.Cancelled), string(process.Failed)},
 	"window.state.": {string(process.WindowScheduled), string(process.WindowPending), string(process.WindowOpen),
 		string(process.WindowSealed), string(process.WindowCancelled)},
-	"modalities.state.":   {wire.ModalityKept, wire.ModalityOverridden, wire.ModalityDeclared},
-	"modalities.wording.": {"quoted", "paraphrased"},
-	"stage.input.":        process.InputCategories,
+	"modalities.state.":       {wire.ModalityKept, wire.ModalityOverridden, wire.ModalityDeclared},
+	"modalities.wording.":     {"quoted", "paraphrased"},
+	"stage.input.":            process.InputCategories,
+	"stage.outcome.adopted.":  {"consensus", "acclamation", "recorded-vote"},
+	"stage.outcome.rejected.": {"recorded-vote"}, // only a vote rejects
+	"stage.votes.":            {"yes", "no", "abstain", "absent"},
 }
 
 func rolesOf(rs []api.Role) []string {

@@ -250,6 +250,24 @@ func TestOfficeRunningStages(t *testing.T) {
 	refusedForm(t, b, base+"/stages/conference/outcome", vote, http.StatusConflict, "the outcome is recorded already",
 		`<option value="no" selected>`)
 
+	// Observers read the vote on the stage's page, each State under its
+	// vote, named in their language.
+	stagePage := "/processes/" + id + "/stages/conference"
+	en := ts.browser().get(stagePage, "Accept-Language", "en")
+	wantPage(t, "the vote on the stage's page", en, http.StatusOK, "Adopted by a recorded vote", "98 in favour", "93 not voting")
+	for _, want := range []string{
+		`id="votes-no">\s*<summary>1 against</summary>\s*<ul class="vote-states">\s*<li><bdi>Hungary</bdi></li>\s*</ul>`,
+		`id="votes-abstain">\s*<summary>1 abstention</summary>\s*<ul class="vote-states">\s*<li><bdi>Australia</bdi></li>\s*</ul>`,
+		`id="votes-yes">(?s:.*)<li><bdi>Brazil</bdi></li>(?s:.*)id="votes-abstain"`,
+		`id="votes-absent">(?s:.*)<li><bdi>Zimbabwe</bdi></li>`,
+	} {
+		if !regexp.MustCompile(want).MatchString(en.Body) {
+			t.Errorf("the stage's page lacks %s", want)
+		}
+	}
+	wantPage(t, "the vote in Arabic", ts.browser().get(stagePage, "Accept-Language", "ar"), http.StatusOK,
+		"اعتُمد بتصويت مسجل", "<li><bdi>هنغاريا</bdi></li>", "<li><bdi>البرازيل</bdi></li>", "Unicode CLDR")
+
 	// A co-facilitator of this process publishes drafts here only.
 	cofac := ts.browser()
 	cofac.signIn(ts.token(api.CoFacilitator, "IRL", id))

@@ -63,6 +63,30 @@ type StageDetail struct {
 	// Silence is a silence stage's procedure as the record has it: its
 	// deadline as now scheduled, and its outcome once it ended.
 	Silence *process.SilenceResult `json:"silence,omitempty"`
+	// Outcome is a conference's or an endorsement's outcome once recorded.
+	Outcome *StageOutcome `json:"outcome,omitempty"`
+}
+
+// StageOutcome is a meeting's outcome as the record has it: how it was
+// decided, the counts the record holds, and for a recorded vote the States
+// it names by their votes (ISO 3166 alpha-3 codes, sorted).
+type StageOutcome struct {
+	Seq        int64     `json:"seq"` // the record's entry
+	At         time.Time `json:"at"`  // process time
+	Adopted    bool      `json:"adopted"`
+	Method     string    `json:"method"` // consensus, acclamation, recorded-vote
+	Document   string    `json:"document,omitempty"`
+	AdoptedBy  *int      `json:"adoptedBy,omitempty"`
+	Yes        *int      `json:"yes,omitempty"`
+	No         *int      `json:"no,omitempty"`
+	Abstain    *int      `json:"abstain,omitempty"`
+	Absent     *int      `json:"absent,omitempty"`
+	InFavour   []string  `json:"inFavour,omitempty"`
+	Against    []string  `json:"against,omitempty"`
+	Abstaining []string  `json:"abstaining,omitempty"`
+	// NotVoting is named only when every State that voted is: the Member
+	// States left, as many as the record counts absent.
+	NotVoting []string `json:"notVoting,omitempty"`
 }
 
 // ScheduleChange is one change to the schedule as the record holds it.
