@@ -369,10 +369,8 @@ const recordScanSize = 1000
 
 // MemberStateName is a State's name and code, as the office knows it.
 func (p *Page) MemberStateName(code string) string {
-	for _, st := range process.MemberStates() {
-		if st.Code == code {
-			return st.Name + " (" + st.Code + ")"
-		}
+	if name, ok := memberStateNames()[code]; ok {
+		return name + " (" + code + ")"
 	}
 	return code
 }

@@ -256,8 +256,8 @@ func TestOfficeRunningStages(t *testing.T) {
 	en := ts.browser().get(stagePage, "Accept-Language", "en")
 	wantPage(t, "the vote on the stage's page", en, http.StatusOK, "Adopted by a recorded vote", "98 in favour", "93 not voting")
 	for _, want := range []string{
-		`id="votes-no">\s*<summary>1 against</summary>\s*<ul class="vote-states">\s*<li><bdi>Hungary</bdi></li>\s*</ul>`,
-		`id="votes-abstain">\s*<summary>1 abstention</summary>\s*<ul class="vote-states">\s*<li><bdi>Australia</bdi></li>\s*</ul>`,
+		`id="votes-no" open>\s*<summary>1 against</summary>\s*<ul class="vote-states">\s*<li><bdi>Hungary</bdi></li>\s*</ul>`,
+		`id="votes-abstain" open>\s*<summary>1 abstention</summary>\s*<ul class="vote-states">\s*<li><bdi>Australia</bdi></li>\s*</ul>`,
 		`id="votes-yes">(?s:.*)<li><bdi>Brazil</bdi></li>(?s:.*)id="votes-abstain"`,
 		`id="votes-absent">(?s:.*)<li><bdi>Zimbabwe</bdi></li>`,
 	} {

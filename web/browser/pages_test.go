@@ -43,6 +43,7 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "calendar", path: h + "/calendar"},
 		{name: "stage", path: h + "/stages/ts1"},
 		{name: "stage-filtered", path: h + "/stages/ts1?role=stakeholder&attachment=1"},
+		{name: "stage-vote", path: h + "/stages/ga-endorsement"}, // the recorded vote, by State
 		{name: "documents", path: h + "/documents"},
 		{name: "document", path: h + "/documents/" + url.PathEscape(doc) + "/2"},
 		{name: "diff", path: h + "/documents/" + url.PathEscape(doc) + "/diff?from=1&to=2"},
