@@ -50,6 +50,7 @@ func TestPagesAccessible(t *testing.T) {
 		{name: "record", path: h + "/record"},
 		{name: "data", path: h + "/data"},
 		{name: "modalities", path: h + "/modalities"},
+		{name: "lists", path: h + "/lists"},
 		{name: "calendars", path: "/calendar"},
 		{name: "compilation", path: tp + "/text?revision=0"},
 		{name: "paragraph-history", path: tp + "/text/paragraphs/" + url.PathEscape(text.OP1)},
@@ -120,6 +121,8 @@ func officeForms(t *testing.T, lang string) {
 	id, code := stacktest.UniqueID("forms-" + lang)
 	launch(t, map[string]any{"templateBody": stacktest.Template(id, code, time.Now()), "id": id, "code": code})
 	b.signIn(token(t, api.PGAOffice, "PGA"))
+	b.open("/office")
+	b.check("office-home")
 	b.open("/office/processes/" + url.PathEscape(id))
 	b.check("office-schedule")
 	// One link for each form: the last segment of a stage's form names it.

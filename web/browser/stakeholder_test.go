@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/compact-un/compact/api"
+	"github.com/compact-un/compact/internal/lang"
 	"github.com/compact-un/compact/internal/stacktest"
 	"github.com/compact-un/compact/process"
 )
@@ -25,9 +26,10 @@ var minimalPDF = []byte("%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endob
 // accreditation with the keyboard alone, then submits a contribution with
 // an attachment, sees its tracking number and receipt, finds it among its
 // own, and withdraws it. A form missing its title is refused and changes
-// nothing.
+// nothing. Walked in all six languages: it is the only walk of the
+// stakeholder's pages (TestPagesAccessible walks the others').
 func TestStakeholderContributes(t *testing.T) {
-	for _, lang := range languages {
+	for _, lang := range lang.All {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			b := newTab(t, lang)
@@ -133,7 +135,7 @@ func contributions(t *testing.T, processID string) []string {
 // a conference's list links to both lists, and the conference's is
 // readable in every language.
 func TestConferenceListPage(t *testing.T) {
-	for _, lang := range languages {
+	for _, lang := range lang.All {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			b := newTab(t, lang)
