@@ -147,15 +147,53 @@ func (b *tab) waitFor(what, predicate string) {
 }
 
 // check is what every page gets: an accessibility check, a look for
-// words missing from the language's catalog, and a screenshot.
+// words missing from the language's catalog and for characters no font
+// draws, and a screenshot.
 func (b *tab) check(page string) {
 	b.t.Helper()
 	b.axe(page)
 	if missing := eval[[]string](b, `document.documentElement.outerHTML.match(/\[\[[\w.-]+\]\]/g) || []`); len(missing) > 0 {
 		b.t.Errorf("%s in %s lacks words: %s", page, b.lang, strings.Join(slices.Compact(slices.Sorted(slices.Values(missing))), " "))
 	}
+	if tofu := eval[[]string](b, missingGlyphs); len(tofu) > 0 {
+		b.t.Errorf("%s in %s shows %d characters no installed font draws (tofu): %q", page, b.lang, len(tofu), tofu)
+	}
 	b.screenshot(page)
 }
+
+// missingGlyphs lists the characters of a page's text that no installed
+// font draws. Each is drawn on a canvas in the font of the element that
+// shows it, with the browser's fallbacks, and compared with U+0378, a code
+// point no font has: what a font cannot draw comes out as that same box.
+// Spaces, controls and format characters (bidi marks) draw nothing and
+// are skipped.
+const missingGlyphs = `(() => {
+	const canvas = document.createElement("canvas");
+	canvas.width = canvas.height = 48;
+	const g = canvas.getContext("2d", {willReadFrequently: true});
+	const draw = (family, c) => {
+		g.clearRect(0, 0, 48, 48);
+		g.font = "32px " + family;
+		g.fillText(c, 4, 36);
+		return g.getImageData(0, 0, 48, 48).data;
+	};
+	const same = (a, b) => a.every((v, i) => v === b[i]);
+	const byFamily = new Map();
+	const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+		const el = n.parentElement;
+		if (!el || el.closest("script, style, template, noscript")) continue;
+		const family = getComputedStyle(el).fontFamily;
+		if (!byFamily.has(family)) byFamily.set(family, new Set());
+		for (const c of n.data) if (/[^\s\p{Cc}\p{Cf}]/u.test(c)) byFamily.get(family).add(c);
+	}
+	const missing = new Set();
+	for (const [family, chars] of byFamily) {
+		const box = draw(family, "\u0378");
+		for (const c of chars) if (same(draw(family, c), box)) missing.add(c);
+	}
+	return [...missing];
+})()`
 
 // screenshot saves the whole page as a PNG artefact, page-lang.png.
 func (b *tab) screenshot(page string) {
