@@ -367,10 +367,11 @@ func (s *Site) accreditationDates(r *http.Request, id string) (until, objected m
 // record: the API's pages go up to 10000 entries.
 const recordScanSize = 1000
 
-// MemberStateName is a State's name and code, as the office knows it.
+// MemberStateName is a State's name and code, as the UN named it on the
+// page's day (process time on a process's pages).
 func (p *Page) MemberStateName(code string) string {
-	if name, ok := memberStateNames()[code]; ok {
-		return name + " (" + code + ")"
+	if !process.IsMemberState(code) {
+		return code
 	}
-	return code
+	return process.StateNameOn(code, p.Now) + " (" + code + ")"
 }

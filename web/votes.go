@@ -2,7 +2,7 @@ package web
 
 import (
 	"slices"
-	"sync"
+	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -56,7 +56,7 @@ func (p *Page) Votes(st wire.StageDetail) votesView {
 		if n == 0 && l.count == nil {
 			continue
 		}
-		v.Lists = append(v.Lists, voteList{Vote: l.vote, Count: n, States: p.stateNames(l.codes)})
+		v.Lists = append(v.Lists, voteList{Vote: l.vote, Count: n, States: p.stateNames(l.codes, o.At)})
 		v.Named = v.Named || len(l.codes) > 0
 	}
 	return v
@@ -68,36 +68,24 @@ func sameStates(a, b []string) bool {
 }
 
 // stateNames are Member States' names, sorted as the reader's language
-// sorts them: in English the names the UN uses (process.MemberStates), in
-// the other languages CLDR's, which the page says are not the UN's.
-func (p *Page) stateNames(codes []string) []string {
+// sorts them: in English the UN's names on the day of the vote
+// (process.StateNameOn), in the other languages CLDR's, which the page
+// says are not the UN's.
+func (p *Page) stateNames(codes []string, on time.Time) []string {
 	if len(codes) == 0 {
 		return nil
 	}
-	english := memberStateNames()
 	regions := display.Regions(language.Make(p.Lang))
 	names := make([]string, 0, len(codes))
 	for _, code := range codes {
-		name := english[code]
+		name := process.StateNameOn(code, on)
 		if r, err := language.ParseRegion(code); err == nil && p.Lang != "en" {
 			if n := regions.Name(r); n != "" {
 				name = n
 			}
-		}
-		if name == "" {
-			name = code
 		}
 		names = append(names, name)
 	}
 	collate.New(language.Make(p.Lang)).SortStrings(names)
 	return names
 }
-
-// memberStateNames are the Member States' English names by code.
-var memberStateNames = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	for _, st := range process.MemberStates() {
-		m[st.Code] = st.Name
-	}
-	return m
-})

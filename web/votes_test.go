@@ -3,6 +3,7 @@ package web
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/compact-un/compact/process"
 	"github.com/compact-un/compact/wire"
@@ -11,7 +12,8 @@ import (
 // TestVotesCiteTheTemplateOnlyForItsLists: the stage page cites the
 // template's source for a vote's lists when the record names the States
 // the template names (a replay of its history), not when the office
-// recorded other votes; names are in the reader's language and its order.
+// recorded other votes; names are in the reader's language and its order,
+// in English as the UN named them on the day.
 func TestVotesCiteTheTemplateOnlyForItsLists(t *testing.T) {
 	gcm, err := process.LookupTemplate("gcm-2018")
 	if err != nil {
@@ -41,6 +43,12 @@ func TestVotesCiteTheTemplateOnlyForItsLists(t *testing.T) {
 	if no := v.Lists[1]; no.Vote != "no" || no.Count != 5 ||
 		!slices.Equal(no.States, []string{"États-Unis", "Hongrie", "Israël", "Pologne", "Tchéquie"}) {
 		t.Errorf("against, in French and its order: %+v", no)
+	}
+
+	replayed.At = time.Date(2018, 12, 19, 15, 0, 0, 0, time.UTC)
+	en := (&Page{Lang: "en"}).Votes(wire.StageDetail{Stage: process.Stage{Spec: spec}, Outcome: &replayed})
+	if no := en.Lists[1].States; !slices.Equal(no, []string{"Czech Republic", "Hungary", "Israel", "Poland", "United States of America"}) {
+		t.Errorf("against, in English as the UN named them in 2018: %q", no)
 	}
 
 	other := replayed
