@@ -86,7 +86,11 @@ func (s *Site) officeHome(r *http.Request) (*Page, error) {
 		}
 		d.Agenda = append(d.Agenda, items...)
 	}
-	clashes, err := s.clashAgenda(r, p)
+	titles := map[string]string{}
+	for _, pr := range list {
+		titles[pr.ID] = pr.Title
+	}
+	clashes, err := s.clashAgenda(r, p, titles)
 	if err != nil {
 		return nil, err
 	}
@@ -225,8 +229,9 @@ func (s *Site) draftAgenda(r *http.Request, id, running, title string, item func
 }
 
 // clashAgenda lists the meetings of the coming year that clash with
-// another process's, each pair once.
-func (s *Site) clashAgenda(r *http.Request, p *Page) ([]agendaItem, error) {
+// another process's, each pair once, naming both processes by their
+// titles (in the page's language).
+func (s *Site) clashAgenda(r *http.Request, p *Page, titles map[string]string) ([]agendaItem, error) {
 	from := p.Now.Truncate(24 * time.Hour)
 	cal, err := s.api(r).OfficeCalendar(r.Context(), from.Format(time.DateOnly), from.AddDate(1, 0, 0).Format(time.DateOnly))
 	if err != nil {
@@ -245,8 +250,9 @@ func (s *Site) clashAgenda(r *http.Request, p *Page) ([]agendaItem, error) {
 			}
 			seen[key] = true
 			out = append(out, agendaItem{Kind: agendaClash, ID: "agenda-clash-" + m.ProcessID + "-" + m.Spec.ID + "-" + c.ProcessID + "-" + c.StageID,
-				Text: p.TH("office.agenda.clash", "stage", m.Spec.Title, "other", c.Title, "date", p.WhenOrTime(m.Spec.Start)),
-				URL:  officePath(m.ProcessID) + "#stage-" + url.PathEscape(m.Spec.ID), at: m.Spec.Start.Time})
+				Text: p.TH("office.agenda.clash", "stage", m.Spec.Title, "process", cmp.Or(titles[m.ProcessID], m.ProcessID),
+					"other", c.Title, "otherProcess", cmp.Or(titles[c.ProcessID], c.ProcessID), "date", p.WhenOrTime(m.Spec.Start)),
+				URL: officePath(m.ProcessID) + "#stage-" + url.PathEscape(m.Spec.ID), at: m.Spec.Start.Time})
 		}
 	}
 	return out, nil

@@ -53,7 +53,10 @@ func TestOfficeDashboard(t *testing.T) {
 	if !strings.Contains(p.Body, `id="agenda-clash-`+id+`-ts1-`+other+`-ts1"`) && !strings.Contains(p.Body, `id="agenda-clash-`+other+`-ts1-`+id+`-ts1"`) {
 		t.Error("the two thematic sessions in Geneva on the same days are not flagged")
 	}
-	wantPage(t, "a clash", p, http.StatusOK, "Thematic session 1 on ", " clashes with Thematic session 1")
+	if !strings.Contains(p.Body, "Thematic session 1 (Test process "+id+") on ") && !strings.Contains(p.Body, "Thematic session 1 (Test process "+other+") on ") {
+		t.Error("the clash does not name its process")
+	}
+	wantPage(t, "a clash", p, http.StatusOK, " clashes with Thematic session 1 (Test process ")
 	wantPage(t, "the window's form", b.get(office+"/stages/acc/window"), http.StatusOK, `id="window-form"`)
 	wantPage(t, "failed deliveries", b.get(office+"/deliveries"), http.StatusOK, `<bdi>`+hook+`</bdi>`, "410 Gone: the endpoint was removed")
 
