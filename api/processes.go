@@ -730,8 +730,7 @@ func newStageOutcome(e process.RecordEntry, d *event.OutcomeData) *wire.StageOut
 			left = append(left, st.Code)
 		}
 	}
-	if len(left) == *d.Absent {
-		slices.Sort(left)
+	if len(left) == *d.Absent { // in code order, as MemberStates lists them
 		o.NotVoting = left
 	}
 	return o
