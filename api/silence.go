@@ -65,19 +65,22 @@ func (s *Server) silenceEnded(ctx context.Context, sg process.Stage) error {
 		stageDeadline(sg.Spec, res.Deadline), res.Outcome)
 }
 
-// silenceOf is a silence stage's procedure as its record entries tell it.
+// silenceEvents are the record's events that end a silence procedure.
+var silenceEvents = event.Strings(event.SilenceBroken, event.SilencePassed, event.SilenceEnded)
+
+// silenceOf is a silence stage's procedure as its record entries tell it:
+// only those events are read, not the whole record.
 func (s *Server) silenceOf(ctx context.Context, sg process.Stage) (*process.SilenceResult, error) {
-	entries, err := s.store.Entries(ctx, sg.ProcessID, 0)
+	entries, err := s.store.EntriesOf(ctx, sg.ProcessID, silenceEvents)
 	if err != nil {
 		return nil, err
 	}
 	res := &process.SilenceResult{Deadline: sg.Spec.SilenceEnds()}
 	for _, e := range entries {
-		name := event.Name(e.Event)
-		if e.StageID != sg.Spec.ID || (name != event.SilenceBroken && name != event.SilencePassed && name != event.SilenceEnded) {
+		if e.StageID != sg.Spec.ID {
 			continue
 		}
-		data, err := event.Decode(name, []byte(e.Data))
+		data, err := event.Decode(event.Name(e.Event), []byte(e.Data))
 		if err != nil {
 			return nil, process.E("api.silenceOf", process.Internal, err)
 		}
