@@ -549,6 +549,7 @@ func TestComposeRejects(t *testing.T) {
 		{"a bad duration", compose, "stop_grace_period: 45s", "stop_grace_period: 45", "stop_grace_period"},
 		{"a one-shot that never completes", compose, "    image: temporalio/admin-tools:1.32.1\n    restart: on-failure:5\n    entrypoint: [\"/bin/sh\", \"/scripts/setup-namespace.sh\"]", "    image: temporalio/admin-tools:1.32.1\n    restart: unless-stopped\n    entrypoint: [\"/bin/sh\", \"/scripts/setup-namespace.sh\"]", "restarts unless-stopped"},
 		{"an unknown dynamic config key", "temporal/dynamicconfig.yaml", "history.persistenceMaxQPS:", "history.persistMaxQPS:", `unregistered key "history.persistmaxqps"`},
+		{"a limit the embedded server raises, lower", "temporal/dynamicconfig.yaml", "history.timerProcessorMaxPollRPS:\n  - value: 1000", "history.timerProcessorMaxPollRPS:\n  - value: 20", "history.timerProcessorMaxPollRPS: want one value, 1000"},
 		{"a dynamic config file not mounted", compose, "DYNAMIC_CONFIG_FILE_PATH: /etc/temporal/dynamicconfig/compact.yaml", "DYNAMIC_CONFIG_FILE_PATH: /etc/temporal/config/dynamicconfig/docker.yaml", "no file under deploy/ is mounted there"},
 		{"nginx on the wrong port", "nginx.conf", "server api:8080", "server api:8081", "server api:8081, but api listens on port \"8080\""},
 		{"nginx to a missing service", "nginx.conf", "server api:8080", "server compact-api:8080", "compact-api is not a compose service"},

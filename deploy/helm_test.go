@@ -3,15 +3,19 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"go.temporal.io/server/common/dynamicconfig"
 	corev1 "k8s.io/api/core/v1"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/compact-un/compact/temporal/limits"
 )
 
 // helmValues is the part of the values of Temporal's Helm chart (chart
@@ -185,13 +189,23 @@ func validateHelmValues(fs files, mod goMod) error {
 
 // checkDynamicConfig loads Temporal dynamic config as the server does, with
 // the server's own registry of settings: an unknown key, which the server
-// would only log and ignore, or a value of the wrong type is an error.
+// would only log and ignore, or a value of the wrong type is an error, and
+// so is a limit the embedded server raises (temporal/limits) that the
+// cluster would keep at Temporal's default.
 func checkDynamicConfig(data []byte) error {
 	lr := dynamicconfig.LoadYamlFile(data)
 	if len(lr.Map) == 0 && len(lr.Errors) == 0 {
 		return errors.New("no settings")
 	}
-	return errors.Join(append(lr.Errors, lr.Warnings...)...)
+	errs := append(lr.Errors, lr.Warnings...)
+	for _, key := range slices.Sorted(maps.Keys(limits.Settings)) {
+		want := limits.Settings[key]
+		values := lr.Map[dynamicconfig.MakeKey(key)]
+		if len(values) != 1 || values[0].Constraints != (dynamicconfig.Constraints{}) || fmt.Sprint(values[0].Value) != strconv.Itoa(want) {
+			errs = append(errs, fmt.Errorf("%s: want one value, %d, as the embedded server has (temporal/limits)", key, want))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func TestHelmValues(t *testing.T) {
@@ -215,6 +229,7 @@ func TestHelmValuesRejects(t *testing.T) {
 		{"another namespace", values, "        - name: compact", "        - name: compact-un", `does not create "compact"`},
 		{"a retention Temporal does not read", values, "retention: 30d", "retention: 1 month", `retention "1 month"`},
 		{"an unknown dynamic config key", values, "    frontend.namespaceRPS:", "    frontend.namespacesRPS:", `unregistered key "frontend.namespacesrps"`},
+		{"a limit the embedded server raises, left at the default", values, "    history.transferProcessorMaxPollRPS:\n      - value: 1000\n", "", "history.transferProcessorMaxPollRPS: want one value, 1000"},
 		{"a dynamic config value of the wrong type", values, "    frontend.rps:\n      - value: 10000", "    frontend.rps:\n      - value: lots", "frontend.rps"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

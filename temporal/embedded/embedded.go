@@ -27,6 +27,8 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
+
+	"github.com/compact-un/compact/temporal/limits"
 )
 
 const clusterName = "active"
@@ -89,12 +91,9 @@ func Start(opts Options) (*Server, error) {
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():                        8192,
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key():        100,
 		dynamicconfig.MakeKey("system.forceSearchAttributesCacheRefreshOnRead"): true,
-		dynamicconfig.MakeKey("frontend.persistenceMaxQPS"):                     10000,
-		dynamicconfig.MakeKey("history.persistenceMaxQPS"):                      45000,
-		// Compact's own load is modest; the defaults throttle a busy deadline.
-		dynamicconfig.MakeKey("frontend.namespaceRPS"):        10000,
-		dynamicconfig.MakeKey("frontend.rps"):                 10000,
-		dynamicconfig.MakeKey("frontend.namespaceBurstRatio"): 2,
+	}
+	for key, value := range limits.Settings {
+		dyn[dynamicconfig.MakeKey(key)] = value
 	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(conf),
