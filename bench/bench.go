@@ -81,7 +81,8 @@ type Options struct {
 	// The database must hold no earlier bench run's whole process.
 	Postgres string
 	// ProfileDir, when set, receives CPU, block and mutex profiles of the
-	// intake run and of the bare baseline's (intake-cpu.pprof, bare-cpu.pprof…).
+	// intake run and of the bare baseline's (intake-cpu.pprof, bare-cpu.pprof…),
+	// and heap.pprof, the heap once the whole process has run.
 	ProfileDir string
 	// Compact, when set, is the compact binary whose `serve` start is timed
 	// on a fresh data dir before the stack starts.
@@ -524,6 +525,11 @@ func (b *bench) run(ctx context.Context) (Report, error) {
 	r.Whole, err = simulate.Measure(ctx, b.stack.client, b.stack.store, r.Process, io.Discard)
 	r.Usage = usage()
 	r.WholeCPU = r.Usage.CPU() - before.CPU()
+	if err == nil && b.o.ProfileDir != "" {
+		// What the heap holds once the rush and the process have run: the
+		// live part of the peak above.
+		err = writeProfile(filepath.Join(b.o.ProfileDir, "heap.pprof"), "heap")
+	}
 	if err != nil || b.o.Observers < 0 {
 		return r, err
 	}
