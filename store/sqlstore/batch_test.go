@@ -42,9 +42,19 @@ func openSQLite(t testing.TB, path string) *sqlstore.DB {
 // openPostgres opens a store in a fresh database on the server that
 // COMPACT_TEST_POSTGRES names, or returns nil when it is unset.
 func openPostgres(t testing.TB) *sqlstore.DB {
+	u := freshPostgres(t)
+	if u == "" {
+		return nil
+	}
+	return openPostgresAt(t, u)
+}
+
+// freshPostgres creates a database on the server that COMPACT_TEST_POSTGRES
+// names, dropped when the test ends, and returns its URL; "" when unset.
+func freshPostgres(t testing.TB) string {
 	raw := os.Getenv("COMPACT_TEST_POSTGRES")
 	if raw == "" {
-		return nil
+		return ""
 	}
 	admin, err := sql.Open("pgx", raw)
 	if err != nil {
@@ -65,7 +75,12 @@ func openPostgres(t testing.TB) *sqlstore.DB {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	db, err := postgres.Open(context.Background(), u.String())
+	return u.String()
+}
+
+// openPostgresAt opens the store in the database at u, as one more node.
+func openPostgresAt(t testing.TB, u string) *sqlstore.DB {
+	db, err := postgres.Open(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,13 @@ func (db *DB) QueuedForSearch() (n int, err error) {
 	return n, err
 }
 
+// SearchDocs counts the contributions' rows in search_docs, and the
+// contributions they are for.
+func (db *DB) SearchDocs() (rows, contributions int, err error) {
+	err = db.read.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT tracking) FROM search_docs WHERE kind = 'contribution'`).Scan(&rows, &contributions)
+	return rows, contributions, err
+}
+
 // SetPhraseWindow makes phrase searches on PostgreSQL check only the n
 // latest documents before asking the index, until the test ends.
 func SetPhraseWindow(t interface{ Cleanup(func()) }, n int) {
