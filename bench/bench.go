@@ -262,8 +262,8 @@ func (r Report) Write(out io.Writer) error {
 		sim := r.Process.Simulation
 		fmt.Fprintf(tw, "whole process: %s at scale %g, %d Member States, %d stakeholders applying, %d contributions a window, %d amendments a revision, %d negotiation rounds\n",
 			t.ID, r.Process.Scale, len(process.MemberStates()), sim.Stakeholders, sim.ContributionsPerWindow, sim.AmendmentsPerRound, negotiationRounds(t))
-		fmt.Fprintf(tw, "  wall %s, CPU %s; %d contributions sealed; largest history %d events (%s), replayed in %s\n",
-			w.Wall.Round(time.Millisecond), r.WholeCPU.Round(10*time.Millisecond), r.received(), w.Largest, w.LargestID, ms(w.Replay))
+		fmt.Fprintf(tw, "  wall %s, CPU %s; %d contributions sealed; largest history %d events (%s), replayed in %s\n  %s\n",
+			w.Wall.Round(time.Millisecond), r.WholeCPU.Round(10*time.Millisecond), r.received(), w.Largest, w.LargestID, ms(w.Replay), w.Tasks)
 		if w.Result.Outcome != nil {
 			fmt.Fprintf(tw, "  %s\n", simulate.Describe(*w.Result.Outcome))
 		}

@@ -90,7 +90,25 @@ type Figures struct {
 	Largest   int64         // events in the largest history
 	LargestID string        // its workflow
 	Replay    time.Duration // to replay it, as a restarted worker does
+	Tasks     Tasks
 	Result    workflows.ProcessResult
+}
+
+// Tasks say what the wall is made of, from the process's histories: its
+// workflow tasks, each waiting for a worker then running, and its
+// activities. Their waits are Temporal's own: a shard that reads its
+// queues seldom shows here first.
+type Tasks struct {
+	Workflow   int           // workflow tasks completed
+	Wait, Run  time.Duration // a workflow task's mean wait for a worker, and mean run
+	Activities int           // activities completed
+	InActivity time.Duration // all their time, scheduled to completed
+}
+
+// String reads as one line of simulate's and the bench's report.
+func (t Tasks) String() string {
+	return fmt.Sprintf("%d workflow tasks, each waiting %s for a worker and running %s (means); %d activities, %s in all",
+		t.Workflow, t.Wait.Round(10*time.Microsecond), t.Run.Round(10*time.Microsecond), t.Activities, t.InActivity.Round(time.Millisecond))
 }
 
 // Measure runs the process as Run does, then finds its largest workflow
@@ -110,19 +128,57 @@ func Measure(ctx context.Context, c client.Client, record store.Record, opts Opt
 	if f.Largest, f.LargestID, err = largestHistory(ctx, c, processID, opts.Template); err != nil {
 		return f, err
 	}
+	if f.Tasks, err = tasksOf(ctx, c, workflowIDs(processID, opts.Template)); err != nil {
+		return f, err
+	}
 	f.Replay, err = replayHistory(ctx, c, f.LargestID)
 	return f, err
 }
 
-// largestHistory finds the longest history among the process's workflows.
-func largestHistory(ctx context.Context, c client.Client, processID string, tmpl *process.Template) (int64, string, error) {
+// workflowIDs are the process's workflow and its stages'.
+func workflowIDs(processID string, tmpl *process.Template) []string {
 	ids := []string{workflows.ProcessWorkflowID(processID)}
 	for _, s := range tmpl.Stages() {
 		ids = append(ids, workflows.StageWorkflowID(processID, s.ID))
 	}
+	return ids
+}
+
+// tasksOf reads the workflows' histories for their tasks' times.
+func tasksOf(ctx context.Context, c client.Client, ids []string) (Tasks, error) {
+	var t Tasks
+	var wait, run time.Duration
+	for _, id := range ids {
+		events, err := history(ctx, c, id)
+		if err != nil {
+			return t, err
+		}
+		at := map[int64]time.Time{}
+		for _, e := range events {
+			at[e.GetEventId()] = e.GetEventTime().AsTime()
+			switch e.GetEventType() {
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+				wait += e.GetEventTime().AsTime().Sub(at[e.GetWorkflowTaskStartedEventAttributes().GetScheduledEventId()])
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+				t.Workflow++
+				run += e.GetEventTime().AsTime().Sub(at[e.GetWorkflowTaskCompletedEventAttributes().GetStartedEventId()])
+			case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+				t.Activities++
+				t.InActivity += e.GetEventTime().AsTime().Sub(at[e.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()])
+			}
+		}
+	}
+	if t.Workflow > 0 {
+		t.Wait, t.Run = wait/time.Duration(t.Workflow), run/time.Duration(t.Workflow)
+	}
+	return t, nil
+}
+
+// largestHistory finds the longest history among the process's workflows.
+func largestHistory(ctx context.Context, c client.Client, processID string, tmpl *process.Template) (int64, string, error) {
 	var largest int64
 	var name string
-	for _, id := range ids {
+	for _, id := range workflowIDs(processID, tmpl) {
 		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
 		if err != nil {
 			return 0, "", fmt.Errorf("describe %s: %w", id, err)
@@ -137,14 +193,9 @@ func largestHistory(ctx context.Context, c client.Client, processID string, tmpl
 // replayHistory replays a workflow's history through the workflows' code,
 // as a worker does after a restart, and times it.
 func replayHistory(ctx context.Context, c client.Client, workflowID string) (time.Duration, error) {
-	var events []*historypb.HistoryEvent
-	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			return 0, fmt.Errorf("history of %s: %w", workflowID, err)
-		}
-		events = append(events, ev)
+	events, err := history(ctx, c, workflowID)
+	if err != nil {
+		return 0, err
 	}
 	replayer := sdkworker.NewWorkflowReplayer()
 	workflows.Register(replayer)
@@ -153,6 +204,20 @@ func replayHistory(ctx context.Context, c client.Client, workflowID string) (tim
 		return 0, fmt.Errorf("replay %s: %w", workflowID, err)
 	}
 	return time.Since(start), nil
+}
+
+// history reads a workflow's whole history.
+func history(ctx context.Context, c client.Client, workflowID string) ([]*historypb.HistoryEvent, error) {
+	var events []*historypb.HistoryEvent
+	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", workflowID, err)
+		}
+		events = append(events, ev)
+	}
+	return events, nil
 }
 
 // follow prints the entries after *seq and advances it.

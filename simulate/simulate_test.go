@@ -117,7 +117,7 @@ func TestSimulateGCM2018(t *testing.T) {
 	checkNegotiatedText(t, ctx, db)
 
 	largest, name := 0, ""
-	for _, id := range workflowIDs(tmpl) {
+	for _, id := range workflowIDs(tmpl.ID, tmpl) {
 		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
 		require.NoError(t, err, id)
 		if n := int(desc.WorkflowExecutionInfo.HistoryLength); n > largest {
@@ -125,6 +125,15 @@ func TestSimulateGCM2018(t *testing.T) {
 		}
 	}
 	require.Less(t, largest, 10000)
+	// What the wall is made of: every workflow's tasks, and the simulated
+	// participants' activities, read from the histories.
+	tasks, err := tasksOf(ctx, c, workflowIDs(tmpl.ID, tmpl))
+	require.NoError(t, err)
+	require.Greater(t, tasks.Workflow, len(tmpl.Stages()), "a workflow task or more a workflow")
+	require.Positive(t, tasks.Wait)
+	require.Positive(t, tasks.Run)
+	require.Positive(t, tasks.Activities)
+	t.Logf("%s", tasks)
 
 	// Every event reached its subscribers, each once; the digest reader
 	// read them in digests.
@@ -235,14 +244,6 @@ func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-func workflowIDs(t *process.Template) []string {
-	ids := []string{workflows.ProcessWorkflowID(t.ID)}
-	for _, s := range t.Stages() {
-		ids = append(ids, workflows.StageWorkflowID(t.ID, s.ID))
-	}
-	return ids
 }
 
 // replayed are the workflows whose histories the replay tests keep, one per

@@ -85,7 +85,7 @@ func runSimulation(ctx context.Context, p *process, tmpl *domain.Template, opts 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%s ran in %s at scale %g; largest history %d events (%s), replayed in %s\n",
-		tmpl.ID, f.Wall.Round(time.Millisecond), opts.Scale, f.Largest, f.LargestID, f.Replay.Round(time.Millisecond))
+	fmt.Fprintf(out, "\n%s ran in %s at scale %g; largest history %d events (%s), replayed in %s\n%s\n",
+		tmpl.ID, f.Wall.Round(time.Millisecond), opts.Scale, f.Largest, f.LargestID, f.Replay.Round(time.Millisecond), f.Tasks)
 	return nil
 }
