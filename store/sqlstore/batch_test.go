@@ -462,3 +462,45 @@ func benchmarkSubmit(b *testing.B, db *sqlstore.DB, mode string) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contributions/s")
 }
+
+// TestBatchOfManyRows commits one batch of 45 new contributions to two
+// windows, interleaved: each is stored whole, under the number its arrival
+// gave it in its window.
+func TestBatchOfManyRows(t *testing.T) {
+	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
+	if pg := openPostgres(t); pg != nil {
+		stores["postgres"] = pg
+	}
+	for name, db := range stores {
+		t.Run(name, func(t *testing.T) {
+			defer db.Close()
+			seed(t, db)
+			var subs []process.Submission
+			for i := range 45 {
+				s := submission(fmt.Sprintf("P%02d", i), "k")
+				if i%3 == 2 {
+					s.StageID = "ts2"
+				}
+				subs = append(subs, s)
+			}
+			receipts, errs := db.SubmitBatch(subs, during)
+			seq := map[string]int{}
+			for i, s := range subs {
+				if errs[i] != nil {
+					t.Fatalf("submission %d: %v", i, errs[i])
+				}
+				seq[s.StageID]++
+				if want := fmt.Sprintf("GCM-%s-%06d", strings.ToUpper(s.StageID), seq[s.StageID]); receipts[i].Tracking != want {
+					t.Errorf("submission %d got %s, want %s", i, receipts[i].Tracking, want)
+				}
+				c, err := db.GetContribution(t.Context(), receipts[i].Tracking)
+				if err != nil || c.Party != s.Party || c.Title != s.Title || c.Body != s.Body || c.StageID != s.StageID {
+					t.Errorf("%s holds %+v, %v; want %s's", receipts[i].Tracking, c, err, s.Party)
+				}
+			}
+			if seq["ts1"] != 30 || seq["ts2"] != 15 {
+				t.Fatalf("windows got %v", seq)
+			}
+		})
+	}
+}
