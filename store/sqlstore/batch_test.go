@@ -39,6 +39,18 @@ func openSQLite(t testing.TB, path string) *sqlstore.DB {
 	return db
 }
 
+// bothStores opens a store in a SQLite file and, when COMPACT_TEST_POSTGRES
+// is set, one in a fresh PostgreSQL database, by the name of their dialect.
+func bothStores(t testing.TB) map[string]*sqlstore.DB {
+	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
+	if pg := openPostgres(t); pg != nil {
+		stores["postgres"] = pg
+	} else {
+		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
+	}
+	return stores
+}
+
 // openPostgres opens a store in a fresh database on the server that
 // COMPACT_TEST_POSTGRES names, or returns nil when it is unset.
 func openPostgres(t testing.TB) *sqlstore.DB {
@@ -113,12 +125,7 @@ func submission(party, key string) process.Submission {
 // the NUL byte, which PostgreSQL's text refuses, checks that its savepoint
 // keeps the rest of the batch.
 func TestBatchRefusedRows(t *testing.T) {
-	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
-	if pg := openPostgres(t); pg != nil {
-		stores["postgres"] = pg
-	} else {
-		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
-	}
+	stores := bothStores(t)
 	for name, db := range stores {
 		t.Run(name, func(t *testing.T) {
 			defer db.Close()
@@ -213,7 +220,7 @@ func TestBatchRefusedRows(t *testing.T) {
 // with no receipt to queue is, and once the outbox mends, the retry stores
 // both.
 func TestReceiptCommitsWithItsContribution(t *testing.T) {
-	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
+	stores := bothStores(t)
 	// A trigger that fails every insert into the outbox, and its removal.
 	outage := map[string]struct{ down, mend []string }{
 		"sqlite": {down: []string{`CREATE TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox down'); END`},
@@ -230,11 +237,6 @@ func TestReceiptCommitsWithItsContribution(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-	}
-	if pg := openPostgres(t); pg != nil {
-		stores["postgres"] = pg
-	} else {
-		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
 	}
 	for name, db := range stores {
 		t.Run(name, func(t *testing.T) {
@@ -467,10 +469,7 @@ func benchmarkSubmit(b *testing.B, db *sqlstore.DB, mode string) {
 // windows, interleaved: each is stored whole, under the number its arrival
 // gave it in its window.
 func TestBatchOfManyRows(t *testing.T) {
-	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
-	if pg := openPostgres(t); pg != nil {
-		stores["postgres"] = pg
-	}
+	stores := bothStores(t)
 	for name, db := range stores {
 		t.Run(name, func(t *testing.T) {
 			defer db.Close()

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,12 +16,7 @@ import (
 // search index out of the intake's transaction, that a search finds them at
 // once all the same, and that the queue empties by itself.
 func TestSearchQueueIndexedWhenQuiet(t *testing.T) {
-	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
-	if pg := openPostgres(t); pg != nil {
-		stores["postgres"] = pg
-	} else {
-		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
-	}
+	stores := bothStores(t)
 	for name, db := range stores {
 		t.Run(name, func(t *testing.T) {
 			defer db.Close()
