@@ -100,7 +100,7 @@ type Figures struct {
 // queues seldom shows here first.
 type Tasks struct {
 	Workflow   int           // workflow tasks completed
-	Wait, Run  time.Duration // a workflow task's mean wait for a worker, and mean run
+	Wait, Run  time.Duration // a started workflow task's mean wait for a worker; a completed one's mean run
 	Activities int           // activities completed
 	InActivity time.Duration // all their time, scheduled to completed
 }
@@ -148,6 +148,7 @@ func workflowIDs(processID string, tmpl *process.Template) []string {
 func tasksOf(ctx context.Context, c client.Client, ids []string) (Tasks, error) {
 	var t Tasks
 	var wait, run time.Duration
+	started := 0
 	for _, id := range ids {
 		events, err := history(ctx, c, id)
 		if err != nil {
@@ -158,6 +159,7 @@ func tasksOf(ctx context.Context, c client.Client, ids []string) (Tasks, error) 
 			at[e.GetEventId()] = e.GetEventTime().AsTime()
 			switch e.GetEventType() {
 			case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+				started++
 				wait += e.GetEventTime().AsTime().Sub(at[e.GetWorkflowTaskStartedEventAttributes().GetScheduledEventId()])
 			case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
 				t.Workflow++
@@ -168,8 +170,8 @@ func tasksOf(ctx context.Context, c client.Client, ids []string) (Tasks, error) 
 			}
 		}
 	}
-	if t.Workflow > 0 {
-		t.Wait, t.Run = wait/time.Duration(t.Workflow), run/time.Duration(t.Workflow)
+	if started > 0 && t.Workflow > 0 {
+		t.Wait, t.Run = wait/time.Duration(started), run/time.Duration(t.Workflow)
 	}
 	return t, nil
 }
