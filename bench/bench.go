@@ -269,7 +269,8 @@ func (r Report) Write(out io.Writer) error {
 		}
 	}
 	if s := r.Serve; s.Ready > 0 {
-		fmt.Fprintf(tw, "compact serve, fresh data dir: ready %s after exec, RSS %.0f MiB then\n", ms(s.Ready), float64(s.RSS)/(1<<20))
+		fmt.Fprintf(tw, "compact serve, fresh data dir: ready %s after exec, RSS %.0f MiB then, %.0f MiB of it file-backed (the executable's pages, mostly)\n",
+			ms(s.Ready), float64(s.RSS)/(1<<20), float64(s.RSSFile)/(1<<20))
 	}
 	if u := r.Usage; u.PeakRSS > 0 {
 		fmt.Fprintf(tw, "this run, stack included: peak RSS %.0f MiB, CPU %s (user %s, system %s)\n",

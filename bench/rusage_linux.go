@@ -23,13 +23,19 @@ func usage() Usage {
 }
 
 // rssOf is a process's resident memory now, from /proc, or 0.
-func rssOf(pid int) int64 {
+func rssOf(pid int) int64 { return statusBytes(pid, "VmRSS:") }
+
+// fileRSSOf is the part of rssOf backed by files, or 0.
+func fileRSSOf(pid int) int64 { return statusBytes(pid, "RssFile:") }
+
+// statusBytes reads one of /proc/PID/status's kB fields.
+func statusBytes(pid int, field string) int64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb << 10
 		}

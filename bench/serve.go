@@ -17,6 +17,10 @@ import (
 type Serve struct {
 	Ready time.Duration
 	RSS   int64 // bytes; 0 where not measured
+	// RSSFile is the part of RSS backed by files, the executable's pages
+	// mostly: shared with every process running the binary, and given back
+	// under memory pressure without a write.
+	RSSFile int64
 }
 
 // readyWithin bounds the wait for a started serve to be ready.
@@ -50,7 +54,8 @@ func measureServe(ctx context.Context, compact, dataDir string) (Serve, error) {
 		if res, err := client.Get(readyz); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return Serve{Ready: time.Since(start), RSS: rssOf(cmd.Process.Pid)}, nil
+				pid := cmd.Process.Pid
+				return Serve{Ready: time.Since(start), RSS: rssOf(pid), RSSFile: fileRSSOf(pid)}, nil
 			}
 		}
 		if time.Since(start) > readyWithin {
