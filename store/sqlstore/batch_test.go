@@ -39,16 +39,23 @@ func openSQLite(t testing.TB, path string) *sqlstore.DB {
 	return db
 }
 
-// bothStores opens a store in a SQLite file and, when COMPACT_TEST_POSTGRES
-// is set, one in a fresh PostgreSQL database, by the name of their dialect.
-func bothStores(t testing.TB) map[string]*sqlstore.DB {
+// onBothStores runs test as a subtest on a seeded store in a SQLite file
+// and, when COMPACT_TEST_POSTGRES is set, on one in a fresh PostgreSQL
+// database, each named by its dialect, and closes each after.
+func onBothStores(t *testing.T, test func(t *testing.T, dialect string, db *sqlstore.DB)) {
 	stores := map[string]*sqlstore.DB{"sqlite": openSQLite(t, filepath.Join(t.TempDir(), "compact.db"))}
 	if pg := openPostgres(t); pg != nil {
 		stores["postgres"] = pg
 	} else {
 		t.Log("COMPACT_TEST_POSTGRES is not set: SQLite only")
 	}
-	return stores
+	for dialect, db := range stores {
+		t.Run(dialect, func(t *testing.T) {
+			defer db.Close()
+			seed(t, db)
+			test(t, dialect, db)
+		})
+	}
 }
 
 // openPostgres opens a store in a fresh database on the server that
@@ -125,94 +132,89 @@ func submission(party, key string) process.Submission {
 // the NUL byte, which PostgreSQL's text refuses, checks that its savepoint
 // keeps the rest of the batch.
 func TestBatchRefusedRows(t *testing.T) {
-	stores := bothStores(t)
-	for name, db := range stores {
-		t.Run(name, func(t *testing.T) {
-			defer db.Close()
-			seed(t, db)
-			stakeholder := submission("ngo-1", "k")
-			stakeholder.Role = "stakeholder"
-			nul := submission("CHE", "nul")
-			nul.Title = "a\x00b"
-			reused := submission("MEX", "k")
-			reused.Body = "Other text."
-			other := submission("MEX", "other")
-			other.StageID = "ts2"
-			subs := []process.Submission{
-				submission("MEX", "k"), // 0
-				stakeholder,            // 1: not accredited
-				other,                  // 2: another window, sorted after ts1's
-				nul,                    // 3: refused by PostgreSQL's INSERT
-				reused,                 // 4: the key names another submission
-				submission("FRA", "k"), // 5
-				submission("MEX", "k"), // 6: a retry within the batch
+	onBothStores(t, func(t *testing.T, name string, db *sqlstore.DB) {
+		stakeholder := submission("ngo-1", "k")
+		stakeholder.Role = "stakeholder"
+		nul := submission("CHE", "nul")
+		nul.Title = "a\x00b"
+		reused := submission("MEX", "k")
+		reused.Body = "Other text."
+		other := submission("MEX", "other")
+		other.StageID = "ts2"
+		subs := []process.Submission{
+			submission("MEX", "k"), // 0
+			stakeholder,            // 1: not accredited
+			other,                  // 2: another window, sorted after ts1's
+			nul,                    // 3: refused by PostgreSQL's INSERT
+			reused,                 // 4: the key names another submission
+			submission("FRA", "k"), // 5
+			submission("MEX", "k"), // 6: a retry within the batch
+		}
+		for _, party := range []string{"member-state:MEX", "member-state:CHE", "member-state:FRA", "stakeholder:ngo-1"} {
+			if _, err := db.Subscribe(t.Context(), store.Subscription{ProcessID: "gcm-2018", Recipient: party + "@example.org",
+				Channel: "email", Topics: []string{"receipts"}, Owner: party}); err != nil {
+				t.Fatal(err)
 			}
-			for _, party := range []string{"member-state:MEX", "member-state:CHE", "member-state:FRA", "stakeholder:ngo-1"} {
-				if _, err := db.Subscribe(t.Context(), store.Subscription{ProcessID: "gcm-2018", Recipient: party + "@example.org",
-					Channel: "email", Topics: []string{"receipts"}, Owner: party}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			receipts, errs := db.SubmitBatch(subs, during)
+		}
+		receipts, errs := db.SubmitBatch(subs, during)
 
-			for i, kind := range map[int]process.Kind{1: process.Rule, 4: process.Conflict} {
-				if process.KindOf(errs[i]) != kind {
-					t.Errorf("submission %d: got %v, want a %v error", i, errs[i], kind)
-				}
+		for i, kind := range map[int]process.Kind{1: process.Rule, 4: process.Conflict} {
+			if process.KindOf(errs[i]) != kind {
+				t.Errorf("submission %d: got %v, want a %v error", i, errs[i], kind)
 			}
-			if name == "postgres" && process.KindOf(errs[3]) != process.Invalid {
-				t.Errorf("NUL in the title: got %v, want an invalid error", errs[3])
+		}
+		if name == "postgres" && process.KindOf(errs[3]) != process.Invalid {
+			t.Errorf("NUL in the title: got %v, want an invalid error", errs[3])
+		}
+		for _, i := range []int{0, 2, 5, 6} {
+			if errs[i] != nil {
+				t.Fatalf("submission %d: %v", i, errs[i])
 			}
-			for _, i := range []int{0, 2, 5, 6} {
-				if errs[i] != nil {
-					t.Fatalf("submission %d: %v", i, errs[i])
-				}
+		}
+		if receipts[6] != receipts[0] {
+			t.Errorf("the retry got %+v, want %+v", receipts[6], receipts[0])
+		}
+		if receipts[2].Tracking != "GCM-TS2-000001" {
+			t.Errorf("ts2's submission got %s", receipts[2].Tracking)
+		}
+		// Accepted ones are numbered without a gap where refused ones were.
+		var tracking []string
+		for _, i := range []int{0, 3, 5} {
+			if errs[i] == nil {
+				tracking = append(tracking, receipts[i].Tracking)
 			}
-			if receipts[6] != receipts[0] {
-				t.Errorf("the retry got %+v, want %+v", receipts[6], receipts[0])
+		}
+		for i, tr := range tracking {
+			if want := fmt.Sprintf("GCM-TS1-%06d", i+1); tr != want {
+				t.Errorf("tracking %v, want consecutive from GCM-TS1-000001", tracking)
+				break
 			}
-			if receipts[2].Tracking != "GCM-TS2-000001" {
-				t.Errorf("ts2's submission got %s", receipts[2].Tracking)
-			}
-			// Accepted ones are numbered without a gap where refused ones were.
-			var tracking []string
-			for _, i := range []int{0, 3, 5} {
-				if errs[i] == nil {
-					tracking = append(tracking, receipts[i].Tracking)
-				}
-			}
-			for i, tr := range tracking {
-				if want := fmt.Sprintf("GCM-TS1-%06d", i+1); tr != want {
-					t.Errorf("tracking %v, want consecutive from GCM-TS1-000001", tracking)
-					break
-				}
-			}
-			cs, err := db.ListContributions(t.Context(), store.ContributionFilter{StageID: "ts1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cs) != len(tracking) {
-				t.Errorf("ts1 holds %d contributions, want %d", len(cs), len(tracking))
-			}
-			// Each stored contribution's receipt is queued once; a refused one's not at all.
-			ns, err := db.ListOutbox(t.Context(), "gcm-2018", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var queued, want []string
-			for _, n := range ns {
-				queued = append(queued, n.EventKey)
-			}
-			for _, tr := range append(tracking, receipts[2].Tracking) {
-				want = append(want, store.ReceiptKey(tr))
-			}
-			slices.Sort(queued)
-			slices.Sort(want)
-			if !slices.Equal(queued, want) {
-				t.Errorf("queued receipts %v, want %v", queued, want)
-			}
-		})
-	}
+		}
+		cs, err := db.ListContributions(t.Context(), store.ContributionFilter{StageID: "ts1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != len(tracking) {
+			t.Errorf("ts1 holds %d contributions, want %d", len(cs), len(tracking))
+		}
+		// Each stored contribution's receipt is queued once; a refused one's not at all.
+		ns, err := db.ListOutbox(t.Context(), "gcm-2018", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var queued, want []string
+		for _, n := range ns {
+			queued = append(queued, n.EventKey)
+		}
+		for _, tr := range append(tracking, receipts[2].Tracking) {
+			want = append(want, store.ReceiptKey(tr))
+		}
+		slices.Sort(queued)
+		slices.Sort(want)
+		if !slices.Equal(queued, want) {
+			t.Errorf("queued receipts %v, want %v", queued, want)
+		}
+	})
 }
 
 // TestReceiptCommitsWithItsContribution breaks the outbox's inserts: a
@@ -220,7 +222,6 @@ func TestBatchRefusedRows(t *testing.T) {
 // with no receipt to queue is, and once the outbox mends, the retry stores
 // both.
 func TestReceiptCommitsWithItsContribution(t *testing.T) {
-	stores := bothStores(t)
 	// A trigger that fails every insert into the outbox, and its removal.
 	outage := map[string]struct{ down, mend []string }{
 		"sqlite": {down: []string{`CREATE TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox down'); END`},
@@ -238,42 +239,38 @@ func TestReceiptCommitsWithItsContribution(t *testing.T) {
 			}
 		}
 	}
-	for name, db := range stores {
-		t.Run(name, func(t *testing.T) {
-			defer db.Close()
-			seed(t, db)
-			ctx := t.Context()
-			if _, err := db.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "mision@sre.example",
-				Channel: "email", Topics: []string{"receipts"}, Owner: "member-state:MEX"}); err != nil {
-				t.Fatal(err)
-			}
-			exec(t, db, outage[name].down)
-			_, errs := db.SubmitBatch([]process.Submission{submission("MEX", "k"), submission("FRA", "k")}, during)
-			if errs[0] == nil || errs[1] != nil {
-				t.Fatalf("with the outbox down: got %v and %v, want MEX's refused and FRA's stored", errs[0], errs[1])
-			}
-			cs, err := db.ListContributions(ctx, store.ContributionFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cs) != 1 || cs[0].Party != "FRA" {
-				t.Fatalf("stored %+v, want FRA's contribution only", cs)
-			}
+	onBothStores(t, func(t *testing.T, name string, db *sqlstore.DB) {
+		ctx := t.Context()
+		if _, err := db.Subscribe(ctx, store.Subscription{ProcessID: "gcm-2018", Recipient: "mision@sre.example",
+			Channel: "email", Topics: []string{"receipts"}, Owner: "member-state:MEX"}); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, db, outage[name].down)
+		_, errs := db.SubmitBatch([]process.Submission{submission("MEX", "k"), submission("FRA", "k")}, during)
+		if errs[0] == nil || errs[1] != nil {
+			t.Fatalf("with the outbox down: got %v and %v, want MEX's refused and FRA's stored", errs[0], errs[1])
+		}
+		cs, err := db.ListContributions(ctx, store.ContributionFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].Party != "FRA" {
+			t.Fatalf("stored %+v, want FRA's contribution only", cs)
+		}
 
-			exec(t, db, outage[name].mend)
-			r, err := db.Submit(ctx, submission("MEX", "k"), during)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ns, err := db.PendingOf(ctx, store.ReceiptKey(r.Tracking), "", 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ns) != 1 || ns[0].Recipient != "mision@sre.example" {
-				t.Fatalf("%s's receipt queued %+v, want one to mision@sre.example", r.Tracking, ns)
-			}
-		})
-	}
+		exec(t, db, outage[name].mend)
+		r, err := db.Submit(ctx, submission("MEX", "k"), during)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns, err := db.PendingOf(ctx, store.ReceiptKey(r.Tracking), "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].Recipient != "mision@sre.example" {
+			t.Fatalf("%s's receipt queued %+v, want one to mision@sre.example", r.Tracking, ns)
+		}
+	})
 }
 
 // TestBatchSkipsAbandoned checks that a submission whose caller gave up
@@ -469,37 +466,32 @@ func benchmarkSubmit(b *testing.B, db *sqlstore.DB, mode string) {
 // windows, interleaved: each is stored whole, under the number its arrival
 // gave it in its window.
 func TestBatchOfManyRows(t *testing.T) {
-	stores := bothStores(t)
-	for name, db := range stores {
-		t.Run(name, func(t *testing.T) {
-			defer db.Close()
-			seed(t, db)
-			var subs []process.Submission
-			for i := range 45 {
-				s := submission(fmt.Sprintf("P%02d", i), "k")
-				if i%3 == 2 {
-					s.StageID = "ts2"
-				}
-				subs = append(subs, s)
+	onBothStores(t, func(t *testing.T, _ string, db *sqlstore.DB) {
+		var subs []process.Submission
+		for i := range 45 {
+			s := submission(fmt.Sprintf("P%02d", i), "k")
+			if i%3 == 2 {
+				s.StageID = "ts2"
 			}
-			receipts, errs := db.SubmitBatch(subs, during)
-			seq := map[string]int{}
-			for i, s := range subs {
-				if errs[i] != nil {
-					t.Fatalf("submission %d: %v", i, errs[i])
-				}
-				seq[s.StageID]++
-				if want := fmt.Sprintf("GCM-%s-%06d", strings.ToUpper(s.StageID), seq[s.StageID]); receipts[i].Tracking != want {
-					t.Errorf("submission %d got %s, want %s", i, receipts[i].Tracking, want)
-				}
-				c, err := db.GetContribution(t.Context(), receipts[i].Tracking)
-				if err != nil || c.Party != s.Party || c.Title != s.Title || c.Body != s.Body || c.StageID != s.StageID {
-					t.Errorf("%s holds %+v, %v; want %s's", receipts[i].Tracking, c, err, s.Party)
-				}
+			subs = append(subs, s)
+		}
+		receipts, errs := db.SubmitBatch(subs, during)
+		seq := map[string]int{}
+		for i, s := range subs {
+			if errs[i] != nil {
+				t.Fatalf("submission %d: %v", i, errs[i])
 			}
-			if seq["ts1"] != 30 || seq["ts2"] != 15 {
-				t.Fatalf("windows got %v", seq)
+			seq[s.StageID]++
+			if want := fmt.Sprintf("GCM-%s-%06d", strings.ToUpper(s.StageID), seq[s.StageID]); receipts[i].Tracking != want {
+				t.Errorf("submission %d got %s, want %s", i, receipts[i].Tracking, want)
 			}
-		})
-	}
+			c, err := db.GetContribution(t.Context(), receipts[i].Tracking)
+			if err != nil || c.Party != s.Party || c.Title != s.Title || c.Body != s.Body || c.StageID != s.StageID {
+				t.Errorf("%s holds %+v, %v; want %s's", receipts[i].Tracking, c, err, s.Party)
+			}
+		}
+		if seq["ts1"] != 30 || seq["ts2"] != 15 {
+			t.Fatalf("windows got %v", seq)
+		}
+	})
 }

@@ -16,40 +16,35 @@ import (
 // search index out of the intake's transaction, that a search finds them at
 // once all the same, and that the queue empties by itself.
 func TestSearchQueueIndexedWhenQuiet(t *testing.T) {
-	stores := bothStores(t)
-	for name, db := range stores {
-		t.Run(name, func(t *testing.T) {
-			defer db.Close()
-			seed(t, db)
-			ctx := context.Background()
-			submitAll(t, db, "P", 300) // more than a chunk
-			// PostgreSQL indexes beside the intake, and may have caught up.
-			if n, err := db.QueuedForSearch(); err != nil || n == 0 && name == "sqlite" {
-				t.Fatalf("queued right after the intake: %d, %v; want some", n, err)
+	onBothStores(t, func(t *testing.T, name string, db *sqlstore.DB) {
+		ctx := context.Background()
+		submitAll(t, db, "P", 300) // more than a chunk
+		// PostgreSQL indexes beside the intake, and may have caught up.
+		if n, err := db.QueuedForSearch(); err != nil || n == 0 && name == "sqlite" {
+			t.Fatalf("queued right after the intake: %d, %v; want some", n, err)
+		}
+		page, err := db.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: "P299", Reader: store.Reader{Role: "member-state", Party: "P299"}})
+		if err != nil || len(page.Hits) != 1 {
+			t.Fatalf("search right after the intake: %+v, %v", page, err)
+		}
+		submitAll(t, db, "Q", 300)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			n, err := db.QueuedForSearch()
+			if err != nil {
+				t.Fatal(err)
 			}
-			page, err := db.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: "P299", Reader: store.Reader{Role: "member-state", Party: "P299"}})
-			if err != nil || len(page.Hits) != 1 {
-				t.Fatalf("search right after the intake: %+v, %v", page, err)
+			if n == 0 {
+				break
 			}
-			submitAll(t, db, "Q", 300)
-			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				n, err := db.QueuedForSearch()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d contributions still queued for search 10 s after the intake", n)
-				}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d contributions still queued for search 10 s after the intake", n)
 			}
-			page, err = db.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: "Q299", Reader: store.Reader{Role: "member-state", Party: "Q299"}})
-			if err != nil || len(page.Hits) != 1 {
-				t.Fatalf("search after the queue emptied: %+v, %v", page, err)
-			}
-		})
-	}
+		}
+		page, err = db.Search(ctx, store.SearchQuery{ProcessID: "gcm-2018", Text: "Q299", Reader: store.Reader{Role: "member-state", Party: "Q299"}})
+		if err != nil || len(page.Hits) != 1 {
+			t.Fatalf("search after the queue emptied: %+v, %v", page, err)
+		}
+	})
 }
 
 // TestSearchQueueTwoNodes checks, on PostgreSQL, that two API nodes taking
